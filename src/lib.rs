@@ -1,3 +1,17 @@
 //! double-random: a verifiable 双随机 (double random, one public) inspection lottery.
+//!
+//! The engine draws inspected entities and inspector teams from two rosters with a seeded
+//! ChaCha20 generator. Everything that enters the draw is fingerprinted and committed
+//! before the seed exists, and everything that comes out can be replayed bit for bit by
+//! anyone holding the published files. `docs/SPEC.md` states every byte.
+//!
+//! Layers, from the bottom: [`rng`] (the only source of randomness), [`digest`] and
+//! [`model`] (pure data), [`draw`] (the pure draw), [`formats`] (files), the ceremony.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod digest;
+pub mod draw;
+pub mod formats;
+pub mod model;
+pub mod rng;

@@ -1,0 +1,4 @@
+//! The double-random command line (under construction).
+fn main() {
+    println!("double-random");
+}

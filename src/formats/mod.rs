@@ -1,0 +1,3 @@
+//! File formats: canonical JSON, roster CSV, plan TOML, safe file writes.
+
+pub mod jcs;
