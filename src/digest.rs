@@ -68,10 +68,9 @@ impl<'de> serde::Deserialize<'de> for Digest32 {
         if s.len() == 64
             && s.bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && let Some(v) = Digest32::from_hex(&s)
         {
-            if let Some(v) = Digest32::from_hex(&s) {
-                return Ok(v);
-            }
+            return Ok(v);
         }
         Err(serde::de::Error::custom(
             "expected 64 lower-case hex digits (a SHA-256 value)",

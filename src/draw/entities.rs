@@ -72,10 +72,10 @@ impl RepeatIndex {
             if days < 0 {
                 continue;
             }
-            if let Some(w) = rules.entity_window_days {
-                if days < i64::from(w) {
-                    idx.recent.insert(h.entity.clone());
-                }
+            if let Some(w) = rules.entity_window_days
+                && days < i64::from(w)
+            {
+                idx.recent.insert(h.entity.clone());
             }
             if rules.entity_yearly_cap.is_some() && h.date.year() == draw_date.year() {
                 *idx.this_year.entry(h.entity.clone()).or_default() += 1;

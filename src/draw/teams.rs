@@ -237,16 +237,16 @@ pub fn assign_pool(
         }
     }
     // Phase 1: a complete assignment must exist.
-    for t in 0..targets.len() {
-        while a.committed[t].len() + a.planned[t].len() < need[t] as usize {
+    for (t, &n) in need.iter().enumerate().take(targets.len()) {
+        while a.committed[t].len() + a.planned[t].len() < n as usize {
             if !a.augment_target(t) {
                 return Err(a.diagnose(t));
             }
         }
     }
     // Phase 2: fill the slots at random, keeping completability.
-    for t in 0..targets.len() {
-        while a.committed[t].len() < need[t] as usize {
+    for (t, &n) in need.iter().enumerate().take(targets.len()) {
+        while a.committed[t].len() < n as usize {
             let mut cands: Vec<u32> = (0..members.len() as u32)
                 .filter(|&i| {
                     a.eligible(t, i)
@@ -283,6 +283,9 @@ pub fn assign_pool(
 }
 
 const NO_REGION: u32 = u32::MAX;
+
+/// Parent links of a search: member → (previous member, target moved between them).
+type Parents = HashMap<u32, (u32, u32)>;
 
 struct Assigner<'a> {
     pool: &'a PoolSpec,
@@ -366,10 +369,10 @@ impl<'a> Assigner<'a> {
     }
 
     fn eligible(&self, t: usize, i: u32) -> bool {
-        !self.excluded.contains(&(t as u32, i))
-            && !(self.same_region
-                && self.target_region[t] != NO_REGION
-                && self.target_region[t] == self.member_region[i as usize])
+        let same_region = self.same_region
+            && self.target_region[t] != NO_REGION
+            && self.target_region[t] == self.member_region[i as usize];
+        !same_region && !self.excluded.contains(&(t as u32, i))
     }
 
     fn on_team(&self, t: usize, i: u32) -> bool {
@@ -396,10 +399,10 @@ impl<'a> Assigner<'a> {
     /// Breadth-first search for an augmenting path from `roots` to a member below the cap.
     ///
     /// Returns the end member and the parent links (`member → (previous member, target)`).
-    fn search(&self, roots: &[u32]) -> Option<(u32, HashMap<u32, (u32, u32)>)> {
+    fn search(&self, roots: &[u32]) -> Option<(u32, Parents)> {
         let p = self.members.len();
         let mut seen = vec![false; p];
-        let mut parent: HashMap<u32, (u32, u32)> = HashMap::new();
+        let mut parent = Parents::new();
         let mut queue: VecDeque<u32> = VecDeque::new();
         for &r in roots {
             if !seen[r as usize] {
@@ -432,7 +435,7 @@ impl<'a> Assigner<'a> {
     }
 
     /// Shifts planned targets along the path ending at `end`; returns the path's root.
-    fn apply(&mut self, end: u32, parent: &HashMap<u32, (u32, u32)>) -> u32 {
+    fn apply(&mut self, end: u32, parent: &Parents) -> u32 {
         let mut w = end;
         while let Some(&(u, f)) = parent.get(&w) {
             self.plan_remove(f as usize, u);
