@@ -5,13 +5,19 @@
 //! before the seed exists, and everything that comes out can be replayed bit for bit by
 //! anyone holding the published files. `docs/SPEC.md` states every byte.
 //!
-//! Layers, from the bottom: [`rng`] (the only source of randomness), [`digest`] and
-//! [`model`] (pure data), [`draw`] (the pure draw), [`formats`] (files), the ceremony.
+//! Layers, from the bottom: [`rng`] (the only source of randomness), [`digest`],
+//! [`normalize`], [`codes`] and [`model`] (pure data), [`draw`] (the pure draw),
+//! [`formats`] (files), [`sign`] (signatures) and [`ceremony`] (announce, draw, verify,
+//! amend, log).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod ceremony;
+pub mod codes;
 pub mod digest;
 pub mod draw;
 pub mod formats;
 pub mod model;
+pub mod normalize;
 pub mod rng;
+pub mod sign;
