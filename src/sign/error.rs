@@ -1,0 +1,253 @@
+//! The error type of the signature layer and the small enums it uses to say where a problem is.
+
+use std::fmt;
+
+use super::KeyId;
+
+/// Everything that can go wrong while creating, reading or checking keys and signatures.
+///
+/// Each variant names the part of the file and, where the input is text, the line. The enum is
+/// flat (in the style of `minisign-verify`) so that a verifier can report exactly what failed;
+/// it is `#[non_exhaustive]` because a second signature scheme will add cases.
+///
+/// ```
+/// use double_random::sign::{Field, PublicKey, SignError};
+///
+/// let err = PublicKey::parse("untrusted comment: x\nnot base64!\n").unwrap_err();
+/// assert!(matches!(err, SignError::Base64 { line: 2, field: Field::PublicKey, .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The text ended before a required line.
+    #[error("line {line}: the {field} line is missing")]
+    MissingLine {
+        /// 1-based number of the line that was expected.
+        line: usize,
+        /// What that line should have held.
+        field: Field,
+    },
+    /// A non-blank line follows the last line of the format.
+    #[error("line {line}: unexpected text after the end of the {file}")]
+    ExtraLine {
+        /// 1-based number of the first unexpected line.
+        line: usize,
+        /// Which kind of file was being read.
+        file: Field,
+    },
+    /// A comment line does not start with the prefix the format requires.
+    #[error("line {line}: the {field} line must start with {prefix:?}")]
+    MissingPrefix {
+        /// 1-based line number.
+        line: usize,
+        /// What the line should have held.
+        field: Field,
+        /// The required prefix, for example `"trusted comment: "`.
+        prefix: &'static str,
+    },
+    /// A line that must be standard, padded base64 is not.
+    #[error("line {line}: the {field} is not valid base64")]
+    Base64 {
+        /// 1-based line number.
+        line: usize,
+        /// What the line should have held.
+        field: Field,
+        /// The decoder's explanation.
+        source: base64::DecodeError,
+    },
+    /// A decoded value has the wrong number of bytes.
+    #[error("the {field} has {found} bytes, expected {expected}")]
+    WrongLength {
+        /// What was decoded.
+        field: Field,
+        /// The length the format requires.
+        expected: usize,
+        /// The length found.
+        found: usize,
+    },
+    /// The two-byte algorithm tag is not one this library knows.
+    #[error("the {field} uses the unknown algorithm \"{}\"", .found.escape_ascii())]
+    UnknownAlgorithm {
+        /// Where the tag was found.
+        field: Field,
+        /// The tag as found (minisign writes `Ed` or `ED`).
+        found: [u8; 2],
+    },
+    /// The secret key is protected by a password (scrypt); this library reads only unencrypted keys.
+    #[error(
+        "the secret key is encrypted with a password; remove the password with `minisign -C -W -s FILE` or create the key with `minisign -G -W`"
+    )]
+    EncryptedSecretKey,
+    /// The secret key names a key derivation function other than none or scrypt.
+    #[error("the secret key uses the unknown key derivation function \"{}\"", .found.escape_ascii())]
+    UnknownKdf {
+        /// The tag as found.
+        found: [u8; 2],
+    },
+    /// The secret key names a checksum function other than BLAKE2b (`B2`).
+    #[error("the secret key uses the unknown checksum function \"{}\"", .found.escape_ascii())]
+    UnknownChecksum {
+        /// The tag as found.
+        found: [u8; 2],
+    },
+    /// The BLAKE2b-256 checksum stored in the secret key does not match its contents.
+    #[error("the checksum of secret key {key_id} does not match: the key file is damaged")]
+    BadChecksum {
+        /// The key id stored in the file.
+        key_id: KeyId,
+    },
+    /// The public half stored inside the secret key does not belong to its private half.
+    #[error("secret key {key_id} is inconsistent: its stored public key does not match its seed")]
+    InconsistentSecretKey {
+        /// The key id stored in the file.
+        key_id: KeyId,
+    },
+    /// The 32 public-key bytes are not a valid Ed25519 point.
+    #[error("public key {key_id} is not a valid Ed25519 key")]
+    InvalidPublicKey {
+        /// The key id stored with the key.
+        key_id: KeyId,
+    },
+    /// The signature was made with another key than the public key offered.
+    #[error("the signature was made by key {signature}, but the public key is {public_key}")]
+    KeyIdMismatch {
+        /// Key id written in the signature.
+        signature: KeyId,
+        /// Key id of the public key used to verify.
+        public_key: KeyId,
+    },
+    /// The signature over the message does not verify: the file or the signature was changed.
+    #[error("the signature by key {key_id} does not match the message")]
+    BadSignature {
+        /// Key id of the signer.
+        key_id: KeyId,
+    },
+    /// The global signature over the trusted comment does not verify: the comment was changed.
+    #[error("the signature by key {key_id} over the trusted comment does not verify")]
+    BadGlobalSignature {
+        /// Key id of the signer.
+        key_id: KeyId,
+    },
+    /// A comment contains a line break, which would split it over lines.
+    #[error("the {comment} contains a line break")]
+    CommentLineBreak {
+        /// Which comment.
+        comment: CommentKind,
+    },
+    /// A comment contains a NUL byte, which the stock tool would cut the comment at.
+    #[error("the {comment} contains a NUL character")]
+    CommentNul {
+        /// Which comment.
+        comment: CommentKind,
+    },
+    /// A comment is longer than the stock `minisign` tool can read back.
+    #[error("the {comment} has {length} bytes; at most {max} are allowed")]
+    CommentTooLong {
+        /// Which comment.
+        comment: CommentKind,
+        /// Its length in bytes.
+        length: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// A key of the `key:value` trusted-comment convention is empty or holds a separator.
+    #[error(
+        "{key:?} is not a valid trusted-comment key (non-empty, no ':', tab, line break or NUL)"
+    )]
+    InvalidFieldKey {
+        /// The rejected key.
+        key: String,
+    },
+    /// A value of the `key:value` convention holds a tab, a line break or a NUL.
+    #[error(
+        "the value of trusted-comment field {key:?} contains the forbidden character {found:?}"
+    )]
+    InvalidFieldValue {
+        /// The field's key.
+        key: String,
+        /// The forbidden character.
+        found: char,
+    },
+    /// A tab-separated part of a trusted comment has no `:`.
+    #[error("the trusted-comment field {field:?} has no ':' between key and value")]
+    FieldWithoutColon {
+        /// The part as found.
+        field: String,
+    },
+    /// The same key appears twice in a trusted comment.
+    #[error("the trusted-comment key {key:?} appears more than once")]
+    DuplicateField {
+        /// The repeated key.
+        key: String,
+    },
+    /// A key id written as text is not 16 hexadecimal digits.
+    #[error("{found:?} is not a key id (16 hexadecimal digits)")]
+    InvalidKeyId {
+        /// The text as found (cut to 32 characters).
+        found: String,
+    },
+    /// The operating system's random generator failed.
+    #[error("the operating system's random generator failed: {0}")]
+    Random(getrandom::Error),
+}
+
+/// A part of a key or signature file, used to say where an error is.
+///
+/// ```
+/// use double_random::sign::Field;
+///
+/// assert_eq!(Field::GlobalSignature.to_string(), "global signature");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The `untrusted comment: ` line.
+    UntrustedComment,
+    /// The `trusted comment: ` line of a signature.
+    TrustedComment,
+    /// The base64 public key (algorithm, key id, 32 bytes).
+    PublicKey,
+    /// The base64 secret key (algorithm tags, KDF parameters, key id, 64 bytes, checksum).
+    SecretKey,
+    /// The base64 signature over the message (algorithm, key id, 64 bytes).
+    Signature,
+    /// The base64 signature over the message signature and the trusted comment.
+    GlobalSignature,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Field::UntrustedComment => "untrusted comment",
+            Field::TrustedComment => "trusted comment",
+            Field::PublicKey => "public key",
+            Field::SecretKey => "secret key",
+            Field::Signature => "signature",
+            Field::GlobalSignature => "global signature",
+        })
+    }
+}
+
+/// Which of the two comments of a minisign signature an error is about.
+///
+/// ```
+/// use double_random::sign::CommentKind;
+///
+/// assert_eq!(CommentKind::Trusted.to_string(), "trusted comment");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommentKind {
+    /// The signed comment.
+    Trusted,
+    /// The free comment on the first line, not covered by any signature.
+    Untrusted,
+}
+
+impl fmt::Display for CommentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CommentKind::Trusted => "trusted comment",
+            CommentKind::Untrusted => "untrusted comment",
+        })
+    }
+}

@@ -1,0 +1,243 @@
+//! Interoperability with the stock `minisign` tool: keys and signatures made on either side must
+//! be accepted by the other.
+//!
+//! These tests run the `minisign` binary found on `PATH`. When it is missing they print a note
+//! and pass, except when the `CI` environment variable is set: CI installs minisign, so there a
+//! missing binary is a failure (`CI` empty, `0` or `false` counts as unset).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use double_random::sign::{
+    PublicKey, SecretKey, Signature, SignatureAlgorithm, TRUSTED_COMMENT_MAX_BYTES, TrustedComment,
+    sign, verify,
+};
+
+const SHEET: &[u8] =
+    "{\"draw\":\"2025-017\",\"office\":\"市场监管局\",\"picked\":[\"91110000600037341L\"]}\n"
+        .as_bytes();
+
+/// Whether the stock tool can be run; panics under CI when it cannot.
+fn have_minisign() -> bool {
+    let found = Command::new("minisign")
+        .arg("-v")
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false);
+    if !found {
+        if running_in_ci() {
+            panic!("the `minisign` binary is not on PATH, but CI is set: install minisign");
+        }
+        eprintln!("note: `minisign` not found on PATH; skipping the interoperability test");
+    }
+    found
+}
+
+/// `CI` set to anything but empty, `0` or `false`.
+fn running_in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+fn minisign(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let mut cmd = Command::new("minisign");
+    for arg in args {
+        cmd.arg(arg);
+    }
+    cmd.output().expect("run minisign")
+}
+
+fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write test file");
+    path
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read test file")
+}
+
+fn sheet_comment() -> String {
+    TrustedComment::new()
+        .with("draw", "2025-017")
+        .unwrap()
+        .with("file", "sheet.json")
+        .unwrap()
+        .with("office", "市场监管局")
+        .unwrap()
+        .to_string()
+}
+
+/// (1) A signature made by the library verifies with `minisign -Vm FILE -p PUBKEY`.
+#[test]
+fn stock_tool_verifies_library_signatures() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sk = SecretKey::generate().unwrap();
+    let pk = sk.public_key();
+    let pub_file = write(dir.path(), "office.pub", pk.to_minisign());
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let comment = sheet_comment();
+    let sig = sign(&sk, SHEET, &comment, "double-random result sheet").unwrap();
+    write(dir.path(), "sheet.json.minisig", sig.to_minisig());
+
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file]);
+    assert_success(&out, "minisign -V with the public key file");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("Trusted comment: {comment}\n")),
+        "{stdout}"
+    );
+
+    // The bare base64 key, as `-P` takes it.
+    let out = minisign(&[&"-Vm", &sheet, &"-P", &pk.to_base64()]);
+    assert_success(&out, "minisign -V with -P");
+
+    // Prehashed only: the stock tool's -H refuses legacy signatures.
+    let out = minisign(&[&"-H", &"-Vm", &sheet, &"-p", &pub_file]);
+    assert_success(&out, "minisign -V -H");
+
+    // The longest trusted comment the library allows is still read by the stock tool.
+    let long = "x".repeat(TRUSTED_COMMENT_MAX_BYTES);
+    let sig_file = write(
+        dir.path(),
+        "long.minisig",
+        sign(&sk, SHEET, &long, "").unwrap().to_minisig(),
+    );
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file, &"-x", &sig_file]);
+    assert_success(&out, "minisign -V with the longest trusted comment");
+
+    // A changed file or comment is refused by the stock tool too.
+    let tampered = write(dir.path(), "tampered.json", b"{}\n");
+    let sig_file = dir.path().join("sheet.json.minisig");
+    let out = minisign(&[&"-Vm", &tampered, &"-p", &pub_file, &"-x", &sig_file]);
+    assert!(!out.status.success(), "a tampered file must not verify");
+    let forged = read(&sig_file).replace("draw:2025-017", "draw:2025-018");
+    let forged_file = write(dir.path(), "forged.minisig", forged);
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file, &"-x", &forged_file]);
+    assert!(
+        !out.status.success(),
+        "a changed trusted comment must not verify"
+    );
+}
+
+/// (2) A key made by `minisign -G -W` and a signature made by the stock tool verify with the
+/// library, and the library can load and sign with that key.
+#[test]
+fn library_verifies_stock_keys_and_signatures() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pub_file = dir.path().join("stock.pub");
+    let sec_file = dir.path().join("stock.key");
+    let out = minisign(&[&"-G", &"-W", &"-p", &pub_file, &"-s", &sec_file]);
+    assert_success(&out, "minisign -G -W");
+
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let comment = sheet_comment();
+    let out = minisign(&[
+        &"-S",
+        &"-s",
+        &sec_file,
+        &"-m",
+        &sheet,
+        &"-t",
+        &comment,
+        &"-c",
+        &"stock signature",
+    ]);
+    assert_success(&out, "minisign -S");
+
+    let pk = PublicKey::parse(&read(&pub_file)).unwrap();
+    let sig = Signature::parse(&read(&dir.path().join("sheet.json.minisig"))).unwrap();
+    assert_eq!(sig.algorithm(), SignatureAlgorithm::Ed25519Prehashed);
+    assert_eq!(sig.untrusted_comment(), "stock signature");
+    let checked = verify(&pk, SHEET, &sig).unwrap();
+    assert_eq!(checked.trusted_comment(), comment);
+    assert_eq!(checked.fields().unwrap().get("office"), Some("市场监管局"));
+    assert!(verify(&pk, b"{}\n", &sig).is_err());
+
+    // The key id the stock tool prints is the one the library shows.
+    let first_line = read(&pub_file).lines().next().unwrap().to_owned();
+    assert_eq!(
+        first_line,
+        format!("untrusted comment: minisign public key {}", pk.key_id())
+    );
+
+    // A legacy (non-prehashed) stock signature verifies too.
+    let legacy_file = dir.path().join("legacy.minisig");
+    let out = minisign(&[
+        &"-S",
+        &"-l",
+        &"-s",
+        &sec_file,
+        &"-m",
+        &sheet,
+        &"-x",
+        &legacy_file,
+        &"-t",
+        &"legacy:1",
+    ]);
+    assert_success(&out, "minisign -S -l");
+    let legacy = Signature::parse(&read(&legacy_file)).unwrap();
+    assert_eq!(legacy.algorithm(), SignatureAlgorithm::Ed25519Legacy);
+    assert_eq!(
+        verify(&pk, SHEET, &legacy).unwrap().trusted_comment(),
+        "legacy:1"
+    );
+
+    // The library loads the stock secret key, gets the same public key, and its signatures
+    // are byte for byte the stock tool's (Ed25519 is deterministic).
+    let sk = SecretKey::parse(&read(&sec_file)).unwrap();
+    assert_eq!(sk.public_key(), pk);
+    let ours = sign(&sk, SHEET, &comment, "stock signature").unwrap();
+    assert_eq!(
+        ours.to_minisig(),
+        read(&dir.path().join("sheet.json.minisig"))
+    );
+}
+
+/// (3) The stock tool signs with a secret key written by the library, and derives the same
+/// public key from it.
+#[test]
+fn stock_tool_signs_with_library_keys() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sk = SecretKey::generate().unwrap();
+    let sec_file = write(dir.path(), "office.key", sk.to_key_file().as_bytes());
+    let pub_file = write(dir.path(), "office.pub", sk.public_key().to_minisign());
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let comment = sheet_comment();
+
+    // -p makes the stock tool check the new signature against our public key before writing.
+    let out = minisign(&[
+        &"-S", &"-s", &sec_file, &"-p", &pub_file, &"-m", &sheet, &"-t", &comment,
+    ]);
+    assert_success(&out, "minisign -S with a library key");
+    let sig = Signature::parse(&read(&dir.path().join("sheet.json.minisig"))).unwrap();
+    assert_eq!(sig.key_id(), sk.key_id());
+    let checked = verify(&sk.public_key(), SHEET, &sig).unwrap();
+    assert_eq!(checked.trusted_comment(), comment);
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file]);
+    assert_success(&out, "minisign -V of its own signature with a library key");
+
+    // The stock tool recreates exactly our public-key file from our secret key.
+    let recreated = dir.path().join("recreated.pub");
+    let out = minisign(&[&"-R", &"-s", &sec_file, &"-p", &recreated]);
+    assert_success(&out, "minisign -R");
+    assert_eq!(read(&recreated), sk.public_key().to_minisign());
+}
