@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod ceremony;
 pub mod digest;
 pub mod draw;
 pub mod formats;
