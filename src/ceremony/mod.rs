@@ -1,0 +1,3 @@
+//! The ceremony: announce, draw, verify and amend, with public randomness named in advance.
+
+pub mod beacon;
