@@ -142,3 +142,31 @@ pub fn table_digest(kind: &str, mut leaves: Vec<Digest32>) -> Digest32 {
     }
     h.finish()
 }
+
+/// The leaf hash of one row: SHA-256 of its canonical JSON.
+///
+/// ```
+/// use double_random::digest::{row_leaf, Digest32};
+/// let leaf = row_leaf(&serde_json::json!({"b": 1, "a": "x"})).unwrap();
+/// assert_eq!(leaf, Digest32::of(br#"{"a":"x","b":1}"#));
+/// ```
+pub fn row_leaf<T: serde::Serialize + ?Sized>(
+    row: &T,
+) -> Result<Digest32, crate::formats::jcs::JcsError> {
+    Ok(Digest32::of(&crate::formats::jcs::to_canonical(row)?))
+}
+
+/// The table digest of `rows` (see [`table_digest`]).
+///
+/// ```
+/// use double_random::digest::table_digest_of;
+/// let a = table_digest_of("t", &[1, 2, 3]).unwrap();
+/// assert_eq!(a, table_digest_of("t", &[3, 1, 2]).unwrap());
+/// ```
+pub fn table_digest_of<T: serde::Serialize>(
+    kind: &str,
+    rows: &[T],
+) -> Result<Digest32, crate::formats::jcs::JcsError> {
+    let leaves = rows.iter().map(row_leaf).collect::<Result<Vec<_>, _>>()?;
+    Ok(table_digest(kind, leaves))
+}

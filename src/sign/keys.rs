@@ -434,9 +434,10 @@ impl PublicKey {
     /// ```
     #[must_use]
     pub fn to_minisign(&self) -> String {
+        // The stock tool writes this comment with `%" PRIX64`: no zero padding.
         format!(
-            "{UNTRUSTED_PREFIX}minisign public key {}\n{}\n",
-            self.key_id,
+            "{UNTRUSTED_PREFIX}minisign public key {:X}\n{}\n",
+            self.key_id.to_u64(),
             self.to_base64()
         )
     }
