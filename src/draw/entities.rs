@@ -171,6 +171,18 @@ impl<'p> Population<'p> {
         self.len() == 0
     }
 
+    /// The members of every stratum, sorted, duplicates refused.
+    pub fn into_members(self) -> Result<BTreeMap<Stratum, Vec<String>>, DrawError> {
+        let mut out = self.members;
+        for ids in out.values_mut() {
+            ids.sort_unstable();
+            if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+                return Err(DrawError::DuplicateEntity { id: w[0].clone() });
+            }
+        }
+        Ok(out)
+    }
+
     /// Draws every stratum with `seed` (SPEC §6.3–6.4).
     pub fn draw(self, seed: &Digest32) -> Result<EntityDraw, DrawError> {
         let cap = self.general_cap_bp;

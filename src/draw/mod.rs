@@ -198,6 +198,19 @@ pub fn draw_entities(inputs: &DrawInputs<'_>, seed: &Digest32) -> Result<EntityD
     pop.draw(seed)
 }
 
+/// The population of each stratum: member ids in canonical (ascending) order (SPEC §6.1–6.2).
+///
+/// Amendments and per-stratum replays need the member lists themselves, not only the picks.
+pub fn population(inputs: &DrawInputs<'_>) -> Result<BTreeMap<Stratum, Vec<String>>, DrawError> {
+    let plan = inputs.plan;
+    let repeat = RepeatIndex::new(inputs.history, &plan.repeat, &plan.items, plan.draw_date);
+    let mut pop = Population::new(plan, repeat);
+    for e in inputs.entities {
+        pop.add(e)?;
+    }
+    pop.into_members()
+}
+
 /// The general-item ratio cap, which applies only when every item of the plan is general.
 pub fn general_cap(plan: &Plan, items: &[Item]) -> Result<Option<u32>, DrawError> {
     let mut all_general = true;

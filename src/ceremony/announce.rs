@@ -1,0 +1,236 @@
+//! The announcement (抽查公告): the signed, pre-draw commitment to everything (SPEC §9).
+//!
+//! Published before any secret is revealed, it fixes the digests of every input, the
+//! parties' commitments, the beacon named in advance, the time, the algorithm version,
+//! the organizer's key and the head of the office's log. Its file is its canonical JSON,
+//! so its digest is what `sha256sum announcement.json` prints.
+
+use super::beacon::BeaconSpec;
+use super::commit::Party;
+use super::{CeremonyError, Timestamp};
+use crate::digest::{Digest32, table_digest_of};
+use crate::draw::DrawInputs;
+use crate::formats::jcs;
+use crate::model::{Date, Plan};
+use serde::{Deserialize, Serialize};
+
+/// The algorithm version this library implements.
+pub const VERSION: &str = "v1";
+/// `format` of announcements.
+pub const ANNOUNCEMENT_FORMAT: &str = "double-random/announcement";
+
+/// The public identification of the plan, repeated in announcement and sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRef {
+    /// 抽查计划编号.
+    pub plan_id: String,
+    /// 抽查计划名称.
+    pub plan_name: String,
+    /// 抽查任务编号.
+    pub task_id: String,
+    /// 抽查任务名称.
+    pub task_name: String,
+    /// 批次.
+    pub batch: String,
+    /// 抽查机关.
+    pub authority: String,
+    /// 定向 or 不定向.
+    pub directed: bool,
+    /// The draw date of the plan.
+    pub draw_date: Date,
+    /// Item ids.
+    pub items: Vec<String>,
+}
+
+impl PlanRef {
+    /// The identification of `plan`.
+    pub fn of(plan: &Plan) -> Self {
+        PlanRef {
+            plan_id: plan.plan_id.clone(),
+            plan_name: plan.plan_name.clone(),
+            task_id: plan.task_id.clone(),
+            task_name: plan.task_name.clone(),
+            batch: plan.batch.clone(),
+            authority: plan.authority.clone(),
+            directed: plan.directed,
+            draw_date: plan.draw_date,
+            items: plan.items.clone(),
+        }
+    }
+}
+
+/// Digest and row count of one input table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputRef {
+    /// Table digest (SPEC §3).
+    pub digest: Digest32,
+    /// Number of rows.
+    pub rows: u64,
+}
+
+/// The fingerprints of every input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputDigests {
+    /// Entity roster.
+    pub entities: InputRef,
+    /// Inspector roster.
+    pub inspectors: InputRef,
+    /// Item list.
+    pub items: InputRef,
+    /// Conflicts.
+    pub conflicts: InputRef,
+    /// History.
+    pub history: InputRef,
+    /// Plan: SHA-256 of its canonical JSON.
+    pub plan: Digest32,
+}
+
+impl InputDigests {
+    /// Computes every digest of `inputs`.
+    ///
+    /// ```
+    /// use double_random::{ceremony::announce::InputDigests, draw};
+    /// let inputs = draw::example_inputs();
+    /// let mut shuffled = inputs.clone();
+    /// shuffled.entities.reverse();
+    /// assert_eq!(
+    ///     InputDigests::of(&inputs.as_inputs()).unwrap(),
+    ///     InputDigests::of(&shuffled.as_inputs()).unwrap()
+    /// );
+    /// ```
+    pub fn of(inputs: &DrawInputs<'_>) -> Result<Self, jcs::JcsError> {
+        fn r<T: Serialize>(kind: &str, rows: &[T]) -> Result<InputRef, jcs::JcsError> {
+            Ok(InputRef {
+                digest: table_digest_of(kind, rows)?,
+                rows: rows.len() as u64,
+            })
+        }
+        Ok(InputDigests {
+            entities: r("entities", inputs.entities)?,
+            inspectors: r("inspectors", inputs.inspectors)?,
+            items: r("items", inputs.items)?,
+            conflicts: r("conflicts", inputs.conflicts)?,
+            history: r("history", inputs.history)?,
+            plan: plan_digest(inputs.plan)?,
+        })
+    }
+
+    /// Names of the inputs whose digests differ between `self` (announced) and `found`.
+    pub fn differences(&self, found: &InputDigests) -> Vec<(&'static str, Digest32, Digest32)> {
+        let mut v = vec![];
+        for (name, a, b) in [
+            ("entities", self.entities, found.entities),
+            ("inspectors", self.inspectors, found.inspectors),
+            ("items", self.items, found.items),
+            ("conflicts", self.conflicts, found.conflicts),
+            ("history", self.history, found.history),
+        ] {
+            if a != b {
+                v.push((name, a.digest, b.digest));
+            }
+        }
+        if self.plan != found.plan {
+            v.push(("plan", self.plan, found.plan));
+        }
+        v
+    }
+}
+
+/// The plan digest: SHA-256 of the plan's canonical JSON.
+///
+/// ```
+/// let plan = double_random::draw::example_plan();
+/// let d = double_random::ceremony::announce::plan_digest(&plan).unwrap();
+/// assert_eq!(d.to_hex().len(), 64);
+/// ```
+pub fn plan_digest(plan: &Plan) -> Result<Digest32, jcs::JcsError> {
+    Ok(Digest32::of(&jcs::to_canonical(plan)?))
+}
+
+/// The announcement document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Announcement {
+    /// Always `double-random/announcement`.
+    pub format: String,
+    /// Algorithm version (`v1`).
+    pub version: String,
+    /// The draw's id, unique in the office's log.
+    pub draw_id: String,
+    /// The plan's identification.
+    pub plan: PlanRef,
+    /// Input fingerprints.
+    pub inputs: InputDigests,
+    /// Parties and their commitments, in the order their secrets enter the seed.
+    pub parties: Vec<Party>,
+    /// The public beacon named in advance, if any.
+    pub beacon: Option<BeaconSpec>,
+    /// When the announcement was made (UTC).
+    pub announced_at: Timestamp,
+    /// When the draw is scheduled (UTC); no earlier than `announced_at`.
+    pub scheduled_at: Timestamp,
+    /// The organizer's signing key id (16 upper-case hex digits, as minisign shows it).
+    pub key_id: String,
+    /// Entry hash of the office log's last entry before this announcement (`None` for the first).
+    pub previous: Option<Digest32>,
+}
+
+impl Announcement {
+    /// Canonical JSON bytes (the file's content).
+    pub fn to_canonical(&self) -> Result<Vec<u8>, jcs::JcsError> {
+        jcs::to_canonical(self)
+    }
+
+    /// Parses a published announcement, refusing non-canonical bytes and other formats.
+    pub fn parse(bytes: &[u8]) -> Result<Self, CeremonyError> {
+        let a: Announcement = jcs::parse_canonical(bytes).map_err(|e| CeremonyError::Document {
+            document: "announcement",
+            source: e,
+        })?;
+        if a.format != ANNOUNCEMENT_FORMAT {
+            return Err(CeremonyError::WrongFormat {
+                expected: ANNOUNCEMENT_FORMAT,
+                found: a.format,
+            });
+        }
+        if a.version != VERSION {
+            return Err(CeremonyError::UnsupportedVersion { found: a.version });
+        }
+        Ok(a)
+    }
+
+    /// Digest of the canonical bytes.
+    pub fn digest(&self) -> Result<Digest32, jcs::JcsError> {
+        Ok(Digest32::of(&self.to_canonical()?))
+    }
+
+    /// Checks the announcement's own consistency: unique party names, at least one
+    /// organizer, times in order, a drand round published after the announcement.
+    pub fn check(&self) -> Result<(), CeremonyError> {
+        let mut names: Vec<&str> = self.parties.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(CeremonyError::DuplicateParty {
+                name: w[0].to_string(),
+            });
+        }
+        if !self
+            .parties
+            .iter()
+            .any(|p| p.role == super::commit::Role::Organizer)
+        {
+            return Err(CeremonyError::NoOrganizer);
+        }
+        if self.scheduled_at.unix() < self.announced_at.unix() {
+            return Err(CeremonyError::ScheduledBeforeAnnounced);
+        }
+        if let Some(b) = &self.beacon {
+            b.validate()?;
+            b.check_named_in_advance(self.announced_at.unix(), 0)?;
+        }
+        Ok(())
+    }
+}
