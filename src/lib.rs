@@ -21,3 +21,8 @@ pub mod model;
 pub mod normalize;
 pub mod rng;
 pub mod sign;
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
