@@ -75,6 +75,10 @@ class Assignment:
     def complete(self):
         """Fill the completion; None when completable, else (target, reason)."""
         for t in self.targets:
+            over = [i for i in self.committed[t] if self.load[i] > self.cap]
+            if over:
+                return t, f"{over[0]} is committed beyond the workload cap {self.cap}"
+        for t in self.targets:
             while len(self.further[t]) < self.need(t):
                 if not self._augment(t):
                     free = [i for i in self.eligible[t] if i not in self.committed[t]]
