@@ -7,7 +7,7 @@ from . import DrawError, InputError, jcs
 from .verify import UsageError, Verification
 
 USAGE = """\
-python3 -m double_random_verify DIR [--public-key FILE] [--json]
+python3 -m double_random_verify DIR [--public-key FILE] [--log FILE] [--json]
 python3 -m double_random_verify vector DIR [--json]
 python3 -m double_random_verify stratum SHEET LABEL MEMBERS_FILE"""
 
@@ -24,10 +24,14 @@ def main_verify(argv):
                    "amendment-N.json, their .minisig files, the public key and the inputs")
     p.add_argument("--public-key", metavar="FILE", help="organizer's minisign public key "
                    "(default: DIR/organizer.pub or the only DIR/*.pub)")
+    p.add_argument("--log", metavar="FILE", help="the office log, to check its chain and that "
+                   "the documents are recorded in it (SPEC §12)")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="with --log: do not report announced draws that have no sheet yet")
     p.add_argument("--json", action="store_true", help="print the recomputed sheet JSON on "
                    "standard output (the report goes to standard error)")
     args = p.parse_args(argv)
-    v = Verification(args.dir, args.public_key)
+    v = Verification(args.dir, args.public_key, args.log, args.allow_pending)
     report = v.run()
     out = sys.stderr if args.json else sys.stdout
     _print_report(report, out)

@@ -7,6 +7,7 @@ import re
 
 from . import DrawError, InputError, jcs
 from . import amend, ceremony, minisign
+from . import log as office_log
 from .digest import table_digest
 from .draw import Draw, plan_quotas, quota_k
 from .plan import announced_plan, plan_digest, read_plan
@@ -159,8 +160,10 @@ def check_signature(report, directory, name, data, key, draw_id):
 # ---------------------------------------------------------------- the procedure
 
 class Verification:
-    def __init__(self, directory, key_path=None):
+    def __init__(self, directory, key_path=None, log_path=None, allow_pending=False):
         self.dir = directory
+        self.log_path = log_path
+        self.allow_pending = allow_pending
         self.report = Report()
         if not os.path.isdir(directory):
             raise UsageError(f"{directory}: not a directory")
@@ -205,8 +208,24 @@ class Verification:
         self.check_seed()
         self.check_plan()
         self.check_amendments(key)
+        self.check_log()
         self.replay()
         return r
+
+    # §12, when the office log is given
+    def check_log(self):
+        r = self.report
+        if not self.log_path:
+            r.not_checked("6b. the office log (SPEC §12)", "no log given (--log FILE)")
+            return
+        name = os.path.basename(self.log_path)
+        r.begin(f"6b. the office log {name} (SPEC §12)")
+        entries = office_log.check_log(_read(self.log_path), name, r, self.allow_pending)
+        office_log.check_documents_logged(
+            entries, name, r, self.ann, self.ann_digest.hex(),
+            hashlib.sha256(self.sheet_bytes).hexdigest(),
+            [(n, hashlib.sha256(d).hexdigest()) for _, n, d in self.amendments])
+        r.end()
 
     # 3
     def check_documents(self):

@@ -193,4 +193,14 @@ def make_ceremony(directory, files=None, beacon="external", amendments=()):
             fh.write(signer.sign(data, name, draw_id))
     with open(os.path.join(directory, "organizer.pub"), "wb") as fh:
         fh.write(signer.public_key_file())
+    lines, prev = [], None
+    for seq, (name, data) in enumerate(out.items(), 1):
+        kind = name.split(".")[0].split("-")[0]
+        line = jcs.encode({"document": hashlib.sha256(data).hexdigest(), "draw_id": draw_id,
+                           "kind": kind, "note": "", "prev": prev, "seq": seq,
+                           "time": "2026-11-30T02:00:05Z"})
+        lines.append(line + b"\n")
+        prev = hashlib.sha256(line).hexdigest()
+    with open(os.path.join(directory, "office.log"), "wb") as fh:
+        fh.write(b"".join(lines))
     return draw

@@ -86,6 +86,20 @@ class Ceremony(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("not checked (no BLS library)", out)
 
+    def test_office_log(self):
+        log = os.path.join(self.base, "office.log")
+        code, out, _ = run_cli(self.base, "--log", log)
+        self.assertEqual(code, 0, out)
+        self.assertIn("6b. the office log office.log", out)
+        d = self.copy("log")
+        lines = read(log).split(b"\n")
+        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
+        code, out, _ = run_cli(d, "--log", os.path.join(d, "office.log"))
+        self.assertEqual(code, 1)
+        self.assertIn("office.log: line 3: seq: 4, expected 3", out)
+        self.assertIn("office.log: line 3: prev", out)
+        self.assertIn("amendment-1.json is not in the log", out)
+
     def test_changed_sheet_byte_breaks_the_signature(self):
         d = self.copy("byte")
         path = os.path.join(d, "sheet.json")
