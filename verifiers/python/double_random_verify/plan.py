@@ -1,9 +1,12 @@
 """The plan (SPEC §4): TOML via tomllib → the canonical plan JSON object.
 
-The TOML key names are not listed in SPEC §4 (it points at examples/data/plan.toml). They
-are assumed to mirror the canonical JSON, except that `general_ratio_cap_bp` is written
-`general_ratio_cap` and a quota's `ratio_bp` is written `ratio` (SPEC-QUESTIONS.md, Q1).
-Every key name read from TOML is in the tables below, so a different layout is a local edit.
+SPEC §4 points at examples/data/plan.toml for the TOML keys. They follow the canonical JSON
+except: `general_ratio_cap` and a quota's `ratio` are written as ratios (stored as `…_bp`),
+`filters.regions` / `filters.industries` are `region_prefixes` / `industry_prefixes`, and the
+strata layout:
+`[strata]` holds `by` and, for by = "risk", one inline quota table per class (`A = {...}`)
+and `unclassified`; for by = "none" a `quota` table (SPEC-QUESTIONS.md, Q1). Every key read
+from TOML is named in the tables below, so a different layout is a local edit.
 """
 
 import datetime
@@ -19,12 +22,13 @@ TOP_KEYS = {
     "authority", "batch", "directed", "draw_date", "filters", "general_ratio_cap", "items",
     "plan_id", "plan_name", "publish_risk", "repeat", "strata", "task_id", "task_name", "team",
 }
-FILTER_KEYS = {"exclude_abnormal", "industry_prefixes", "kinds", "region_prefixes", "statuses",
+# In TOML, filters.regions and filters.industries hold region_prefixes and industry_prefixes.
+FILTER_KEYS = {"exclude_abnormal", "industries", "kinds", "regions", "statuses",
                "tags_all", "tags_any"}
 REPEAT_KEYS = {"entity_window_days", "entity_yearly_cap", "inspector_window_days",
                "same_items_only"}
 QUOTA_KEYS = {"count", "max", "min", "ratio", "rounding"}
-STRATA_KEYS = {"by", "quota", "classes", "unclassified"}
+STRATA_KEYS = {"by", "quota", "unclassified", *"ABCDE"}
 TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "workload_cap"}
 JOINT_KEYS = {"department", "items", "officers"}
 
@@ -149,9 +153,9 @@ def _filters(value, file):
 
     return {
         "exclude_abnormal": t.get("exclude_abnormal", "bool", False),
-        "industry_prefixes": each("industry_prefixes", industry_prefix, []),
+        "industry_prefixes": each("industries", industry_prefix, []),
         "kinds": each("kinds", lambda s: codes.vocab(codes.ENTITY_KIND, s, "entity kind"), []),
-        "region_prefixes": each("region_prefixes", region_prefix, []),
+        "region_prefixes": each("regions", region_prefix, []),
         "statuses": each("statuses", lambda s: codes.vocab(codes.ENTITY_STATUS, s, "entity status"),
                          DEFAULT_STATUSES),
         "tags_all": each("tags_all", text, []),
@@ -172,21 +176,15 @@ def _repeat(value, file):
 def _strata(value, file):
     t = _Table(value, "strata", STRATA_KEYS, file)
     by = t.get("by", "str")
+    classes_written = [c for c in RISK_CLASSES if c in t.value]
     if by == "none":
-        if "classes" in t.value or "unclassified" in t.value:
-            raise t.error("'classes' and 'unclassified' are for by = \"risk\"", "by")
+        if classes_written or "unclassified" in t.value:
+            raise t.error("risk classes and 'unclassified' are for by = \"risk\"", "by")
         return {"by": "none", "quota": _quota(t.get("quota", "table"), "strata.quota", file)}
     if by == "risk":
         if "quota" in t.value:
-            raise t.error("'quota' is for by = \"none\"; use strata.classes.<A-E>", "quota")
-        classes_raw = t.get("classes", "table")
-        if not isinstance(classes_raw, dict):
-            raise t.error("must be a table of risk classes A-E", "classes")
-        classes = {}
-        for name, q in classes_raw.items():
-            if name not in RISK_CLASSES or len(name) != 1:
-                raise t.error(f"{name!r} is not a risk class A-E", "classes")
-            classes[name] = _quota(q, f"strata.classes.{name}", file)
+            raise t.error("'quota' is for by = \"none\"; give one quota per class A-E", "quota")
+        classes = {c: _quota(t.value[c], f"strata.{c}", file) for c in classes_written}
         unclassified = t.value.get("unclassified")
         return {
             "by": "risk",

@@ -32,7 +32,7 @@ items = ["I1", "I2"]
 publish_risk = true
 
 [filters]
-region_prefixes = ["3501"]
+regions = ["3501"]
 
 [repeat]
 entity_window_days = 365
@@ -40,15 +40,10 @@ inspector_window_days = 365
 
 [strata]
 by = "risk"
-[strata.classes.A]
-ratio = "10%"
-[strata.classes.B]
-ratio = "5%"
-rounding = "nearest"
-[strata.classes.C]
-count = 4
-[strata.unclassified]
-ratio = 0.05
+A = { ratio = "10%" }
+B = { ratio = "5%", rounding = "nearest" }
+C = { count = 4 }
+unclassified = { ratio = 0.05 }
 
 [team]
 officers = 2

@@ -43,6 +43,16 @@ class Plans(unittest.TestCase):
         p = parse_plan(fixtures.PLAN.replace('ratio = 0.05', 'ratio = 0.29').encode())
         self.assertEqual(p["strata"]["unclassified"]["ratio_bp"], 2900)  # 0.29 * 10000 in floats is 2899.99...
 
+    def test_unstratified(self):
+        start = fixtures.PLAN.index("[strata]")
+        end = fixtures.PLAN.index("[team]")
+        text = fixtures.PLAN[:start] + '[strata]\nby = "none"\nquota = { ratio = "3%", max = 9 }\n\n' \
+            + fixtures.PLAN[end:]
+        self.assertEqual(parse_plan(text.encode())["strata"], {"by": "none", "quota": {
+            "count": None, "max": 9, "min": None, "ratio_bp": 300, "rounding": "up"}})
+        with self.assertRaises(InputError):
+            parse_plan(text.replace('by = "none"', 'by = "risk"').encode())
+
     def test_quota_k(self):
         q = {"count": None, "max": None, "min": None, "ratio_bp": 250, "rounding": "up"}
         self.assertEqual(quota_k(q, 100), 3)
@@ -81,12 +91,13 @@ officers = 2
         cases = [
             ("officers = 2\n", "officers = 1\n", "team.officers"),
             ("by = \"risk\"", "by = \"size\"", "strata.by"),
-            ('ratio = "10%"', 'ratio = "10"', "strata.classes.A.ratio"),
-            ('region_prefixes = ["3501"]', 'region_prefixes = ["35x"]', "filters.region_prefixes"),
+            ('ratio = "10%"', 'ratio = "10"', "strata.A.ratio"),
+            ('regions = ["3501"]', 'regions = ["35x"]', "filters.regions"),
             ("[repeat]\n", "[repeat]\nwindow = 3\n", "repeat.window"),
             ('draw_date = 2026-11-30', 'draw_date = "2026-13-01"', "draw_date"),
             ('plan_id = "SC-2026-07"\n', "", "plan_id"),
-            ('[strata.classes.C]\ncount = 4\n', '[strata.classes.C]\nmin = 4\n', "strata.classes.C"),
+            ('C = { count = 4 }', 'C = { min = 4 }', "strata.C"),
+            ('C = { count = 4 }', 'C = 4', "strata.C"),
             ("plan_id =", "plan_id = = ", "TOML"),
         ]
         for old, new, where in cases:
