@@ -62,7 +62,7 @@ def check_stratum(sheet_path, label, members_path, amendment_paths=()):
         doc = parse_document(report, os.path.basename(path), _read(path), ceremony.AMENDMENT)
         if doc and doc["action"]["kind"] == "replace_entity":
             on_sheet.add(doc["action"]["entity"])
-    if not report._current[1]:
+    if not report.failing():
         picks = sample(Stream(bytes.fromhex(sheet["seed"]), "entities/" + label),
                        len(ids), entry["k"])
         for p in picks:

@@ -56,6 +56,10 @@ class Report:
             self._current[1].append(f)
         return f
 
+    def failing(self):
+        """Whether the check under way has findings so far."""
+        return bool(self._current and self._current[1])
+
     def end(self):
         title, found = self._current
         self.checks.append(("FAIL" if found else "ok", title, found))
