@@ -20,6 +20,7 @@ use double_random::codes::{USCC_CHARSET, org_code_check, regno_check_digit, uscc
 use double_random::digest::Framed;
 use double_random::model::Date;
 use double_random::rng::Stream;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -274,6 +275,11 @@ struct CsvOut {
     started: bool,
     /// Rows written, header excluded.
     rows: u64,
+    /// GBK bytes of each non-ASCII character met so far (encoding_rs's GBK encoder is slow on
+    /// CJK text, and the generator uses only a few hundred distinct characters).
+    gbk: HashMap<char, Box<[u8]>>,
+    /// The row in GBK.
+    bytes: Vec<u8>,
 }
 
 impl CsvOut {
@@ -289,6 +295,8 @@ impl CsvOut {
             line: String::with_capacity(512),
             started: false,
             rows: 0,
+            gbk: HashMap::new(),
+            bytes: Vec::with_capacity(512),
         };
         if enc == Encoding::Utf8 {
             out.w.write_all("\u{feff}".as_bytes())?;
@@ -322,14 +330,27 @@ impl CsvOut {
         match self.enc {
             Encoding::Utf8 => self.w.write_all(self.line.as_bytes())?,
             Encoding::Gbk => {
-                let (bytes, _, unmappable) = encoding_rs::GBK.encode(&self.line);
-                if unmappable {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("{}: a character has no GBK form", self.path.display()),
-                    ));
+                self.bytes.clear();
+                for c in self.line.chars() {
+                    if c.is_ascii() {
+                        self.bytes.push(c as u8);
+                        continue;
+                    }
+                    if !self.gbk.contains_key(&c) {
+                        let mut utf8 = [0; 4];
+                        let (bytes, _, unmappable) =
+                            encoding_rs::GBK.encode(c.encode_utf8(&mut utf8));
+                        if unmappable {
+                            return Err(io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                format!("{}: {c:?} has no GBK form", self.path.display()),
+                            ));
+                        }
+                        self.gbk.insert(c, bytes.into());
+                    }
+                    self.bytes.extend_from_slice(&self.gbk[&c]);
                 }
-                self.w.write_all(&bytes)?;
+                self.w.write_all(&self.bytes)?;
             }
         }
         self.line.clear();
