@@ -919,11 +919,8 @@ fn write_inspectors(args: &Args, dir: &Path) -> io::Result<(Vec<Inspector>, (Pat
 /// Writes `words` joined with `;` into `out`.
 fn join_into(out: &mut String, words: &[&str]) {
     out.clear();
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(w);
+    for w in words {
+        add_tag(out, w);
     }
 }
 
@@ -1073,7 +1070,7 @@ impl EntityGen {
     }
 }
 
-/// Appends `tag` to a `;`-separated list.
+/// Appends a word to a `;`-separated list.
 fn add_tag(tags: &mut String, tag: &str) {
     if !tags.is_empty() {
         tags.push(';');
