@@ -44,8 +44,8 @@ fn instance() -> impl Strategy<Value = Instance> {
 }
 
 fn eligible(inst: &Instance, t: usize, i: usize) -> bool {
-    !inst.excluded.contains(&(t, i))
-        && !(inst.same_region && inst.target_regions[t] == inst.member_regions[i])
+    let same_region = inst.same_region && inst.target_regions[t] == inst.member_regions[i];
+    !inst.excluded.contains(&(t, i)) && !same_region
 }
 
 /// Exhaustive search: can every target get q distinct eligible members within the cap?
