@@ -4,6 +4,7 @@
 
 use double_random::codes::{CodeError, uscc_check_char};
 use double_random::formats::error::{InputError, InputErrorKind, InputErrors};
+use double_random::formats::plan_toml::{PlanErrorKind, RatioProblem, plan_digest, read_plan};
 use double_random::formats::roster::{Encoding, HeaderLanguage};
 use double_random::formats::roster_csv::{
     FIELD_LIMIT, for_each_entity, read_conflicts, read_entities, read_history, read_inspectors,
@@ -11,6 +12,7 @@ use double_random::formats::roster_csv::{
 };
 use double_random::model::{
     Entity, EntityStatus, HistoryKind, Inspector, InspectorKind, InspectorStatus, RiskClass,
+    Rounding, Strata,
 };
 
 /// A valid USCC from its first 17 characters.
@@ -836,6 +838,394 @@ fn error_lists_are_capped() {
     assert_eq!(e.omitted, 5);
 }
 
+// ---------------------------------------------------------------- plan
+
+const PLAN: &str = r#"plan_id = "GZ-2026-01"
+plan_name = "2026年度双随机抽查计划"
+task_id = "T01"
+task_name = "企业公示信息抽查"
+batch = "第1批"
+authority = "修文县市场监督管理局"
+directed = false
+draw_date = 2026-03-01
+items = ["GZ-SC-001", "gz-sc-002"]
+general_ratio_cap = "5%"
+publish_risk = false
+
+[filters]
+regions = ["5201"]
+industries = ["C", "1311", "13"]
+kinds = ["企业"]
+statuses = ["存续"]
+tags_any = []
+tags_all = []
+exclude_abnormal = false
+
+[strata]
+by = "risk"
+A = { ratio = "1%", min = 1 }
+B = { ratio = "2%" }
+C = { ratio = "10%", rounding = "down" }
+D = { ratio = "30%", count = 5, max = 200 }
+
+[repeat]
+entity_window_days = 180
+entity_yearly_cap = 2
+same_items_only = false
+inspector_window_days = 365
+
+[team]
+officers = 2
+experts = 0
+exclude_same_region = true
+workload_cap = 10
+departments = []
+"#;
+
+#[test]
+fn the_example_plan_reads() {
+    let plan = read_plan("plan.toml", PLAN).unwrap();
+    assert_eq!(plan.plan_id, "GZ-2026-01");
+    assert_eq!(plan.items, ["GZ-SC-001", "GZ-SC-002"]);
+    assert_eq!(plan.general_ratio_cap_bp, Some(500));
+    assert_eq!(plan.filters.industry_prefixes, ["C", "C13", "C1311"]);
+    assert_eq!(plan.filters.region_prefixes, ["5201"]);
+    assert_eq!(plan.filters.statuses, [EntityStatus::Active]);
+    let Strata::Risk {
+        classes,
+        unclassified,
+    } = &plan.strata
+    else {
+        panic!("{:?}", plan.strata)
+    };
+    assert!(unclassified.is_none());
+    assert_eq!(classes[&RiskClass::A].ratio_bp, Some(100));
+    assert_eq!(classes[&RiskClass::A].min, Some(1));
+    assert_eq!(classes[&RiskClass::C].rounding, Rounding::Down);
+    assert_eq!(classes[&RiskClass::D].count, Some(5));
+    assert_eq!(classes[&RiskClass::D].max, Some(200));
+    assert_eq!(plan.repeat.entity_window_days, Some(180));
+    assert_eq!(plan.team.officers, 2);
+    assert_eq!(plan.team.workload_cap, Some(10));
+    assert!(plan.team.exclude_same_region);
+
+    // The same plan written differently (keys reordered, a string date, a fraction) has the
+    // same fingerprint.
+    let again = PLAN
+        .replace("draw_date = 2026-03-01", "draw_date = \"2026-03-01\"")
+        .replace("general_ratio_cap = \"5%\"", "general_ratio_cap = 0.05")
+        .replace(
+            "industries = [\"C\", \"1311\", \"13\"]",
+            "industries = [\"13\", \"c1311\", \"C\"]",
+        );
+    let again = read_plan("plan.toml", &again).unwrap();
+    assert_eq!(plan_digest(&again).unwrap(), plan_digest(&plan).unwrap());
+}
+
+fn plan_with(replace: &str, with: &str) -> String {
+    assert!(PLAN.contains(replace), "{replace}");
+    PLAN.replace(replace, with)
+}
+
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
+}
+
+#[test]
+fn one_officer_is_refused() {
+    let text = plan_with("officers = 2", "officers = 1");
+    let errs = read_plan("plan.toml", &text).unwrap_err();
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    let e = &errs.errors[0];
+    assert_eq!(e.kind, PlanErrorKind::TooFewOfficers { officers: 1 });
+    assert_eq!(e.field, "team.officers");
+    assert_eq!(e.line, line_of(&text, "officers = 1"));
+    assert_eq!(e.file, "plan.toml");
+}
+
+#[test]
+fn ratios_out_of_range_are_refused() {
+    for (ratio, problem) in [
+        ("\"150%\"", RatioProblem::AboveHundred),
+        ("\"-1%\"", RatioProblem::Negative),
+        ("\"0.001%\"", RatioProblem::TooPrecise),
+        ("1.5", RatioProblem::AboveHundred),
+        ("-0.01", RatioProblem::Negative),
+        ("nan", RatioProblem::NotFinite),
+        ("inf", RatioProblem::NotFinite),
+        ("\"5\"", RatioProblem::Format),
+    ] {
+        let text = plan_with(
+            "B = { ratio = \"2%\" }",
+            &format!("B = {{ ratio = {ratio} }}"),
+        );
+        let errs = read_plan("plan.toml", &text).unwrap_err();
+        assert_eq!(errs.errors.len(), 1, "{ratio}: {errs}");
+        let e = &errs.errors[0];
+        assert_eq!(e.field, "strata.B.ratio", "{ratio}");
+        assert_eq!(e.line, line_of(&text, "B = {"), "{ratio}");
+        assert!(
+            matches!(&e.kind, PlanErrorKind::BadRatio { problem: p, .. } if *p == problem),
+            "{ratio}: {:?}",
+            e.kind
+        );
+    }
+}
+
+#[test]
+fn unknown_keys_are_refused_with_their_line() {
+    for (replace, with, field) in [
+        ("officers = 2", "officers = 2\nofficer = 3", "team.officer"),
+        (
+            "[repeat]",
+            "[repeat]\nentity_window = 30",
+            "repeat.entity_window",
+        ),
+        (
+            "B = { ratio = \"2%\" }",
+            "B = { ratio = \"2%\", rounding = \"up\", maxi = 3 }",
+            "strata.B.maxi",
+        ),
+        (
+            "batch = \"第1批\"",
+            "batch = \"第1批\"\nbacth = \"x\"",
+            "bacth",
+        ),
+        (
+            "[filters]",
+            "[filters]\nregion = [\"52\"]",
+            "filters.region",
+        ),
+        ("[team]", "[teams]\nx = 1\n[team]", "teams"),
+    ] {
+        let text = plan_with(replace, with);
+        let errs = read_plan("plan.toml", &text).unwrap_err();
+        assert_eq!(errs.errors.len(), 1, "{field}: {errs}");
+        let e = &errs.errors[0];
+        assert_eq!(e.field, field);
+        let key = field.rsplit('.').next().unwrap();
+        assert!(matches!(&e.kind, PlanErrorKind::UnknownKey { key: k, .. } if k == key));
+        let needle = if key == "teams" {
+            "[teams]".to_string()
+        } else {
+            format!("{key} =")
+        };
+        assert_eq!(e.line, line_of(&text, &needle), "{field}");
+        assert!(e.to_string().contains("unknown key"));
+    }
+}
+
+#[test]
+fn required_keys_and_types_are_checked() {
+    let text = PLAN
+        .replace("plan_id = \"GZ-2026-01\"\n", "")
+        .replace("officers = 2", "officers = \"2\"");
+    let errs = read_plan("plan.toml", &text).unwrap_err();
+    assert_eq!(errs.errors.len(), 2, "{errs}");
+    assert_eq!(errs.errors[0].kind, PlanErrorKind::Missing);
+    assert_eq!(errs.errors[0].field, "plan_id");
+    assert_eq!(
+        errs.errors[1].kind,
+        PlanErrorKind::WrongType {
+            expected: "integer",
+            found: "string"
+        }
+    );
+
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with(
+            "items = [\"GZ-SC-001\", \"gz-sc-002\"]",
+            "items = [\"A\", \" a \"]",
+        ),
+    )
+    .unwrap_err();
+    assert_eq!(
+        errs.errors[0].kind,
+        PlanErrorKind::DuplicateItem { item: "A".into() }
+    );
+    assert_eq!(errs.errors[0].field, "items[1]");
+
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with(
+            "D = { ratio = \"30%\", count = 5, max = 200 }",
+            "D = { min = 3, max = 2, ratio = \"1%\" }\nE = { rounding = \"up\" }",
+        ),
+    )
+    .unwrap_err();
+    let kinds: Vec<_> = errs.errors.iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            PlanErrorKind::MinAboveMax { min: 3, max: 2 },
+            PlanErrorKind::NoQuota
+        ]
+    );
+
+    assert!(read_plan("plan.toml", &format!("\u{feff}{PLAN}")).is_ok());
+    let errs = read_plan("plan.toml", "plan_id = [").unwrap_err();
+    assert!(matches!(errs.errors[0].kind, PlanErrorKind::Syntax { .. }));
+    assert_eq!(errs.errors[0].line, 1);
+
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with("draw_date = 2026-03-01", "draw_date = 2026-02-30"),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        errs.errors[0].kind,
+        PlanErrorKind::Syntax { .. } | PlanErrorKind::BadDate { .. }
+    ));
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with("draw_date = 2026-03-01", "draw_date = 2026-03-01T10:00:00"),
+    )
+    .unwrap_err();
+    assert!(matches!(errs.errors[0].kind, PlanErrorKind::BadDate { .. }));
+
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with("statuses = [\"存续\"]", "statuses = []"),
+    )
+    .unwrap_err();
+    assert_eq!(errs.errors[0].kind, PlanErrorKind::EmptyList);
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with("regions = [\"5201\"]", "regions = [\"52a\", \"1234567\"]"),
+    )
+    .unwrap_err();
+    assert_eq!(errs.errors.len(), 2);
+    let errs = read_plan(
+        "plan.toml",
+        &plan_with("kinds = [\"企业\"]", "kinds = [\"外企\"]"),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        errs.errors[0].kind,
+        PlanErrorKind::UnknownValue { .. }
+    ));
+}
+
+#[test]
+fn a_plan_stratified_by_nothing() {
+    let text = PLAN.replace(
+        "by = \"risk\"\nA = { ratio = \"1%\", min = 1 }\nB = { ratio = \"2%\" }\nC = { ratio = \"10%\", rounding = \"down\" }\nD = { ratio = \"30%\", count = 5, max = 200 }",
+        "by = \"none\"\nratio = \"3%\"\nrounding = \"nearest\"",
+    );
+    let plan = read_plan("plan.toml", &text).unwrap();
+    assert!(
+        matches!(plan.strata, Strata::None { quota } if quota.ratio_bp == Some(300) && quota.rounding == Rounding::Nearest)
+    );
+    let errs = read_plan(
+        "plan.toml",
+        &text.replace("ratio = \"3%\"", "ratio = \"3%\"\nA = { ratio = \"1%\" }"),
+    )
+    .unwrap_err();
+    assert!(matches!(&errs.errors[0].kind, PlanErrorKind::UnknownKey { key, .. } if key == "A"));
+}
+
+const JOINT: &str = r#"
+[[team.joint]]
+department = "市场监管局"
+officers = 1
+items = ["GZ-SC-001"]
+
+[[team.joint]]
+department = "税务局"
+officers = 1
+items = ["GZ-SC-002", "GZ-SC-001"]
+"#;
+
+fn joint_plan(officers_line: &str, joint: &str) -> String {
+    let base = PLAN
+        .replace("officers = 2\n", officers_line)
+        .replace("departments = []\n", "");
+    format!("{base}{joint}")
+}
+
+#[test]
+fn joint_plans_are_validated() {
+    // officers computed from the departments.
+    let plan = read_plan("plan.toml", &joint_plan("", JOINT)).unwrap();
+    assert_eq!(plan.team.officers, 2);
+    assert_eq!(plan.team.joint.len(), 2);
+    assert_eq!(plan.team.joint[1].items, ["GZ-SC-002", "GZ-SC-001"]);
+    // Given and matching.
+    assert!(read_plan("plan.toml", &joint_plan("officers = 2\n", JOINT)).is_ok());
+
+    let kind_of = |text: String| {
+        let errs = read_plan("plan.toml", &text).unwrap_err();
+        assert_eq!(errs.errors.len(), 1, "{errs}");
+        errs.errors.into_iter().next().unwrap()
+    };
+    let e = kind_of(joint_plan("officers = 3\n", JOINT));
+    assert_eq!(
+        e.kind,
+        PlanErrorKind::JointOfficersMismatch {
+            officers: 3,
+            sum: 2
+        }
+    );
+    assert_eq!(e.field, "team.officers");
+
+    let e = kind_of(joint_plan("", &JOINT.replace("税务局", "市场监管局")));
+    assert!(matches!(
+        e.kind,
+        PlanErrorKind::JointDuplicateDepartment { .. }
+    ));
+    assert_eq!(e.field, "team.joint[1].department");
+
+    let e = kind_of(joint_plan(
+        "",
+        &JOINT.replace(
+            "\"GZ-SC-002\", \"GZ-SC-001\"",
+            "\"GZ-SC-002\", \"GZ-SC-009\"",
+        ),
+    ));
+    assert_eq!(
+        e.kind,
+        PlanErrorKind::JointItemNotInPlan {
+            item: "GZ-SC-009".into()
+        }
+    );
+    assert_eq!(e.field, "team.joint[1].items[1]");
+
+    let e = kind_of(joint_plan(
+        "",
+        &JOINT.replace("\"GZ-SC-002\", \"GZ-SC-001\"", "\"GZ-SC-001\""),
+    ));
+    assert_eq!(
+        e.kind,
+        PlanErrorKind::JointItemUncovered {
+            item: "GZ-SC-002".into()
+        }
+    );
+
+    let e = kind_of(joint_plan(
+        "",
+        &JOINT.replacen("officers = 1", "officers = 0", 1),
+    ));
+    assert!(matches!(e.kind, PlanErrorKind::IntegerRange { min: 1, .. }));
+
+    let one_department = "\n[[team.joint]]\ndepartment = \"市场监管局\"\nofficers = 1\nitems = [\"GZ-SC-001\", \"GZ-SC-002\"]\n";
+    let e = kind_of(joint_plan("", one_department));
+    assert_eq!(e.kind, PlanErrorKind::TooFewOfficers { officers: 1 });
+
+    let e = kind_of(joint_plan("departments = [\"x\"]\n", JOINT));
+    assert_eq!(e.kind, PlanErrorKind::DepartmentsInJoint);
+
+    let e = kind_of(joint_plan(
+        "",
+        &JOINT.replace(
+            "officers = 1\nitems = [\"GZ-SC-001\"]",
+            "officers = 1\nitems = [\"GZ-SC-001\"]\nleader = true",
+        ),
+    ));
+    assert!(matches!(&e.kind, PlanErrorKind::UnknownKey { key, .. } if key == "leader"));
+    assert_eq!(e.field, "team.joint[0].leader");
+}
+
 // ---------------------------------------------------------------- no panics
 
 mod no_panics {
@@ -872,6 +1262,28 @@ mod no_panics {
             all_tables(text.as_bytes());
             let gbk = encoding_rs::GB18030.encode(&text).0.into_owned();
             all_tables(&gbk);
+        }
+
+        #[test]
+        fn arbitrary_text_as_a_plan(text in any::<String>()) {
+            if let Err(e) = read_plan("plan.toml", &text) {
+                prop_assert!(!e.errors.is_empty());
+            }
+        }
+
+        #[test]
+        fn plan_like_text_as_a_plan(edits in proptest::collection::vec((0usize..2000, "[\"'=\\[\\]{}.,a-z0-9%\n -]{0,6}"), 0..6)) {
+            let mut text = PLAN.to_string();
+            for (at, insert) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, &insert);
+            }
+            if let Err(e) = read_plan("plan.toml", &text) {
+                prop_assert!(!e.errors.is_empty());
+            }
         }
     }
 }
