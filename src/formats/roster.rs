@@ -657,7 +657,7 @@ impl HeaderMap {
 }
 
 /// A key that must be unique within a table.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 enum Key {
     /// An entity id packed into 5 bits per character (with its length).
     Packed(u128),
@@ -684,20 +684,38 @@ fn pack_entity_id(id: &str) -> Option<u128> {
 }
 
 /// Remembers the first line of each unique key.
+///
+/// One map per kind of key, so that the packed entity ids of a national roster take 16 bytes
+/// of key each rather than the size of the largest key.
 #[derive(Debug, Default)]
 pub(crate) struct Uniq {
-    seen: HashMap<Key, u64>,
+    packed: HashMap<u128, u64>,
+    text: HashMap<String, u64>,
+    pairs: HashMap<(String, String), u64>,
+}
+
+/// Records `key` at `line` in `map`; returns the earlier line if it was seen before.
+fn first_line<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, u64>,
+    key: K,
+    line: u64,
+) -> Option<u64> {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(line);
+            None
+        }
+    }
 }
 
 impl Uniq {
     /// Records `key` at `line`; returns the earlier line if it was seen before.
     fn check(&mut self, key: Key, line: u64) -> Option<u64> {
-        match self.seen.entry(key) {
-            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(line);
-                None
-            }
+        match key {
+            Key::Packed(k) => first_line(&mut self.packed, k, line),
+            Key::Text(k) => first_line(&mut self.text, k, line),
+            Key::Pair(a, b) => first_line(&mut self.pairs, (a, b), line),
         }
     }
 }
