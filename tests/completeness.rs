@@ -45,7 +45,7 @@ fn instance() -> impl Strategy<Value = Instance> {
 
 fn eligible(inst: &Instance, t: usize, i: usize) -> bool {
     let same_region = inst.same_region && inst.target_regions[t] == inst.member_regions[i];
-    !inst.excluded.contains(&(t, i)) && !same_region
+    !same_region && !inst.excluded.contains(&(t, i))
 }
 
 /// Exhaustive search: can every target get q distinct eligible members within the cap?
