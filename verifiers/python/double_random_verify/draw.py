@@ -150,10 +150,14 @@ def build_pools(plan, tables):
                 continue
             if pool.departments and ins["department"] not in pool.departments:
                 continue
-            held = set(ins["qualifications"])
-            if pool.kind == "expert":
-                held |= set(ins["specialties"])
-            if required <= held:
+            if pool.kind == "officer":
+                # an officer holds every required qualification
+                qualified = required <= set(ins["qualifications"])
+            else:
+                # an expert brings at least one of them, as qualification or specialty
+                held = set(ins["qualifications"]) | set(ins["specialties"])
+                qualified = not required or bool(required & held)
+            if qualified:
                 pool.members.append(ins["id"])
     return pools
 

@@ -5,7 +5,8 @@ except: `general_ratio_cap` and a quota's `ratio` are written as ratios (stored 
 `filters.regions` / `filters.industries` are `region_prefixes` / `industry_prefixes`, and the
 strata layout:
 `[strata]` holds `by` and, for by = "risk", one inline quota table per class (`A = {...}`)
-and `unclassified`; for by = "none" a `quota` table (SPEC-QUESTIONS.md, Q1). Every key read
+and `unclassified`; for by = "none" the quota's own keys (`ratio`, `count`, …), as in
+tests/vectors/*/plan.toml. Every key read
 from TOML is named in the tables below, so a different layout is a local edit.
 """
 
@@ -28,7 +29,7 @@ FILTER_KEYS = {"exclude_abnormal", "industries", "kinds", "regions", "statuses",
 REPEAT_KEYS = {"entity_window_days", "entity_yearly_cap", "inspector_window_days",
                "same_items_only"}
 QUOTA_KEYS = {"count", "max", "min", "ratio", "rounding"}
-STRATA_KEYS = {"by", "quota", "unclassified", *"ABCDE"}
+STRATA_KEYS = {"by", "unclassified", *"ABCDE"} | QUOTA_KEYS
 TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "workload_cap"}
 JOINT_KEYS = {"department", "items", "officers"}
 
@@ -177,13 +178,16 @@ def _strata(value, file):
     t = _Table(value, "strata", STRATA_KEYS, file)
     by = t.get("by", "str")
     classes_written = [c for c in RISK_CLASSES if c in t.value]
+    quota_written = sorted(QUOTA_KEYS & set(t.value))
     if by == "none":
         if classes_written or "unclassified" in t.value:
             raise t.error("risk classes and 'unclassified' are for by = \"risk\"", "by")
-        return {"by": "none", "quota": _quota(t.get("quota", "table"), "strata.quota", file)}
+        quota = {k: t.value[k] for k in quota_written}
+        return {"by": "none", "quota": _quota(quota, "strata", file)}
     if by == "risk":
-        if "quota" in t.value:
-            raise t.error("'quota' is for by = \"none\"; give one quota per class A-E", "quota")
+        if quota_written:
+            raise t.error("with by = \"risk\" each class has its own quota: "
+                          "A = { ratio = ... }", quota_written[0])
         classes = {c: _quota(t.value[c], f"strata.{c}", file) for c in classes_written}
         unclassified = t.value.get("unclassified")
         return {

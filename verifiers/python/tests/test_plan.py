@@ -46,7 +46,7 @@ class Plans(unittest.TestCase):
     def test_unstratified(self):
         start = fixtures.PLAN.index("[strata]")
         end = fixtures.PLAN.index("[team]")
-        text = fixtures.PLAN[:start] + '[strata]\nby = "none"\nquota = { ratio = "3%", max = 9 }\n\n' \
+        text = fixtures.PLAN[:start] + '[strata]\nby = "none"\nratio = "3%"\nmax = 9\n\n' \
             + fixtures.PLAN[end:]
         self.assertEqual(parse_plan(text.encode())["strata"], {"by": "none", "quota": {
             "count": None, "max": 9, "min": None, "ratio_bp": 300, "rounding": "up"}})
