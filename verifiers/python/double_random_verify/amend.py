@@ -37,10 +37,16 @@ def _run_pool(draw, state, pool, targets, committed, cap, label):
     return assignment.run(Stream(draw.seed, label), draw.describe)
 
 
+def amendment_cap(draw, pool, sheet_caps):
+    """SPEC §7.3: the sheet's cap when the plan sets workload_cap, else the sheet's cap + 1."""
+    cap = sheet_caps.get(pool.label, pool.cap)
+    return cap if draw.plan["team"]["workload_cap"] is not None else cap + 1
+
+
 def replay(state, action, seq, sheet_caps):
     """Apply one amendment's action; returns (outcome, inspectors) as the document has them.
 
-    sheet_caps: pool label -> the cap recorded on the sheet (SPEC §7.3 for amendments)."""
+    sheet_caps: pool label -> the cap recorded on the sheet."""
     draw = state.draw
     entity = action["entity"]
     if entity not in state.teams:
@@ -63,7 +69,7 @@ def replay(state, action, seq, sheet_caps):
             committed = {e: state.teams[e][pool.label] for e in others}
             committed[replacement] = []
             result = _run_pool(draw, state, pool, targets, committed,
-                               sheet_caps.get(pool.label, pool.cap),
+                               amendment_cap(draw, pool, sheet_caps),
                                f"amend/{seq}/{pool.label}")
             team[pool.label] = result[replacement]
         del state.teams[entity]
@@ -86,7 +92,7 @@ def replay(state, action, seq, sheet_caps):
     committed = {e: list(state.teams[e][pool.label]) for e in targets}
     committed[entity] = [i for i in committed[entity] if i != recused]
     result = _run_pool(draw, state, pool, targets, committed,
-                       sheet_caps.get(pool.label, pool.cap), f"amend/{seq}/{pool.label}")
+                       amendment_cap(draw, pool, sheet_caps), f"amend/{seq}/{pool.label}")
     added = [i for i in result[entity] if i not in committed[entity]]
     if len(added) != 1:
         raise DrawError(f"replacing {recused} on {entity} did not add exactly one member")
