@@ -13,6 +13,7 @@ from TOML is named in the tables below, so a different layout is a local edit.
 import datetime
 import decimal
 import hashlib
+import os
 import re
 import tomllib
 
@@ -312,7 +313,6 @@ def announced_plan(plan):
 
 
 def read_plan(path):
-    import os
     file = os.path.basename(path)
     try:
         with open(path, "rb") as fh:
