@@ -1,0 +1,544 @@
+//! Writes N complete, signed ceremonies of varied sizes and plans into a folder, for
+//! cross-checking implementations: every folder holds the inputs (CSV in UTF-8 or GB18030,
+//! Chinese or English headers), plan.toml, announcement.json, sheet.json, amendments, their
+//! signatures, organizer.pub and office.log.
+//!
+//! ```text
+//! cargo run --release --example gen-ceremonies -- OUT_DIR [COUNT] [SEED]
+//! ```
+//! Deterministic: the same arguments write the same bytes.
+
+use double_random::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
+use double_random::ceremony::announce::{
+    ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
+};
+use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
+use double_random::ceremony::commit::{Party, Reveal, Role, Secret, commitment};
+use double_random::ceremony::log::{self, EntryKind};
+use double_random::ceremony::sheet;
+use double_random::ceremony::verify::trusted_comment;
+use double_random::codes::uscc_check_char;
+use double_random::digest::Digest32;
+use double_random::draw::DrawInputs;
+use double_random::formats::{plan_toml, roster_csv};
+use double_random::rng::Stream;
+use double_random::sign::{self, KeyId, SecretKey};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const REGIONS: [&str; 6] = ["520102", "520103", "520111", "520112", "520113", "520123"];
+const INDUSTRIES: [&str; 5] = ["C1391", "F5211", "H6210", "L7111", "A0141"];
+const DEPTS: [&str; 3] = ["市场监督管理局", "税务局", "生态环境局"];
+const QUALS: [&str; 3] = ["食品安全", "税务稽查", "环境执法"];
+const CHARSET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+struct Gen(Stream);
+
+impl Gen {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0.below(n)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn csv(rows: &[Vec<String>], gbk: bool) -> Vec<u8> {
+    let mut text = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| {
+                if c.contains([',', '"', '\n']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        let _ = write!(text, "{}\r\n", cells.join(","));
+    }
+    if gbk {
+        encoding_rs::GB18030.encode(&text).0.into_owned()
+    } else {
+        let mut v = b"\xEF\xBB\xBF".to_vec();
+        v.extend(text.into_bytes());
+        v
+    }
+}
+
+fn header(zh: &[&str], en: &[&str], english: bool) -> Vec<String> {
+    (if english { en } else { zh })
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn sign_doc(key: &SecretKey, id: &str, file: &str, bytes: &[u8]) -> String {
+    let c = trusted_comment(id, file, &Digest32::of(bytes)).expect("valid comment");
+    sign::sign(key, bytes, &c.to_string(), "signature from double-random")
+        .expect("signing works")
+        .to_minisig()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+fn one(dir: &Path, case: u64, g: &mut Gen) {
+    std::fs::create_dir_all(dir).expect("create folder");
+    let english = g.chance(30);
+    let gbk = g.chance(30);
+    let joint = case % 4 == 1;
+    let n_ent = [15u64, 40, 120, 400, 1500][(case % 5) as usize] + g.below(20);
+    let n_insp = if joint {
+        18 + g.below(12)
+    } else {
+        6 + g.below(30)
+    };
+    // Entities.
+    let mut rows = vec![header(
+        &[
+            "统一社会信用代码",
+            "名称",
+            "市场主体类型",
+            "登记机关",
+            "行政区划代码",
+            "行业代码",
+            "登记状态",
+            "经营异常名录",
+            "信用风险分类",
+            "标签",
+        ],
+        &[
+            "id",
+            "name",
+            "kind",
+            "authority",
+            "region",
+            "industry",
+            "status",
+            "abnormal",
+            "risk",
+            "tags",
+        ],
+        english,
+    )];
+    let mut ids = Vec::new();
+    for i in 0..n_ent {
+        let region = g.pick(&REGIONS);
+        let mut id = format!("91{region}");
+        for _ in 0..9 {
+            id.push(CHARSET[g.below(31) as usize] as char);
+        }
+        id.push(uscc_check_char(&id).expect("valid prefix"));
+        ids.push(id.clone());
+        rows.push(vec![
+            id,
+            format!("测试{case}号企业{i}有限公司"),
+            g.pick(&["企业", "个体工商户", "enterprise", "农民专业合作社"])
+                .into(),
+            "贵阳市市场监督管理局".into(),
+            region.into(),
+            g.pick(&INDUSTRIES).into(),
+            g.pick(&["存续", "存续", "存续", "存续", "注销", "吊销"])
+                .into(),
+            g.pick(&["否", "否", "否", "是"]).into(),
+            g.pick(&["A", "B", "C", "D", "", "B"]).into(),
+            g.pick(&["", "小微企业", "电商;小微企业", "食品经营许可"])
+                .into(),
+        ]);
+    }
+    write(dir, "entities.csv", &csv(&rows, gbk));
+    // Inspectors.
+    let mut rows = vec![header(
+        &[
+            "执法证号",
+            "姓名",
+            "所属部门",
+            "行政区划代码",
+            "执法资质",
+            "业务专长",
+            "人员类别",
+            "状态",
+        ],
+        &[
+            "id",
+            "name",
+            "department",
+            "region",
+            "qualifications",
+            "specialties",
+            "kind",
+            "status",
+        ],
+        english,
+    )];
+    let mut officer_ids = Vec::new();
+    for i in 0..n_insp {
+        let d = if joint { (i % 3) as usize } else { 0 };
+        let expert = i % 6 == 5;
+        let id = if expert {
+            format!("ZJ-{case:03}{i:03}")
+        } else {
+            format!("52{case:04}{i:06}")
+        };
+        if !expert {
+            officer_ids.push(id.clone());
+        }
+        rows.push(vec![
+            id,
+            format!("检查员{i}"),
+            DEPTS[d].into(),
+            g.pick(&REGIONS).into(),
+            QUALS[d].into(),
+            if expert {
+                QUALS[d].into()
+            } else {
+                String::new()
+            },
+            if expert { "专家" } else { "执法人员" }.into(),
+            g.pick(&["在岗", "在岗", "在岗", "在岗", "在岗", "休假"])
+                .into(),
+        ]);
+    }
+    write(dir, "inspectors.csv", &csv(&rows, gbk));
+    let items = vec![
+        header(
+            &[
+                "事项编号",
+                "事项名称",
+                "检查依据",
+                "检查主体",
+                "检查内容",
+                "检查方式",
+                "事项类别",
+                "所需资质",
+            ],
+            &[
+                "id",
+                "name",
+                "basis",
+                "subject",
+                "content",
+                "method",
+                "category",
+                "qualification",
+            ],
+            english,
+        ),
+        vec![
+            "SC-1".into(),
+            "食品经营者检查".into(),
+            "《食品安全法》".into(),
+            "市场监管".into(),
+            "许可".into(),
+            "现场".into(),
+            "重点".into(),
+            QUALS[0].into(),
+        ],
+        vec![
+            "SW-1".into(),
+            "税务登记检查".into(),
+            "《税收征收管理法》".into(),
+            "税务".into(),
+            "登记".into(),
+            "书面".into(),
+            "一般".into(),
+            QUALS[1].into(),
+        ],
+        vec![
+            "HB-1".into(),
+            "排污许可检查".into(),
+            "《排污许可管理条例》".into(),
+            "生态环境".into(),
+            "许可执行".into(),
+            "现场".into(),
+            "重点".into(),
+            QUALS[2].into(),
+        ],
+    ];
+    write(dir, "items.csv", &csv(&items, gbk));
+    let mut rows = vec![header(
+        &["执法证号", "统一社会信用代码", "回避事由"],
+        &["inspector", "entity", "reason"],
+        english,
+    )];
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..g.below(n_ent / 2 + 1) {
+        let i = officer_ids[g.below(officer_ids.len() as u64) as usize].clone();
+        let e = ids[g.below(ids.len() as u64) as usize].clone();
+        if seen.insert((i.clone(), e.clone())) {
+            rows.push(vec![i, e, "近亲属任职".into()]);
+        }
+    }
+    write(dir, "conflicts.csv", &csv(&rows, gbk));
+    let mut rows = vec![header(
+        &[
+            "统一社会信用代码",
+            "检查日期",
+            "事项编号",
+            "检查人员",
+            "检查类型",
+        ],
+        &["entity", "date", "item", "inspectors", "kind"],
+        english,
+    )];
+    for _ in 0..g.below(n_ent / 3 + 1) {
+        rows.push(vec![
+            ids[g.below(ids.len() as u64) as usize].clone(),
+            format!("2025-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28)),
+            "SC-1".into(),
+            officer_ids[g.below(officer_ids.len() as u64) as usize].clone(),
+            g.pick(&["双随机", "投诉举报"]).into(),
+        ]);
+    }
+    write(dir, "history.csv", &csv(&rows, gbk));
+    // Plan.
+    let mut plan = format!(
+        "plan_id = \"C-{case}\"\nplan_name = \"生成的抽查计划{case}\"\ntask_id = \"T{case}\"\ntask_name = \"交叉检验\"\nauthority = \"贵阳市市场监督管理局\"\ndraw_date = 2026-03-01\npublish_risk = {}\n",
+        g.chance(50)
+    );
+    plan += if joint {
+        "items = [\"SC-1\", \"SW-1\", \"HB-1\"]\n"
+    } else {
+        "items = [\"SC-1\"]\n"
+    };
+    plan += "[filters]\nstatuses = [\"存续\", \"吊销\"]\n";
+    if g.chance(30) {
+        plan += "exclude_abnormal = true\n";
+    }
+    if g.chance(50) {
+        plan += "[strata]\nby = \"none\"\nratio = \"8%\"\nmin = 2\n";
+    } else {
+        plan += "[strata]\nby = \"risk\"\nA = { ratio = \"2%\", min = 1 }\nB = { ratio = \"5%\", rounding = \"nearest\" }\nC = { ratio = \"10%\", min = 1 }\nD = { ratio = \"30%\", max = 40 }\nunclassified = { count = 1 }\n";
+    }
+    plan += "[repeat]\nentity_window_days = 90\ninspector_window_days = 365\n";
+    plan += "[team]\n";
+    if g.chance(50) {
+        plan += "exclude_same_region = true\n";
+    }
+    if g.chance(30) {
+        plan += "experts = 1\n";
+    }
+    if joint {
+        for (d, item) in DEPTS.iter().zip(["SC-1", "SW-1", "HB-1"]) {
+            plan += &format!(
+                "[[team.joint]]\ndepartment = \"{d}\"\nofficers = 1\nitems = [\"{item}\"]\n"
+            );
+        }
+    } else {
+        plan += "officers = 2\n";
+        if n_ent < 100 && g.chance(40) {
+            plan += &format!("workload_cap = {}\n", 3 + g.below(3));
+        }
+    }
+    write(dir, "plan.toml", plan.as_bytes());
+    // Read everything back exactly as a user's files are read.
+    let read = |n: &str| std::fs::read(dir.join(n)).expect("written above");
+    let ents =
+        roster_csv::read_entities("entities.csv", &read("entities.csv")[..]).expect("entities");
+    let insp = roster_csv::read_inspectors("inspectors.csv", &read("inspectors.csv")[..])
+        .expect("inspectors");
+    let items = roster_csv::read_items("items.csv", &read("items.csv")[..]).expect("items");
+    let conf =
+        roster_csv::read_conflicts("conflicts.csv", &read("conflicts.csv")[..]).expect("conflicts");
+    let hist = roster_csv::read_history("history.csv", &read("history.csv")[..]).expect("history");
+    let plan = plan_toml::read_plan("plan.toml", &plan).expect("plan");
+    let inputs = DrawInputs {
+        plan: &plan,
+        entities: &ents.rows,
+        inspectors: &insp.rows,
+        items: &items.rows,
+        conflicts: &conf.rows,
+        history: &hist.rows,
+    };
+    let mut kb = [0u8; 32];
+    kb[..8].copy_from_slice(&case.to_le_bytes());
+    let key = SecretKey::from_seed(KeyId(case.to_le_bytes()), &kb);
+    let parties: Vec<(String, Secret)> = (0..1 + g.below(3))
+        .map(|p| {
+            let mut s = [0u8; 32];
+            s[0] = p as u8;
+            s[1..9].copy_from_slice(&case.to_le_bytes());
+            (
+                if p == 0 {
+                    "organizer".to_string()
+                } else {
+                    format!("监督人{p}")
+                },
+                Secret::from_bytes(s),
+            )
+        })
+        .collect();
+    let beacon = g.chance(50).then(|| {
+        (
+            BeaconSpec::External {
+                description: format!("彩票第{case}期开奖号码"),
+                source: "https://example.org/".into(),
+            },
+            BeaconValue::External {
+                value: format!("{:02} {:02} {:02}", g.below(33), g.below(33), g.below(16)),
+            },
+        )
+    });
+    let ann = Announcement {
+        format: ANNOUNCEMENT_FORMAT.into(),
+        version: VERSION.into(),
+        draw_id: format!("GEN-{case}"),
+        plan: PlanRef::of(&plan),
+        inputs: InputDigests::of(&inputs).expect("digests"),
+        parties: parties
+            .iter()
+            .enumerate()
+            .map(|(i, (n, s))| Party {
+                name: n.clone(),
+                role: if i == 0 {
+                    Role::Organizer
+                } else {
+                    Role::Witness
+                },
+                commitment: commitment(n, s),
+            })
+            .collect(),
+        beacon: beacon.as_ref().map(|b| b.0.clone()),
+        announced_at: "2026-02-20T01:00:00Z".parse().expect("time"),
+        scheduled_at: "2026-03-01T02:00:00Z".parse().expect("time"),
+        key_id: key.key_id().to_string(),
+        previous: None,
+    };
+    let reveals: Vec<Reveal> = parties
+        .iter()
+        .map(|(n, s)| Reveal {
+            name: n.clone(),
+            secret: Digest32(*s.as_bytes()),
+        })
+        .collect();
+    let sheet = match sheet::run(
+        &ann,
+        &reveals,
+        beacon.as_ref().map(|b| &b.1),
+        &inputs,
+        "2026-03-01T02:10:00Z".parse().expect("time"),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            // A plan the rosters cannot serve: keep the folder as a documented refusal.
+            write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
+            return;
+        }
+    };
+    let ann_bytes = ann.to_canonical().expect("canonical");
+    let sheet_bytes = sheet.to_canonical().expect("canonical");
+    let id = ann.draw_id.clone();
+    write(
+        dir,
+        "organizer.pub",
+        key.public_key().to_minisign().as_bytes(),
+    );
+    write(dir, "announcement.json", &ann_bytes);
+    write(
+        dir,
+        "announcement.json.minisig",
+        sign_doc(&key, &id, "announcement.json", &ann_bytes).as_bytes(),
+    );
+    write(dir, "sheet.json", &sheet_bytes);
+    write(
+        dir,
+        "sheet.json.minisig",
+        sign_doc(&key, &id, "sheet.json", &sheet_bytes).as_bytes(),
+    );
+    let mut docs = vec![
+        (EntryKind::Announcement, ann_bytes),
+        (EntryKind::Sheet, sheet_bytes),
+    ];
+    let mut amendments: Vec<Amendment> = Vec::new();
+    let n_amend = g.below(3);
+    for _ in 0..n_amend {
+        let current = amend::state_after(&sheet, &amendments, &Default::default()).entities;
+        let Some(e) = current
+            .get(g.below(current.len().max(1) as u64) as usize)
+            .cloned()
+        else {
+            break;
+        };
+        let (action, code) = if g.chance(50) || e.officers.is_empty() {
+            (
+                Action::ReplaceEntity {
+                    entity: e.id.clone(),
+                },
+                ReasonCode::EntityClosed,
+            )
+        } else {
+            (
+                Action::ReplaceInspector {
+                    entity: e.id.clone(),
+                    inspector: e.officers[0].clone(),
+                },
+                ReasonCode::InspectorRecused,
+            )
+        };
+        let Ok(a) = amend::amend(
+            &sheet,
+            &amendments,
+            action,
+            Reason {
+                code,
+                text: "生成".into(),
+            },
+            &inputs,
+            "2026-03-03T01:00:00Z".parse().expect("time"),
+        ) else {
+            continue;
+        };
+        let bytes = a.to_canonical().expect("canonical");
+        let name = format!("amendment-{}.json", a.seq);
+        write(dir, &name, &bytes);
+        write(
+            dir,
+            &format!("{name}.minisig"),
+            sign_doc(&key, &id, &name, &bytes).as_bytes(),
+        );
+        docs.push((EntryKind::Amendment, bytes));
+        amendments.push(a);
+    }
+    let mut log_text = Vec::new();
+    let mut last: Option<log::Entry> = None;
+    for (kind, doc) in docs {
+        let e = log::next_entry(
+            last.as_ref(),
+            kind,
+            &id,
+            Digest32::of(&doc),
+            "2026-03-03T01:00:00Z".parse().expect("time"),
+            "",
+        )
+        .expect("entry");
+        log_text.extend(e.to_line().expect("line"));
+        log_text.push(b'\n');
+        last = Some(e);
+    }
+    write(dir, "office.log", &log_text);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(out) = args.get(1) else {
+        eprintln!("usage: gen-ceremonies OUT_DIR [COUNT] [SEED]");
+        std::process::exit(2);
+    };
+    let count: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50);
+    let seed: u8 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let mut g = Gen(Stream::from_key([seed; 32]));
+    for case in 0..count {
+        one(
+            &Path::new(out).join(format!("ceremony-{case:03}")),
+            case,
+            &mut g,
+        );
+    }
+    println!("wrote {count} ceremonies into {out}");
+}
