@@ -59,7 +59,16 @@ pub enum ReasonCode {
 }
 
 impl ReasonCode {
-    fn fits(&self, action: &Action) -> bool {
+    /// Whether this reason belongs to `action`'s kind (entity reasons for entity
+    /// replacements, inspector reasons for inspector replacements).
+    ///
+    /// ```
+    /// use double_random::ceremony::amend::{Action, ReasonCode};
+    /// let a = Action::ReplaceEntity { entity: "X".into() };
+    /// assert!(ReasonCode::EntityClosed.fits(&a));
+    /// assert!(!ReasonCode::InspectorRecused.fits(&a));
+    /// ```
+    pub fn fits(&self, action: &Action) -> bool {
         let entity_reason = matches!(
             self,
             ReasonCode::EntityClosed

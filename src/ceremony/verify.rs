@@ -370,6 +370,24 @@ pub fn verify(
             &prev.map(|d| d.to_hex()).unwrap_or_default(),
             &a.previous.map(|d| d.to_hex()).unwrap_or_default(),
         );
+        if a.amended_at < sheet.drawn_at {
+            cites(
+                &mut r,
+                doc.name,
+                "amended_at",
+                &format!("no earlier than {}", sheet.drawn_at),
+                &a.amended_at.to_string(),
+            );
+        }
+        if !a.reason.code.fits(&a.action) {
+            cites(
+                &mut r,
+                doc.name,
+                "reason.code",
+                "a reason of the action's kind",
+                &format!("{:?}", a.reason.code),
+            );
+        }
         prev = Some(Digest32::of(doc.bytes));
         amendments.push(a);
     }
