@@ -1,4 +1,10 @@
-//! File formats: canonical JSON, roster CSV, plan TOML, safe file writes.
+//! File formats: canonical JSON, roster CSV and xlsx, plan TOML, safe file writes.
 
+pub mod error;
 pub mod files;
 pub mod jcs;
+pub mod plan_toml;
+pub mod roster;
+pub mod roster_csv;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;

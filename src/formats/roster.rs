@@ -1,0 +1,1455 @@
+//! What the roster files hold, independent of their container: tables, columns and their
+//! header aliases, and the row rules that turn text cells into model values.
+//!
+//! The CSV reader ([`super::roster_csv`]) and the xlsx reader ([`super::xlsx`]) both turn a file
+//! into rows of text cells and hand them to one shared parser, so a roster gives the same rows,
+//! the same errors and the same fingerprint whichever way it was saved.
+//!
+//! Headers are matched after [`normalize::code`] (trim, full-width to half-width, ASCII upper
+//! case, spaces removed): `统一社会信用代码`, ` ID ` and `ｉｄ` all name the entity id. Columns may
+//! come in any order; an unknown column, a column given twice or a missing required column stops
+//! the file, because a typo in a header must never silently drop a field.
+//!
+//! ```
+//! use double_random::formats::roster::Table;
+//!
+//! let id = &Table::Entities.columns()[0];
+//! assert_eq!(id.name, "id");
+//! assert!(id.chinese.contains(&"统一社会信用代码"));
+//! assert!(Table::Entities.accepted_headers().contains("登记状态"));
+//! ```
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use super::error::{Field, InputErrorKind, InputErrors, InputWarning, InputWarningKind, Sink};
+use super::jcs::JcsError;
+use crate::codes::{self, USCC_CHARSET};
+use crate::digest::{self, Digest32};
+use crate::model::{
+    Conflict, Date, Entity, EntityKind, EntityStatus, HistoryKind, HistoryRecord, Inspector,
+    InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
+};
+use crate::normalize;
+
+/// The five tables a draw reads.
+///
+/// Each has its own columns and its own fingerprint domain (`kind` in
+/// [`digest::table_digest`]).
+///
+/// ```
+/// use double_random::formats::roster::Table;
+///
+/// assert_eq!(Table::Inspectors.as_str(), "inspectors");
+/// assert_eq!(Table::History.to_string(), "history");
+/// assert_eq!(Table::ALL.len(), 5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    /// 检查对象名录库: [`Entity`] rows.
+    Entities,
+    /// 执法检查人员名录库: [`Inspector`] rows.
+    Inspectors,
+    /// 随机抽查事项清单: [`Item`] rows.
+    Items,
+    /// Declared conflicts of interest (回避): [`Conflict`] rows.
+    Conflicts,
+    /// Past inspections: [`HistoryRecord`] rows.
+    History,
+}
+
+impl Table {
+    /// Every table, in this order: entities, inspectors, items, conflicts, history.
+    pub const ALL: [Table; 5] = [
+        Table::Entities,
+        Table::Inspectors,
+        Table::Items,
+        Table::Conflicts,
+        Table::History,
+    ];
+
+    /// The table's name, as used for the fingerprint's `kind` and in messages.
+    ///
+    /// ```
+    /// use double_random::formats::roster::Table;
+    /// assert_eq!(Table::Conflicts.as_str(), "conflicts");
+    /// ```
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Table::Entities => "entities",
+            Table::Inspectors => "inspectors",
+            Table::Items => "items",
+            Table::Conflicts => "conflicts",
+            Table::History => "history",
+        }
+    }
+
+    /// The table's columns, in canonical order.
+    ///
+    /// Use it to document or check the accepted headers.
+    ///
+    /// ```
+    /// use double_random::formats::roster::Table;
+    /// let names: Vec<_> = Table::Conflicts.columns().iter().map(|c| c.name).collect();
+    /// assert_eq!(names, ["inspector", "entity", "reason"]);
+    /// ```
+    pub fn columns(&self) -> &'static [Column] {
+        match self {
+            Table::Entities => ENTITY_COLUMNS,
+            Table::Inspectors => INSPECTOR_COLUMNS,
+            Table::Items => ITEM_COLUMNS,
+            Table::Conflicts => CONFLICT_COLUMNS,
+            Table::History => HISTORY_COLUMNS,
+        }
+    }
+
+    /// Every accepted header of this table, for messages: `id (统一社会信用代码, …); name (…)`.
+    ///
+    /// ```
+    /// use double_random::formats::roster::Table;
+    /// assert!(Table::Items.accepted_headers().starts_with("id (事项编号)"));
+    /// ```
+    pub fn accepted_headers(&self) -> String {
+        let parts: Vec<String> = self
+            .columns()
+            .iter()
+            .map(|c| {
+                let mut alts: Vec<&str> = c.chinese.to_vec();
+                alts.extend(c.english.iter().skip(1));
+                format!("{} ({})", c.name, alts.join(", "))
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// Whether a file of this table must hold at least one row.
+    ///
+    /// Entities, inspectors and items must: a draw from an empty roster is a mistake. A
+    /// conflicts or history file with no rows is normal (nothing declared, nothing inspected).
+    ///
+    /// ```
+    /// use double_random::formats::roster::Table;
+    /// assert!(Table::Entities.requires_rows());
+    /// assert!(!Table::Conflicts.requires_rows());
+    /// ```
+    pub fn requires_rows(&self) -> bool {
+        matches!(self, Table::Entities | Table::Inspectors | Table::Items)
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One column of a table: its canonical name, accepted headers and whether it must be present.
+///
+/// The first English header is the canonical name itself.
+///
+/// ```
+/// use double_random::formats::roster::Table;
+///
+/// let kind = Table::Entities.columns().iter().find(|c| c.name == "kind").unwrap();
+/// assert_eq!(kind.english, ["kind", "type"]);
+/// assert!(kind.required);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Canonical field name (the model's field).
+    pub name: &'static str,
+    /// Accepted Chinese headers.
+    pub chinese: &'static [&'static str],
+    /// Accepted English headers, the canonical name first.
+    pub english: &'static [&'static str],
+    /// Whether a file without this column is refused.
+    pub required: bool,
+    /// Whether the column holds a code or id (spreadsheet numbers in it are checked for lost digits).
+    pub code: bool,
+}
+
+const fn col(
+    name: &'static str,
+    chinese: &'static [&'static str],
+    english: &'static [&'static str],
+    required: bool,
+    code: bool,
+) -> Column {
+    Column {
+        name,
+        chinese,
+        english,
+        required,
+        code,
+    }
+}
+
+const ENTITY_ID_HEADERS: &[&str] = &["统一社会信用代码", "统一社会信用代码/注册号", "注册号"];
+
+mod e {
+    pub const ID: usize = 0;
+    pub const NAME: usize = 1;
+    pub const KIND: usize = 2;
+    pub const AUTHORITY: usize = 3;
+    pub const REGION: usize = 4;
+    pub const INDUSTRY: usize = 5;
+    pub const STATUS: usize = 6;
+    pub const ABNORMAL: usize = 7;
+    pub const RISK: usize = 8;
+    pub const TAGS: usize = 9;
+}
+
+const ENTITY_COLUMNS: &[Column] = &[
+    col("id", ENTITY_ID_HEADERS, &["id"], true, true),
+    col(
+        "name",
+        &["名称", "企业名称", "主体名称"],
+        &["name"],
+        true,
+        false,
+    ),
+    col(
+        "kind",
+        &["市场主体类型", "主体类型", "类型"],
+        &["kind", "type"],
+        true,
+        false,
+    ),
+    col("authority", &["登记机关"], &["authority"], false, false),
+    col(
+        "region",
+        &["行政区划代码", "行政区划", "区划代码"],
+        &["region"],
+        true,
+        true,
+    ),
+    col(
+        "industry",
+        &["行业代码", "国民经济行业代码"],
+        &["industry"],
+        false,
+        true,
+    ),
+    col(
+        "status",
+        &["登记状态", "经营状态"],
+        &["status"],
+        true,
+        false,
+    ),
+    col(
+        "abnormal",
+        &["经营异常名录", "列入经营异常名录", "是否列入经营异常名录"],
+        &["abnormal"],
+        false,
+        false,
+    ),
+    col(
+        "risk",
+        &["信用风险分类", "风险分类", "风险等级"],
+        &["risk"],
+        false,
+        false,
+    ),
+    col("tags", &["标签"], &["tags"], false, false),
+];
+
+mod i {
+    pub const ID: usize = 0;
+    pub const NAME: usize = 1;
+    pub const DEPARTMENT: usize = 2;
+    pub const REGION: usize = 3;
+    pub const QUALIFICATIONS: usize = 4;
+    pub const SPECIALTIES: usize = 5;
+    pub const KIND: usize = 6;
+    pub const STATUS: usize = 7;
+}
+
+const INSPECTOR_COLUMNS: &[Column] = &[
+    col(
+        "id",
+        &["执法证号", "证件号", "编号"],
+        &["id", "certificate"],
+        true,
+        true,
+    ),
+    col("name", &["姓名"], &["name"], true, false),
+    col(
+        "department",
+        &["所属部门", "部门", "所属机构", "单位"],
+        &["department"],
+        true,
+        false,
+    ),
+    col(
+        "region",
+        &["行政区划代码", "行政区划"],
+        &["region"],
+        false,
+        true,
+    ),
+    col(
+        "qualifications",
+        &["执法资质", "执法门类", "资质"],
+        &["qualifications"],
+        false,
+        false,
+    ),
+    col(
+        "specialties",
+        &["业务专长", "专长"],
+        &["specialties"],
+        false,
+        false,
+    ),
+    col(
+        "kind",
+        &["人员类别", "类别", "人员类型"],
+        &["kind"],
+        false,
+        false,
+    ),
+    col("status", &["状态", "在岗状态"], &["status"], false, false),
+];
+
+mod t {
+    pub const ID: usize = 0;
+    pub const NAME: usize = 1;
+    pub const BASIS: usize = 2;
+    pub const SUBJECT: usize = 3;
+    pub const CONTENT: usize = 4;
+    pub const METHOD: usize = 5;
+    pub const CATEGORY: usize = 6;
+    pub const QUALIFICATION: usize = 7;
+}
+
+const ITEM_COLUMNS: &[Column] = &[
+    col("id", &["事项编号"], &["id"], true, true),
+    col("name", &["事项名称"], &["name"], true, false),
+    col("basis", &["检查依据"], &["basis"], false, false),
+    col("subject", &["检查主体"], &["subject"], false, false),
+    col("content", &["检查内容"], &["content"], false, false),
+    col("method", &["检查方式"], &["method"], false, false),
+    col("category", &["事项类别"], &["category"], true, false),
+    col(
+        "qualification",
+        &["所需资质"],
+        &["qualification"],
+        false,
+        false,
+    ),
+];
+
+mod c {
+    pub const INSPECTOR: usize = 0;
+    pub const ENTITY: usize = 1;
+    pub const REASON: usize = 2;
+}
+
+const CONFLICT_COLUMNS: &[Column] = &[
+    col(
+        "inspector",
+        &["执法证号", "证件号"],
+        &["inspector"],
+        true,
+        true,
+    ),
+    col("entity", ENTITY_ID_HEADERS, &["entity"], true, true),
+    col("reason", &["回避事由", "事由"], &["reason"], false, false),
+];
+
+mod h {
+    pub const ENTITY: usize = 0;
+    pub const DATE: usize = 1;
+    pub const ITEM: usize = 2;
+    pub const INSPECTORS: usize = 3;
+    pub const KIND: usize = 4;
+}
+
+const HISTORY_COLUMNS: &[Column] = &[
+    col("entity", ENTITY_ID_HEADERS, &["entity"], true, true),
+    col("date", &["检查日期"], &["date"], true, false),
+    col("item", &["事项编号"], &["item"], false, true),
+    col("inspectors", &["检查人员"], &["inspectors"], false, true),
+    col("kind", &["检查类型"], &["kind"], false, false),
+];
+
+/// How the text of a file was encoded (or that it came from a workbook).
+///
+/// Reported with every roster so that a command line can say what it read; the rows are the
+/// same whatever the encoding.
+///
+/// ```
+/// use double_random::formats::roster::Encoding;
+/// assert_eq!(Encoding::Gb18030.to_string(), "GB18030");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// UTF-8 without a byte order mark (also: plain ASCII).
+    Utf8,
+    /// UTF-8 with a byte order mark (Excel's "CSV UTF-8").
+    Utf8Bom,
+    /// GB18030, a superset of GBK and GB2312 (Excel's "CSV" on a Chinese system).
+    Gb18030,
+    /// An .xlsx workbook: cells hold text, there is no byte encoding to choose.
+    Xlsx,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (with byte order mark)",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Xlsx => "xlsx",
+        })
+    }
+}
+
+/// Which language the headers were written in.
+///
+/// A command line can answer in the language of the user's files.
+///
+/// ```
+/// use double_random::formats::roster_csv::read_items;
+/// use double_random::formats::roster::HeaderLanguage;
+///
+/// let r = read_items("items.csv", "id,name,category\nX1,抽查,general\n".as_bytes()).unwrap();
+/// assert_eq!(r.header_language, HeaderLanguage::English);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaderLanguage {
+    /// Every header is a Chinese alias.
+    Chinese,
+    /// Every header is an English name.
+    English,
+    /// Some of each.
+    Mixed,
+}
+
+/// A roster read in full: its rows in file order, their lines, warnings and how it was read.
+///
+/// Rows are returned as the file orders them (the draw sorts them by id); `lines[i]` is the line
+/// (or worksheet row) of `rows[i]`, for messages that point back into the file.
+///
+/// ```
+/// use double_random::formats::roster_csv::read_items;
+///
+/// let csv = "事项编号,事项名称,事项类别\nGZ-SC-001,企业公示信息抽查,一般\n";
+/// let items = read_items("items.csv", csv.as_bytes()).unwrap();
+/// assert_eq!(items.rows[0].id, "GZ-SC-001");
+/// assert_eq!(items.lines, [2]);
+/// let digest = items.digest().unwrap();
+/// assert_eq!(digest.to_hex().len(), 64);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roster<T> {
+    /// Which table this is.
+    pub table: Table,
+    /// The rows, in file order.
+    pub rows: Vec<T>,
+    /// The line (CSV) or worksheet row (xlsx) of each row.
+    pub lines: Vec<u64>,
+    /// Warnings (at most [`super::error::MAX_REPORTED`]).
+    pub warnings: Vec<InputWarning>,
+    /// Warnings found but not kept.
+    pub warnings_omitted: u64,
+    /// How the file was encoded.
+    pub encoding: Encoding,
+    /// Which language its headers were in.
+    pub header_language: HeaderLanguage,
+}
+
+impl<T: serde::Serialize> Roster<T> {
+    /// The table's fingerprint: [`digest::table_digest_of`] over the rows, under the table's name.
+    ///
+    /// This is the digest an announcement commits to; it does not depend on row order, encoding
+    /// or header language.
+    ///
+    /// # Errors
+    ///
+    /// Only if a row cannot be written as canonical JSON, which the row types read here never
+    /// cause (they hold no numbers).
+    ///
+    /// ```
+    /// use double_random::formats::roster_csv::read_conflicts;
+    ///
+    /// let a = read_conflicts("c.csv", "inspector,entity\nA1,91350100M000100Y43\nA2,91350100M000100Y43\n".as_bytes()).unwrap();
+    /// let b = read_conflicts("c.csv", "entity,inspector\n91350100M000100Y43,A2\n91350100M000100Y43,A1\n".as_bytes()).unwrap();
+    /// assert_eq!(a.digest().unwrap(), b.digest().unwrap());
+    /// ```
+    pub fn digest(&self) -> Result<Digest32, JcsError> {
+        digest::table_digest_of(self.table.as_str(), &self.rows)
+    }
+}
+
+/// What a streaming read ([`super::roster_csv::for_each_entity`]) returns once every row was
+/// handed over: the count, the fingerprint and how the file was read.
+///
+/// The fingerprint equals [`Roster::digest`] of the same file read in full, so a national-scale
+/// roster can be fingerprinted without holding its rows.
+///
+/// ```
+/// use double_random::formats::error::InputErrors;
+/// use double_random::formats::roster_csv::{for_each_entity, read_entities};
+///
+/// let csv = "id,name,kind,region,status\n91350100M000100Y43,甲,enterprise,350100,active\n";
+/// let mut seen = 0;
+/// let summary = for_each_entity("e.csv", csv.as_bytes(), |_line, _e| {
+///     seen += 1;
+///     Ok::<(), InputErrors>(())
+/// })?;
+/// assert_eq!((seen, summary.rows), (1, 1));
+/// assert_eq!(summary.digest, read_entities("e.csv", csv.as_bytes())?.digest()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterSummary {
+    /// Which table this is.
+    pub table: Table,
+    /// Rows handed over.
+    pub rows: u64,
+    /// The table's fingerprint.
+    pub digest: Digest32,
+    /// Warnings (at most [`super::error::MAX_REPORTED`]).
+    pub warnings: Vec<InputWarning>,
+    /// Warnings found but not kept.
+    pub warnings_omitted: u64,
+    /// How the file was encoded.
+    pub encoding: Encoding,
+    /// Which language its headers were in.
+    pub header_language: HeaderLanguage,
+}
+
+/// A model type that is one row of a roster table.
+pub(crate) trait Row: serde::Serialize + Sized {
+    const TABLE: Table;
+    /// Builds the row from its cells, reporting every problem to `ctx`; `None` if any.
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self>;
+}
+
+/// What the header row says: which file column holds which field.
+#[derive(Debug)]
+pub(crate) struct HeaderMap {
+    /// Per file column: the field index, `None` for an unnamed column.
+    columns: Vec<Option<usize>>,
+    /// Per file column: the header as written (trimmed).
+    headers: Vec<String>,
+    /// Per field: the file column.
+    by_field: Vec<Option<usize>>,
+    language: HeaderLanguage,
+}
+
+impl HeaderMap {
+    /// Maps a header row; every problem goes to `sink`. `None` if the header is unusable.
+    pub(crate) fn new(
+        table: Table,
+        cells: &[Cow<'_, str>],
+        line: u64,
+        sink: &mut Sink,
+    ) -> Option<HeaderMap> {
+        let spec = table.columns();
+        let mut map = HeaderMap {
+            columns: Vec::with_capacity(cells.len()),
+            headers: Vec::with_capacity(cells.len()),
+            by_field: vec![None; spec.len()],
+            language: HeaderLanguage::English,
+        };
+        let (mut zh, mut en) = (false, false);
+        let mut ok = true;
+        for (col, cell) in cells.iter().enumerate() {
+            let written = normalize::text(cell);
+            let folded = normalize::code(cell);
+            let mut found = None;
+            if !folded.is_empty() {
+                for (fi, c) in spec.iter().enumerate() {
+                    if c.chinese.iter().any(|a| normalize::code(a) == folded) {
+                        found = Some((fi, true));
+                        break;
+                    }
+                    if c.english.iter().any(|a| normalize::code(a) == folded) {
+                        found = Some((fi, false));
+                        break;
+                    }
+                }
+                match found {
+                    None => {
+                        sink.error(
+                            line,
+                            None,
+                            InputErrorKind::UnknownColumn {
+                                column: col + 1,
+                                header: written.clone(),
+                                table,
+                            },
+                        );
+                        ok = false;
+                    }
+                    Some((fi, chinese)) => {
+                        if chinese {
+                            zh = true;
+                        } else {
+                            en = true;
+                        }
+                        if let Some(first) = map.by_field[fi] {
+                            sink.error(
+                                line,
+                                None,
+                                InputErrorKind::DuplicateColumn {
+                                    name: spec[fi].name,
+                                    header: written.clone(),
+                                    first_column: first + 1,
+                                    column: col + 1,
+                                },
+                            );
+                            ok = false;
+                        } else {
+                            map.by_field[fi] = Some(col);
+                        }
+                    }
+                }
+            }
+            map.columns.push(found.map(|(fi, _)| fi));
+            map.headers.push(written);
+        }
+        for (fi, c) in spec.iter().enumerate() {
+            if c.required && map.by_field[fi].is_none() {
+                let mut headers: Vec<&'static str> = c.chinese.to_vec();
+                headers.extend(c.english.iter().copied());
+                sink.error(
+                    line,
+                    None,
+                    InputErrorKind::MissingColumn {
+                        name: c.name,
+                        headers,
+                    },
+                );
+                ok = false;
+            }
+        }
+        map.language = match (zh, en) {
+            (true, false) => HeaderLanguage::Chinese,
+            (true, true) => HeaderLanguage::Mixed,
+            _ => HeaderLanguage::English,
+        };
+        ok.then_some(map)
+    }
+
+    /// The field a file column maps to.
+    pub(crate) fn field_of_column(&self, col: usize) -> Option<usize> {
+        self.columns.get(col).copied().flatten()
+    }
+
+    /// The [`Field`] of a file column, if it maps to one.
+    pub(crate) fn field_at(&self, table: Table, col: usize) -> Option<Field> {
+        let fi = self.field_of_column(col)?;
+        Some(Field {
+            header: self.headers.get(col).cloned().unwrap_or_default(),
+            name: table.columns().get(fi)?.name,
+        })
+    }
+
+    /// Which language the header was in.
+    pub(crate) fn language(&self) -> HeaderLanguage {
+        self.language
+    }
+}
+
+/// A key that must be unique within a table.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// An entity id packed into 5 bits per character (with its length).
+    Packed(u128),
+    /// Any other id.
+    Text(String),
+    /// An inspector–entity pair.
+    Pair(String, String),
+}
+
+/// Packs a canonical entity id (USCC characters only, at most 24) into an integer, injectively.
+///
+/// Entity rosters may hold millions of rows; a packed key takes a fraction of the memory of a
+/// string key when checking ids for duplicates.
+fn pack_entity_id(id: &str) -> Option<u128> {
+    if id.len() > 24 {
+        return None;
+    }
+    let mut v = id.len() as u128;
+    for b in id.bytes() {
+        let d = USCC_CHARSET.bytes().position(|c| c == b)?;
+        v = (v << 5) | d as u128;
+    }
+    Some(v)
+}
+
+/// Remembers the first line of each unique key.
+#[derive(Debug, Default)]
+pub(crate) struct Uniq {
+    seen: HashMap<Key, u64>,
+}
+
+impl Uniq {
+    /// Records `key` at `line`; returns the earlier line if it was seen before.
+    fn check(&mut self, key: Key, line: u64) -> Option<u64> {
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(line);
+                None
+            }
+        }
+    }
+}
+
+/// The cells of one row with the means to report problems in them.
+pub(crate) struct RowCtx<'a> {
+    table: Table,
+    map: &'a HeaderMap,
+    cells: &'a [Cow<'a, str>],
+    line: u64,
+    sink: &'a mut Sink,
+    uniq: &'a mut Uniq,
+    /// Fields already reported by the container layer (encoding, spreadsheet cells).
+    reported: u64,
+    failed: bool,
+}
+
+impl RowCtx<'_> {
+    /// The raw cell of field `fi` ("" when the column is absent or already reported).
+    fn raw(&self, fi: usize) -> &str {
+        if self.reported & (1 << fi) != 0 {
+            return "";
+        }
+        match self.map.by_field.get(fi).copied().flatten() {
+            Some(col) => self.cells.get(col).map_or("", |c| c.as_ref()),
+            None => "",
+        }
+    }
+
+    fn is_reported(&self, fi: usize) -> bool {
+        self.reported & (1 << fi) != 0
+    }
+
+    fn field(&self, fi: usize) -> Option<Field> {
+        let col = self.map.by_field.get(fi).copied().flatten()?;
+        self.map.field_at(self.table, col)
+    }
+
+    fn fail(&mut self, fi: usize, kind: InputErrorKind) {
+        self.failed = true;
+        let field = self.field(fi);
+        self.sink.error(self.line, field, kind);
+    }
+
+    fn warn(&mut self, fi: usize, kind: InputWarningKind) {
+        let field = self.field(fi);
+        self.sink.warn(self.line, field, kind);
+    }
+
+    /// Free text (may be empty).
+    fn text(&mut self, fi: usize) -> Option<String> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        Some(normalize::text(self.raw(fi)))
+    }
+
+    /// Free text that must not be empty.
+    fn required_text(&mut self, fi: usize) -> Option<String> {
+        let v = self.text(fi)?;
+        if v.is_empty() {
+            self.fail(fi, InputErrorKind::Empty);
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A code or id via [`normalize::code`]; empty is an error when `required`.
+    fn code(&mut self, fi: usize, required: bool) -> Option<String> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let v = normalize::code(self.raw(fi));
+        if required && v.is_empty() {
+            self.fail(fi, InputErrorKind::Empty);
+            return None;
+        }
+        Some(v)
+    }
+
+    /// An entity id via [`codes::parse_entity_id`], warnings collected.
+    fn entity_id(&mut self, fi: usize) -> Option<String> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        match codes::parse_entity_id(self.raw(fi)) {
+            Ok((id, warnings)) => {
+                for w in warnings {
+                    self.warn(fi, InputWarningKind::Code(w));
+                }
+                Some(id.as_str().to_owned())
+            }
+            Err(e) => {
+                self.fail(fi, InputErrorKind::Code(e));
+                None
+            }
+        }
+    }
+
+    /// A region code; empty gives "" unless `required`.
+    fn region(&mut self, fi: usize, required: bool) -> Option<String> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let raw = self.raw(fi);
+        if !required && normalize::code(raw).is_empty() {
+            return Some(String::new());
+        }
+        match codes::parse_region(raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(fi, InputErrorKind::Code(e));
+                None
+            }
+        }
+    }
+
+    /// An industry code; empty gives "".
+    fn industry(&mut self, fi: usize) -> Option<String> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let raw = self.raw(fi);
+        if normalize::code(raw).is_empty() {
+            return Some(String::new());
+        }
+        match codes::parse_industry(raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(fi, InputErrorKind::Code(e));
+                None
+            }
+        }
+    }
+
+    /// A vocabulary value; empty gives `default` (an error when there is none).
+    fn vocab<V>(
+        &mut self,
+        fi: usize,
+        parse: fn(&str) -> Option<V>,
+        spellings: &'static str,
+        default: Option<V>,
+        fold: fn(&str) -> String,
+    ) -> Option<V> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let v = fold(self.raw(fi));
+        if v.is_empty() {
+            if default.is_none() {
+                self.fail(fi, InputErrorKind::Empty);
+            }
+            return default;
+        }
+        match parse(&v) {
+            Some(x) => Some(x),
+            None => {
+                self.fail(
+                    fi,
+                    InputErrorKind::UnknownValue {
+                        value: v,
+                        accepted: spellings,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// A yes/no flag; empty is no.
+    fn boolean(&mut self, fi: usize) -> Option<bool> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let v = normalize::code(self.raw(fi));
+        match v.as_str() {
+            "" | "否" | "N" | "NO" | "FALSE" | "0" => Some(false),
+            "是" | "Y" | "YES" | "TRUE" | "1" => Some(true),
+            _ => {
+                self.fail(fi, InputErrorKind::BadBool { value: v });
+                None
+            }
+        }
+    }
+
+    /// A list: split on the separators, each part normalised, empty parts dropped, sorted, deduplicated.
+    fn list(&mut self, fi: usize, seps: &[char], norm: fn(&str) -> String) -> Option<Vec<String>> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let mut v: Vec<String> = self
+            .raw(fi)
+            .split(|c| seps.contains(&c))
+            .map(norm)
+            .filter(|s| !s.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        Some(v)
+    }
+
+    /// A date in one of the accepted forms.
+    fn date(&mut self, fi: usize) -> Option<Date> {
+        if self.is_reported(fi) {
+            return None;
+        }
+        let raw = self.raw(fi);
+        if normalize::code(raw).is_empty() {
+            self.fail(fi, InputErrorKind::Empty);
+            return None;
+        }
+        match parse_roster_date(raw) {
+            Some(d) => Some(d),
+            None => {
+                let value = normalize::text(raw);
+                self.fail(fi, InputErrorKind::BadDate { value });
+                None
+            }
+        }
+    }
+
+    /// Records a unique key for field `fi`; a repeat is an error naming both lines.
+    fn unique(&mut self, fi: usize, key: Key, shown: impl FnOnce() -> InputErrorKindSeed) {
+        if let Some(first_line) = self.uniq.check(key, self.line) {
+            let kind = match shown() {
+                InputErrorKindSeed::Id(id) => InputErrorKind::DuplicateId { id, first_line },
+                InputErrorKindSeed::Pair(inspector, entity) => InputErrorKind::DuplicateConflict {
+                    inspector,
+                    entity,
+                    first_line,
+                },
+            };
+            self.fail(fi, kind);
+        }
+    }
+}
+
+/// What a duplicate-key error shows.
+enum InputErrorKindSeed {
+    Id(String),
+    Pair(String, String),
+}
+
+/// Separators of list cells (tags, qualifications, specialties).
+const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
+
+/// Separators of lists of codes: also commas, which a code never contains.
+const CODE_LIST_SEPARATORS: &[char] = &[';', '；', '、', '|', ',', '，'];
+
+/// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (month and day of one or two digits, full-width
+/// digits and spaces allowed) into a date that exists.
+fn parse_roster_date(raw: &str) -> Option<Date> {
+    let s = normalize::code(raw);
+    let (y, m, d) = if let Some(rest) = s.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年')?;
+        let (m, d) = rest.split_once('月')?;
+        (y, m, d)
+    } else {
+        let sep = if s.contains('/') { '/' } else { '-' };
+        let mut parts = s.split(sep);
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    let digits = |p: &str, lo: usize, hi: usize| -> Option<u32> {
+        if p.len() < lo || p.len() > hi || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p.parse().ok()
+    };
+    let year = digits(y, 4, 4)?;
+    let month = digits(m, 1, 2)?;
+    let day = digits(d, 1, 2)?;
+    Date::from_ymd(
+        i32::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
+}
+
+impl Row for Entity {
+    const TABLE: Table = Table::Entities;
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
+        let id = ctx.entity_id(e::ID);
+        if let Some(id) = &id {
+            let key = pack_entity_id(id).map_or_else(|| Key::Text(id.clone()), Key::Packed);
+            ctx.unique(e::ID, key, || InputErrorKindSeed::Id(id.clone()));
+        }
+        let name = ctx.required_text(e::NAME);
+        let kind = ctx.vocab(
+            e::KIND,
+            EntityKind::parse,
+            EntityKind::spellings(),
+            None,
+            normalize::text,
+        );
+        let authority = ctx.text(e::AUTHORITY);
+        let region = ctx.region(e::REGION, true);
+        let industry = ctx.industry(e::INDUSTRY);
+        let status = ctx.vocab(
+            e::STATUS,
+            EntityStatus::parse,
+            EntityStatus::spellings(),
+            None,
+            normalize::text,
+        );
+        let abnormal = ctx.boolean(e::ABNORMAL);
+        let risk = if ctx.is_reported(e::RISK) {
+            None
+        } else if normalize::code(ctx.raw(e::RISK)).is_empty() {
+            Some(None)
+        } else {
+            ctx.vocab(
+                e::RISK,
+                RiskClass::parse,
+                RiskClass::spellings(),
+                None,
+                normalize::code,
+            )
+            .map(Some)
+        };
+        let tags = ctx.list(e::TAGS, LIST_SEPARATORS, normalize::text);
+        if ctx.failed {
+            return None;
+        }
+        Some(Entity {
+            id: id?,
+            name: name?,
+            kind: kind?,
+            authority: authority?,
+            region: region?,
+            industry: industry?,
+            status: status?,
+            abnormal: abnormal?,
+            risk: risk?,
+            tags: tags?,
+        })
+    }
+}
+
+impl Row for Inspector {
+    const TABLE: Table = Table::Inspectors;
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
+        let id = ctx.code(i::ID, true);
+        if let Some(id) = &id {
+            ctx.unique(i::ID, Key::Text(id.clone()), || {
+                InputErrorKindSeed::Id(id.clone())
+            });
+        }
+        let name = ctx.required_text(i::NAME);
+        let department = ctx.required_text(i::DEPARTMENT);
+        let region = ctx.region(i::REGION, false);
+        let qualifications = ctx.list(i::QUALIFICATIONS, LIST_SEPARATORS, normalize::text);
+        let specialties = ctx.list(i::SPECIALTIES, LIST_SEPARATORS, normalize::text);
+        let kind = ctx.vocab(
+            i::KIND,
+            InspectorKind::parse,
+            InspectorKind::spellings(),
+            Some(InspectorKind::Officer),
+            normalize::text,
+        );
+        let status = ctx.vocab(
+            i::STATUS,
+            InspectorStatus::parse,
+            InspectorStatus::spellings(),
+            Some(InspectorStatus::OnDuty),
+            normalize::text,
+        );
+        if ctx.failed {
+            return None;
+        }
+        Some(Inspector {
+            id: id?,
+            name: name?,
+            department: department?,
+            region: region?,
+            qualifications: qualifications?,
+            specialties: specialties?,
+            kind: kind?,
+            status: status?,
+        })
+    }
+}
+
+impl Row for Item {
+    const TABLE: Table = Table::Items;
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
+        let id = ctx.code(t::ID, true);
+        if let Some(id) = &id {
+            ctx.unique(t::ID, Key::Text(id.clone()), || {
+                InputErrorKindSeed::Id(id.clone())
+            });
+        }
+        let name = ctx.required_text(t::NAME);
+        let basis = ctx.text(t::BASIS);
+        let subject = ctx.text(t::SUBJECT);
+        let content = ctx.text(t::CONTENT);
+        let method = ctx.text(t::METHOD);
+        let category = ctx.vocab(
+            t::CATEGORY,
+            ItemCategory::parse,
+            ItemCategory::spellings(),
+            None,
+            normalize::text,
+        );
+        let qualification = ctx.text(t::QUALIFICATION);
+        if ctx.failed {
+            return None;
+        }
+        Some(Item {
+            id: id?,
+            name: name?,
+            basis: basis?,
+            subject: subject?,
+            content: content?,
+            method: method?,
+            category: category?,
+            qualification: qualification?,
+        })
+    }
+}
+
+impl Row for Conflict {
+    const TABLE: Table = Table::Conflicts;
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
+        let inspector = ctx.code(c::INSPECTOR, true);
+        let entity = ctx.entity_id(c::ENTITY);
+        if let (Some(ins), Some(ent)) = (&inspector, &entity) {
+            ctx.unique(c::INSPECTOR, Key::Pair(ins.clone(), ent.clone()), || {
+                InputErrorKindSeed::Pair(ins.clone(), ent.clone())
+            });
+        }
+        let reason = ctx.text(c::REASON);
+        if ctx.failed {
+            return None;
+        }
+        Some(Conflict {
+            inspector: inspector?,
+            entity: entity?,
+            reason: reason?,
+        })
+    }
+}
+
+impl Row for HistoryRecord {
+    const TABLE: Table = Table::History;
+    fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
+        let entity = ctx.entity_id(h::ENTITY);
+        let date = ctx.date(h::DATE);
+        let item = ctx.code(h::ITEM, false);
+        let inspectors = ctx.list(h::INSPECTORS, CODE_LIST_SEPARATORS, normalize::code);
+        let kind = ctx.vocab(
+            h::KIND,
+            HistoryKind::parse,
+            HistoryKind::spellings(),
+            Some(HistoryKind::Random),
+            normalize::text,
+        );
+        if ctx.failed {
+            return None;
+        }
+        Some(HistoryRecord {
+            entity: entity?,
+            date: date?,
+            item: item?,
+            inspectors: inspectors?,
+            kind: kind?,
+        })
+    }
+}
+
+/// Reads one table from rows of text cells, whatever container they came from.
+///
+/// The container feeds the header, then each data row with its line and any problems it already
+/// found in particular cells; the driver maps, parses, checks uniqueness and collects everything.
+pub(crate) struct Driver<T> {
+    pub(crate) sink: Sink,
+    header: Option<HeaderMap>,
+    header_line: u64,
+    uniq: Uniq,
+    data_rows: u64,
+    leaves: Vec<Digest32>,
+    want_leaves: bool,
+    _row: std::marker::PhantomData<fn() -> T>,
+}
+
+/// The outcome of a driver once the file has been read.
+pub(crate) struct Finished {
+    pub(crate) warnings: Vec<InputWarning>,
+    pub(crate) warnings_omitted: u64,
+    pub(crate) header_language: HeaderLanguage,
+    pub(crate) digest: Option<Digest32>,
+}
+
+impl<T: Row> Driver<T> {
+    /// A driver for `file`; with `want_leaves` it fingerprints rows as they pass.
+    pub(crate) fn new(file: &str, want_leaves: bool) -> Self {
+        Driver {
+            sink: Sink::new(file),
+            header: None,
+            header_line: 0,
+            uniq: Uniq::default(),
+            data_rows: 0,
+            leaves: Vec::new(),
+            want_leaves,
+            _row: std::marker::PhantomData,
+        }
+    }
+
+    /// Takes the header row; `false` if it is unusable (the problems are recorded).
+    pub(crate) fn header(&mut self, cells: &[Cow<'_, str>], line: u64) -> bool {
+        self.header_line = line;
+        self.header = HeaderMap::new(T::TABLE, cells, line, &mut self.sink);
+        self.header.is_some()
+    }
+
+    /// The header map, once a usable header was given.
+    #[cfg_attr(not(feature = "xlsx"), allow(dead_code))]
+    pub(crate) fn header_map(&self) -> Option<&HeaderMap> {
+        self.header.as_ref()
+    }
+
+    /// The field at a file column, for problems the container finds.
+    pub(crate) fn field_at(&self, col: usize) -> Option<Field> {
+        self.header.as_ref()?.field_at(T::TABLE, col)
+    }
+
+    /// Whether any problem has been recorded.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.sink.has_errors()
+    }
+
+    /// Takes one data row. `pre` lists cells (by file column) the container already found wrong.
+    pub(crate) fn row(
+        &mut self,
+        cells: &[Cow<'_, str>],
+        line: u64,
+        pre: Vec<(usize, InputErrorKind)>,
+    ) -> Option<T> {
+        let map = self.header.as_ref()?;
+        self.data_rows += 1;
+        let mut reported = 0u64;
+        let mut failed = false;
+        for (col, kind) in pre {
+            failed = true;
+            if let Some(fi) = map.field_of_column(col) {
+                reported |= 1 << fi;
+            }
+            let field = map.field_at(T::TABLE, col);
+            self.sink.error(line, field, kind);
+        }
+        for (col, cell) in cells.iter().enumerate() {
+            if map.field_of_column(col).is_none() && !normalize::trim(cell).is_empty() {
+                failed = true;
+                self.sink.error(
+                    line,
+                    None,
+                    InputErrorKind::UnnamedColumn { column: col + 1 },
+                );
+            }
+        }
+        let mut ctx = RowCtx {
+            table: T::TABLE,
+            map,
+            cells,
+            line,
+            sink: &mut self.sink,
+            uniq: &mut self.uniq,
+            reported,
+            failed,
+        };
+        let row = T::build(&mut ctx);
+        let failed = ctx.failed;
+        let row = row.filter(|_| !failed)?;
+        if self.want_leaves {
+            match digest::row_leaf(&row) {
+                Ok(leaf) => self.leaves.push(leaf),
+                Err(e) => {
+                    self.sink.error(
+                        line,
+                        None,
+                        InputErrorKind::Canonical {
+                            message: e.to_string(),
+                        },
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(row)
+    }
+
+    /// Counts a row that was rejected before parsing (wrong field count, too long).
+    pub(crate) fn skipped_row(&mut self) {
+        self.data_rows += 1;
+    }
+
+    /// Ends the file: the header-only check, then errors or the outcome.
+    pub(crate) fn finish(mut self) -> Result<Finished, InputErrors> {
+        match &self.header {
+            None if !self.sink.has_errors() => {
+                self.sink.error(0, None, InputErrorKind::EmptyFile);
+            }
+            Some(_) if self.data_rows == 0 && T::TABLE.requires_rows() => {
+                self.sink
+                    .error(self.header_line, None, InputErrorKind::NoRows);
+            }
+            _ => {}
+        }
+        if self.sink.has_errors() {
+            return Err(self.sink.take_errors());
+        }
+        let header_language = self
+            .header
+            .as_ref()
+            .map_or(HeaderLanguage::English, HeaderMap::language);
+        let digest = self
+            .want_leaves
+            .then(|| digest::table_digest(T::TABLE.as_str(), std::mem::take(&mut self.leaves)));
+        Ok(Finished {
+            warnings: std::mem::take(&mut self.sink.warnings),
+            warnings_omitted: self.sink.warnings_omitted,
+            header_language,
+            digest,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_index_constants_match_the_columns() {
+        let check = |table: Table, pairs: &[(usize, &str)]| {
+            for &(fi, name) in pairs {
+                assert_eq!(table.columns()[fi].name, name, "{table}");
+            }
+            assert_eq!(table.columns().len(), pairs.len(), "{table}");
+        };
+        check(
+            Table::Entities,
+            &[
+                (e::ID, "id"),
+                (e::NAME, "name"),
+                (e::KIND, "kind"),
+                (e::AUTHORITY, "authority"),
+                (e::REGION, "region"),
+                (e::INDUSTRY, "industry"),
+                (e::STATUS, "status"),
+                (e::ABNORMAL, "abnormal"),
+                (e::RISK, "risk"),
+                (e::TAGS, "tags"),
+            ],
+        );
+        check(
+            Table::Inspectors,
+            &[
+                (i::ID, "id"),
+                (i::NAME, "name"),
+                (i::DEPARTMENT, "department"),
+                (i::REGION, "region"),
+                (i::QUALIFICATIONS, "qualifications"),
+                (i::SPECIALTIES, "specialties"),
+                (i::KIND, "kind"),
+                (i::STATUS, "status"),
+            ],
+        );
+        check(
+            Table::Items,
+            &[
+                (t::ID, "id"),
+                (t::NAME, "name"),
+                (t::BASIS, "basis"),
+                (t::SUBJECT, "subject"),
+                (t::CONTENT, "content"),
+                (t::METHOD, "method"),
+                (t::CATEGORY, "category"),
+                (t::QUALIFICATION, "qualification"),
+            ],
+        );
+        check(
+            Table::Conflicts,
+            &[
+                (c::INSPECTOR, "inspector"),
+                (c::ENTITY, "entity"),
+                (c::REASON, "reason"),
+            ],
+        );
+        check(
+            Table::History,
+            &[
+                (h::ENTITY, "entity"),
+                (h::DATE, "date"),
+                (h::ITEM, "item"),
+                (h::INSPECTORS, "inspectors"),
+                (h::KIND, "kind"),
+            ],
+        );
+    }
+
+    #[test]
+    fn headers_are_unambiguous_within_each_table() {
+        for table in Table::ALL {
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for c in table.columns() {
+                assert_eq!(c.english[0], c.name);
+                for a in c.chinese.iter().chain(c.english) {
+                    let folded = normalize::code(a);
+                    if let Some(other) = seen.insert(folded.clone(), c.name) {
+                        panic!("{table}: header {a} names both {other} and {}", c.name);
+                    }
+                }
+            }
+            // Field masks are kept in a u64.
+            assert!(table.columns().len() <= 64);
+        }
+    }
+
+    #[test]
+    fn packed_entity_ids_are_injective_on_lengths_and_characters() {
+        let a = pack_entity_id("91350100M000100Y43").unwrap();
+        let b = pack_entity_id("91350100M000100Y44").unwrap();
+        let c = pack_entity_id("110108000000016").unwrap();
+        let d = pack_entity_id("000110108000000016").unwrap();
+        assert_ne!(a, b);
+        assert_ne!(c, d);
+        assert_eq!(pack_entity_id("0"), Some(1 << 5));
+        assert_ne!(pack_entity_id("0"), pack_entity_id("00"));
+        assert_eq!(pack_entity_id("I"), None);
+        assert_eq!(pack_entity_id(&"0".repeat(25)), None);
+        assert!(pack_entity_id(&"Y".repeat(24)).is_some());
+    }
+
+    #[test]
+    fn roster_dates_in_three_forms() {
+        let d = |s: &str| parse_roster_date(s).map(|d| d.to_string());
+        assert_eq!(d("2026-03-01").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026/3/1").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026/03/01").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026年3月1日").as_deref(), Some("2026-03-01"));
+        assert_eq!(d(" ２０２６年１２月３１日 ").as_deref(), Some("2026-12-31"));
+        assert_eq!(d("2026-3-1").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026-02-29"), None);
+        assert_eq!(d("26-03-01"), None);
+        assert_eq!(d("2026-03-01-02"), None);
+        assert_eq!(d("2026/03-01"), None);
+        assert_eq!(d("2026年3月"), None);
+        assert_eq!(d("2026-003-01"), None);
+        assert_eq!(d("+026-03-01"), None);
+        assert_eq!(d(""), None);
+    }
+}

@@ -1,0 +1,752 @@
+//! Roster CSV files as Excel and older databases write them: UTF-8 with or without a byte order
+//! mark, or GB18030/GBK; CRLF or LF; Chinese or English headers in any order.
+//!
+//! The file is parsed as raw bytes and each field decoded on its own. That is sound because
+//! GB18030 multi-byte sequences never contain `,` `"` CR or LF, and it lets the reader stream:
+//! a large file is never loaded whole to be decoded. The encoding is fixed by a UTF-8 byte order
+//! mark at the start of the file, or else by the first row that holds non-ASCII bytes: UTF-8 if
+//! all its non-ASCII fields are valid UTF-8, GB18030 if all are valid GB18030 (decoded strictly,
+//! with no replacement characters), and if neither, by the first such field alone. A later field
+//! that does not fit is an error, never a silent replacement.
+//!
+//! Memory stays bounded whatever the input: a field longer than [`FIELD_LIMIT`] or a row longer
+//! than [`ROW_LIMIT`] is an error, and reading stops at a row so long that it would have to be
+//! buffered beyond the limit.
+//!
+//! Every reader collects all problems of the file (see [`super::error`]) and returns rows in file
+//! order. The column rules are those of [`super::roster`].
+//!
+//! ```
+//! use double_random::formats::roster::Encoding;
+//! use double_random::formats::roster_csv::read_entities;
+//!
+//! // GBK bytes, as Excel on a Chinese system saves "CSV (逗号分隔)".
+//! let text = "统一社会信用代码,名称,类型,行政区划代码,登记状态\r\n\
+//!             ９１３５０１００ｍ０００１００ｙ４３,甲公司,企业,350100,存续\r\n";
+//! let (gbk, _, _) = encoding_rs::GBK.encode(text);
+//! let roster = read_entities("entities.csv", &gbk[..])?;
+//! assert_eq!(roster.encoding, Encoding::Gb18030);
+//! assert_eq!(roster.rows[0].id, "91350100M000100Y43");
+//! assert_eq!(roster.rows[0].name, "甲公司");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+
+use super::error::{InputErrorKind, InputErrors};
+use super::roster::{Driver, Encoding, Roster, RosterSummary, Row, Table};
+use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item};
+
+/// The longest field accepted, in bytes (64 KiB).
+///
+/// No roster value comes near it; the limit keeps hostile or broken files (a missing closing
+/// quote swallowing the rest of the file) from using unbounded memory.
+///
+/// ```
+/// assert_eq!(double_random::formats::roster_csv::FIELD_LIMIT, 65536);
+/// ```
+pub const FIELD_LIMIT: usize = 64 * 1024;
+
+/// The longest row accepted, in bytes (1 MiB); see [`FIELD_LIMIT`].
+///
+/// ```
+/// assert_eq!(double_random::formats::roster_csv::ROW_LIMIT, 1 << 20);
+/// ```
+pub const ROW_LIMIT: usize = 1024 * 1024;
+
+/// How far past [`ROW_LIMIT`] the reader buffers before it gives up on a row.
+const WINDOW_LIMIT: usize = ROW_LIMIT + 64 * 1024;
+
+/// Reads an entity roster (检查对象名录库) from CSV.
+///
+/// Use it for rosters that fit in memory; for national-scale rosters use [`for_each_entity`],
+/// which hands rows over one by one. Rows come back in file order with their lines.
+///
+/// # Errors
+///
+/// Every problem in the file, with file, line and field (see [`InputErrors`]).
+///
+/// ```
+/// use double_random::formats::roster_csv::read_entities;
+/// use double_random::model::{EntityKind, EntityStatus, RiskClass};
+///
+/// let csv = "统一社会信用代码,名称,类型,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n\
+///            91350100M000100Y43,甲公司,企业,350100,1311,存续,否,B,食品；大型、食品\n";
+/// let roster = read_entities("entities.csv", csv.as_bytes())?;
+/// let e = &roster.rows[0];
+/// assert_eq!((e.kind, e.status, e.risk), (EntityKind::Enterprise, EntityStatus::Active, Some(RiskClass::B)));
+/// assert_eq!(e.industry, "C1311");
+/// assert_eq!(e.tags, ["大型", "食品"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_entities(file_name: &str, reader: impl Read) -> Result<Roster<Entity>, InputErrors> {
+    read_table(file_name, reader)
+}
+
+/// Reads an inspector roster (执法检查人员名录库) from CSV.
+///
+/// Kind defaults to officer and status to on duty when their columns are absent or empty.
+///
+/// # Errors
+///
+/// Every problem in the file (see [`InputErrors`]).
+///
+/// ```
+/// use double_random::formats::roster_csv::read_inspectors;
+/// use double_random::model::InspectorKind;
+///
+/// let csv = "执法证号,姓名,所属部门,执法资质,人员类别\nｇｚ-001,张三,市场监管局,食品|药品,\nGZ-002,李四,市场监管局,,专家\n";
+/// let roster = read_inspectors("inspectors.csv", csv.as_bytes())?;
+/// assert_eq!(roster.rows[0].id, "GZ-001");
+/// assert_eq!(roster.rows[0].qualifications, ["药品", "食品"]);
+/// assert_eq!(roster.rows[1].kind, InspectorKind::Expert);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_inspectors(
+    file_name: &str,
+    reader: impl Read,
+) -> Result<Roster<Inspector>, InputErrors> {
+    read_table(file_name, reader)
+}
+
+/// Reads the item list (随机抽查事项清单) from CSV.
+///
+/// # Errors
+///
+/// Every problem in the file (see [`InputErrors`]).
+///
+/// ```
+/// use double_random::formats::roster_csv::read_items;
+/// use double_random::model::ItemCategory;
+///
+/// let csv = "事项编号,事项名称,检查依据,事项类别,所需资质\nGZ-SC-001,企业公示信息抽查,企业信息公示暂行条例,一般,\n";
+/// let items = read_items("items.csv", csv.as_bytes())?;
+/// assert_eq!(items.rows[0].category, ItemCategory::General);
+/// assert_eq!(items.rows[0].subject, "");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_items(file_name: &str, reader: impl Read) -> Result<Roster<Item>, InputErrors> {
+    read_table(file_name, reader)
+}
+
+/// Reads declared conflicts of interest (回避) from CSV.
+///
+/// A file with a header and no rows is valid: nothing was declared.
+///
+/// # Errors
+///
+/// Every problem in the file (see [`InputErrors`]); the same pair twice names both lines.
+///
+/// ```
+/// use double_random::formats::roster_csv::read_conflicts;
+///
+/// let csv = "执法证号,统一社会信用代码,回避事由\nGZ-001,91350100m000100y43,亲属任职\n";
+/// let c = read_conflicts("conflicts.csv", csv.as_bytes())?;
+/// assert_eq!(c.rows[0].entity, "91350100M000100Y43");
+/// assert!(read_conflicts("conflicts.csv", "inspector,entity\n".as_bytes())?.rows.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_conflicts(file_name: &str, reader: impl Read) -> Result<Roster<Conflict>, InputErrors> {
+    read_table(file_name, reader)
+}
+
+/// Reads past inspections from CSV.
+///
+/// Dates may be written `2026-03-01`, `2026/3/1` or `2026年3月1日`; inspectors are a list of
+/// certificate numbers separated by `;` `；` `、` `|` or commas; an empty kind means a random
+/// inspection.
+///
+/// # Errors
+///
+/// Every problem in the file (see [`InputErrors`]).
+///
+/// ```
+/// use double_random::formats::roster_csv::read_history;
+/// use double_random::model::HistoryKind;
+///
+/// let csv = "统一社会信用代码,检查日期,事项编号,检查人员,检查类型\n91350100M000100Y43,2025/9/3,GZ-SC-001,GZ-002、gz-001,\n";
+/// let h = read_history("history.csv", csv.as_bytes())?;
+/// assert_eq!(h.rows[0].date.to_string(), "2025-09-03");
+/// assert_eq!(h.rows[0].inspectors, ["GZ-001", "GZ-002"]);
+/// assert_eq!(h.rows[0].kind, HistoryKind::Random);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_history(
+    file_name: &str,
+    reader: impl Read,
+) -> Result<Roster<HistoryRecord>, InputErrors> {
+    read_table(file_name, reader)
+}
+
+/// Streams an entity roster: hands each valid row to `f` with its line, and returns the count,
+/// the table fingerprint and how the file was read.
+///
+/// For national-scale rosters: only what duplicate detection needs (a packed id and a line per
+/// row) is kept, plus 32 bytes per row for the fingerprint. Every row of the file is still checked
+/// and every problem collected; once a problem has been found, `f` is not called again, and the
+/// result is the collected problems. So a caller must treat rows it received as provisional until
+/// this function returns `Ok`.
+///
+/// # Errors
+///
+/// `f`'s first error, returned at once; otherwise every problem in the file, converted with
+/// `E::from(InputErrors)`.
+///
+/// ```
+/// use double_random::formats::error::InputErrors;
+/// use double_random::formats::roster_csv::for_each_entity;
+///
+/// let csv = "id,name,kind,region,status\n\
+///            91350100M000100Y43,甲,enterprise,350100,active\n\
+///            110108000000016,乙,individual,110108,active\n";
+/// let mut ids = Vec::new();
+/// let summary = for_each_entity("entities.csv", csv.as_bytes(), |line, e| {
+///     ids.push((line, e.id));
+///     Ok::<(), InputErrors>(())
+/// })?;
+/// assert_eq!(summary.rows, 2);
+/// assert_eq!(ids[1], (3, "110108000000016".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn for_each_entity<E: From<InputErrors>>(
+    file_name: &str,
+    reader: impl Read,
+    mut f: impl FnMut(u64, Entity) -> Result<(), E>,
+) -> Result<RosterSummary, E> {
+    let mut rows = 0u64;
+    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |line, e| {
+        rows += 1;
+        f(line, e)
+    }) {
+        Ok(x) => x,
+        Err(Stop::Input(e)) => return Err(E::from(e)),
+        Err(Stop::Callback(e)) => return Err(e),
+    };
+    let digest = match finished.digest {
+        Some(d) => d,
+        None => crate::digest::table_digest(Table::Entities.as_str(), Vec::new()),
+    };
+    Ok(RosterSummary {
+        table: Table::Entities,
+        rows,
+        digest,
+        warnings: finished.warnings,
+        warnings_omitted: finished.warnings_omitted,
+        encoding,
+        header_language: finished.header_language,
+    })
+}
+
+/// Reads a whole table into a [`Roster`].
+fn read_table<T: Row>(file_name: &str, reader: impl Read) -> Result<Roster<T>, InputErrors> {
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let (finished, encoding) =
+        run::<T, std::convert::Infallible>(file_name, reader, false, |line, row| {
+            rows.push(row);
+            lines.push(line);
+            Ok(())
+        })
+        .map_err(|e| match e {
+            Stop::Input(e) => e,
+            Stop::Callback(never) => match never {},
+        })?;
+    Ok(Roster {
+        table: T::TABLE,
+        rows,
+        lines,
+        warnings: finished.warnings,
+        warnings_omitted: finished.warnings_omitted,
+        encoding,
+        header_language: finished.header_language,
+    })
+}
+
+/// Why a run stopped.
+enum Stop<E> {
+    Input(InputErrors),
+    Callback(E),
+}
+
+/// The reader under the CSV parser: keeps the bytes of the current row (to find the line it
+/// starts on and to bound its length) and refuses to buffer more than [`WINDOW_LIMIT`].
+struct Source<R> {
+    inner: R,
+    /// Bytes from the current row's start onward are `buf[head..]`.
+    buf: Vec<u8>,
+    head: usize,
+    /// Stream offset of `buf[head]`.
+    start: u64,
+    /// Newlines before `start`.
+    lines_before: u64,
+    /// The row limit was hit: the parser's error is ours.
+    tripped: bool,
+}
+
+impl<R: Read> Source<R> {
+    fn new(inner: R) -> Self {
+        Source {
+            inner,
+            buf: Vec::new(),
+            head: 0,
+            start: 0,
+            lines_before: 0,
+            tripped: false,
+        }
+    }
+
+    /// Drops `n` bytes from the front of the window, counting their newlines.
+    fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.buf.len() - self.head);
+        let dropped = &self.buf[self.head..self.head + n];
+        self.lines_before += dropped.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.head += n;
+        self.start += n as u64;
+        if self.head >= 64 * 1024 && self.head * 2 >= self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
+    }
+
+    /// Drops blank-line bytes at the front: the window starts at a row boundary, where CR and LF
+    /// can only be line ends.
+    fn drop_blank_lines(&mut self) {
+        let lead = self.buf[self.head..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        self.drop_front(lead);
+    }
+
+    /// The parser finished a row at stream offset `end`: returns the row's first line and its
+    /// length in bytes, and moves the window past it.
+    fn finish_row(&mut self, end: u64) -> (u64, usize) {
+        self.drop_blank_lines();
+        let line = self.lines_before + 1;
+        let len = usize::try_from(end.saturating_sub(self.start)).unwrap_or(usize::MAX);
+        self.drop_front(len);
+        (line, len)
+    }
+
+    /// The line the current (unfinished) row starts on.
+    fn current_line(&mut self) -> u64 {
+        self.drop_blank_lines();
+        self.lines_before + 1
+    }
+}
+
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.drop_blank_lines();
+        let held = self.buf.len() - self.head;
+        if held >= WINDOW_LIMIT {
+            self.tripped = true;
+            return Err(io::Error::other("row longer than the limit"));
+        }
+        let room = (WINDOW_LIMIT - held).min(out.len());
+        let n = loop {
+            match self.inner.read(&mut out[..room]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        self.buf.extend_from_slice(&out[..n]);
+        Ok(n)
+    }
+}
+
+/// Which encoding the fields are read in, once decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decided {
+    Undecided,
+    Utf8 { line: u64 },
+    Gb18030 { line: u64 },
+}
+
+/// Decodes fields one by one, deciding the encoding on the first non-ASCII field.
+struct Decoder {
+    bom: bool,
+    decided: Decided,
+}
+
+impl Decoder {
+    fn encoding(&self) -> Encoding {
+        match (self.bom, self.decided) {
+            (true, _) => Encoding::Utf8Bom,
+            (false, Decided::Gb18030 { .. }) => Encoding::Gb18030,
+            _ => Encoding::Utf8,
+        }
+    }
+
+    /// Decides the encoding from a whole row, if it is undecided and the row holds non-ASCII
+    /// bytes: UTF-8 if every such field is valid UTF-8, else GB18030 if every one is valid
+    /// GB18030. Judging the row rather than a single field makes a wrong guess unlikely: a
+    /// single GBK character is often valid UTF-8 by chance, a row of them almost never.
+    fn decide(&mut self, rec: &csv::ByteRecord, line: u64) {
+        if self.decided != Decided::Undecided {
+            return;
+        }
+        let mut fields = rec.iter().filter(|f| !f.is_ascii()).peekable();
+        if fields.peek().is_none() {
+            return;
+        }
+        let fields: Vec<&[u8]> = fields.collect();
+        if fields.iter().all(|f| std::str::from_utf8(f).is_ok()) {
+            self.decided = Decided::Utf8 { line };
+        } else if fields.iter().all(|f| {
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(f)
+                .is_some()
+        }) {
+            self.decided = Decided::Gb18030 { line };
+        }
+        // Otherwise the first non-ASCII field decides, in `decode_bytes`.
+    }
+
+    fn decode<'a>(
+        &mut self,
+        bytes: &'a [u8],
+        line: u64,
+        column: usize,
+    ) -> Result<Cow<'a, str>, InputErrorKind> {
+        let text = self.decode_bytes(bytes, line, column)?;
+        if text.contains('\u{FEFF}') {
+            return Err(InputErrorKind::MisplacedBom { column });
+        }
+        Ok(text)
+    }
+
+    fn decode_bytes<'a>(
+        &mut self,
+        bytes: &'a [u8],
+        line: u64,
+        column: usize,
+    ) -> Result<Cow<'a, str>, InputErrorKind> {
+        let utf8 = std::str::from_utf8(bytes);
+        if let Ok(s) = utf8
+            && s.is_ascii()
+        {
+            return Ok(Cow::Borrowed(s));
+        }
+        let gb = || {
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|c| Cow::Owned(c.into_owned()))
+        };
+        match self.decided {
+            Decided::Undecided => {
+                if let Ok(s) = utf8 {
+                    self.decided = Decided::Utf8 { line };
+                    Ok(Cow::Borrowed(s))
+                } else if let Some(s) = gb() {
+                    self.decided = Decided::Gb18030 { line };
+                    Ok(s)
+                } else {
+                    Err(InputErrorKind::InvalidEncoding {
+                        encoding: None,
+                        column,
+                    })
+                }
+            }
+            Decided::Utf8 { line: decided_line } => match utf8 {
+                Ok(s) => Ok(Cow::Borrowed(s)),
+                Err(_) => Err(if gb().is_some() {
+                    InputErrorKind::MixedEncoding {
+                        encoding: self.encoding(),
+                        decided_line,
+                        found: Encoding::Gb18030,
+                        column,
+                    }
+                } else {
+                    InputErrorKind::InvalidEncoding {
+                        encoding: Some(self.encoding()),
+                        column,
+                    }
+                }),
+            },
+            Decided::Gb18030 { line: decided_line } => match gb() {
+                Some(s) => Ok(s),
+                None => Err(if utf8.is_ok() {
+                    InputErrorKind::MixedEncoding {
+                        encoding: Encoding::Gb18030,
+                        decided_line,
+                        found: Encoding::Utf8,
+                        column,
+                    }
+                } else {
+                    InputErrorKind::InvalidEncoding {
+                        encoding: Some(Encoding::Gb18030),
+                        column,
+                    }
+                }),
+            },
+        }
+    }
+}
+
+/// Reads the first bytes: strips a UTF-8 byte order mark, refuses UTF-16.
+fn open(mut reader: impl Read) -> io::Result<(bool, Vec<u8>, impl Read)> {
+    let mut prefix = [0u8; 3];
+    let mut got = 0;
+    while got < 3 {
+        match reader.read(&mut prefix[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let prefix = &prefix[..got];
+    let bom = prefix == b"\xEF\xBB\xBF";
+    let kept = if bom { Vec::new() } else { prefix.to_vec() };
+    let head = prefix.to_vec();
+    Ok((bom, head, io::Cursor::new(kept).chain(reader)))
+}
+
+/// Whether every field of the row is empty or ASCII white space (a blank row, as Excel writes
+/// `,,,,` for formatted empty rows).
+fn is_blank(rec: &csv::ByteRecord) -> bool {
+    rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+/// The reading loop shared by every CSV reader.
+fn run<T: Row, E>(
+    file_name: &str,
+    reader: impl Read,
+    want_leaves: bool,
+    mut f: impl FnMut(u64, T) -> Result<(), E>,
+) -> Result<(super::roster::Finished, Encoding), Stop<E>> {
+    let mut driver = Driver::<T>::new(file_name, want_leaves);
+    let io_error = |e: &io::Error| InputErrorKind::Io {
+        kind: e.kind(),
+        message: e.to_string(),
+    };
+    let (bom, head, reader) = match open(reader) {
+        Ok(x) => x,
+        Err(e) => {
+            driver.sink.error(0, None, io_error(&e));
+            return Err(Stop::Input(driver.sink.take_errors()));
+        }
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        driver.sink.error(0, None, InputErrorKind::Utf16);
+        return Err(Stop::Input(driver.sink.take_errors()));
+    }
+    let mut decoder = Decoder {
+        bom,
+        // A byte order mark fixes UTF-8 (line 0: before the first line).
+        decided: if bom {
+            Decided::Utf8 { line: 0 }
+        } else {
+            Decided::Undecided
+        },
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Source::new(reader));
+    let mut rec = csv::ByteRecord::new();
+    let mut width: Option<usize> = None;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = rdr.get_mut().current_line();
+                let kind = if rdr.get_ref().tripped {
+                    InputErrorKind::RowTooLong { limit: ROW_LIMIT }
+                } else {
+                    match e.kind() {
+                        csv::ErrorKind::Io(io) => io_error(io),
+                        _ => InputErrorKind::Io {
+                            kind: io::ErrorKind::InvalidData,
+                            message: e.to_string(),
+                        },
+                    }
+                };
+                driver.sink.error(line, None, kind);
+                break;
+            }
+        }
+        let end = rdr.position().byte();
+        let (line, len) = rdr.get_mut().finish_row(end);
+        if is_blank(&rec) {
+            continue;
+        }
+        let mut too_long = false;
+        if len > ROW_LIMIT {
+            driver
+                .sink
+                .error(line, None, InputErrorKind::RowTooLong { limit: ROW_LIMIT });
+            too_long = true;
+        }
+        for (col, field) in rec.iter().enumerate() {
+            if field.len() > FIELD_LIMIT {
+                let f = driver.field_at(col);
+                driver.sink.error(
+                    line,
+                    f,
+                    InputErrorKind::FieldTooLong {
+                        column: col + 1,
+                        len: field.len(),
+                        limit: FIELD_LIMIT,
+                    },
+                );
+                too_long = true;
+            }
+        }
+        let Some(width) = width else {
+            // The header row: any problem in it makes the file unreadable.
+            if too_long {
+                break;
+            }
+            decoder.decide(&rec, line);
+            let mut cells = Vec::with_capacity(rec.len());
+            let mut bad = false;
+            for (col, field) in rec.iter().enumerate() {
+                match decoder.decode(field, line, col + 1) {
+                    Ok(c) => cells.push(c),
+                    Err(kind) => {
+                        driver.sink.error(line, None, kind);
+                        bad = true;
+                    }
+                }
+            }
+            if bad || !driver.header(&cells, line) {
+                break;
+            }
+            width = Some(rec.len());
+            continue;
+        };
+        if too_long {
+            driver.skipped_row();
+            continue;
+        }
+        if rec.len() != width {
+            driver.sink.error(
+                line,
+                None,
+                InputErrorKind::FieldCount {
+                    expected: width,
+                    found: rec.len(),
+                },
+            );
+            driver.skipped_row();
+            continue;
+        }
+        decoder.decide(&rec, line);
+        let mut cells = Vec::with_capacity(rec.len());
+        let mut pre = Vec::new();
+        for (col, field) in rec.iter().enumerate() {
+            match decoder.decode(field, line, col + 1) {
+                Ok(c) => cells.push(c),
+                Err(kind) => {
+                    pre.push((col, kind));
+                    cells.push(Cow::Borrowed(""));
+                }
+            }
+        }
+        if let Some(row) = driver.row(&cells, line, pre)
+            && !driver.has_errors()
+        {
+            f(line, row).map_err(Stop::Callback)?;
+        }
+    }
+    let encoding = decoder.encoding();
+    let finished = driver.finish().map_err(Stop::Input)?;
+    Ok((finished, encoding))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(data: &[u8]) -> Vec<u64> {
+        read_conflicts("c.csv", data)
+            .map(|r| r.lines)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn lines_count_physical_lines_with_crlf_blank_lines_and_quoted_newlines() {
+        let id = "91350100M000100Y43";
+        let lf = format!("inspector,entity,reason\nA1,{id},x\n\n\nA2,{id},\"a\nb\"\nA3,{id},\n");
+        assert_eq!(lines_of(lf.as_bytes()), [2, 5, 7]);
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(lines_of(crlf.as_bytes()), [2, 5, 7]);
+        let lead = format!("\r\n\r\ninspector,entity\r\nA1,{id}\r\n,\r\nA2,{id}");
+        assert_eq!(lines_of(lead.as_bytes()), [4, 6]);
+    }
+
+    #[test]
+    fn window_bounds_memory_and_keeps_line_counts_over_many_rows() {
+        // Enough rows to make the window compact several times.
+        let id = "91350100M000100Y43";
+        let mut s = String::from("inspector,entity\n");
+        for n in 0..20_000 {
+            s.push_str(&format!("A{n},{id}\n"));
+        }
+        let r = read_conflicts("c.csv", s.as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 20_000);
+        assert_eq!(r.lines[19_999], 20_001);
+    }
+
+    #[test]
+    fn a_row_too_long_to_buffer_stops_reading() {
+        let mut s = String::from("inspector,entity,reason\nA1,91350100M000100Y43,\"");
+        s.push_str(&"x".repeat(WINDOW_LIMIT + 10));
+        let e = read_conflicts("c.csv", s.as_bytes()).unwrap_err();
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].line, 2);
+        assert!(matches!(
+            e.errors[0].kind,
+            InputErrorKind::RowTooLong { .. }
+        ));
+    }
+
+    #[test]
+    fn a_row_over_the_limit_but_bufferable_is_reported_and_reading_goes_on() {
+        let big = "x".repeat(60_000);
+        let mut s = String::from("inspector,entity,reason\n");
+        s.push_str("A1,91350100M000100Y43,");
+        for _ in 0..18 {
+            s.push_str(&big);
+            s.push('|');
+        }
+        s.push_str("\nA2,bad,\n");
+        let e = read_conflicts("c.csv", s.as_bytes()).unwrap_err();
+        assert!(matches!(
+            e.errors[0].kind,
+            InputErrorKind::RowTooLong { .. }
+        ));
+        assert_eq!(e.errors[0].line, 2);
+        assert!(e.errors.iter().any(|x| x.line == 3));
+    }
+
+    #[test]
+    fn utf16_is_refused() {
+        let e = read_items("i.csv", &b"\xFF\xFEi\0d\0"[..]).unwrap_err();
+        assert_eq!(e.errors[0].kind, InputErrorKind::Utf16);
+    }
+
+    #[test]
+    fn a_short_reader_does_not_confuse_the_bom_check() {
+        struct OneByte<'a>(&'a [u8]);
+        impl Read for OneByte<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() || out.is_empty() {
+                    return Ok(0);
+                }
+                out[0] = self.0[0];
+                self.0 = &self.0[1..];
+                Ok(1)
+            }
+        }
+        let data = "\u{feff}事项编号,事项名称,事项类别\nX1,甲,一般\n";
+        let r = read_items("i.csv", OneByte(data.as_bytes())).unwrap();
+        assert_eq!(r.encoding, Encoding::Utf8Bom);
+        assert_eq!(r.rows[0].id, "X1");
+    }
+}
