@@ -8,8 +8,8 @@
 //! | file | where | written by |
 //! |---|---|---|
 //! | `announcement.json` + `.minisig` | draw folder | [`announce`] |
-//! | `sheet.json` + `.minisig` | draw folder | [`draw`] |
-//! | `amendment-<n>.json` + `.minisig` | draw folder | [`amend`] |
+//! | `sheet.json` + `.minisig` | draw folder | [`draw()`] |
+//! | `amendment-<n>.json` + `.minisig` | draw folder | [`amend()`] |
 //! | `organizer.pub` | draw folder (copied at announcement) | [`announce`] |
 //! | `entities.csv` (or `.xlsx`), `inspectors.csv` (or `.xlsx`), `items.csv`, `conflicts.csv`, `history.csv`, `plan.toml` | draw folder (copied at announcement) | [`announce`] |
 //! | `organizer.key` | private folder, mode 0600 | [`PrivateDir::write_key`] |
@@ -564,6 +564,27 @@ fn is_xlsx(path: &Path) -> bool {
 ///
 /// The loader calls `start` once per file with its size when known, `advance` with the bytes
 /// read since the last call, and `finish` at the end of the file.
+///
+/// ```
+/// use double_random::bundle::{load_input_files, InputPaths, Progress};
+/// use std::path::Path;
+///
+/// #[derive(Default)]
+/// struct Count { files: usize, bytes: u64 }
+/// impl Progress for Count {
+///     fn start(&mut self, _: &Path, _: Option<u64>) { self.files += 1; }
+///     fn advance(&mut self, n: u64) { self.bytes += n; }
+///     fn finish(&mut self) {}
+/// }
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let mut count = Count::default();
+/// let paths = InputPaths::find(dir.path(), None).unwrap();
+/// load_input_files(&paths, &mut count)?;
+/// assert_eq!(count.files, 5); // the five tables; the plan is small and read at once
+/// assert!(count.bytes > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Progress {
     /// A file starts.
     fn start(&mut self, file: &Path, total_bytes: Option<u64>);
@@ -658,12 +679,20 @@ impl Inputs {
 /// Loads the inputs found in `dir` by their standard names, with the plan at `plan` (or
 /// `dir/plan.toml`), collecting every problem.
 ///
-/// ```no_run
-/// use double_random::bundle::load_inputs;
-/// match load_inputs("examples/data".as_ref(), None) {
-///     Ok(inputs) => println!("{} entities", inputs.entities.len()),
-///     Err(e) => eprintln!("{e}"),
-/// }
+/// ```
+/// use double_random::bundle::{load_inputs, BundleError, InputProblem};
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let inputs = load_inputs(dir.path(), None)?;
+/// assert_eq!(inputs.entities.len(), 6);
+/// assert_eq!(inputs.digests.entities.rows, 6);
+///
+/// // A broken row: the problem names the file, the line and the field.
+/// std::fs::write(dir.path().join("inspectors.csv"), "执法证号,姓名,所属部门\nA1,,局\n")?;
+/// let Err(BundleError::Inputs(p)) = load_inputs(dir.path(), None) else { panic!() };
+/// let InputProblem::Roster(e) = &p.problems[0] else { panic!() };
+/// assert_eq!((e.line, e.field.as_ref().map(|f| f.name)), (2, Some("name")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_inputs(dir: &Path, plan: Option<&Path>) -> Result<Inputs, BundleError> {
     let paths = InputPaths::find(dir, plan).map_err(BundleError::Inputs)?;
@@ -984,11 +1013,59 @@ fn cross_references(
     }
 }
 
+/// Writes a tiny set of valid inputs into `dir` under the standard names (for examples and
+/// tests): six entities, three officers, one item, a plan drawing half of the entities.
+#[doc(hidden)]
+pub fn example_input_files(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files: [(&str, &str); 6] = [
+        (
+            "entities.csv",
+            "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态\n\
+             91520102MA6D0000X3,甲商贸有限公司,企业,520102,存续\n\
+             92520103MA6D00018E,乙餐饮店,个体工商户,520103,存续\n\
+             91520102MA6D00026X,丙科技有限公司,企业,520102,存续\n\
+             93520103MA6D000341,丁农民专业合作社,农民专业合作社,520103,存续\n\
+             91520102MA6D00042K,戊建材有限公司,企业,520102,存续\n\
+             91520103MA6D00050W,己物流有限公司,企业,520103,存续\n",
+        ),
+        (
+            "inspectors.csv",
+            "执法证号,姓名,所属部门\n52010001,王明,市场监管局\n52010002,李红,市场监管局\n52010003,赵刚,市场监管局\n",
+        ),
+        (
+            "items.csv",
+            "事项编号,事项名称,事项类别\nGZ-SC-001,企业公示信息抽查,一般\n",
+        ),
+        ("conflicts.csv", "执法证号,统一社会信用代码\n"),
+        ("history.csv", "统一社会信用代码,检查日期\n"),
+        (
+            "plan.toml",
+            "plan_id = \"P1\"\nplan_name = \"示例计划\"\ntask_id = \"T1\"\n\
+             task_name = \"企业公示信息抽查\"\nauthority = \"示例市场监督管理局\"\n\
+             draw_date = 2026-03-01\nitems = [\"GZ-SC-001\"]\n\
+             [strata]\nby = \"none\"\nratio = \"50%\"\n[team]\nofficers = 2\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
 /// Runs the draw once with a fixed, public trial seed and returns the error if it fails.
 ///
 /// Entity picks depend on the seed, so a trial that succeeds does not prove that every seed
 /// will; but rules that no seed can satisfy (too few inspectors, a workload cap too low) show
 /// up here before anything is announced.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let inputs = double_random::bundle::load_inputs(dir.path(), None)?;
+/// assert!(double_random::bundle::trial_draw(&inputs).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn trial_draw(inputs: &Inputs) -> Option<DrawError> {
     draw::run(&inputs.as_draw_inputs(), &Digest32([0; 32])).err()
 }
@@ -1056,6 +1133,18 @@ impl PrivateDir {
     }
 
     /// Writes a party's seed secret for a draw (mode 0600); refuses to replace one.
+    ///
+    /// ```
+    /// use double_random::bundle::PrivateDir;
+    /// use double_random::ceremony::commit::Secret;
+    /// let dir = tempfile::tempdir()?;
+    /// let p = PrivateDir::new(dir.path());
+    /// let s = Secret::generate()?;
+    /// p.write_secret("D1", "纪检监督员", &s)?;
+    /// assert_eq!(p.read_secret("D1", "纪检监督员")?, s);
+    /// assert!(p.write_secret("D1", "纪检监督员", &s).unwrap_err().is_refusal_to_overwrite());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn write_secret(
         &self,
         draw_id: &str,
@@ -1179,6 +1268,21 @@ pub fn check_private_outside(private: &Path, draw_dir: &Path) -> Result<(), Bund
 // ---------------------------------------------------------------------------------------------
 
 /// A draw folder: the published files of one draw.
+///
+/// ```
+/// use double_random::bundle::{DrawDir, SHEET_FILE};
+/// use double_random::sign::SecretKey;
+/// let dir = tempfile::tempdir()?;
+/// let folder = DrawDir::new(dir.path());
+/// let key = SecretKey::generate()?;
+/// folder.publish("note.json", b"{}", &key, "D1")?;
+/// assert!(folder.has("note.json.minisig"));
+/// // A record is never replaced.
+/// assert!(folder.publish("note.json", b"{}", &key, "D1").is_err());
+/// assert!(folder.read_sheet()?.is_none());
+/// assert!(!folder.has(SHEET_FILE));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawDir {
     root: PathBuf,
@@ -1421,6 +1525,13 @@ impl std::fmt::Display for DrawState {
 }
 
 /// Where `draw_id` stands in the log at `log_path` (a missing log is empty).
+///
+/// ```
+/// use double_random::bundle::{draw_state, DrawState};
+/// let dir = tempfile::tempdir()?;
+/// assert_eq!(draw_state(&dir.path().join("office.log"), "D1")?, DrawState::NotAnnounced);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleError> {
     let bytes = files::LogFile::open(log_path)?.read()?;
     let report = log::check(&bytes, true);
@@ -1495,6 +1606,42 @@ pub struct AnnounceRequest<'a> {
 ///
 /// Refuses when the draw folder already holds an announcement, when the log already knows the
 /// draw id, or when the private folder lies inside the draw folder.
+///
+/// A whole ceremony on disk:
+///
+/// ```
+/// use double_random::bundle::*;
+/// use double_random::ceremony::commit::Secret;
+/// use double_random::sign::SecretKey;
+///
+/// let office = tempfile::tempdir()?;
+/// let rosters = office.path().join("rosters");
+/// example_input_files(&rosters)?;
+/// let private = PrivateDir::new(office.path().join("private"));
+/// let log = office.path().join(LOG_FILE);
+/// let key = SecretKey::generate()?;
+/// let folder = DrawDir::new(office.path().join("D1"));
+///
+/// let inputs = load_inputs(&rosters, None)?;
+/// let t = |s: &str| s.parse().unwrap();
+/// let ann = announce(&folder, &private, &log, &AnnounceRequest {
+///     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+///     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+///     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// })?;
+/// assert_eq!(draw_state(&log, "D1")?, DrawState::Pending);
+///
+/// let drawn = draw(&folder, &private, &log, &DrawRequest {
+///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
+/// }, &mut NoProgress)?;
+/// assert_eq!(drawn.sheet.entities.len(), 3);
+/// assert_eq!(drawn.sheet.announcement, ann.digest()?);
+///
+/// // The auditor's call.
+/// let report = verify_dir(folder.root(), Some(&key.public_key()))?;
+/// assert!(report.passed(), "{:?}", report.findings);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn announce(
     draw_dir: &DrawDir,
     private: &PrivateDir,
@@ -1603,7 +1750,35 @@ pub struct Drawn {
 /// sheet to the log.
 ///
 /// Refuses when the sheet exists, when the log shows the draw as drawn or void, or before the
-/// scheduled time.
+/// scheduled time. (See [`announce`] for a whole ceremony.)
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// # })?;
+/// let early = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T01:30:00Z") };
+/// assert!(matches!(draw(&folder, &private, &log, &early, &mut NoProgress),
+///     Err(BundleError::NotYetDue { .. })));
+/// let due = DrawRequest { drawn_at: t("2026-03-01T02:00:00Z"), ..early };
+/// draw(&folder, &private, &log, &due, &mut NoProgress)?;
+/// // Never drawn twice.
+/// let again = draw(&folder, &private, &log, &due, &mut NoProgress).unwrap_err();
+/// assert!(again.is_refusal_to_overwrite());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn draw(
     draw_dir: &DrawDir,
     private: &PrivateDir,
@@ -1729,6 +1904,38 @@ fn load_draw_inputs(
 /// `amendment-<n>.json` and its signature, and appends it to the log.
 ///
 /// The inputs are read from the draw folder and must be the announced ones.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// use double_random::ceremony::amend::{Action, Outcome, Reason, ReasonCode};
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// # })?;
+/// let drawn = draw(&folder, &private, &log, &DrawRequest {
+///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
+/// }, &mut NoProgress)?;
+/// let gone = drawn.sheet.entities[0].id.clone();
+/// let (a, _) = amend(&folder, &log, &key, Action::ReplaceEntity { entity: gone.clone() },
+///     Reason { code: ReasonCode::EntityUnreachable, text: "无法联系".into() },
+///     t("2026-03-02T02:00:00Z"), &mut NoProgress)?;
+/// let Outcome::ReplaceEntity { entity } = &a.outcome else { panic!() };
+/// assert_ne!(entity.id, gone);
+/// assert!(folder.has("amendment-1.json"));
+/// assert!(verify_dir(folder.root(), Some(&key.public_key()))?.passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn amend(
     draw_dir: &DrawDir,
     log_path: &Path,
@@ -1798,6 +2005,31 @@ pub fn amend(
 /// Records that an announced draw is void (abandoned before it was drawn), with the reason.
 ///
 /// The announcement stays; the log entry cites its digest. A void draw can never be drawn.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// let entry = void(&folder, &log, "计划调整", t("2026-03-01T03:00:00Z"))?;
+/// assert_eq!(entry.note, "计划调整");
+/// assert_eq!(draw_state(&log, "D1")?, DrawState::Void);
+/// let late = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T04:00:00Z") };
+/// assert!(draw(&folder, &private, &log, &late, &mut NoProgress).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn void(
     draw_dir: &DrawDir,
     log_path: &Path,
@@ -1863,16 +2095,54 @@ pub struct DirVerification {
 /// organizer's key as obtained independently; without it, `organizer.pub` in the folder is used,
 /// which proves only that the files agree with each other.
 ///
-/// ```no_run
-/// let report = double_random::bundle::verify_dir("GZ-2026-01-T01-1".as_ref(), None)?;
-/// println!("{}", if report.passed() { "PASS" } else { "FAIL" });
-/// # Ok::<(), double_random::bundle::BundleError>(())
 /// ```
+/// use double_random::bundle::{verify_dir, BundleError};
+/// let dir = tempfile::tempdir()?;
+/// // An empty folder holds no announcement: an error, not a FAIL.
+/// assert!(matches!(verify_dir(dir.path(), None), Err(BundleError::Missing { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// See [`announce`] for a verification that passes and [`verify_dir_detailed`] for one that
+/// fails.
 pub fn verify_dir(dir: &Path, public_key: Option<&PublicKey>) -> Result<Report, BundleError> {
     verify_dir_detailed(dir, public_key, &mut NoProgress).map(|v| v.report)
 }
 
 /// [`verify_dir`], also saying how deep it went and what was withheld.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
+/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+/// // The public folder: the inspector roster is withheld, so no full replay.
+/// std::fs::remove_file(folder.path("inspectors.csv"))?;
+/// let v = verify_dir_detailed(folder.root(), Some(&key.public_key()), &mut NoProgress)?;
+/// assert!(v.report.passed());
+/// assert_eq!(v.depth, Depth::Plan);
+/// assert_eq!(v.withheld, ["inspectors.csv"]);
+///
+/// // Another office's key: FAIL, naming the documents.
+/// let other = SecretKey::generate()?.public_key();
+/// let v = verify_dir_detailed(folder.root(), Some(&other), &mut NoProgress)?;
+/// assert!(!v.report.passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn verify_dir_detailed(
     dir: &Path,
     public_key: Option<&PublicKey>,

@@ -9,9 +9,9 @@ use double_random::ceremony::CeremonyError;
 use double_random::ceremony::amend::ReasonCode;
 use double_random::ceremony::log::{AppendError, EntryKind, LogFinding};
 use double_random::ceremony::verify::Finding;
-use double_random::codes::{CodeError, CodeKind};
+use double_random::codes::{CodeError, CodeKind, CodeWarning};
 use double_random::draw::DrawError;
-use double_random::formats::error::{InputError, InputErrorKind};
+use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind};
 use double_random::formats::files::FileError;
 use double_random::formats::plan_toml::{PlanError, PlanErrorKind, RatioProblem};
 use std::ffi::OsString;
@@ -532,6 +532,23 @@ pub fn input_note(lang: Lang, n: &InputNote) -> String {
                 "检查对象"
             };
             format!("{file}:{line}：{f} {id} 不在 {roster} 中")
+        }
+        InputNote::Roster(w) => {
+            let mut s = w.file.clone();
+            if w.line > 0 {
+                s.push_str(&format!(":{}", w.line));
+            }
+            s.push('：');
+            if let Some(f) = &w.field {
+                s.push_str(&format!("字段 {f}："));
+            }
+            match &w.kind {
+                InputWarningKind::Code(CodeWarning::OrgCodeCheck { uscc }) => s.push_str(&format!(
+                    "统一社会信用代码 {uscc:?} 中的组织机构代码（第 9–17 位）未通过 GB 11714 校验；有些登记机关发放过这样的代码，因此照常接受，但建议与营业执照核对"
+                )),
+                other => s.push_str(&other.to_string()),
+            }
+            s
         }
         InputNote::TrialDraw(e) => format!("试抽失败，正式抽取也可能失败：{}", draw_error(lang, e)),
         other => other.to_string(),
