@@ -2307,6 +2307,119 @@ pub fn verify_dir_detailed(
     })
 }
 
+/// Checks a draw folder against the office log: the log is sound, and the announcement, the
+/// sheet and every amendment in the folder are recorded in it, in order, with their digests; a
+/// draw the log records as void has no sheet.
+///
+/// This is what makes a quiet re-run visible: a second announcement or sheet for one draw
+/// cannot be recorded, and a document that is not the recorded one does not match.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
+/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+/// assert!(check_recorded(folder.root(), &log)?.is_empty());
+/// // Another office's log does not record this draw.
+/// let elsewhere = office.path().join("other.log");
+/// std::fs::write(&elsewhere, "")?;
+/// assert!(!check_recorded(folder.root(), &elsewhere)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_recorded(dir: &Path, log_path: &Path) -> Result<Vec<Finding>, BundleError> {
+    let d = DrawDir::new(dir);
+    let log_name = log_path.file_name().map_or_else(
+        || LOG_FILE.to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes = files::LogFile::open(log_path)?.read()?;
+    let report = log::check(&bytes, true);
+    let mut findings: Vec<Finding> = report
+        .findings
+        .iter()
+        .map(|f| Finding::Unreadable {
+            document: log_name.clone(),
+            detail: f.to_string(),
+        })
+        .collect();
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
+    let draw_id = match Announcement::parse(&ann_bytes) {
+        Ok(a) => a.draw_id,
+        Err(_) => return Ok(findings),
+    };
+    let entries: Vec<&Entry> = report
+        .entries
+        .iter()
+        .filter(|e| e.draw_id == draw_id)
+        .collect();
+    let mut expect = |kind: EntryKind, name: &str, digest: Digest32, nth: usize| {
+        let found = entries.iter().filter(|e| e.kind == kind).nth(nth);
+        match found {
+            Some(e) if e.document == digest => {}
+            Some(e) => findings.push(Finding::Cites {
+                document: log_name.clone(),
+                field: "document",
+                expected: format!("{name} {}", digest.to_hex()),
+                found: e.document.to_hex(),
+            }),
+            None => findings.push(Finding::Unreadable {
+                document: log_name.clone(),
+                detail: format!("{name} of draw {draw_id} is not recorded in the log"),
+            }),
+        }
+    };
+    expect(
+        EntryKind::Announcement,
+        ANNOUNCEMENT_FILE,
+        Digest32::of(&ann_bytes),
+        0,
+    );
+    if d.has(SHEET_FILE) {
+        let sheet = d.read_bytes(SHEET_FILE, "the result sheet")?;
+        expect(EntryKind::Sheet, SHEET_FILE, Digest32::of(&sheet), 0);
+    }
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !d.has(&name) {
+            break;
+        }
+        let bytes = d.read_bytes(&name, "an amendment")?;
+        expect(
+            EntryKind::Amendment,
+            &name,
+            Digest32::of(&bytes),
+            (seq - 1) as usize,
+        );
+    }
+    if let Some(v) = entries.iter().find(|e| e.kind == EntryKind::Void) {
+        findings.push(Finding::Unreadable {
+            document: log_name.clone(),
+            detail: format!("the log records draw {draw_id} as void: {}", v.note),
+        });
+    }
+    if !d.has(SHEET_FILE) && entries.iter().any(|e| e.kind == EntryKind::Sheet) {
+        findings.push(Finding::Unreadable {
+            document: SHEET_FILE.into(),
+            detail: "the log records a sheet, but the folder holds none".into(),
+        });
+    }
+    Ok(findings)
+}
+
 fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {
     let mut problems = InputProblems::default();
     let plan = read_plan_file(path, &mut problems);

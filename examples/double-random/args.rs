@@ -272,6 +272,9 @@ pub struct VerifyArgs {
     /// The organizer's public key.
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
+    /// The office log.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,
@@ -733,6 +736,13 @@ const ARGS: &[(&str, Text)] = &[
     ),
     ("reason", t("原因代码", "Reason code")),
     ("text", t("原因说明", "The reason in words")),
+    (
+        "log",
+        t(
+            "机关日志 office.log：同时核对日志完好，且本次抽取的公告、结果表和补抽记录都已记入日志",
+            "The office log: also check that it is sound and records this draw's announcement, sheet and amendments",
+        ),
+    ),
     (
         "file",
         t(

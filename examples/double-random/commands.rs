@@ -1010,7 +1010,15 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
         None => None,
     };
     let mut bar = Bar::new();
-    let v = bundle::verify_dir_detailed(&a.dir, pk.as_ref(), &mut bar)?;
+    let mut v = bundle::verify_dir_detailed(&a.dir, pk.as_ref(), &mut bar)?;
+    if let Some(log_path) = &a.log {
+        let found = bundle::check_recorded(&a.dir, log_path)?;
+        v.report.checked.push(format!(
+            "the office log records the documents ({})",
+            show(log_path)
+        ));
+        v.report.findings.extend(found);
+    }
     let passed = v.report.passed();
     if a.json {
         let out = json!({

@@ -86,6 +86,12 @@ pub fn checked(lang: Lang, text: &str) -> String {
     if let Some(doc) = text.strip_prefix("replay of ") {
         return format!("重放 {doc}");
     }
+    if let Some(rest) = text.strip_prefix("the office log records the documents (") {
+        return format!(
+            "机关日志（{}）完好，并记录了这些文件",
+            rest.trim_end_matches(')')
+        );
+    }
     match text {
         "the sheet cites the announcement" => "结果表引用的是本公告".into(),
         "commitments, beacon and seed derivation" => "承诺值、信标与种子推导".into(),
@@ -104,6 +110,28 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
         return f.to_string();
     }
     match f {
+        Finding::Unreadable { document, detail } if document.ends_with(".log") => {
+            let d = if let Some((id, note)) = detail
+                .strip_prefix("the log records draw ")
+                .and_then(|r| r.split_once(" as void: "))
+            {
+                format!("日志记载抽取 {id} 已作废：{note}")
+            } else if let Some(name) = detail
+                .split_once(" of draw ")
+                .filter(|(_, r)| r.ends_with(" is not recorded in the log"))
+                .map(|(n, _)| n)
+            {
+                format!("{name} 没有记入日志")
+            } else {
+                detail.clone()
+            };
+            format!("{document}：{d}")
+        }
+        Finding::Unreadable { document, detail }
+            if detail == "the log records a sheet, but the folder holds none" =>
+        {
+            format!("{document}：日志记载已有结果表，但文件夹中没有")
+        }
         Finding::Unreadable { document, detail } => format!("{document}：无法读取：{detail}"),
         Finding::Signature { document, detail } => {
             format!("{document}：签名核验失败（文件被改动或不是此公钥签署）：{detail}")

@@ -342,7 +342,7 @@ pub fn render(view: &View<'_>) -> String {
     // How to verify.
     let _ = writeln!(
         h,
-        "<h2>{}</h2>\n<p class=\"note\">{}</p>\n<ol>\n<li>{}<br><code>double-random verify {} --public-key organizer.pub</code></li>\n<li>{}<br><code>python3 -m double_random_verify {}</code></li>\n<li>{}<br><code>minisign -Vm sheet.json -p organizer.pub</code></li>\n</ol>",
+        "<h2>{}</h2>\n<p class=\"note\">{}</p>\n<ol>\n<li>{}<br><code>double-random verify {} --public-key organizer.pub</code></li>\n<li>{}<br><code>python3 -m double_random_verify {} --public-key organizer.pub</code></li>\n<li>{}<br><code>minisign -Vm sheet.json -p organizer.pub</code></li>\n</ol>",
         l("如何核验", "How to verify"),
         l(
             "下载本次抽取公开的文件（announcement.json、sheet.json 及其 .minisig 签名、organizer.pub 和名录），任何人都可以独立重放抽取：",
