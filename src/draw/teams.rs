@@ -228,10 +228,10 @@ pub fn assign_pool(
     }
     let cap = cap
         .unwrap_or_else(|| u32::try_from(total.div_ceil(members.len() as u64)).unwrap_or(u32::MAX));
-    let mut a = Assigner::new(pool, &members, targets, need, cap, exclusions);
+    let mut a = Assigner::new(pool, &members, targets, cap, exclusions);
     for (t, fixed) in preset.iter().enumerate() {
         for id in fixed {
-            if let Some(i) = members.iter().position(|m| &m.id == id) {
+            if let Ok(i) = members.binary_search_by(|m| m.id.as_str().cmp(id)) {
                 a.preset(t, i as u32);
             }
         }
@@ -244,25 +244,23 @@ pub fn assign_pool(
             }
         }
     }
-    // Phase 2: fill the slots at random, keeping completability.
+    // Phase 2: fill the slots at random, keeping completability (SPEC §7.4).
+    let mut cands = vec![0u64; a.words];
     for (t, &n) in need.iter().enumerate().take(targets.len()) {
         while a.committed[t].len() < n as usize {
-            let mut cands: Vec<u32> = (0..members.len() as u32)
-                .filter(|&i| {
-                    a.eligible(t, i)
-                        && !a.committed[t].contains(&i)
-                        && a.committed_load[i as usize] < cap
-                })
-                .collect();
+            a.candidates(t, &mut cands);
+            let mut count: u64 = cands.iter().map(|w| u64::from(w.count_ones())).sum();
             loop {
-                if cands.is_empty() {
+                if count == 0 {
                     return Err(a.diagnose(t));
                 }
-                let j = stream.below(cands.len() as u64) as usize;
-                if a.try_commit(t, cands[j]) {
+                let j = stream.below(count);
+                let c = select(&cands, j);
+                if a.try_commit(t, c) {
                     break;
                 }
-                cands.remove(j);
+                clear(&mut cands, c);
+                count -= 1;
             }
         }
     }
@@ -282,25 +280,83 @@ pub fn assign_pool(
     })
 }
 
-const NO_REGION: u32 = u32::MAX;
+fn set(bits: &mut [u64], i: u32) {
+    bits[(i / 64) as usize] |= 1 << (i % 64);
+}
 
-/// Parent links of a search: member → (previous member, target moved between them).
-type Parents = HashMap<u32, (u32, u32)>;
+fn clear(bits: &mut [u64], i: u32) {
+    bits[(i / 64) as usize] &= !(1 << (i % 64));
+}
 
+fn test(bits: &[u64], i: u32) -> bool {
+    bits[(i / 64) as usize] >> (i % 64) & 1 == 1
+}
+
+/// The index of the `j`-th set bit (0-based, ascending); `j` must be below the count.
+fn select(bits: &[u64], mut j: u64) -> u32 {
+    for (w, &word) in bits.iter().enumerate() {
+        let ones = u64::from(word.count_ones());
+        if j < ones {
+            let mut x = word;
+            for _ in 0..j {
+                x &= x - 1;
+            }
+            return w as u32 * 64 + x.trailing_zeros();
+        }
+        j -= ones;
+    }
+    0
+}
+
+/// Set bits of `bits`, ascending.
+fn ones(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
+        let mut x = word;
+        std::iter::from_fn(move || {
+            (x != 0).then(|| {
+                let b = x.trailing_zeros();
+                x &= x - 1;
+                w as u32 * 64 + b
+            })
+        })
+    })
+}
+
+/// Assignment state of one pool: members are bits (index = position in id order).
+///
+/// `committed` holds the fixed picks; `planned` a completion of the remaining slots that
+/// respects every rule (kept whenever the state is completable). Candidates, slack and
+/// eligibility are bit sets, so each step costs a few word operations per 64 members.
 struct Assigner<'a> {
     pool: &'a PoolSpec,
     members: &'a [&'a Inspector],
     targets: &'a [Target],
     cap: u32,
-    excluded: HashSet<(u32, u32)>,
-    target_region: Vec<u32>,
-    member_region: Vec<u32>,
-    same_region: bool,
+    words: usize,
+    /// Per target: members excluded by conflicts, history or recusals (sorted).
+    excluded: Vec<Vec<u32>>,
+    /// Per target: its region's member set when same-region exclusion applies.
+    region_mask: Vec<Option<u32>>,
+    region_bits: Vec<Vec<u64>>,
     committed: Vec<Vec<u32>>,
     planned: Vec<Vec<u32>>,
     planned_by: Vec<Vec<u32>>,
     load: Vec<u32>,
     committed_load: Vec<u32>,
+    /// Members with `load < cap`.
+    slack: Vec<u64>,
+    /// Members with `committed_load < cap`.
+    open: Vec<u64>,
+    full: Vec<u64>,
+    /// Search links: member → (previous member, target moved between them), valid when
+    /// `parent_gen[member] == generation`.
+    parent: Vec<(u32, u32)>,
+    parent_gen: Vec<u32>,
+    generation: u32,
+    /// Search buffers, reused.
+    seen: Vec<u64>,
+    scratch: Vec<u64>,
+    queue: VecDeque<u32>,
 }
 
 impl<'a> Assigner<'a> {
@@ -308,136 +364,284 @@ impl<'a> Assigner<'a> {
         pool: &'a PoolSpec,
         members: &'a [&'a Inspector],
         targets: &'a [Target],
-        need: &[u32],
         cap: u32,
         ex: &Exclusions,
     ) -> Self {
+        let p = members.len();
+        let words = p.div_ceil(64);
+        let mut full = vec![0u64; words];
+        for i in 0..p as u32 {
+            set(&mut full, i);
+        }
         let mut regions: HashMap<&str, u32> = HashMap::new();
-        let mut region_id = |r: &'a str| -> u32 {
-            if r.is_empty() {
-                return NO_REGION;
+        let mut region_bits: Vec<Vec<u64>> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            if m.region.is_empty() {
+                continue;
             }
-            let next = regions.len() as u32;
-            *regions.entry(r).or_insert(next)
-        };
-        let target_region: Vec<u32> = targets.iter().map(|t| region_id(&t.region)).collect();
-        let member_region: Vec<u32> = members.iter().map(|m| region_id(&m.region)).collect();
+            let r = *regions.entry(m.region.as_str()).or_insert_with(|| {
+                region_bits.push(vec![0u64; words]);
+                region_bits.len() as u32 - 1
+            });
+            set(&mut region_bits[r as usize], i as u32);
+        }
+        let region_mask = targets
+            .iter()
+            .map(|t| {
+                (ex.same_region && !t.region.is_empty())
+                    .then(|| regions.get(t.region.as_str()).copied())
+                    .flatten()
+            })
+            .collect();
         let target_index: HashMap<&str, u32> = targets
             .iter()
             .enumerate()
             .map(|(i, t)| (t.id.as_str(), i as u32))
             .collect();
-        let member_index: HashMap<&str, u32> = members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.as_str(), i as u32))
-            .collect();
-        let excluded = ex
-            .pairs
-            .iter()
-            .filter_map(|(i, e)| {
-                Some((
-                    *target_index.get(e.as_str())?,
-                    *member_index.get(i.as_str())?,
-                ))
-            })
-            .collect();
-        let _ = need;
+        let mut excluded = vec![Vec::new(); targets.len()];
+        for (i, e) in &ex.pairs {
+            if let (Some(&t), Ok(m)) = (
+                target_index.get(e.as_str()),
+                members.binary_search_by(|m| m.id.as_str().cmp(i)),
+            ) {
+                excluded[t as usize].push(m as u32);
+            }
+        }
+        for x in &mut excluded {
+            x.sort_unstable();
+            x.dedup();
+        }
         Assigner {
             pool,
             members,
             targets,
             cap,
+            words,
             excluded,
-            target_region,
-            member_region,
-            same_region: ex.same_region,
+            region_mask,
+            region_bits,
             committed: vec![vec![]; targets.len()],
             planned: vec![vec![]; targets.len()],
-            planned_by: vec![vec![]; members.len()],
-            load: vec![0; members.len()],
-            committed_load: vec![0; members.len()],
+            planned_by: vec![vec![]; p],
+            load: vec![0; p],
+            committed_load: vec![0; p],
+            slack: if cap > 0 {
+                full.clone()
+            } else {
+                vec![0; words]
+            },
+            open: if cap > 0 {
+                full.clone()
+            } else {
+                vec![0; words]
+            },
+            full,
+            parent: vec![(0, 0); p],
+            parent_gen: vec![0; p],
+            generation: 0,
+            seen: vec![0; words],
+            scratch: vec![0; words],
+            queue: VecDeque::new(),
+        }
+    }
+
+    fn add_load(&mut self, i: u32, committed: bool) {
+        let iu = i as usize;
+        self.load[iu] += 1;
+        if self.load[iu] >= self.cap {
+            clear(&mut self.slack, i);
+        }
+        if committed {
+            self.committed_load[iu] += 1;
+            if self.committed_load[iu] >= self.cap {
+                clear(&mut self.open, i);
+            }
+        }
+    }
+
+    fn sub_load(&mut self, i: u32, committed: bool) {
+        let iu = i as usize;
+        self.load[iu] -= 1;
+        if self.load[iu] < self.cap {
+            set(&mut self.slack, i);
+        }
+        if committed {
+            self.committed_load[iu] -= 1;
+            if self.committed_load[iu] < self.cap {
+                set(&mut self.open, i);
+            }
         }
     }
 
     fn preset(&mut self, t: usize, i: u32) {
         if !self.committed[t].contains(&i) {
             self.committed[t].push(i);
-            self.load[i as usize] += 1;
-            self.committed_load[i as usize] += 1;
+            self.add_load(i, true);
+        }
+    }
+
+    /// Members eligible for `t` and not on its team (committed or planned).
+    fn free_for(&self, t: usize, out: &mut [u64]) {
+        out.copy_from_slice(&self.full);
+        if let Some(r) = self.region_mask[t] {
+            for (o, b) in out.iter_mut().zip(&self.region_bits[r as usize]) {
+                *o &= !b;
+            }
+        }
+        for &i in self.excluded[t]
+            .iter()
+            .chain(&self.committed[t])
+            .chain(&self.planned[t])
+        {
+            clear(out, i);
+        }
+    }
+
+    /// SPEC §7.4's candidate set `C` for `t`: eligible, not committed, under the cap.
+    fn candidates(&self, t: usize, out: &mut [u64]) {
+        out.copy_from_slice(&self.full);
+        if let Some(r) = self.region_mask[t] {
+            for (o, b) in out.iter_mut().zip(&self.region_bits[r as usize]) {
+                *o &= !b;
+            }
+        }
+        for (o, b) in out.iter_mut().zip(&self.open) {
+            *o &= b;
+        }
+        for &i in self.excluded[t].iter().chain(&self.committed[t]) {
+            clear(out, i);
         }
     }
 
     fn eligible(&self, t: usize, i: u32) -> bool {
-        let same_region = self.same_region
-            && self.target_region[t] != NO_REGION
-            && self.target_region[t] == self.member_region[i as usize];
-        !same_region && !self.excluded.contains(&(t as u32, i))
-    }
-
-    fn on_team(&self, t: usize, i: u32) -> bool {
-        self.committed[t].contains(&i) || self.planned[t].contains(&i)
+        let same_region =
+            self.region_mask[t].is_some_and(|r| test(&self.region_bits[r as usize], i));
+        !same_region && self.excluded[t].binary_search(&i).is_err()
     }
 
     fn plan_add(&mut self, t: usize, i: u32) {
         self.planned[t].push(i);
         self.planned_by[i as usize].push(t as u32);
-        self.load[i as usize] += 1;
+        self.add_load(i, false);
     }
 
     fn plan_remove(&mut self, t: usize, i: u32) {
         if let Some(p) = self.planned[t].iter().position(|&x| x == i) {
-            self.planned[t].remove(p);
+            self.planned[t].swap_remove(p);
         }
         let by = &mut self.planned_by[i as usize];
         if let Some(p) = by.iter().position(|&x| x as usize == t) {
             by.swap_remove(p);
         }
-        self.load[i as usize] -= 1;
+        self.sub_load(i, false);
     }
 
-    /// Breadth-first search for an augmenting path from `roots` to a member below the cap.
-    ///
-    /// Returns the end member and the parent links (`member → (previous member, target)`).
-    fn search(&self, roots: &[u32]) -> Option<(u32, Parents)> {
-        let p = self.members.len();
-        let mut seen = vec![false; p];
-        let mut parent = Parents::new();
-        let mut queue: VecDeque<u32> = VecDeque::new();
-        for &r in roots {
-            if !seen[r as usize] {
-                seen[r as usize] = true;
-                if self.load[r as usize] < self.cap {
-                    return Some((r, parent));
-                }
-                queue.push_back(r);
+    /// Breadth-first search for an augmenting path from the members in `roots` to a
+    /// member below the cap. Returns the path's end; the links stay in `parent`.
+    fn search(&mut self, roots: &[u64]) -> Option<u32> {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.parent_gen.fill(0);
+            self.generation = 1;
+        }
+        let hit = roots.iter().zip(&self.slack).position(|(r, s)| r & s != 0);
+        if let Some(w) = hit {
+            let x = roots[w] & self.slack[w];
+            return Some(w as u32 * 64 + x.trailing_zeros());
+        }
+        // Few members below the cap (the usual case near the end): test those directly
+        // before expanding whole bit sets.
+        let slack_count: u32 = self.slack.iter().map(|w| w.count_ones()).sum();
+        let mut few = [0u32; 16];
+        let mut n_few = 0;
+        if slack_count <= 16 {
+            for w in ones(&self.slack) {
+                few[n_few] = w;
+                n_few += 1;
             }
         }
+        let few = &few[..n_few];
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.copy_from_slice(roots);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut queue = std::mem::take(&mut self.queue);
+        queue.clear();
+        queue.extend(ones(roots));
+        let found = self.widen(&mut seen, &mut scratch, &mut queue, few, slack_count);
+        self.seen = seen;
+        self.scratch = scratch;
+        self.queue = queue;
+        found
+    }
+
+    /// The breadth-first part of [`Self::search`], with its buffers lent.
+    fn widen(
+        &mut self,
+        seen: &mut [u64],
+        scratch: &mut [u64],
+        queue: &mut VecDeque<u32>,
+        few: &[u32],
+        slack_count: u32,
+    ) -> Option<u32> {
         while let Some(u) = queue.pop_front() {
-            for &f in &self.planned_by[u as usize] {
-                for w in 0..p as u32 {
-                    if seen[w as usize]
-                        || !self.eligible(f as usize, w)
-                        || self.on_team(f as usize, w)
-                    {
-                        continue;
-                    }
-                    seen[w as usize] = true;
-                    parent.insert(w, (u, f));
-                    if self.load[w as usize] < self.cap {
-                        return Some((w, parent));
-                    }
+            // First look for a target of `u` that can move straight to a member below the
+            // cap; only then widen the search by one layer.
+            for k in 0..self.planned_by[u as usize].len() {
+                let f = self.planned_by[u as usize][k];
+                let direct = if slack_count <= 16 {
+                    few.iter().copied().find(|&w| {
+                        !test(seen, w)
+                            && self.eligible(f as usize, w)
+                            && !self.committed[f as usize].contains(&w)
+                            && !self.planned[f as usize].contains(&w)
+                    })
+                } else {
+                    self.free_for(f as usize, scratch);
+                    scratch
+                        .iter()
+                        .zip(&self.slack)
+                        .zip(seen.iter())
+                        .position(|((c, s), n)| c & s & !n != 0)
+                        .map(|w| {
+                            let x = scratch[w] & self.slack[w] & !seen[w];
+                            w as u32 * 64 + x.trailing_zeros()
+                        })
+                };
+                if let Some(end) = direct {
+                    self.link(end, u, f);
+                    return Some(end);
+                }
+            }
+            for k in 0..self.planned_by[u as usize].len() {
+                let f = self.planned_by[u as usize][k];
+                self.free_for(f as usize, scratch);
+                for (s, n) in scratch.iter_mut().zip(seen.iter()) {
+                    *s &= !n;
+                }
+                for w in ones(scratch) {
+                    self.parent[w as usize] = (u, f);
+                    self.parent_gen[w as usize] = self.generation;
                     queue.push_back(w);
+                }
+                for (n, s) in seen.iter_mut().zip(scratch.iter()) {
+                    *n |= s;
                 }
             }
         }
         None
     }
 
+    fn link(&mut self, w: u32, u: u32, f: u32) {
+        self.parent[w as usize] = (u, f);
+        self.parent_gen[w as usize] = self.generation;
+    }
+
     /// Shifts planned targets along the path ending at `end`; returns the path's root.
-    fn apply(&mut self, end: u32, parent: &Parents) -> u32 {
+    fn apply(&mut self, end: u32) -> u32 {
         let mut w = end;
-        while let Some(&(u, f)) = parent.get(&w) {
+        while self.parent_gen[w as usize] == self.generation {
+            let (u, f) = self.parent[w as usize];
+            self.parent_gen[w as usize] = 0;
             self.plan_remove(f as usize, u);
             self.plan_add(f as usize, w);
             w = u;
@@ -447,12 +651,11 @@ impl<'a> Assigner<'a> {
 
     /// Gives target `t` one more planned member, rerouting others if needed.
     fn augment_target(&mut self, t: usize) -> bool {
-        let roots: Vec<u32> = (0..self.members.len() as u32)
-            .filter(|&i| self.eligible(t, i) && !self.on_team(t, i))
-            .collect();
+        let mut roots = vec![0u64; self.words];
+        self.free_for(t, &mut roots);
         match self.search(&roots) {
-            Some((end, parent)) => {
-                let root = self.apply(end, &parent);
+            Some(end) => {
+                let root = self.apply(end);
                 self.plan_add(t, root);
                 true
             }
@@ -464,9 +667,8 @@ impl<'a> Assigner<'a> {
     fn try_commit(&mut self, t: usize, c: u32) -> bool {
         if self.planned[t].contains(&c) {
             self.plan_remove(t, c);
-            self.load[c as usize] += 1;
             self.committed[t].push(c);
-            self.committed_load[c as usize] += 1;
+            self.add_load(c, true);
             return true;
         }
         let Some(&x) = self.planned[t].last() else {
@@ -474,18 +676,19 @@ impl<'a> Assigner<'a> {
         };
         self.plan_remove(t, x);
         self.committed[t].push(c);
-        self.load[c as usize] += 1;
-        self.committed_load[c as usize] += 1;
+        self.add_load(c, true);
         if self.load[c as usize] <= self.cap {
             return true;
         }
-        if let Some((end, parent)) = self.search(&[c]) {
-            self.apply(end, &parent);
+        let mut root = vec![0u64; self.words];
+        set(&mut root, c);
+        // `c` is over the cap by one: it is not slack, so the search must reroute.
+        if let Some(end) = self.search(&root) {
+            self.apply(end);
             return true;
         }
         self.committed[t].pop();
-        self.load[c as usize] -= 1;
-        self.committed_load[c as usize] -= 1;
+        self.sub_load(c, true);
         self.plan_add(t, x);
         false
     }
@@ -494,7 +697,7 @@ impl<'a> Assigner<'a> {
     fn diagnose(&self, t: usize) -> DrawError {
         let mut b = Blockers::default();
         for i in 0..self.members.len() as u32 {
-            if self.excluded.contains(&(t as u32, i)) {
+            if self.excluded[t].binary_search(&i).is_ok() {
                 b.conflict_or_history += 1;
             } else if !self.eligible(t, i) {
                 b.same_region += 1;
