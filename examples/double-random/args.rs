@@ -597,8 +597,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "data",
         t(
-            "示例数据文件夹（默认：源代码中的 examples/data）",
-            "Sample data folder (default: examples/data in the source tree)",
+            "示例数据文件夹（默认：程序自带的 examples/data 样例名录，写入输出文件夹的 sample-data/）",
+            "Sample data folder (default: the sample rosters of examples/data built into the program, written to sample-data/ in the output folder)",
         ),
     ),
     (

@@ -1364,18 +1364,25 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
 // demo
 // ---------------------------------------------------------------------------------------------
 
+/// The sample rosters and plan of `examples/data`, built into the program for the demo.
+const SAMPLE_DATA: &[(&str, &[u8])] = &[
+    ("entities.csv", include_bytes!("../data/entities.csv")),
+    ("inspectors.csv", include_bytes!("../data/inspectors.csv")),
+    ("items.csv", include_bytes!("../data/items.csv")),
+    ("conflicts.csv", include_bytes!("../data/conflicts.csv")),
+    ("history.csv", include_bytes!("../data/history.csv")),
+    ("plan.toml", include_bytes!("../data/plan.toml")),
+];
+
 fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
-    let data = a.data.clone().unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join("data")
-    });
-    if !data.is_dir() {
+    if let Some(data) = &a.data
+        && !data.is_dir()
+    {
         return Err(Fail::Io(tr!(
             lang,
-            "找不到示例数据文件夹 {}；请用 --data 指定",
-            "the sample data folder {} is missing; pass --data DIR",
-            show(&data)
+            "找不到示例数据文件夹 {}",
+            "the sample data folder {} is missing",
+            show(data)
         )));
     }
     if a.out.exists() {
@@ -1392,6 +1399,19 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         }
     }
     std::fs::create_dir_all(&a.out).map_err(|e| Fail::Io(format!("{}: {e}", show(&a.out))))?;
+    // Without --data, the sample rosters built into the program are written out first, so the
+    // demo runs wherever the program is.
+    let data = match &a.data {
+        Some(d) => d.clone(),
+        None => {
+            let d = a.out.join("sample-data");
+            std::fs::create_dir_all(&d).map_err(|e| Fail::Io(format!("{}: {e}", show(&d))))?;
+            for (name, bytes) in SAMPLE_DATA {
+                files::write_new(d.join(name), bytes).map_err(BundleError::from)?;
+            }
+            d
+        }
+    };
     let fixed = a.insecure_fixed_secrets;
     let now = now_or(a.now);
     let out = &a.out;
