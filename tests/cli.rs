@@ -445,3 +445,117 @@ fn fixtures_are_current() {
         }
     }
 }
+
+/// A minimal workbook whose first sheet holds `rows` as text cells.
+fn write_workbook(path: &Path, rows: &[Vec<String>]) {
+    use std::io::Write as _;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (ri, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", ri + 1));
+        for (ci, cell) in row.iter().enumerate() {
+            let col = char::from(b'A' + u8::try_from(ci).unwrap());
+            sheet.push_str(&format!(
+                "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+                ri + 1,
+                esc(cell)
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn an_xlsx_roster_is_the_same_roster_as_its_csv() {
+    let dir = fresh_dir("xlsx");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/office.in"),
+        &dir,
+    );
+    let csv = std::fs::read_to_string(dir.join("entities.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    std::fs::create_dir_all(dir.join("book")).unwrap();
+    write_workbook(&dir.join("book/entities.xlsx"), &rows);
+    let digest = |args: &[&str]| -> String {
+        let out = run_ok(&dir, args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["tables"]["entities"]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let from_csv = digest(&["check", "--inputs", ".", "--json"]);
+    let from_xlsx = digest(&[
+        "check",
+        "--inputs",
+        ".",
+        "--entities",
+        "book/entities.xlsx",
+        "--json",
+    ]);
+    assert_eq!(from_csv, from_xlsx);
+    // A draw announced from the workbook keeps it in the draw folder and replays from it.
+    run_ok(
+        &dir,
+        &[
+            "announce",
+            "--draw-id",
+            "X1",
+            "--inputs",
+            ".",
+            "--entities",
+            "book/entities.xlsx",
+            "--now",
+            "2026-03-01T01:00:00Z",
+        ],
+    );
+    assert!(dir.join("X1/entities.xlsx").is_file());
+    assert!(!dir.join("X1/entities.csv").exists());
+    run_ok(&dir, &["draw", "X1", "--now", "2026-03-01T01:00:00Z"]);
+    let out = run_ok(&dir, &["verify", "X1", "--public-key", "organizer.pub"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("完整重放") && text.trim_end().ends_with("PASS"),
+        "{text}"
+    );
+}
