@@ -797,7 +797,7 @@ fn items_conflicts_and_history() {
 
     let history = format!(
         "统一社会信用代码,检查日期,事项编号,检查人员,检查类型\n\
-         {a},2025年9月3日,GZ-SC-001,\"GZ2,GZ1\",投诉举报\n\
+         {a},2025年9月3日,GZ-SC-001,GZ2；GZ1,投诉举报\n\
          {b},2025/12/31,,,\n\
          {a},2025-02-30,,,\n"
     );
@@ -811,6 +811,10 @@ fn items_conflicts_and_history() {
     assert_eq!(h.rows[0].kind, HistoryKind::Case);
     assert_eq!(h.rows[1].date.to_string(), "2025-12-31");
     assert_eq!(h.rows[1].kind, HistoryKind::Random);
+    // A comma is not a list separator (SPEC §3.2): the quoted cell stays one code.
+    let one = format!("entity,date,inspectors\n{a},2025-01-02,\"gz1, gz2\"\n");
+    let h = read_history("history.csv", one.as_bytes()).unwrap();
+    assert_eq!(h.rows[0].inspectors, ["GZ1,GZ2"]);
 }
 
 #[test]
@@ -888,7 +892,8 @@ fn the_example_plan_reads() {
     assert_eq!(plan.plan_id, "GZ-2026-01");
     assert_eq!(plan.items, ["GZ-SC-001", "GZ-SC-002"]);
     assert_eq!(plan.general_ratio_cap_bp, Some(500));
-    assert_eq!(plan.filters.industry_prefixes, ["C", "C13", "C1311"]);
+    // Lists keep the order written.
+    assert_eq!(plan.filters.industry_prefixes, ["C", "C1311", "C13"]);
     assert_eq!(plan.filters.region_prefixes, ["5201"]);
     assert_eq!(plan.filters.statuses, [EntityStatus::Active]);
     let Strata::Risk {
@@ -909,17 +914,30 @@ fn the_example_plan_reads() {
     assert_eq!(plan.team.workload_cap, Some(10));
     assert!(plan.team.exclude_same_region);
 
-    // The same plan written differently (keys reordered, a string date, a fraction) has the
-    // same fingerprint.
+    // The same plan written differently (a string date, a fraction, codes in other forms, the
+    // tables in another order) has the same fingerprint; another list order does not.
     let again = PLAN
         .replace("draw_date = 2026-03-01", "draw_date = \"2026-03-01\"")
         .replace("general_ratio_cap = \"5%\"", "general_ratio_cap = 0.05")
         .replace(
             "industries = [\"C\", \"1311\", \"13\"]",
-            "industries = [\"13\", \"c1311\", \"C\"]",
+            "industries = [\"c\", \"C1311\", \"１３\"]",
         );
+    let (head, tail) = again.split_at(again.find("[filters]").unwrap());
+    let (filters, rest) = tail.split_at(tail.find("[strata]").unwrap());
+    let again = format!("{head}{rest}\n{filters}");
     let again = read_plan("plan.toml", &again).unwrap();
+    assert_eq!(again, plan);
     assert_eq!(plan_digest(&again).unwrap(), plan_digest(&plan).unwrap());
+    let reordered = PLAN.replace(
+        "industries = [\"C\", \"1311\", \"13\"]",
+        "industries = [\"13\", \"1311\", \"C\"]",
+    );
+    let reordered = read_plan("plan.toml", &reordered).unwrap();
+    assert_ne!(
+        plan_digest(&reordered).unwrap(),
+        plan_digest(&plan).unwrap()
+    );
 }
 
 fn plan_with(replace: &str, with: &str) -> String {

@@ -264,7 +264,7 @@ fn date_cells_and_structure() {
         ],
     );
     let h = read_history_xlsx(&path).unwrap();
-    let csv = format!("entity,date,inspectors\n{a},2026-03-01,\"GZ1,GZ2\"\n{a},2026/3/2,1001\n");
+    let csv = format!("entity,date,inspectors\n{a},2026-03-01,GZ1;GZ2\n{a},2026/3/2,1001\n");
     let c = read_history("history.csv", csv.as_bytes()).unwrap();
     assert_eq!(h.rows, c.rows);
     assert_eq!(h.rows[0].date.to_string(), "2026-03-01");

@@ -239,7 +239,16 @@ pub fn amend(
     for (i, e) in &state.recusals {
         exclusions.add(i, e);
     }
-    let cap_of = |label: &str| sheet.pools.iter().find(|p| p.label == label).map(|p| p.cap);
+    // An explicit cap binds amendments too; the default (balanced) share is a target that a
+    // replacement may exceed by one, or a recusal in a tight pool could never be served.
+    let slack = u32::from(inputs.plan.team.workload_cap.is_none());
+    let cap_of = |label: &str| {
+        sheet
+            .pools
+            .iter()
+            .find(|p| p.label == label)
+            .map(|p| p.cap.saturating_add(slack))
+    };
     let region: std::collections::HashMap<&str, &str> = inputs
         .entities
         .iter()

@@ -27,19 +27,30 @@ pub struct PoolSpec {
     pub kind: InspectorKind,
     /// Departments admitted (empty: any).
     pub departments: Vec<String>,
-    /// Qualifications every member must hold, sorted.
+    /// Qualifications of the items served, sorted: officers must hold all of them,
+    /// experts at least one (when there are any).
     pub qualifications: Vec<String>,
     /// Members each entity gets from this pool.
     pub per_entity: u32,
 }
 
 impl PoolSpec {
-    /// Whether `i` belongs to this pool: on duty, right kind and department, qualified.
+    /// Whether `i` belongs to this pool: on duty, right kind and department, qualified
+    /// (officers: every qualification; experts: at least one).
     pub fn admits(&self, i: &Inspector) -> bool {
         i.status == InspectorStatus::OnDuty
             && i.kind == self.kind
             && (self.departments.is_empty() || self.departments.contains(&i.department))
-            && i.is_qualified(&self.qualifications)
+            && match self.kind {
+                InspectorKind::Officer => i.is_qualified(&self.qualifications),
+                InspectorKind::Expert => {
+                    self.qualifications.is_empty()
+                        || self
+                            .qualifications
+                            .iter()
+                            .any(|q| i.is_qualified(std::slice::from_ref(q)))
+                }
+            }
     }
 }
 

@@ -386,6 +386,34 @@ pub struct InputErrors {
 }
 
 impl InputErrors {
+    /// One problem: `file` could not be opened or read.
+    ///
+    /// For callers that open the file themselves, so that a missing file is reported the same
+    /// way as a problem inside one.
+    ///
+    /// ```
+    /// use double_random::formats::error::{InputErrorKind, InputErrors};
+    ///
+    /// let err = std::fs::File::open("/nonexistent/entities.csv").unwrap_err();
+    /// let e = InputErrors::io("entities.csv", &err);
+    /// assert!(matches!(e.errors[0].kind, InputErrorKind::Io { kind: std::io::ErrorKind::NotFound, .. }));
+    /// assert_eq!(e.errors[0].line, 0);
+    /// ```
+    pub fn io(file: &str, error: &std::io::Error) -> InputErrors {
+        InputErrors {
+            errors: vec![InputError {
+                file: file.to_owned(),
+                line: 0,
+                field: None,
+                kind: InputErrorKind::Io {
+                    kind: error.kind(),
+                    message: error.to_string(),
+                },
+            }],
+            omitted: 0,
+        }
+    }
+
     /// The number of problems found, kept or not.
     ///
     /// Use it for a summary line ("37 problems in entities.csv").

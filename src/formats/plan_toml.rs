@@ -51,7 +51,8 @@
 //! | `[team]` | `officers` (≥ 2), `experts`, `exclude_same_region`, `workload_cap` (≥ 1), `departments`, `[[team.joint]]` |
 //!
 //! A ratio is a string percentage with at most two decimals (`"5%"`, `"2.5%"`, `"0.25%"`) or a
-//! TOML number giving the fraction (`0.05`), from 0 to 100 %.
+//! TOML number giving the fraction (`0.05`), from 0 to 100 %. Lists keep the order written, after
+//! normalisation (SPEC §4), so the plan digest covers the plan as its author wrote it.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -889,8 +890,8 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// A list of texts, each non-empty, sorted and deduplicated; empty when absent.
-    fn text_set(&mut self, table: &DeTable<'_>, key: &str, path: &str) -> Option<Vec<String>> {
+    /// A list of texts, each non-empty, in the order written; empty when absent.
+    fn text_list(&mut self, table: &DeTable<'_>, key: &str, path: &str) -> Option<Vec<String>> {
         let got = self.strings(table, key, path, |cx, s, span, field| {
             let t = normalize::text(s);
             if t.is_empty() {
@@ -899,14 +900,11 @@ impl<'t> Cx<'t> {
             }
             Some(t)
         });
-        let mut v = got.ok()?.map(|(v, _)| v).unwrap_or_default();
-        v.sort();
-        v.dedup();
-        Some(v)
+        Some(got.ok()?.map(|(v, _)| v).unwrap_or_default())
     }
 
-    /// A list of vocabulary values, sorted and deduplicated; `None` inside when absent.
-    fn vocab_set<V: Ord + Copy>(
+    /// A list of vocabulary values in the order written; `None` inside when absent.
+    fn vocab_list<V>(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -914,7 +912,7 @@ impl<'t> Cx<'t> {
         parse: fn(&str) -> Option<V>,
         accepted: &'static str,
     ) -> Listed<V> {
-        let got = self.strings(table, key, path, |cx, s, span, field| {
+        self.strings(table, key, path, |cx, s, span, field| {
             let t = normalize::text(s);
             match parse(&t) {
                 Some(v) => Some(v),
@@ -927,12 +925,7 @@ impl<'t> Cx<'t> {
                     None
                 }
             }
-        })?;
-        Ok(got.map(|(mut v, span)| {
-            v.sort();
-            v.dedup();
-            (v, span)
-        }))
+        })
     }
 
     fn filters(&mut self, t: &DeTable<'_>) -> Option<Filters> {
@@ -964,9 +957,9 @@ impl<'t> Cx<'t> {
             )
             .map(|o| o.map(|(v, _)| v).unwrap_or_default());
         let kinds = self
-            .vocab_set(t, "kinds", path, EntityKind::parse, EntityKind::spellings())
+            .vocab_list(t, "kinds", path, EntityKind::parse, EntityKind::spellings())
             .map(|o| o.map(|(v, _)| v).unwrap_or_default());
-        let statuses = match self.vocab_set(
+        let statuses = match self.vocab_list(
             t,
             "statuses",
             path,
@@ -981,17 +974,12 @@ impl<'t> Cx<'t> {
             Ok(Some((v, _))) => Some(v),
             Err(()) => None,
         };
-        let tags_any = self.text_set(t, "tags_any", path);
-        let tags_all = self.text_set(t, "tags_all", path);
+        let tags_any = self.text_list(t, "tags_any", path);
+        let tags_all = self.text_list(t, "tags_all", path);
         let exclude_abnormal = self.boolean(t, "exclude_abnormal", path, false);
-        let sorted = |mut v: Vec<String>| {
-            v.sort();
-            v.dedup();
-            v
-        };
         Some(Filters {
-            region_prefixes: sorted(regions.ok()?),
-            industry_prefixes: sorted(industries.ok()?),
+            region_prefixes: regions.ok()?,
+            industry_prefixes: industries.ok()?,
             kinds: kinds.ok()?,
             statuses: statuses?,
             tags_any: tags_any?,
@@ -1176,7 +1164,7 @@ impl<'t> Cx<'t> {
         let experts = self.small(t, "experts", path, 0);
         let exclude_same_region = self.boolean(t, "exclude_same_region", path, false);
         let workload_cap = self.small(t, "workload_cap", path, 1);
-        let departments = self.text_set(t, "departments", path);
+        let departments = self.text_list(t, "departments", path);
         let joint = self.joint(t, plan_items);
         let officers = officers.ok()?;
         let joint = joint?;

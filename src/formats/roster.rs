@@ -657,7 +657,7 @@ impl HeaderMap {
 }
 
 /// A key that must be unique within a table.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 enum Key {
     /// An entity id packed into 5 bits per character (with its length).
     Packed(u128),
@@ -684,20 +684,38 @@ fn pack_entity_id(id: &str) -> Option<u128> {
 }
 
 /// Remembers the first line of each unique key.
+///
+/// One map per kind of key, so that the packed entity ids of a national roster take 16 bytes
+/// of key each rather than the size of the largest key.
 #[derive(Debug, Default)]
 pub(crate) struct Uniq {
-    seen: HashMap<Key, u64>,
+    packed: HashMap<u128, u64>,
+    text: HashMap<String, u64>,
+    pairs: HashMap<(String, String), u64>,
+}
+
+/// Records `key` at `line` in `map`; returns the earlier line if it was seen before.
+fn first_line<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, u64>,
+    key: K,
+    line: u64,
+) -> Option<u64> {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(line);
+            None
+        }
+    }
 }
 
 impl Uniq {
     /// Records `key` at `line`; returns the earlier line if it was seen before.
     fn check(&mut self, key: Key, line: u64) -> Option<u64> {
-        match self.seen.entry(key) {
-            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(line);
-                None
-            }
+        match key {
+            Key::Packed(k) => first_line(&mut self.packed, k, line),
+            Key::Text(k) => first_line(&mut self.text, k, line),
+            Key::Pair(a, b) => first_line(&mut self.pairs, (a, b), line),
         }
     }
 }
@@ -867,19 +885,20 @@ impl RowCtx<'_> {
         }
     }
 
-    /// A yes/no flag; empty is no.
+    /// A yes/no flag after [`normalize::text`], ASCII case-insensitive; empty is no (SPEC §3.2).
     fn boolean(&mut self, fi: usize) -> Option<bool> {
         if self.is_reported(fi) {
             return None;
         }
-        let v = normalize::code(self.raw(fi));
-        match v.as_str() {
-            "" | "否" | "N" | "NO" | "FALSE" | "0" => Some(false),
-            "是" | "Y" | "YES" | "TRUE" | "1" => Some(true),
-            _ => {
-                self.fail(fi, InputErrorKind::BadBool { value: v });
-                None
-            }
+        let v = normalize::text(self.raw(fi));
+        let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+        if is(&["", "否", "N", "no", "false", "0"]) {
+            Some(false)
+        } else if is(&["是", "Y", "yes", "true", "1"]) {
+            Some(true)
+        } else {
+            self.fail(fi, InputErrorKind::BadBool { value: v });
+            None
         }
     }
 
@@ -941,28 +960,28 @@ enum InputErrorKindSeed {
     Pair(String, String),
 }
 
-/// Separators of list cells (tags, qualifications, specialties).
+/// Separators of list cells (tags, qualifications, specialties, history inspectors), SPEC §3.2.
 const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
 
-/// Separators of lists of codes: also commas, which a code never contains.
-const CODE_LIST_SEPARATORS: &[char] = &[';', '；', '、', '|', ',', '，'];
-
-/// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (month and day of one or two digits, full-width
-/// digits and spaces allowed) into a date that exists.
+/// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (after [`normalize::code`], so full-width
+/// digits and spaces are allowed; in the last two forms month and day may have one digit) into a
+/// date that exists.
 fn parse_roster_date(raw: &str) -> Option<Date> {
     let s = normalize::code(raw);
-    let (y, m, d) = if let Some(rest) = s.strip_suffix('日') {
+    let (y, m, d, min_width) = if let Some(rest) = s.strip_suffix('日') {
         let (y, rest) = rest.split_once('年')?;
         let (m, d) = rest.split_once('月')?;
-        (y, m, d)
+        (y, m, d, 1)
     } else {
-        let sep = if s.contains('/') { '/' } else { '-' };
+        // `YYYY-MM-DD` as written; `YYYY/M/D` also with one-digit month and day, as Excel
+        // writes dates on a Chinese system.
+        let (sep, min_width) = if s.contains('/') { ('/', 1) } else { ('-', 2) };
         let mut parts = s.split(sep);
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() {
             return None;
         }
-        (y, m, d)
+        (y, m, d, min_width)
     };
     let digits = |p: &str, lo: usize, hi: usize| -> Option<u32> {
         if p.len() < lo || p.len() > hi || !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -971,8 +990,8 @@ fn parse_roster_date(raw: &str) -> Option<Date> {
         p.parse().ok()
     };
     let year = digits(y, 4, 4)?;
-    let month = digits(m, 1, 2)?;
-    let day = digits(d, 1, 2)?;
+    let month = digits(m, min_width, 2)?;
+    let day = digits(d, min_width, 2)?;
     Date::from_ymd(
         i32::try_from(year).ok()?,
         u8::try_from(month).ok()?,
@@ -1009,7 +1028,7 @@ impl Row for Entity {
         let abnormal = ctx.boolean(e::ABNORMAL);
         let risk = if ctx.is_reported(e::RISK) {
             None
-        } else if normalize::code(ctx.raw(e::RISK)).is_empty() {
+        } else if normalize::text(ctx.raw(e::RISK)).is_empty() {
             Some(None)
         } else {
             ctx.vocab(
@@ -1017,7 +1036,7 @@ impl Row for Entity {
                 RiskClass::parse,
                 RiskClass::spellings(),
                 None,
-                normalize::code,
+                normalize::text,
             )
             .map(Some)
         };
@@ -1150,7 +1169,7 @@ impl Row for HistoryRecord {
         let entity = ctx.entity_id(h::ENTITY);
         let date = ctx.date(h::DATE);
         let item = ctx.code(h::ITEM, false);
-        let inspectors = ctx.list(h::INSPECTORS, CODE_LIST_SEPARATORS, normalize::code);
+        let inspectors = ctx.list(h::INSPECTORS, LIST_SEPARATORS, normalize::code);
         let kind = ctx.vocab(
             h::KIND,
             HistoryKind::parse,
@@ -1442,7 +1461,7 @@ mod tests {
         assert_eq!(d("2026/03/01").as_deref(), Some("2026-03-01"));
         assert_eq!(d("2026年3月1日").as_deref(), Some("2026-03-01"));
         assert_eq!(d(" ２０２６年１２月３１日 ").as_deref(), Some("2026-12-31"));
-        assert_eq!(d("2026-3-1").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026-3-1"), None);
         assert_eq!(d("2026-02-29"), None);
         assert_eq!(d("26-03-01"), None);
         assert_eq!(d("2026-03-01-02"), None);

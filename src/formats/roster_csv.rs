@@ -4,10 +4,9 @@
 //! The file is parsed as raw bytes and each field decoded on its own. That is sound because
 //! GB18030 multi-byte sequences never contain `,` `"` CR or LF, and it lets the reader stream:
 //! a large file is never loaded whole to be decoded. The encoding is fixed by a UTF-8 byte order
-//! mark at the start of the file, or else by the first row that holds non-ASCII bytes: UTF-8 if
-//! all its non-ASCII fields are valid UTF-8, GB18030 if all are valid GB18030 (decoded strictly,
-//! with no replacement characters), and if neither, by the first such field alone. A later field
-//! that does not fit is an error, never a silent replacement.
+//! mark at the start of the file, or else by the first field that holds non-ASCII bytes (valid
+//! UTF-8: UTF-8; otherwise GB18030, decoded strictly with no replacement characters), as SPEC
+//! §3.3 states. A later field that does not fit is an error, never a silent replacement.
 //!
 //! Memory stays bounded whatever the input: a field longer than [`FIELD_LIMIT`] or a row longer
 //! than [`ROW_LIMIT`] is an error, and reading stops at a row so long that it would have to be
@@ -154,8 +153,7 @@ pub fn read_conflicts(file_name: &str, reader: impl Read) -> Result<Roster<Confl
 /// Reads past inspections from CSV.
 ///
 /// Dates may be written `2026-03-01`, `2026/3/1` or `2026年3月1日`; inspectors are a list of
-/// certificate numbers separated by `;` `；` `、` `|` or commas; an empty kind means a random
-/// inspection.
+/// certificate numbers separated by `;` `；` `、` or `|`; an empty kind means a random inspection.
 ///
 /// # Errors
 ///
@@ -380,31 +378,6 @@ impl Decoder {
         }
     }
 
-    /// Decides the encoding from a whole row, if it is undecided and the row holds non-ASCII
-    /// bytes: UTF-8 if every such field is valid UTF-8, else GB18030 if every one is valid
-    /// GB18030. Judging the row rather than a single field makes a wrong guess unlikely: a
-    /// single GBK character is often valid UTF-8 by chance, a row of them almost never.
-    fn decide(&mut self, rec: &csv::ByteRecord, line: u64) {
-        if self.decided != Decided::Undecided {
-            return;
-        }
-        let mut fields = rec.iter().filter(|f| !f.is_ascii()).peekable();
-        if fields.peek().is_none() {
-            return;
-        }
-        let fields: Vec<&[u8]> = fields.collect();
-        if fields.iter().all(|f| std::str::from_utf8(f).is_ok()) {
-            self.decided = Decided::Utf8 { line };
-        } else if fields.iter().all(|f| {
-            encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(f)
-                .is_some()
-        }) {
-            self.decided = Decided::Gb18030 { line };
-        }
-        // Otherwise the first non-ASCII field decides, in `decode_bytes`.
-    }
-
     fn decode<'a>(
         &mut self,
         bytes: &'a [u8],
@@ -602,7 +575,6 @@ fn run<T: Row, E>(
             if too_long {
                 break;
             }
-            decoder.decide(&rec, line);
             let mut cells = Vec::with_capacity(rec.len());
             let mut bad = false;
             for (col, field) in rec.iter().enumerate() {
@@ -636,7 +608,6 @@ fn run<T: Row, E>(
             driver.skipped_row();
             continue;
         }
-        decoder.decide(&rec, line);
         let mut cells = Vec::with_capacity(rec.len());
         let mut pre = Vec::new();
         for (col, field) in rec.iter().enumerate() {

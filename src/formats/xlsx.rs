@@ -120,18 +120,7 @@ fn read_path<T: Row>(path: &Path) -> Result<Roster<T>, InputErrors> {
     );
     match std::fs::File::open(path) {
         Ok(f) => read_workbook(&name, std::io::BufReader::new(f)),
-        Err(e) => {
-            let mut d = Driver::<T>::new(&name, false);
-            d.sink.error(
-                0,
-                None,
-                InputErrorKind::Io {
-                    kind: e.kind(),
-                    message: e.to_string(),
-                },
-            );
-            Err(d.sink.take_errors())
-        }
+        Err(e) => Err(InputErrors::io(&name, &e)),
     }
 }
 

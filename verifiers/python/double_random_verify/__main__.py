@@ -1,0 +1,98 @@
+"""Command line: python3 -m double_random_verify DIR | vector DIR | stratum ..."""
+
+import argparse
+import sys
+
+from . import DrawError, InputError, jcs
+from .verify import UsageError, Verification
+
+USAGE = """\
+python3 -m double_random_verify DIR [--public-key FILE] [--log FILE] [--json]
+python3 -m double_random_verify vector DIR [--json]
+python3 -m double_random_verify stratum SHEET LABEL MEMBERS_FILE"""
+
+
+def _print_report(report, out):
+    for line in report.lines():
+        print(line, file=out)
+
+
+def main_verify(argv):
+    p = argparse.ArgumentParser(prog="python3 -m double_random_verify", usage=USAGE,
+                                description="Verify a published double-random draw (SPEC §13).")
+    p.add_argument("dir", metavar="DIR", help="folder with announcement.json, sheet.json, "
+                   "amendment-N.json, their .minisig files, the public key and the inputs")
+    p.add_argument("--public-key", metavar="FILE", help="organizer's minisign public key "
+                   "(default: DIR/organizer.pub or the only DIR/*.pub)")
+    p.add_argument("--log", metavar="FILE", help="the office log, to check its chain and that "
+                   "the documents are recorded in it (SPEC §12)")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="with --log: do not report announced draws that have no sheet yet")
+    p.add_argument("--json", action="store_true", help="print the recomputed sheet JSON on "
+                   "standard output (the report goes to standard error)")
+    args = p.parse_args(argv)
+    v = Verification(args.dir, args.public_key, args.log, args.allow_pending)
+    report = v.run()
+    out = sys.stderr if args.json else sys.stdout
+    _print_report(report, out)
+    if args.json:
+        if v.rebuilt_sheet is None:
+            print("no sheet was recomputed (inputs missing or not the announced ones)",
+                  file=sys.stderr)
+            return 1
+        sys.stdout.write(jcs.dumps(v.rebuilt_sheet))
+    return 0 if report.passed else 1
+
+
+def main_vector(argv):
+    from .vector import check_vector
+    p = argparse.ArgumentParser(prog="python3 -m double_random_verify vector", usage=USAGE,
+                                description="Recompute a test vector (SPEC §15).")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true",
+                   help="print the recomputed expected.json object on standard output")
+    args = p.parse_args(argv)
+    report, got = check_vector(args.dir)
+    out = sys.stderr if args.json else sys.stdout
+    _print_report(report, out)
+    if args.json and got is not None:
+        sys.stdout.write(jcs.dumps(got))
+    return 0 if report.passed else 1
+
+
+def main_stratum(argv):
+    from .stratum import check_stratum
+    p = argparse.ArgumentParser(prog="python3 -m double_random_verify stratum", usage=USAGE,
+                                description="Replay one stratum from its member list (SPEC §13.2).")
+    p.add_argument("sheet", metavar="SHEET", help="sheet.json")
+    p.add_argument("label", metavar="LABEL", help="the stratum: all, A-E or unclassified")
+    p.add_argument("members", metavar="MEMBERS_FILE", help="one entity id per line")
+    p.add_argument("--amendment", action="append", default=[], metavar="FILE",
+                   help="amendment files, so that replaced picks are accounted for")
+    args = p.parse_args(argv)
+    report = check_stratum(args.sheet, args.label, args.members, args.amendment)
+    _print_report(report, sys.stdout)
+    return 0 if report.passed else 1
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] == "vector":
+            return main_vector(argv[1:])
+        if argv and argv[0] == "stratum":
+            return main_stratum(argv[1:])
+        return main_verify(argv)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except DrawError as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

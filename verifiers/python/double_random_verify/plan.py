@@ -1,0 +1,322 @@
+"""The plan (SPEC §4): TOML via tomllib → the canonical plan JSON object.
+
+SPEC §4 points at examples/data/plan.toml for the TOML keys. They follow the canonical JSON
+except: `general_ratio_cap` and a quota's `ratio` are written as ratios (stored as `…_bp`),
+`filters.regions` / `filters.industries` are `region_prefixes` / `industry_prefixes`, and the
+strata layout:
+`[strata]` holds `by` and, for by = "risk", one inline quota table per class (`A = {...}`)
+and `unclassified`; for by = "none" the quota's own keys (`ratio`, `count`, …), as in
+tests/vectors/*/plan.toml. Every key read
+from TOML is named in the tables below, so a different layout is a local edit.
+"""
+
+import datetime
+import decimal
+import hashlib
+import os
+import re
+import tomllib
+
+from . import InputError, codes, jcs
+from .normalize import code, text, trim
+
+TOP_KEYS = {
+    "authority", "batch", "directed", "draw_date", "filters", "general_ratio_cap", "items",
+    "plan_id", "plan_name", "publish_risk", "repeat", "strata", "task_id", "task_name", "team",
+}
+# In TOML, filters.regions and filters.industries hold region_prefixes and industry_prefixes.
+FILTER_KEYS = {"exclude_abnormal", "industries", "kinds", "regions", "statuses",
+               "tags_all", "tags_any"}
+REPEAT_KEYS = {"entity_window_days", "entity_yearly_cap", "inspector_window_days",
+               "same_items_only"}
+QUOTA_KEYS = {"count", "max", "min", "ratio", "rounding"}
+STRATA_KEYS = {"by", "unclassified", *"ABCDE"} | QUOTA_KEYS
+TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "workload_cap"}
+JOINT_KEYS = {"department", "items", "officers"}
+
+DEFAULT_ROUNDING = "up"  # SPEC-QUESTIONS.md, Q2
+DEFAULT_STATUSES = ["active"]
+RISK_CLASSES = "ABCDE"
+
+_MISSING = object()
+
+
+class _Table:
+    """A TOML table with its dotted path, for error messages and unknown-key checks."""
+
+    def __init__(self, value, path, allowed, file):
+        self.file = file
+        self.path = path
+        if not isinstance(value, dict):
+            raise self.error(f"must be a table", None)
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise self.error(f"unknown key (allowed: {', '.join(sorted(allowed))})", unknown[0])
+        self.value = value
+
+    def name(self, key):
+        return f"{self.path}.{key}" if self.path else key
+
+    def error(self, message, key):
+        return InputError(message, self.file, None, self.name(key) if key else self.path or None)
+
+    def get(self, key, kind, default=_MISSING):
+        v = self.value.get(key, _MISSING)
+        if v is _MISSING:
+            if default is _MISSING:
+                raise self.error("is required", key)
+            return default
+        if kind == "int":
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > jcs.MAX_INT:
+                raise self.error(f"must be a non-negative integer, not {v!r}", key)
+        elif kind == "bool":
+            if not isinstance(v, bool):
+                raise self.error(f"must be true or false, not {v!r}", key)
+        elif kind == "str":
+            if not isinstance(v, str):
+                raise self.error(f"must be a string, not {v!r}", key)
+        elif kind == "list":
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise self.error("must be a list of strings", key)
+        return v
+
+    def normalised(self, key, fn, value):
+        try:
+            return fn(value)
+        except InputError as e:
+            raise self.error(e.message, key) from None
+
+
+# ---------------------------------------------------------------- ratios
+
+_PERCENT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?%")
+
+
+def ratio_bp(value, where):
+    """'2.5%' or the fraction 0.025 (read from its decimal text) → basis points."""
+    if isinstance(value, str):
+        m = _PERCENT.fullmatch(trim(value))
+        if not m:
+            raise where(f"{value!r} is not a percentage with at most two decimals, like \"2.5%\"")
+        bp = int(m.group(1)) * 100 + int((m.group(2) or "").ljust(2, "0"))
+    elif isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool):
+        scaled = decimal.Decimal(value) * 10000
+        if scaled != scaled.to_integral_value():
+            raise where(f"{value} is finer than a basis point (0.0001)")
+        bp = int(scaled)
+    else:
+        raise where(f"{value!r} is not a ratio")
+    if not 0 <= bp <= 10000:
+        raise where(f"{value} is outside 0 %..100 %")
+    return bp
+
+
+# ---------------------------------------------------------------- sections
+
+def _quota(value, path, file):
+    t = _Table(value, path, QUOTA_KEYS, file)
+    q = {
+        "count": t.get("count", "int", None),
+        "max": t.get("max", "int", None),
+        "min": t.get("min", "int", None),
+        "ratio_bp": None,
+        "rounding": t.get("rounding", "str", DEFAULT_ROUNDING),
+    }
+    raw_ratio = t.value.get("ratio")
+    if raw_ratio is not None:
+        q["ratio_bp"] = ratio_bp(raw_ratio, lambda m: t.error(m, "ratio"))
+    if q["rounding"] not in ("up", "down", "nearest"):
+        raise t.error("must be \"up\", \"down\" or \"nearest\"", "rounding")
+    if q["ratio_bp"] is None and q["count"] is None:
+        raise t.error("a quota needs a ratio or a count", None)
+    if q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
+        raise t.error(f"min {q['min']} is greater than max {q['max']}", "min")
+    return q
+
+
+def _filters(value, file):
+    t = _Table(value, "filters", FILTER_KEYS, file)
+
+    def each(key, fn, default):
+        raw = t.get(key, "list", default)
+        return [t.normalised(key, fn, x) for x in raw]
+
+    def region_prefix(s):
+        c = code(s)
+        if not (1 <= len(c) <= 6 and c.isascii() and c.isdigit()):
+            raise InputError(f"{s!r} is not a region prefix of 1 to 6 digits")
+        return c
+
+    def industry_prefix(s):
+        c = codes.industry(s)
+        if c == "":
+            raise InputError("an industry prefix is empty")
+        return c
+
+    return {
+        "exclude_abnormal": t.get("exclude_abnormal", "bool", False),
+        "industry_prefixes": each("industries", industry_prefix, []),
+        "kinds": each("kinds", lambda s: codes.vocab(codes.ENTITY_KIND, s, "entity kind"), []),
+        "region_prefixes": each("regions", region_prefix, []),
+        "statuses": each("statuses", lambda s: codes.vocab(codes.ENTITY_STATUS, s, "entity status"),
+                         DEFAULT_STATUSES),
+        "tags_all": each("tags_all", text, []),
+        "tags_any": each("tags_any", text, []),
+    }
+
+
+def _repeat(value, file):
+    t = _Table(value, "repeat", REPEAT_KEYS, file)
+    return {
+        "entity_window_days": t.get("entity_window_days", "int", None),
+        "entity_yearly_cap": t.get("entity_yearly_cap", "int", None),
+        "inspector_window_days": t.get("inspector_window_days", "int", None),
+        "same_items_only": t.get("same_items_only", "bool", False),
+    }
+
+
+def _strata(value, file):
+    t = _Table(value, "strata", STRATA_KEYS, file)
+    by = t.get("by", "str")
+    classes_written = [c for c in RISK_CLASSES if c in t.value]
+    quota_written = sorted(QUOTA_KEYS & set(t.value))
+    if by == "none":
+        if classes_written or "unclassified" in t.value:
+            raise t.error("risk classes and 'unclassified' are for by = \"risk\"", "by")
+        quota = {k: t.value[k] for k in quota_written}
+        return {"by": "none", "quota": _quota(quota, "strata", file)}
+    if by == "risk":
+        if quota_written:
+            raise t.error("with by = \"risk\" each class has its own quota: "
+                          "A = { ratio = ... }", quota_written[0])
+        classes = {c: _quota(t.value[c], f"strata.{c}", file) for c in classes_written}
+        unclassified = t.value.get("unclassified")
+        return {
+            "by": "risk",
+            "classes": classes,
+            "unclassified": None if unclassified is None else
+            _quota(unclassified, "strata.unclassified", file),
+        }
+    raise t.error(f"must be \"none\" or \"risk\", not {by!r}", "by")
+
+
+def _team(value, items, file):
+    t = _Table(value, "team", TEAM_KEYS, file)
+    joint_raw = t.value.get("joint", [])
+    if not isinstance(joint_raw, list):
+        raise t.error("must be an array of tables [[team.joint]]", "joint")
+    joint = []
+    for n, entry in enumerate(joint_raw):
+        j = _Table(entry, f"team.joint[{n}]", JOINT_KEYS, file)
+        officers = j.get("officers", "int")
+        if officers < 1:
+            raise j.error("each joint department sends at least 1 officer", "officers")
+        joint.append({
+            "department": j.normalised("department", text, j.get("department", "str")),
+            "items": [j.normalised("items", code, x) for x in j.get("items", "list")],
+            "officers": officers,
+        })
+    written = t.get("officers", "int", None)
+    if joint:
+        total = sum(e["officers"] for e in joint)
+        if written is not None and written != total:
+            raise t.error(f"is {written} but the joint departments send {total}", "officers")
+        officers = total
+        departments = [e["department"] for e in joint]
+        if len(set(departments)) != len(departments):
+            raise t.error("a department appears twice", "joint")
+        for e in joint:
+            for i in e["items"]:
+                if i not in items:
+                    raise t.error(f"item {i!r} is not a plan item", "joint")
+        covered = {i for e in joint for i in e["items"]}
+        missing = [i for i in items if i not in covered]
+        if missing:
+            raise t.error(f"plan item {missing[0]!r} is not covered by any joint department",
+                          "joint")
+    else:
+        if written is None:
+            raise t.error("is required", "officers")
+        officers = written
+    if officers < 2:
+        raise t.error("at least 2 officers per entity (R4)", "officers")
+    workload_cap = t.get("workload_cap", "int", None)
+    if workload_cap == 0:
+        raise t.error("must be at least 1", "workload_cap")
+    return {
+        "departments": [t.normalised("departments", text, x)
+                        for x in t.get("departments", "list", [])],
+        "experts": t.get("experts", "int", 0),
+        "exclude_same_region": t.get("exclude_same_region", "bool", False),
+        "joint": joint,
+        "officers": officers,
+        "workload_cap": workload_cap,
+    }
+
+
+def _draw_date(value, t):
+    if isinstance(value, datetime.datetime) or not isinstance(value, (str, datetime.date)):
+        raise t.error(f"must be a date, not {value!r}", "draw_date")
+    return t.normalised("draw_date", codes.date, value).isoformat()
+
+
+def parse_plan(data, file="plan.toml"):
+    """The canonical plan object (SPEC §4) from TOML bytes."""
+    try:
+        doc = tomllib.loads(data.decode("utf-8"), parse_float=decimal.Decimal)
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 (byte {e.start})", file) from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"not valid TOML: {e}", file) from None
+    t = _Table(doc, "", TOP_KEYS, file)
+    items = [t.normalised("items", code, x) for x in t.get("items", "list")]
+    if "" in items:
+        raise t.error("an item id is empty", "items")
+    if len(set(items)) != len(items):
+        raise t.error("an item appears twice", "items")
+    cap = t.value.get("general_ratio_cap")
+    plan = {
+        "authority": t.normalised("authority", text, t.get("authority", "str")),
+        "batch": t.normalised("batch", text, t.get("batch", "str", "")),
+        "directed": t.get("directed", "bool", False),
+        "draw_date": _draw_date(t.get("draw_date", "any"), t),
+        "filters": _filters(t.get("filters", "table", {}), file),
+        "general_ratio_cap_bp": None if cap is None else
+        ratio_bp(cap, lambda m: t.error(m, "general_ratio_cap")),
+        "items": items,
+        "plan_id": t.normalised("plan_id", code, t.get("plan_id", "str")),
+        "plan_name": t.normalised("plan_name", text, t.get("plan_name", "str")),
+        "publish_risk": t.get("publish_risk", "bool", False),
+        "repeat": _repeat(t.get("repeat", "table", {}), file),
+        "strata": _strata(t.get("strata", "table"), file),
+        "task_id": t.normalised("task_id", code, t.get("task_id", "str")),
+        "task_name": t.normalised("task_name", text, t.get("task_name", "str")),
+        "team": _team(t.get("team", "table"), items, file),
+    }
+    for key in ("plan_id", "task_id"):
+        if plan[key] == "":
+            raise t.error("is empty", key)
+    return plan
+
+
+def plan_digest(plan):
+    return hashlib.sha256(jcs.encode(plan)).hexdigest()
+
+
+ANNOUNCED_PLAN_KEYS = ("authority", "batch", "directed", "draw_date", "items", "plan_id",
+                       "plan_name", "task_id", "task_name")
+
+
+def announced_plan(plan):
+    """The plan summary P carried by the announcement and the sheet (SPEC §9)."""
+    return {k: plan[k] for k in ANNOUNCED_PLAN_KEYS}
+
+
+def read_plan(path):
+    file = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", file) from None
+    return parse_plan(data, file)

@@ -1,0 +1,333 @@
+"""Roster files (SPEC §3.3): CSV reading, encodings, header aliases, canonical rows."""
+
+import os
+
+from . import InputError
+from . import codes
+from .normalize import code, code_list, text, text_list
+
+# ---------------------------------------------------------------- CSV, byte level
+#
+# Fields are split on the raw bytes. That is safe for GB18030 too: none of its multi-byte
+# sequences contains the bytes of ',', '"', CR or LF, so fields are found first and each
+# field is decoded afterwards.
+
+COMMA, QUOTE, CR, LF = 0x2C, 0x22, 0x0D, 0x0A
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def split_records(data, file):
+    """RFC 4180 records as (line number, [field bytes]); blank lines skipped."""
+    records = []
+    i, n, line = 0, len(data), 1
+    while i < n:
+        start_line = line
+        fields = []
+        quoted_any = False
+        while True:  # one field per iteration
+            if i < n and data[i] == QUOTE:
+                quoted_any = True
+                i += 1
+                buf = bytearray()
+                while True:
+                    if i >= n:
+                        raise InputError("a quoted field is not closed before the end of the file",
+                                         file, start_line)
+                    b = data[i]
+                    if b == QUOTE:
+                        if i + 1 < n and data[i + 1] == QUOTE:
+                            buf.append(QUOTE)
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    if b == LF:
+                        line += 1
+                    buf.append(b)
+                    i += 1
+                if i < n and data[i] not in (COMMA, CR, LF):
+                    raise InputError("unexpected text after a closing quote", file, line)
+                fields.append(bytes(buf))
+            else:
+                start = i
+                while i < n and data[i] not in (COMMA, CR, LF):
+                    if data[i] == QUOTE:
+                        raise InputError('a quote (") inside an unquoted field; quote the whole '
+                                         'field and double the inner quote', file, line)
+                    i += 1
+                fields.append(data[start:i])
+            if i < n and data[i] == COMMA:
+                i += 1
+                continue
+            break
+        # end of record: CRLF, LF, lone CR, or end of data
+        if i < n and data[i] == CR:
+            i += 1
+        if i < n and data[i] == LF:
+            i += 1
+        line += 1
+        if fields == [b""] and not quoted_any:
+            continue  # a blank line
+        records.append((start_line, fields))
+    return records
+
+
+def decide_encoding(data, records):
+    """SPEC §3.3: BOM → UTF-8; else the first field with a non-ASCII byte decides."""
+    if data.startswith(UTF8_BOM):
+        return "utf-8"
+    for _, fields in records:
+        for f in fields:
+            if not f.isascii():
+                try:
+                    f.decode("utf-8")
+                    return "utf-8"
+                except UnicodeDecodeError:
+                    return "gb18030"
+    return "utf-8"
+
+
+def read_csv(data, file):
+    """(encoding, [(line, [str fields])]) with the header first."""
+    bom = data.startswith(UTF8_BOM)
+    records = split_records(data[3:] if bom else data, file)
+    encoding = decide_encoding(data, records)
+    out = []
+    for line, fields in records:
+        decoded = []
+        for col, f in enumerate(fields, 1):
+            try:
+                decoded.append(f.decode(encoding))
+            except UnicodeDecodeError:
+                raise InputError(f"column {col} is not valid {encoding.upper()}, the encoding "
+                                 "decided by the first non-ASCII field", file, line) from None
+        out.append((line, decoded))
+    return encoding, out
+
+
+# ---------------------------------------------------------------- tables
+
+def _header_key(s):
+    """Header cells are matched after code()-style folding (ASCII case-insensitive)."""
+    return code(s)
+
+
+class Column:
+    def __init__(self, name, aliases, required=False):
+        self.name = name
+        self.aliases = aliases
+        self.required = required
+
+
+def _columns(spec, required):
+    return [Column(name, aliases, name in required) for name, aliases in spec]
+
+
+TABLE_COLUMNS = {
+    "entities": _columns([
+        ("id", ["统一社会信用代码", "统一社会信用代码/注册号", "注册号"]),
+        ("name", ["名称", "企业名称", "主体名称"]),
+        ("kind", ["type", "市场主体类型", "主体类型", "类型"]),
+        ("authority", ["登记机关"]),
+        ("region", ["行政区划代码", "行政区划", "区划代码"]),
+        ("industry", ["行业代码", "国民经济行业代码"]),
+        ("status", ["登记状态", "经营状态"]),
+        ("abnormal", ["经营异常名录", "列入经营异常名录", "是否列入经营异常名录"]),
+        ("risk", ["信用风险分类", "风险分类", "风险等级"]),
+        ("tags", ["标签"]),
+    ], {"id", "name", "kind", "region", "status"}),
+    "inspectors": _columns([
+        ("id", ["certificate", "执法证号", "证件号", "编号"]),
+        ("name", ["姓名"]),
+        ("department", ["所属部门", "部门", "所属机构", "单位"]),
+        ("region", ["行政区划代码", "行政区划"]),
+        ("qualifications", ["执法资质", "执法门类", "资质"]),
+        ("specialties", ["业务专长", "专长"]),
+        ("kind", ["人员类别", "类别", "人员类型"]),
+        ("status", ["状态", "在岗状态"]),
+    ], {"id", "name", "department"}),
+    "items": _columns([
+        ("id", ["事项编号"]),
+        ("name", ["事项名称"]),
+        ("basis", ["检查依据"]),
+        ("subject", ["检查主体"]),
+        ("content", ["检查内容"]),
+        ("method", ["检查方式"]),
+        ("category", ["事项类别"]),
+        ("qualification", ["所需资质"]),
+    ], {"id", "name", "category"}),
+    "conflicts": _columns([
+        ("inspector", ["执法证号"]),
+        ("entity", ["统一社会信用代码"]),
+        ("reason", ["回避事由", "事由"]),
+    ], {"inspector", "entity"}),
+    "history": _columns([
+        ("entity", ["统一社会信用代码"]),
+        ("date", ["检查日期"]),
+        ("item", ["事项编号"]),
+        ("inspectors", ["检查人员"]),
+        ("kind", ["检查类型"]),
+    ], {"entity", "date"}),
+}
+
+
+def _nonempty(value, what):
+    if value == "":
+        raise InputError(f"{what} is empty")
+    return value
+
+
+def _entity(f):
+    return {
+        "abnormal": codes.vocab(codes.BOOLEAN, f["abnormal"], "yes/no value"),
+        "authority": text(f["authority"]),
+        "id": codes.entity_id(f["id"]),
+        "industry": codes.industry(f["industry"]),
+        "kind": codes.vocab(codes.ENTITY_KIND, f["kind"], "entity kind"),
+        "name": _nonempty(text(f["name"]), "name"),
+        "region": codes.region(f["region"]),
+        "risk": codes.vocab(codes.RISK_CLASS, f["risk"], "risk class"),
+        "status": codes.vocab(codes.ENTITY_STATUS, f["status"], "entity status"),
+        "tags": text_list(f["tags"]),
+    }
+
+
+def _inspector(f):
+    return {
+        "department": text(f["department"]),
+        "id": _nonempty(code(f["id"]), "inspector id"),
+        "kind": codes.vocab(codes.INSPECTOR_KIND, f["kind"], "inspector kind"),
+        "name": text(f["name"]),
+        "qualifications": text_list(f["qualifications"]),
+        "region": codes.optional_region(f["region"]),
+        "specialties": text_list(f["specialties"]),
+        "status": codes.vocab(codes.INSPECTOR_STATUS, f["status"], "inspector status"),
+    }
+
+
+def _item(f):
+    return {
+        "basis": text(f["basis"]),
+        "category": codes.vocab(codes.ITEM_CATEGORY, f["category"], "item category"),
+        "content": text(f["content"]),
+        "id": _nonempty(code(f["id"]), "item id"),
+        "method": text(f["method"]),
+        "name": text(f["name"]),
+        "qualification": text(f["qualification"]),
+        "subject": text(f["subject"]),
+    }
+
+
+def _conflict(f):
+    return {
+        "entity": codes.entity_id(f["entity"]),
+        "inspector": _nonempty(code(f["inspector"]), "inspector id"),
+        "reason": text(f["reason"]),
+    }
+
+
+def _history(f):
+    return {
+        "date": codes.date(f["date"]).isoformat(),
+        "entity": codes.entity_id(f["entity"]),
+        "inspectors": code_list(f["inspectors"]),
+        "item": code(f["item"]),
+        "kind": codes.vocab(codes.HISTORY_KIND, f["kind"], "history kind"),
+    }
+
+
+BUILDERS = {
+    "entities": _entity,
+    "inspectors": _inspector,
+    "items": _item,
+    "conflicts": _conflict,
+    "history": _history,
+}
+
+# The error for a field is located at the column the builder was reading; the builders
+# read fields in a fixed order, so a wrapper records the field being read.
+
+
+class _Fields(dict):
+    def __init__(self, values):
+        super().__init__(values)
+        self.current = None
+
+    def __getitem__(self, name):
+        self.current = name
+        return super().__getitem__(name)
+
+
+def _unique_key(kind, row):
+    if kind in ("entities", "inspectors", "items"):
+        return ("id", row["id"])
+    if kind == "conflicts":
+        return ("inspector+entity", (row["inspector"], row["entity"]))
+    return None
+
+
+class Table:
+    """A parsed roster: canonical rows with the line each came from."""
+
+    def __init__(self, kind, file, encoding, rows, lines):
+        self.kind = kind
+        self.file = file
+        self.encoding = encoding
+        self.rows = rows
+        self.lines = lines
+
+
+def parse_table(kind, data, file):
+    columns = TABLE_COLUMNS[kind]
+    encoding, records = read_csv(data, file)
+    if not records:
+        raise InputError("the file is empty: the first row must be the header", file)
+    header_line, header = records[0]
+    by_key = {}
+    for col in columns:
+        for alias in [col.name, *col.aliases]:
+            by_key[_header_key(alias)] = col.name
+    positions = {}
+    for pos, cell in enumerate(header):
+        name = by_key.get(_header_key(cell))
+        if name is None:
+            known = ", ".join(c.name for c in columns)
+            raise InputError(f"unknown column {cell!r} in the header (known: {known}, or "
+                             "their Chinese names)", file, header_line)
+        if name in positions:
+            raise InputError(f"column {cell!r} repeats column '{name}'", file, header_line)
+        positions[name] = pos
+    for col in columns:
+        if col.required and col.name not in positions:
+            raise InputError(f"required column '{col.name}' is missing", file, header_line)
+
+    build = BUILDERS[kind]
+    rows, lines, seen = [], [], {}
+    for line, cells in records[1:]:
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} fields where the header has {len(header)}", file, line)
+        fields = _Fields({c.name: (cells[positions[c.name]] if c.name in positions else "")
+                          for c in columns})
+        try:
+            row = build(fields)
+        except InputError as e:
+            raise e.located(file, line, fields.current) from None
+        key = _unique_key(kind, row)
+        if key is not None:
+            if key[1] in seen:
+                raise InputError(f"duplicate {key[0]} {key[1]!r}, first on line {seen[key[1]]}",
+                                 file, line, key[0])
+            seen[key[1]] = line
+        rows.append(row)
+        lines.append(line)
+    return Table(kind, file, encoding, rows, lines)
+
+
+def read_table(kind, path):
+    file = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", file) from None
+    return parse_table(kind, data, file)

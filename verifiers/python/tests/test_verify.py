@@ -1,0 +1,286 @@
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stderr, redirect_stdout
+
+import fixtures
+from double_random_verify import __main__ as cli
+from double_random_verify import jcs
+from double_random_verify.verify import Verification
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_ROOT = os.path.dirname(HERE)
+
+
+def read(path):
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def write(path, data):
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def run_cli(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+class Ceremony(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="dr-verify-")
+        cls.base = os.path.join(cls.tmp, "base")
+        fixtures.make_ceremony(cls.base, amendments=["entity", "inspector", "entity", "inspector"])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def copy(self, name):
+        d = os.path.join(self.tmp, name)
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(self.base, d)
+        return d
+
+    def findings(self, d):
+        return [str(f) for f in Verification(d).run().findings]
+
+    def resign(self, d, name, doc):
+        data = jcs.encode(doc)
+        with open(os.path.join(d, name), "wb") as fh:
+            fh.write(data)
+        with open(os.path.join(d, name + ".minisig"), "wb") as fh:
+            fh.write(fixtures.Signer().sign(data, name, doc["draw_id"]))
+        return data
+
+    def load(self, d, name):
+        with open(os.path.join(d, name), "rb") as fh:
+            return json.loads(fh.read())
+
+    def test_pass(self):
+        code, out, _ = run_cli(self.base)
+        self.assertEqual(code, 0, out)
+        self.assertTrue(out.rstrip().endswith("PASS"))
+        self.assertIn("7c. replay of every amendment", out)
+
+    def test_json_output_is_the_sheet(self):
+        code, out, err = run_cli(self.base, "--json")
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(self.base, "sheet.json"), encoding="utf-8") as fh:
+            self.assertEqual(out, fh.read())
+
+    def test_drand_beacon(self):
+        d = os.path.join(self.tmp, "drand")
+        fixtures.make_ceremony(d, beacon="drand")
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("not checked (no BLS library)", out)
+
+    def test_office_log(self):
+        log = os.path.join(self.base, "office.log")
+        code, out, _ = run_cli(self.base, "--log", log)
+        self.assertEqual(code, 0, out)
+        self.assertIn("6b. the office log office.log", out)
+        d = self.copy("log")
+        lines = read(log).split(b"\n")
+        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
+        code, out, _ = run_cli(d, "--log", os.path.join(d, "office.log"))
+        self.assertEqual(code, 1)
+        self.assertIn("office.log: line 3: seq: 4, expected 3", out)
+        self.assertIn("office.log: line 3: prev", out)
+        self.assertIn("amendment-1.json is not in the log", out)
+
+    def test_changed_sheet_byte_breaks_the_signature(self):
+        d = self.copy("byte")
+        path = os.path.join(d, "sheet.json")
+        data = read(path).replace(b'"drawn_at":"2026-11-30T02:00:05Z"',
+                                               b'"drawn_at":"2026-11-30T02:00:06Z"')
+        write(path, data)
+        f = self.findings(d)
+        self.assertTrue(any("sheet.json.minisig: signature" in x for x in f), f)
+        self.assertTrue(any("trusted comment sha256" in x for x in f), f)
+
+    def test_swapped_team_is_found_per_entity(self):
+        d = self.copy("team")
+        sheet = self.load(d, "sheet.json")
+        e = sheet["entities"][0]
+        e["officers"].reverse()  # swap lead and second officer
+        self.resign(d, "sheet.json", sheet)
+        f = self.findings(d)
+        self.assertTrue(any(f"(entity {e['id']})" in x and "officers" in x for x in f), f)
+
+    def test_wrong_secret(self):
+        d = self.copy("secret")
+        sheet = self.load(d, "sheet.json")
+        sheet["reveals"][1]["secret"] = "33" * 32
+        self.resign(d, "sheet.json", sheet)
+        f = self.findings(d)
+        self.assertTrue(any("reveals[1].secret" in x for x in f), f)
+        self.assertTrue(any("sheet.json: seed" in x for x in f), f)
+
+    def test_changed_input_is_reported_and_stops_the_replay(self):
+        d = self.copy("input")
+        path = os.path.join(d, "history.csv")
+        with open(path, "ab") as fh:
+            fh.write(b"91350100M000100Y43,2026-11-01,,\n")
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 1)
+        self.assertIn("history.csv: 31 rows", out)
+        self.assertIn("not checked", out)
+        self.assertNotIn("7b. replay of the draw (SPEC", out)
+
+    def test_bad_input_row_names_file_line_field(self):
+        d = self.copy("badrow")
+        path = os.path.join(d, "entities.csv")
+        with open(path, "ab") as fh:
+            fh.write("91350100M000100Y44,坏公司,企业,350102,存续,A,,\n".encode())
+        code, out, err = run_cli(d)
+        self.assertEqual(code, 1)
+        self.assertIn("entities.csv: id: line 2", out)  # file, field, line
+        self.assertNotIn("Traceback", out + err)
+
+    def test_amendment_tampering(self):
+        d = self.copy("amend")
+        doc = self.load(d, "amendment-2.json")
+        doc["outcome"]["inspector"] = doc["action"]["inspector"]
+        doc["inspectors"] = []
+        self.resign(d, "amendment-2.json", doc)
+        f = self.findings(d)
+        self.assertTrue(any("amendment-2.json: outcome" in x for x in f), f)
+        self.assertTrue(any("amendment-3.json: previous" in x for x in f), f)
+
+    def test_missing_amendment_and_signature(self):
+        d = self.copy("gap")
+        os.remove(os.path.join(d, "amendment-2.json"))
+        os.remove(os.path.join(d, "amendment-3.json.minisig"))
+        f = self.findings(d)
+        self.assertTrue(any("amendment-3.json: amendment 2 is missing" in x for x in f), f)
+        self.assertTrue(any("amendment-3.json.minisig: missing" in x for x in f), f)
+
+    def test_other_key(self):
+        d = self.copy("key")
+        other = fixtures.Signer(seed=b"\x08" * 32, key_id=b"\x10" * 8)
+        with open(os.path.join(d, "organizer.pub"), "wb") as fh:
+            fh.write(other.public_key_file())
+        f = self.findings(d)
+        self.assertTrue(any("announcement.json: key_id" in x for x in f), f)
+        self.assertTrue(any("signed by key" in x for x in f), f)
+
+    def test_non_canonical_document(self):
+        d = self.copy("canon")
+        path = os.path.join(d, "announcement.json")
+        data = read(path) + b"\n"
+        write(path, data)
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 1)
+        self.assertIn("announcement.json: not canonical JSON", out)
+
+    def test_without_inputs_says_what_was_not_checked(self):
+        d = self.copy("public")
+        for name in ("entities.csv", "inspectors.csv", "items.csv", "conflicts.csv",
+                     "history.csv", "plan.toml"):
+            os.remove(os.path.join(d, name))
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("not checked", out)
+        self.assertIn("plan.toml not given", out)
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(run_cli(os.path.join(self.tmp, "nope"))[0], 2)
+        d = self.copy("nokey")
+        os.remove(os.path.join(d, "organizer.pub"))
+        code, _, err = run_cli(d)
+        self.assertEqual(code, 2)
+        self.assertIn("public key", err)
+
+    def test_stratum_alone(self):
+        sheet = self.load(self.base, "sheet.json")
+        d = self.copy("stratum")
+        from double_random_verify.verify import Verification as V
+        v = V(d)
+        v.run()
+        members = v.draw.stratum("C").members
+        path = os.path.join(d, "members-C.txt")
+        with open(path, "w") as fh:
+            fh.write("\n".join(reversed(members)) + "\n")
+        amendments = [os.path.join(d, f"amendment-{n}.json") for n in (1, 2, 3, 4)]
+        code, out, _ = run_cli("stratum", os.path.join(d, "sheet.json"), "C", path)
+        self.assertEqual(code, 0, out)
+        with open(path, "w") as fh:
+            fh.write("\n".join(members[1:]) + "\n")
+        code, out, _ = run_cli("stratum", os.path.join(d, "sheet.json"), "C", path, *sum(
+            (["--amendment", a] for a in amendments), []))
+        self.assertEqual(code, 1)
+        self.assertIn("n = ", out)
+        del sheet
+
+    def test_vector_mode(self):
+        d = self.copy("vector")
+        from double_random_verify.vector import recompute
+        with open(os.path.join(d, "seed.hex"), "w") as fh:
+            fh.write(self.load(d, "sheet.json")["seed"] + "\n")
+        got = recompute(d)
+        write(os.path.join(d, "expected.json"), jcs.encode(got) + b"\n")
+        self.assertEqual(run_cli("vector", d)[0], 0)
+        got["entities"][0]["officers"].reverse()
+        write(os.path.join(d, "expected.json"), jcs.encode(got) + b"\n")
+        code, out, _ = run_cli("vector", d)
+        self.assertEqual(code, 1)
+        self.assertIn(f"expected.json: entities (entity {got['entities'][0]['id']}): expected", out)
+        got["entities"][0]["officers"].reverse()
+        write(os.path.join(d, "expected.json"), json.dumps(got, ensure_ascii=False).encode())
+        code, out, _ = run_cli("vector", d)
+        self.assertEqual(code, 1)
+        self.assertIn("same values, but the bytes", out)
+
+    def test_module_entry_point(self):
+        proc = subprocess.run([sys.executable, "-m", "double_random_verify", self.base],
+                              cwd=PACKAGE_ROOT, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
+
+class StockMinisign(unittest.TestCase):
+    """Interoperability with the stock minisign tool, when it is installed."""
+
+    @unittest.skipUnless(shutil.which("minisign"), "minisign not installed")
+    def test_stock_tool_verifies_our_test_signatures_and_we_verify_its(self):
+        from double_random_verify import minisign
+        with tempfile.TemporaryDirectory() as d:
+            signer = fixtures.Signer()
+            data = b'{"x":1}'
+            for name, content in (("doc.json", data),
+                                  ("doc.json.minisig", signer.sign(data, "doc.json", "D1")),
+                                  ("k.pub", signer.public_key_file())):
+                with open(os.path.join(d, name), "wb") as fh:
+                    fh.write(content)
+            proc = subprocess.run(["minisign", "-Vm", "doc.json", "-p", "k.pub"], cwd=d,
+                                  capture_output=True, text=True)
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+            # a key and a signature made by the stock tool
+            proc = subprocess.run(["minisign", "-G", "-W", "-p", "s.pub", "-s", "s.key"], cwd=d,
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                self.skipTest("this minisign cannot make an unencrypted key")
+            comment = f"draw:D1\tfile:doc.json\tsha256:{hashlib.sha256(data).hexdigest()}"
+            proc = subprocess.run(["minisign", "-S", "-s", "s.key", "-m", "doc.json", "-t", comment],
+                                  cwd=d, capture_output=True, text=True)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            key = minisign.parse_public_key(read(os.path.join(d, "s.pub")), "s.pub")
+            sig = minisign.parse_signature(read(os.path.join(d, "doc.json.minisig")), "m")
+            self.assertEqual(minisign.verify(data, sig, key), [])
+            self.assertEqual(sig.trusted_comment, comment)
+            self.assertNotEqual(minisign.verify(data + b" ", sig, key), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
