@@ -1,0 +1,894 @@
+//! Command-line arguments (clap derive) and their help text in Chinese and English.
+//!
+//! The derive describes the structure; [`localize`] sets every help text, heading and example
+//! from the tables below in the chosen language, so `--help` speaks the user's language.
+
+use crate::i18n::Lang;
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use double_random::ceremony::Timestamp;
+use std::path::PathBuf;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "double-random", version, disable_help_subcommand = true)]
+pub struct Cli {
+    /// Language of messages.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LANG",
+        hide_possible_values = true
+    )]
+    pub lang: Option<LangArg>,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// 中文.
+    Zh,
+    /// English.
+    En,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// A whole ceremony on the sample data.
+    Demo(DemoArgs),
+    /// Make the organizer's signing key.
+    Keygen(KeygenArgs),
+    /// A witness makes its secret and prints the commitment.
+    Witness(WitnessArgs),
+    /// Check rosters and plan.
+    Check(CheckArgs),
+    /// Announce a draw.
+    Announce(Box<AnnounceArgs>),
+    /// Make the draw.
+    Draw(DrawArgs),
+    /// Verify a draw folder.
+    Verify(VerifyArgs),
+    /// Amend a drawn sheet.
+    Amend(AmendArgs),
+    /// Void an announced draw.
+    Void(VoidArgs),
+    /// Show or check the office log.
+    Log(LogArgs),
+}
+
+/// The office folder and the private folder.
+#[derive(Debug, Clone, Args)]
+pub struct OfficeArgs {
+    /// Office folder (holds office.log).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub office: PathBuf,
+    /// Private folder.
+    #[arg(long, value_name = "DIR")]
+    pub private: Option<PathBuf>,
+}
+
+impl OfficeArgs {
+    /// The private folder: given, or `<office>/private`.
+    pub fn private_dir(&self) -> PathBuf {
+        self.private
+            .clone()
+            .unwrap_or_else(|| in_office(&self.office, "private"))
+    }
+
+    /// `<office>/office.log`.
+    pub fn log_path(&self) -> PathBuf {
+        in_office(&self.office, double_random::bundle::LOG_FILE)
+    }
+}
+
+/// `office/name`, or plain `name` when the office is the current folder.
+pub fn in_office(office: &std::path::Path, name: &str) -> PathBuf {
+    if office == std::path::Path::new(".") {
+        PathBuf::from(name)
+    } else {
+        office.join(name)
+    }
+}
+
+/// Where the inputs are.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Folder holding the inputs under their standard names.
+    #[arg(long, value_name = "DIR")]
+    pub inputs: Option<PathBuf>,
+    /// Entity roster.
+    #[arg(long, value_name = "FILE")]
+    pub entities: Option<PathBuf>,
+    /// Inspector roster.
+    #[arg(long, value_name = "FILE")]
+    pub inspectors: Option<PathBuf>,
+    /// Item list.
+    #[arg(long, value_name = "FILE")]
+    pub items: Option<PathBuf>,
+    /// Conflicts.
+    #[arg(long, value_name = "FILE")]
+    pub conflicts: Option<PathBuf>,
+    /// History.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Plan.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "double-random-demo")]
+    pub out: PathBuf,
+    /// Sample data folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Fixed time (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+    /// Fixed key and secrets (tests; never for a real draw).
+    #[arg(long, hide = true)]
+    pub insecure_fixed_secrets: bool,
+}
+
+/// `keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+}
+
+/// `witness`.
+#[derive(Debug, Args)]
+pub struct WitnessArgs {
+    /// The witness's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The draw.
+    #[arg(long, value_name = "ID")]
+    pub draw_id: String,
+    /// Private folder of the witness.
+    #[arg(long, value_name = "DIR", default_value = "private")]
+    pub private: PathBuf,
+    /// Show the secret once.
+    #[arg(long)]
+    pub show_secret: bool,
+    /// Take the secret from a file (tests).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Public drand networks.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DrandNet {
+    /// Quicknet: a round every 3 s, unchained.
+    Quicknet,
+    /// Mainnet: a round every 30 s, chained.
+    Mainnet,
+}
+
+/// `announce`.
+#[derive(Debug, Args)]
+pub struct AnnounceArgs {
+    /// Draw id.
+    #[arg(long, value_name = "ID")]
+    pub draw_id: String,
+    /// Inputs.
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Draw folder.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+    /// Organizer's party name.
+    #[arg(long, value_name = "NAME", default_value = "organizer")]
+    pub organizer_name: String,
+    /// Witness commitments.
+    #[arg(long, value_name = "NAME=COMMITMENT")]
+    pub witness: Vec<String>,
+    /// drand network.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "NETWORK",
+        conflicts_with = "external_beacon"
+    )]
+    pub drand: Option<DrandNet>,
+    /// Minutes between the announcement and the drand round.
+    #[arg(long, value_name = "MINUTES", default_value_t = 10, requires = "drand")]
+    pub drand_after: u64,
+    /// External beacon description.
+    #[arg(long, value_name = "TEXT", requires = "beacon_source")]
+    pub external_beacon: Option<String>,
+    /// External beacon source.
+    #[arg(long, value_name = "URL", requires = "external_beacon")]
+    pub beacon_source: Option<String>,
+    /// Scheduled time of the draw.
+    #[arg(long, value_name = "TIME")]
+    pub scheduled_at: Option<Timestamp>,
+    /// Fixed time (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+    /// Organizer secret from a file (tests).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// `draw`.
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+    /// Revealed secrets.
+    #[arg(long, value_name = "NAME=SECRET")]
+    pub reveal: Vec<String>,
+    /// Revealed secrets from files.
+    #[arg(long, value_name = "NAME=FILE")]
+    pub reveal_file: Vec<String>,
+    /// External beacon value.
+    #[arg(long, value_name = "TEXT", conflicts_with = "drand_round_file")]
+    pub beacon_value: Option<String>,
+    /// drand round JSON.
+    #[arg(long, value_name = "FILE")]
+    pub drand_round_file: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+    /// Fixed time (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+}
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The organizer's public key.
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+    /// The office log.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Reason codes of amendments.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReasonArg {
+    /// 注销 / 吊销.
+    #[value(alias = "entity_closed")]
+    EntityClosed,
+    /// 无法联系.
+    #[value(alias = "entity_unreachable")]
+    EntityUnreachable,
+    /// 迁出.
+    #[value(alias = "entity_moved_out")]
+    EntityMovedOut,
+    /// Out of scope.
+    #[value(alias = "entity_out_of_scope")]
+    EntityOutOfScope,
+    /// 回避.
+    #[value(alias = "inspector_recused")]
+    InspectorRecused,
+    /// Unavailable.
+    #[value(alias = "inspector_unavailable")]
+    InspectorUnavailable,
+}
+
+/// `amend`.
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Entity to replace.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["replace_inspector", "entity"], required_unless_present = "replace_inspector")]
+    pub replace_entity: Option<String>,
+    /// Inspector to replace.
+    #[arg(long, value_name = "ID", requires = "entity")]
+    pub replace_inspector: Option<String>,
+    /// The entity whose team loses the inspector.
+    #[arg(long, value_name = "ID")]
+    pub entity: Option<String>,
+    /// Reason code.
+    #[arg(long, value_enum, value_name = "CODE")]
+    pub reason: ReasonArg,
+    /// Reason in words.
+    #[arg(long, value_name = "TEXT")]
+    pub text: String,
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+    /// Fixed time (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+}
+
+/// `void`.
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Reason.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Office folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub office: PathBuf,
+    /// Fixed time (tests).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+}
+
+/// `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Log file.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Check the chain.
+    #[arg(long)]
+    pub verify: bool,
+    /// Office folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub office: PathBuf,
+}
+
+/// The exit codes, as `--help` and the README list them.
+pub fn exit_codes(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => {
+            "退出码：
+  0  成功；核验通过（PASS）
+  1  核验未通过（FAIL），或输入文件有问题，或日志损坏
+  2  用法错误：未知选项、缺少参数或参数格式不对
+  3  文件无法读取或写入（不存在、无权限、磁盘已满）
+  4  拒绝覆盖：公告、结果表、补抽记录、密钥、秘密数或日志条目已存在
+  5  仪式拒绝此步骤：秘密数与承诺不符、信标值不对、未到抽取时间、密钥不符，或不存在满足全部规则的分配"
+        }
+        Lang::En => {
+            "Exit codes:
+  0  success; verification PASS
+  1  verification FAIL, or problems in the inputs, or a damaged log
+  2  usage error: unknown option, missing or malformed argument
+  3  a file cannot be read or written (missing, permission, disk full)
+  4  refused to overwrite: an announcement, sheet, amendment, key, secret or log entry already exists
+  5  the ceremony refused the step: a secret does not match its commitment, a wrong beacon value,
+     the draw is not yet due, the wrong key, or no assignment satisfies every rule"
+        }
+    }
+}
+
+struct Text {
+    zh: &'static str,
+    en: &'static str,
+}
+
+const fn t(zh: &'static str, en: &'static str) -> Text {
+    Text { zh, en }
+}
+
+impl Text {
+    fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// `(subcommand, about, example)`.
+const ABOUT: &[(&str, Text, Text)] = &[
+    (
+        "demo",
+        t(
+            "用示例数据完整演示一次抽取：生成密钥、监督人秘密数、检查、公告、抽取、公示、补抽、核验",
+            "Run a whole ceremony on the sample data: key, witness secret, check, announce, draw, publish, amend, verify",
+        ),
+        t(
+            "示例：\n  double-random demo --out 演示抽取",
+            "Example:\n  double-random demo --out demo-draw",
+        ),
+    ),
+    (
+        "keygen",
+        t(
+            "生成组织者（机关）签名密钥：私钥写入私密文件夹（仅本人可读），公钥写入机关文件夹",
+            "Make the organizer's signing key: the secret key goes to the private folder (mode 0600), the public key to the office folder",
+        ),
+        t(
+            "示例：\n  double-random keygen --private ./private",
+            "Example:\n  double-random keygen --private ./private",
+        ),
+    ),
+    (
+        "witness",
+        t(
+            "监督人在自己的电脑上生成秘密数，只显示承诺值（交给组织者写入公告）",
+            "A witness makes its secret on its own machine and prints only the commitment (for the organizer's announcement)",
+        ),
+        t(
+            "示例：\n  double-random witness --name 纪检监督员 --draw-id GZ-2026-01 --private ./我的秘密",
+            "Example:\n  double-random witness --name Witness --draw-id GZ-2026-01 --private ./my-secrets",
+        ),
+    ),
+    (
+        "check",
+        t(
+            "检查名录和计划：列出每个问题所在的文件、行和字段，并提示如何改正",
+            "Check rosters and plan: every problem with file, line and field, and what to do",
+        ),
+        t(
+            "示例：\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./名录",
+            "Example:\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./rosters",
+        ),
+    ),
+    (
+        "announce",
+        t(
+            "发布抽查公告：冻结名录和计划的摘要、各方承诺值和信标，签名并写入日志",
+            "Announce a draw: fix the digests of rosters and plan, the parties' commitments and the beacon; sign and log it",
+        ),
+        t(
+            "示例：\n  double-random announce --draw-id GZ-2026-01 --inputs ./名录 \\\n      --witness 纪检监督员=3f2a…（64位） --drand quicknet",
+            "Example:\n  double-random announce --draw-id GZ-2026-01 --inputs ./rosters \\\n      --witness Witness=3f2a…(64 hex) --drand quicknet",
+        ),
+    ),
+    (
+        "draw",
+        t(
+            "抽取：各方揭示秘密数，输入信标值，抽取并写出签名的结果表、公示表 sheet.csv 和公示页 notice.html",
+            "Make the draw: parties reveal their secrets, the beacon value is entered; writes the signed sheet, sheet.csv and notice.html",
+        ),
+        t(
+            "示例：\n  double-random draw GZ-2026-01 --reveal-file 纪检监督员=./纪检监督员.secret --drand-round-file round.json",
+            "Example:\n  double-random draw GZ-2026-01 --reveal-file Witness=./Witness.secret --drand-round-file round.json",
+        ),
+    ),
+    (
+        "verify",
+        t(
+            "核验一次抽取（任何人都可以）：逐项列出检查，结果为 PASS，或 FAIL 并列出所有问题",
+            "Verify a draw (anyone can): each check, then PASS, or FAIL with every finding",
+        ),
+        t(
+            "示例：\n  double-random verify GZ-2026-01 --public-key 机关公钥.pub",
+            "Example:\n  double-random verify GZ-2026-01 --public-key office.pub",
+        ),
+    ),
+    (
+        "amend",
+        t(
+            "补抽或回避：替换一个检查对象或一名检查人员，写出签名的补抽记录并写入日志",
+            "Amend a drawn sheet: replace an entity or an inspector; writes a signed amendment and logs it",
+        ),
+        t(
+            "示例：\n  double-random amend GZ-2026-01 --replace-entity 91520102MA6DXXXX0X \\\n      --reason entity-unreachable --text \"现场核查无法联系\"",
+            "Example:\n  double-random amend GZ-2026-01 --replace-entity 91520102MA6DXXXX0X \\\n      --reason entity-unreachable --text \"not found at the registered address\"",
+        ),
+    ),
+    (
+        "void",
+        t(
+            "作废一次已公告但尚未抽取的抽取；作废记录永久留在日志中",
+            "Void an announced draw that was not drawn; the void stays in the log",
+        ),
+        t(
+            "示例：\n  double-random void GZ-2026-01 --reason \"计划调整，本批次取消\"",
+            "Example:\n  double-random void GZ-2026-01 --reason \"batch cancelled\"",
+        ),
+    ),
+    (
+        "log",
+        t(
+            "以表格显示机关日志；加 --verify 核验哈希链",
+            "Show the office log as a table; --verify checks its hash chain",
+        ),
+        t(
+            "示例：\n  double-random log --verify office.log",
+            "Example:\n  double-random log --verify office.log",
+        ),
+    ),
+];
+
+/// `(argument id, help)`, shared by every subcommand that has the argument.
+const ARGS: &[(&str, Text)] = &[
+    (
+        "lang",
+        t(
+            "界面语言：zh（中文，默认）或 en（英文）；也可由环境变量 LANG 决定",
+            "Language: zh (Chinese, the default) or en; LANG starting with en also selects English",
+        ),
+    ),
+    (
+        "office",
+        t(
+            "机关文件夹，存放日志 office.log",
+            "Office folder, holding office.log",
+        ),
+    ),
+    (
+        "private",
+        t(
+            "私密文件夹，存放私钥和秘密数，切勿公开（默认：<机关文件夹>/private）",
+            "Private folder for the secret key and seed secrets; never publish it (default: <office>/private)",
+        ),
+    ),
+    (
+        "inputs",
+        t(
+            "存放输入文件的文件夹（entities.csv、inspectors.csv、items.csv、conflicts.csv、history.csv、plan.toml）",
+            "Folder holding the inputs under their standard names (entities.csv, inspectors.csv, items.csv, conflicts.csv, history.csv, plan.toml)",
+        ),
+    ),
+    (
+        "entities",
+        t(
+            "检查对象名录（.csv 或 .xlsx）",
+            "Entity roster (.csv or .xlsx)",
+        ),
+    ),
+    (
+        "inspectors",
+        t(
+            "检查人员名录（.csv 或 .xlsx）",
+            "Inspector roster (.csv or .xlsx)",
+        ),
+    ),
+    (
+        "items",
+        t("抽查事项清单（.csv）", "Inspection item list (.csv)"),
+    ),
+    (
+        "conflicts",
+        t(
+            "回避关系（.csv，可选）",
+            "Declared conflicts (.csv, optional)",
+        ),
+    ),
+    (
+        "history",
+        t(
+            "检查历史（.csv，可选）",
+            "Inspection history (.csv, optional)",
+        ),
+    ),
+    ("plan", t("抽查计划（.toml）", "Draw plan (.toml)")),
+    (
+        "json",
+        t("以 JSON 输出，供程序读取", "Print JSON for programs"),
+    ),
+    (
+        "out",
+        t(
+            "输出文件夹（必须不存在或为空）",
+            "Output folder (must not exist, or be empty)",
+        ),
+    ),
+    (
+        "data",
+        t(
+            "示例数据文件夹（默认：程序自带的 examples/data 样例名录，写入输出文件夹的 sample-data/）",
+            "Sample data folder (default: the sample rosters of examples/data built into the program, written to sample-data/ in the output folder)",
+        ),
+    ),
+    (
+        "name",
+        t(
+            "监督人的名字，须与公告中所写完全一致",
+            "The witness's name, exactly as the announcement will list it",
+        ),
+    ),
+    (
+        "draw_id",
+        t(
+            "抽取编号，在本机关日志中唯一",
+            "Draw id, unique in the office log",
+        ),
+    ),
+    (
+        "show_secret",
+        t(
+            "显示一次秘密数本身（仅在需要抄写时使用）",
+            "Show the secret itself once (only if you must copy it by hand)",
+        ),
+    ),
+    (
+        "dir",
+        t(
+            "抽取文件夹（公开发布的文件所在处）",
+            "Draw folder (the published files)",
+        ),
+    ),
+    (
+        "organizer_name",
+        t(
+            "组织者在公告中的名称",
+            "The organizer's party name in the announcement",
+        ),
+    ),
+    (
+        "witness",
+        t(
+            "监督人及其承诺值，格式 名字=64位十六进制，可重复",
+            "A witness and its commitment, NAME=64 hex digits; repeat for more",
+        ),
+    ),
+    (
+        "drand",
+        t(
+            "以 drand 公共随机信标的未来一轮作为信标：quicknet 或 mainnet",
+            "Name a future round of the public drand beacon: quicknet or mainnet",
+        ),
+    ),
+    (
+        "drand_after",
+        t(
+            "信标轮次至少在公告后多少分钟产生",
+            "The round is published at least this many minutes after the announcement",
+        ),
+    ),
+    (
+        "external_beacon",
+        t(
+            "外部信标的准确描述，例如某期彩票开奖号码",
+            "Exact description of an external beacon, e.g. a lottery draw's numbers",
+        ),
+    ),
+    (
+        "beacon_source",
+        t(
+            "外部信标的查询来源（网址）",
+            "Where anyone can look the external beacon up (URL)",
+        ),
+    ),
+    (
+        "scheduled_at",
+        t(
+            "抽取时间（UTC），如 2026-03-01T02:00:00Z；默认为公告时间或信标产生时间",
+            "Scheduled draw time (UTC), e.g. 2026-03-01T02:00:00Z; default: now, or the beacon round's time",
+        ),
+    ),
+    (
+        "reveal",
+        t(
+            "揭示的秘密数，格式 名字=64位十六进制，可重复",
+            "A revealed secret, NAME=64 hex digits; repeat for more",
+        ),
+    ),
+    (
+        "reveal_file",
+        t(
+            "从文件揭示秘密数，格式 名字=文件路径，可重复",
+            "A revealed secret from a file, NAME=PATH; repeat for more",
+        ),
+    ),
+    (
+        "beacon_value",
+        t(
+            "外部信标的值，按公告描述的格式照录",
+            "The external beacon's value, as the announcement describes it",
+        ),
+    ),
+    (
+        "drand_round_file",
+        t(
+            "drand 该轮次的 JSON（从 https://api.drand.sh/<链>/public/<轮次> 下载）",
+            "The drand round's JSON (from https://api.drand.sh/<chain>/public/<round>)",
+        ),
+    ),
+    (
+        "public_key",
+        t(
+            "组织者公钥文件（应从机关的独立渠道获得；默认使用文件夹中的 organizer.pub）",
+            "The organizer's public key (get it from the office independently; default: organizer.pub in the folder)",
+        ),
+    ),
+    (
+        "replace_entity",
+        t(
+            "要替换的检查对象（统一社会信用代码）",
+            "The entity to replace (its id)",
+        ),
+    ),
+    (
+        "replace_inspector",
+        t(
+            "要替换的检查人员（执法证号）",
+            "The inspector to replace (certificate number)",
+        ),
+    ),
+    (
+        "entity",
+        t(
+            "被替换人员所在检查组对应的检查对象",
+            "The entity whose team the inspector leaves",
+        ),
+    ),
+    ("reason", t("原因代码", "Reason code")),
+    ("text", t("原因说明", "The reason in words")),
+    (
+        "log",
+        t(
+            "机关日志 office.log：同时核对日志完好，且本次抽取的公告、结果表和补抽记录都已记入日志",
+            "The office log: also check that it is sound and records this draw's announcement, sheet and amendments",
+        ),
+    ),
+    (
+        "file",
+        t(
+            "日志文件（默认：<机关文件夹>/office.log）",
+            "Log file (default: <office>/office.log)",
+        ),
+    ),
+    (
+        "verify",
+        t(
+            "核验哈希链和条目顺序",
+            "Check the hash chain and the order of entries",
+        ),
+    ),
+];
+
+/// The parsed command line, with help in `lang`.
+pub fn parse(lang: Lang) -> Result<Cli, clap::Error> {
+    let cmd = localize(Cli::command(), lang);
+    let matches = cmd.try_get_matches()?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+}
+
+/// Sets every help text of the command tree in `lang`.
+pub fn localize(cmd: clap::Command, lang: Lang) -> clap::Command {
+    let (about, usage, options, args, commands, help, version) = match lang {
+        Lang::Zh => (
+            "双随机抽查：可公开验证的抽取（公告、抽取、核验、补抽、日志）",
+            "用法",
+            "选项",
+            "参数",
+            "命令",
+            "显示帮助",
+            "显示版本",
+        ),
+        Lang::En => (
+            "The 双随机 inspection lottery, verifiable by anyone: announce, draw, verify, amend, log",
+            "Usage",
+            "Options",
+            "Arguments",
+            "Commands",
+            "Print help",
+            "Print version",
+        ),
+    };
+    let template =
+        format!("{{about-with-newline}}\n{usage}: {{usage}}\n\n{{all-args}}{{after-help}}");
+    let help_arg = clap::Arg::new("help")
+        .short('h')
+        .long("help")
+        .action(ArgAction::Help)
+        .help(help)
+        .help_heading(options);
+    let mut cmd = cmd
+        .about(about)
+        .after_help(exit_codes(lang))
+        .help_template(template.clone())
+        .subcommand_help_heading(commands)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(help_arg.clone())
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(version)
+                .help_heading(options),
+        );
+    cmd = set_arg_help(cmd, lang, options, args);
+    for (name, text, example) in ABOUT {
+        let after = format!("{}\n\n{}", example.get(lang), exit_codes(lang));
+        cmd = cmd.mut_subcommand(*name, |sc| {
+            let sc = sc
+                .about(text.get(lang))
+                .after_help(after)
+                .help_template(template.clone())
+                .disable_help_flag(true)
+                .arg(help_arg.clone());
+            set_arg_help(sc, lang, options, args)
+        });
+    }
+    cmd
+}
+
+fn set_arg_help(
+    mut cmd: clap::Command,
+    lang: Lang,
+    options: &'static str,
+    args: &'static str,
+) -> clap::Command {
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    for (id, positional) in ids {
+        let help = ARGS
+            .iter()
+            .find(|(name, _)| *name == id)
+            .map(|(_, text)| text.get(lang));
+        let heading = if positional { args } else { options };
+        cmd = cmd.mut_arg(id.as_str(), |a| {
+            let a = a.help_heading(heading);
+            match help {
+                Some(h) => a.help(h),
+                None => a,
+            }
+        });
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_argument_has_help_in_both_languages() {
+        let cmd = Cli::command();
+        let mut missing = vec![];
+        let mut check = |sc: &clap::Command| {
+            for a in sc.get_arguments() {
+                let id = a.get_id().as_str();
+                if a.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if !ARGS.iter().any(|(n, _)| *n == id) {
+                    missing.push(format!("{} {id}", sc.get_name()));
+                }
+            }
+        };
+        check(&cmd);
+        for sc in cmd.get_subcommands() {
+            check(sc);
+            assert!(
+                ABOUT.iter().any(|(n, _, _)| *n == sc.get_name()),
+                "no about for {}",
+                sc.get_name()
+            );
+        }
+        assert!(missing.is_empty(), "no help for {missing:?}");
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        localize(Cli::command(), Lang::Zh).debug_assert();
+        localize(Cli::command(), Lang::En).debug_assert();
+    }
+}

@@ -1,0 +1,2523 @@
+//! Draw folders on disk: the file layer shared by the command line and by embedders.
+//!
+//! The ceremony modules work on bytes and values; this module decides where those bytes live.
+//! A **draw folder** is what an office publishes (or hands to a discipline inspector) for one
+//! draw; a **private folder** holds what must never be published; the **office log** chains
+//! every draw of the office.
+//!
+//! | file | where | written by |
+//! |---|---|---|
+//! | `announcement.json` + `.minisig` | draw folder | [`announce`] |
+//! | `sheet.json` + `.minisig` | draw folder | [`draw()`] |
+//! | `amendment-<n>.json` + `.minisig` | draw folder | [`amend()`] |
+//! | `organizer.pub` | draw folder (copied at announcement) | [`announce`] |
+//! | `entities.csv` (or `.xlsx`), `inspectors.csv` (or `.xlsx`), `items.csv`, `conflicts.csv`, `history.csv`, `plan.toml` | draw folder (copied at announcement) | [`announce`] |
+//! | `organizer.key` | private folder, mode 0600 | [`PrivateDir::write_key`] |
+//! | `secrets/<draw id>/<party>.secret` | private folder, mode 0600 | [`PrivateDir::write_secret`] |
+//! | `office.log` | the office folder | every step, through [`log::append`] |
+//!
+//! Records are written with [`files::write_new`]: an announcement, a sheet, an amendment or a
+//! log entry is never overwritten. Secrets are written with [`files::write_secret_new`] and
+//! wiped from memory after use. Every error names the file, and for inputs the line and field.
+//!
+//! The auditor's single call is [`verify_dir`]: it loads whatever the folder holds and checks as
+//! deep as that allows (a full replay when every input is there).
+//!
+//! ```
+//! use double_random::bundle::{self, PrivateDir};
+//! use double_random::sign::SecretKey;
+//!
+//! let office = tempfile::tempdir()?;
+//! let private = PrivateDir::new(office.path().join("private"));
+//! let key = SecretKey::generate()?;
+//! private.write_key(&key)?;
+//! assert_eq!(private.read_key()?.key_id(), key.key_id());
+//! // A second key would replace the first: refused.
+//! assert!(private.write_key(&SecretKey::generate()?).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::ceremony::amend::{self, Action, Amendment, Reason};
+use crate::ceremony::announce::{
+    ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
+};
+use crate::ceremony::beacon::{BeaconSpec, BeaconValue};
+use crate::ceremony::commit::{Party, Reveal, Role, Secret, SecretError, commitment};
+use crate::ceremony::log::{self, AppendError, Entry, EntryKind};
+use crate::ceremony::sheet::{self, Sheet};
+use crate::ceremony::verify::{self, Finding, Published, Report, SignedDocument};
+use crate::ceremony::{CeremonyError, Timestamp};
+use crate::digest::Digest32;
+use crate::draw::{self, DrawError, DrawInputs};
+use crate::formats::error::{InputError, InputErrors, InputWarning};
+use crate::formats::files::{self, FileError};
+use crate::formats::plan_toml::{self, PlanError};
+use crate::formats::roster::Roster;
+use crate::formats::roster_csv;
+use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
+use crate::sign::{self, PublicKey, SecretKey, SignError, Signature};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// `announcement.json`.
+pub const ANNOUNCEMENT_FILE: &str = "announcement.json";
+/// `sheet.json`.
+pub const SHEET_FILE: &str = "sheet.json";
+/// `organizer.pub`: the organizer's public key, minisign format.
+pub const PUBLIC_KEY_FILE: &str = "organizer.pub";
+/// `organizer.key`: the organizer's secret key (private folder only).
+pub const SECRET_KEY_FILE: &str = "organizer.key";
+/// `plan.toml`.
+pub const PLAN_FILE: &str = "plan.toml";
+/// `office.log`: the office's hash-chained log.
+pub const LOG_FILE: &str = "office.log";
+/// The folder of seed secrets inside the private folder.
+pub const SECRETS_DIR: &str = "secrets";
+/// The extension of detached signatures (appended to the document's name).
+pub const SIGNATURE_EXTENSION: &str = ".minisig";
+
+/// The largest announcement, sheet or amendment read (256 MiB).
+pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+/// The largest signature, key, secret or plan file read (1 MiB).
+pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
+
+/// The file name of amendment `seq`: `amendment-<seq>.json`.
+///
+/// ```
+/// assert_eq!(double_random::bundle::amendment_file(2), "amendment-2.json");
+/// ```
+pub fn amendment_file(seq: u32) -> String {
+    format!("amendment-{seq}.json")
+}
+
+/// The file name of the detached signature of `document`: `<document>.minisig`.
+///
+/// ```
+/// assert_eq!(double_random::bundle::signature_file("sheet.json"), "sheet.json.minisig");
+/// ```
+pub fn signature_file(document: &str) -> String {
+    format!("{document}{SIGNATURE_EXTENSION}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Why a step on a draw folder could not be done. Every variant names the file concerned.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The inputs have problems; every one found is listed.
+    #[error("{0}")]
+    Inputs(InputProblems),
+    /// A file could not be read or written, or already exists.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A file that this step needs is absent.
+    #[error("{}: missing ({what})", path.display())]
+    Missing {
+        /// The path looked for.
+        path: PathBuf,
+        /// What the file is.
+        what: &'static str,
+    },
+    /// A record this step would write is already there; nothing was changed.
+    #[error("{}: already exists; records are never overwritten", path.display())]
+    Exists {
+        /// The record.
+        path: PathBuf,
+    },
+    /// A file is not text in UTF-8.
+    #[error("{}: not UTF-8 text", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A document (announcement, sheet, amendment) is invalid or refused by the ceremony.
+    #[error("{}: {source}", path.display())]
+    Document {
+        /// The document (or the draw folder, for a step refused as a whole).
+        path: PathBuf,
+        /// Why.
+        source: CeremonyError,
+    },
+    /// A key or signature file is invalid, or a signature does not verify.
+    #[error("{}: {source}", path.display())]
+    Sign {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: SignError,
+    },
+    /// A secret file does not hold a secret.
+    #[error("{}: {source}", path.display())]
+    Secret {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: SecretError,
+    },
+    /// The office log refused the entry or is damaged.
+    #[error("{}: {source}", path.display())]
+    Log {
+        /// The log.
+        path: PathBuf,
+        /// Why.
+        source: AppendError,
+    },
+    /// A draw id or party name cannot be used as part of a file name.
+    #[error("{what} {value:?} cannot be used as a file name: {reason}")]
+    BadName {
+        /// `draw id` or `party name`.
+        what: &'static str,
+        /// The value.
+        value: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The private folder lies inside the draw folder, which is published.
+    #[error(
+        "the private folder {} lies inside the draw folder {}, which is published; choose a private folder elsewhere",
+        private.display(), draw.display()
+    )]
+    PrivateInsidePublished {
+        /// The private folder.
+        private: PathBuf,
+        /// The draw folder.
+        draw: PathBuf,
+    },
+    /// A step that needs a secret for a party has none.
+    #[error("no secret for party {party:?}: {hint}")]
+    MissingReveal {
+        /// The party.
+        party: String,
+        /// Where it was looked for.
+        hint: String,
+    },
+    /// A secret was given for a name the announcement does not list.
+    #[error("a secret was given for {party:?}, which the announcement does not list")]
+    UnknownParty {
+        /// The name given.
+        party: String,
+    },
+    /// The draw is not due yet.
+    #[error("the draw is scheduled for {scheduled_at}; it is now {now}")]
+    NotYetDue {
+        /// Scheduled time.
+        scheduled_at: Timestamp,
+        /// The time given for the draw.
+        now: Timestamp,
+    },
+    /// The log does not allow this step for this draw (already drawn, voided, never announced).
+    #[error("{}: draw {draw_id}: {state}", log.display())]
+    LogState {
+        /// The log.
+        log: PathBuf,
+        /// The draw.
+        draw_id: String,
+        /// What the log says.
+        state: DrawState,
+    },
+    /// Canonical JSON failed (not expected for the documents of this crate).
+    #[error(transparent)]
+    Jcs(#[from] crate::formats::jcs::JcsError),
+}
+
+impl BundleError {
+    /// Whether the step was refused because a record already exists (or the log already
+    /// records the step), as opposed to a failure.
+    ///
+    /// ```
+    /// use double_random::bundle::BundleError;
+    /// let e = BundleError::Exists { path: "sheet.json".into() };
+    /// assert!(e.is_refusal_to_overwrite());
+    /// ```
+    pub fn is_refusal_to_overwrite(&self) -> bool {
+        match self {
+            BundleError::Exists { .. } => true,
+            BundleError::File(FileError::AlreadyExists { .. }) => true,
+            BundleError::Log {
+                source: AppendError::Refused(_),
+                ..
+            } => true,
+            BundleError::LogState { state, .. } => !matches!(state, DrawState::NotAnnounced),
+            _ => false,
+        }
+    }
+}
+
+fn sign_error(path: &Path, source: SignError) -> BundleError {
+    BundleError::Sign {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn doc_error(path: &Path, source: CeremonyError) -> BundleError {
+    BundleError::Document {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn log_error(path: &Path, source: AppendError) -> BundleError {
+    BundleError::Log {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Checks that a draw id or party name can be part of a file name on every common system.
+///
+/// Refused: empty names, `.` and `..`, path separators and the characters Windows forbids
+/// (`/ \ : * ? " < > |`), control characters, and names over 100 characters. Chinese and other
+/// letters are fine.
+///
+/// ```
+/// use double_random::bundle::check_name;
+/// assert!(check_name("draw id", "GZ-2026-01-T01-1").is_ok());
+/// assert!(check_name("party name", "纪检监督员").is_ok());
+/// assert!(check_name("draw id", "../x").is_err());
+/// ```
+pub fn check_name(what: &'static str, value: &str) -> Result<(), BundleError> {
+    let bad = |reason| {
+        Err(BundleError::BadName {
+            what,
+            value: value.to_string(),
+            reason,
+        })
+    };
+    if value.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if value == "." || value == ".." {
+        return bad("it names a folder");
+    }
+    if value.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    if value != value.trim() {
+        return bad("it starts or ends with white space");
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+    {
+        return bad("it contains a control character or one of / \\ : * ? \" < > |");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+/// One problem with the inputs of a draw, with its place.
+///
+/// Roster problems keep the reader's structured error (file, line, field, kind); the others say
+/// which file they concern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// A required input file is absent.
+    #[error("{}: missing: {what}", path.display())]
+    Missing {
+        /// The path looked for (or, for an input found by name, the folder and name).
+        path: PathBuf,
+        /// Which input.
+        what: &'static str,
+    },
+    /// Both `name.csv` and `name.xlsx` are present, so which one is meant is unclear.
+    #[error("{} and {} are both present: keep one", csv.display(), xlsx.display())]
+    Ambiguous {
+        /// The CSV file.
+        csv: PathBuf,
+        /// The workbook.
+        xlsx: PathBuf,
+    },
+    /// An input file's extension is neither `.csv` nor `.xlsx` (or `.toml` for the plan).
+    #[error("{}: unsupported file type; use .csv{}", path.display(), if *xlsx_allowed { " or .xlsx" } else { "" })]
+    UnsupportedType {
+        /// The file.
+        path: PathBuf,
+        /// Whether a workbook would be accepted here.
+        xlsx_allowed: bool,
+    },
+    /// A file could not be read.
+    #[error("{message}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        message: String,
+    },
+    /// A problem in a roster file, at a line and field.
+    #[error(transparent)]
+    Roster(InputError),
+    /// More roster problems were found than kept.
+    #[error("{file}: … and {count} more problems")]
+    Omitted {
+        /// The file.
+        file: String,
+        /// How many more.
+        count: u64,
+    },
+    /// A problem in the plan file, at a line and field.
+    #[error(transparent)]
+    Plan(PlanError),
+    /// The inputs are each valid but do not fit together (an item missing from the item list,
+    /// a risk class without a quota, an empty inspector pool).
+    #[error("{file}: {error}")]
+    Draw {
+        /// The file to change (usually the plan).
+        file: String,
+        /// Why.
+        error: DrawError,
+    },
+}
+
+/// Something accepted in the inputs but worth a look.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputNote {
+    /// A roster reader's warning (for example a failed secondary check character).
+    #[error(transparent)]
+    Roster(InputWarning),
+    /// A conflicts or history row names an id that is not in the roster it refers to.
+    #[error("{file}:{line}: {field} {id} is not in {roster}")]
+    UnknownReference {
+        /// The conflicts or history file.
+        file: String,
+        /// Its line.
+        line: u64,
+        /// `inspector` or `entity`.
+        field: &'static str,
+        /// The id.
+        id: String,
+        /// The roster file it should be in.
+        roster: String,
+    },
+    /// A trial draw with a fixed seed failed: the real draw may fail too.
+    #[error("a trial draw failed: {0}")]
+    TrialDraw(DrawError),
+}
+
+/// Every problem found in the inputs, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputProblems {
+    /// The problems.
+    pub problems: Vec<InputProblem>,
+    /// Notes found while reading (also returned with the problems, so a report shows both).
+    pub notes: Vec<InputNote>,
+}
+
+impl std::fmt::Display for InputProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the inputs of a draw are.
+///
+/// ```
+/// use double_random::bundle::InputPaths;
+/// let dir = tempfile::tempdir()?;
+/// for f in ["entities.csv", "inspectors.csv", "items.csv", "plan.toml"] {
+///     std::fs::write(dir.path().join(f), "")?;
+/// }
+/// let paths = InputPaths::find(dir.path(), None).unwrap();
+/// assert!(paths.conflicts.is_none());
+/// assert!(paths.entities.ends_with("entities.csv"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPaths {
+    /// Entity roster (`.csv` or `.xlsx`).
+    pub entities: PathBuf,
+    /// Inspector roster (`.csv` or `.xlsx`).
+    pub inspectors: PathBuf,
+    /// Item list (`.csv`).
+    pub items: PathBuf,
+    /// Declared conflicts (`.csv`); absent means none.
+    pub conflicts: Option<PathBuf>,
+    /// Inspection history (`.csv`); absent means none.
+    pub history: Option<PathBuf>,
+    /// The plan (`.toml`).
+    pub plan: PathBuf,
+}
+
+impl InputPaths {
+    /// Finds the inputs in `dir` by their standard names: `entities.csv|xlsx`,
+    /// `inspectors.csv|xlsx`, `items.csv`, `conflicts.csv` and `history.csv` (optional), and
+    /// `plan.toml` unless `plan` names the plan elsewhere.
+    ///
+    /// Every missing or ambiguous file is reported, not only the first.
+    pub fn find(dir: &Path, plan: Option<&Path>) -> Result<InputPaths, InputProblems> {
+        let mut problems = InputProblems::default();
+        let mut table = |stem: &'static str, xlsx: bool, required: bool| -> Option<PathBuf> {
+            let csv = dir.join(format!("{stem}.csv"));
+            let book = dir.join(format!("{stem}.xlsx"));
+            match (csv.is_file(), xlsx && book.is_file()) {
+                (true, true) => {
+                    problems
+                        .problems
+                        .push(InputProblem::Ambiguous { csv, xlsx: book });
+                    None
+                }
+                (true, false) => Some(csv),
+                (false, true) => Some(book),
+                (false, false) => {
+                    if required {
+                        problems.problems.push(InputProblem::Missing {
+                            path: csv,
+                            what: stem,
+                        });
+                    }
+                    None
+                }
+            }
+        };
+        let entities = table("entities", true, true);
+        let inspectors = table("inspectors", true, true);
+        let items = table("items", false, true);
+        let conflicts = table("conflicts", false, false);
+        let history = table("history", false, false);
+        let plan = match plan {
+            Some(p) => Some(p.to_path_buf()),
+            None => {
+                let p = dir.join(PLAN_FILE);
+                if p.is_file() {
+                    Some(p)
+                } else {
+                    problems.problems.push(InputProblem::Missing {
+                        path: p,
+                        what: "plan",
+                    });
+                    None
+                }
+            }
+        };
+        match (entities, inspectors, items, plan) {
+            (Some(entities), Some(inspectors), Some(items), Some(plan))
+                if problems.problems.is_empty() =>
+            {
+                Ok(InputPaths {
+                    entities,
+                    inspectors,
+                    items,
+                    conflicts,
+                    history,
+                    plan,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+
+    /// The files present, each with its standard name in a draw folder
+    /// (`entities.xlsx` stays a workbook).
+    pub fn standard_names(&self) -> Vec<(&Path, String)> {
+        let mut v = vec![
+            (
+                self.entities.as_path(),
+                standard_name("entities", &self.entities),
+            ),
+            (
+                self.inspectors.as_path(),
+                standard_name("inspectors", &self.inspectors),
+            ),
+            (self.items.as_path(), "items.csv".to_string()),
+        ];
+        if let Some(c) = &self.conflicts {
+            v.push((c.as_path(), "conflicts.csv".to_string()));
+        }
+        if let Some(h) = &self.history {
+            v.push((h.as_path(), "history.csv".to_string()));
+        }
+        v.push((self.plan.as_path(), PLAN_FILE.to_string()));
+        v
+    }
+}
+
+fn standard_name(stem: &str, path: &Path) -> String {
+    if is_xlsx(path) {
+        format!("{stem}.xlsx")
+    } else {
+        format!("{stem}.csv")
+    }
+}
+
+fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// How a long load reports its progress (a progress bar on a terminal, nothing elsewhere).
+///
+/// The loader calls `start` once per file with its size when known, `advance` with the bytes
+/// read since the last call, and `finish` at the end of the file.
+///
+/// ```
+/// use double_random::bundle::{load_input_files, InputPaths, Progress};
+/// use std::path::Path;
+///
+/// #[derive(Default)]
+/// struct Count { files: usize, bytes: u64 }
+/// impl Progress for Count {
+///     fn start(&mut self, _: &Path, _: Option<u64>) { self.files += 1; }
+///     fn advance(&mut self, n: u64) { self.bytes += n; }
+///     fn finish(&mut self) {}
+/// }
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let mut count = Count::default();
+/// let paths = InputPaths::find(dir.path(), None).unwrap();
+/// load_input_files(&paths, &mut count)?;
+/// assert_eq!(count.files, 5); // the five tables; the plan is small and read at once
+/// assert!(count.bytes > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Progress {
+    /// A file starts.
+    fn start(&mut self, file: &Path, total_bytes: Option<u64>);
+    /// `bytes` more were read.
+    fn advance(&mut self, bytes: u64);
+    /// The file is done.
+    fn finish(&mut self);
+}
+
+/// Reports nothing.
+///
+/// ```
+/// use double_random::bundle::{NoProgress, Progress};
+/// let mut p = NoProgress;
+/// p.start(std::path::Path::new("entities.csv"), Some(10));
+/// p.advance(10);
+/// p.finish();
+/// ```
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&mut self, _file: &Path, _total_bytes: Option<u64>) {}
+    fn advance(&mut self, _bytes: u64) {}
+    fn finish(&mut self) {}
+}
+
+struct ProgressReader<'p, R> {
+    inner: R,
+    progress: &'p mut dyn Progress,
+}
+
+impl<R: Read> Read for ProgressReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// The inputs of a draw, read, normalised and fingerprinted.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Where they were read from.
+    pub paths: InputPaths,
+    /// The plan.
+    pub plan: Plan,
+    /// Entity roster.
+    pub entities: Vec<Entity>,
+    /// Inspector roster.
+    pub inspectors: Vec<Inspector>,
+    /// Item list.
+    pub items: Vec<Item>,
+    /// Declared conflicts.
+    pub conflicts: Vec<Conflict>,
+    /// Inspection history.
+    pub history: Vec<HistoryRecord>,
+    /// Every digest an announcement commits to.
+    pub digests: InputDigests,
+    /// Warnings and notes (the inputs are usable).
+    pub notes: Vec<InputNote>,
+}
+
+impl Inputs {
+    /// Borrows the inputs for the draw and the ceremony.
+    pub fn as_draw_inputs(&self) -> DrawInputs<'_> {
+        DrawInputs {
+            plan: &self.plan,
+            entities: &self.entities,
+            inspectors: &self.inspectors,
+            items: &self.items,
+            conflicts: &self.conflicts,
+            history: &self.history,
+        }
+    }
+
+    /// The name of each item of the plan, in plan order (the id where the item list has none).
+    pub fn plan_item_names(&self) -> Vec<String> {
+        self.plan
+            .items
+            .iter()
+            .map(|id| {
+                self.items
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .map_or_else(|| id.clone(), |i| i.name.clone())
+            })
+            .collect()
+    }
+}
+
+/// Loads the inputs found in `dir` by their standard names, with the plan at `plan` (or
+/// `dir/plan.toml`), collecting every problem.
+///
+/// ```
+/// use double_random::bundle::{load_inputs, BundleError, InputProblem};
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let inputs = load_inputs(dir.path(), None)?;
+/// assert_eq!(inputs.entities.len(), 6);
+/// assert_eq!(inputs.digests.entities.rows, 6);
+///
+/// // A broken row: the problem names the file, the line and the field.
+/// std::fs::write(dir.path().join("inspectors.csv"), "执法证号,姓名,所属部门\nA1,,局\n")?;
+/// let Err(BundleError::Inputs(p)) = load_inputs(dir.path(), None) else { panic!() };
+/// let InputProblem::Roster(e) = &p.problems[0] else { panic!() };
+/// assert_eq!((e.line, e.field.as_ref().map(|f| f.name)), (2, Some("name")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_inputs(dir: &Path, plan: Option<&Path>) -> Result<Inputs, BundleError> {
+    let paths = InputPaths::find(dir, plan).map_err(BundleError::Inputs)?;
+    load_input_files(&paths, &mut NoProgress)
+}
+
+/// Loads the inputs at `paths`, reporting progress, collecting every problem of every file and
+/// checking that they fit together.
+pub fn load_input_files(
+    paths: &InputPaths,
+    progress: &mut dyn Progress,
+) -> Result<Inputs, BundleError> {
+    let mut problems = InputProblems::default();
+    let entities = read_table(
+        &paths.entities,
+        "entities",
+        true,
+        progress,
+        &mut problems,
+        |n, r| roster_csv::read_entities(n, r),
+        #[cfg(feature = "xlsx")]
+        |p| crate::formats::xlsx::read_entities_xlsx(p),
+    );
+    let inspectors = read_table(
+        &paths.inspectors,
+        "inspectors",
+        true,
+        progress,
+        &mut problems,
+        |n, r| roster_csv::read_inspectors(n, r),
+        #[cfg(feature = "xlsx")]
+        |p| crate::formats::xlsx::read_inspectors_xlsx(p),
+    );
+    let items = read_table(
+        &paths.items,
+        "items",
+        false,
+        progress,
+        &mut problems,
+        |n, r| roster_csv::read_items(n, r),
+        #[cfg(feature = "xlsx")]
+        |p| crate::formats::xlsx::read_items_xlsx(p),
+    );
+    let conflicts = match &paths.conflicts {
+        Some(p) => read_table(
+            p,
+            "conflicts",
+            false,
+            progress,
+            &mut problems,
+            |n, r| roster_csv::read_conflicts(n, r),
+            #[cfg(feature = "xlsx")]
+            |p| crate::formats::xlsx::read_conflicts_xlsx(p),
+        ),
+        None => Some(empty_roster()),
+    };
+    let history = match &paths.history {
+        Some(p) => read_table(
+            p,
+            "history",
+            false,
+            progress,
+            &mut problems,
+            |n, r| roster_csv::read_history(n, r),
+            #[cfg(feature = "xlsx")]
+            |p| crate::formats::xlsx::read_history_xlsx(p),
+        ),
+        None => Some(empty_roster()),
+    };
+    let plan = read_plan_file(&paths.plan, &mut problems);
+    let (Some(entities), Some(inspectors), Some(items), Some(conflicts), Some(history), Some(plan)) =
+        (entities, inspectors, items, conflicts, history, plan)
+    else {
+        return Err(BundleError::Inputs(problems));
+    };
+    let mut notes = std::mem::take(&mut problems.notes);
+    cross_references(
+        paths,
+        &entities,
+        &inspectors,
+        &conflicts,
+        &history,
+        &mut notes,
+    );
+    let loaded = Inputs {
+        paths: paths.clone(),
+        plan,
+        entities: entities.rows,
+        inspectors: inspectors.rows,
+        items: items.rows,
+        conflicts: conflicts.rows,
+        history: history.rows,
+        digests: InputDigests {
+            entities: zero_ref(),
+            inspectors: zero_ref(),
+            items: zero_ref(),
+            conflicts: zero_ref(),
+            history: zero_ref(),
+            plan: Digest32([0; 32]),
+        },
+        notes,
+    };
+    let plan_file = display_name(&paths.plan);
+    let di = loaded.as_draw_inputs();
+    let fit = draw::general_cap(di.plan, di.items)
+        .and_then(|_| draw::population(&di))
+        .and_then(|_| draw::teams::pools(di.plan, di.items));
+    if let Err(error) = fit {
+        problems.problems.push(InputProblem::Draw {
+            file: plan_file,
+            error,
+        });
+        problems.notes = loaded.notes;
+        return Err(BundleError::Inputs(problems));
+    }
+    let digests = InputDigests::of(&di)?;
+    let mut loaded = loaded;
+    loaded.digests = digests;
+    Ok(loaded)
+}
+
+fn zero_ref() -> crate::ceremony::announce::InputRef {
+    crate::ceremony::announce::InputRef {
+        digest: Digest32([0; 32]),
+        rows: 0,
+    }
+}
+
+fn empty_roster<T>() -> Roster<T> {
+    Roster {
+        table: crate::formats::roster::Table::Conflicts,
+        rows: vec![],
+        lines: vec![],
+        warnings: vec![],
+        warnings_omitted: 0,
+        encoding: crate::formats::roster::Encoding::Utf8,
+        header_language: crate::formats::roster::HeaderLanguage::English,
+    }
+}
+
+/// The name shown for a file in messages: the path as given.
+fn display_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn read_table<T>(
+    path: &Path,
+    what: &'static str,
+    xlsx_allowed: bool,
+    progress: &mut dyn Progress,
+    problems: &mut InputProblems,
+    csv: fn(&str, &mut dyn Read) -> Result<Roster<T>, InputErrors>,
+    #[cfg(feature = "xlsx")] xlsx: fn(&Path) -> Result<Roster<T>, InputErrors>,
+) -> Option<Roster<T>> {
+    let name = display_name(path);
+    let result = if is_xlsx(path) {
+        if !xlsx_allowed {
+            problems.problems.push(InputProblem::UnsupportedType {
+                path: path.to_path_buf(),
+                xlsx_allowed,
+            });
+            return None;
+        }
+        #[cfg(feature = "xlsx")]
+        {
+            progress.start(path, None);
+            let r = xlsx(path);
+            progress.finish();
+            r
+        }
+        #[cfg(not(feature = "xlsx"))]
+        {
+            problems.problems.push(InputProblem::UnsupportedType {
+                path: path.to_path_buf(),
+                xlsx_allowed: false,
+            });
+            return None;
+        }
+    } else {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.problems.push(InputProblem::Missing {
+                    path: path.to_path_buf(),
+                    what,
+                });
+                return None;
+            }
+            Err(e) => {
+                problems.problems.push(InputProblem::Unreadable {
+                    path: path.to_path_buf(),
+                    message: format!("{}: {e}", path.display()),
+                });
+                return None;
+            }
+        };
+        let size = file.metadata().ok().map(|m| m.len());
+        progress.start(path, size);
+        let r = {
+            let mut reader = ProgressReader {
+                inner: std::io::BufReader::new(file),
+                progress: &mut *progress,
+            };
+            csv(&name, &mut reader)
+        };
+        progress.finish();
+        r
+    };
+    match result {
+        Ok(roster) => {
+            problems
+                .notes
+                .extend(roster.warnings.iter().cloned().map(InputNote::Roster));
+            Some(roster)
+        }
+        Err(errors) => {
+            problems
+                .problems
+                .extend(errors.errors.into_iter().map(InputProblem::Roster));
+            if errors.omitted > 0 {
+                problems.problems.push(InputProblem::Omitted {
+                    file: name,
+                    count: errors.omitted,
+                });
+            }
+            None
+        }
+    }
+}
+
+fn read_plan_file(path: &Path, problems: &mut InputProblems) -> Option<Plan> {
+    let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            problems.problems.push(InputProblem::Missing {
+                path: path.to_path_buf(),
+                what: "plan",
+            });
+            return None;
+        }
+        Err(e) => {
+            problems.problems.push(InputProblem::Unreadable {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            });
+            return None;
+        }
+    };
+    let name = display_name(path);
+    let Ok(text) = String::from_utf8(bytes) else {
+        problems.problems.push(InputProblem::Unreadable {
+            path: path.to_path_buf(),
+            message: format!("{name}: not UTF-8 text; save the plan as UTF-8"),
+        });
+        return None;
+    };
+    match plan_toml::read_plan(&name, &text) {
+        Ok(p) => Some(p),
+        Err(errors) => {
+            problems
+                .problems
+                .extend(errors.errors.into_iter().map(InputProblem::Plan));
+            None
+        }
+    }
+}
+
+fn cross_references(
+    paths: &InputPaths,
+    entities: &Roster<Entity>,
+    inspectors: &Roster<Inspector>,
+    conflicts: &Roster<Conflict>,
+    history: &Roster<HistoryRecord>,
+    notes: &mut Vec<InputNote>,
+) {
+    let entity_ids: std::collections::HashSet<&str> =
+        entities.rows.iter().map(|e| e.id.as_str()).collect();
+    let inspector_ids: std::collections::HashSet<&str> =
+        inspectors.rows.iter().map(|i| i.id.as_str()).collect();
+    let ename = display_name(&paths.entities);
+    let iname = display_name(&paths.inspectors);
+    if let Some(p) = &paths.conflicts {
+        let file = display_name(p);
+        for (c, line) in conflicts.rows.iter().zip(&conflicts.lines) {
+            if !inspector_ids.contains(c.inspector.as_str()) {
+                notes.push(InputNote::UnknownReference {
+                    file: file.clone(),
+                    line: *line,
+                    field: "inspector",
+                    id: c.inspector.clone(),
+                    roster: iname.clone(),
+                });
+            }
+            if !entity_ids.contains(c.entity.as_str()) {
+                notes.push(InputNote::UnknownReference {
+                    file: file.clone(),
+                    line: *line,
+                    field: "entity",
+                    id: c.entity.clone(),
+                    roster: ename.clone(),
+                });
+            }
+        }
+    }
+    if let Some(p) = &paths.history {
+        let file = display_name(p);
+        for (h, line) in history.rows.iter().zip(&history.lines) {
+            if !entity_ids.contains(h.entity.as_str()) {
+                notes.push(InputNote::UnknownReference {
+                    file: file.clone(),
+                    line: *line,
+                    field: "entity",
+                    id: h.entity.clone(),
+                    roster: ename.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Writes a tiny set of valid inputs into `dir` under the standard names (for examples and
+/// tests): six entities, three officers, one item, a plan drawing half of the entities.
+#[doc(hidden)]
+pub fn example_input_files(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files: [(&str, &str); 6] = [
+        (
+            "entities.csv",
+            "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态\n\
+             91520102MA6D0000X3,甲商贸有限公司,企业,520102,存续\n\
+             92520103MA6D00018E,乙餐饮店,个体工商户,520103,存续\n\
+             91520102MA6D00026X,丙科技有限公司,企业,520102,存续\n\
+             93520103MA6D000341,丁农民专业合作社,农民专业合作社,520103,存续\n\
+             91520102MA6D00042K,戊建材有限公司,企业,520102,存续\n\
+             91520103MA6D00050W,己物流有限公司,企业,520103,存续\n",
+        ),
+        (
+            "inspectors.csv",
+            "执法证号,姓名,所属部门\n52010001,王明,市场监管局\n52010002,李红,市场监管局\n52010003,赵刚,市场监管局\n",
+        ),
+        (
+            "items.csv",
+            "事项编号,事项名称,事项类别\nGZ-SC-001,企业公示信息抽查,一般\n",
+        ),
+        ("conflicts.csv", "执法证号,统一社会信用代码\n"),
+        ("history.csv", "统一社会信用代码,检查日期\n"),
+        (
+            "plan.toml",
+            "plan_id = \"P1\"\nplan_name = \"示例计划\"\ntask_id = \"T1\"\n\
+             task_name = \"企业公示信息抽查\"\nauthority = \"示例市场监督管理局\"\n\
+             draw_date = 2026-03-01\nitems = [\"GZ-SC-001\"]\n\
+             [strata]\nby = \"none\"\nratio = \"50%\"\n[team]\nofficers = 2\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// Runs the draw once with a fixed, public trial seed and returns the error if it fails.
+///
+/// Entity picks depend on the seed, so a trial that succeeds does not prove that every seed
+/// will; but rules that no seed can satisfy (too few inspectors, a workload cap too low) show
+/// up here before anything is announced.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let inputs = double_random::bundle::load_inputs(dir.path(), None)?;
+/// assert!(double_random::bundle::trial_draw(&inputs).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn trial_draw(inputs: &Inputs) -> Option<DrawError> {
+    draw::run(&inputs.as_draw_inputs(), &Digest32([0; 32])).err()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private folder
+// ---------------------------------------------------------------------------------------------
+
+/// The private folder: the organizer's secret key and the seed secrets, never published.
+///
+/// Files are created with mode 0600 and never overwritten; the folder itself with mode 0700.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateDir {
+    root: PathBuf,
+}
+
+impl PrivateDir {
+    /// The private folder at `root` (created when first written to).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        PrivateDir { root: root.into() }
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `organizer.key` in the folder.
+    pub fn key_path(&self) -> PathBuf {
+        self.root.join(SECRET_KEY_FILE)
+    }
+
+    /// `secrets/<draw id>/<party>.secret` in the folder.
+    ///
+    /// ```
+    /// use double_random::bundle::PrivateDir;
+    /// let p = PrivateDir::new("private");
+    /// let path = p.secret_path("D1", "纪检监督员").unwrap();
+    /// assert!(path.ends_with("secrets/D1/纪检监督员.secret"));
+    /// assert!(p.secret_path("D1", "../x").is_err());
+    /// ```
+    pub fn secret_path(&self, draw_id: &str, party: &str) -> Result<PathBuf, BundleError> {
+        check_name("draw id", draw_id)?;
+        check_name("party name", party)?;
+        Ok(self
+            .root
+            .join(SECRETS_DIR)
+            .join(draw_id)
+            .join(format!("{party}.secret")))
+    }
+
+    /// Writes the organizer's secret key (mode 0600); refuses to replace an existing key.
+    pub fn write_key(&self, key: &SecretKey) -> Result<PathBuf, BundleError> {
+        let path = self.key_path();
+        create_private_dir(&self.root)?;
+        files::write_secret_new(&path, key.to_key_file().as_bytes())?;
+        Ok(path)
+    }
+
+    /// Reads the organizer's secret key.
+    pub fn read_key(&self) -> Result<SecretKey, BundleError> {
+        let path = self.key_path();
+        let text = read_secret_text(&path, "the organizer's secret key (made by keygen)")?;
+        SecretKey::parse(&text).map_err(|e| sign_error(&path, e))
+    }
+
+    /// Writes a party's seed secret for a draw (mode 0600); refuses to replace one.
+    ///
+    /// ```
+    /// use double_random::bundle::PrivateDir;
+    /// use double_random::ceremony::commit::Secret;
+    /// let dir = tempfile::tempdir()?;
+    /// let p = PrivateDir::new(dir.path());
+    /// let s = Secret::generate()?;
+    /// p.write_secret("D1", "纪检监督员", &s)?;
+    /// assert_eq!(p.read_secret("D1", "纪检监督员")?, s);
+    /// assert!(p.write_secret("D1", "纪检监督员", &s).unwrap_err().is_refusal_to_overwrite());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_secret(
+        &self,
+        draw_id: &str,
+        party: &str,
+        secret: &Secret,
+    ) -> Result<PathBuf, BundleError> {
+        let path = self.secret_path(draw_id, party)?;
+        if let Some(parent) = path.parent() {
+            create_private_dir(parent)?;
+        }
+        let mut text = secret.to_hex();
+        text.push('\n');
+        files::write_secret_new(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Reads a party's seed secret for a draw.
+    pub fn read_secret(&self, draw_id: &str, party: &str) -> Result<Secret, BundleError> {
+        let path = self.secret_path(draw_id, party)?;
+        read_secret_file(&path)
+    }
+}
+
+/// Reads a seed secret file (64 hex digits); the bytes read are wiped after parsing.
+pub fn read_secret_file(path: &Path) -> Result<Secret, BundleError> {
+    let text = read_secret_text(path, "a seed secret")?;
+    Secret::from_hex(&text).map_err(|source| BundleError::Secret {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn read_secret_text(path: &Path, what: &'static str) -> Result<Zeroizing<String>, BundleError> {
+    let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
+        Ok(b) => Zeroizing::new(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BundleError::Missing {
+                path: path.to_path_buf(),
+                what,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match std::str::from_utf8(&bytes) {
+        Ok(s) => Ok(Zeroizing::new(s.to_string())),
+        Err(_) => Err(BundleError::NotUtf8 {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), BundleError> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|e| {
+        BundleError::File(FileError::Io {
+            path: dir.to_path_buf(),
+            op: files::FileOp::Write,
+            kind: e.kind(),
+            source: e,
+        })
+    })
+}
+
+fn create_dir(dir: &Path) -> Result<(), BundleError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        BundleError::File(FileError::Io {
+            path: dir.to_path_buf(),
+            op: files::FileOp::Write,
+            kind: e.kind(),
+            source: e,
+        })
+    })
+}
+
+/// Refuses a private folder that lies inside the draw folder (which is published).
+///
+/// ```
+/// use double_random::bundle::check_private_outside;
+/// assert!(check_private_outside("office/private".as_ref(), "office/D1".as_ref()).is_ok());
+/// assert!(check_private_outside("office/D1/private".as_ref(), "office/D1".as_ref()).is_err());
+/// ```
+pub fn check_private_outside(private: &Path, draw_dir: &Path) -> Result<(), BundleError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        // Resolve symbolic links in the part that exists.
+        let mut existing = p.clone();
+        let mut rest = vec![];
+        while !existing.exists() {
+            match (existing.file_name(), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+        for name in rest.into_iter().rev() {
+            out.push(name);
+        }
+        out
+    };
+    let (p, d) = (abs(private), abs(draw_dir));
+    if p.starts_with(&d) {
+        return Err(BundleError::PrivateInsidePublished {
+            private: private.to_path_buf(),
+            draw: draw_dir.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Draw folder
+// ---------------------------------------------------------------------------------------------
+
+/// A draw folder: the published files of one draw.
+///
+/// ```
+/// use double_random::bundle::{DrawDir, SHEET_FILE};
+/// use double_random::sign::SecretKey;
+/// let dir = tempfile::tempdir()?;
+/// let folder = DrawDir::new(dir.path());
+/// let key = SecretKey::generate()?;
+/// folder.publish("note.json", b"{}", &key, "D1")?;
+/// assert!(folder.has("note.json.minisig"));
+/// // A record is never replaced.
+/// assert!(folder.publish("note.json", b"{}", &key, "D1").is_err());
+/// assert!(folder.read_sheet()?.is_none());
+/// assert!(!folder.has(SHEET_FILE));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawDir {
+    root: PathBuf,
+}
+
+/// A document read from a draw folder: its value, its bytes and its signature text.
+#[derive(Debug, Clone)]
+pub struct ReadDocument<T> {
+    /// The file name.
+    pub name: String,
+    /// The parsed document.
+    pub value: T,
+    /// Its bytes (canonical JSON).
+    pub bytes: Vec<u8>,
+    /// The `.minisig` text, if the file is there.
+    pub signature: Option<String>,
+}
+
+impl DrawDir {
+    /// The draw folder at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DrawDir { root: root.into() }
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A file in the folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn read_bytes(&self, name: &str, what: &'static str) -> Result<Vec<u8>, BundleError> {
+        let path = self.path(name);
+        match files::read_limited(&path, MAX_DOCUMENT_BYTES) {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(BundleError::Missing { path, what })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn read_signature(&self, name: &str) -> Result<Option<String>, BundleError> {
+        let path = self.path(&signature_file(name));
+        match files::read_limited(&path, MAX_SMALL_FILE_BYTES) {
+            Ok(b) => String::from_utf8(b)
+                .map(Some)
+                .map_err(|_| BundleError::NotUtf8 { path }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn read_document<T>(
+        &self,
+        name: &str,
+        what: &'static str,
+        parse: impl FnOnce(&[u8]) -> Result<T, CeremonyError>,
+    ) -> Result<ReadDocument<T>, BundleError> {
+        let bytes = self.read_bytes(name, what)?;
+        let value = parse(&bytes).map_err(|e| doc_error(&self.path(name), e))?;
+        Ok(ReadDocument {
+            name: name.to_string(),
+            value,
+            bytes,
+            signature: self.read_signature(name)?,
+        })
+    }
+
+    /// Whether the folder holds a file of this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.path(name).exists()
+    }
+
+    /// Reads `announcement.json` and its signature.
+    pub fn read_announcement(&self) -> Result<ReadDocument<Announcement>, BundleError> {
+        self.read_document(ANNOUNCEMENT_FILE, "the announcement", Announcement::parse)
+    }
+
+    /// Reads `sheet.json` and its signature, if the draw has been made.
+    pub fn read_sheet(&self) -> Result<Option<ReadDocument<Sheet>>, BundleError> {
+        if !self.has(SHEET_FILE) {
+            return Ok(None);
+        }
+        self.read_document(SHEET_FILE, "the result sheet", Sheet::parse)
+            .map(Some)
+    }
+
+    /// Reads `amendment-1.json`, `amendment-2.json`, … while they exist.
+    pub fn read_amendments(&self) -> Result<Vec<ReadDocument<Amendment>>, BundleError> {
+        let mut v = vec![];
+        for seq in 1u32.. {
+            let name = amendment_file(seq);
+            if !self.has(&name) {
+                break;
+            }
+            v.push(self.read_document(&name, "an amendment", Amendment::parse)?);
+        }
+        Ok(v)
+    }
+
+    /// Amendment files whose number does not follow the ones before it (`amendment-3.json`
+    /// without `amendment-2.json`): a gap means a file was removed.
+    pub fn stray_amendments(&self, found: usize) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return vec![];
+        };
+        let mut stray: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| {
+                n.strip_prefix("amendment-")
+                    .and_then(|r| r.strip_suffix(".json"))
+                    .and_then(|num| num.parse::<usize>().ok())
+                    .is_some_and(|k| k == 0 || k > found)
+            })
+            .collect();
+        stray.sort();
+        stray
+    }
+
+    /// Reads `organizer.pub`.
+    pub fn read_public_key(&self) -> Result<PublicKey, BundleError> {
+        read_public_key_file(&self.path(PUBLIC_KEY_FILE))
+    }
+
+    /// The input files present in the folder, by their standard names.
+    pub fn input_paths(&self) -> Result<InputPaths, InputProblems> {
+        InputPaths::find(&self.root, None)
+    }
+
+    /// Writes a document and its signature, refusing to replace either.
+    pub fn publish(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        key: &SecretKey,
+        draw_id: &str,
+    ) -> Result<(), BundleError> {
+        let sig_name = signature_file(name);
+        for n in [name, sig_name.as_str()] {
+            if self.has(n) {
+                return Err(BundleError::Exists { path: self.path(n) });
+            }
+        }
+        let minisig = sign_document(key, draw_id, name, bytes)
+            .map_err(|e| sign_error(&self.path(&sig_name), e))?;
+        files::write_new(self.path(name), bytes)?;
+        files::write_new(self.path(&sig_name), minisig.as_bytes())?;
+        Ok(())
+    }
+
+    /// Copies a file into the folder under `name`, unless the same bytes are already there.
+    fn copy_in(&self, from: &Path, name: &str) -> Result<(), BundleError> {
+        let to = self.path(name);
+        let bytes = files::read_limited(from, MAX_DOCUMENT_BYTES)?;
+        if to.exists() {
+            let same = files::read_limited(&to, MAX_DOCUMENT_BYTES)
+                .map(|existing| existing == bytes)
+                .unwrap_or(false);
+            if same {
+                return Ok(());
+            }
+            return Err(BundleError::Exists { path: to });
+        }
+        files::write_new(&to, &bytes)?;
+        Ok(())
+    }
+}
+
+/// Reads a minisign public key file.
+pub fn read_public_key_file(path: &Path) -> Result<PublicKey, BundleError> {
+    let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BundleError::Missing {
+                path: path.to_path_buf(),
+                what: "the organizer's public key",
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| BundleError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    PublicKey::parse(&text).map_err(|e| sign_error(path, e))
+}
+
+/// Signs a document as the ceremony does: the trusted comment names the draw, the file and the
+/// document's SHA-256 (SPEC §14). Returns the `.minisig` text.
+///
+/// ```
+/// use double_random::bundle::sign_document;
+/// use double_random::sign::{self, SecretKey, Signature};
+/// let key = SecretKey::generate()?;
+/// let minisig = sign_document(&key, "D1", "sheet.json", b"{}")?;
+/// let ok = sign::verify(&key.public_key(), b"{}", &Signature::parse(&minisig)?)?;
+/// assert_eq!(ok.fields()?.get("file"), Some("sheet.json"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_document(
+    key: &SecretKey,
+    draw_id: &str,
+    file: &str,
+    bytes: &[u8],
+) -> Result<String, SignError> {
+    let comment = verify::trusted_comment(draw_id, file, &Digest32::of(bytes))?;
+    Ok(sign::sign(key, bytes, &comment.to_string(), "double-random signature")?.to_minisig())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The office log
+// ---------------------------------------------------------------------------------------------
+
+/// Where a draw stands according to the office log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrawState {
+    /// The log has no announcement of this draw.
+    NotAnnounced,
+    /// Announced; neither drawn nor voided.
+    Pending,
+    /// The sheet is recorded.
+    Drawn,
+    /// The draw was voided.
+    Void,
+}
+
+impl std::fmt::Display for DrawState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DrawState::NotAnnounced => "the log holds no announcement of this draw",
+            DrawState::Pending => "the log holds its announcement; it is not drawn yet",
+            DrawState::Drawn => "the log already holds its sheet",
+            DrawState::Void => "the log records it as void",
+        })
+    }
+}
+
+/// Where `draw_id` stands in the log at `log_path` (a missing log is empty).
+///
+/// ```
+/// use double_random::bundle::{draw_state, DrawState};
+/// let dir = tempfile::tempdir()?;
+/// assert_eq!(draw_state(&dir.path().join("office.log"), "D1")?, DrawState::NotAnnounced);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleError> {
+    let bytes = files::LogFile::open(log_path)?.read()?;
+    let report = log::check(&bytes, true);
+    if let Some(f) = report.findings.first() {
+        return Err(log_error(log_path, AppendError::Damaged(f.clone())));
+    }
+    let mut state = DrawState::NotAnnounced;
+    for e in report.entries.iter().filter(|e| e.draw_id == draw_id) {
+        state = match e.kind {
+            EntryKind::Announcement => DrawState::Pending,
+            EntryKind::Sheet => DrawState::Drawn,
+            EntryKind::Void => DrawState::Void,
+            EntryKind::Amendment => state,
+        };
+    }
+    Ok(state)
+}
+
+fn require_state(log_path: &Path, draw_id: &str, want: DrawState) -> Result<(), BundleError> {
+    let state = draw_state(log_path, draw_id)?;
+    if state != want {
+        return Err(BundleError::LogState {
+            log: log_path.to_path_buf(),
+            draw_id: draw_id.to_string(),
+            state,
+        });
+    }
+    Ok(())
+}
+
+fn append(
+    log_path: &Path,
+    kind: EntryKind,
+    draw_id: &str,
+    document: Digest32,
+    time: Timestamp,
+    note: &str,
+) -> Result<Entry, BundleError> {
+    log::append(log_path, kind, draw_id, document, time, note).map_err(|e| log_error(log_path, e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ceremony steps on disk
+// ---------------------------------------------------------------------------------------------
+
+/// What an announcement needs.
+#[derive(Debug)]
+pub struct AnnounceRequest<'a> {
+    /// The draw's id, unique in the office log.
+    pub draw_id: &'a str,
+    /// The inputs, as loaded.
+    pub inputs: &'a Inputs,
+    /// The organizer's signing key.
+    pub key: &'a SecretKey,
+    /// The organizer's party name (`organizer` unless the office prefers its own name).
+    pub organizer: &'a str,
+    /// The organizer's fresh seed secret.
+    pub organizer_secret: &'a Secret,
+    /// Witnesses and their commitments, in the order given.
+    pub witnesses: &'a [(String, Digest32)],
+    /// The beacon named in advance, if any.
+    pub beacon: Option<BeaconSpec>,
+    /// When the announcement is made.
+    pub announced_at: Timestamp,
+    /// When the draw is scheduled.
+    pub scheduled_at: Timestamp,
+}
+
+/// Announces a draw: writes the organizer's secret into the private folder, copies the inputs
+/// and the public key into the draw folder, writes `announcement.json` and its signature, and
+/// appends the announcement to the log, whose head it records as `previous`.
+///
+/// Refuses when the draw folder already holds an announcement, when the log already knows the
+/// draw id, or when the private folder lies inside the draw folder.
+///
+/// A whole ceremony on disk:
+///
+/// ```
+/// use double_random::bundle::*;
+/// use double_random::ceremony::commit::Secret;
+/// use double_random::sign::SecretKey;
+///
+/// let office = tempfile::tempdir()?;
+/// let rosters = office.path().join("rosters");
+/// example_input_files(&rosters)?;
+/// let private = PrivateDir::new(office.path().join("private"));
+/// let log = office.path().join(LOG_FILE);
+/// let key = SecretKey::generate()?;
+/// let folder = DrawDir::new(office.path().join("D1"));
+///
+/// let inputs = load_inputs(&rosters, None)?;
+/// let t = |s: &str| s.parse().unwrap();
+/// let ann = announce(&folder, &private, &log, &AnnounceRequest {
+///     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+///     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+///     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// })?;
+/// assert_eq!(draw_state(&log, "D1")?, DrawState::Pending);
+///
+/// let drawn = draw(&folder, &private, &log, &DrawRequest {
+///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
+/// }, &mut NoProgress)?;
+/// assert_eq!(drawn.sheet.entities.len(), 3);
+/// assert_eq!(drawn.sheet.announcement, ann.digest()?);
+///
+/// // The auditor's call.
+/// let report = verify_dir(folder.root(), Some(&key.public_key()))?;
+/// assert!(report.passed(), "{:?}", report.findings);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn announce(
+    draw_dir: &DrawDir,
+    private: &PrivateDir,
+    log_path: &Path,
+    req: &AnnounceRequest<'_>,
+) -> Result<Announcement, BundleError> {
+    check_name("draw id", req.draw_id)?;
+    check_name("party name", req.organizer)?;
+    for (name, _) in req.witnesses {
+        check_name("party name", name)?;
+    }
+    check_private_outside(private.root(), draw_dir.root())?;
+    require_state(log_path, req.draw_id, DrawState::NotAnnounced)?;
+    for n in [ANNOUNCEMENT_FILE, SHEET_FILE] {
+        if draw_dir.has(n) {
+            return Err(BundleError::Exists {
+                path: draw_dir.path(n),
+            });
+        }
+    }
+    let secret_path = private.secret_path(req.draw_id, req.organizer)?;
+    if secret_path.exists() {
+        return Err(BundleError::Exists { path: secret_path });
+    }
+    let previous = log::head(log_path).map_err(|e| log_error(log_path, e))?;
+    let mut parties = vec![Party {
+        name: req.organizer.to_string(),
+        role: Role::Organizer,
+        commitment: commitment(req.organizer, req.organizer_secret),
+    }];
+    parties.extend(req.witnesses.iter().map(|(name, c)| Party {
+        name: name.clone(),
+        role: Role::Witness,
+        commitment: *c,
+    }));
+    let ann = Announcement {
+        format: ANNOUNCEMENT_FORMAT.into(),
+        version: VERSION.into(),
+        draw_id: req.draw_id.to_string(),
+        plan: PlanRef::of(&req.inputs.plan),
+        inputs: req.inputs.digests,
+        parties,
+        beacon: req.beacon.clone(),
+        announced_at: req.announced_at,
+        scheduled_at: req.scheduled_at,
+        key_id: req.key.key_id().to_string(),
+        previous,
+    };
+    ann.check()
+        .map_err(|e| doc_error(&draw_dir.path(ANNOUNCEMENT_FILE), e))?;
+    let bytes = ann.to_canonical()?;
+    create_dir(draw_dir.root())?;
+    private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
+    for (from, name) in req.inputs.paths.standard_names() {
+        draw_dir.copy_in(from, &name)?;
+    }
+    let pub_path = draw_dir.path(PUBLIC_KEY_FILE);
+    let pub_text = req.key.public_key().to_minisign();
+    if pub_path.exists() {
+        let same = read_public_key_file(&pub_path).is_ok_and(|k| k == req.key.public_key());
+        if !same {
+            return Err(BundleError::Exists { path: pub_path });
+        }
+    } else {
+        files::write_new(&pub_path, pub_text.as_bytes())?;
+    }
+    draw_dir.publish(ANNOUNCEMENT_FILE, &bytes, req.key, req.draw_id)?;
+    append(
+        log_path,
+        EntryKind::Announcement,
+        req.draw_id,
+        Digest32::of(&bytes),
+        req.announced_at,
+        "",
+    )?;
+    Ok(ann)
+}
+
+/// What a draw needs besides the draw folder.
+#[derive(Debug)]
+pub struct DrawRequest<'a> {
+    /// The organizer's signing key (the announcement must carry its key id).
+    pub key: &'a SecretKey,
+    /// Secrets revealed by parties (witnesses; an organizer's secret may be given here too,
+    /// otherwise it is read from the private folder).
+    pub reveals: &'a [(String, Secret)],
+    /// The beacon value, when the announcement names a beacon.
+    pub beacon: Option<BeaconValue>,
+    /// When the draw is made (no earlier than the scheduled time).
+    pub drawn_at: Timestamp,
+}
+
+/// A draw made: the announcement, the sheet and the inputs it was made from.
+#[derive(Debug)]
+pub struct Drawn {
+    /// The announcement.
+    pub announcement: Announcement,
+    /// The sheet written.
+    pub sheet: Sheet,
+    /// The inputs read from the draw folder.
+    pub inputs: Inputs,
+}
+
+/// Makes the draw of an announced ceremony: checks the reveals against the commitments, runs the
+/// draw on the inputs in the draw folder, writes `sheet.json` and its signature, and appends the
+/// sheet to the log.
+///
+/// Refuses when the sheet exists, when the log shows the draw as drawn or void, or before the
+/// scheduled time. (See [`announce`] for a whole ceremony.)
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// # })?;
+/// let early = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T01:30:00Z") };
+/// assert!(matches!(draw(&folder, &private, &log, &early, &mut NoProgress),
+///     Err(BundleError::NotYetDue { .. })));
+/// let due = DrawRequest { drawn_at: t("2026-03-01T02:00:00Z"), ..early };
+/// draw(&folder, &private, &log, &due, &mut NoProgress)?;
+/// // Never drawn twice.
+/// let again = draw(&folder, &private, &log, &due, &mut NoProgress).unwrap_err();
+/// assert!(again.is_refusal_to_overwrite());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn draw(
+    draw_dir: &DrawDir,
+    private: &PrivateDir,
+    log_path: &Path,
+    req: &DrawRequest<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Drawn, BundleError> {
+    let ann_doc = draw_dir.read_announcement()?;
+    let ann = ann_doc.value.clone();
+    check_own_signature(draw_dir, &ann_doc, req.key, &ann.draw_id)?;
+    if draw_dir.has(SHEET_FILE) {
+        return Err(BundleError::Exists {
+            path: draw_dir.path(SHEET_FILE),
+        });
+    }
+    require_state(log_path, &ann.draw_id, DrawState::Pending)?;
+    if req.drawn_at < ann.scheduled_at {
+        return Err(BundleError::NotYetDue {
+            scheduled_at: ann.scheduled_at,
+            now: req.drawn_at,
+        });
+    }
+    for (name, _) in req.reveals {
+        if !ann.parties.iter().any(|p| &p.name == name) {
+            return Err(BundleError::UnknownParty {
+                party: name.clone(),
+            });
+        }
+    }
+    let mut reveals = Vec::with_capacity(ann.parties.len());
+    for p in &ann.parties {
+        let given = req.reveals.iter().find(|(n, _)| n == &p.name);
+        let secret = match (given, p.role) {
+            (Some((_, s)), _) => s.clone(),
+            (None, Role::Organizer) => private.read_secret(&ann.draw_id, &p.name)?,
+            (None, Role::Witness) => {
+                return Err(BundleError::MissingReveal {
+                    party: p.name.clone(),
+                    hint: "the witness must reveal its secret".into(),
+                });
+            }
+        };
+        reveals.push(Reveal {
+            name: p.name.clone(),
+            secret: Digest32(*secret.as_bytes()),
+        });
+    }
+    let inputs = load_draw_inputs(draw_dir, progress)?;
+    let result = sheet::run(
+        &ann,
+        &reveals,
+        req.beacon.as_ref(),
+        &inputs.as_draw_inputs(),
+        req.drawn_at,
+    );
+    for r in &mut reveals {
+        zeroize::Zeroize::zeroize(&mut r.secret.0);
+    }
+    let sheet = result.map_err(|e| doc_error(draw_dir.root(), e))?;
+    let bytes = sheet.to_canonical()?;
+    draw_dir.publish(SHEET_FILE, &bytes, req.key, &ann.draw_id)?;
+    append(
+        log_path,
+        EntryKind::Sheet,
+        &ann.draw_id,
+        Digest32::of(&bytes),
+        req.drawn_at,
+        "",
+    )?;
+    Ok(Drawn {
+        announcement: ann,
+        sheet,
+        inputs,
+    })
+}
+
+fn check_own_signature<T>(
+    draw_dir: &DrawDir,
+    doc: &ReadDocument<T>,
+    key: &SecretKey,
+    draw_id: &str,
+) -> Result<(), BundleError> {
+    let sig_path = draw_dir.path(&signature_file(&doc.name));
+    let Some(text) = &doc.signature else {
+        return Err(BundleError::Missing {
+            path: sig_path,
+            what: "the signature",
+        });
+    };
+    let sig = Signature::parse(text).map_err(|e| sign_error(&sig_path, e))?;
+    let ok =
+        sign::verify(&key.public_key(), &doc.bytes, &sig).map_err(|e| sign_error(&sig_path, e))?;
+    let fields = ok.fields().map_err(|e| sign_error(&sig_path, e))?;
+    let digest = Digest32::of(&doc.bytes).to_hex();
+    for (field, want) in [("draw", draw_id), ("sha256", digest.as_str())] {
+        let found = fields.get(field).unwrap_or("");
+        if found != want {
+            return Err(doc_error(
+                &sig_path,
+                CeremonyError::Mismatch {
+                    document: "signature",
+                    field,
+                    expected: want.to_string(),
+                    found: found.to_string(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Loads the inputs from a draw folder (by standard names) and checks them against the
+/// announcement's digests.
+fn load_draw_inputs(
+    draw_dir: &DrawDir,
+    progress: &mut dyn Progress,
+) -> Result<Inputs, BundleError> {
+    let paths = draw_dir.input_paths().map_err(BundleError::Inputs)?;
+    load_input_files(&paths, progress)
+}
+
+/// Records an amendment (补抽 / 回避) of a drawn sheet: computes it, writes
+/// `amendment-<n>.json` and its signature, and appends it to the log.
+///
+/// The inputs are read from the draw folder and must be the announced ones.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// use double_random::ceremony::amend::{Action, Outcome, Reason, ReasonCode};
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+/// # })?;
+/// let drawn = draw(&folder, &private, &log, &DrawRequest {
+///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
+/// }, &mut NoProgress)?;
+/// let gone = drawn.sheet.entities[0].id.clone();
+/// let (a, _) = amend(&folder, &log, &key, Action::ReplaceEntity { entity: gone.clone() },
+///     Reason { code: ReasonCode::EntityUnreachable, text: "无法联系".into() },
+///     t("2026-03-02T02:00:00Z"), &mut NoProgress)?;
+/// let Outcome::ReplaceEntity { entity } = &a.outcome else { panic!() };
+/// assert_ne!(entity.id, gone);
+/// assert!(folder.has("amendment-1.json"));
+/// assert!(verify_dir(folder.root(), Some(&key.public_key()))?.passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn amend(
+    draw_dir: &DrawDir,
+    log_path: &Path,
+    key: &SecretKey,
+    action: Action,
+    reason: Reason,
+    amended_at: Timestamp,
+    progress: &mut dyn Progress,
+) -> Result<(Amendment, Drawn), BundleError> {
+    let ann_doc = draw_dir.read_announcement()?;
+    let ann = ann_doc.value.clone();
+    check_own_signature(draw_dir, &ann_doc, key, &ann.draw_id)?;
+    let Some(sheet_doc) = draw_dir.read_sheet()? else {
+        return Err(BundleError::Missing {
+            path: draw_dir.path(SHEET_FILE),
+            what: "the result sheet (amendments follow the draw)",
+        });
+    };
+    check_own_signature(draw_dir, &sheet_doc, key, &ann.draw_id)?;
+    require_state(log_path, &ann.draw_id, DrawState::Drawn)?;
+    let previous: Vec<Amendment> = draw_dir
+        .read_amendments()?
+        .into_iter()
+        .map(|d| d.value)
+        .collect();
+    let inputs = load_draw_inputs(draw_dir, progress)?;
+    if let Some((name, announced, found)) = ann.inputs.differences(&inputs.digests).first() {
+        return Err(doc_error(
+            draw_dir.root(),
+            CeremonyError::InputChanged {
+                input: name,
+                announced: *announced,
+                found: *found,
+            },
+        ));
+    }
+    let a = amend::amend(
+        &sheet_doc.value,
+        &previous,
+        action,
+        reason,
+        &inputs.as_draw_inputs(),
+        amended_at,
+    )
+    .map_err(|e| doc_error(draw_dir.root(), e))?;
+    let name = amendment_file(a.seq);
+    let bytes = a.to_canonical()?;
+    draw_dir.publish(&name, &bytes, key, &ann.draw_id)?;
+    append(
+        log_path,
+        EntryKind::Amendment,
+        &ann.draw_id,
+        Digest32::of(&bytes),
+        amended_at,
+        "",
+    )?;
+    Ok((
+        a,
+        Drawn {
+            announcement: ann,
+            sheet: sheet_doc.value,
+            inputs,
+        },
+    ))
+}
+
+/// Records that an announced draw is void (abandoned before it was drawn), with the reason.
+///
+/// The announcement stays; the log entry cites its digest. A void draw can never be drawn.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// let entry = void(&folder, &log, "计划调整", t("2026-03-01T03:00:00Z"))?;
+/// assert_eq!(entry.note, "计划调整");
+/// assert_eq!(draw_state(&log, "D1")?, DrawState::Void);
+/// let late = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T04:00:00Z") };
+/// assert!(draw(&folder, &private, &log, &late, &mut NoProgress).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn void(
+    draw_dir: &DrawDir,
+    log_path: &Path,
+    reason: &str,
+    time: Timestamp,
+) -> Result<Entry, BundleError> {
+    let ann_doc = draw_dir.read_announcement()?;
+    let draw_id = ann_doc.value.draw_id.clone();
+    if draw_dir.has(SHEET_FILE) {
+        return Err(BundleError::Exists {
+            path: draw_dir.path(SHEET_FILE),
+        });
+    }
+    require_state(log_path, &draw_id, DrawState::Pending)?;
+    append(
+        log_path,
+        EntryKind::Void,
+        &draw_id,
+        Digest32::of(&ann_doc.bytes),
+        time,
+        reason,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification of a folder
+// ---------------------------------------------------------------------------------------------
+
+/// How deep a folder could be verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Only an announcement (the draw has not been made): signature, consistency, and the
+    /// inputs' digests when they are present.
+    Announcement,
+    /// Public checks: signatures, citations, commitments, beacon, seed.
+    Public,
+    /// Public checks and each stratum's k against the plan.
+    Plan,
+    /// Everything replayed from the inputs.
+    Full,
+}
+
+/// The result of [`verify_dir_detailed`].
+#[derive(Debug, Clone)]
+pub struct DirVerification {
+    /// Checks and findings.
+    pub report: Report,
+    /// How deep the check went.
+    pub depth: Depth,
+    /// Inputs that were not in the folder (so the replay could not be made).
+    pub withheld: Vec<String>,
+    /// Whether the public key was taken from the folder itself rather than given.
+    pub key_from_folder: bool,
+    /// The draw id.
+    pub draw_id: String,
+    /// The number of amendments found.
+    pub amendments: usize,
+}
+
+/// Verifies a draw folder: the auditor's one call.
+///
+/// Loads what is present and checks as deep as it allows (see [`Depth`]). `public_key` is the
+/// organizer's key as obtained independently; without it, `organizer.pub` in the folder is used,
+/// which proves only that the files agree with each other.
+///
+/// ```
+/// use double_random::bundle::{verify_dir, BundleError};
+/// let dir = tempfile::tempdir()?;
+/// // An empty folder holds no announcement: an error, not a FAIL.
+/// assert!(matches!(verify_dir(dir.path(), None), Err(BundleError::Missing { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// See [`announce`] for a verification that passes and [`verify_dir_detailed`] for one that
+/// fails.
+pub fn verify_dir(dir: &Path, public_key: Option<&PublicKey>) -> Result<Report, BundleError> {
+    verify_dir_detailed(dir, public_key, &mut NoProgress).map(|v| v.report)
+}
+
+/// [`verify_dir`], also saying how deep it went and what was withheld.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
+/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+/// // The public folder: the inspector roster is withheld, so no full replay.
+/// std::fs::remove_file(folder.path("inspectors.csv"))?;
+/// let v = verify_dir_detailed(folder.root(), Some(&key.public_key()), &mut NoProgress)?;
+/// assert!(v.report.passed());
+/// assert_eq!(v.depth, Depth::Plan);
+/// assert_eq!(v.withheld, ["inspectors.csv"]);
+///
+/// // Another office's key: FAIL, naming the documents.
+/// let other = SecretKey::generate()?.public_key();
+/// let v = verify_dir_detailed(folder.root(), Some(&other), &mut NoProgress)?;
+/// assert!(!v.report.passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_dir_detailed(
+    dir: &Path,
+    public_key: Option<&PublicKey>,
+    progress: &mut dyn Progress,
+) -> Result<DirVerification, BundleError> {
+    let d = DrawDir::new(dir);
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
+    let ann_sig = d.read_signature(ANNOUNCEMENT_FILE)?;
+    let (key, key_from_folder) = match public_key {
+        Some(k) => (*k, false),
+        None => (d.read_public_key()?, true),
+    };
+    let mut findings = vec![];
+    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
+        if sig.is_none() {
+            findings.push(Finding::Unreadable {
+                document: signature_file(name),
+                detail: "the signature file is missing".into(),
+            });
+        }
+    };
+    missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
+    let sheet_bytes = if d.has(SHEET_FILE) {
+        Some(d.read_bytes(SHEET_FILE, "the result sheet")?)
+    } else {
+        None
+    };
+    let sheet_sig = d.read_signature(SHEET_FILE)?;
+    let mut amendments = vec![];
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !d.has(&name) {
+            break;
+        }
+        let bytes = d.read_bytes(&name, "an amendment")?;
+        let sig = d.read_signature(&name)?;
+        amendments.push((name, bytes, sig));
+    }
+    for stray in d.stray_amendments(amendments.len()) {
+        findings.push(Finding::Unreadable {
+            document: stray,
+            detail: "amendment numbers must follow one another from 1; an amendment before this one is missing".into(),
+        });
+    }
+    // Inputs: all of them for a replay; the plan alone for the quota check.
+    let ann = Announcement::parse(&ann_bytes).ok();
+    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
+    let mut withheld = vec![];
+    let mut plan: Option<Plan> = None;
+    let mut inputs: Option<Inputs> = None;
+    match InputPaths::find(dir, None) {
+        Ok(paths) => {
+            // Conflicts or history announced with rows but absent: withheld, no replay.
+            let mut complete = true;
+            if let Some(a) = &ann {
+                for (file, present, rows) in [
+                    (
+                        "conflicts.csv",
+                        paths.conflicts.is_some(),
+                        a.inputs.conflicts.rows,
+                    ),
+                    (
+                        "history.csv",
+                        paths.history.is_some(),
+                        a.inputs.history.rows,
+                    ),
+                ] {
+                    if !present && rows > 0 {
+                        withheld.push(file.to_string());
+                        complete = false;
+                    }
+                }
+            }
+            if complete {
+                match load_input_files(&paths, progress) {
+                    Ok(i) => inputs = Some(i),
+                    Err(BundleError::Inputs(p)) => {
+                        for problem in p.problems {
+                            findings.push(input_finding(&problem));
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                plan = read_plan_quietly(&paths.plan, &mut findings);
+            }
+        }
+        Err(p) => {
+            for problem in &p.problems {
+                if let InputProblem::Missing { path, .. } = problem {
+                    withheld.push(
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
+                } else {
+                    findings.push(input_finding(problem));
+                }
+            }
+            let plan_path = d.path(PLAN_FILE);
+            if plan_path.is_file() {
+                plan = read_plan_quietly(&plan_path, &mut findings);
+            }
+        }
+    }
+    let amendment_count = amendments.len();
+    let (mut report, depth) = match &sheet_bytes {
+        None => (
+            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), inputs.as_ref()),
+            Depth::Announcement,
+        ),
+        Some(sheet_bytes) => {
+            missing_sig(SHEET_FILE, &sheet_sig, &mut findings);
+            for (name, _, sig) in &amendments {
+                missing_sig(name, sig, &mut findings);
+            }
+            let published = Published {
+                public_key: &key,
+                announcement: SignedDocument {
+                    name: ANNOUNCEMENT_FILE,
+                    bytes: &ann_bytes,
+                    signature: ann_sig.as_deref().unwrap_or(""),
+                },
+                sheet: SignedDocument {
+                    name: SHEET_FILE,
+                    bytes: sheet_bytes,
+                    signature: sheet_sig.as_deref().unwrap_or(""),
+                },
+                amendments: amendments
+                    .iter()
+                    .map(|(name, bytes, sig)| SignedDocument {
+                        name,
+                        bytes,
+                        signature: sig.as_deref().unwrap_or(""),
+                    })
+                    .collect(),
+            };
+            let depth = if inputs.is_some() {
+                Depth::Full
+            } else if plan.is_some() {
+                Depth::Plan
+            } else {
+                Depth::Public
+            };
+            let di = inputs.as_ref().map(Inputs::as_draw_inputs);
+            (
+                verify::verify(&published, plan.as_ref(), di.as_ref()),
+                depth,
+            )
+        }
+    };
+    let mut all = findings;
+    all.append(&mut report.findings);
+    report.findings = all;
+    Ok(DirVerification {
+        report,
+        depth,
+        withheld,
+        key_from_folder,
+        draw_id,
+        amendments: amendment_count,
+    })
+}
+
+/// Checks a draw folder against the office log: the log is sound, and the announcement, the
+/// sheet and every amendment in the folder are recorded in it, in order, with their digests; a
+/// draw the log records as void has no sheet.
+///
+/// This is what makes a quiet re-run visible: a second announcement or sheet for one draw
+/// cannot be recorded, and a document that is not the recorded one does not match.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// # })?;
+/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
+/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+/// assert!(check_recorded(folder.root(), &log)?.is_empty());
+/// // Another office's log does not record this draw.
+/// let elsewhere = office.path().join("other.log");
+/// std::fs::write(&elsewhere, "")?;
+/// assert!(!check_recorded(folder.root(), &elsewhere)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_recorded(dir: &Path, log_path: &Path) -> Result<Vec<Finding>, BundleError> {
+    let d = DrawDir::new(dir);
+    let log_name = log_path.file_name().map_or_else(
+        || LOG_FILE.to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes = files::LogFile::open(log_path)?.read()?;
+    let report = log::check(&bytes, true);
+    let mut findings: Vec<Finding> = report
+        .findings
+        .iter()
+        .map(|f| Finding::Unreadable {
+            document: log_name.clone(),
+            detail: f.to_string(),
+        })
+        .collect();
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
+    let draw_id = match Announcement::parse(&ann_bytes) {
+        Ok(a) => a.draw_id,
+        Err(_) => return Ok(findings),
+    };
+    let entries: Vec<&Entry> = report
+        .entries
+        .iter()
+        .filter(|e| e.draw_id == draw_id)
+        .collect();
+    let mut expect = |kind: EntryKind, name: &str, digest: Digest32, nth: usize| {
+        let found = entries.iter().filter(|e| e.kind == kind).nth(nth);
+        match found {
+            Some(e) if e.document == digest => {}
+            Some(e) => findings.push(Finding::Cites {
+                document: log_name.clone(),
+                field: "document",
+                expected: format!("{name} {}", digest.to_hex()),
+                found: e.document.to_hex(),
+            }),
+            None => findings.push(Finding::Unreadable {
+                document: log_name.clone(),
+                detail: format!("{name} of draw {draw_id} is not recorded in the log"),
+            }),
+        }
+    };
+    expect(
+        EntryKind::Announcement,
+        ANNOUNCEMENT_FILE,
+        Digest32::of(&ann_bytes),
+        0,
+    );
+    if d.has(SHEET_FILE) {
+        let sheet = d.read_bytes(SHEET_FILE, "the result sheet")?;
+        expect(EntryKind::Sheet, SHEET_FILE, Digest32::of(&sheet), 0);
+    }
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !d.has(&name) {
+            break;
+        }
+        let bytes = d.read_bytes(&name, "an amendment")?;
+        expect(
+            EntryKind::Amendment,
+            &name,
+            Digest32::of(&bytes),
+            (seq - 1) as usize,
+        );
+    }
+    if let Some(v) = entries.iter().find(|e| e.kind == EntryKind::Void) {
+        findings.push(Finding::Unreadable {
+            document: log_name.clone(),
+            detail: format!("the log records draw {draw_id} as void: {}", v.note),
+        });
+    }
+    if !d.has(SHEET_FILE) && entries.iter().any(|e| e.kind == EntryKind::Sheet) {
+        findings.push(Finding::Unreadable {
+            document: SHEET_FILE.into(),
+            detail: "the log records a sheet, but the folder holds none".into(),
+        });
+    }
+    Ok(findings)
+}
+
+fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {
+    let mut problems = InputProblems::default();
+    let plan = read_plan_file(path, &mut problems);
+    for p in &problems.problems {
+        findings.push(input_finding(p));
+    }
+    plan
+}
+
+fn input_finding(problem: &InputProblem) -> Finding {
+    let document = match problem {
+        InputProblem::Missing { path, .. }
+        | InputProblem::UnsupportedType { path, .. }
+        | InputProblem::Unreadable { path, .. } => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        InputProblem::Ambiguous { csv, .. } => csv
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        InputProblem::Roster(e) => e.file.clone(),
+        InputProblem::Plan(e) => e.file.clone(),
+        InputProblem::Omitted { file, .. } | InputProblem::Draw { file, .. } => file.clone(),
+    };
+    Finding::Unreadable {
+        document,
+        detail: problem.to_string(),
+    }
+}
+
+/// Checks an announcement alone (before the draw): its signature and signed comment, its key id,
+/// its own consistency, and the inputs' digests when given.
+fn verify_announcement_only(
+    key: &PublicKey,
+    bytes: &[u8],
+    signature: Option<&str>,
+    inputs: Option<&Inputs>,
+) -> Report {
+    let mut r = Report::default();
+    let ann = match Announcement::parse(bytes) {
+        Ok(a) => a,
+        Err(e) => {
+            r.findings.push(Finding::Unreadable {
+                document: ANNOUNCEMENT_FILE.into(),
+                detail: e.to_string(),
+            });
+            return r;
+        }
+    };
+    r.checked.push(format!("signature of {ANNOUNCEMENT_FILE}"));
+    let sig_result = Signature::parse(signature.unwrap_or(""))
+        .and_then(|s| sign::verify(key, bytes, &s))
+        .and_then(|v| v.fields());
+    match sig_result {
+        Err(e) => r.findings.push(Finding::Signature {
+            document: ANNOUNCEMENT_FILE.into(),
+            detail: e.to_string(),
+        }),
+        Ok(fields) => {
+            let digest = Digest32::of(bytes).to_hex();
+            for (field, want) in [("draw", ann.draw_id.as_str()), ("sha256", digest.as_str())] {
+                let found = fields.get(field).unwrap_or("");
+                if found != want {
+                    r.findings.push(Finding::SignedComment {
+                        document: ANNOUNCEMENT_FILE.into(),
+                        field,
+                        expected: want.to_string(),
+                        found: found.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if ann.key_id != key.key_id().to_string() {
+        r.findings.push(Finding::Cites {
+            document: ANNOUNCEMENT_FILE.into(),
+            field: "key_id",
+            expected: key.key_id().to_string(),
+            found: ann.key_id.clone(),
+        });
+    }
+    if let Err(e) = ann.check() {
+        r.findings.push(Finding::Unreadable {
+            document: ANNOUNCEMENT_FILE.into(),
+            detail: e.to_string(),
+        });
+    }
+    if let Some(inputs) = inputs {
+        r.checked
+            .push("input digests against the announcement".into());
+        for (name, announced, found) in ann.inputs.differences(&inputs.digests) {
+            r.findings.push(Finding::InputChanged {
+                input: name.to_string(),
+                announced,
+                found,
+            });
+        }
+    }
+    r
+}
