@@ -468,8 +468,11 @@ fn replay(
             detail: e.to_string(),
         }),
     }
-    if !r.findings.is_empty() {
-        // A replay on other inputs or another seed would only repeat the same finding.
+    if r.findings
+        .iter()
+        .any(|f| matches!(f, Finding::InputChanged { .. }))
+    {
+        // A replay on other inputs would only repeat the same finding at every entity.
         return;
     }
     r.checked.push("full replay of the draw".into());
