@@ -147,14 +147,13 @@ def check_signature(report, directory, name, data, key, draw_id):
     for problem in minisign.verify(data, sig, key):
         report.finding(sig_name, "signature", problem)
     fields = minisign.parse_trusted_comment(sig.trusted_comment)
-    if fields is None or set(fields) != {"draw", "file", "sha256"}:
+    if fields is None:
         report.finding(sig_name, "trusted comment",
                        f"{sig.trusted_comment!r} is not draw:<id>\\tfile:<name>\\tsha256:<digest>")
         return
     if draw_id is not None and fields["draw"] != draw_id:
         report.finding(sig_name, "trusted comment draw", f"{fields['draw']!r}, the document says {draw_id!r}")
-    if fields["file"] != name:
-        report.finding(sig_name, "trusted comment file", f"{fields['file']!r}, not {name!r}")
+    # `file` names the document for people and is not checked (SPEC §14).
     digest = hashlib.sha256(data).hexdigest()
     if fields["sha256"] != digest:
         report.finding(sig_name, "trusted comment sha256",
@@ -163,9 +162,15 @@ def check_signature(report, directory, name, data, key, draw_id):
 
 # ---------------------------------------------------------------- the procedure
 
+LOG_FILE = "office.log"
+
+
 class Verification:
     def __init__(self, directory, key_path=None, log_path=None, allow_pending=False):
         self.dir = directory
+        # SPEC §13.1: the office log is checked when given; `office.log` in the folder is.
+        if log_path is None and os.path.isfile(os.path.join(directory, LOG_FILE)):
+            log_path = os.path.join(directory, LOG_FILE)
         self.log_path = log_path
         self.allow_pending = allow_pending
         self.report = Report()
@@ -220,7 +225,8 @@ class Verification:
     def check_log(self):
         r = self.report
         if not self.log_path:
-            r.not_checked("6b. the office log (SPEC §12)", "no log given (--log FILE)")
+            r.not_checked("6b. the office log (SPEC §12)",
+                          f"no {LOG_FILE} in the folder and no --log FILE")
             return
         name = os.path.basename(self.log_path)
         r.begin(f"6b. the office log {name} (SPEC §12)")

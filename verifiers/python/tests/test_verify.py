@@ -248,6 +248,105 @@ class Ceremony(unittest.TestCase):
                               cwd=PACKAGE_ROOT, capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
 
+    def test_office_log_in_the_folder_is_checked_without_log(self):
+        code, out, _ = run_cli(self.base)
+        self.assertEqual(code, 0, out)
+        self.assertIn("6b. the office log office.log", out)
+        d = self.copy("autolog")
+        lines = read(os.path.join(d, "office.log")).split(b"\n")
+        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json is not in the log" in x for x in f), f)
+        os.remove(os.path.join(d, "office.log"))
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("no office.log in the folder", out)
+
+    def _legacy_sign(self, d, name, draw_id, comment=None):
+        """A legacy minisign signature ("Ed": Ed25519 over the file itself)."""
+        import base64
+        signer = fixtures.Signer()
+        data = read(os.path.join(d, name))
+        sig = signer.sk.sign(data)
+        comment = comment or f"draw:{draw_id}\tfile:{name}\tsha256:{hashlib.sha256(data).hexdigest()}"
+        glob = signer.sk.sign(sig + comment.encode())
+        write(os.path.join(d, name + ".minisig"),
+              ("untrusted comment: legacy\n" + base64.b64encode(b"Ed" + signer.key_id + sig).decode()
+               + f"\ntrusted comment: {comment}\n" + base64.b64encode(glob).decode() + "\n").encode())
+
+    def test_legacy_signatures_are_accepted(self):
+        d = self.copy("legacy")
+        draw_id = self.load(d, "sheet.json")["draw_id"]
+        for name in ("announcement.json", "sheet.json", "amendment-1.json"):
+            self._legacy_sign(d, name, draw_id)
+        self.assertEqual(self.findings(d), [])
+        # a legacy signature is still bound to its file ...
+        os.replace(os.path.join(d, "amendment-1.json.minisig"), os.path.join(d, "amendment-2.json.minisig"))
+        f = self.findings(d)
+        self.assertTrue(any("amendment-2.json.minisig: signature: the signature does not verify" in x
+                            for x in f), f)
+        # ... and its trusted comment to the file's digest
+        self._legacy_sign(d, "amendment-2.json", draw_id,
+                          f"draw:{draw_id}\tfile:amendment-2.json\tsha256:{'0' * 64}")
+        f = self.findings(d)
+        self.assertTrue(any("amendment-2.json.minisig: trusted comment sha256" in x for x in f), f)
+        self.assertFalse(any("amendment-2.json.minisig: signature" in x for x in f), f)
+
+    def test_trusted_comment_file_is_not_checked_but_the_order_is(self):
+        d = self.copy("comment")
+        draw_id = self.load(d, "sheet.json")["draw_id"]
+        data = read(os.path.join(d, "sheet.json"))
+        digest = hashlib.sha256(data).hexdigest()
+        signer = fixtures.Signer()
+        write(os.path.join(d, "sheet.json.minisig"),
+              signer.sign(data, "x", draw_id, f"draw:{draw_id}\tfile:结果.json\tsha256:{digest}"))
+        self.assertEqual(self.findings(d), [])
+        for comment in (f"file:sheet.json\tdraw:{draw_id}\tsha256:{digest}",
+                        f"draw:{draw_id}\tfile:sheet.json\tsha256:{digest}\tnote:x",
+                        f"draw:{draw_id}\tsha256:{digest}",
+                        f"draw:{draw_id}\tfile\tsha256:{digest}"):
+            with self.subTest(comment=comment):
+                write(os.path.join(d, "sheet.json.minisig"), signer.sign(data, "x", draw_id, comment))
+                f = self.findings(d)
+                self.assertTrue(any("sheet.json.minisig: trusted comment:" in x for x in f), f)
+        write(os.path.join(d, "sheet.json.minisig"),
+              signer.sign(data, "x", draw_id, f"draw:other\tfile:sheet.json\tsha256:{digest}"))
+        f = self.findings(d)
+        self.assertTrue(any("sheet.json.minisig: trusted comment draw" in x for x in f), f)
+
+    def test_amended_before_the_draw_is_a_finding(self):
+        d = self.copy("early")
+        doc = self.load(d, "amendment-1.json")
+        drawn_at = self.load(d, "sheet.json")["drawn_at"]
+        doc["amended_at"] = "2026-11-30T02:00:04Z"  # one second before drawn_at
+        self.assertEqual(drawn_at, "2026-11-30T02:00:05Z")
+        self.resign(d, "amendment-1.json", doc)
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json: amended_at" in x and "drawn_at" in x for x in f), f)
+        doc["amended_at"] = drawn_at  # the same second is fine
+        self.resign(d, "amendment-1.json", doc)
+        f = self.findings(d)
+        self.assertFalse(any("amended_at" in x for x in f), f)
+
+    def test_reason_code_must_fit_the_action(self):
+        d = self.copy("reason")
+        for name, code in (("amendment-1.json", "inspector_recused"),
+                           ("amendment-2.json", "entity_closed")):
+            doc = self.load(d, name)
+            doc["reason"]["code"] = code
+            self.resign(d, name, doc)
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json: reason.code" in x and "replace_entity" in x for x in f), f)
+        self.assertTrue(any("amendment-2.json: reason.code" in x and "replace_inspector" in x
+                            for x in f), f)
+        # every code of the right kind is accepted
+        for code in ("entity_unreachable", "entity_moved_out", "entity_out_of_scope"):
+            doc = self.load(d, "amendment-1.json")
+            doc["reason"]["code"] = code
+            self.resign(d, "amendment-1.json", doc)
+            f = self.findings(d)
+            self.assertFalse(any("amendment-1.json: reason.code" in x for x in f), f)
+
 
 class StockMinisign(unittest.TestCase):
     """Interoperability with the stock minisign tool, when it is installed."""
