@@ -51,13 +51,14 @@ def main_vector(argv):
                                 description="Recompute a test vector (SPEC §15).")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--json", action="store_true",
-                   help="print the recomputed expected.json object on standard output")
+                   help="print the recomputed expected.json (canonical JSON and one newline) "
+                   "on standard output")
     args = p.parse_args(argv)
     report, got = check_vector(args.dir)
     out = sys.stderr if args.json else sys.stdout
     _print_report(report, out)
     if args.json and got is not None:
-        sys.stdout.write(jcs.dumps(got))
+        sys.stdout.write(jcs.dumps(got) + "\n")  # the bytes of expected.json (SPEC §15)
     return 0 if report.passed else 1
 
 

@@ -242,6 +242,16 @@ class Ceremony(unittest.TestCase):
         code, out, _ = run_cli("vector", d)
         self.assertEqual(code, 1)
         self.assertIn("same values, but the bytes", out)
+        # expected.json is the canonical JSON followed by exactly one newline (SPEC §15)
+        for tail in (b"", b"\n\n", b"\r\n"):
+            with self.subTest(tail=tail):
+                write(os.path.join(d, "expected.json"), jcs.encode(got) + tail)
+                code, out, _ = run_cli("vector", d)
+                self.assertEqual(code, 1)
+                self.assertIn("same values, but the bytes", out)
+        code, out, _ = run_cli("vector", d, "--json")
+        self.assertEqual(code, 1)
+        self.assertEqual(out.encode(), jcs.encode(got) + b"\n")
 
     def test_module_entry_point(self):
         proc = subprocess.run([sys.executable, "-m", "double_random_verify", self.base],
