@@ -4,7 +4,7 @@ import datetime
 import re
 
 from . import InputError
-from .normalize import ascii_lower, code, fold_width, text, trim
+from .normalize import ascii_lower, code, text
 
 # ---------------------------------------------------------------- entity ids
 

@@ -3,7 +3,7 @@
 import os
 
 from . import InputError
-from . import codes
+from . import codes, xlsx
 from .normalize import code, code_list, text, text_list
 
 # ---------------------------------------------------------------- CSV, byte level
@@ -292,6 +292,16 @@ class Table:
         self.lines = lines
 
 
+# Columns holding ids or codes: a spreadsheet number of 10^15 or more there has lost digits
+# (SPEC §3.5).
+CODE_COLUMNS = {
+    "entities": {"id", "region", "industry"},
+    "inspectors": {"id", "region"},
+    "items": {"id"},
+    "conflicts": {"inspector", "entity"},
+    "history": {"entity", "item", "inspectors"},
+}
+
 # SPEC §3.5: these tables need at least one row; conflicts and history may be header-only.
 NEED_ROWS = {"entities", "inspectors", "items"}
 
@@ -339,6 +349,12 @@ def parse_records(kind, records, file, encoding):
             if cells[pos] != "":
                 raise InputError(f"column {pos + 1} has no header but holds {cells[pos]!r}: "
                                  "name the column or empty it", file, line)
+        for name in CODE_COLUMNS[kind]:
+            cell = cells[positions[name]] if name in positions else ""
+            if isinstance(cell, xlsx.Number) and abs(cell.value) >= 1e15:
+                raise InputError(f"the number {cell} has 16 or more digits, more than a spreadsheet "
+                                 "keeps exactly: format the column as Text and type the code "
+                                 "again", file, line, name)
         fields = _Fields({c.name: (cells[positions[c.name]] if c.name in positions else "")
                           for c in columns})
         try:
@@ -359,11 +375,30 @@ def parse_records(kind, records, file, encoding):
     return Table(kind, file, encoding, rows, lines)
 
 
+def parse_xlsx_table(kind, data, file):
+    """An .xlsx roster (bytes) → Table: its first worksheet, row 1 the header."""
+    return parse_records(kind, xlsx.read_records(data, file), file, "xlsx")
+
+
 def read_table(kind, path):
+    """A roster file: `.xlsx` read as a workbook, anything else as CSV."""
     file = os.path.basename(path)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file) from None
+    if file.lower().endswith(".xlsx"):
+        return parse_xlsx_table(kind, data, file)
     return parse_table(kind, data, file)
+
+
+def find_input(directory, kind):
+    """The file name of a roster in a folder: `<kind>.csv` or `<kind>.xlsx`; None when neither
+    is there. Both at once is an error: which one was announced cannot be guessed."""
+    present = [kind + ext for ext in (".csv", ".xlsx")
+               if os.path.isfile(os.path.join(directory, kind + ext))]
+    if len(present) > 1:
+        raise InputError(f"both {present[0]} and {present[1]} are given: keep the one announced",
+                         present[0])
+    return present[0] if present else None

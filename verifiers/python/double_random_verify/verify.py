@@ -11,10 +11,10 @@ from . import log as office_log
 from .digest import table_digest
 from .draw import Draw, plan_quotas, quota_k
 from .plan import announced_plan, plan_digest, read_plan
-from .roster import read_table
+from .roster import find_input, read_table
 
 TABLE_KINDS = ["entities", "inspectors", "items", "conflicts", "history"]
-INPUT_FILES = {kind: kind + ".csv" for kind in TABLE_KINDS}
+INPUT_FILES = {kind: kind + ".csv" for kind in TABLE_KINDS}  # or <kind>.xlsx (roster.find_input)
 PLAN_FILE = "plan.toml"
 
 
@@ -400,7 +400,17 @@ class Verification:
     # 7
     def replay(self):
         r = self.report
-        missing = [f for f in [*INPUT_FILES.values(), PLAN_FILE] if not os.path.exists(self.path(f))]
+        files = {}
+        try:
+            for kind in TABLE_KINDS:
+                files[kind] = find_input(self.dir, kind)
+        except InputError as e:
+            r.begin("7a. input digests equal the announced ones")
+            r.finding(e.file, None, e.message)
+            r.end()
+            return
+        missing = [INPUT_FILES[k] for k, f in files.items() if f is None]
+        missing += [PLAN_FILE] if not os.path.exists(self.path(PLAN_FILE)) else []
         if missing:
             r.not_checked("7. replay of the draw from the inputs", f"inputs not given: {', '.join(missing)}")
             return
@@ -411,15 +421,15 @@ class Verification:
         tables = {}
         for kind in TABLE_KINDS:
             try:
-                tables[kind] = read_table(kind, self.path(INPUT_FILES[kind]))
+                tables[kind] = read_table(kind, self.path(files[kind]))
             except InputError as e:
-                r.finding(e.file or INPUT_FILES[kind], e.field,
+                r.finding(e.file or files[kind], e.field,
                           f"line {e.line}: {e.message}" if e.line else e.message)
                 continue
             digest = table_digest(kind, tables[kind].rows).hex()
             announced = self.ann["inputs"][kind]
             if digest != announced["digest"] or len(tables[kind].rows) != announced["rows"]:
-                r.finding(INPUT_FILES[kind], None,
+                r.finding(files[kind], None,
                           f"{len(tables[kind].rows)} rows, digest {digest}; announced "
                           f"{announced['rows']} rows, digest {announced['digest']}")
         if not r.end():

@@ -284,6 +284,22 @@ class Ceremony(unittest.TestCase):
               ("untrusted comment: legacy\n" + base64.b64encode(b"Ed" + signer.key_id + sig).decode()
                + f"\ntrusted comment: {comment}\n" + base64.b64encode(glob).decode() + "\n").encode())
 
+    def test_rosters_as_workbooks(self):
+        from test_xlsx import csv_to_xlsx
+        d = self.copy("xlsx")
+        for kind in ("entities", "inspectors", "history"):
+            path = os.path.join(d, kind + ".csv")
+            write(os.path.join(d, kind + ".xlsx"), csv_to_xlsx(read(path), kind + ".csv"))
+            os.remove(path)
+        self.assertEqual(self.findings(d), [])
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("7b. replay of the draw", out)
+        write(os.path.join(d, "history.csv"), b"")
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 1, out)
+        self.assertIn("history.csv: both history.csv and history.xlsx", out)
+
     def test_legacy_signatures_are_accepted(self):
         d = self.copy("legacy")
         draw_id = self.load(d, "sheet.json")["draw_id"]
