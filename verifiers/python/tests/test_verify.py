@@ -354,6 +354,37 @@ class Ceremony(unittest.TestCase):
         f = self.findings(d)
         self.assertFalse(any("amended_at" in x for x in f), f)
 
+    def test_amendment_that_cannot_be_replayed_is_a_finding(self):
+        d = self.copy("unreplayable")
+        doc = self.load(d, "amendment-1.json")
+        doc["action"]["entity"] = "91350100M000100Y43"  # not on the sheet
+        self.resign(d, "amendment-1.json", doc)
+        code, out, err = run_cli(d)
+        self.assertEqual(code, 1)
+        self.assertIn("amendment-1.json: action", out)
+        self.assertIn("the replay fails", out)
+        self.assertNotIn("Traceback", out + err)
+
+    def test_stratum_with_no_member_left(self):
+        from double_random_verify import DrawError, amend
+        from double_random_verify.draw import Draw
+        from double_random_verify.plan import parse_plan
+        from double_random_verify.roster import parse_table
+        files = fixtures.rosters()
+        plan = parse_plan(fixtures.PLAN.replace('C = { count = 4 }', 'C = { ratio = "100%" }').encode())
+        tables = {k: parse_table(k, files[k + ".csv"], k + ".csv").rows
+                  for k in ["entities", "inspectors", "items", "conflicts", "history"]}
+        draw = Draw(plan, tables, b"\x05" * 32)
+        sheet = draw.sheet_parts()
+        state = amend.State(draw, sheet["entities"])
+        stratum_c = next(s for s in sheet["strata"] if s["stratum"] == "C")
+        self.assertEqual(stratum_c["k"], stratum_c["n"])
+        entity = next(e["id"] for e in sheet["entities"] if e["stratum"] == "C")
+        with self.assertRaises(DrawError) as e:
+            amend.replay(state, {"entity": entity, "kind": "replace_entity"}, 1,
+                         {p["label"]: p["cap"] for p in sheet["pools"]})
+        self.assertIn("no member left", str(e.exception))
+
     def test_reason_code_must_fit_the_action(self):
         d = self.copy("reason")
         for name, code in (("amendment-1.json", "inspector_recused"),
