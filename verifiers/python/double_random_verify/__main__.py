@@ -25,9 +25,10 @@ def main_verify(argv):
     p.add_argument("--public-key", metavar="FILE", help="organizer's minisign public key "
                    "(default: DIR/organizer.pub or the only DIR/*.pub)")
     p.add_argument("--log", metavar="FILE", help="the office log, to check its chain and that "
-                   "the documents are recorded in it (SPEC §12)")
+                   "the documents are recorded in it (SPEC §12; default: DIR/office.log when "
+                   "present)")
     p.add_argument("--allow-pending", action="store_true",
-                   help="with --log: do not report announced draws that have no sheet yet")
+                   help="with an office log: do not report announced draws that have no sheet yet")
     p.add_argument("--json", action="store_true", help="print the recomputed sheet JSON on "
                    "standard output (the report goes to standard error)")
     args = p.parse_args(argv)
@@ -50,13 +51,14 @@ def main_vector(argv):
                                 description="Recompute a test vector (SPEC §15).")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--json", action="store_true",
-                   help="print the recomputed expected.json object on standard output")
+                   help="print the recomputed expected.json (canonical JSON and one newline) "
+                   "on standard output")
     args = p.parse_args(argv)
     report, got = check_vector(args.dir)
     out = sys.stderr if args.json else sys.stdout
     _print_report(report, out)
     if args.json and got is not None:
-        sys.stdout.write(jcs.dumps(got))
+        sys.stdout.write(jcs.dumps(got) + "\n")  # the bytes of expected.json (SPEC §15)
     return 0 if report.passed else 1
 
 

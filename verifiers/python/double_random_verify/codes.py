@@ -4,7 +4,7 @@ import datetime
 import re
 
 from . import InputError
-from .normalize import ascii_lower, code, fold_width, text, trim
+from .normalize import ascii_lower, code, text
 
 # ---------------------------------------------------------------- entity ids
 
@@ -138,18 +138,20 @@ def industry(raw):
 
 _DATE_FORMS = [
     re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"),
-    re.compile(r"([0-9]{4})/([0-9]{2})/([0-9]{2})"),
+    re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"),
     re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"),
 ]
 
 
 def date(raw):
-    """A Gregorian date as a datetime.date; see SPEC-QUESTIONS.md for the exact forms read."""
+    """A Gregorian date as a datetime.date (SPEC §3.5): after code() (width folded, every TRIM
+    character removed), YYYY-MM-DD with two-digit month and day, or YYYY/M/D or YYYY年M月D日
+    with one or two digits; the date must exist."""
     if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
         return raw
     if not isinstance(raw, str):
         raise InputError(f"{raw!r} is not a date")
-    s = trim(fold_width(raw))
+    s = code(raw)
     for form in _DATE_FORMS:
         m = form.fullmatch(s)
         if m:
@@ -157,7 +159,7 @@ def date(raw):
                 return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 raise InputError(f"{raw!r} is not a real date") from None
-    raise InputError(f"{raw!r} is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日)")
+    raise InputError(f"{raw!r} is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)")
 
 
 # ---------------------------------------------------------------- vocabularies

@@ -9,7 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import InputError
 
-ALG_PREHASHED = b"ED"  # "ED": Ed25519 over BLAKE2b-512(file)
+ALG_PREHASHED = b"ED"  # "ED": Ed25519 over BLAKE2b-512(file), what is always written
+ALG_LEGACY = b"Ed"  # "Ed": Ed25519 over the file itself, accepted as the stock tool does
 ALG_KEY = b"Ed"
 
 
@@ -84,15 +85,18 @@ def parse_signature(data, file):
 def verify(file_bytes, sig, key):
     """Problems found, as a list of messages (empty when the signature is good)."""
     problems = []
-    if sig.algorithm != ALG_PREHASHED:
-        problems.append(f"signature algorithm {sig.algorithm!r} is not 'ED' (prehashed Ed25519)")
+    if sig.algorithm not in (ALG_PREHASHED, ALG_LEGACY):
+        problems.append(f"signature algorithm {sig.algorithm!r} is not Ed25519 ('ED' prehashed, "
+                        "or the legacy 'Ed')")
         return problems
     if sig.key_id != key.key_id:
         problems.append(f"signed by key {key_id_hex(sig.key_id)}, not by {key.key_id_hex}")
         return problems
     pk = Ed25519PublicKey.from_public_bytes(key.key)
     try:
-        pk.verify(sig.signature, hashlib.blake2b(file_bytes, digest_size=64).digest())
+        signed = (hashlib.blake2b(file_bytes, digest_size=64).digest()
+                  if sig.algorithm == ALG_PREHASHED else file_bytes)
+        pk.verify(sig.signature, signed)
     except InvalidSignature:
         problems.append("the signature does not verify: the file is not the one signed")
     try:
@@ -102,12 +106,13 @@ def verify(file_bytes, sig, key):
     return problems
 
 
+TRUSTED_KEYS = ("draw", "file", "sha256")
+
+
 def parse_trusted_comment(comment):
-    """'draw:<id>\\tfile:<name>\\tsha256:<hex>' -> {key: value}; None when malformed."""
-    fields = {}
-    for part in comment.split("\t"):
-        key, sep, value = part.partition(":")
-        if not sep or key in fields:
-            return None
-        fields[key] = value
-    return fields
+    """'draw:<id>\\tfile:<name>\\tsha256:<hex>' -> {key: value}; None unless it is exactly
+    these three tab-separated key:value fields in this order (SPEC §14)."""
+    parts = [part.partition(":") for part in comment.split("\t")]
+    if tuple(key for key, _, _ in parts) != TRUSTED_KEYS or not all(sep for _, sep, _ in parts):
+        return None
+    return {key: value for key, _, value in parts}

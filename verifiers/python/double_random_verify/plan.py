@@ -1,13 +1,11 @@
 """The plan (SPEC §4): TOML via tomllib → the canonical plan JSON object.
 
-SPEC §4 points at examples/data/plan.toml for the TOML keys. They follow the canonical JSON
-except: `general_ratio_cap` and a quota's `ratio` are written as ratios (stored as `…_bp`),
-`filters.regions` / `filters.industries` are `region_prefixes` / `industry_prefixes`, and the
-strata layout:
-`[strata]` holds `by` and, for by = "risk", one inline quota table per class (`A = {...}`)
-and `unclassified`; for by = "none" the quota's own keys (`ratio`, `count`, …), as in
-tests/vectors/*/plan.toml. Every key read
-from TOML is named in the tables below, so a different layout is a local edit.
+The TOML keys are listed in SPEC §4; any other key, at any level, is an error naming its
+line. They follow the canonical JSON except: `general_ratio_cap` and a quota's `ratio` are
+written as ratios (stored as `…_bp`), `filters.regions` / `filters.industries` are
+`region_prefixes` / `industry_prefixes`, and the strata layout: `[strata]` holds `by` and,
+for by = "risk", one inline quota table per class (`A = {...}`) and `unclassified`; for
+by = "none" the quota's own keys (`ratio`, `count`, …).
 """
 
 import datetime
@@ -34,11 +32,28 @@ STRATA_KEYS = {"by", "unclassified", *"ABCDE"} | QUOTA_KEYS
 TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "workload_cap"}
 JOINT_KEYS = {"department", "items", "officers"}
 
-DEFAULT_ROUNDING = "up"  # SPEC-QUESTIONS.md, Q2
+DEFAULT_ROUNDING = "up"
 DEFAULT_STATUSES = ["active"]
 RISK_CLASSES = "ABCDE"
 
 _MISSING = object()
+
+
+# The TOML source, to name the line of an unknown key (tomllib gives no positions).
+_source_lines = []
+
+
+def _line_of(path, key):
+    """The first line that defines `key` (as `key =` or as a table header), best effort."""
+    k = re.escape(key)
+    table = re.escape(f"{path}.{key}" if path else key)
+    patterns = [rf"\s*\[\[?\s*{table}\s*\]", rf"\s*(?:{k}|\"{k}\")\s*=",
+                rf".*[{{,]\s*(?:{k}|\"{k}\")\s*="]
+    for pattern in patterns:
+        for n, line in enumerate(_source_lines, 1):
+            if re.match(pattern, line):
+                return n
+    return None
 
 
 class _Table:
@@ -51,7 +66,8 @@ class _Table:
             raise self.error(f"must be a table", None)
         unknown = sorted(set(value) - allowed)
         if unknown:
-            raise self.error(f"unknown key (allowed: {', '.join(sorted(allowed))})", unknown[0])
+            raise InputError(f"unknown key (allowed: {', '.join(sorted(allowed))})", self.file,
+                             _line_of(path.split("[")[0], unknown[0]), self.name(unknown[0]))
         self.value = value
 
     def name(self, key):
@@ -141,6 +157,10 @@ def _filters(value, file):
         raw = t.get(key, "list", default)
         return [t.normalised(key, fn, x) for x in raw]
 
+    if t.value.get("statuses", None) == []:
+        raise t.error("must not be empty: leave it out for [\"active\"], or list the statuses "
+                      "drawn", "statuses")
+
     def region_prefix(s):
         c = code(s)
         if not (1 <= len(c) <= 6 and c.isascii() and c.isdigit()):
@@ -167,6 +187,9 @@ def _filters(value, file):
 
 def _repeat(value, file):
     t = _Table(value, "repeat", REPEAT_KEYS, file)
+    for key in ("entity_window_days", "entity_yearly_cap", "inspector_window_days"):
+        if t.get(key, "int", None) == 0:
+            raise t.error("must be at least 1 (leave it out for no rule)", key)
     return {
         "entity_window_days": t.get("entity_window_days", "int", None),
         "entity_yearly_cap": t.get("entity_yearly_cap", "int", None),
@@ -217,6 +240,9 @@ def _team(value, items, file):
             "officers": officers,
         })
     written = t.get("officers", "int", None)
+    if joint and t.get("departments", "list", []):  # `departments = []` is harmless
+        raise t.error("departments and [[team.joint]] do not go together: a joint plan names "
+                      "its departments in [[team.joint]]", "departments")
     if joint:
         total = sum(e["officers"] for e in joint)
         if written is not None and written != total:
@@ -254,9 +280,15 @@ def _team(value, items, file):
     }
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _draw_date(value, t):
+    """A TOML date, or a string "YYYY-MM-DD" (SPEC §4)."""
     if isinstance(value, datetime.datetime) or not isinstance(value, (str, datetime.date)):
         raise t.error(f"must be a date, not {value!r}", "draw_date")
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise t.error(f"{value!r} is not a date written YYYY-MM-DD", "draw_date")
     return t.normalised("draw_date", codes.date, value).isoformat()
 
 
@@ -268,8 +300,12 @@ def parse_plan(data, file="plan.toml"):
         raise InputError(f"not UTF-8 (byte {e.start})", file) from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"not valid TOML: {e}", file) from None
+    global _source_lines
+    _source_lines = data.decode("utf-8").splitlines()
     t = _Table(doc, "", TOP_KEYS, file)
     items = [t.normalised("items", code, x) for x in t.get("items", "list")]
+    if not items:
+        raise t.error("must name at least one item", "items")
     if "" in items:
         raise t.error("an item id is empty", "items")
     if len(set(items)) != len(items):
@@ -293,7 +329,7 @@ def parse_plan(data, file="plan.toml"):
         "task_name": t.normalised("task_name", text, t.get("task_name", "str")),
         "team": _team(t.get("team", "table"), items, file),
     }
-    for key in ("plan_id", "task_id"):
+    for key in ("plan_id", "task_id", "authority", "plan_name", "task_name"):
         if plan[key] == "":
             raise t.error("is empty", key)
     return plan

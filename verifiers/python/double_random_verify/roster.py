@@ -3,7 +3,7 @@
 import os
 
 from . import InputError
-from . import codes
+from . import codes, xlsx
 from .normalize import code, code_list, text, text_list
 
 # ---------------------------------------------------------------- CSV, byte level
@@ -16,23 +16,32 @@ COMMA, QUOTE, CR, LF = 0x2C, 0x22, 0x0D, 0x0A
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+# ASCII white space as Rust's u8::is_ascii_whitespace: space, TAB, LF, FF, CR (not VT).
+ASCII_WHITE = b" \t\n\x0c\r"
+
+
+def _blank(fields):
+    """SPEC §3.5: a record whose every field is empty or ASCII white space is blank."""
+    return all(f.strip(ASCII_WHITE) == b"" for f in fields)
+
+
 def split_records(data, file):
-    """RFC 4180 records as (line number, [field bytes]); blank lines skipped."""
+    """Records as (line number, [field bytes]), read as SPEC §3.5 says (the Rust `csv`
+    crate's reading): a field that starts with a quote is quoted (`""` is one quote, and it
+    may hold separators and line ends); text after its closing quote up to the next separator
+    is appended; a quote anywhere else is an ordinary character; CRLF, LF and a lone CR each
+    end a record; a quoted field still open at the end of the data ends there. Blank records
+    are skipped."""
     records = []
     i, n, line = 0, len(data), 1
     while i < n:
         start_line = line
         fields = []
-        quoted_any = False
         while True:  # one field per iteration
+            buf = bytearray()
             if i < n and data[i] == QUOTE:
-                quoted_any = True
                 i += 1
-                buf = bytearray()
-                while True:
-                    if i >= n:
-                        raise InputError("a quoted field is not closed before the end of the file",
-                                         file, start_line)
+                while i < n:
                     b = data[i]
                     if b == QUOTE:
                         if i + 1 < n and data[i + 1] == QUOTE:
@@ -45,17 +54,12 @@ def split_records(data, file):
                         line += 1
                     buf.append(b)
                     i += 1
-                if i < n and data[i] not in (COMMA, CR, LF):
-                    raise InputError("unexpected text after a closing quote", file, line)
-                fields.append(bytes(buf))
-            else:
-                start = i
-                while i < n and data[i] not in (COMMA, CR, LF):
-                    if data[i] == QUOTE:
-                        raise InputError('a quote (") inside an unquoted field; quote the whole '
-                                         'field and double the inner quote', file, line)
-                    i += 1
-                fields.append(data[start:i])
+            # unquoted text, or text after a closing quote: literal up to the separator
+            start = i
+            while i < n and data[i] not in (COMMA, CR, LF):
+                i += 1
+            buf += data[start:i]
+            fields.append(bytes(buf))
             if i < n and data[i] == COMMA:
                 i += 1
                 continue
@@ -63,11 +67,13 @@ def split_records(data, file):
         # end of record: CRLF, LF, lone CR, or end of data
         if i < n and data[i] == CR:
             i += 1
-        if i < n and data[i] == LF:
+            if i < n and data[i] == LF:
+                i += 1
+        elif i < n and data[i] == LF:
             i += 1
         line += 1
-        if fields == [b""] and not quoted_any:
-            continue  # a blank line
+        if _blank(fields):
+            continue
         records.append((start_line, fields))
     return records
 
@@ -87,8 +93,14 @@ def decide_encoding(data, records):
     return "utf-8"
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def read_csv(data, file):
     """(encoding, [(line, [str fields])]) with the header first."""
+    if data.startswith(UTF16_BOMS):
+        raise InputError("the file is UTF-16 (it starts with a UTF-16 byte order mark): save it "
+                         "as UTF-8 or GB18030", file, 1)
     bom = data.startswith(UTF8_BOM)
     records = split_records(data[3:] if bom else data, file)
     encoding = decide_encoding(data, records)
@@ -101,6 +113,9 @@ def read_csv(data, file):
             except UnicodeDecodeError:
                 raise InputError(f"column {col} is not valid {encoding.upper()}, the encoding "
                                  "decided by the first non-ASCII field", file, line) from None
+            if "\ufeff" in decoded[-1]:
+                raise InputError(f"column {col} holds a byte order mark (U+FEFF), which is "
+                                 "allowed only at the very start of the file", file, line)
         out.append((line, decoded))
     return encoding, out
 
@@ -194,10 +209,10 @@ def _entity(f):
 
 def _inspector(f):
     return {
-        "department": text(f["department"]),
+        "department": _nonempty(text(f["department"]), "department"),
         "id": _nonempty(code(f["id"]), "inspector id"),
         "kind": codes.vocab(codes.INSPECTOR_KIND, f["kind"], "inspector kind"),
-        "name": text(f["name"]),
+        "name": _nonempty(text(f["name"]), "name"),
         "qualifications": text_list(f["qualifications"]),
         "region": codes.optional_region(f["region"]),
         "specialties": text_list(f["specialties"]),
@@ -212,7 +227,7 @@ def _item(f):
         "content": text(f["content"]),
         "id": _nonempty(code(f["id"]), "item id"),
         "method": text(f["method"]),
-        "name": text(f["name"]),
+        "name": _nonempty(text(f["name"]), "item name"),
         "qualification": text(f["qualification"]),
         "subject": text(f["subject"]),
     }
@@ -221,7 +236,7 @@ def _item(f):
 def _conflict(f):
     return {
         "entity": codes.entity_id(f["entity"]),
-        "inspector": _nonempty(code(f["inspector"]), "inspector id"),
+        "inspector": code(f["inspector"]),  # may name nobody: it then matches nothing
         "reason": text(f["reason"]),
     }
 
@@ -277,9 +292,29 @@ class Table:
         self.lines = lines
 
 
+# Columns holding ids or codes: a spreadsheet number of 10^15 or more there has lost digits
+# (SPEC §3.5).
+CODE_COLUMNS = {
+    "entities": {"id", "region", "industry"},
+    "inspectors": {"id", "region"},
+    "items": {"id"},
+    "conflicts": {"inspector", "entity"},
+    "history": {"entity", "item", "inspectors"},
+}
+
+# SPEC §3.5: these tables need at least one row; conflicts and history may be header-only.
+NEED_ROWS = {"entities", "inspectors", "items"}
+
+
 def parse_table(kind, data, file):
-    columns = TABLE_COLUMNS[kind]
+    """A CSV roster (bytes) → Table."""
     encoding, records = read_csv(data, file)
+    return parse_records(kind, records, file, encoding)
+
+
+def parse_records(kind, records, file, encoding):
+    """Records [(line, [str cells])], header first (from CSV or a worksheet) → Table."""
+    columns = TABLE_COLUMNS[kind]
     if not records:
         raise InputError("the file is empty: the first row must be the header", file)
     header_line, header = records[0]
@@ -288,7 +323,11 @@ def parse_table(kind, data, file):
         for alias in [col.name, *col.aliases]:
             by_key[_header_key(alias)] = col.name
     positions = {}
+    unnamed = []  # columns whose header cell is empty: every value must be empty too
     for pos, cell in enumerate(header):
+        if _header_key(cell) == "":
+            unnamed.append(pos)
+            continue
         name = by_key.get(_header_key(cell))
         if name is None:
             known = ", ".join(c.name for c in columns)
@@ -306,6 +345,16 @@ def parse_table(kind, data, file):
     for line, cells in records[1:]:
         if len(cells) != len(header):
             raise InputError(f"{len(cells)} fields where the header has {len(header)}", file, line)
+        for pos in unnamed:
+            if cells[pos] != "":
+                raise InputError(f"column {pos + 1} has no header but holds {cells[pos]!r}: "
+                                 "name the column or empty it", file, line)
+        for name in CODE_COLUMNS[kind]:
+            cell = cells[positions[name]] if name in positions else ""
+            if isinstance(cell, xlsx.Number) and abs(cell.value) >= 1e15:
+                raise InputError(f"the number {cell} has 16 or more digits, more than a spreadsheet "
+                                 "keeps exactly: format the column as Text and type the code "
+                                 "again", file, line, name)
         fields = _Fields({c.name: (cells[positions[c.name]] if c.name in positions else "")
                           for c in columns})
         try:
@@ -320,14 +369,36 @@ def parse_table(kind, data, file):
             seen[key[1]] = line
         rows.append(row)
         lines.append(line)
+    if not rows and kind in NEED_ROWS:
+        raise InputError(f"no rows: the {kind} table needs at least one row below the header",
+                         file, header_line)
     return Table(kind, file, encoding, rows, lines)
 
 
+def parse_xlsx_table(kind, data, file):
+    """An .xlsx roster (bytes) → Table: its first worksheet, row 1 the header."""
+    return parse_records(kind, xlsx.read_records(data, file), file, "xlsx")
+
+
 def read_table(kind, path):
+    """A roster file: `.xlsx` read as a workbook, anything else as CSV."""
     file = os.path.basename(path)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file) from None
+    if file.lower().endswith(".xlsx"):
+        return parse_xlsx_table(kind, data, file)
     return parse_table(kind, data, file)
+
+
+def find_input(directory, kind):
+    """The file name of a roster in a folder: `<kind>.csv` or `<kind>.xlsx`; None when neither
+    is there. Both at once is an error: which one was announced cannot be guessed."""
+    present = [kind + ext for ext in (".csv", ".xlsx")
+               if os.path.isfile(os.path.join(directory, kind + ext))]
+    if len(present) > 1:
+        raise InputError(f"both {present[0]} and {present[1]} are given: keep the one announced",
+                         present[0])
+    return present[0] if present else None

@@ -7,7 +7,7 @@ from . import DrawError, InputError, jcs
 from .digest import table_digest
 from .draw import Draw
 from .plan import announced_plan, plan_digest, read_plan
-from .roster import read_table
+from .roster import find_input, read_table
 from .verify import INPUT_FILES, PLAN_FILE, TABLE_KINDS, Report, UsageError
 
 
@@ -16,8 +16,12 @@ def recompute(directory):
 
     Its members: per-input digests and row counts, the plan digest, the plan summary, the
     seed, and the sheet's strata, entities (each with its stratum), excluded and pools."""
-    tables = {kind: read_table(kind, os.path.join(directory, INPUT_FILES[kind]))
-              for kind in TABLE_KINDS}
+    tables = {}
+    for kind in TABLE_KINDS:
+        name = find_input(directory, kind)
+        if name is None:
+            raise InputError(f"missing: {INPUT_FILES[kind]} (or {kind}.xlsx)", INPUT_FILES[kind])
+        tables[kind] = read_table(kind, os.path.join(directory, name))
     plan = read_plan(os.path.join(directory, PLAN_FILE))
     seed_file = os.path.join(directory, "seed.hex")
     try:

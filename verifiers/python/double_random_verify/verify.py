@@ -11,10 +11,10 @@ from . import log as office_log
 from .digest import table_digest
 from .draw import Draw, plan_quotas, quota_k
 from .plan import announced_plan, plan_digest, read_plan
-from .roster import read_table
+from .roster import find_input, read_table
 
 TABLE_KINDS = ["entities", "inspectors", "items", "conflicts", "history"]
-INPUT_FILES = {kind: kind + ".csv" for kind in TABLE_KINDS}
+INPUT_FILES = {kind: kind + ".csv" for kind in TABLE_KINDS}  # or <kind>.xlsx (roster.find_input)
 PLAN_FILE = "plan.toml"
 
 
@@ -147,14 +147,13 @@ def check_signature(report, directory, name, data, key, draw_id):
     for problem in minisign.verify(data, sig, key):
         report.finding(sig_name, "signature", problem)
     fields = minisign.parse_trusted_comment(sig.trusted_comment)
-    if fields is None or set(fields) != {"draw", "file", "sha256"}:
+    if fields is None:
         report.finding(sig_name, "trusted comment",
                        f"{sig.trusted_comment!r} is not draw:<id>\\tfile:<name>\\tsha256:<digest>")
         return
     if draw_id is not None and fields["draw"] != draw_id:
         report.finding(sig_name, "trusted comment draw", f"{fields['draw']!r}, the document says {draw_id!r}")
-    if fields["file"] != name:
-        report.finding(sig_name, "trusted comment file", f"{fields['file']!r}, not {name!r}")
+    # `file` names the document for people and is not checked (SPEC §14).
     digest = hashlib.sha256(data).hexdigest()
     if fields["sha256"] != digest:
         report.finding(sig_name, "trusted comment sha256",
@@ -163,9 +162,15 @@ def check_signature(report, directory, name, data, key, draw_id):
 
 # ---------------------------------------------------------------- the procedure
 
+LOG_FILE = "office.log"
+
+
 class Verification:
     def __init__(self, directory, key_path=None, log_path=None, allow_pending=False):
         self.dir = directory
+        # SPEC §13.1: the office log is checked when given; `office.log` in the folder is.
+        if log_path is None and os.path.isfile(os.path.join(directory, LOG_FILE)):
+            log_path = os.path.join(directory, LOG_FILE)
         self.log_path = log_path
         self.allow_pending = allow_pending
         self.report = Report()
@@ -220,7 +225,8 @@ class Verification:
     def check_log(self):
         r = self.report
         if not self.log_path:
-            r.not_checked("6b. the office log (SPEC §12)", "no log given (--log FILE)")
+            r.not_checked("6b. the office log (SPEC §12)",
+                          f"no {LOG_FILE} in the folder and no --log FILE")
             return
         name = os.path.basename(self.log_path)
         r.begin(f"6b. the office log {name} (SPEC §12)")
@@ -394,7 +400,17 @@ class Verification:
     # 7
     def replay(self):
         r = self.report
-        missing = [f for f in [*INPUT_FILES.values(), PLAN_FILE] if not os.path.exists(self.path(f))]
+        files = {}
+        try:
+            for kind in TABLE_KINDS:
+                files[kind] = find_input(self.dir, kind)
+        except InputError as e:
+            r.begin("7a. input digests equal the announced ones")
+            r.finding(e.file, None, e.message)
+            r.end()
+            return
+        missing = [INPUT_FILES[k] for k, f in files.items() if f is None]
+        missing += [PLAN_FILE] if not os.path.exists(self.path(PLAN_FILE)) else []
         if missing:
             r.not_checked("7. replay of the draw from the inputs", f"inputs not given: {', '.join(missing)}")
             return
@@ -405,15 +421,15 @@ class Verification:
         tables = {}
         for kind in TABLE_KINDS:
             try:
-                tables[kind] = read_table(kind, self.path(INPUT_FILES[kind]))
+                tables[kind] = read_table(kind, self.path(files[kind]))
             except InputError as e:
-                r.finding(e.file or INPUT_FILES[kind], e.field,
+                r.finding(e.file or files[kind], e.field,
                           f"line {e.line}: {e.message}" if e.line else e.message)
                 continue
             digest = table_digest(kind, tables[kind].rows).hex()
             announced = self.ann["inputs"][kind]
             if digest != announced["digest"] or len(tables[kind].rows) != announced["rows"]:
-                r.finding(INPUT_FILES[kind], None,
+                r.finding(files[kind], None,
                           f"{len(tables[kind].rows)} rows, digest {digest}; announced "
                           f"{announced['rows']} rows, digest {announced['digest']}")
         if not r.end():

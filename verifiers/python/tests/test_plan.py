@@ -87,6 +87,74 @@ officers = 2
         self.assertEqual(parse_plan(text.replace("[team]\n", "[team]\nofficers = 3\n").encode()),
                          p)
 
+    def test_statuses(self):
+        p = parse_plan(fixtures.PLAN.replace('[filters]\n', '[filters]\nstatuses = ["在营", "revoked"]\n')
+                       .encode())
+        self.assertEqual(p["filters"]["statuses"], ["active", "revoked"])
+        with self.assertRaises(InputError) as e:
+            parse_plan(fixtures.PLAN.replace('[filters]\n', '[filters]\nstatuses = []\n').encode())
+        self.assertIn("filters.statuses", str(e.exception))
+        self.assertIn("empty", str(e.exception))
+
+    def test_required_non_empty_top_level_values(self):
+        for old, new in [('plan_name = "2026年第七批 食品经营"', 'plan_name = "\u3000"'),
+                         ('task_name = "食品经营许可事项检查"', 'task_name = ""'),
+                         ('authority = "某市市场监督管理局"', 'authority = " "'),
+                         ('items = ["I1", "I2"]', 'items = []'),
+                         ('items = ["I1", "I2"]', 'items = ["I1", "i1"]')]:
+            key = old.split(" ")[0]
+            with self.subTest(key=key, new=new):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(fixtures.PLAN.replace(old, new).encode())
+                self.assertIn(key, str(e.exception))
+
+    def test_draw_date_forms(self):
+        base = parse_plan(fixtures.PLAN.encode())
+        self.assertEqual(parse_plan(fixtures.PLAN.replace("draw_date = 2026-11-30",
+                                                          'draw_date = "2026-11-30"').encode()), base)
+        for bad in ('"2026/11/30"', '"2026年11月30日"', '"2026-11-30 "', "2026-11-30T08:00:00"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(InputError):
+                    parse_plan(fixtures.PLAN.replace("draw_date = 2026-11-30",
+                                                     f"draw_date = {bad}").encode())
+
+    def test_repeat_rules_at_least_one(self):
+        for key in ("entity_window_days", "inspector_window_days"):
+            with self.subTest(key=key):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(fixtures.PLAN.replace(f"{key} = 365", f"{key} = 0").encode())
+                self.assertIn(f"repeat.{key}", str(e.exception))
+        with self.assertRaises(InputError) as e:
+            parse_plan(fixtures.PLAN.replace("[repeat]\n", "[repeat]\nentity_yearly_cap = 0\n").encode())
+        self.assertIn("repeat.entity_yearly_cap", str(e.exception))
+
+    def test_departments_and_joint_do_not_go_together(self):
+        joint = '\n[[team.joint]]\ndepartment = "市场科"\nitems = ["I1", "I2"]\nofficers = 2\n'
+        text = fixtures.PLAN.replace("[team]\nofficers = 2\n", "[team]\n") + joint
+        parse_plan(text.encode())
+        parse_plan(text.replace("[team]\n", "[team]\ndepartments = []\n").encode())
+        with self.assertRaises(InputError) as e:
+            parse_plan(text.replace("[team]\n", '[team]\ndepartments = ["市场科"]\n').encode())
+        self.assertIn("team.departments", str(e.exception))
+
+    def test_unknown_keys_name_their_line(self):
+        lines = fixtures.PLAN.split("\n")
+        cases = [
+            ("[repeat]\n", "[repeat]\nwindow = 3\n", "repeat.window", lines.index("[repeat]") + 2),
+            ("publish_risk = true\n", "publish_risk = true\ncolour = 1\n", "colour",
+             lines.index("publish_risk = true") + 2),
+            ('C = { count = 4 }', 'C = { count = 4, cnt = 5 }', "strata.C.cnt",
+             lines.index("C = { count = 4 }") + 1),
+            ("[team]\n", "[teams]\nofficers = 1\n[team]\n", "teams", lines.index("[team]") + 1),
+        ]
+        for old, new, where, line in cases:
+            with self.subTest(where=where):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(fixtures.PLAN.replace(old, new).encode())
+                self.assertIn(where, str(e.exception))
+                self.assertIn("unknown key", str(e.exception))
+                self.assertIn(f"line {line}", str(e.exception))
+
     def test_errors_name_the_key(self):
         cases = [
             ("officers = 2\n", "officers = 1\n", "team.officers"),

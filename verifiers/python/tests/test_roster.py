@@ -19,9 +19,27 @@ class Csv(unittest.TestCase):
         recs = split_records(b'a,b\r\n"x\ny","q""q"\n\nz,\n', "t.csv")
         self.assertEqual(recs, [(1, [b"a", b"b"]), (2, [b"x\ny", b'q"q']), (5, [b"z", b""])])
 
-    def test_unclosed_quote(self):
-        with self.assertRaises(InputError):
-            split_records(b'a,"b\n', "t.csv")
+    def test_unclosed_quote_runs_to_the_end(self):
+        # as the csv crate reads it: the quoted field ends with the data
+        self.assertEqual(split_records(b'a,"b\nc', "t.csv"), [(1, [b"a", b"b\nc"])])
+
+    def test_quote_inside_an_unquoted_field_is_literal(self):
+        self.assertEqual(split_records(b'5" disk,a"b"\n', "t.csv"), [(1, [b'5" disk', b'a"b"'])])
+
+    def test_text_after_a_closing_quote_is_appended(self):
+        self.assertEqual(split_records(b'"ab"c,"x""y"z"w,""\n', "t.csv"),
+                         [(1, [b"abc", b'x"yz"w', b""])])
+
+    def test_lone_cr_ends_a_record(self):
+        self.assertEqual(split_records(b"a,b\rc,d\r\ne,f", "t.csv"),
+                         [(1, [b"a", b"b"]), (2, [b"c", b"d"]), (3, [b"e", b"f"])])
+
+    def test_blank_records_are_skipped(self):
+        data = b'a,b\n,\n \t, \r\n"",""\n\x0c,\nc,d\n'
+        self.assertEqual(split_records(data, "t.csv"), [(1, [b"a", b"b"]), (6, [b"c", b"d"])])
+
+    def test_vertical_tab_is_not_blank(self):
+        self.assertEqual(split_records(b"\x0b,\n", "t.csv"), [(1, [b"\x0b", b""])])
 
 
 class Tables(unittest.TestCase):
@@ -87,6 +105,97 @@ class Tables(unittest.TestCase):
                 self.assertIn("e.csv", str(e.exception))
                 self.assertIn(where, str(e.exception))
                 self.assertIn(what, str(e.exception))
+
+    def test_blank_records_between_rows(self):
+        t = parse_table("entities", (ENT_ZH + ",,,,,,\n" + ROW1 + " , ,\t,,,,\n").encode(), "e.csv")
+        self.assertEqual(len(t.rows), 1)
+
+    def test_utf16_bom_is_an_error(self):
+        for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+            with self.assertRaises(InputError) as e:
+                parse_table("entities", bom + (ENT_ZH + ROW1).encode(enc), "e.csv")
+            self.assertIn("UTF-16", str(e.exception))
+
+    def test_bom_other_than_at_the_start_is_an_error(self):
+        for data in ((ENT_ZH + ROW1.replace("甲公司", "甲\ufeff公司")).encode(),
+                     b"\xef\xbb\xbf" + (ENT_ZH + "\ufeff" + ROW1).encode(),
+                     (ENT_ZH + ROW1.replace("甲公司", "甲\ufeff公司")).encode("gb18030")):
+            with self.assertRaises(InputError) as e:
+                parse_table("entities", data, "e.csv")
+            self.assertIn("U+FEFF", str(e.exception))
+            self.assertIn("line 2", str(e.exception))
+
+    def test_header_decides_the_encoding(self):
+        # the Chinese header is valid UTF-8, so a GB18030 row after it is an error ...
+        with self.assertRaises(InputError):
+            parse_table("entities", ENT_ZH.encode() + ROW1.encode("gb18030"), "e.csv")
+        # ... and a GB18030 header makes the file GB18030
+        t = parse_table("entities", (ENT_ZH + ROW1).encode("gb18030"), "e.csv")
+        self.assertEqual(t.encoding, "gb18030")
+
+    def test_empty_header_cell_only_over_an_empty_column(self):
+        ok = parse_table("entities", (ENT_ZH.rstrip("\n") + ",,\u3000\n"
+                                      + ROW1.rstrip("\n") + ",,\n").encode(), "e.csv")
+        self.assertEqual(ok.rows, parse_table("entities", (ENT_ZH + ROW1).encode(), "e.csv").rows)
+        with self.assertRaises(InputError) as e:
+            parse_table("entities", (ENT_ZH.rstrip("\n") + ",\n"
+                                     + ROW1.rstrip("\n") + ",x\n").encode(), "e.csv")
+        self.assertIn("line 2", str(e.exception))
+        self.assertIn("no header", str(e.exception))
+
+    def test_rows_required_except_conflicts_and_history(self):
+        headers = {"entities": ENT_ZH, "inspectors": "执法证号,姓名,部门\n",
+                   "items": "事项编号,事项名称,事项类别\n"}
+        for kind, header in headers.items():
+            with self.subTest(kind=kind):
+                with self.assertRaises(InputError) as e:
+                    parse_table(kind, (header + ",,\n").encode(), "t.csv")
+                self.assertIn("at least one row", str(e.exception))
+        self.assertEqual(parse_table("conflicts", "执法证号,统一社会信用代码\n".encode(), "c.csv").rows, [])
+        self.assertEqual(parse_table("history", "统一社会信用代码,检查日期\n\n".encode(), "h.csv").rows, [])
+        for kind in ("conflicts", "history"):
+            with self.assertRaises(InputError):
+                parse_table(kind, b"", "t.csv")  # the header itself is needed
+
+    def test_names_departments_and_item_names_must_not_be_empty(self):
+        cases = [
+            ("entities", ENT_ZH + ROW1.replace("甲公司", "\u3000"), "name"),
+            ("inspectors", "执法证号,姓名,部门\nZF1,,市场科\n", "name"),
+            ("inspectors", "执法证号,姓名,部门\nZF1,张三, \n", "department"),
+            ("inspectors", "执法证号,姓名,部门\n\u00a0,张三,市场科\n", "id"),
+            ("items", "事项编号,事项名称,事项类别\nI1,,一般\n", "name"),
+            ("items", "事项编号,事项名称,事项类别\n ,检查,一般\n", "id"),
+        ]
+        for kind, data, field in cases:
+            with self.subTest(kind=kind, field=field):
+                with self.assertRaises(InputError) as e:
+                    parse_table(kind, data.encode(), "t.csv")
+                self.assertIn("empty", str(e.exception))
+                self.assertIn(f"field '{field}'", str(e.exception))
+                self.assertIn("line 2", str(e.exception))
+
+    def test_dangling_references_are_accepted(self):
+        c = parse_table("conflicts", "执法证号,统一社会信用代码\nNOBODY,91350100M000100Y43\n"
+                        .encode(), "c.csv")
+        self.assertEqual(c.rows[0]["inspector"], "NOBODY")
+
+    def test_history_dates(self):
+        good = {"2026-03-01": "2026-03-01", "2026/3/1": "2026-03-01", "2026/03/1": "2026-03-01",
+                "2026年3月1日": "2026-03-01", "2026年12月31日": "2026-12-31",
+                "２０２６－０３－０１": "2026-03-01", " 2026 - 03 - 01\u00a0": "2026-03-01",
+                "2026\u3000年3月 1日": "2026-03-01", "2024/2/29": "2024-02-29"}
+        bad = ["2026-3-1", "2026-03-1", "26/3/1", "2026.03.01", "2026/3/1/", "2026/003/1",
+               "2025/2/29", "2026-13-01", "2026年3月1", "20260301", "", "٢٠٢٦-03-01"]
+        head = "统一社会信用代码,检查日期\n91350100M000100Y43,"
+        for raw, iso in good.items():
+            with self.subTest(raw=raw):
+                rows = parse_table("history", (head + '"' + raw + '"\n').encode(), "h.csv").rows
+                self.assertEqual(rows[0]["date"], iso)
+        for raw in bad:
+            with self.subTest(raw=raw):
+                with self.assertRaises(InputError) as e:
+                    parse_table("history", (head + '"' + raw + '"\n').encode(), "h.csv")
+                self.assertIn("field 'date'", str(e.exception))
 
     def test_other_tables(self):
         ins = parse_table("inspectors", "执法证号,姓名,部门,资质,人员类别\nzf１,张三,市场科,食品、药品,专家\n"

@@ -242,11 +242,167 @@ class Ceremony(unittest.TestCase):
         code, out, _ = run_cli("vector", d)
         self.assertEqual(code, 1)
         self.assertIn("same values, but the bytes", out)
+        # expected.json is the canonical JSON followed by exactly one newline (SPEC §15)
+        for tail in (b"", b"\n\n", b"\r\n"):
+            with self.subTest(tail=tail):
+                write(os.path.join(d, "expected.json"), jcs.encode(got) + tail)
+                code, out, _ = run_cli("vector", d)
+                self.assertEqual(code, 1)
+                self.assertIn("same values, but the bytes", out)
+        code, out, _ = run_cli("vector", d, "--json")
+        self.assertEqual(code, 1)
+        self.assertEqual(out.encode(), jcs.encode(got) + b"\n")
 
     def test_module_entry_point(self):
         proc = subprocess.run([sys.executable, "-m", "double_random_verify", self.base],
                               cwd=PACKAGE_ROOT, capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
+    def test_office_log_in_the_folder_is_checked_without_log(self):
+        code, out, _ = run_cli(self.base)
+        self.assertEqual(code, 0, out)
+        self.assertIn("6b. the office log office.log", out)
+        d = self.copy("autolog")
+        lines = read(os.path.join(d, "office.log")).split(b"\n")
+        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json is not in the log" in x for x in f), f)
+        os.remove(os.path.join(d, "office.log"))
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("no office.log in the folder", out)
+
+    def _legacy_sign(self, d, name, draw_id, comment=None):
+        """A legacy minisign signature ("Ed": Ed25519 over the file itself)."""
+        import base64
+        signer = fixtures.Signer()
+        data = read(os.path.join(d, name))
+        sig = signer.sk.sign(data)
+        comment = comment or f"draw:{draw_id}\tfile:{name}\tsha256:{hashlib.sha256(data).hexdigest()}"
+        glob = signer.sk.sign(sig + comment.encode())
+        write(os.path.join(d, name + ".minisig"),
+              ("untrusted comment: legacy\n" + base64.b64encode(b"Ed" + signer.key_id + sig).decode()
+               + f"\ntrusted comment: {comment}\n" + base64.b64encode(glob).decode() + "\n").encode())
+
+    def test_rosters_as_workbooks(self):
+        from test_xlsx import csv_to_xlsx
+        d = self.copy("xlsx")
+        for kind in ("entities", "inspectors", "history"):
+            path = os.path.join(d, kind + ".csv")
+            write(os.path.join(d, kind + ".xlsx"), csv_to_xlsx(read(path), kind + ".csv"))
+            os.remove(path)
+        self.assertEqual(self.findings(d), [])
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("7b. replay of the draw", out)
+        write(os.path.join(d, "history.csv"), b"")
+        code, out, _ = run_cli(d)
+        self.assertEqual(code, 1, out)
+        self.assertIn("history.csv: both history.csv and history.xlsx", out)
+
+    def test_legacy_signatures_are_accepted(self):
+        d = self.copy("legacy")
+        draw_id = self.load(d, "sheet.json")["draw_id"]
+        for name in ("announcement.json", "sheet.json", "amendment-1.json"):
+            self._legacy_sign(d, name, draw_id)
+        self.assertEqual(self.findings(d), [])
+        # a legacy signature is still bound to its file ...
+        os.replace(os.path.join(d, "amendment-1.json.minisig"), os.path.join(d, "amendment-2.json.minisig"))
+        f = self.findings(d)
+        self.assertTrue(any("amendment-2.json.minisig: signature: the signature does not verify" in x
+                            for x in f), f)
+        # ... and its trusted comment to the file's digest
+        self._legacy_sign(d, "amendment-2.json", draw_id,
+                          f"draw:{draw_id}\tfile:amendment-2.json\tsha256:{'0' * 64}")
+        f = self.findings(d)
+        self.assertTrue(any("amendment-2.json.minisig: trusted comment sha256" in x for x in f), f)
+        self.assertFalse(any("amendment-2.json.minisig: signature" in x for x in f), f)
+
+    def test_trusted_comment_file_is_not_checked_but_the_order_is(self):
+        d = self.copy("comment")
+        draw_id = self.load(d, "sheet.json")["draw_id"]
+        data = read(os.path.join(d, "sheet.json"))
+        digest = hashlib.sha256(data).hexdigest()
+        signer = fixtures.Signer()
+        write(os.path.join(d, "sheet.json.minisig"),
+              signer.sign(data, "x", draw_id, f"draw:{draw_id}\tfile:结果.json\tsha256:{digest}"))
+        self.assertEqual(self.findings(d), [])
+        for comment in (f"file:sheet.json\tdraw:{draw_id}\tsha256:{digest}",
+                        f"draw:{draw_id}\tfile:sheet.json\tsha256:{digest}\tnote:x",
+                        f"draw:{draw_id}\tsha256:{digest}",
+                        f"draw:{draw_id}\tfile\tsha256:{digest}"):
+            with self.subTest(comment=comment):
+                write(os.path.join(d, "sheet.json.minisig"), signer.sign(data, "x", draw_id, comment))
+                f = self.findings(d)
+                self.assertTrue(any("sheet.json.minisig: trusted comment:" in x for x in f), f)
+        write(os.path.join(d, "sheet.json.minisig"),
+              signer.sign(data, "x", draw_id, f"draw:other\tfile:sheet.json\tsha256:{digest}"))
+        f = self.findings(d)
+        self.assertTrue(any("sheet.json.minisig: trusted comment draw" in x for x in f), f)
+
+    def test_amended_before_the_draw_is_a_finding(self):
+        d = self.copy("early")
+        doc = self.load(d, "amendment-1.json")
+        drawn_at = self.load(d, "sheet.json")["drawn_at"]
+        doc["amended_at"] = "2026-11-30T02:00:04Z"  # one second before drawn_at
+        self.assertEqual(drawn_at, "2026-11-30T02:00:05Z")
+        self.resign(d, "amendment-1.json", doc)
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json: amended_at" in x and "drawn_at" in x for x in f), f)
+        doc["amended_at"] = drawn_at  # the same second is fine
+        self.resign(d, "amendment-1.json", doc)
+        f = self.findings(d)
+        self.assertFalse(any("amended_at" in x for x in f), f)
+
+    def test_amendment_that_cannot_be_replayed_is_a_finding(self):
+        d = self.copy("unreplayable")
+        doc = self.load(d, "amendment-1.json")
+        doc["action"]["entity"] = "91350100M000100Y43"  # not on the sheet
+        self.resign(d, "amendment-1.json", doc)
+        code, out, err = run_cli(d)
+        self.assertEqual(code, 1)
+        self.assertIn("amendment-1.json: action", out)
+        self.assertIn("the replay fails", out)
+        self.assertNotIn("Traceback", out + err)
+
+    def test_stratum_with_no_member_left(self):
+        from double_random_verify import DrawError, amend
+        from double_random_verify.draw import Draw
+        from double_random_verify.plan import parse_plan
+        from double_random_verify.roster import parse_table
+        files = fixtures.rosters()
+        plan = parse_plan(fixtures.PLAN.replace('C = { count = 4 }', 'C = { ratio = "100%" }').encode())
+        tables = {k: parse_table(k, files[k + ".csv"], k + ".csv").rows
+                  for k in ["entities", "inspectors", "items", "conflicts", "history"]}
+        draw = Draw(plan, tables, b"\x05" * 32)
+        sheet = draw.sheet_parts()
+        state = amend.State(draw, sheet["entities"])
+        stratum_c = next(s for s in sheet["strata"] if s["stratum"] == "C")
+        self.assertEqual(stratum_c["k"], stratum_c["n"])
+        entity = next(e["id"] for e in sheet["entities"] if e["stratum"] == "C")
+        with self.assertRaises(DrawError) as e:
+            amend.replay(state, {"entity": entity, "kind": "replace_entity"}, 1,
+                         {p["label"]: p["cap"] for p in sheet["pools"]})
+        self.assertIn("no member left", str(e.exception))
+
+    def test_reason_code_must_fit_the_action(self):
+        d = self.copy("reason")
+        for name, code in (("amendment-1.json", "inspector_recused"),
+                           ("amendment-2.json", "entity_closed")):
+            doc = self.load(d, name)
+            doc["reason"]["code"] = code
+            self.resign(d, name, doc)
+        f = self.findings(d)
+        self.assertTrue(any("amendment-1.json: reason.code" in x and "replace_entity" in x for x in f), f)
+        self.assertTrue(any("amendment-2.json: reason.code" in x and "replace_inspector" in x
+                            for x in f), f)
+        # every code of the right kind is accepted
+        for code in ("entity_unreachable", "entity_moved_out", "entity_out_of_scope"):
+            doc = self.load(d, "amendment-1.json")
+            doc["reason"]["code"] = code
+            self.resign(d, "amendment-1.json", doc)
+            f = self.findings(d)
+            self.assertFalse(any("amendment-1.json: reason.code" in x for x in f), f)
 
 
 class StockMinisign(unittest.TestCase):
