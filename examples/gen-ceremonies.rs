@@ -19,8 +19,6 @@ use double_random::ceremony::sheet;
 use double_random::ceremony::verify::trusted_comment;
 use double_random::codes::uscc_check_char;
 use double_random::digest::Digest32;
-use double_random::draw::DrawInputs;
-use double_random::formats::{plan_toml, roster_csv};
 use double_random::rng::Stream;
 use double_random::sign::{self, KeyId, SecretKey};
 use std::fmt::Write as _;
@@ -338,24 +336,9 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
     }
     write(dir, "plan.toml", plan.as_bytes());
     // Read everything back exactly as a user's files are read.
-    let read = |n: &str| std::fs::read(dir.join(n)).expect("written above");
-    let ents =
-        roster_csv::read_entities("entities.csv", &read("entities.csv")[..]).expect("entities");
-    let insp = roster_csv::read_inspectors("inspectors.csv", &read("inspectors.csv")[..])
-        .expect("inspectors");
-    let items = roster_csv::read_items("items.csv", &read("items.csv")[..]).expect("items");
-    let conf =
-        roster_csv::read_conflicts("conflicts.csv", &read("conflicts.csv")[..]).expect("conflicts");
-    let hist = roster_csv::read_history("history.csv", &read("history.csv")[..]).expect("history");
-    let plan = plan_toml::read_plan("plan.toml", &plan).expect("plan");
-    let inputs = DrawInputs {
-        plan: &plan,
-        entities: &ents.rows,
-        inspectors: &insp.rows,
-        items: &items.rows,
-        conflicts: &conf.rows,
-        history: &hist.rows,
-    };
+    let loaded = double_random::bundle::load_inputs(dir, None).expect("generated inputs read");
+    let inputs = loaded.as_draw_inputs();
+    let plan = &loaded.plan;
     let mut kb = [0u8; 32];
     kb[..8].copy_from_slice(&case.to_le_bytes());
     let key = SecretKey::from_seed(KeyId(case.to_le_bytes()), &kb);
@@ -389,7 +372,7 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
         format: ANNOUNCEMENT_FORMAT.into(),
         version: VERSION.into(),
         draw_id: format!("GEN-{case}"),
-        plan: PlanRef::of(&plan),
+        plan: PlanRef::of(plan),
         inputs: InputDigests::of(&inputs).expect("digests"),
         parties: parties
             .iter()

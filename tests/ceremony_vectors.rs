@@ -13,8 +13,6 @@ use double_random::ceremony::log::{self, EntryKind};
 use double_random::ceremony::sheet;
 use double_random::ceremony::verify::{Published, SignedDocument, trusted_comment, verify};
 use double_random::digest::Digest32;
-use double_random::draw::DrawInputs;
-use double_random::formats::{plan_toml, roster_csv};
 use double_random::sign::{self, KeyId, PublicKey, SecretKey};
 use std::path::{Path, PathBuf};
 
@@ -44,22 +42,9 @@ fn sign_doc(key: &SecretKey, draw_id: &str, file: &str, bytes: &[u8]) -> String 
 
 /// Every file of the ceremony, computed from the inputs in `src`.
 fn compute(src: &Path) -> Vec<(String, Vec<u8>)> {
-    let read = |n: &str| std::fs::read(src.join(n)).unwrap();
-    let ents = roster_csv::read_entities("entities.csv", &read("entities.csv")[..]).unwrap();
-    let insp = roster_csv::read_inspectors("inspectors.csv", &read("inspectors.csv")[..]).unwrap();
-    let items = roster_csv::read_items("items.csv", &read("items.csv")[..]).unwrap();
-    let conf = roster_csv::read_conflicts("conflicts.csv", &read("conflicts.csv")[..]).unwrap();
-    let hist = roster_csv::read_history("history.csv", &read("history.csv")[..]).unwrap();
-    let plan =
-        plan_toml::read_plan("plan.toml", &String::from_utf8(read("plan.toml")).unwrap()).unwrap();
-    let inputs = DrawInputs {
-        plan: &plan,
-        entities: &ents.rows,
-        inspectors: &insp.rows,
-        items: &items.rows,
-        conflicts: &conf.rows,
-        history: &hist.rows,
-    };
+    let loaded = double_random::bundle::load_inputs(src, None).unwrap();
+    let inputs = loaded.as_draw_inputs();
+    let plan = &loaded.plan;
     let key = key();
     let org = Secret::from_bytes(core::array::from_fn(|i| i as u8));
     let wit = Secret::from_bytes(core::array::from_fn(|i| 0xff - i as u8));
@@ -74,7 +59,7 @@ fn compute(src: &Path) -> Vec<(String, Vec<u8>)> {
         format: ANNOUNCEMENT_FORMAT.into(),
         version: VERSION.into(),
         draw_id: "GZ-2026-V-01".into(),
-        plan: PlanRef::of(&plan),
+        plan: PlanRef::of(plan),
         inputs: InputDigests::of(&inputs).unwrap(),
         parties: vec![
             Party {
@@ -260,20 +245,8 @@ fn the_ceremony_vector_reproduces_byte_for_byte_and_verifies() {
         read("amendment-2.json"),
         text("amendment-2.json.minisig"),
     );
-    let ents = roster_csv::read_entities("entities.csv", &read("entities.csv")[..]).unwrap();
-    let insp = roster_csv::read_inspectors("inspectors.csv", &read("inspectors.csv")[..]).unwrap();
-    let items = roster_csv::read_items("items.csv", &read("items.csv")[..]).unwrap();
-    let conf = roster_csv::read_conflicts("conflicts.csv", &read("conflicts.csv")[..]).unwrap();
-    let hist = roster_csv::read_history("history.csv", &read("history.csv")[..]).unwrap();
-    let plan = plan_toml::read_plan("plan.toml", &text("plan.toml")).unwrap();
-    let inputs = DrawInputs {
-        plan: &plan,
-        entities: &ents.rows,
-        inspectors: &insp.rows,
-        items: &items.rows,
-        conflicts: &conf.rows,
-        history: &hist.rows,
-    };
+    let loaded = double_random::bundle::load_inputs(&d, None).unwrap();
+    let inputs = loaded.as_draw_inputs();
     let published = Published {
         public_key: &pk,
         announcement: SignedDocument {

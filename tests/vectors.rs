@@ -5,8 +5,8 @@
 use double_random::ceremony::announce::{InputDigests, PlanRef};
 use double_random::ceremony::sheet::SheetEntity;
 use double_random::digest::Digest32;
-use double_random::draw::{self, DrawInputs};
-use double_random::formats::{jcs, plan_toml, roster_csv};
+use double_random::draw;
+use double_random::formats::jcs;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -27,35 +27,20 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 }
 
 fn compute(dir: &Path) -> Expected {
-    let ents = roster_csv::read_entities("entities.csv", &read(dir, "entities.csv")[..]).unwrap();
-    let insp =
-        roster_csv::read_inspectors("inspectors.csv", &read(dir, "inspectors.csv")[..]).unwrap();
-    let items = roster_csv::read_items("items.csv", &read(dir, "items.csv")[..]).unwrap();
-    let conf =
-        roster_csv::read_conflicts("conflicts.csv", &read(dir, "conflicts.csv")[..]).unwrap();
-    let hist = roster_csv::read_history("history.csv", &read(dir, "history.csv")[..]).unwrap();
-    let plan_text = String::from_utf8(read(dir, "plan.toml")).unwrap();
-    let plan = plan_toml::read_plan("plan.toml", &plan_text).unwrap();
-    let inputs = DrawInputs {
-        plan: &plan,
-        entities: &ents.rows,
-        inspectors: &insp.rows,
-        items: &items.rows,
-        conflicts: &conf.rows,
-        history: &hist.rows,
-    };
+    let loaded = double_random::bundle::load_inputs(dir, None).unwrap();
+    let inputs = loaded.as_draw_inputs();
+    let (plan, ents) = (&loaded.plan, &loaded.entities);
     let seed_text = String::from_utf8(read(dir, "seed.hex")).unwrap();
     let seed = Digest32::from_hex(seed_text.trim()).expect("seed.hex holds 64 hex digits");
     let result = draw::run(&inputs, &seed).unwrap();
     let names: std::collections::HashMap<&str, &str> = ents
-        .rows
         .iter()
         .map(|e| (e.id.as_str(), e.name.as_str()))
         .collect();
     Expected {
         version: "v1".into(),
         seed,
-        plan: PlanRef::of(&plan),
+        plan: PlanRef::of(plan),
         digests: InputDigests::of(&inputs).unwrap(),
         strata: result
             .strata
