@@ -147,7 +147,15 @@ pub fn fold_width(s: &str) -> String {
 /// assert_eq!(text("（集团）"), "（集团）");
 /// ```
 pub fn text(s: &str) -> String {
-    trim(s).nfc().collect()
+    let t = trim(s);
+    // Most roster text is already NFC: the quick check proves it without rebuilding the string.
+    if t.is_ascii()
+        || unicode_normalization::is_nfc_quick(t.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return t.to_owned();
+    }
+    t.nfc().collect()
 }
 
 /// Normalises an identifier or code: [`fold_width`], then remove every [`TRIM_CHARS`] character
@@ -164,6 +172,16 @@ pub fn text(s: &str) -> String {
 /// assert_eq!(code("ｃ１３"), "C13");
 /// ```
 pub fn code(s: &str) -> String {
+    if s.is_ascii() {
+        // ASCII has nothing to fold, and its only `TRIM` characters are U+0009–U+000D and U+0020.
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if !matches!(b, b'\t'..=b'\r' | b' ') {
+                out.push(char::from(b.to_ascii_uppercase()));
+            }
+        }
+        return out;
+    }
     let mut out = fold_width(s);
     out.retain(|c| !is_trim_char(c));
     out.make_ascii_uppercase();

@@ -527,6 +527,83 @@ pub(crate) trait Row: serde::Serialize + Sized {
     const TABLE: Table;
     /// Builds the row from its cells, reporting every problem to `ctx`; `None` if any.
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self>;
+    /// Appends the row's canonical JSON (SPEC §3.1) to `out`.
+    ///
+    /// The default goes through serde and [`super::jcs::to_canonical`]; entity rows, which come
+    /// by the million, write theirs directly.
+    fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), JcsError> {
+        out.extend_from_slice(&super::jcs::to_canonical(self)?);
+        Ok(())
+    }
+}
+
+/// Appends `s` as a canonical JSON string (SPEC §3.1): `"` `\\` and control characters escaped
+/// as `JSON.stringify` does, everything else as its UTF-8 bytes.
+///
+/// Works on bytes: every byte of a multi-byte UTF-8 sequence is ≥ 0x80 and passes unchanged.
+pub(crate) fn write_json_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends the canonical JSON of an entity row, byte for byte what
+/// [`super::jcs::to_canonical`] writes for it (members in sorted order).
+pub(crate) fn write_entity_json(e: &Entity, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"abnormal\":");
+    out.extend_from_slice(if e.abnormal { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"authority\":");
+    write_json_string(&e.authority, out);
+    out.extend_from_slice(b",\"id\":");
+    write_json_string(&e.id, out);
+    out.extend_from_slice(b",\"industry\":");
+    write_json_string(&e.industry, out);
+    out.extend_from_slice(b",\"kind\":");
+    write_json_string(e.kind.as_str(), out);
+    out.extend_from_slice(b",\"name\":");
+    write_json_string(&e.name, out);
+    out.extend_from_slice(b",\"region\":");
+    write_json_string(&e.region, out);
+    out.extend_from_slice(b",\"risk\":");
+    match e.risk {
+        Some(r) => write_json_string(r.as_str(), out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"status\":");
+    write_json_string(e.status.as_str(), out);
+    out.extend_from_slice(b",\"tags\":[");
+    for (i, t) in e.tags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_json_string(t, out);
+    }
+    out.extend_from_slice(b"]}");
 }
 
 /// What the header row says: which file column holds which field.
@@ -1001,6 +1078,10 @@ fn parse_roster_date(raw: &str) -> Option<Date> {
 
 impl Row for Entity {
     const TABLE: Table = Table::Entities;
+    fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), JcsError> {
+        write_entity_json(self, out);
+        Ok(())
+    }
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
         let id = ctx.entity_id(e::ID);
         if let Some(id) = &id {
@@ -1202,6 +1283,8 @@ pub(crate) struct Driver<T> {
     data_rows: u64,
     leaves: Vec<Digest32>,
     want_leaves: bool,
+    /// Reused buffer for each row's canonical JSON.
+    canonical: Vec<u8>,
     _row: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -1224,6 +1307,7 @@ impl<T: Row> Driver<T> {
             data_rows: 0,
             leaves: Vec::new(),
             want_leaves,
+            canonical: Vec::with_capacity(512),
             _row: std::marker::PhantomData,
         }
     }
@@ -1294,8 +1378,9 @@ impl<T: Row> Driver<T> {
         let failed = ctx.failed;
         let row = row.filter(|_| !failed)?;
         if self.want_leaves {
-            match digest::row_leaf(&row) {
-                Ok(leaf) => self.leaves.push(leaf),
+            self.canonical.clear();
+            match row.write_canonical(&mut self.canonical) {
+                Ok(()) => self.leaves.push(Digest32::of(&self.canonical)),
                 Err(e) => {
                     self.sink.error(
                         line,
@@ -1350,6 +1435,46 @@ impl<T: Row> Driver<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Strings mixing ASCII, control characters, quotes, backslashes, CJK, U+2028 and astral
+    /// characters.
+    fn any_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                proptest::char::range('\0', '\u{7f}'),
+                Just('"'),
+                Just('\\'),
+                Just('\u{2028}'),
+                proptest::char::range('\u{4e00}', '\u{9fff}'),
+                proptest::char::range('\u{1f600}', '\u{1f64f}'),
+                proptest::char::any(),
+            ],
+            0..12,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn hand_written_entity_json_is_byte_identical_to_jcs(
+            id in any_text(), name in any_text(), authority in any_text(), region in any_text(),
+            industry in any_text(), tags in proptest::collection::vec(any_text(), 0..4),
+            kind in 0..EntityKind::ALL.len(), status in 0..EntityStatus::ALL.len(),
+            risk in proptest::option::of(0..RiskClass::ALL.len()), abnormal in any::<bool>(),
+        ) {
+            let e = Entity {
+                id, name, authority, region, industry, tags, abnormal,
+                kind: EntityKind::ALL[kind],
+                status: EntityStatus::ALL[status],
+                risk: risk.map(|r| RiskClass::ALL[r]),
+            };
+            let mut out = Vec::new();
+            e.write_canonical(&mut out).unwrap();
+            prop_assert_eq!(out, crate::formats::jcs::to_canonical(&e).unwrap());
+        }
+    }
 
     #[test]
     fn field_index_constants_match_the_columns() {

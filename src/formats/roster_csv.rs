@@ -213,9 +213,9 @@ pub fn for_each_entity<E: From<InputErrors>>(
     mut f: impl FnMut(u64, Entity) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
     let mut rows = 0u64;
-    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |line, e| {
+    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
         rows += 1;
-        f(line, e)
+        f(pos.line, e)
     }) {
         Ok(x) => x,
         Err(Stop::Input(e)) => return Err(E::from(e)),
@@ -236,14 +236,141 @@ pub fn for_each_entity<E: From<InputErrors>>(
     })
 }
 
+/// Streams an entity roster like [`for_each_entity`], handing over where each row lies in the
+/// file as well, so that a caller can come back for a few rows with [`read_entities_at`].
+pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
+    file_name: &str,
+    reader: impl Read,
+    mut f: impl FnMut(RowPos, Entity) -> Result<(), E>,
+) -> Result<RosterSummary, E> {
+    let mut rows = 0u64;
+    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
+        rows += 1;
+        f(pos, e)
+    }) {
+        Ok(x) => x,
+        Err(Stop::Input(e)) => return Err(E::from(e)),
+        Err(Stop::Callback(e)) => return Err(e),
+    };
+    let digest = match finished.digest {
+        Some(d) => d,
+        None => crate::digest::table_digest(Table::Entities.as_str(), Vec::new()),
+    };
+    Ok(RosterSummary {
+        table: Table::Entities,
+        rows,
+        digest,
+        warnings: finished.warnings,
+        warnings_omitted: finished.warnings_omitted,
+        encoding,
+        header_language: finished.header_language,
+    })
+}
+
+/// Reads again the entity rows at `at` (positions handed over by [`for_each_entity_at`] on the
+/// same file, which was read as `encoding`), in the order given.
+///
+/// Only the header and those rows are parsed. A row that no longer parses to a valid entity means
+/// the file changed between the two reads, and is an error.
+pub(crate) fn read_entities_at<R: Read + io::Seek>(
+    file_name: &str,
+    mut reader: R,
+    encoding: Encoding,
+    at: &[RowPos],
+) -> Result<Vec<Entity>, InputErrors> {
+    let io_err = |e: io::Error| InputErrors::io(file_name, &e);
+    let changed = || {
+        InputErrors::io(
+            file_name,
+            &io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the file changed while it was being read",
+            ),
+        )
+    };
+    let mut driver = Driver::<Entity>::new(file_name, false);
+    reader.seek(io::SeekFrom::Start(0)).map_err(io_err)?;
+    let bom = {
+        let (bom, _, stream) = open(&mut reader).map_err(io_err)?;
+        let mut decoder = Decoder {
+            bom,
+            decided: if encoding == Encoding::Gb18030 {
+                Decided::Gb18030 { line: 0 }
+            } else {
+                Decided::Utf8 { line: 0 }
+            },
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Source::new(stream));
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) if is_blank(&rec) => continue,
+                Ok(true) => break,
+                _ => return Err(changed()),
+            }
+        }
+        let end = rdr.position().byte();
+        let line = rdr.get_mut().finish_row(end).0;
+        let mut cells = Vec::with_capacity(rec.len());
+        for (col, field) in rec.iter().enumerate() {
+            cells.push(
+                decoder
+                    .decode(field, line, col + 1)
+                    .map_err(|_| changed())?,
+            );
+        }
+        if !driver.header(&cells, line) {
+            return Err(changed());
+        }
+        (bom, decoder)
+    };
+    let (bom, mut decoder) = bom;
+    let base = if bom { 3 } else { 0 };
+    let mut buf = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::with_capacity(at.len());
+    for pos in at {
+        reader
+            .seek(io::SeekFrom::Start(base + pos.offset))
+            .map_err(io_err)?;
+        buf.clear();
+        buf.resize(pos.len, 0);
+        reader.read_exact(&mut buf).map_err(io_err)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(pos.len.max(16))
+            .from_reader(&buf[..]);
+        if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+            return Err(changed());
+        }
+        let mut cells = Vec::with_capacity(rec.len());
+        for (col, field) in rec.iter().enumerate() {
+            cells.push(
+                decoder
+                    .decode(field, pos.line, col + 1)
+                    .map_err(|_| changed())?,
+            );
+        }
+        match driver.row(&cells, pos.line, Vec::new()) {
+            Some(e) if !driver.has_errors() => out.push(e),
+            _ => return Err(changed()),
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a whole table into a [`Roster`].
 fn read_table<T: Row>(file_name: &str, reader: impl Read) -> Result<Roster<T>, InputErrors> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let (finished, encoding) =
-        run::<T, std::convert::Infallible>(file_name, reader, false, |line, row| {
+        run::<T, std::convert::Infallible>(file_name, reader, false, |pos, row| {
             rows.push(row);
-            lines.push(line);
+            lines.push(pos.line);
             Ok(())
         })
         .map_err(|e| match e {
@@ -317,14 +444,15 @@ impl<R: Read> Source<R> {
         self.drop_front(lead);
     }
 
-    /// The parser finished a row at stream offset `end`: returns the row's first line and its
-    /// length in bytes, and moves the window past it.
-    fn finish_row(&mut self, end: u64) -> (u64, usize) {
+    /// The parser finished a row at stream offset `end`: returns the row's first line, its
+    /// stream offset and its length in bytes, and moves the window past it.
+    fn finish_row(&mut self, end: u64) -> (u64, u64, usize) {
         self.drop_blank_lines();
         let line = self.lines_before + 1;
+        let offset = self.start;
         let len = usize::try_from(end.saturating_sub(self.start)).unwrap_or(usize::MAX);
         self.drop_front(len);
-        (line, len)
+        (line, offset, len)
     }
 
     /// The line the current (unfinished) row starts on.
@@ -484,12 +612,23 @@ fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 
+/// Where a row was found: its first line, and its bytes in the stream after any byte order mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RowPos {
+    /// The line the row starts on.
+    pub(crate) line: u64,
+    /// Offset of the row's first byte, counted after the byte order mark.
+    pub(crate) offset: u64,
+    /// Length of the row in bytes, line end included.
+    pub(crate) len: usize,
+}
+
 /// The reading loop shared by every CSV reader.
 fn run<T: Row, E>(
     file_name: &str,
     reader: impl Read,
     want_leaves: bool,
-    mut f: impl FnMut(u64, T) -> Result<(), E>,
+    mut f: impl FnMut(RowPos, T) -> Result<(), E>,
 ) -> Result<(super::roster::Finished, Encoding), Stop<E>> {
     let mut driver = Driver::<T>::new(file_name, want_leaves);
     let io_error = |e: &io::Error| InputErrorKind::Io {
@@ -544,7 +683,7 @@ fn run<T: Row, E>(
             }
         }
         let end = rdr.position().byte();
-        let (line, len) = rdr.get_mut().finish_row(end);
+        let (line, offset, len) = rdr.get_mut().finish_row(end);
         if is_blank(&rec) {
             continue;
         }
@@ -622,7 +761,7 @@ fn run<T: Row, E>(
         if let Some(row) = driver.row(&cells, line, pre)
             && !driver.has_errors()
         {
-            f(line, row).map_err(Stop::Callback)?;
+            f(RowPos { line, offset, len }, row).map_err(Stop::Callback)?;
         }
     }
     let encoding = decoder.encoding();
