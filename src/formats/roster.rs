@@ -523,7 +523,7 @@ pub struct RosterSummary {
 }
 
 /// A model type that is one row of a roster table.
-pub(crate) trait Row: serde::Serialize + Sized {
+pub(crate) trait Row: serde::Serialize + Sized + Send {
     const TABLE: Table;
     /// Builds the row from its cells, reporting every problem to `ctx`; `None` if any.
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self>;
