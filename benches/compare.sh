@@ -95,11 +95,11 @@ notes = []
 for n in sizes:
     d = data[n]
     for base in ("pandas", "consistent_sampler"):
-        notes.append(f"- {int(n):,}: draw is {d[base][0] / d['draw'][0]:.1f}× faster than {base}")
+        notes.append(f"- {int(n):,}: {base} time / draw time = {d[base][0] / d['draw'][0]:.2f}")
 if len(sizes) > 1:
     a, b = sizes[0], sizes[-1]
     for what in ("draw", "replay"):
-        notes.append(f"- {what}: {int(b):,} costs {data[b][what][0] / data[a][what][0]:.1f}× the {int(a):,} run")
+        notes.append(f"- {what}: the {int(b):,} run takes {data[b][what][0] / data[a][what][0]:.1f}× the time of the {int(a):,} run")
     notes.append(f"- peak memory of draw at {int(b):,}: {data[b]['draw'][1] * 1024 / int(b):.0f} bytes per entity")
 print("\n".join(out + [""] + notes))
 PY
