@@ -766,9 +766,20 @@ fn pack_entity_id(id: &str) -> Option<u128> {
 /// of key each rather than the size of the largest key.
 #[derive(Debug, Default)]
 pub(crate) struct Uniq {
-    packed: HashMap<u128, u64, PackedIdHash>,
+    packed: HashMap<PackedKey, u64, PackedIdHash>,
     text: HashMap<String, u64>,
     pairs: HashMap<(String, String), u64>,
+}
+
+/// A packed entity id as two words: aligned to 8 bytes, so a map entry with its line takes 24
+/// bytes rather than the 32 a `u128` key (aligned to 16) would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PackedKey([u64; 2]);
+
+impl std::hash::Hash for PackedKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(u128::from(self.0[0]) | (u128::from(self.0[1]) << 64));
+    }
 }
 
 /// Hashing for packed entity ids: a folded 64×64→128-bit multiply keyed per map with random bits.
@@ -854,7 +865,11 @@ impl Uniq {
     /// Records `key` at `line`; returns the earlier line if it was seen before.
     fn check(&mut self, key: Key, line: u64) -> Option<u64> {
         match key {
-            Key::Packed(k) => first_line(&mut self.packed, k, line),
+            Key::Packed(k) => first_line(
+                &mut self.packed,
+                PackedKey([k as u64, (k >> 64) as u64]),
+                line,
+            ),
             Key::Text(k) => first_line(&mut self.text, k, line),
             Key::Pair(a, b) => first_line(&mut self.pairs, (a, b), line),
         }
@@ -1363,19 +1378,73 @@ type Batch = (Vec<u8>, Vec<usize>);
 /// digest, so the order in which they come back changes nothing.
 #[derive(Default)]
 struct Leaves {
-    done: Vec<Digest32>,
+    done: Chunks,
     batch: Vec<u8>,
     ends: Vec<usize>,
     worker: Option<(
         std::sync::mpsc::SyncSender<Batch>,
-        std::thread::JoinHandle<Vec<Digest32>>,
+        std::thread::JoinHandle<Chunks>,
     )>,
     /// The worker could not be started: hash here.
     local: bool,
 }
 
+/// Leaves per chunk: 32 MiB.
+const LEAF_CHUNK: usize = 1 << 20;
+
+/// Leaves kept in sorted chunks of [`LEAF_CHUNK`], so that ten million leaves take 320 MB and
+/// not the double a growing vector reserves, and most of the sorting is done while reading.
+#[derive(Default)]
+struct Chunks {
+    full: Vec<Vec<Digest32>>,
+    current: Vec<Digest32>,
+}
+
+impl Chunks {
+    fn push(&mut self, leaf: Digest32) {
+        self.current.push(leaf);
+        if self.current.len() == LEAF_CHUNK {
+            let mut full = std::mem::take(&mut self.current);
+            full.sort_unstable();
+            self.full.push(full);
+        }
+    }
+
+    fn into_chunks(mut self) -> Vec<Vec<Digest32>> {
+        if !self.current.is_empty() {
+            self.full.push(self.current);
+        }
+        self.full
+    }
+}
+
+/// The table digest of SPEC §3.4 over leaves held in chunks: each chunk sorted, then merged
+/// into the hash in ascending order. Equal to [`digest::table_digest`] of all the leaves.
+fn table_digest_of_chunks(kind: &str, mut chunks: Vec<Vec<Digest32>>) -> Digest32 {
+    if chunks.len() <= 1 {
+        return digest::table_digest(kind, chunks.pop().unwrap_or_default());
+    }
+    let n: usize = chunks.iter().map(Vec::len).sum();
+    let mut h = digest::Framed::new(digest::TABLE_TAG).part(kind.as_bytes());
+    h.push(&(n as u64).to_be_bytes());
+    let mut heap = std::collections::BinaryHeap::new();
+    for (c, chunk) in chunks.iter_mut().enumerate() {
+        chunk.sort_unstable();
+        if let Some(first) = chunk.first() {
+            heap.push(std::cmp::Reverse((*first, c, 0usize)));
+        }
+    }
+    while let Some(std::cmp::Reverse((leaf, c, i))) = heap.pop() {
+        h.push(&leaf.0);
+        if let Some(next) = chunks[c].get(i + 1) {
+            heap.push(std::cmp::Reverse((*next, c, i + 1)));
+        }
+    }
+    h.finish()
+}
+
 /// Hashes every row of a batch into `out`.
-fn hash_batch((json, ends): &Batch, out: &mut Vec<Digest32>) {
+fn hash_batch((json, ends): &Batch, out: &mut Chunks) {
     let mut start = 0;
     for &end in ends {
         out.push(Digest32::of(&json[start..end]));
@@ -1409,7 +1478,7 @@ impl Leaves {
             let spawned = std::thread::Builder::new()
                 .name("leaf-hasher".into())
                 .spawn(move || {
-                    let mut out = Vec::new();
+                    let mut out = Chunks::default();
                     for b in rx {
                         hash_batch(&b, &mut out);
                     }
@@ -1430,8 +1499,8 @@ impl Leaves {
         hash_batch(&batch, &mut self.done);
     }
 
-    /// Every leaf.
-    fn finish(mut self) -> Vec<Digest32> {
+    /// Every leaf, in chunks.
+    fn finish(mut self) -> Vec<Vec<Digest32>> {
         let rest: Batch = (
             std::mem::take(&mut self.batch),
             std::mem::take(&mut self.ends),
@@ -1440,11 +1509,15 @@ impl Leaves {
         if let Some((tx, handle)) = self.worker.take() {
             drop(tx);
             match handle.join() {
-                Ok(v) => self.done.extend(v),
+                Ok(v) => {
+                    let mut all = self.done.into_chunks();
+                    all.extend(v.into_chunks());
+                    return all;
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        self.done
+        self.done.into_chunks()
     }
 }
 
@@ -1579,7 +1652,7 @@ impl<T: Row> Driver<T> {
             .as_ref()
             .map_or(HeaderLanguage::English, HeaderMap::language);
         let digest = self.want_leaves.then(|| {
-            digest::table_digest(T::TABLE.as_str(), std::mem::take(&mut self.leaves).finish())
+            table_digest_of_chunks(T::TABLE.as_str(), std::mem::take(&mut self.leaves).finish())
         });
         Ok(Finished {
             warnings: std::mem::take(&mut self.sink.warnings),
@@ -1632,6 +1705,26 @@ mod tests {
             e.write_canonical(&mut out).unwrap();
             prop_assert_eq!(out, crate::formats::jcs::to_canonical(&e).unwrap());
         }
+    }
+
+    #[test]
+    fn chunked_table_digest_equals_the_flat_one() {
+        let leaves: Vec<Digest32> = (0u32..5000)
+            .map(|i| Digest32::of(&i.to_le_bytes()))
+            .collect();
+        let flat = digest::table_digest("entities", leaves.clone());
+        for size in [1, 7, 1000, 4999, 5000] {
+            let chunks: Vec<Vec<Digest32>> = leaves.chunks(size).map(<[_]>::to_vec).collect();
+            assert_eq!(table_digest_of_chunks("entities", chunks), flat, "{size}");
+        }
+        assert_eq!(
+            table_digest_of_chunks("entities", vec![]),
+            digest::table_digest("entities", vec![])
+        );
+        assert_eq!(
+            table_digest_of_chunks("entities", vec![vec![], leaves.clone()]),
+            flat
+        );
     }
 
     #[test]
