@@ -62,10 +62,14 @@ fn make_dir(root: &Path, n: usize) -> std::path::PathBuf {
 
 fn bench_pipeline(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    // The plan of benches/compare.sh: no workload cap, so the sample's 40 inspectors serve
+    // every drawn entity.
     let plan = read_plan(
-        "plan.toml",
-        &std::fs::read_to_string(data.join("plan.toml")).unwrap(),
+        "compare-plan.toml",
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/compare-plan.toml"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let seed = Digest32([5; 32]);
