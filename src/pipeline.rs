@@ -1,6 +1,6 @@
 //! The whole draw straight from roster files, streaming the entity roster (SPEC §3, §6, §7).
 //!
-//! [`draw::run`](crate::draw::run) needs every entity in memory as a full [`Entity`]; a national
+//! [`draw::run`] needs every entity in memory as a full [`Entity`]; a national
 //! roster of ten million rows would take gigabytes that way. This module reads the entity file
 //! once, row by row, and keeps per entity only what the draw needs: its 32-byte leaf hash for the
 //! table digest, and for members of the population a fixed 18-byte id plus 8 bytes saying where
@@ -8,7 +8,7 @@
 //! regions), then assigns teams from the small tables, which are read whole.
 //!
 //! The outcome is identical to reading every file with [`roster_csv`], then calling
-//! [`InputDigests::of`] and [`draw::run`](crate::draw::run): same digests, same strata, same
+//! [`InputDigests::of`] and [`draw::run`]: same digests, same strata, same
 //! picks, same teams, same errors. The tests check this on every test vector and on generated
 //! rosters.
 //!
@@ -134,7 +134,7 @@ pub enum PipelineError {
 pub struct Outcome {
     /// The digests of every input, as [`InputDigests::of`] gives them.
     pub digests: InputDigests,
-    /// The draw, as [`draw::run`](crate::draw::run) gives it.
+    /// The draw, as [`draw::run`] gives it.
     pub result: DrawResult,
     /// The drawn entities' full rows, in ascending id order (for names on the sheet).
     pub drawn: Vec<Entity>,
@@ -162,7 +162,7 @@ pub fn draw(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> Result<Outcome
     run(files, plan, seed, None)
 }
 
-/// Replays a draw: like [`draw`], but every input must have the digest `announced` commits to.
+/// Replays a draw: like [`draw()`], but every input must have the digest `announced` commits to.
 ///
 /// Use it to check a published result: a changed file is reported by name before any team is
 /// assigned.
@@ -170,7 +170,7 @@ pub fn draw(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> Result<Outcome
 /// # Errors
 ///
 /// [`PipelineError::InputChanged`] for the first input (in the order entities, inspectors,
-/// items, conflicts, history, plan) whose digest differs; otherwise as [`draw`].
+/// items, conflicts, history, plan) whose digest differs; otherwise as [`draw()`].
 ///
 /// ```
 /// use double_random::{digest::Digest32, formats::plan_toml::read_plan, pipeline};
