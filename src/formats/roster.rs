@@ -754,11 +754,29 @@ fn pack_entity_id(id: &str) -> Option<u128> {
     }
     let mut v = id.len() as u128;
     for b in id.bytes() {
-        let d = USCC_CHARSET.bytes().position(|c| c == b)?;
-        v = (v << 5) | d as u128;
+        let d = USCC_VALUE[usize::from(b)];
+        if d == NOT_USCC {
+            return None;
+        }
+        v = (v << 5) | u128::from(d);
     }
     Some(v)
 }
+
+/// Marks bytes outside [`USCC_CHARSET`] in [`USCC_VALUE`].
+const NOT_USCC: u8 = 0xFF;
+
+/// The value (position in [`USCC_CHARSET`]) of each byte, [`NOT_USCC`] for the others.
+const USCC_VALUE: [u8; 256] = {
+    let mut t = [NOT_USCC; 256];
+    let set = USCC_CHARSET.as_bytes();
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// Remembers the first line of each unique key.
 ///
@@ -1704,6 +1722,15 @@ mod tests {
             let mut out = Vec::new();
             e.write_canonical(&mut out).unwrap();
             prop_assert_eq!(out, crate::formats::jcs::to_canonical(&e).unwrap());
+        }
+    }
+
+    #[test]
+    fn uscc_value_table_matches_the_charset() {
+        for b in 0..=255u8 {
+            let want = USCC_CHARSET.bytes().position(|c| c == b);
+            let got = USCC_VALUE[usize::from(b)];
+            assert_eq!(want.map(|d| d as u8).unwrap_or(NOT_USCC), got, "{b}");
         }
     }
 
