@@ -7,7 +7,7 @@
 //!
 //! Layers, from the bottom: [`rng`] (the only source of randomness), [`digest`],
 //! [`normalize`], [`codes`] and [`model`] (pure data), [`draw`] (the pure draw),
-//! [`formats`] (files), [`sign`] (signatures) and [`ceremony`] (announce, draw, verify,
+//! [`formats`] (files), [`pipeline`] (the draw streamed from files), [`sign`] (signatures) and [`ceremony`] (announce, draw, verify,
 //! amend, log).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -20,6 +20,7 @@ pub mod draw;
 pub mod formats;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
 pub mod rng;
 pub mod sign;
 

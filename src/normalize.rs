@@ -147,7 +147,30 @@ pub fn fold_width(s: &str) -> String {
 /// assert_eq!(text("（集团）"), "（集团）");
 /// ```
 pub fn text(s: &str) -> String {
-    trim(s).nfc().collect()
+    let t = trim(s);
+    // Most roster text is already NFC: ASCII and common Chinese characters are proved so by a
+    // range test, anything else by the quick check, without rebuilding the string.
+    if t.chars().all(is_plain_nfc)
+        || unicode_normalization::is_nfc_quick(t.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return t.to_owned();
+    }
+    t.nfc().collect()
+}
+
+/// Characters that are NFC on their own, never combine with a neighbour and have canonical
+/// combining class 0: ASCII, CJK punctuation (U+3000–U+3029), CJK Unified Ideographs (with
+/// extension A) and full-width ASCII forms. A string of only these is NFC (UAX #15 quick check).
+fn is_plain_nfc(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\u{7f}'
+            | '\u{3000}'..='\u{3029}'
+            | '\u{3400}'..='\u{4dbf}'
+            | '\u{4e00}'..='\u{9fff}'
+            | '\u{ff01}'..='\u{ff5e}'
+    )
 }
 
 /// Normalises an identifier or code: [`fold_width`], then remove every [`TRIM_CHARS`] character
@@ -164,6 +187,16 @@ pub fn text(s: &str) -> String {
 /// assert_eq!(code("ｃ１３"), "C13");
 /// ```
 pub fn code(s: &str) -> String {
+    if s.is_ascii() {
+        // ASCII has nothing to fold, and its only `TRIM` characters are U+0009–U+000D and U+0020.
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if !matches!(b, b'\t'..=b'\r' | b' ') {
+                out.push(char::from(b.to_ascii_uppercase()));
+            }
+        }
+        return out;
+    }
     let mut out = fold_width(s);
     out.retain(|c| !is_trim_char(c));
     out.make_ascii_uppercase();
@@ -178,6 +211,38 @@ mod tests {
     /// Every Unicode scalar value.
     fn all_chars() -> impl Iterator<Item = char> {
         (0..=0x10FFFF_u32).filter_map(char::from_u32)
+    }
+
+    #[test]
+    fn plain_nfc_characters_pass_the_quick_check_and_do_not_combine() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in all_chars().filter(|&c| is_plain_nfc(c)) {
+            assert_eq!(canonical_combining_class(c), 0, "{:#06X}", u32::from(c));
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(std::iter::once(c)),
+                unicode_normalization::IsNormalized::Yes,
+                "{:#06X}",
+                u32::from(c)
+            );
+            // Nothing composes with a neighbouring plain character either.
+            for d in ['a', '\u{4e00}', '\u{ff08}', '\u{3001}'] {
+                let s: String = [c, d].into_iter().collect();
+                assert_eq!(s.nfc().collect::<String>(), s);
+                let s: String = [d, c].into_iter().collect();
+                assert_eq!(s.nfc().collect::<String>(), s);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_paths_match_the_definitions(s in "[ -~\t\n\r\u{3000}-\u{3030}\u{4e00}-\u{4e10}\u{ff01}-\u{ff10}\u{e9}\u{301}\u{a0}]{0,16}") {
+            prop_assert_eq!(text(&s), trim(&s).nfc().collect::<String>());
+            let mut slow = fold_width(&s);
+            slow.retain(|c| !is_trim_char(c));
+            slow.make_ascii_uppercase();
+            prop_assert_eq!(code(&s), slow);
+        }
     }
 
     #[test]

@@ -523,10 +523,87 @@ pub struct RosterSummary {
 }
 
 /// A model type that is one row of a roster table.
-pub(crate) trait Row: serde::Serialize + Sized {
+pub(crate) trait Row: serde::Serialize + Sized + Send {
     const TABLE: Table;
     /// Builds the row from its cells, reporting every problem to `ctx`; `None` if any.
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self>;
+    /// Appends the row's canonical JSON (SPEC §3.1) to `out`.
+    ///
+    /// The default goes through serde and [`super::jcs::to_canonical`]; entity rows, which come
+    /// by the million, write theirs directly.
+    fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), JcsError> {
+        out.extend_from_slice(&super::jcs::to_canonical(self)?);
+        Ok(())
+    }
+}
+
+/// Appends `s` as a canonical JSON string (SPEC §3.1): `"` `\\` and control characters escaped
+/// as `JSON.stringify` does, everything else as its UTF-8 bytes.
+///
+/// Works on bytes: every byte of a multi-byte UTF-8 sequence is ≥ 0x80 and passes unchanged.
+pub(crate) fn write_json_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends the canonical JSON of an entity row, byte for byte what
+/// [`super::jcs::to_canonical`] writes for it (members in sorted order).
+pub(crate) fn write_entity_json(e: &Entity, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"abnormal\":");
+    out.extend_from_slice(if e.abnormal { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"authority\":");
+    write_json_string(&e.authority, out);
+    out.extend_from_slice(b",\"id\":");
+    write_json_string(&e.id, out);
+    out.extend_from_slice(b",\"industry\":");
+    write_json_string(&e.industry, out);
+    out.extend_from_slice(b",\"kind\":");
+    write_json_string(e.kind.as_str(), out);
+    out.extend_from_slice(b",\"name\":");
+    write_json_string(&e.name, out);
+    out.extend_from_slice(b",\"region\":");
+    write_json_string(&e.region, out);
+    out.extend_from_slice(b",\"risk\":");
+    match e.risk {
+        Some(r) => write_json_string(r.as_str(), out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"status\":");
+    write_json_string(e.status.as_str(), out);
+    out.extend_from_slice(b",\"tags\":[");
+    for (i, t) in e.tags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_json_string(t, out);
+    }
+    out.extend_from_slice(b"]}");
 }
 
 /// What the header row says: which file column holds which field.
@@ -677,11 +754,29 @@ fn pack_entity_id(id: &str) -> Option<u128> {
     }
     let mut v = id.len() as u128;
     for b in id.bytes() {
-        let d = USCC_CHARSET.bytes().position(|c| c == b)?;
-        v = (v << 5) | d as u128;
+        let d = USCC_VALUE[usize::from(b)];
+        if d == NOT_USCC {
+            return None;
+        }
+        v = (v << 5) | u128::from(d);
     }
     Some(v)
 }
+
+/// Marks bytes outside [`USCC_CHARSET`] in [`USCC_VALUE`].
+const NOT_USCC: u8 = 0xFF;
+
+/// The value (position in [`USCC_CHARSET`]) of each byte, [`NOT_USCC`] for the others.
+const USCC_VALUE: [u8; 256] = {
+    let mut t = [NOT_USCC; 256];
+    let set = USCC_CHARSET.as_bytes();
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// Remembers the first line of each unique key.
 ///
@@ -689,14 +784,89 @@ fn pack_entity_id(id: &str) -> Option<u128> {
 /// of key each rather than the size of the largest key.
 #[derive(Debug, Default)]
 pub(crate) struct Uniq {
-    packed: HashMap<u128, u64>,
+    packed: HashMap<PackedKey, u64, PackedIdHash>,
     text: HashMap<String, u64>,
     pairs: HashMap<(String, String), u64>,
 }
 
+/// A packed entity id as two words: aligned to 8 bytes, so a map entry with its line takes 24
+/// bytes rather than the 32 a `u128` key (aligned to 16) would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PackedKey([u64; 2]);
+
+impl std::hash::Hash for PackedKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(u128::from(self.0[0]) | (u128::from(self.0[1]) << 64));
+    }
+}
+
+/// Hashing for packed entity ids: a folded 64×64→128-bit multiply keyed per map with random bits.
+///
+/// SipHash took a tenth of the time of reading a national roster. The random key (drawn through
+/// [`std::collections::hash_map::RandomState`]) keeps a crafted roster from choosing colliding
+/// ids in advance.
+#[derive(Clone, Debug)]
+pub(crate) struct PackedIdHash {
+    key: [u64; 2],
+}
+
+impl Default for PackedIdHash {
+    fn default() -> Self {
+        use std::hash::BuildHasher as _;
+        let rs = std::collections::hash_map::RandomState::new();
+        PackedIdHash {
+            key: [rs.hash_one(1u8), rs.hash_one(2u8)],
+        }
+    }
+}
+
+impl std::hash::BuildHasher for PackedIdHash {
+    type Hasher = PackedIdHasher;
+    fn build_hasher(&self) -> PackedIdHasher {
+        PackedIdHasher {
+            key: self.key,
+            state: 0,
+        }
+    }
+}
+
+/// The hasher of [`PackedIdHash`].
+pub(crate) struct PackedIdHasher {
+    key: [u64; 2],
+    state: u64,
+}
+
+/// The high and low halves of a 128-bit product, folded.
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+impl std::hash::Hasher for PackedIdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.state = fold_mul(self.state ^ v ^ self.key[0], self.key[1] | 1);
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.state = fold_mul(
+            (v as u64) ^ self.key[0],
+            ((v >> 64) as u64) ^ self.key[1] ^ self.state,
+        );
+    }
+    fn finish(&self) -> u64 {
+        fold_mul(self.state, 0x9E37_79B9_7F4A_7C15)
+    }
+}
+
 /// Records `key` at `line` in `map`; returns the earlier line if it was seen before.
-fn first_line<K: std::hash::Hash + Eq>(
-    map: &mut HashMap<K, u64>,
+fn first_line<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+    map: &mut HashMap<K, u64, S>,
     key: K,
     line: u64,
 ) -> Option<u64> {
@@ -713,7 +883,11 @@ impl Uniq {
     /// Records `key` at `line`; returns the earlier line if it was seen before.
     fn check(&mut self, key: Key, line: u64) -> Option<u64> {
         match key {
-            Key::Packed(k) => first_line(&mut self.packed, k, line),
+            Key::Packed(k) => first_line(
+                &mut self.packed,
+                PackedKey([k as u64, (k >> 64) as u64]),
+                line,
+            ),
             Key::Text(k) => first_line(&mut self.text, k, line),
             Key::Pair(a, b) => first_line(&mut self.pairs, (a, b), line),
         }
@@ -1001,6 +1175,10 @@ fn parse_roster_date(raw: &str) -> Option<Date> {
 
 impl Row for Entity {
     const TABLE: Table = Table::Entities;
+    fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), JcsError> {
+        write_entity_json(self, out);
+        Ok(())
+    }
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
         let id = ctx.entity_id(e::ID);
         if let Some(id) = &id {
@@ -1200,9 +1378,165 @@ pub(crate) struct Driver<T> {
     header_line: u64,
     uniq: Uniq,
     data_rows: u64,
-    leaves: Vec<Digest32>,
+    leaves: Leaves,
     want_leaves: bool,
     _row: std::marker::PhantomData<fn() -> T>,
+}
+
+/// Rows per batch handed to the hashing thread.
+const BATCH_ROWS: usize = 2048;
+
+/// A batch of rows' canonical JSON, concatenated, with the end of each row.
+type Batch = (Vec<u8>, Vec<usize>);
+
+/// Turns rows into leaves (SHA-256 of their canonical JSON, SPEC §3.4).
+///
+/// The JSON is written on the reading thread into batches; once a table fills its first batch,
+/// a second thread hashes the batches while reading goes on. Leaves are sorted before the table
+/// digest, so the order in which they come back changes nothing.
+#[derive(Default)]
+struct Leaves {
+    done: Chunks,
+    batch: Vec<u8>,
+    ends: Vec<usize>,
+    worker: Option<(
+        std::sync::mpsc::SyncSender<Batch>,
+        std::thread::JoinHandle<Chunks>,
+    )>,
+    /// The worker could not be started: hash here.
+    local: bool,
+}
+
+/// Leaves per chunk: 32 MiB.
+const LEAF_CHUNK: usize = 1 << 20;
+
+/// Leaves kept in sorted chunks of [`LEAF_CHUNK`], so that ten million leaves take 320 MB and
+/// not the double a growing vector reserves, and most of the sorting is done while reading.
+#[derive(Default)]
+struct Chunks {
+    full: Vec<Vec<Digest32>>,
+    current: Vec<Digest32>,
+}
+
+impl Chunks {
+    fn push(&mut self, leaf: Digest32) {
+        self.current.push(leaf);
+        if self.current.len() == LEAF_CHUNK {
+            let mut full = std::mem::take(&mut self.current);
+            full.sort_unstable();
+            self.full.push(full);
+        }
+    }
+
+    fn into_chunks(mut self) -> Vec<Vec<Digest32>> {
+        if !self.current.is_empty() {
+            self.full.push(self.current);
+        }
+        self.full
+    }
+}
+
+/// The table digest of SPEC §3.4 over leaves held in chunks: each chunk sorted, then merged
+/// into the hash in ascending order. Equal to [`digest::table_digest`] of all the leaves.
+fn table_digest_of_chunks(kind: &str, mut chunks: Vec<Vec<Digest32>>) -> Digest32 {
+    if chunks.len() <= 1 {
+        return digest::table_digest(kind, chunks.pop().unwrap_or_default());
+    }
+    let n: usize = chunks.iter().map(Vec::len).sum();
+    let mut h = digest::Framed::new(digest::TABLE_TAG).part(kind.as_bytes());
+    h.push(&(n as u64).to_be_bytes());
+    let mut heap = std::collections::BinaryHeap::new();
+    for (c, chunk) in chunks.iter_mut().enumerate() {
+        chunk.sort_unstable();
+        if let Some(first) = chunk.first() {
+            heap.push(std::cmp::Reverse((*first, c, 0usize)));
+        }
+    }
+    while let Some(std::cmp::Reverse((leaf, c, i))) = heap.pop() {
+        h.push(&leaf.0);
+        if let Some(next) = chunks[c].get(i + 1) {
+            heap.push(std::cmp::Reverse((*next, c, i + 1)));
+        }
+    }
+    h.finish()
+}
+
+/// Hashes every row of a batch into `out`.
+fn hash_batch((json, ends): &Batch, out: &mut Chunks) {
+    let mut start = 0;
+    for &end in ends {
+        out.push(Digest32::of(&json[start..end]));
+        start = end;
+    }
+}
+
+impl Leaves {
+    /// Adds a row; on error nothing is added.
+    fn push<T: Row>(&mut self, row: &T) -> Result<(), JcsError> {
+        let start = self.batch.len();
+        if let Err(e) = row.write_canonical(&mut self.batch) {
+            self.batch.truncate(start);
+            return Err(e);
+        }
+        self.ends.push(self.batch.len());
+        if self.ends.len() >= BATCH_ROWS {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    /// Hands the current batch to the worker (starting it if needed), or hashes it here.
+    fn flush(&mut self) {
+        let batch: Batch = (
+            std::mem::replace(&mut self.batch, Vec::with_capacity(256 * BATCH_ROWS)),
+            std::mem::replace(&mut self.ends, Vec::with_capacity(BATCH_ROWS)),
+        );
+        if self.worker.is_none() && !self.local {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(8);
+            let spawned = std::thread::Builder::new()
+                .name("leaf-hasher".into())
+                .spawn(move || {
+                    let mut out = Chunks::default();
+                    for b in rx {
+                        hash_batch(&b, &mut out);
+                    }
+                    out
+                });
+            match spawned {
+                Ok(handle) => self.worker = Some((tx, handle)),
+                Err(_) => self.local = true,
+            }
+        }
+        let batch = match &self.worker {
+            Some((tx, _)) => match tx.send(batch) {
+                Ok(()) => return,
+                Err(std::sync::mpsc::SendError(b)) => b,
+            },
+            None => batch,
+        };
+        hash_batch(&batch, &mut self.done);
+    }
+
+    /// Every leaf, in chunks.
+    fn finish(mut self) -> Vec<Vec<Digest32>> {
+        let rest: Batch = (
+            std::mem::take(&mut self.batch),
+            std::mem::take(&mut self.ends),
+        );
+        hash_batch(&rest, &mut self.done);
+        if let Some((tx, handle)) = self.worker.take() {
+            drop(tx);
+            match handle.join() {
+                Ok(v) => {
+                    let mut all = self.done.into_chunks();
+                    all.extend(v.into_chunks());
+                    return all;
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        self.done.into_chunks()
+    }
 }
 
 /// The outcome of a driver once the file has been read.
@@ -1222,7 +1556,7 @@ impl<T: Row> Driver<T> {
             header_line: 0,
             uniq: Uniq::default(),
             data_rows: 0,
-            leaves: Vec::new(),
+            leaves: Leaves::default(),
             want_leaves,
             _row: std::marker::PhantomData,
         }
@@ -1294,8 +1628,8 @@ impl<T: Row> Driver<T> {
         let failed = ctx.failed;
         let row = row.filter(|_| !failed)?;
         if self.want_leaves {
-            match digest::row_leaf(&row) {
-                Ok(leaf) => self.leaves.push(leaf),
+            match self.leaves.push(&row) {
+                Ok(()) => {}
                 Err(e) => {
                     self.sink.error(
                         line,
@@ -1335,9 +1669,9 @@ impl<T: Row> Driver<T> {
             .header
             .as_ref()
             .map_or(HeaderLanguage::English, HeaderMap::language);
-        let digest = self
-            .want_leaves
-            .then(|| digest::table_digest(T::TABLE.as_str(), std::mem::take(&mut self.leaves)));
+        let digest = self.want_leaves.then(|| {
+            table_digest_of_chunks(T::TABLE.as_str(), std::mem::take(&mut self.leaves).finish())
+        });
         Ok(Finished {
             warnings: std::mem::take(&mut self.sink.warnings),
             warnings_omitted: self.sink.warnings_omitted,
@@ -1350,6 +1684,75 @@ impl<T: Row> Driver<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Strings mixing ASCII, control characters, quotes, backslashes, CJK, U+2028 and astral
+    /// characters.
+    fn any_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                proptest::char::range('\0', '\u{7f}'),
+                Just('"'),
+                Just('\\'),
+                Just('\u{2028}'),
+                proptest::char::range('\u{4e00}', '\u{9fff}'),
+                proptest::char::range('\u{1f600}', '\u{1f64f}'),
+                proptest::char::any(),
+            ],
+            0..12,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn hand_written_entity_json_is_byte_identical_to_jcs(
+            id in any_text(), name in any_text(), authority in any_text(), region in any_text(),
+            industry in any_text(), tags in proptest::collection::vec(any_text(), 0..4),
+            kind in 0..EntityKind::ALL.len(), status in 0..EntityStatus::ALL.len(),
+            risk in proptest::option::of(0..RiskClass::ALL.len()), abnormal in any::<bool>(),
+        ) {
+            let e = Entity {
+                id, name, authority, region, industry, tags, abnormal,
+                kind: EntityKind::ALL[kind],
+                status: EntityStatus::ALL[status],
+                risk: risk.map(|r| RiskClass::ALL[r]),
+            };
+            let mut out = Vec::new();
+            e.write_canonical(&mut out).unwrap();
+            prop_assert_eq!(out, crate::formats::jcs::to_canonical(&e).unwrap());
+        }
+    }
+
+    #[test]
+    fn uscc_value_table_matches_the_charset() {
+        for b in 0..=255u8 {
+            let want = USCC_CHARSET.bytes().position(|c| c == b);
+            let got = USCC_VALUE[usize::from(b)];
+            assert_eq!(want.map(|d| d as u8).unwrap_or(NOT_USCC), got, "{b}");
+        }
+    }
+
+    #[test]
+    fn chunked_table_digest_equals_the_flat_one() {
+        let leaves: Vec<Digest32> = (0u32..5000)
+            .map(|i| Digest32::of(&i.to_le_bytes()))
+            .collect();
+        let flat = digest::table_digest("entities", leaves.clone());
+        for size in [1, 7, 1000, 4999, 5000] {
+            let chunks: Vec<Vec<Digest32>> = leaves.chunks(size).map(<[_]>::to_vec).collect();
+            assert_eq!(table_digest_of_chunks("entities", chunks), flat, "{size}");
+        }
+        assert_eq!(
+            table_digest_of_chunks("entities", vec![]),
+            digest::table_digest("entities", vec![])
+        );
+        assert_eq!(
+            table_digest_of_chunks("entities", vec![vec![], leaves.clone()]),
+            flat
+        );
+    }
 
     #[test]
     fn field_index_constants_match_the_columns() {

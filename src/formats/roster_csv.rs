@@ -213,9 +213,9 @@ pub fn for_each_entity<E: From<InputErrors>>(
     mut f: impl FnMut(u64, Entity) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
     let mut rows = 0u64;
-    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |line, e| {
+    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
         rows += 1;
-        f(line, e)
+        f(pos.line, e)
     }) {
         Ok(x) => x,
         Err(Stop::Input(e)) => return Err(E::from(e)),
@@ -236,14 +236,152 @@ pub fn for_each_entity<E: From<InputErrors>>(
     })
 }
 
+/// Streams an entity roster like [`for_each_entity`], handing over where each row lies in the
+/// file as well, so that a caller can come back for a few rows with [`read_entities_at`].
+pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
+    file_name: &str,
+    reader: impl Read,
+    mut f: impl FnMut(RowPos, Entity) -> Result<(), E>,
+) -> Result<RosterSummary, E> {
+    let mut rows = 0u64;
+    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
+        rows += 1;
+        f(pos, e)
+    }) {
+        Ok(x) => x,
+        Err(Stop::Input(e)) => return Err(E::from(e)),
+        Err(Stop::Callback(e)) => return Err(e),
+    };
+    let digest = match finished.digest {
+        Some(d) => d,
+        None => crate::digest::table_digest(Table::Entities.as_str(), Vec::new()),
+    };
+    Ok(RosterSummary {
+        table: Table::Entities,
+        rows,
+        digest,
+        warnings: finished.warnings,
+        warnings_omitted: finished.warnings_omitted,
+        encoding,
+        header_language: finished.header_language,
+    })
+}
+
+/// Reads again the entity rows at `at` (positions handed over by [`for_each_entity_at`] on the
+/// same file, which was read as `encoding`), in the order given.
+///
+/// Only the header and those rows are parsed. A row that no longer parses to a valid entity means
+/// the file changed between the two reads, and is an error.
+pub(crate) fn read_entities_at<R: Read + io::Seek>(
+    file_name: &str,
+    mut reader: R,
+    encoding: Encoding,
+    at: &[RowPos],
+) -> Result<Vec<Entity>, InputErrors> {
+    let io_err = |e: io::Error| InputErrors::io(file_name, &e);
+    let changed = || {
+        InputErrors::io(
+            file_name,
+            &io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the file changed while it was being read",
+            ),
+        )
+    };
+    let mut driver = Driver::<Entity>::new(file_name, false);
+    reader.seek(io::SeekFrom::Start(0)).map_err(io_err)?;
+    let bom = {
+        let (bom, _, stream) = open(&mut reader).map_err(io_err)?;
+        let mut decoder = Decoder {
+            bom,
+            decided: if encoding == Encoding::Gb18030 {
+                Decided::Gb18030 { line: 0 }
+            } else {
+                Decided::Utf8 { line: 0 }
+            },
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Source::new(stream));
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) if is_blank(&rec) => continue,
+                Ok(true) => break,
+                _ => return Err(changed()),
+            }
+        }
+        let end = rdr.position().byte();
+        let line = rdr.get_mut().finish_row(end).0;
+        let mut cells = Vec::with_capacity(rec.len());
+        for (col, field) in rec.iter().enumerate() {
+            cells.push(
+                decoder
+                    .decode(field, line, col + 1)
+                    .map_err(|_| changed())?,
+            );
+        }
+        if !driver.header(&cells, line) {
+            return Err(changed());
+        }
+        (bom, decoder)
+    };
+    let (bom, mut decoder) = bom;
+    let base = if bom { 3 } else { 0 };
+    let mut buf = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::with_capacity(at.len());
+    // Rows are gathered a chunk at a time and parsed by one CSV reader: building a reader per
+    // row would cost more than parsing the row.
+    for chunk in at.chunks(1024) {
+        buf.clear();
+        for pos in chunk {
+            reader
+                .seek(io::SeekFrom::Start(base + pos.offset))
+                .map_err(io_err)?;
+            let start = buf.len();
+            buf.resize(start + pos.len, 0);
+            reader.read_exact(&mut buf[start..]).map_err(io_err)?;
+            buf.push(b'\n');
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&buf[..]);
+        for pos in chunk {
+            loop {
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(true) if rec.len() == 1 && rec[0].is_empty() => continue,
+                    Ok(true) => break,
+                    _ => return Err(changed()),
+                }
+            }
+            let mut cells = Vec::with_capacity(rec.len());
+            for (col, field) in rec.iter().enumerate() {
+                cells.push(
+                    decoder
+                        .decode(field, pos.line, col + 1)
+                        .map_err(|_| changed())?,
+                );
+            }
+            match driver.row(&cells, pos.line, Vec::new()) {
+                Some(e) if !driver.has_errors() => out.push(e),
+                _ => return Err(changed()),
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a whole table into a [`Roster`].
 fn read_table<T: Row>(file_name: &str, reader: impl Read) -> Result<Roster<T>, InputErrors> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let (finished, encoding) =
-        run::<T, std::convert::Infallible>(file_name, reader, false, |line, row| {
+        run::<T, std::convert::Infallible>(file_name, reader, false, |pos, row| {
             rows.push(row);
-            lines.push(line);
+            lines.push(pos.line);
             Ok(())
         })
         .map_err(|e| match e {
@@ -317,14 +455,15 @@ impl<R: Read> Source<R> {
         self.drop_front(lead);
     }
 
-    /// The parser finished a row at stream offset `end`: returns the row's first line and its
-    /// length in bytes, and moves the window past it.
-    fn finish_row(&mut self, end: u64) -> (u64, usize) {
+    /// The parser finished a row at stream offset `end`: returns the row's first line, its
+    /// stream offset and its length in bytes, and moves the window past it.
+    fn finish_row(&mut self, end: u64) -> (u64, u64, usize) {
         self.drop_blank_lines();
         let line = self.lines_before + 1;
+        let offset = self.start;
         let len = usize::try_from(end.saturating_sub(self.start)).unwrap_or(usize::MAX);
         self.drop_front(len);
-        (line, len)
+        (line, offset, len)
     }
 
     /// The line the current (unfinished) row starts on.
@@ -384,6 +523,12 @@ impl Decoder {
         line: u64,
         column: usize,
     ) -> Result<Cow<'a, str>, InputErrorKind> {
+        if bytes.is_ascii()
+            && let Ok(s) = std::str::from_utf8(bytes)
+        {
+            // ASCII reads the same in every encoding and holds no byte order mark.
+            return Ok(Cow::Borrowed(s));
+        }
         let text = self.decode_bytes(bytes, line, column)?;
         if text.contains('\u{FEFF}') {
             return Err(InputErrorKind::MisplacedBom { column });
@@ -484,12 +629,23 @@ fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 
+/// Where a row was found: its first line, and its bytes in the stream after any byte order mark.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RowPos {
+    /// The line the row starts on.
+    pub(crate) line: u64,
+    /// Offset of the row's first byte, counted after the byte order mark.
+    pub(crate) offset: u64,
+    /// Length of the row in bytes, line end included.
+    pub(crate) len: usize,
+}
+
 /// The reading loop shared by every CSV reader.
 fn run<T: Row, E>(
     file_name: &str,
     reader: impl Read,
     want_leaves: bool,
-    mut f: impl FnMut(u64, T) -> Result<(), E>,
+    mut f: impl FnMut(RowPos, T) -> Result<(), E>,
 ) -> Result<(super::roster::Finished, Encoding), Stop<E>> {
     let mut driver = Driver::<T>::new(file_name, want_leaves);
     let io_error = |e: &io::Error| InputErrorKind::Io {
@@ -507,7 +663,7 @@ fn run<T: Row, E>(
         driver.sink.error(0, None, InputErrorKind::Utf16);
         return Err(Stop::Input(driver.sink.take_errors()));
     }
-    let mut decoder = Decoder {
+    let decoder = Decoder {
         bom,
         // A byte order mark fixes UTF-8 (line 0: before the first line).
         decided: if bom {
@@ -520,34 +676,186 @@ fn run<T: Row, E>(
         .has_headers(false)
         .flexible(true)
         .from_reader(Source::new(reader));
-    let mut rec = csv::ByteRecord::new();
-    let mut width: Option<usize> = None;
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = rdr.get_mut().current_line();
-                let kind = if rdr.get_ref().tripped {
-                    InputErrorKind::RowTooLong { limit: ROW_LIMIT }
-                } else {
-                    match e.kind() {
-                        csv::ErrorKind::Io(io) => io_error(io),
-                        _ => InputErrorKind::Io {
-                            kind: io::ErrorKind::InvalidData,
-                            message: e.to_string(),
-                        },
+    // This thread parses the CSV and hands rows to `f`; a worker thread decodes, checks and
+    // fingerprints them (and hashes on a third, see `Leaves`). Results and errors come out in
+    // file order, exactly as one thread would give them.
+    std::thread::scope(|scope| {
+        let (rec_tx, rec_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (row_tx, row_rx) = std::sync::mpsc::sync_channel::<(Vec<(RowPos, T)>, Batch)>(4);
+        let worker = scope.spawn(move || {
+            let mut w = Worker {
+                driver,
+                decoder,
+                width: None,
+            };
+            for batch in rec_rx {
+                let mut out = Vec::with_capacity(batch.used);
+                let mut stop = false;
+                for slot in &batch.slots[..batch.used] {
+                    match w.process(&slot.rec, slot.pos) {
+                        Step::Next => {}
+                        Step::Emit(pos, row) => out.push((pos, row)),
+                        Step::Stop => {
+                            stop = true;
+                            break;
+                        }
                     }
-                };
-                driver.sink.error(line, None, kind);
+                }
+                if !stop && let Some((line, kind)) = &batch.error {
+                    w.driver.sink.error(*line, None, kind.clone());
+                    stop = true;
+                }
+                if row_tx.send((out, batch)).is_err() || stop {
+                    break;
+                }
+            }
+            w
+        });
+        let mut failed: Option<E> = None;
+        // Emptied batches come back with the rows, so records are reused, never reallocated.
+        let mut free: Vec<Batch> = Vec::new();
+        let mut deliver = |(rows, batch): (Vec<(RowPos, T)>, Batch), free: &mut Vec<Batch>| {
+            free.push(batch);
+            for (pos, row) in rows {
+                f(pos, row)?;
+            }
+            Ok::<(), E>(())
+        };
+        let mut batch = Batch::default();
+        let mut worker_gone = false;
+        'read: loop {
+            if batch.slots.len() == batch.used {
+                batch.slots.push(Slot::default());
+            }
+            let slot = &mut batch.slots[batch.used];
+            let mut last = false;
+            match rdr.read_byte_record(&mut slot.rec) {
+                Ok(true) => {
+                    let end = rdr.position().byte();
+                    let (line, offset, len) = rdr.get_mut().finish_row(end);
+                    if !is_blank(&slot.rec) {
+                        slot.pos = RowPos { line, offset, len };
+                        batch.used += 1;
+                    }
+                }
+                Ok(false) => last = true,
+                Err(e) => {
+                    let line = rdr.get_mut().current_line();
+                    let kind = if rdr.get_ref().tripped {
+                        InputErrorKind::RowTooLong { limit: ROW_LIMIT }
+                    } else {
+                        match e.kind() {
+                            csv::ErrorKind::Io(io) => io_error(io),
+                            _ => InputErrorKind::Io {
+                                kind: io::ErrorKind::InvalidData,
+                                message: e.to_string(),
+                            },
+                        }
+                    };
+                    batch.error = Some((line, kind));
+                    last = true;
+                }
+            }
+            if batch.used >= PARSE_BATCH || last {
+                let mut next = free.pop().unwrap_or_default();
+                next.used = 0;
+                next.error = None;
+                let mut pending = std::mem::replace(&mut batch, next);
+                loop {
+                    match rec_tx.try_send(pending) {
+                        Ok(()) => break,
+                        Err(std::sync::mpsc::TrySendError::Full(b)) => {
+                            pending = b;
+                            // The worker is busy: hand over what it has finished meanwhile.
+                            if let Ok(done) =
+                                row_rx.recv_timeout(std::time::Duration::from_millis(1))
+                                && let Err(e) = deliver(done, &mut free)
+                            {
+                                failed = Some(e);
+                                break 'read;
+                            }
+                        }
+                        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                            worker_gone = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            while let Ok(done) = row_rx.try_recv() {
+                if let Err(e) = deliver(done, &mut free) {
+                    failed = Some(e);
+                    break 'read;
+                }
+            }
+            if last || worker_gone {
                 break;
             }
         }
-        let end = rdr.position().byte();
-        let (line, len) = rdr.get_mut().finish_row(end);
-        if is_blank(&rec) {
-            continue;
+        drop(rec_tx);
+        if failed.is_none() {
+            for done in &row_rx {
+                if let Err(e) = deliver(done, &mut free) {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
+        drop(row_rx);
+        let w = match worker.join() {
+            Ok(w) => w,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if let Some(e) = failed {
+            return Err(Stop::Callback(e));
+        }
+        let encoding = w.decoder.encoding();
+        let finished = w.driver.finish().map_err(Stop::Input)?;
+        Ok((finished, encoding))
+    })
+}
+
+/// Records handed from the parsing thread to the worker at a time.
+const PARSE_BATCH: usize = 512;
+
+/// A record and where it was.
+#[derive(Default)]
+struct Slot {
+    rec: csv::ByteRecord,
+    pos: RowPos,
+}
+
+/// Records handed from the parsing thread to the worker: `slots[..used]`, then, if reading
+/// stopped there, the error.
+#[derive(Default)]
+struct Batch {
+    slots: Vec<Slot>,
+    used: usize,
+    error: Option<(u64, InputErrorKind)>,
+}
+
+/// What the worker made of one record.
+enum Step<T> {
+    /// Nothing to hand over (the header, or a row with problems).
+    Next,
+    /// A valid row for the callback.
+    Emit(RowPos, T),
+    /// The file cannot be read further.
+    Stop,
+}
+
+/// Decodes, checks and fingerprints records on the worker thread.
+struct Worker<T> {
+    driver: Driver<T>,
+    decoder: Decoder,
+    width: Option<usize>,
+}
+
+impl<T: Row> Worker<T> {
+    fn process(&mut self, rec: &csv::ByteRecord, pos: RowPos) -> Step<T> {
+        let RowPos { line, len, .. } = pos;
+        let driver = &mut self.driver;
+        let decoder = &mut self.decoder;
         let mut too_long = false;
         if len > ROW_LIMIT {
             driver
@@ -570,10 +878,10 @@ fn run<T: Row, E>(
                 too_long = true;
             }
         }
-        let Some(width) = width else {
+        let Some(width) = self.width else {
             // The header row: any problem in it makes the file unreadable.
             if too_long {
-                break;
+                return Step::Stop;
             }
             let mut cells = Vec::with_capacity(rec.len());
             let mut bad = false;
@@ -587,14 +895,14 @@ fn run<T: Row, E>(
                 }
             }
             if bad || !driver.header(&cells, line) {
-                break;
+                return Step::Stop;
             }
-            width = Some(rec.len());
-            continue;
+            self.width = Some(rec.len());
+            return Step::Next;
         };
         if too_long {
             driver.skipped_row();
-            continue;
+            return Step::Next;
         }
         if rec.len() != width {
             driver.sink.error(
@@ -606,7 +914,7 @@ fn run<T: Row, E>(
                 },
             );
             driver.skipped_row();
-            continue;
+            return Step::Next;
         }
         let mut cells = Vec::with_capacity(rec.len());
         let mut pre = Vec::new();
@@ -619,15 +927,11 @@ fn run<T: Row, E>(
                 }
             }
         }
-        if let Some(row) = driver.row(&cells, line, pre)
-            && !driver.has_errors()
-        {
-            f(line, row).map_err(Stop::Callback)?;
+        match driver.row(&cells, line, pre) {
+            Some(row) if !driver.has_errors() => Step::Emit(pos, row),
+            _ => Step::Next,
         }
     }
-    let encoding = decoder.encoding();
-    let finished = driver.finish().map_err(Stop::Input)?;
-    Ok((finished, encoding))
 }
 
 #[cfg(test)]
@@ -694,6 +998,66 @@ mod tests {
         ));
         assert_eq!(e.errors[0].line, 2);
         assert!(e.errors.iter().any(|x| x.line == 3));
+    }
+
+    /// The sample roster's rows, repeated under fresh valid ids.
+    fn many_entities(n: usize) -> String {
+        let sample = include_str!("../../examples/data/entities.csv");
+        let mut lines = sample.lines();
+        let mut s = String::from(lines.next().unwrap());
+        s.push('\n');
+        let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+        for i in 0..n {
+            let body = format!("{i:08}");
+            let org = "0123456789X"
+                .chars()
+                .map(|c| format!("{body}{c}"))
+                .find(|o| crate::codes::org_code_check(o))
+                .unwrap();
+            let first17 = format!("91520102{org}");
+            let check = crate::codes::uscc_check_char(&first17).unwrap();
+            let row = rows[i % rows.len()];
+            s.push_str(&format!(
+                "{first17}{check}{}\n",
+                &row[row.find(',').unwrap()..]
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn a_callback_error_stops_the_stream_and_is_returned() {
+        let s = many_entities(5_000);
+        let mut seen = 0u64;
+        let err = for_each_entity("e.csv", s.as_bytes(), |line, _| {
+            seen += 1;
+            if line == 3_001 {
+                return Err(InputErrors {
+                    errors: vec![],
+                    omitted: 42,
+                });
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!((err.omitted, seen), (42, 3_000));
+        // Problems late in the file still come back whole.
+        let bad = format!("{s}bad,甲,企业,,520102,,存续,否,A,\n");
+        let e =
+            for_each_entity("e.csv", bad.as_bytes(), |_, _| Ok::<(), InputErrors>(())).unwrap_err();
+        assert_eq!(e, read_entities("e.csv", bad.as_bytes()).unwrap_err());
+        assert_eq!(e.errors[0].line, 5_002);
+    }
+
+    #[test]
+    fn streamed_digest_over_many_batches_equals_the_serde_digest() {
+        let s = many_entities(7_000);
+        let full = read_entities("e.csv", s.as_bytes()).unwrap();
+        let serde_digest = crate::digest::table_digest_of("entities", &full.rows).unwrap();
+        let summary =
+            for_each_entity("e.csv", s.as_bytes(), |_, _| Ok::<(), InputErrors>(())).unwrap();
+        assert_eq!(summary.rows, 7_000);
+        assert_eq!(summary.digest, serde_digest);
     }
 
     #[test]

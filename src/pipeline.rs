@@ -1,0 +1,562 @@
+//! The whole draw straight from roster files, streaming the entity roster (SPEC §3, §6, §7).
+//!
+//! [`draw::run`] needs every entity in memory as a full [`Entity`]; a national
+//! roster of ten million rows would take gigabytes that way. This module reads the entity file
+//! once, row by row, and keeps per entity only what the draw needs: its 32-byte leaf hash for the
+//! table digest, and for members of the population a fixed 18-byte id plus 8 bytes saying where
+//! the row lies in the file. After the draw it reads back just the drawn rows (for names and
+//! regions), then assigns teams from the small tables, which are read whole.
+//!
+//! The outcome is identical to reading every file with [`roster_csv`], then calling
+//! [`InputDigests::of`] and [`draw::run`]: same digests, same strata, same
+//! picks, same teams, same errors. The tests check this on every test vector and on generated
+//! rosters.
+//!
+//! Order of errors: the small tables (inspectors, items, conflicts, history) are read first and
+//! the first file with problems is reported; then the entity file, whose problems (every one of
+//! them, as [`roster_csv::read_entities`] reports them) come before any draw error.
+//!
+//! ```
+//! use double_random::digest::Digest32;
+//! use double_random::formats::plan_toml::read_plan;
+//! use double_random::pipeline::{self, RosterFiles};
+//!
+//! let files = RosterFiles::in_dir("examples/data");
+//! let plan_text = std::fs::read_to_string("examples/data/plan.toml")?;
+//! let plan = read_plan("plan.toml", &plan_text)?;
+//! let seed = Digest32([7; 32]);
+//! let out = pipeline::draw(&files, &plan, &seed)?;
+//! assert_eq!(out.drawn.len(), out.result.assignments.len());
+//! // A replay against the announced digests gives the same result.
+//! let again = pipeline::replay(&files, &plan, &seed, &out.digests)?;
+//! assert_eq!(again.result, out.result);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::ceremony::announce::{InputDigests, InputRef, plan_digest};
+use crate::digest::{Digest32, Framed, table_digest_of};
+use crate::draw::entities::{
+    EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
+};
+use crate::draw::{self, DrawError, DrawInputs, DrawResult};
+use crate::formats::error::InputErrors;
+use crate::formats::jcs::JcsError;
+use crate::formats::roster_csv::{self, RowPos};
+use crate::model::{Entity, Inspector, Plan, Stratum};
+use crate::rng::{Sampler, Stream};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+/// The five roster files of a draw.
+///
+/// Use [`RosterFiles::in_dir`] for the usual names, or fill the paths in yourself.
+///
+/// ```
+/// use double_random::pipeline::RosterFiles;
+/// let f = RosterFiles::in_dir("data");
+/// assert_eq!(f.entities, std::path::Path::new("data/entities.csv"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterFiles {
+    /// Entity roster (CSV).
+    pub entities: PathBuf,
+    /// Inspector roster (CSV).
+    pub inspectors: PathBuf,
+    /// Item list (CSV).
+    pub items: PathBuf,
+    /// Declared conflicts (CSV).
+    pub conflicts: PathBuf,
+    /// Past inspections (CSV).
+    pub history: PathBuf,
+}
+
+impl RosterFiles {
+    /// `entities.csv`, `inspectors.csv`, `items.csv`, `conflicts.csv` and `history.csv` in `dir`.
+    ///
+    /// ```
+    /// let f = double_random::pipeline::RosterFiles::in_dir("/tmp/x");
+    /// assert!(f.history.ends_with("history.csv"));
+    /// ```
+    pub fn in_dir(dir: impl AsRef<Path>) -> Self {
+        let d = dir.as_ref();
+        RosterFiles {
+            entities: d.join("entities.csv"),
+            inspectors: d.join("inspectors.csv"),
+            items: d.join("items.csv"),
+            conflicts: d.join("conflicts.csv"),
+            history: d.join("history.csv"),
+        }
+    }
+}
+
+/// Why a streamed draw or replay failed.
+///
+/// ```
+/// use double_random::pipeline::{self, PipelineError, RosterFiles};
+/// let plan = double_random::draw::example_plan();
+/// let err = pipeline::draw(&RosterFiles::in_dir("/nonexistent"), &plan,
+///     &double_random::digest::Digest32([0; 32])).unwrap_err();
+/// assert!(matches!(err, PipelineError::Input(_)));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// A file could not be read, or holds problems (every one located).
+    #[error(transparent)]
+    Input(#[from] InputErrors),
+    /// The draw itself failed (no stratum for a class, empty pool, …).
+    #[error(transparent)]
+    Draw(#[from] DrawError),
+    /// A row or the plan could not be written as canonical JSON.
+    #[error(transparent)]
+    Canonical(#[from] JcsError),
+    /// A replayed input does not have the announced digest.
+    #[error("{input}: the announcement committed to {announced}, the file has {found}")]
+    InputChanged {
+        /// Which input (`entities`, `plan`, …).
+        input: &'static str,
+        /// The announced digest.
+        announced: Digest32,
+        /// The digest of what was read.
+        found: Digest32,
+    },
+    /// An entity id longer than 18 bytes, which the id rules never let through.
+    #[error("entity id {id} is longer than 18 characters")]
+    LongId {
+        /// The id.
+        id: String,
+    },
+}
+
+/// What a streamed draw computes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The digests of every input, as [`InputDigests::of`] gives them.
+    pub digests: InputDigests,
+    /// The draw, as [`draw::run`] gives it.
+    pub result: DrawResult,
+    /// The drawn entities' full rows, in ascending id order (for names on the sheet).
+    pub drawn: Vec<Entity>,
+    /// The inspector roster (small; for names on the sheet).
+    pub inspectors: Vec<Inspector>,
+}
+
+/// Draws from roster files: digests every input and runs the draw with `seed`.
+///
+/// Use it for rosters of any size: memory grows by about 32 bytes per entity row plus 26 per
+/// member of the population, never with the length of names or tags.
+///
+/// # Errors
+///
+/// See [`PipelineError`]; errors come in the order given in the [module docs](self).
+///
+/// ```
+/// use double_random::{digest::Digest32, formats::plan_toml::read_plan, pipeline};
+/// let plan = read_plan("plan.toml", &std::fs::read_to_string("examples/data/plan.toml")?)?;
+/// let out = pipeline::draw(&pipeline::RosterFiles::in_dir("examples/data"), &plan, &Digest32([1; 32]))?;
+/// assert!(out.digests.entities.rows > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn draw(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> Result<Outcome, PipelineError> {
+    run(files, plan, seed, None)
+}
+
+/// Replays a draw: like [`draw()`], but every input must have the digest `announced` commits to.
+///
+/// Use it to check a published result: a changed file is reported by name before any team is
+/// assigned.
+///
+/// # Errors
+///
+/// [`PipelineError::InputChanged`] for the first input (in the order entities, inspectors,
+/// items, conflicts, history, plan) whose digest differs; otherwise as [`draw()`].
+///
+/// ```
+/// use double_random::{digest::Digest32, formats::plan_toml::read_plan, pipeline};
+/// let plan = read_plan("plan.toml", &std::fs::read_to_string("examples/data/plan.toml")?)?;
+/// let files = pipeline::RosterFiles::in_dir("examples/data");
+/// let mut announced = pipeline::draw(&files, &plan, &Digest32([1; 32]))?.digests;
+/// announced.items.digest = Digest32([0; 32]);
+/// let err = pipeline::replay(&files, &plan, &Digest32([1; 32]), &announced).unwrap_err();
+/// assert!(matches!(err, pipeline::PipelineError::InputChanged { input: "items", .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+    announced: &InputDigests,
+) -> Result<Outcome, PipelineError> {
+    run(files, plan, seed, Some(announced))
+}
+
+/// A member of the population: its id, zero-padded, and where its row lies.
+///
+/// Zero padding keeps byte order equal to string order, since ids never hold a NUL byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Member {
+    id: [u8; 18],
+    /// Row offset << 21 | row length (rows are at most 1 MiB).
+    at: [u8; 8],
+}
+
+/// Bits for the row length in [`Member::at`].
+const LEN_BITS: u32 = 21;
+
+impl Member {
+    fn new(id: &str, pos: RowPos) -> Result<Self, PipelineError> {
+        let b = id.as_bytes();
+        if b.len() > 18 || b.contains(&0) {
+            return Err(PipelineError::LongId { id: id.to_owned() });
+        }
+        let mut a = [0u8; 18];
+        a[..b.len()].copy_from_slice(b);
+        let at = (pos.offset << LEN_BITS) | pos.len as u64;
+        Ok(Member {
+            id: a,
+            at: at.to_le_bytes(),
+        })
+    }
+
+    fn id(&self) -> &str {
+        let len = self.id.iter().position(|&c| c == 0).unwrap_or(18);
+        // Built from a `&str` of ASCII or UTF-8 bytes cut at its own end: always valid.
+        std::str::from_utf8(&self.id[..len]).unwrap_or("")
+    }
+
+    fn pos(&self) -> RowPos {
+        let at = u64::from_le_bytes(self.at);
+        RowPos {
+            line: 0,
+            offset: at >> LEN_BITS,
+            len: (at & ((1 << LEN_BITS) - 1)) as usize,
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<(String, BufReader<File>), PipelineError> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let f = File::open(path).map_err(|e| InputErrors::io(&name, &e))?;
+    Ok((name, BufReader::with_capacity(256 * 1024, f)))
+}
+
+fn table_ref<T: serde::Serialize>(kind: &str, rows: &[T]) -> Result<InputRef, JcsError> {
+    Ok(InputRef {
+        digest: table_digest_of(kind, rows)?,
+        rows: rows.len() as u64,
+    })
+}
+
+fn run(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+    announced: Option<&InputDigests>,
+) -> Result<Outcome, PipelineError> {
+    let (n, r) = open(&files.inspectors)?;
+    let inspectors = roster_csv::read_inspectors(&n, r)?.rows;
+    let (n, r) = open(&files.items)?;
+    let items = roster_csv::read_items(&n, r)?.rows;
+    let (n, r) = open(&files.conflicts)?;
+    let conflicts = roster_csv::read_conflicts(&n, r)?.rows;
+    let (n, r) = open(&files.history)?;
+    let history = roster_csv::read_history(&n, r)?.rows;
+
+    // Draw errors wait until the entity file has been read in full: its problems come first.
+    let mut pending: Option<PipelineError> = None;
+    let general_cap = match draw::general_cap(plan, &items) {
+        Ok(c) => c,
+        Err(e) => {
+            pending = Some(e.into());
+            None
+        }
+    };
+    let repeat = RepeatIndex::new(&history, &plan.repeat, &plan.items, plan.draw_date);
+    let mut members: BTreeMap<Stratum, Vec<Member>> = plan
+        .strata_labels()
+        .into_iter()
+        .map(|s| (s, Vec::new()))
+        .collect();
+    let mut excluded: BTreeMap<Exclusion, u64> = BTreeMap::new();
+
+    let (name, reader) = open(&files.entities)?;
+    let summary = roster_csv::for_each_entity_at(&name, reader, |pos, e: Entity| {
+        if pending.is_some() {
+            return Ok::<(), InputErrors>(());
+        }
+        if !plan.filters.admits(&e) {
+            *excluded.entry(Exclusion::Filtered).or_default() += 1;
+            return Ok(());
+        }
+        if let Some(why) = repeat.excludes(&e.id) {
+            *excluded.entry(why).or_default() += 1;
+            return Ok(());
+        }
+        match plan.stratum_of(&e) {
+            Some(s) => match Member::new(&e.id, pos) {
+                Ok(m) => members.entry(s).or_default().push(m),
+                Err(err) => pending = Some(err),
+            },
+            None => {
+                pending = Some(
+                    DrawError::NoStratum {
+                        entity: e.id.clone(),
+                        risk: e.risk.map(|r| r.as_str().to_string()),
+                    }
+                    .into(),
+                )
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(e) = pending {
+        return Err(e);
+    }
+
+    let digests = InputDigests {
+        entities: InputRef {
+            digest: summary.digest,
+            rows: summary.rows,
+        },
+        inspectors: table_ref("inspectors", &inspectors)?,
+        items: table_ref("items", &items)?,
+        conflicts: table_ref("conflicts", &conflicts)?,
+        history: table_ref("history", &history)?,
+        plan: plan_digest(plan)?,
+    };
+    if let Some(a) = announced
+        && let Some((input, announced, found)) = a.differences(&digests).first().copied()
+    {
+        return Err(PipelineError::InputChanged {
+            input,
+            announced,
+            found,
+        });
+    }
+
+    let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
+    let entity_draw = EntityDraw { strata, excluded };
+
+    // Read back the drawn rows, in file order, then put them in id order.
+    let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
+    at.sort_unstable_by_key(|p| p.offset);
+    let (name, reader) = open(&files.entities)?;
+    let mut drawn = roster_csv::read_entities_at(&name, reader, summary.encoding, &at)?;
+    drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let mut want: Vec<&str> = drawn_at.iter().map(Member::id).collect();
+    want.sort_unstable();
+    if drawn.iter().map(|e| e.id.as_str()).ne(want.iter().copied()) {
+        return Err(InputErrors::io(
+            &name,
+            &std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file changed while it was being read",
+            ),
+        )
+        .into());
+    }
+
+    let inputs = DrawInputs {
+        plan,
+        entities: &drawn,
+        inspectors: &inspectors,
+        items: &items,
+        conflicts: &conflicts,
+        history: &history,
+    };
+    let result = draw::assign_teams(&inputs, entity_draw, seed)?;
+    Ok(Outcome {
+        digests,
+        result,
+        drawn,
+        inspectors,
+    })
+}
+
+/// Sorts, checks and draws every stratum as [`Population::draw`](crate::draw::entities::Population::draw)
+/// does; returns the strata and the drawn members.
+fn draw_strata(
+    plan: &Plan,
+    members: BTreeMap<Stratum, Vec<Member>>,
+    general_cap: Option<u32>,
+    seed: &Digest32,
+) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
+    let mut strata = Vec::with_capacity(members.len());
+    let mut drawn = Vec::new();
+    for (stratum, mut ms) in members {
+        ms.sort_unstable();
+        if let Some(w) = ms.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(DrawError::DuplicateEntity {
+                id: w[0].id().to_owned(),
+            }
+            .into());
+        }
+        let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
+            entity: String::new(),
+            risk: Some(stratum.label().to_string()),
+        })?;
+        let n = ms.len() as u64;
+        let k = quota.count_for(n);
+        if let Some(cap_bp) = general_cap {
+            let limit = (u128::from(n) * u128::from(cap_bp)).div_ceil(10_000) as u64;
+            if k > limit {
+                return Err(DrawError::GeneralCapExceeded {
+                    stratum: stratum.label().to_string(),
+                    n,
+                    k,
+                    cap_bp,
+                }
+                .into());
+            }
+        }
+        let mut h = Framed::new(MEMBERS_TAG).part(stratum.label().as_bytes());
+        h.push(&n.to_be_bytes());
+        for m in &ms {
+            h.push(m.id().as_bytes());
+        }
+        let members_digest = h.finish();
+        let mut picks = Vec::new();
+        for i in Sampler::new(Stream::new(seed, &stream_label(stratum)), n).take(k as usize) {
+            let m = ms[i as usize];
+            picks.push(m.id().to_owned());
+            drawn.push(m);
+        }
+        strata.push(StratumDraw {
+            stratum,
+            n,
+            k,
+            members_digest,
+            picks,
+        });
+    }
+    Ok((strata, drawn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::plan_toml::read_plan;
+
+    /// What the in-memory path gives for the same files.
+    fn reference(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> (InputDigests, DrawResult) {
+        let rd = |p: &PathBuf| std::fs::read(p).unwrap();
+        let e = roster_csv::read_entities("e", &rd(&files.entities)[..]).unwrap();
+        let i = roster_csv::read_inspectors("i", &rd(&files.inspectors)[..]).unwrap();
+        let it = roster_csv::read_items("t", &rd(&files.items)[..]).unwrap();
+        let c = roster_csv::read_conflicts("c", &rd(&files.conflicts)[..]).unwrap();
+        let h = roster_csv::read_history("h", &rd(&files.history)[..]).unwrap();
+        let inputs = DrawInputs {
+            plan,
+            entities: &e.rows,
+            inspectors: &i.rows,
+            items: &it.rows,
+            conflicts: &c.rows,
+            history: &h.rows,
+        };
+        (
+            InputDigests::of(&inputs).unwrap(),
+            draw::run(&inputs, seed).unwrap(),
+        )
+    }
+
+    fn check_dir(dir: &Path, plan_file: &Path, seed: &Digest32) {
+        let files = RosterFiles::in_dir(dir);
+        let plan = read_plan("plan.toml", &std::fs::read_to_string(plan_file).unwrap()).unwrap();
+        let (digests, result) = reference(&files, &plan, seed);
+        let out = draw(&files, &plan, seed).unwrap();
+        assert_eq!(out.digests, digests, "{}", dir.display());
+        assert_eq!(out.result, result, "{}", dir.display());
+        let again = replay(&files, &plan, seed, &digests).unwrap();
+        assert_eq!(again, out);
+        let ids: Vec<&str> = out.drawn.iter().map(|e| e.id.as_str()).collect();
+        let mut want: Vec<&str> = result
+            .assignments
+            .iter()
+            .map(|a| a.entity.as_str())
+            .collect();
+        want.sort_unstable();
+        assert_eq!(ids, want);
+    }
+
+    #[test]
+    fn equals_the_in_memory_draw_on_every_vector() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            let seed_text = std::fs::read_to_string(dir.join("seed.hex")).unwrap();
+            let seed = Digest32::from_hex(seed_text.trim()).unwrap();
+            check_dir(&dir, &dir.join("plan.toml"), &seed);
+            seen += 1;
+        }
+        assert!(seen >= 7);
+    }
+
+    #[test]
+    fn equals_the_in_memory_draw_on_the_sample_data() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        for plan in ["plan.toml", "plan-joint.toml"] {
+            for s in 0..3u8 {
+                check_dir(&root, &root.join(plan), &Digest32([s; 32]));
+            }
+        }
+    }
+
+    #[test]
+    fn reports_problems_like_the_reader_and_draw_errors_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        for f in [
+            "inspectors.csv",
+            "items.csv",
+            "conflicts.csv",
+            "history.csv",
+        ] {
+            std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+        }
+        let plan_text = std::fs::read_to_string(src.join("plan.toml")).unwrap();
+        let plan = read_plan("plan.toml", &plan_text).unwrap();
+        let header = "id,name,kind,region,status,risk\n";
+        // A risk class without a quota (a draw error) before a bad row (an input error).
+        let bad = format!(
+            "{header}91520102MADHW23M5C,甲,enterprise,520100,active,E\nbad,乙,enterprise,520100,active,A\n"
+        );
+        std::fs::write(dir.path().join("entities.csv"), &bad).unwrap();
+        let files = RosterFiles::in_dir(dir.path());
+        let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
+        let want = roster_csv::read_entities("entities.csv", bad.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, PipelineError::Input(e) if *e == want),
+            "{err}"
+        );
+        let only_draw_error = format!("{header}91520102MADHW23M5C,甲,enterprise,520100,active,E\n");
+        std::fs::write(dir.path().join("entities.csv"), only_draw_error).unwrap();
+        let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
+        assert!(
+            matches!(err, PipelineError::Draw(DrawError::NoStratum { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn members_keep_string_order_and_positions() {
+        let pos = RowPos {
+            line: 0,
+            offset: (1 << 40) + 5,
+            len: (1 << 20) + 3,
+        };
+        let a = Member::new("110108000000016", pos).unwrap();
+        let b = Member::new("110108000000016X12", pos).unwrap();
+        assert!(a < b && "110108000000016" < "110108000000016X12");
+        assert_eq!(a.id(), "110108000000016");
+        assert_eq!(b.pos(), pos);
+        assert!(Member::new("1234567890123456789", pos).is_err());
+    }
+}
