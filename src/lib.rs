@@ -17,6 +17,7 @@ pub mod codes;
 pub mod digest;
 pub mod draw;
 pub mod formats;
+pub mod fuzzing;
 pub mod model;
 pub mod normalize;
 pub mod rng;
