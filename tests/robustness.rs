@@ -309,3 +309,86 @@ property!(verify_never_passes_a_forgery, "verify", 48);
 fn fixture_files_exist() {
     assert!(Path::new(&root().join("tests/vectors/01-small-undirected/plan.toml")).exists());
 }
+
+#[test]
+fn appends_to_a_torn_or_damaged_log_are_refused_and_change_nothing() {
+    use double_random::ceremony::log::{self, AppendError};
+    let dir = tempfile::tempdir().unwrap();
+    let good = sample_log();
+    let mut torn = good.clone();
+    torn.truncate(good.len() - 20); // a write cut off mid-line
+    let mut foreign = good.clone();
+    foreign.extend_from_slice(b"not a log line\n");
+    let mut doubled = good.clone();
+    doubled.extend_from_slice(&good); // the same entries appended twice
+    for (name, bytes) in [("torn", torn), ("foreign", foreign), ("doubled", doubled)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let r = log::append(
+            &path,
+            EntryKind::Announcement,
+            "D9",
+            Digest32([9; 32]),
+            "2026-03-09T01:00:00Z".parse().unwrap(),
+            "",
+        );
+        assert!(matches!(r, Err(AppendError::Damaged(_))), "{name}: {r:?}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{name}: the log changed"
+        );
+    }
+}
+
+/// Found by the `documents` fuzz target: a sheet whose `drawn_at` read `+2026-…` parsed, and
+/// wrote back without the `+`. Every field type must read only the spelling it writes.
+#[test]
+fn documents_with_a_second_spelling_of_a_field_are_refused() {
+    use double_random::ceremony::announce::Announcement;
+    use double_random::ceremony::log;
+    let fx = &*FIXTURE;
+    let sheet = String::from_utf8(fx.sheet.clone()).unwrap();
+    let plus_year = sheet.replacen("\"drawn_at\":\"2026", "\"drawn_at\":\"+2026", 1);
+    assert_ne!(plus_year, sheet);
+    assert!(Sheet::parse(plus_year.as_bytes()).is_err());
+    let s = Sheet::parse(&fx.sheet).unwrap();
+    let upper_seed = sheet.replacen(&s.seed.to_hex(), &s.seed.to_hex().to_uppercase(), 1);
+    assert_ne!(upper_seed, sheet);
+    assert!(Sheet::parse(upper_seed.as_bytes()).is_err());
+    let ann = String::from_utf8(fx.ann.clone()).unwrap();
+    let a = Announcement::parse(&fx.ann).unwrap();
+    let d = a.parties[0].commitment.to_hex();
+    let upper = ann.replacen(&d, &d.to_uppercase(), 1);
+    assert!(Announcement::parse(upper.as_bytes()).is_err());
+    let plus = ann.replacen("\"announced_at\":\"2026", "\"announced_at\":\"+2026", 1);
+    assert!(Announcement::parse(plus.as_bytes()).is_err());
+    // The office log: an entry line whose time or digest is spelled differently.
+    let e = next_entry(
+        None,
+        EntryKind::Announcement,
+        "D1",
+        Digest32([0xAB; 32]),
+        "2026-03-01T01:00:00Z".parse().unwrap(),
+        "",
+    )
+    .unwrap();
+    let line = String::from_utf8(e.to_line().unwrap()).unwrap();
+    assert!(log::check(format!("{line}\n").as_bytes(), true).is_ok());
+    for bad in [
+        line.replacen("\"time\":\"2026", "\"time\":\"+2026", 1),
+        line.replace("abab", "ABAB"),
+    ] {
+        assert_ne!(bad, line);
+        assert!(
+            !log::check(format!("{bad}\n").as_bytes(), true).is_ok(),
+            "{bad}"
+        );
+    }
+    // And the fuzz target's property holds for these inputs.
+    for (sel, doc) in [(1u8, plus_year.as_bytes()), (0, plus.as_bytes())] {
+        let mut data = vec![sel];
+        data.extend_from_slice(doc);
+        assert!(fuzzing::check_document(&data).is_ok());
+    }
+}

@@ -136,7 +136,11 @@ fn no_error_message_echoes_a_seed_secret() {
     let hex = hex::encode(SEED);
     for bad in [&hex[..63], &format!("{hex}0"), &hex.replacen('a', "g", 1)] {
         let e = Secret::from_hex(bad).unwrap_err();
-        assert_clean("SecretError", &format!("{e} {e:?}"), &[hex.clone()]);
+        assert_clean(
+            "SecretError",
+            &format!("{e} {e:?}"),
+            std::slice::from_ref(&hex),
+        );
     }
     // A wrong secret revealed at the draw.
     let v = |n: &str| {
