@@ -525,7 +525,7 @@ fn write_generated_cases() {
     write_case(
         "51-secret-key-damaged",
         &[("key.sec", damaged_sk.as_bytes())],
-        "input = \"secret_key\"\nerror = \"\"\n",
+        "input = \"secret_key\"\nerror = \"BadChecksum\"\n",
     );
 
     // Verification of whole sets.

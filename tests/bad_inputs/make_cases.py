@@ -84,8 +84,8 @@ roster("legacy-number-bad-check", ents("110000000000001" + ENT[1][18:]), "entiti
 roster("empty-required-field", ents(ENT[0], "92520123DKQQ0NE8P5,,个体工商户,贵阳市市场监督管理局,520123,C1391,存续,否,,"),
        "entities", "Empty", 3, "name")
 roster("unknown-status", ents(ENT[0].replace("存续", "营业中")), "entities", "UnknownValue", 2, "status")
-roster("bad-region", ents(ENT[0].replace(",520103,", ",52010,")), "entities", "", 2, "region")
-roster("industry-contradicts-section", ents(ENT[0].replace("C3011", "A3011")), "entities", "", 2, "industry")
+roster("bad-region", ents(ENT[0].replace(",520103,", ",52010,")), "entities", "Code/RegionDigitMissing", 2, "region")
+roster("industry-contradicts-section", ents(ENT[0].replace("C3011", "A3011")), "entities", "Code/IndustrySectionMismatch", 2, "industry")
 roster("bad-abnormal-flag", ents(ENT[0].replace(",否,", ",也许,")), "entities", "BadBool", 2, "abnormal")
 roster("stray-bom-in-second-row", ents(ENT[0], BOM + ENT[1]), "entities", "MisplacedBom", 3)
 case("mixed-encodings", {"entities.csv": (ents(ENT[0]).encode("utf-8") + ENT[1].encode("gbk") + b"\n")},
