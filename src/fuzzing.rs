@@ -6,13 +6,14 @@
 //! is, of course, also a violation). None of this is used by the draw itself.
 #![doc(hidden)]
 
+use crate::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
 use crate::ceremony::announce::{
     ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
 };
 use crate::ceremony::commit::{Party, Reveal, Role, Secret, commitment};
+use crate::ceremony::log;
 use crate::ceremony::sheet::{self, Sheet};
 use crate::ceremony::verify::{Published, Report, SignedDocument, trusted_comment, verify};
-use crate::ceremony::{amend::Amendment, log};
 use crate::digest::Digest32;
 use crate::draw::OwnedInputs;
 use crate::formats::roster::Encoding;
@@ -279,6 +280,10 @@ pub struct Fixture {
     pub sheet: Vec<u8>,
     /// Its signature.
     pub sheet_sig: String,
+    /// amendment-1.json: the first drawn entity replaced.
+    pub amendment: Vec<u8>,
+    /// Its signature.
+    pub amendment_sig: String,
 }
 
 /// The draw id of every fixture.
@@ -339,6 +344,26 @@ impl Fixture {
         .map_err(|x| e(&x))?;
         let sheet_bytes = sheet.to_canonical().map_err(|x| e(&x))?;
         let sheet_sig = sign_document(&key, DRAW_ID, "sheet.json", &sheet_bytes)?;
+        let first = sheet
+            .entities
+            .first()
+            .ok_or("the draw drew nobody")?
+            .id
+            .clone();
+        let a = amend::amend(
+            &sheet,
+            &[],
+            Action::ReplaceEntity { entity: first },
+            Reason {
+                code: ReasonCode::EntityClosed,
+                text: "注销".into(),
+            },
+            &inputs.as_inputs(),
+            ts("2026-03-02T02:00:00Z")?,
+        )
+        .map_err(|x| e(&x))?;
+        let amendment = a.to_canonical().map_err(|x| e(&x))?;
+        let amendment_sig = sign_document(&key, DRAW_ID, "amendment-1.json", &amendment)?;
         Ok(Fixture {
             key,
             public,
@@ -347,6 +372,8 @@ impl Fixture {
             ann_sig,
             sheet: sheet_bytes,
             sheet_sig,
+            amendment,
+            amendment_sig,
         })
     }
 
@@ -357,6 +384,19 @@ impl Fixture {
         ann_sig: &str,
         sheet: &[u8],
         sheet_sig: &str,
+        inputs: Option<&OwnedInputs>,
+    ) -> Report {
+        self.verify_amended(ann, ann_sig, sheet, sheet_sig, None, inputs)
+    }
+
+    /// Verifies a set of documents with at most one amendment against this fixture's key.
+    pub fn verify_amended(
+        &self,
+        ann: &[u8],
+        ann_sig: &str,
+        sheet: &[u8],
+        sheet_sig: &str,
+        amendment: Option<(&[u8], &str)>,
         inputs: Option<&OwnedInputs>,
     ) -> Report {
         let published = Published {
@@ -371,7 +411,14 @@ impl Fixture {
                 bytes: sheet,
                 signature: sheet_sig,
             },
-            amendments: vec![],
+            amendments: amendment
+                .map(|(bytes, signature)| SignedDocument {
+                    name: "amendment-1.json",
+                    bytes,
+                    signature,
+                })
+                .into_iter()
+                .collect(),
         };
         let inputs = inputs.map(OwnedInputs::as_inputs);
         verify(&published, None, inputs.as_ref())
@@ -380,15 +427,17 @@ impl Fixture {
     /// Verify on a fuzzed file set.
     ///
     /// Byte 0 holds flags: bit 0, the fixture's key signs the fuzzed documents (so that the
-    /// replay, not the signature, must catch a change); bit 1, verify with the inputs. The rest
-    /// is split at `0xFF` bytes into announcement, its signature, sheet, its signature, and an
-    /// optional entities CSV and plan TOML replacing the fixture's; an empty or missing part
-    /// keeps the fixture's.
+    /// replay, not the signature, must catch a change); bit 1, verify with the inputs; bit 2,
+    /// publish an amendment. The rest is split at `0xFF` bytes into announcement, its
+    /// signature, sheet, its signature, an optional entities CSV and plan TOML replacing the
+    /// fixture's, the amendment and its signature; an empty or missing part keeps the
+    /// fixture's.
     ///
     /// Properties: no panic; with the fuzzed signatures, PASS only for the fixture's exact
     /// documents (and inputs with the announced digests); with fixture-signed documents and
     /// inputs, PASS only when the sheet is exactly the sheet a fresh draw writes for that
-    /// announcement, reveals and time.
+    /// announcement, reveals and time, and the amendment exactly what a fresh amendment
+    /// writes for its action, reason and time.
     ///
     /// # Errors
     ///
@@ -402,21 +451,29 @@ impl Fixture {
         let ann = part(0).unwrap_or(&self.ann);
         let sheet = part(2).unwrap_or(&self.sheet);
         let resign = flags & 1 == 1;
-        let (ann_sig, sheet_sig) = if resign {
+        let amended = flags & 4 == 4;
+        let amendment = part(6).unwrap_or(&self.amendment);
+        let text = |i: usize, d: &str| {
+            part(i).map_or_else(
+                || d.to_string(),
+                |p| String::from_utf8_lossy(p).into_owned(),
+            )
+        };
+        let (ann_sig, sheet_sig, amendment_sig) = if resign {
             let draw_id = Announcement::parse(ann).map_or_else(|_| DRAW_ID.into(), |a| a.draw_id);
             (
                 sign_document(&self.key, &draw_id, "announcement.json", ann)?,
                 sign_document(&self.key, &draw_id, "sheet.json", sheet)?,
+                sign_document(&self.key, &draw_id, "amendment-1.json", amendment)?,
             )
         } else {
-            let text = |i: usize, d: &str| {
-                part(i).map_or_else(
-                    || d.to_string(),
-                    |p| String::from_utf8_lossy(p).into_owned(),
-                )
-            };
-            (text(1, &self.ann_sig), text(3, &self.sheet_sig))
+            (
+                text(1, &self.ann_sig),
+                text(3, &self.sheet_sig),
+                text(7, &self.amendment_sig),
+            )
         };
+        let published_amendment = amended.then_some((amendment, amendment_sig.as_str()));
         let mut inputs = None;
         if flags & 2 == 2 {
             let mut owned = self.inputs.clone();
@@ -437,12 +494,22 @@ impl Fixture {
             }
             inputs = Some(owned);
         }
-        let report = self.verify(ann, &ann_sig, sheet, &sheet_sig, inputs.as_ref());
+        let report = self.verify_amended(
+            ann,
+            &ann_sig,
+            sheet,
+            &sheet_sig,
+            published_amendment,
+            inputs.as_ref(),
+        );
         if !report.passed() {
             return Ok(());
         }
         if !resign {
-            if ann != self.ann.as_slice() || sheet != self.sheet.as_slice() {
+            if ann != self.ann.as_slice()
+                || sheet != self.sheet.as_slice()
+                || (amended && amendment != self.amendment.as_slice())
+            {
                 return Err("PASS for documents that were not signed".into());
             }
             if let Some(i) = &inputs {
@@ -466,6 +533,14 @@ impl Fixture {
             .map_err(|e| format!("PASS, but a fresh draw fails: {e}"))?;
             if fresh.to_canonical().ok().as_deref() != Some(sheet) {
                 return Err("PASS for a sheet a fresh draw does not write".into());
+            }
+            if amended {
+                let m = Amendment::parse(amendment).map_err(|e| format!("PASS, but {e}"))?;
+                let again = amend::amend(&s, &[], m.action, m.reason, &i.as_inputs(), m.amended_at)
+                    .map_err(|e| format!("PASS, but a fresh amendment fails: {e}"))?;
+                if again.to_canonical().ok().as_deref() != Some(amendment) {
+                    return Err("PASS for an amendment a fresh replay does not write".into());
+                }
             }
         }
         Ok(())

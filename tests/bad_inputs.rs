@@ -237,6 +237,8 @@ fn run_case(dir: &Path, e: &Expect) -> Vec<Found> {
                 ann_sig: String::new(),
                 sheet: vec![],
                 sheet_sig: String::new(),
+                amendment: vec![],
+                amendment_sig: String::new(),
             };
             let replay = if e.inputs {
                 Some(inputs(dir, e).unwrap())

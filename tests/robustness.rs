@@ -195,6 +195,20 @@ fn seeds() -> Seeds {
                 ),
                 verify_input(3, &[&fx.ann, b"", &fx.sheet, b"", &f.entities, &f.plan]),
                 verify_input(1, &[&fx.ann, b"", &fx.sheet]),
+                verify_input(
+                    4,
+                    &[
+                        &fx.ann,
+                        fx.ann_sig.as_bytes(),
+                        &fx.sheet,
+                        fx.sheet_sig.as_bytes(),
+                        b"",
+                        b"",
+                        &fx.amendment,
+                        fx.amendment_sig.as_bytes(),
+                    ],
+                ),
+                verify_input(7, &[b"", b"", b"", b"", b"", b"", &fx.amendment]),
             ],
         ),
     ]
