@@ -18,6 +18,7 @@ pub mod codes;
 pub mod digest;
 pub mod draw;
 pub mod formats;
+pub mod fuzzing;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

@@ -65,10 +65,23 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsErro
 /// assert!(parse_canonical::<serde_json::Value>(br#"{"b":2,"a":1}"#).is_err());
 /// assert!(parse_canonical::<serde_json::Value>(b"{\"a\": 1}").is_err());
 /// ```
-pub fn parse_canonical<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JcsError> {
+///
+/// The typed value must also write back to the same bytes, so that a field type that reads
+/// more spellings than it writes (a `+` before a year, upper-case hex) cannot give one document
+/// two encodings.
+pub fn parse_canonical<T: serde::de::DeserializeOwned + Serialize>(
+    bytes: &[u8],
+) -> Result<T, JcsError> {
     let v: Value = serde_json::from_slice(bytes)?;
     let mut again = Vec::with_capacity(bytes.len());
     write_value(&v, &mut again, &mut String::from("$"))?;
+    check_same(&again, bytes)?;
+    let typed: T = serde_json::from_value(v)?;
+    check_same(&to_canonical(&typed)?, bytes)?;
+    Ok(typed)
+}
+
+fn check_same(again: &[u8], bytes: &[u8]) -> Result<(), JcsError> {
     if again != bytes {
         let offset = again
             .iter()
@@ -77,7 +90,7 @@ pub fn parse_canonical<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T
             .unwrap_or(again.len().min(bytes.len()));
         return Err(JcsError::NotCanonical { offset });
     }
-    Ok(serde_json::from_value(v)?)
+    Ok(())
 }
 
 const MAX_SAFE: i128 = (1i128 << 53) - 1;
