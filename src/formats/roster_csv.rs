@@ -212,28 +212,7 @@ pub fn for_each_entity<E: From<InputErrors>>(
     reader: impl Read,
     mut f: impl FnMut(u64, Entity) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
-    let mut rows = 0u64;
-    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
-        rows += 1;
-        f(pos.line, e)
-    }) {
-        Ok(x) => x,
-        Err(Stop::Input(e)) => return Err(E::from(e)),
-        Err(Stop::Callback(e)) => return Err(e),
-    };
-    let digest = match finished.digest {
-        Some(d) => d,
-        None => crate::digest::table_digest(Table::Entities.as_str(), Vec::new()),
-    };
-    Ok(RosterSummary {
-        table: Table::Entities,
-        rows,
-        digest,
-        warnings: finished.warnings,
-        warnings_omitted: finished.warnings_omitted,
-        encoding,
-        header_language: finished.header_language,
-    })
+    for_each_entity_at(file_name, reader, |pos, e| f(pos.line, e))
 }
 
 /// Streams an entity roster like [`for_each_entity`], handing over where each row lies in the
