@@ -567,6 +567,52 @@ fn looks_scientific(value: &str) -> bool {
         && (frac.is_some() || sign)
 }
 
+/// Whether `value` is already an entity id in canonical form that [`parse_entity_id`] accepts
+/// unchanged and without a warning.
+///
+/// A reader of millions of rows checks each id with this first and goes through
+/// [`parse_entity_id`] (which allocates and explains) only when it says no.
+pub(crate) fn is_clean_entity_id(value: &str) -> bool {
+    let b = value.as_bytes();
+    if looks_scientific(value) {
+        return false;
+    }
+    match b.len() {
+        18 => {
+            b.iter().all(|&c| uscc_value(char::from(c)).is_some())
+                && uscc_check(&value[..17]) == Ok(char::from(b[17]))
+                && org_code_check(&value[8..17])
+        }
+        15 => b.iter().all(u8::is_ascii_digit) && char::from(b[14]) == mod11_10(&value[..14]),
+        _ => false,
+    }
+}
+
+/// Whether `value` is a region code that [`parse_region`] returns unchanged.
+pub(crate) fn is_clean_region(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 6 && b.iter().all(u8::is_ascii_digit) && (b'1'..=b'8').contains(&b[0])
+}
+
+/// Whether `value` is an industry code that [`parse_industry`] returns unchanged.
+pub(crate) fn is_clean_industry(value: &str) -> bool {
+    let b = value.as_bytes();
+    let Some((&letter, digits)) = b.split_first() else {
+        return false;
+    };
+    if !(b'A'..=b'T').contains(&letter) || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    match digits.len() {
+        0 => !looks_scientific(value),
+        2..=4 => {
+            let division = (digits[0] - b'0') * 10 + (digits[1] - b'0');
+            industry_section(division) == Some(char::from(letter))
+        }
+        _ => false,
+    }
+}
+
 /// Normalises and checks an entity identifier: a 统一社会信用代码 or a legacy 注册号.
 ///
 /// Applies [`normalize::code`], then tells the kind by length. 18 characters: a USCC, every
@@ -879,6 +925,50 @@ mod tests {
 
     fn uscc(id: &str) -> Result<EntityId, CodeError> {
         parse_entity_id(id).map(|(id, _)| id)
+    }
+
+    proptest! {
+        #[test]
+        fn clean_checks_agree_with_the_parsers(
+            raw in prop_oneof![
+                "[0-9A-Z]{18}",
+                "[0-9]{15}",
+                "[0-9A-Za-z ]{0,20}",
+                "[1-9][0-9]{5}",
+                "[0-9]{5,7}",
+                "[A-Z]?[0-9]{0,5}",
+                "[0-9]E[0-9]{1,3}",
+                Just("E".to_string()),
+            ],
+            fix_check in any::<bool>(),
+        ) {
+            let mut raw = raw;
+            // Half the 18- and 15-character candidates get their correct check character.
+            if fix_check && raw.len() == 18 && raw.bytes().all(|c| uscc_value(char::from(c)).is_some()) {
+                let c = uscc_check(&raw[..17]).unwrap();
+                raw.replace_range(17.., &c.to_string());
+            }
+            if fix_check && raw.len() == 15 && raw.bytes().all(|c| c.is_ascii_digit()) {
+                let c = mod11_10(&raw[..14]);
+                raw.replace_range(14.., &c.to_string());
+            }
+            let id_ok = matches!(parse_entity_id(&raw), Ok((id, w)) if id.as_str() == raw && w.is_empty());
+            prop_assert_eq!(is_clean_entity_id(&raw), id_ok, "{}", raw);
+            let region_ok = parse_region(&raw).is_ok_and(|v| v == raw);
+            prop_assert_eq!(is_clean_region(&raw), region_ok, "{}", raw);
+            let industry_ok = parse_industry(&raw).is_ok_and(|v| v == raw);
+            prop_assert_eq!(is_clean_industry(&raw), industry_ok, "{}", raw);
+        }
+    }
+
+    #[test]
+    fn clean_checks_accept_canonical_codes() {
+        assert!(is_clean_entity_id(EXAMPLE));
+        assert!(is_clean_entity_id("110108000000016"));
+        assert!(!is_clean_entity_id("91350100m000100Y43"));
+        assert!(is_clean_region("520102"));
+        assert!(!is_clean_region("020102"));
+        assert!(is_clean_industry("C1311") && is_clean_industry("T") && !is_clean_industry("1311"));
     }
 
     #[test]

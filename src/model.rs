@@ -306,6 +306,74 @@ pub struct Entity {
     pub tags: Vec<String>,
 }
 
+impl Entity {
+    /// The entity's fields, borrowed.
+    ///
+    /// Filters and the canonical row writer take an [`EntityFields`], so that a reader can
+    /// check and fingerprint a row straight from the file's text without building an `Entity`.
+    ///
+    /// ```
+    /// # use double_random::model::RiskClass;
+    /// let e = double_random::draw::example_entity("91520100MA6DKQ1U8B", RiskClass::A);
+    /// assert_eq!(e.fields().id, "91520100MA6DKQ1U8B");
+    /// ```
+    pub fn fields(&self) -> EntityFields<'_, String> {
+        EntityFields {
+            id: &self.id,
+            name: &self.name,
+            kind: self.kind,
+            authority: &self.authority,
+            region: &self.region,
+            industry: &self.industry,
+            status: self.status,
+            abnormal: self.abnormal,
+            risk: self.risk,
+            tags: &self.tags,
+        }
+    }
+}
+
+/// An entity row with borrowed text: what [`Entity`] holds, without owning it.
+///
+/// Reading a national roster builds one of these per row from the file's own bytes; only the
+/// rows that are drawn become an [`Entity`]. `T` is `String` (from [`Entity::fields`]) or
+/// `&str` (from a reader). The values must already be normalised, as in `Entity`.
+///
+/// ```
+/// use double_random::model::{EntityFields, EntityKind, EntityStatus, Filters};
+/// let tags = ["特种设备"];
+/// let e = EntityFields {
+///     id: "91520100MA6DKQ1U8B", name: "甲", kind: EntityKind::Enterprise, authority: "",
+///     region: "520102", industry: "", status: EntityStatus::Active, abnormal: false,
+///     risk: None, tags: &tags[..],
+/// };
+/// let f = Filters { region_prefixes: vec!["52".into()], ..Filters::default() };
+/// assert!(f.admits_fields(&e));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityFields<'a, T> {
+    /// See [`Entity::id`].
+    pub id: &'a str,
+    /// See [`Entity::name`].
+    pub name: &'a str,
+    /// See [`Entity::kind`].
+    pub kind: EntityKind,
+    /// See [`Entity::authority`].
+    pub authority: &'a str,
+    /// See [`Entity::region`].
+    pub region: &'a str,
+    /// See [`Entity::industry`].
+    pub industry: &'a str,
+    /// See [`Entity::status`].
+    pub status: EntityStatus,
+    /// See [`Entity::abnormal`].
+    pub abnormal: bool,
+    /// See [`Entity::risk`].
+    pub risk: Option<RiskClass>,
+    /// See [`Entity::tags`]: sorted and deduplicated.
+    pub tags: &'a [T],
+}
+
 /// One row of the inspector roster (执法检查人员名录库), normalised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -524,6 +592,18 @@ pub struct Filters {
 impl Filters {
     /// Whether `e` passes every filter (SPEC §6.1).
     pub fn admits(&self, e: &Entity) -> bool {
+        self.admits_fields(&e.fields())
+    }
+
+    /// [`Filters::admits`] on borrowed fields.
+    ///
+    /// ```
+    /// # use double_random::model::{Filters, RiskClass};
+    /// let e = double_random::draw::example_entity("91520100MA6DKQ1U8B", RiskClass::A);
+    /// assert!(Filters::default().admits_fields(&e.fields()));
+    /// ```
+    pub fn admits_fields<T: AsRef<str>>(&self, e: &EntityFields<'_, T>) -> bool {
+        let has_tag = |t: &String| e.tags.binary_search_by(|x| x.as_ref().cmp(t)).is_ok();
         (self.region_prefixes.is_empty()
             || self
                 .region_prefixes
@@ -536,15 +616,8 @@ impl Filters {
                     .any(|p| e.industry.starts_with(p.as_str())))
             && (self.kinds.is_empty() || self.kinds.contains(&e.kind))
             && (self.statuses.is_empty() || self.statuses.contains(&e.status))
-            && (self.tags_any.is_empty()
-                || self
-                    .tags_any
-                    .iter()
-                    .any(|t| e.tags.binary_search(t).is_ok()))
-            && self
-                .tags_all
-                .iter()
-                .all(|t| e.tags.binary_search(t).is_ok())
+            && (self.tags_any.is_empty() || self.tags_any.iter().any(has_tag))
+            && self.tags_all.iter().all(has_tag)
             && !(self.exclude_abnormal && e.abnormal)
     }
 }
@@ -652,12 +725,24 @@ pub struct Plan {
 impl Plan {
     /// The stratum of an entity, or `None` when the plan has no quota for it.
     pub fn stratum_of(&self, e: &Entity) -> Option<Stratum> {
+        self.stratum_of_risk(e.risk)
+    }
+
+    /// The stratum of an entity of risk class `risk` (`None`: unclassified), or `None` when
+    /// the plan has no quota for it.
+    ///
+    /// ```
+    /// # use double_random::model::{RiskClass, Stratum};
+    /// let plan = double_random::draw::example_plan();
+    /// assert_eq!(plan.stratum_of_risk(Some(RiskClass::A)), Some(Stratum::Risk(RiskClass::A)));
+    /// ```
+    pub fn stratum_of_risk(&self, risk: Option<RiskClass>) -> Option<Stratum> {
         match &self.strata {
             Strata::None { .. } => Some(Stratum::All),
             Strata::Risk {
                 classes,
                 unclassified,
-            } => match e.risk {
+            } => match risk {
                 Some(r) => classes.contains_key(&r).then_some(Stratum::Risk(r)),
                 None => unclassified.as_ref().map(|_| Stratum::Unclassified),
             },

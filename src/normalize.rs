@@ -162,7 +162,7 @@ pub fn text(s: &str) -> String {
 /// Characters that are NFC on their own, never combine with a neighbour and have canonical
 /// combining class 0: ASCII, CJK punctuation (U+3000–U+3029), CJK Unified Ideographs (with
 /// extension A) and full-width ASCII forms. A string of only these is NFC (UAX #15 quick check).
-fn is_plain_nfc(c: char) -> bool {
+pub(crate) fn is_plain_nfc(c: char) -> bool {
     matches!(
         c,
         '\0'..='\u{7f}'

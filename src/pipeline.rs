@@ -39,10 +39,11 @@ use crate::draw::entities::{
     EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
 };
 use crate::draw::{self, DrawError, DrawInputs, DrawResult};
+use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
 use crate::formats::jcs::JcsError;
 use crate::formats::roster_csv::{self, RowPos};
-use crate::model::{Entity, Inspector, Plan, Stratum};
+use crate::model::{Entity, EntityFields, Inspector, Plan, Stratum};
 use crate::rng::{Sampler, Stream};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -205,14 +206,14 @@ struct Member {
 const LEN_BITS: u32 = 21;
 
 impl Member {
-    fn new(id: &str, pos: RowPos) -> Result<Self, PipelineError> {
+    fn new(id: &str, offset: u64, len: usize) -> Result<Self, PipelineError> {
         let b = id.as_bytes();
         if b.len() > 18 || b.contains(&0) {
             return Err(PipelineError::LongId { id: id.to_owned() });
         }
         let mut a = [0u8; 18];
         a[..b.len()].copy_from_slice(b);
-        let at = (pos.offset << LEN_BITS) | pos.len as u64;
+        let at = (offset << LEN_BITS) | len as u64;
         Ok(Member {
             id: a,
             at: at.to_le_bytes(),
@@ -235,11 +236,16 @@ impl Member {
     }
 }
 
-fn open(path: &Path) -> Result<(String, BufReader<File>), PipelineError> {
-    let name = path.file_name().map_or_else(
+/// The name problems give for a file: its last component.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    );
+    )
+}
+
+fn open(path: &Path) -> Result<(String, BufReader<File>), PipelineError> {
+    let name = file_name(path);
     let f = File::open(path).map_err(|e| InputErrors::io(&name, &e))?;
     Ok((name, BufReader::with_capacity(256 * 1024, f)))
 }
@@ -267,55 +273,31 @@ fn run(
     let history = roster_csv::read_history(&n, r)?.rows;
 
     // Draw errors wait until the entity file has been read in full: its problems come first.
-    let mut pending: Option<PipelineError> = None;
-    let general_cap = match draw::general_cap(plan, &items) {
-        Ok(c) => c,
-        Err(e) => {
-            pending = Some(e.into());
-            None
+    let general_cap = draw::general_cap(plan, &items);
+    let repeat = RepeatIndex::new(&history, &plan.repeat, &plan.items, plan.draw_date);
+    let name = file_name(&files.entities);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let scanned = File::open(&files.entities)
+        .ok()
+        .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, &repeat)).ok());
+    let (summary, collected) = match scanned {
+        Some(s) => (s.summary, s.collected),
+        // Anything unusual in the file: the sequential reader, which explains every problem.
+        None => {
+            let (name, reader) = open(&files.entities)?;
+            let mut c = Collect::new(plan, &repeat);
+            let summary = roster_csv::for_each_entity_at(&name, reader, |pos, e: Entity| {
+                c.add(&e.fields(), pos.offset, pos.len);
+                Ok::<(), InputErrors>(())
+            })?;
+            (summary, c)
         }
     };
-    let repeat = RepeatIndex::new(&history, &plan.repeat, &plan.items, plan.draw_date);
-    let mut members: BTreeMap<Stratum, Vec<Member>> = plan
-        .strata_labels()
-        .into_iter()
-        .map(|s| (s, Vec::new()))
-        .collect();
-    let mut excluded: BTreeMap<Exclusion, u64> = BTreeMap::new();
-
-    let (name, reader) = open(&files.entities)?;
-    let summary = roster_csv::for_each_entity_at(&name, reader, |pos, e: Entity| {
-        if pending.is_some() {
-            return Ok::<(), InputErrors>(());
-        }
-        if !plan.filters.admits(&e) {
-            *excluded.entry(Exclusion::Filtered).or_default() += 1;
-            return Ok(());
-        }
-        if let Some(why) = repeat.excludes(&e.id) {
-            *excluded.entry(why).or_default() += 1;
-            return Ok(());
-        }
-        match plan.stratum_of(&e) {
-            Some(s) => match Member::new(&e.id, pos) {
-                Ok(m) => members.entry(s).or_default().push(m),
-                Err(err) => pending = Some(err),
-            },
-            None => {
-                pending = Some(
-                    DrawError::NoStratum {
-                        entity: e.id.clone(),
-                        risk: e.risk.map(|r| r.as_str().to_string()),
-                    }
-                    .into(),
-                )
-            }
-        }
-        Ok(())
-    })?;
-    if let Some(e) = pending {
+    let general_cap = general_cap?;
+    if let Some((_, e)) = collected.pending {
         return Err(e);
     }
+    let (members, excluded) = (collected.members, collected.excluded);
 
     let digests = InputDigests {
         entities: InputRef {
@@ -344,8 +326,9 @@ fn run(
     // Read back the drawn rows, in file order, then put them in id order.
     let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
     at.sort_unstable_by_key(|p| p.offset);
-    let (name, reader) = open(&files.entities)?;
-    let mut drawn = roster_csv::read_entities_at(&name, reader, summary.encoding, &at)?;
+    // Unbuffered: each row is one read at its offset, where a buffer would be refilled in full.
+    let file = File::open(&files.entities).map_err(|e| InputErrors::io(&name, &e))?;
+    let mut drawn = roster_csv::read_entities_at(&name, file, summary.encoding, &at)?;
     drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut want: Vec<&str> = drawn_at.iter().map(Member::id).collect();
     want.sort_unstable();
@@ -375,6 +358,78 @@ fn run(
         drawn,
         inspectors,
     })
+}
+
+/// What the draw keeps of the entity roster: the population by stratum, counts of rows left
+/// out, and the first row (by place in the file) that makes the draw fail.
+struct Collect<'p> {
+    plan: &'p Plan,
+    repeat: &'p RepeatIndex,
+    members: BTreeMap<Stratum, Vec<Member>>,
+    excluded: BTreeMap<Exclusion, u64>,
+    pending: Option<(u64, PipelineError)>,
+}
+
+impl<'p> Collect<'p> {
+    fn new(plan: &'p Plan, repeat: &'p RepeatIndex) -> Self {
+        Collect {
+            plan,
+            repeat,
+            members: plan
+                .strata_labels()
+                .into_iter()
+                .map(|s| (s, Vec::new()))
+                .collect(),
+            excluded: BTreeMap::new(),
+            pending: None,
+        }
+    }
+
+    /// Keeps the failure of the row at `offset` if no earlier row failed.
+    fn fail(&mut self, offset: u64, e: PipelineError) {
+        if self.pending.as_ref().is_none_or(|(at, _)| offset < *at) {
+            self.pending = Some((offset, e));
+        }
+    }
+}
+
+impl Collector for Collect<'_> {
+    fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
+        if !self.plan.filters.admits_fields(e) {
+            *self.excluded.entry(Exclusion::Filtered).or_default() += 1;
+            return;
+        }
+        if let Some(why) = self.repeat.excludes(e.id) {
+            *self.excluded.entry(why).or_default() += 1;
+            return;
+        }
+        match self.plan.stratum_of_risk(e.risk) {
+            Some(s) => match Member::new(e.id, offset, len) {
+                Ok(m) => self.members.entry(s).or_default().push(m),
+                Err(err) => self.fail(offset, err),
+            },
+            None => self.fail(
+                offset,
+                DrawError::NoStratum {
+                    entity: e.id.to_owned(),
+                    risk: e.risk.map(|r| r.as_str().to_string()),
+                }
+                .into(),
+            ),
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        for (s, mut ms) in other.members {
+            self.members.entry(s).or_default().append(&mut ms);
+        }
+        for (why, n) in other.excluded {
+            *self.excluded.entry(why).or_default() += n;
+        }
+        if let Some((at, e)) = other.pending {
+            self.fail(at, e);
+        }
+    }
 }
 
 /// Sorts, checks and draws every stratum as [`Population::draw`](crate::draw::entities::Population::draw)
@@ -553,11 +608,11 @@ mod tests {
             offset: (1 << 40) + 5,
             len: (1 << 20) + 3,
         };
-        let a = Member::new("110108000000016", pos).unwrap();
-        let b = Member::new("110108000000016X12", pos).unwrap();
+        let a = Member::new("110108000000016", pos.offset, pos.len).unwrap();
+        let b = Member::new("110108000000016X12", pos.offset, pos.len).unwrap();
         assert!(a < b && "110108000000016" < "110108000000016X12");
         assert_eq!(a.id(), "110108000000016");
         assert_eq!(b.pos(), pos);
-        assert!(Member::new("1234567890123456789", pos).is_err());
+        assert!(Member::new("1234567890123456789", pos.offset, pos.len).is_err());
     }
 }

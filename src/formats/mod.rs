@@ -1,5 +1,6 @@
 //! File formats: canonical JSON, roster CSV and xlsx, plan TOML, safe file writes.
 
+pub(crate) mod entity_scan;
 pub mod error;
 pub mod files;
 pub mod jcs;

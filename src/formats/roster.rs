@@ -28,8 +28,8 @@ use super::jcs::JcsError;
 use crate::codes::{self, USCC_CHARSET};
 use crate::digest::{self, Digest32};
 use crate::model::{
-    Conflict, Date, Entity, EntityKind, EntityStatus, HistoryKind, HistoryRecord, Inspector,
-    InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
+    Conflict, Date, Entity, EntityFields, EntityKind, EntityStatus, HistoryKind, HistoryRecord,
+    Inspector, InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
 };
 use crate::normalize;
 
@@ -187,7 +187,7 @@ const fn col(
 
 const ENTITY_ID_HEADERS: &[&str] = &["统一社会信用代码", "统一社会信用代码/注册号", "注册号"];
 
-mod e {
+pub(crate) mod e {
     pub const ID: usize = 0;
     pub const NAME: usize = 1;
     pub const KIND: usize = 2;
@@ -544,6 +544,14 @@ pub(crate) trait Row: serde::Serialize + Sized + Send {
 pub(crate) fn write_json_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    // Most text has nothing to escape: one pass to tell, one copy.
+    if !bytes.iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    }) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc: &[u8] = match b {
@@ -574,21 +582,21 @@ pub(crate) fn write_json_string(s: &str, out: &mut Vec<u8>) {
 
 /// Appends the canonical JSON of an entity row, byte for byte what
 /// [`super::jcs::to_canonical`] writes for it (members in sorted order).
-pub(crate) fn write_entity_json(e: &Entity, out: &mut Vec<u8>) {
+pub(crate) fn write_entity_json<T: AsRef<str>>(e: &EntityFields<'_, T>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"abnormal\":");
     out.extend_from_slice(if e.abnormal { b"true" } else { b"false" });
     out.extend_from_slice(b",\"authority\":");
-    write_json_string(&e.authority, out);
+    write_json_string(e.authority, out);
     out.extend_from_slice(b",\"id\":");
-    write_json_string(&e.id, out);
+    write_json_string(e.id, out);
     out.extend_from_slice(b",\"industry\":");
-    write_json_string(&e.industry, out);
+    write_json_string(e.industry, out);
     out.extend_from_slice(b",\"kind\":");
     write_json_string(e.kind.as_str(), out);
     out.extend_from_slice(b",\"name\":");
-    write_json_string(&e.name, out);
+    write_json_string(e.name, out);
     out.extend_from_slice(b",\"region\":");
-    write_json_string(&e.region, out);
+    write_json_string(e.region, out);
     out.extend_from_slice(b",\"risk\":");
     match e.risk {
         Some(r) => write_json_string(r.as_str(), out),
@@ -601,7 +609,7 @@ pub(crate) fn write_entity_json(e: &Entity, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        write_json_string(t, out);
+        write_json_string(t.as_ref(), out);
     }
     out.extend_from_slice(b"]}");
 }
@@ -713,6 +721,11 @@ impl HeaderMap {
         ok.then_some(map)
     }
 
+    /// The file column that holds field `fi`, if the header names it.
+    pub(crate) fn column_of_field(&self, fi: usize) -> Option<usize> {
+        self.by_field.get(fi).copied().flatten()
+    }
+
     /// The field a file column maps to.
     pub(crate) fn field_of_column(&self, col: usize) -> Option<usize> {
         self.columns.get(col).copied().flatten()
@@ -748,7 +761,7 @@ enum Key {
 ///
 /// Entity rosters may hold millions of rows; a packed key takes a fraction of the memory of a
 /// string key when checking ids for duplicates.
-fn pack_entity_id(id: &str) -> Option<u128> {
+pub(crate) fn pack_entity_id(id: &str) -> Option<u128> {
     if id.len() > 24 {
         return None;
     }
@@ -1135,7 +1148,7 @@ enum InputErrorKindSeed {
 }
 
 /// Separators of list cells (tags, qualifications, specialties, history inspectors), SPEC §3.2.
-const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
+pub(crate) const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
 
 /// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (after [`normalize::code`], so full-width
 /// digits and spaces are allowed; in the last two forms month and day may have one digit) into a
@@ -1176,7 +1189,7 @@ fn parse_roster_date(raw: &str) -> Option<Date> {
 impl Row for Entity {
     const TABLE: Table = Table::Entities;
     fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), JcsError> {
-        write_entity_json(self, out);
+        write_entity_json(&self.fields(), out);
         Ok(())
     }
     fn build(ctx: &mut RowCtx<'_>) -> Option<Self> {
@@ -1438,7 +1451,7 @@ impl Chunks {
 
 /// The table digest of SPEC §3.4 over leaves held in chunks: each chunk sorted, then merged
 /// into the hash in ascending order. Equal to [`digest::table_digest`] of all the leaves.
-fn table_digest_of_chunks(kind: &str, mut chunks: Vec<Vec<Digest32>>) -> Digest32 {
+pub(crate) fn table_digest_of_chunks(kind: &str, mut chunks: Vec<Vec<Digest32>>) -> Digest32 {
     if chunks.len() <= 1 {
         return digest::table_digest(kind, chunks.pop().unwrap_or_default());
     }

@@ -55,7 +55,7 @@ pub const FIELD_LIMIT: usize = 64 * 1024;
 pub const ROW_LIMIT: usize = 1024 * 1024;
 
 /// How far past [`ROW_LIMIT`] the reader buffers before it gives up on a row.
-const WINDOW_LIMIT: usize = ROW_LIMIT + 64 * 1024;
+pub(crate) const WINDOW_LIMIT: usize = ROW_LIMIT + 64 * 1024;
 
 /// Reads an entity roster (检查对象名录库) from CSV.
 ///
@@ -584,7 +584,7 @@ impl Decoder {
 }
 
 /// Reads the first bytes: strips a UTF-8 byte order mark, refuses UTF-16.
-fn open(mut reader: impl Read) -> io::Result<(bool, Vec<u8>, impl Read)> {
+pub(crate) fn open(mut reader: impl Read) -> io::Result<(bool, Vec<u8>, impl Read)> {
     let mut prefix = [0u8; 3];
     let mut got = 0;
     while got < 3 {
@@ -604,7 +604,7 @@ fn open(mut reader: impl Read) -> io::Result<(bool, Vec<u8>, impl Read)> {
 
 /// Whether every field of the row is empty or ASCII white space (a blank row, as Excel writes
 /// `,,,,` for formatted empty rows).
-fn is_blank(rec: &csv::ByteRecord) -> bool {
+pub(crate) fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 

@@ -1,0 +1,1076 @@
+//! Reads a UTF-8 entity roster on every core, without building an [`Entity`] per row.
+//!
+//! [`roster_csv::for_each_entity`](super::roster_csv::for_each_entity) reads row after row
+//! and builds an `Entity` (a dozen strings) for each; on a national roster that costs far more
+//! than parsing the file. This reader cuts the file into blocks of whole records, lets one
+//! worker per core check, fingerprint and hand over each row as borrowed
+//! [`EntityFields`], and only takes the general path for a row whose text is not already in
+//! canonical form (surrounding spaces, full-width or lower-case codes, text that is not NFC, a
+//! warning). The outcome — rows, digest, warnings, what each row says — is the sequential
+//! reader's, exactly.
+//!
+//! It declines (returns [`Declined`]) rather than guess whenever the file is not plain: an
+//! encoding other than UTF-8, any problem in any row, a duplicate id, a header it cannot use,
+//! or a block cut inside a quoted field. The caller then reads the file again with the
+//! sequential reader, which finds and reports every problem in order. Declining costs one more
+//! read of the file; it never changes a result.
+//!
+//! How blocks are cut: a block ends after a newline that an even number of `"` precede
+//! (counted from the block's start, which is a record boundary). Where that guess is wrong (a
+//! `"` inside an unquoted field), the worker parsing the record that spans the cut runs out of
+//! input before the record ends, and the scan declines.
+
+use super::error::{InputWarning, MAX_REPORTED};
+use super::roster::{
+    Driver, Encoding, LIST_SEPARATORS, RosterSummary, Table, e, pack_entity_id,
+    table_digest_of_chunks, write_entity_json,
+};
+use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
+use crate::codes;
+use crate::digest::Digest32;
+use crate::model::{Entity, EntityFields, EntityKind, EntityStatus, RiskClass};
+use crate::normalize;
+use std::borrow::Cow;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+/// What the caller does with each valid row, on the worker threads.
+pub(crate) trait Collector: Send + Sized {
+    /// Takes one valid row, which lies at `offset` (after any byte order mark) and is `len`
+    /// bytes long with its line end.
+    fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize);
+    /// Takes over what another collector took. Rows reach collectors in no particular order.
+    fn merge(&mut self, other: Self);
+}
+
+/// A finished scan.
+pub(crate) struct Scanned<C> {
+    /// What the sequential reader would have said of the file.
+    pub(crate) summary: RosterSummary,
+    /// Every row, collected.
+    pub(crate) collected: C,
+}
+
+/// Why the scan gave the file back to the sequential reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Declined {
+    /// Reading failed.
+    Io,
+    /// A byte order mark of UTF-16, or text that is not UTF-8.
+    Encoding,
+    /// The header row is missing, too long or has problems.
+    Header,
+    /// A row has a problem.
+    Problem,
+    /// A block was cut inside a record.
+    Misaligned,
+    /// Two rows have the same id.
+    Duplicate,
+    /// The file has no data row.
+    NoRows,
+}
+
+/// Bytes read per block.
+const BLOCK: usize = 1 << 20;
+
+/// The most rows a block may hold tags for on the stack before a row takes the general path.
+const MAX_FAST_TAGS: usize = 16;
+
+/// Reads the entity roster `file` (named `file_name` in problems) with `threads` workers, each
+/// collecting rows into a collector made by `make`.
+pub(crate) fn scan<C: Collector>(
+    file_name: &str,
+    file: impl Read,
+    threads: usize,
+    make: impl Fn() -> C + Sync,
+) -> Result<Scanned<C>, Declined> {
+    scan_blocks(file_name, file, threads, BLOCK, make)
+}
+
+/// [`scan`] with blocks of `block` bytes (small blocks test the cutting).
+fn scan_blocks<C: Collector>(
+    file_name: &str,
+    mut file: impl Read,
+    threads: usize,
+    block: usize,
+    make: impl Fn() -> C + Sync,
+) -> Result<Scanned<C>, Declined> {
+    let block = block.max(1);
+    let mut buf = Vec::with_capacity(2 * block);
+    let mut eof = fill(&mut file, &mut buf, block)?;
+    if buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF") {
+        return Err(Declined::Encoding);
+    }
+    let bom = buf.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        buf.drain(..3);
+    }
+    let header = loop {
+        match Header::parse(file_name, &buf, eof)? {
+            Some(h) => break h,
+            None if buf.len() > WINDOW_LIMIT => return Err(Declined::Header),
+            None => {
+                let want = buf.len() + block;
+                eof = fill(&mut file, &mut buf, want)?;
+            }
+        }
+    };
+    let data_start = header.end;
+    let base_lines = count_newlines(&buf[..data_start]);
+    buf.drain(..data_start);
+
+    let abort = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let rx = Mutex::new(rx);
+    let parts = std::thread::scope(|scope| {
+        let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads.max(1) {
+            let (rx, abort, header, make) = (&rx, &abort, &header, &make);
+            let recycle_tx = recycle_tx.clone();
+            workers.push(scope.spawn(move || {
+                let mut worker = Worker::new(file_name, header, make());
+                loop {
+                    let next = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(chunk) = next else { break };
+                    if !abort.load(Ordering::Relaxed)
+                        && let Err(d) = worker.chunk(&chunk)
+                    {
+                        worker.part.declined.get_or_insert(d);
+                        abort.store(true, Ordering::Relaxed);
+                    }
+                    // The reader may be gone; the buffer is then simply dropped.
+                    let _ = recycle_tx.send(chunk.data);
+                }
+                worker.part
+            }));
+        }
+        drop(recycle_tx);
+        let read = read_blocks(
+            &mut file,
+            (buf, eof, data_start as u64, block),
+            &tx,
+            &recycle_rx,
+            &abort,
+        );
+        if read.is_err() {
+            abort.store(true, Ordering::Relaxed);
+        }
+        drop(tx);
+        let mut parts = Vec::with_capacity(workers.len());
+        for w in workers {
+            match w.join() {
+                Ok(p) => parts.push(p),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        read.map(|()| parts)
+    })?;
+    finish(file_name, bom, base_lines, &header, parts)
+}
+
+/// Reads from `file` until `buf` holds at least `want` bytes or the file ends; `true` at the end.
+fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Declined> {
+    while buf.len() < want {
+        let need = (want - buf.len()) as u64;
+        match file.by_ref().take(need).read_to_end(buf) {
+            Ok(0) => return Ok(true),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(Declined::Io),
+        }
+    }
+    Ok(false)
+}
+
+/// Newlines in `b`.
+fn count_newlines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
+}
+
+/// Where to cut a block that starts at a record boundary: after the last newline preceded by
+/// an even number of quotes; `None` if there is none.
+fn find_cut(b: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', b).is_none() {
+        return memchr::memrchr(b'\n', b).map(|p| p + 1);
+    }
+    let mut quoted = false;
+    let mut cut = None;
+    for p in memchr::memchr2_iter(b'"', b'\n', b) {
+        if b[p] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            cut = Some(p + 1);
+        }
+    }
+    cut
+}
+
+/// A block of whole records handed to a worker.
+struct Chunk {
+    /// Its place in the file, from 0.
+    index: usize,
+    /// The records are `data[..len]`.
+    data: Vec<u8>,
+    len: usize,
+    /// Stream offset (after any byte order mark) of `data[0]`.
+    offset: u64,
+    /// The file ends with this block.
+    last: bool,
+}
+
+/// The reading loop: cuts the stream into chunks and sends them to the workers.
+fn read_blocks(
+    file: &mut impl Read,
+    (mut buf, mut eof, mut offset, block): (Vec<u8>, bool, u64, usize),
+    tx: &mpsc::SyncSender<Chunk>,
+    recycled: &mpsc::Receiver<Vec<u8>>,
+    abort: &AtomicBool,
+) -> Result<(), Declined> {
+    let mut index = 0;
+    let mut need_more = false;
+    loop {
+        if abort.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if !eof {
+            let want = if need_more {
+                buf.len() + block
+            } else {
+                block.max(buf.len())
+            };
+            eof = fill(file, &mut buf, want)?;
+        }
+        if eof {
+            let len = buf.len();
+            let chunk = Chunk {
+                index,
+                data: buf,
+                len,
+                offset,
+                last: true,
+            };
+            // A closed channel means every worker stopped; they say why.
+            let _ = tx.send(chunk);
+            return Ok(());
+        }
+        let Some(cut) = find_cut(&buf) else {
+            if buf.len() > 2 * WINDOW_LIMIT + block {
+                return Err(Declined::Misaligned);
+            }
+            need_more = true;
+            continue;
+        };
+        need_more = false;
+        let mut next = recycled.try_recv().unwrap_or_default();
+        next.clear();
+        next.reserve(2 * block);
+        next.extend_from_slice(&buf[cut..]);
+        let chunk = Chunk {
+            index,
+            data: std::mem::replace(&mut buf, next),
+            len: cut,
+            offset,
+            last: false,
+        };
+        if tx.send(chunk).is_err() {
+            return Ok(());
+        }
+        index += 1;
+        offset += cut as u64;
+    }
+}
+
+/// The header row, parsed once and shared by the workers.
+struct Header {
+    /// Its cells, decoded.
+    cells: Vec<String>,
+    /// Its line.
+    line: u64,
+    /// Stream offset just past it.
+    end: usize,
+    /// Per field of the entity table, the column holding it.
+    columns: [Option<usize>; 10],
+    /// Columns no field is named in.
+    unnamed: Vec<usize>,
+    /// Fields per row.
+    width: usize,
+    /// The language of its headers.
+    language: super::roster::HeaderLanguage,
+}
+
+impl Header {
+    /// Parses the header at the start of `buf`; `None` if `buf` may not hold all of it yet.
+    fn parse(file_name: &str, buf: &[u8], eof: bool) -> Result<Option<Header>, Declined> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(buf);
+        let mut rec = csv::ByteRecord::new();
+        let mut start = 0;
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) if super::roster_csv::is_blank(&rec) => {
+                    start = rdr.position().byte() as usize;
+                }
+                Ok(true) => break,
+                Ok(false) if eof => return Err(Declined::Header),
+                Ok(false) => return Ok(None),
+                Err(_) => return Err(Declined::Header),
+            }
+        }
+        let end = rdr.position().byte() as usize;
+        let terminated = end < buf.len() || matches!(buf.last(), Some(b'\n' | b'\r'));
+        if !terminated && !eof {
+            return Ok(None);
+        }
+        let start = start
+            + buf[start..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+        if end - start > ROW_LIMIT || rec.iter().any(|f| f.len() > FIELD_LIMIT) {
+            return Err(Declined::Header);
+        }
+        let line = count_newlines(&buf[..start]) + 1;
+        let mut cells = Vec::with_capacity(rec.len());
+        for f in rec.iter() {
+            let s = std::str::from_utf8(f).map_err(|_| Declined::Encoding)?;
+            if s.contains('\u{FEFF}') {
+                return Err(Declined::Header);
+            }
+            cells.push(s.to_owned());
+        }
+        let mut driver = Driver::<Entity>::new(file_name, false);
+        let borrowed: Vec<Cow<'_, str>> = cells.iter().map(|c| Cow::Borrowed(c.as_str())).collect();
+        if !driver.header(&borrowed, line) || driver.has_errors() {
+            return Err(Declined::Header);
+        }
+        let map = driver.header_map().ok_or(Declined::Header)?;
+        let mut columns = [None; 10];
+        for (fi, c) in columns.iter_mut().enumerate() {
+            *c = map.column_of_field(fi);
+        }
+        let unnamed = (0..cells.len())
+            .filter(|&c| map.field_of_column(c).is_none())
+            .collect();
+        let language = map.language();
+        Ok(Some(Header {
+            language,
+            width: cells.len(),
+            cells,
+            line,
+            end,
+            columns,
+            unnamed,
+        }))
+    }
+
+    /// A driver for the general path, with this header.
+    fn driver(&self, file_name: &str) -> Driver<Entity> {
+        let mut driver = Driver::<Entity>::new(file_name, false);
+        let borrowed: Vec<Cow<'_, str>> = self
+            .cells
+            .iter()
+            .map(|c| Cow::Borrowed(c.as_str()))
+            .collect();
+        driver.header(&borrowed, self.line);
+        driver
+    }
+}
+
+/// What one worker found.
+struct Part<C> {
+    collector: C,
+    leaves: Vec<Digest32>,
+    keys: Vec<u128>,
+    rows: u64,
+    /// Per chunk: its index and the newlines in it.
+    lines: Vec<(usize, u64)>,
+    /// Warnings: chunk index, order within the chunk, the warning with its line counted from
+    /// the chunk's first line (0).
+    warnings: Vec<(usize, u64, InputWarning)>,
+    declined: Option<Declined>,
+}
+
+/// A worker: turns chunks into leaves, keys and collected rows.
+struct Worker<'h, C> {
+    header: &'h Header,
+    part: Part<C>,
+    /// The general path, for rows not in canonical form.
+    driver: Driver<Entity>,
+    /// CSV parser for records with quotes or a lone CR.
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    json: Vec<u8>,
+    warning_seq: u64,
+    /// Fields of the record [`Worker::core_record`] parsed last.
+    core_fields: usize,
+}
+
+impl<'h, C: Collector> Worker<'h, C> {
+    fn new(file_name: &str, header: &'h Header, collector: C) -> Self {
+        let mut core = csv_core::Reader::new();
+        // A fresh parser strips a byte order mark from its first input; one blank line first
+        // makes it treat every later byte as data, as the sequential reader does.
+        let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        Worker {
+            header,
+            part: Part {
+                collector,
+                leaves: Vec::new(),
+                keys: Vec::new(),
+                rows: 0,
+                lines: Vec::new(),
+                warnings: Vec::new(),
+                declined: None,
+            },
+            driver: header.driver(file_name),
+            core,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            json: Vec::with_capacity(1024),
+            warning_seq: 0,
+            core_fields: 0,
+        }
+    }
+
+    /// Reads every record of a chunk.
+    fn chunk(&mut self, c: &Chunk) -> Result<(), Declined> {
+        let data = &c.data[..c.len];
+        let text = simdutf8::basic::from_utf8(data).map_err(|_| Declined::Encoding)?;
+        let n = data.len();
+        let mut fields: Vec<&str> = Vec::with_capacity(self.header.width + 1);
+        let mut i = 0;
+        let mut line = 0u64;
+        while i < n {
+            match data[i] {
+                b'\n' => {
+                    line += 1;
+                    i += 1;
+                    continue;
+                }
+                b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let start = i;
+            let row_line = line;
+            let nl = memchr::memchr(b'\n', &data[i..]).map(|p| i + p);
+            let line_end = nl.unwrap_or(n);
+            let body_end = if line_end > start && data[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            if memchr::memchr2(b'"', b'\r', &data[start..body_end]).is_none() {
+                fields.clear();
+                let mut from = start;
+                for p in memchr::memchr_iter(b',', &data[start..body_end]) {
+                    fields.push(&text[from..start + p]);
+                    from = start + p + 1;
+                }
+                fields.push(&text[from..body_end]);
+                let terminator = usize::from(body_end < line_end || nl.is_some());
+                if nl.is_some() {
+                    line += 1;
+                }
+                i = nl.map_or(n, |p| p + 1);
+                let len = body_end - start + terminator;
+                self.row(&fields, c, start, len, row_line)?;
+            } else {
+                let used = self.core_record(&data[start..], c.last)?;
+                line += count_newlines(&data[start..start + used]);
+                i = start + used;
+                let (out, ends) = (
+                    std::mem::take(&mut self.out),
+                    std::mem::take(&mut self.ends),
+                );
+                let result = quoted_fields(&out, &ends[..self.core_fields])
+                    .and_then(|quoted| self.row(&quoted, c, start, used, row_line));
+                self.out = out;
+                self.ends = ends;
+                result?;
+            }
+        }
+        self.part.lines.push((c.index, line));
+        Ok(())
+    }
+}
+
+impl<C: Collector> Worker<'_, C> {
+    /// Parses one record at the start of `input` with the CSV parser into `out` and `ends`
+    /// (field count in `core_fields`); returns the bytes it took.
+    fn core_record(&mut self, input: &[u8], last: bool) -> Result<usize, Declined> {
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        loop {
+            let (res, i, o, e) =
+                self.core
+                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::Record => break,
+                csv_core::ReadRecordResult::OutputFull => {
+                    let len = self.out.len();
+                    self.out.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len();
+                    self.ends.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::InputEmpty => {
+                    if !last || nin < input.len() {
+                        return Err(Declined::Misaligned);
+                    }
+                    // The file's last record, without a line end: an empty input ends it.
+                    let (res, _, _, e) =
+                        self.core.read_record(&[], &mut [], &mut self.ends[nend..]);
+                    nend += e;
+                    match res {
+                        csv_core::ReadRecordResult::Record => break,
+                        csv_core::ReadRecordResult::OutputEndsFull => {
+                            let len = self.ends.len();
+                            self.ends.resize(len * 2, 0);
+                        }
+                        _ => return Err(Declined::Misaligned),
+                    }
+                }
+                csv_core::ReadRecordResult::End => return Err(Declined::Misaligned),
+            }
+        }
+        self.core_fields = nend;
+        Ok(nin)
+    }
+}
+
+/// The fields of a record the CSV parser wrote into `out`, ending at `ends`.
+fn quoted_fields<'a>(out: &'a [u8], ends: &[usize]) -> Result<Vec<&'a str>, Declined> {
+    let mut fields = Vec::with_capacity(ends.len());
+    let mut from = 0;
+    for &end in ends {
+        let f = out.get(from..end).ok_or(Declined::Misaligned)?;
+        fields.push(std::str::from_utf8(f).map_err(|_| Declined::Encoding)?);
+        from = end;
+    }
+    Ok(fields)
+}
+
+/// [`normalize::text`] without allocating, for text whose characters are all NFC on their own
+/// (and hold no byte order mark, which the sequential reader refuses inside a field).
+fn plain_text(raw: &str) -> Option<&str> {
+    (raw.is_ascii() || raw.chars().all(normalize::is_plain_nfc)).then(|| normalize::trim(raw))
+}
+
+/// `RowCtx::boolean` on plain text.
+fn plain_bool(raw: &str) -> Option<bool> {
+    let v = plain_text(raw)?;
+    let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(&["", "否", "N", "no", "false", "0"]) {
+        Some(false)
+    } else if is(&["是", "Y", "yes", "true", "1"]) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A row whose every field is already in canonical form, as borrowed fields; `None` if any
+/// field needs the general path (which normalises, explains, or warns).
+///
+/// Each field follows `Entity::build` in `roster.rs` rule for rule; the tests compare the two
+/// on random rows.
+fn plain_row<'a>(
+    header: &Header,
+    fields: &[&'a str],
+    tags: &'a mut [&'a str; MAX_FAST_TAGS],
+) -> Option<EntityFields<'a, &'a str>> {
+    for &c in &header.unnamed {
+        if !fields[c].bytes().all(|b| matches!(b, b'\t'..=b'\r' | b' ')) {
+            return None;
+        }
+    }
+    let raw = |fi: usize| header.columns[fi].map_or("", |c| fields[c]);
+    let id = raw(e::ID);
+    if !codes::is_clean_entity_id(id) {
+        return None;
+    }
+    let name = plain_text(raw(e::NAME)).filter(|s| !s.is_empty())?;
+    let kind = EntityKind::parse(plain_text(raw(e::KIND))?)?;
+    let authority = plain_text(raw(e::AUTHORITY))?;
+    let region = raw(e::REGION);
+    if !codes::is_clean_region(region) {
+        return None;
+    }
+    let industry = raw(e::INDUSTRY);
+    if !industry.is_empty() && !codes::is_clean_industry(industry) {
+        return None;
+    }
+    let status = EntityStatus::parse(plain_text(raw(e::STATUS))?)?;
+    let abnormal = plain_bool(raw(e::ABNORMAL))?;
+    let risk = match plain_text(raw(e::RISK))? {
+        "" => None,
+        r => Some(RiskClass::parse(r)?),
+    };
+    let tag_text = plain_text(raw(e::TAGS))?;
+    let mut n = 0;
+    for t in tag_text.split(LIST_SEPARATORS).map(normalize::trim) {
+        if t.is_empty() {
+            continue;
+        }
+        *tags.get_mut(n)? = t;
+        n += 1;
+    }
+    let tags = &mut tags[..n];
+    tags.sort_unstable();
+    let mut kept = 0;
+    for i in 0..tags.len() {
+        if kept == 0 || tags[i] != tags[kept - 1] {
+            tags[kept] = tags[i];
+            kept += 1;
+        }
+    }
+    Some(EntityFields {
+        id,
+        name,
+        kind,
+        authority,
+        region,
+        industry,
+        status,
+        abnormal,
+        risk,
+        tags: &tags[..kept],
+    })
+}
+
+impl<C: Collector> Worker<'_, C> {
+    /// One record: skipped if blank; checked, fingerprinted and collected if valid.
+    fn row(
+        &mut self,
+        fields: &[&str],
+        c: &Chunk,
+        start: usize,
+        len: usize,
+        line: u64,
+    ) -> Result<(), Declined> {
+        if fields
+            .iter()
+            .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+        {
+            return Ok(());
+        }
+        if len > ROW_LIMIT
+            || fields.iter().any(|f| f.len() > FIELD_LIMIT)
+            || fields.len() != self.header.width
+        {
+            return Err(Declined::Problem);
+        }
+        let offset = c.offset + start as u64;
+        self.part.rows += 1;
+        let mut tags = [""; MAX_FAST_TAGS];
+        if let Some(view) = plain_row(self.header, fields, &mut tags) {
+            return self.take(&view, offset, len);
+        }
+        // The general path: what the sequential reader does with the row.
+        if fields.iter().any(|f| f.contains('\u{FEFF}')) {
+            return Err(Declined::Problem);
+        }
+        let cells: Vec<Cow<'_, str>> = fields.iter().map(|f| Cow::Borrowed(*f)).collect();
+        let row = self.driver.row(&cells, line, Vec::new());
+        if self.driver.has_errors() {
+            return Err(Declined::Problem);
+        }
+        let entity = row.ok_or(Declined::Problem)?;
+        for w in self.driver.sink.warnings.drain(..) {
+            self.part.warnings.push((c.index, self.warning_seq, w));
+            self.warning_seq += 1;
+        }
+        self.take(&entity.fields(), offset, len)
+    }
+
+    /// Fingerprints a valid row, keeps its id for the duplicate check and collects it.
+    fn take<T: AsRef<str>>(
+        &mut self,
+        view: &EntityFields<'_, T>,
+        offset: u64,
+        len: usize,
+    ) -> Result<(), Declined> {
+        self.json.clear();
+        write_entity_json(view, &mut self.json);
+        self.part.leaves.push(Digest32::of(&self.json));
+        self.part
+            .keys
+            .push(pack_entity_id(view.id).ok_or(Declined::Problem)?);
+        self.part.collector.add(view, offset, len);
+        Ok(())
+    }
+}
+
+/// Puts the workers' parts together into what the sequential reader would have said.
+fn finish<C: Collector>(
+    file_name: &str,
+    bom: bool,
+    base_lines: u64,
+    header: &Header,
+    parts: Vec<Part<C>>,
+) -> Result<Scanned<C>, Declined> {
+    if let Some(d) = parts.iter().find_map(|p| p.declined) {
+        return Err(d);
+    }
+    let rows: u64 = parts.iter().map(|p| p.rows).sum();
+    if rows == 0 {
+        return Err(Declined::NoRows);
+    }
+    let mut keys: Vec<u128> = Vec::with_capacity(parts.iter().map(|p| p.keys.len()).sum());
+    let mut lines: Vec<(usize, u64)> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut leaves = Vec::with_capacity(parts.len());
+    let mut collected: Option<C> = None;
+    for p in parts {
+        keys.extend_from_slice(&p.keys);
+        lines.extend(p.lines);
+        warnings.extend(p.warnings);
+        leaves.push(p.leaves);
+        match &mut collected {
+            Some(c) => c.merge(p.collector),
+            None => collected = Some(p.collector),
+        }
+    }
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Declined::Duplicate);
+    }
+    drop(keys);
+    // Line numbers: each chunk starts after the newlines of the header part and every chunk
+    // before it.
+    lines.sort_unstable();
+    let mut first_line = Vec::with_capacity(lines.len());
+    let mut before = base_lines;
+    for (_, n) in &lines {
+        first_line.push(before + 1);
+        before += n;
+    }
+    warnings.sort_unstable_by_key(|(chunk, seq, _)| (*chunk, *seq));
+    let total = warnings.len();
+    let warnings: Vec<InputWarning> = warnings
+        .into_iter()
+        .take(MAX_REPORTED)
+        .map(|(chunk, _, mut w)| {
+            w.line += first_line.get(chunk).copied().unwrap_or(0);
+            w.file = file_name.to_owned();
+            w
+        })
+        .collect();
+    let digest = table_digest_of_chunks(Table::Entities.as_str(), leaves);
+    Ok(Scanned {
+        summary: RosterSummary {
+            table: Table::Entities,
+            rows,
+            digest,
+            warnings_omitted: (total - warnings.len()) as u64,
+            warnings,
+            encoding: if bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            },
+            header_language: header.language,
+        },
+        collected: collected.ok_or(Declined::NoRows)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::error::InputErrors;
+    use crate::formats::roster_csv;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// Collects every row as (offset, length, canonical JSON).
+    #[derive(Default)]
+    struct Rows(Vec<(u64, usize, Vec<u8>)>);
+
+    impl Collector for Rows {
+        fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
+            let mut json = Vec::new();
+            write_entity_json(e, &mut json);
+            self.0.push((offset, len, json));
+        }
+        fn merge(&mut self, other: Self) {
+            self.0.extend(other.0);
+        }
+    }
+
+    type Sequential = Result<(RosterSummary, Vec<(u64, usize, Vec<u8>)>), InputErrors>;
+
+    fn sequential(data: &[u8]) -> Sequential {
+        let mut rows = Rows::default();
+        let summary = roster_csv::for_each_entity_at("e.csv", data, |pos, e: Entity| {
+            rows.add(&e.fields(), pos.offset, pos.len);
+            Ok::<(), InputErrors>(())
+        })?;
+        Ok((summary, rows.0))
+    }
+
+    /// Scans `data`; when the scan does not decline, checks that it says what the sequential
+    /// reader says. Returns the scan's verdict.
+    fn check(data: &[u8], threads: usize, block: usize) -> Result<(), Declined> {
+        let seq = sequential(data);
+        let scanned = scan_blocks("e.csv", data, threads, block, Rows::default);
+        match scanned {
+            Ok(s) => {
+                let (summary, mut want) = seq.expect("the scan accepted a file with problems");
+                let mut got = s.collected.0;
+                got.sort();
+                want.sort();
+                assert_eq!(s.summary, summary);
+                assert_eq!(got, want);
+                Ok(())
+            }
+            Err(d) => Err(d),
+        }
+    }
+
+    const HEADER: &str = "统一社会信用代码,名称,市场主体类型,登记机关,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n";
+
+    /// A valid USCC whose organisation code passes its check too.
+    fn uscc(n: u64) -> String {
+        let org8 = format!("MA{:06}", n % 1_000_000);
+        let org = "0123456789X"
+            .chars()
+            .map(|c| format!("{org8}{c}"))
+            .find(|o| codes::org_code_check(o))
+            .unwrap();
+        let body = format!("91520102{org}");
+        let check = codes::uscc_check_char(&body).unwrap();
+        format!("{body}{check}")
+    }
+
+    #[test]
+    fn plain_rows_are_read_on_the_fast_path_with_the_sequential_result() {
+        let mut csv = String::from(HEADER);
+        for i in 0..2000u64 {
+            csv.push_str(&format!(
+                "{},贵阳{i}商贸有限公司,企业,贵阳市市场监督管理局,520102,F5211,存续,否,{},食品;特种设备;食品\n",
+                uscc(i),
+                ["A", "B", "", "D"][i as usize % 4]
+            ));
+        }
+        for block in [64, 1000, 1 << 20] {
+            for threads in [1, 2, 3] {
+                assert_eq!(
+                    check(csv.as_bytes(), threads, block),
+                    Ok(()),
+                    "{block} {threads}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rows_off_the_fast_path_give_the_sequential_result_and_warnings() {
+        let mut csv = String::from("\u{feff}");
+        csv.push_str(HEADER);
+        csv.push_str("\r\n\r\n");
+        for i in 0..500u64 {
+            let id = uscc(i);
+            let row = match i % 7 {
+                0 => format!(
+                    " {} ,\"贵阳,{i}\"\"号\",企业,,520102,,存续,否,A,\r\n",
+                    id.to_lowercase()
+                ),
+                1 => format!(
+                    "{id},\"多行\n名称{i}\",enterprise,,５２０１０２,f5211,active,no,b,a|b\n"
+                ),
+                2 => format!("{id},Cafe\u{301}{i},企业,,520102,5211,存续,是,C,\n"),
+                3 => format!(",,,,,,,,,\n{id},名{i},企业,,520102,,存续,,D,标签\u{3000}、标签\n"),
+                // An organisation code that fails its check: accepted with a warning.
+                4 => {
+                    let body = format!("91520102MA{:06}0", i % 1_000_000);
+                    let c = codes::uscc_check_char(&body).unwrap();
+                    format!("{body}{c},名{i},企业,,520102,,存续,否,A,\n")
+                }
+                5 => format!(
+                    "{id},名{i},企业,,520102,,存续,否,A,{}\n",
+                    (0..20)
+                        .map(|t| format!("t{t}"))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                ),
+                _ => format!("{id},名{i},企业,,520102,,存续,否,A,x\r"),
+            };
+            csv.push_str(&row);
+        }
+        csv.push_str(&format!("{},末行,企业,,520102,,存续,否,A,", uscc(999_999)));
+        for block in [16, 300, 4096, 1 << 20] {
+            for threads in [1, 2] {
+                assert_eq!(
+                    check(csv.as_bytes(), threads, block),
+                    Ok(()),
+                    "block {block}"
+                );
+            }
+        }
+        let (summary, _) = sequential(csv.as_bytes()).unwrap();
+        assert!(!summary.warnings.is_empty());
+    }
+
+    #[test]
+    fn files_with_problems_or_other_encodings_are_declined() {
+        let good = format!("{HEADER}{},甲,企业,,520102,,存续,否,A,\n", uscc(1));
+        assert_eq!(check(good.as_bytes(), 2, 64), Ok(()));
+        let dup = format!("{good}{},乙,企业,,520102,,存续,否,A,\n", uscc(1));
+        assert_eq!(check(dup.as_bytes(), 2, 64), Err(Declined::Duplicate));
+        let bad = format!("{good}x,乙,企业,,520102,,存续,否,A,\n");
+        assert_eq!(check(bad.as_bytes(), 2, 64), Err(Declined::Problem));
+        let short = format!("{good}{},乙\n", uscc(2));
+        assert_eq!(check(short.as_bytes(), 2, 64), Err(Declined::Problem));
+        assert_eq!(check(HEADER.as_bytes(), 2, 64), Err(Declined::NoRows));
+        assert_eq!(check(b"", 2, 64), Err(Declined::Header));
+        assert_eq!(check(b"id,name\n", 2, 64), Err(Declined::Header));
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&good);
+        assert_eq!(check(&gbk, 2, 64), Err(Declined::Encoding));
+        let bom_inside = format!("{HEADER}{},\u{feff}甲,企业,,520102,,存续,否,A,\n", uscc(1));
+        assert_eq!(check(bom_inside.as_bytes(), 2, 64), Err(Declined::Problem));
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_never_gives_a_wrong_result() {
+        let mut csv = String::from(HEADER);
+        for i in 0..200u64 {
+            let name = if i % 3 == 0 {
+                format!("名\"{i}")
+            } else {
+                format!("\"名\n{i}\"")
+            };
+            csv.push_str(&format!("{},{name},企业,,520102,,存续,否,A,\n", uscc(i)));
+        }
+        for block in [16, 100, 1000] {
+            // Declining is allowed, a different result is not (`check` asserts that).
+            let _ = check(csv.as_bytes(), 2, block);
+        }
+    }
+
+    #[test]
+    fn every_test_vector_and_the_sample_data() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<_> = std::fs::read_dir(root.join("tests/vectors"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        dirs.push(root.join("examples/data"));
+        let mut fast = 0;
+        for d in dirs {
+            let Ok(data) = std::fs::read(d.join("entities.csv")) else {
+                continue;
+            };
+            if check(&data, 2, 256).is_ok() {
+                fast += 1;
+            }
+        }
+        assert!(fast >= 7, "{fast}");
+    }
+
+    /// Pieces of CSV text that exercise quoting, line ends, blank rows and normalisation.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("91520102MA6DKQ1U8B"),
+            Just("91520102ma6dkq1u8b"),
+            Just("110108000000016"),
+            Just("91520102MA6DKQ1U8C"),
+            Just("甲"),
+            Just("企业"),
+            Just("存续"),
+            Just("520102"),
+            Just("F5211"),
+            Just("A"),
+            Just("否"),
+            Just(","),
+            Just(",,"),
+            Just("\""),
+            Just("\"\""),
+            Just("\n"),
+            Just("\r\n"),
+            Just("\r"),
+            Just(" "),
+            Just("\u{3000}"),
+            Just("\u{feff}"),
+            Just(";"),
+            Just("e\u{301}"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn any_input_is_read_as_the_sequential_reader_reads_it_or_declined(
+            rows in proptest::collection::vec(proptest::collection::vec(piece(), 0..30), 0..12),
+            block in 1usize..200,
+            threads in 1usize..4,
+        ) {
+            let mut csv = String::from("id,name,kind,authority,region,industry,status,abnormal,risk,tags\n");
+            for r in &rows {
+                csv.push_str(&r.concat());
+            }
+            let _ = check(csv.as_bytes(), threads, block);
+        }
+
+        #[test]
+        fn each_field_in_any_spelling_reads_as_the_general_path_reads_it(
+            cells in (
+                prop_oneof![Just(uscc(7)), Just(uscc(7).to_lowercase()), Just(format!(" {} ", uscc(7))),
+                    Just("１１０１０８０００００００１６".to_string()), Just("110108000000016".to_string()),
+                    Just("9,13501E+17".to_string())],
+                prop_oneof![Just("甲（集团）"), Just(" 甲\u{3000}"), Just("Cafe\u{301}"), Just("a\tb"), Just(""),
+                    Just("\u{200b}乙"), Just("䷀"), Just("ｶ")],
+                prop_oneof![Just("企业"), Just(" enterprise"), Just("ENTERPRISE"), Just("个体工商户"), Just("x"), Just("")],
+                prop_oneof![Just(""), Just("贵阳市局"), Just(" 局 "), Just("\u{1}")],
+                prop_oneof![Just("520102"), Just("５２０１０２"), Just(" 520102"), Just("52010"), Just("020102")],
+                prop_oneof![Just(""), Just("F5211"), Just("5211"), Just("f5211"), Just("E"), Just("A1311"), Just(" "), Just("U")],
+                prop_oneof![Just("存续"), Just("active"), Just("在业"), Just("吊销"), Just("?")],
+                prop_oneof![Just("否"), Just("是"), Just("YES"), Just(" n "), Just(""), Just("2")],
+                prop_oneof![Just("A"), Just("b"), Just(""), Just(" "), Just("F")],
+                prop_oneof![Just(""), Just("b;a;b"), Just("a；b、c|d"), Just(" ; "), Just("Ｔ"), Just("e\u{301};x")],
+            ),
+        ) {
+            let (a, b, c, d, e, f, g, h, i, j) = cells;
+            let row = [a, b.into(), c.into(), d.into(), e.into(), f.into(), g.into(), h.into(), i.into(), j.into()];
+            let csv = format!("{HEADER}{}\n", row.join(","));
+            let _ = check(csv.as_bytes(), 1, 1 << 20);
+        }
+
+        #[test]
+        fn valid_rows_with_random_quoting_are_read_on_the_fast_path(
+            quote in proptest::collection::vec(any::<bool>(), 10),
+            crlf in any::<bool>(),
+            block in 1usize..400,
+        ) {
+            let mut csv = String::from(HEADER);
+            for i in 0..30u64 {
+                let cells = [uscc(i), format!("名,{i}"), "企业".into(), "".into(), "520102".into(),
+                    "C1311".into(), "存续".into(), "否".into(), "B".into(), "a;\"b\"".into()];
+                let line: Vec<String> = cells.iter().zip(&quote).map(|(c, &q)| {
+                    if q || c.contains(',') || c.contains('"') {
+                        format!("\"{}\"", c.replace('"', "\"\""))
+                    } else {
+                        c.clone()
+                    }
+                }).collect();
+                csv.push_str(&line.join(","));
+                csv.push_str(if crlf { "\r\n" } else { "\n" });
+            }
+            prop_assert_eq!(check(csv.as_bytes(), 2, block), Ok(()));
+        }
+    }
+}
