@@ -396,8 +396,26 @@ impl fmt::Display for EntityId {
 
 /// The value of a USCC character, if it is one.
 fn uscc_value(c: char) -> Option<u32> {
-    USCC_CHARSET.chars().position(|x| x == c).map(|p| p as u32)
+    let b = u8::try_from(c).ok()?;
+    match USCC_VALUE[usize::from(b)] {
+        NOT_USCC => None,
+        v => Some(u32::from(v)),
+    }
 }
+
+/// Marks bytes outside [`USCC_CHARSET`] in [`USCC_VALUE`].
+pub(crate) const NOT_USCC: u8 = 0xFF;
+
+/// The value (position in [`USCC_CHARSET`]) of each byte, [`NOT_USCC`] for the others.
+pub(crate) const USCC_VALUE: [u8; 256] = {
+    let mut t = [NOT_USCC; 256];
+    let mut i = 0;
+    while i < USCC_BYTES.len() {
+        t[USCC_BYTES[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The USCC check character for a 17-character prefix, or the first character (1-based position)
 /// that is not in the charset.
@@ -573,15 +591,18 @@ fn looks_scientific(value: &str) -> bool {
 /// A reader of millions of rows checks each id with this first and goes through
 /// [`parse_entity_id`] (which allocates and explains) only when it says no.
 pub(crate) fn is_clean_entity_id(value: &str) -> bool {
+    // `looks_scientific` needs a `.`, `,`, `+` or `-`, which neither form below holds.
     let b = value.as_bytes();
-    if looks_scientific(value) {
-        return false;
-    }
     match b.len() {
         18 => {
-            b.iter().all(|&c| uscc_value(char::from(c)).is_some())
-                && uscc_check(&value[..17]) == Ok(char::from(b[17]))
-                && org_code_check(&value[8..17])
+            let mut sum = 0u32;
+            for (&c, w) in b[..17].iter().zip(USCC_WEIGHTS) {
+                match USCC_VALUE[usize::from(c)] {
+                    NOT_USCC => return false,
+                    v => sum += u32::from(v) * w,
+                }
+            }
+            b[17] == USCC_BYTES[((31 - sum % 31) % 31) as usize] && org_code_check(&value[8..17])
         }
         15 => b.iter().all(u8::is_ascii_digit) && char::from(b[14]) == mod11_10(&value[..14]),
         _ => false,

@@ -34,6 +34,7 @@
 //! ```
 
 use crate::ceremony::announce::{InputDigests, InputRef, plan_digest};
+use crate::codes::{NOT_USCC, USCC_CHARSET, USCC_VALUE};
 use crate::digest::{Digest32, Framed, table_digest_of};
 use crate::draw::entities::{
     EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
@@ -192,46 +193,75 @@ pub fn replay(
     run(files, plan, seed, Some(announced))
 }
 
-/// A member of the population: its id, zero-padded, and where its row lies.
+/// A member of the population: its id packed in string order, and where its row lies.
 ///
-/// Zero padding keeps byte order equal to string order, since ids never hold a NUL byte.
+/// Ids are at most 18 characters of the USCC charset (digits and capitals but I, O, S, V, Z),
+/// so 5 bits per character hold them, with 0 for "no character" after the end: 90 bits in
+/// `key`, ordered exactly as the strings are. The struct takes 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Member {
-    id: [u8; 18],
+    /// The packed id, high word first.
+    key: [u64; 2],
     /// Row offset << 21 | row length (rows are at most 1 MiB).
-    at: [u8; 8],
+    at: u64,
 }
 
 /// Bits for the row length in [`Member::at`].
 const LEN_BITS: u32 = 21;
 
+/// The most characters a member id has.
+const ID_CHARS: usize = 18;
+
 impl Member {
     fn new(id: &str, offset: u64, len: usize) -> Result<Self, PipelineError> {
+        let long = || PipelineError::LongId { id: id.to_owned() };
         let b = id.as_bytes();
-        if b.len() > 18 || b.contains(&0) {
-            return Err(PipelineError::LongId { id: id.to_owned() });
+        if b.len() > ID_CHARS {
+            return Err(long());
         }
-        let mut a = [0u8; 18];
-        a[..b.len()].copy_from_slice(b);
-        let at = (offset << LEN_BITS) | len as u64;
+        let mut v = 0u128;
+        for i in 0..ID_CHARS {
+            let d = match b.get(i) {
+                None => 0,
+                Some(&c) => match USCC_VALUE[usize::from(c)] {
+                    NOT_USCC => return Err(long()),
+                    d => d + 1,
+                },
+            };
+            v = (v << 5) | u128::from(d);
+        }
         Ok(Member {
-            id: a,
-            at: at.to_le_bytes(),
+            key: [(v >> 64) as u64, v as u64],
+            at: (offset << LEN_BITS) | len as u64,
         })
     }
 
-    fn id(&self) -> &str {
-        let len = self.id.iter().position(|&c| c == 0).unwrap_or(18);
-        // Built from a `&str` of ASCII or UTF-8 bytes cut at its own end: always valid.
-        std::str::from_utf8(&self.id[..len]).unwrap_or("")
+    /// The id's bytes in a buffer, and how many there are.
+    fn id_bytes(&self) -> ([u8; ID_CHARS], usize) {
+        let v = (u128::from(self.key[0]) << 64) | u128::from(self.key[1]);
+        let mut out = [0u8; ID_CHARS];
+        let mut len = 0;
+        for (i, o) in out.iter_mut().enumerate() {
+            let d = ((v >> (5 * (ID_CHARS - 1 - i))) & 31) as usize;
+            if d == 0 {
+                break;
+            }
+            *o = USCC_CHARSET.as_bytes()[d - 1];
+            len += 1;
+        }
+        (out, len)
+    }
+
+    fn id(&self) -> String {
+        let (b, len) = self.id_bytes();
+        String::from_utf8_lossy(&b[..len]).into_owned()
     }
 
     fn pos(&self) -> RowPos {
-        let at = u64::from_le_bytes(self.at);
         RowPos {
             line: 0,
-            offset: at >> LEN_BITS,
-            len: (at & ((1 << LEN_BITS) - 1)) as usize,
+            offset: self.at >> LEN_BITS,
+            len: (self.at & ((1 << LEN_BITS) - 1)) as usize,
         }
     }
 }
@@ -330,9 +360,9 @@ fn run(
     let file = File::open(&files.entities).map_err(|e| InputErrors::io(&name, &e))?;
     let mut drawn = roster_csv::read_entities_at(&name, file, summary.encoding, &at)?;
     drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let mut want: Vec<&str> = drawn_at.iter().map(Member::id).collect();
+    let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
     want.sort_unstable();
-    if drawn.iter().map(|e| e.id.as_str()).ne(want.iter().copied()) {
+    if drawn.iter().map(|e| &e.id).ne(want.iter()) {
         return Err(InputErrors::io(
             &name,
             &std::io::Error::new(
@@ -444,11 +474,8 @@ fn draw_strata(
     let mut drawn = Vec::new();
     for (stratum, mut ms) in members {
         ms.sort_unstable();
-        if let Some(w) = ms.windows(2).find(|w| w[0].id == w[1].id) {
-            return Err(DrawError::DuplicateEntity {
-                id: w[0].id().to_owned(),
-            }
-            .into());
+        if let Some(w) = ms.windows(2).find(|w| w[0].key == w[1].key) {
+            return Err(DrawError::DuplicateEntity { id: w[0].id() }.into());
         }
         let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
             entity: String::new(),
@@ -471,13 +498,14 @@ fn draw_strata(
         let mut h = Framed::new(MEMBERS_TAG).part(stratum.label().as_bytes());
         h.push(&n.to_be_bytes());
         for m in &ms {
-            h.push(m.id().as_bytes());
+            let (b, len) = m.id_bytes();
+            h.push(&b[..len]);
         }
         let members_digest = h.finish();
         let mut picks = Vec::new();
         for i in Sampler::new(Stream::new(seed, &stream_label(stratum)), n).take(k as usize) {
             let m = ms[i as usize];
-            picks.push(m.id().to_owned());
+            picks.push(m.id());
             drawn.push(m);
         }
         strata.push(StratumDraw {
@@ -601,6 +629,15 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn member_order_is_id_order(a in "[0-9A-HJ-NP-RTUWXY]{0,18}", b in "[0-9A-HJ-NP-RTUWXY]{0,18}") {
+            let (ma, mb) = (Member::new(&a, 1, 2).unwrap(), Member::new(&b, 1, 2).unwrap());
+            proptest::prop_assert_eq!(ma.key.cmp(&mb.key), a.cmp(&b));
+            proptest::prop_assert_eq!(ma.id(), a);
+        }
+    }
+
     #[test]
     fn members_keep_string_order_and_positions() {
         let pos = RowPos {
@@ -610,6 +647,9 @@ mod tests {
         };
         let a = Member::new("110108000000016", pos.offset, pos.len).unwrap();
         let b = Member::new("110108000000016X12", pos.offset, pos.len).unwrap();
+        let c = Member::new("91520102MA6DKQ1U8B", pos.offset, pos.len).unwrap();
+        assert!(b < c && c.id() == "91520102MA6DKQ1U8B");
+        assert!(Member::new("1101080000000I6", 0, 0).is_err());
         assert!(a < b && "110108000000016" < "110108000000016X12");
         assert_eq!(a.id(), "110108000000016");
         assert_eq!(b.pos(), pos);

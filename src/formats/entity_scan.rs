@@ -22,8 +22,8 @@
 
 use super::error::{InputWarning, MAX_REPORTED};
 use super::roster::{
-    Driver, Encoding, LIST_SEPARATORS, RosterSummary, Table, e, pack_entity_id,
-    table_digest_of_chunks, write_entity_json,
+    Driver, Encoding, RosterSummary, Table, e, pack_entity_id, table_digest_of_chunks,
+    write_entity_json,
 };
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
 use crate::codes;
@@ -566,8 +566,79 @@ fn quoted_fields<'a>(out: &'a [u8], ends: &[usize]) -> Result<Vec<&'a str>, Decl
 
 /// [`normalize::text`] without allocating, for text whose characters are all NFC on their own
 /// (and hold no byte order mark, which the sequential reader refuses inside a field).
+///
+/// Works on the UTF-8 bytes: the characters of [`normalize::is_plain_nfc`] are ASCII and
+/// three-byte sequences told apart by their first two bytes, and the only trim characters
+/// among them are ASCII white space and U+3000 (`E3 80 80`).
 fn plain_text(raw: &str) -> Option<&str> {
-    (raw.is_ascii() || raw.chars().all(normalize::is_plain_nfc)).then(|| normalize::trim(raw))
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            i += 1;
+            continue;
+        }
+        let (c1, c2) = (*b.get(i + 1)?, *b.get(i + 2)?);
+        let plain = match c {
+            // U+5000–U+9FFF.
+            0xE5..=0xE9 => true,
+            // U+4000–U+4DBF and U+4E00–U+4FFF, not U+4DC0–U+4DFF.
+            0xE4 => c1 != 0xB7,
+            // U+3400–U+3FFF, and U+3000–U+3029.
+            0xE3 => c1 >= 0x90 || (c1 == 0x80 && c2 <= 0xA9),
+            // U+FF01–U+FF5E.
+            0xEF => (c1 == 0xBC && c2 >= 0x81) || (c1 == 0xBD && c2 <= 0x9E),
+            _ => false,
+        };
+        if !plain {
+            return None;
+        }
+        i += 3;
+    }
+    let mut t = b;
+    loop {
+        t = match t {
+            [b'\t'..=b'\r' | b' ', rest @ ..] => rest,
+            [0xE3, 0x80, 0x80, rest @ ..] => rest,
+            [rest @ .., b'\t'..=b'\r' | b' '] => rest,
+            [rest @ .., 0xE3, 0x80, 0x80] => rest,
+            _ => break,
+        };
+    }
+    // `t` lies between character boundaries of `raw`: cut where ASCII or a whole U+3000 ends.
+    let start = t.as_ptr() as usize - b.as_ptr() as usize;
+    raw.get(start..start + t.len())
+}
+
+/// Splits tag text on the [`LIST_SEPARATORS`] (`;` `|` U+FF1B U+3001) by their bytes.
+fn split_tags(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while i < b.len() {
+            let sep = match b[i] {
+                b';' | b'|' => 1,
+                0xEF if b.get(i + 1..i + 3) == Some(&[0xBC, 0x9B]) => 3,
+                0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x81]) => 3,
+                _ => 0,
+            };
+            if sep > 0 {
+                let part = s.get(from..i);
+                i += sep;
+                from = i;
+                return part;
+            }
+            i += 1;
+        }
+        done = true;
+        s.get(from..)
+    })
 }
 
 /// `RowCtx::boolean` on plain text.
@@ -622,7 +693,7 @@ fn plain_row<'a>(
     };
     let tag_text = plain_text(raw(e::TAGS))?;
     let mut n = 0;
-    for t in tag_text.split(LIST_SEPARATORS).map(normalize::trim) {
+    for t in split_tags(tag_text).map(normalize::trim) {
         if t.is_empty() {
             continue;
         }
@@ -793,6 +864,7 @@ fn finish<C: Collector>(
 mod tests {
     use super::*;
     use crate::formats::error::InputErrors;
+    use crate::formats::roster::LIST_SEPARATORS;
     use crate::formats::roster_csv;
     use proptest::prelude::*;
     use std::path::Path;
@@ -1009,6 +1081,33 @@ mod tests {
             Just(";"),
             Just("e\u{301}"),
         ]
+    }
+
+    proptest! {
+        #[test]
+        fn plain_text_is_normalize_text_on_plain_characters(
+            s in proptest::collection::vec(prop_oneof![
+                proptest::char::range('\0', '\u{7f}'),
+                proptest::char::range('\u{2fff}', '\u{3030}'),
+                proptest::char::range('\u{33f0}', '\u{3410}'),
+                proptest::char::range('\u{4db0}', '\u{4e10}'),
+                proptest::char::range('\u{9ff0}', '\u{a010}'),
+                proptest::char::range('\u{ff00}', '\u{ff60}'),
+                Just('\u{feff}'), Just('\u{a0}'), Just('é'), Just('\u{301}'), Just('\u{2028}'),
+                Just('；'), Just('、'), Just('|'), Just(';'),
+                proptest::char::any(),
+            ], 0..12).prop_map(|v| v.into_iter().collect::<String>()),
+        ) {
+            let all_plain = s.chars().all(normalize::is_plain_nfc);
+            let want = all_plain.then(|| normalize::trim(&s));
+            prop_assert_eq!(plain_text(&s), want);
+            if all_plain {
+                prop_assert_eq!(plain_text(&s).unwrap(), normalize::text(&s));
+            }
+            let parts: Vec<&str> = split_tags(&s).collect();
+            let want: Vec<&str> = s.split(LIST_SEPARATORS).collect();
+            prop_assert_eq!(parts, want);
+        }
     }
 
     proptest! {

@@ -25,7 +25,7 @@ use std::fmt;
 
 use super::error::{Field, InputErrorKind, InputErrors, InputWarning, InputWarningKind, Sink};
 use super::jcs::JcsError;
-use crate::codes::{self, USCC_CHARSET};
+use crate::codes::{self, NOT_USCC, USCC_VALUE};
 use crate::digest::{self, Digest32};
 use crate::model::{
     Conflict, Date, Entity, EntityFields, EntityKind, EntityStatus, HistoryKind, HistoryRecord,
@@ -775,21 +775,6 @@ pub(crate) fn pack_entity_id(id: &str) -> Option<u128> {
     }
     Some(v)
 }
-
-/// Marks bytes outside [`USCC_CHARSET`] in [`USCC_VALUE`].
-const NOT_USCC: u8 = 0xFF;
-
-/// The value (position in [`USCC_CHARSET`]) of each byte, [`NOT_USCC`] for the others.
-const USCC_VALUE: [u8; 256] = {
-    let mut t = [NOT_USCC; 256];
-    let set = USCC_CHARSET.as_bytes();
-    let mut i = 0;
-    while i < set.len() {
-        t[set[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
 
 /// Remembers the first line of each unique key.
 ///
@@ -1741,7 +1726,7 @@ mod tests {
     #[test]
     fn uscc_value_table_matches_the_charset() {
         for b in 0..=255u8 {
-            let want = USCC_CHARSET.bytes().position(|c| c == b);
+            let want = crate::codes::USCC_CHARSET.bytes().position(|c| c == b);
             let got = USCC_VALUE[usize::from(b)];
             assert_eq!(want.map(|d| d as u8).unwrap_or(NOT_USCC), got, "{b}");
         }
