@@ -611,7 +611,7 @@ fn plain_text(raw: &str) -> Option<&str> {
     raw.get(start..start + t.len())
 }
 
-/// Splits tag text on the [`LIST_SEPARATORS`] (`;` `|` U+FF1B U+3001) by their bytes.
+/// Splits tag text on the [`LIST_SEPARATORS`](super::roster::LIST_SEPARATORS) (`;` `|` U+FF1B U+3001) by their bytes.
 fn split_tags(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut from = 0;
