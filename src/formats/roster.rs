@@ -26,7 +26,7 @@ use std::fmt;
 use super::error::{Field, InputErrorKind, InputErrors, InputWarning, InputWarningKind, Sink};
 use super::jcs::JcsError;
 use crate::codes::{self, USCC_CHARSET};
-use crate::digest::{self, Digest32};
+use crate::digest::{self, Digest32, LeafSet};
 use crate::model::{
     Conflict, Date, Entity, EntityKind, EntityStatus, HistoryKind, HistoryRecord, Inspector,
     InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
@@ -1396,73 +1396,19 @@ type Batch = (Vec<u8>, Vec<usize>);
 /// digest, so the order in which they come back changes nothing.
 #[derive(Default)]
 struct Leaves {
-    done: Chunks,
+    done: LeafSet,
     batch: Vec<u8>,
     ends: Vec<usize>,
     worker: Option<(
         std::sync::mpsc::SyncSender<Batch>,
-        std::thread::JoinHandle<Chunks>,
+        std::thread::JoinHandle<LeafSet>,
     )>,
     /// The worker could not be started: hash here.
     local: bool,
 }
 
-/// Leaves per chunk: 32 MiB.
-const LEAF_CHUNK: usize = 1 << 20;
-
-/// Leaves kept in sorted chunks of [`LEAF_CHUNK`], so that ten million leaves take 320 MB and
-/// not the double a growing vector reserves, and most of the sorting is done while reading.
-#[derive(Default)]
-struct Chunks {
-    full: Vec<Vec<Digest32>>,
-    current: Vec<Digest32>,
-}
-
-impl Chunks {
-    fn push(&mut self, leaf: Digest32) {
-        self.current.push(leaf);
-        if self.current.len() == LEAF_CHUNK {
-            let mut full = std::mem::take(&mut self.current);
-            full.sort_unstable();
-            self.full.push(full);
-        }
-    }
-
-    fn into_chunks(mut self) -> Vec<Vec<Digest32>> {
-        if !self.current.is_empty() {
-            self.full.push(self.current);
-        }
-        self.full
-    }
-}
-
-/// The table digest of SPEC §3.4 over leaves held in chunks: each chunk sorted, then merged
-/// into the hash in ascending order. Equal to [`digest::table_digest`] of all the leaves.
-fn table_digest_of_chunks(kind: &str, mut chunks: Vec<Vec<Digest32>>) -> Digest32 {
-    if chunks.len() <= 1 {
-        return digest::table_digest(kind, chunks.pop().unwrap_or_default());
-    }
-    let n: usize = chunks.iter().map(Vec::len).sum();
-    let mut h = digest::Framed::new(digest::TABLE_TAG).part(kind.as_bytes());
-    h.push(&(n as u64).to_be_bytes());
-    let mut heap = std::collections::BinaryHeap::new();
-    for (c, chunk) in chunks.iter_mut().enumerate() {
-        chunk.sort_unstable();
-        if let Some(first) = chunk.first() {
-            heap.push(std::cmp::Reverse((*first, c, 0usize)));
-        }
-    }
-    while let Some(std::cmp::Reverse((leaf, c, i))) = heap.pop() {
-        h.push(&leaf.0);
-        if let Some(next) = chunks[c].get(i + 1) {
-            heap.push(std::cmp::Reverse((*next, c, i + 1)));
-        }
-    }
-    h.finish()
-}
-
 /// Hashes every row of a batch into `out`.
-fn hash_batch((json, ends): &Batch, out: &mut Chunks) {
+fn hash_batch((json, ends): &Batch, out: &mut LeafSet) {
     let mut start = 0;
     for &end in ends {
         out.push(Digest32::of(&json[start..end]));
@@ -1496,7 +1442,7 @@ impl Leaves {
             let spawned = std::thread::Builder::new()
                 .name("leaf-hasher".into())
                 .spawn(move || {
-                    let mut out = Chunks::default();
+                    let mut out = LeafSet::new();
                     for b in rx {
                         hash_batch(&b, &mut out);
                     }
@@ -1517,8 +1463,8 @@ impl Leaves {
         hash_batch(&batch, &mut self.done);
     }
 
-    /// Every leaf, in chunks.
-    fn finish(mut self) -> Vec<Vec<Digest32>> {
+    /// Every leaf.
+    fn finish(mut self) -> LeafSet {
         let rest: Batch = (
             std::mem::take(&mut self.batch),
             std::mem::take(&mut self.ends),
@@ -1527,15 +1473,11 @@ impl Leaves {
         if let Some((tx, handle)) = self.worker.take() {
             drop(tx);
             match handle.join() {
-                Ok(v) => {
-                    let mut all = self.done.into_chunks();
-                    all.extend(v.into_chunks());
-                    return all;
-                }
+                Ok(v) => self.done.append(v),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        self.done.into_chunks()
+        self.done
     }
 }
 
@@ -1670,7 +1612,9 @@ impl<T: Row> Driver<T> {
             .as_ref()
             .map_or(HeaderLanguage::English, HeaderMap::language);
         let digest = self.want_leaves.then(|| {
-            table_digest_of_chunks(T::TABLE.as_str(), std::mem::take(&mut self.leaves).finish())
+            std::mem::take(&mut self.leaves)
+                .finish()
+                .digest(T::TABLE.as_str())
         });
         Ok(Finished {
             warnings: std::mem::take(&mut self.sink.warnings),
@@ -1732,26 +1676,6 @@ mod tests {
             let got = USCC_VALUE[usize::from(b)];
             assert_eq!(want.map(|d| d as u8).unwrap_or(NOT_USCC), got, "{b}");
         }
-    }
-
-    #[test]
-    fn chunked_table_digest_equals_the_flat_one() {
-        let leaves: Vec<Digest32> = (0u32..5000)
-            .map(|i| Digest32::of(&i.to_le_bytes()))
-            .collect();
-        let flat = digest::table_digest("entities", leaves.clone());
-        for size in [1, 7, 1000, 4999, 5000] {
-            let chunks: Vec<Vec<Digest32>> = leaves.chunks(size).map(<[_]>::to_vec).collect();
-            assert_eq!(table_digest_of_chunks("entities", chunks), flat, "{size}");
-        }
-        assert_eq!(
-            table_digest_of_chunks("entities", vec![]),
-            digest::table_digest("entities", vec![])
-        );
-        assert_eq!(
-            table_digest_of_chunks("entities", vec![vec![], leaves.clone()]),
-            flat
-        );
     }
 
     #[test]
