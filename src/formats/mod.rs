@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod files;
+pub(crate) mod idset;
 pub mod jcs;
 pub mod plan_toml;
 pub mod roster;
