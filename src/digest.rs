@@ -8,6 +8,10 @@
 
 use sha2::{Digest as _, Sha256};
 
+mod leaves;
+
+pub(crate) use leaves::LeafSet;
+
 /// A 32-byte SHA-256 value, shown as lower-case hex.
 ///
 /// Used for every fingerprint in announcements and sheets: table digests, plan digest,

@@ -19,6 +19,8 @@ pub mod digest;
 pub mod draw;
 pub mod formats;
 pub mod fuzzing;
+#[doc(hidden)]
+pub mod internals;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

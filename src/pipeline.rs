@@ -35,7 +35,7 @@
 
 use crate::ceremony::announce::{InputDigests, InputRef, plan_digest};
 use crate::codes::{NOT_USCC, USCC_CHARSET, USCC_VALUE};
-use crate::digest::{Digest32, Framed, table_digest_of};
+use crate::digest::{Digest32, Framed};
 use crate::draw::entities::{
     EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
 };
@@ -43,8 +43,9 @@ use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
 use crate::formats::jcs::JcsError;
+use crate::formats::roster::Roster;
 use crate::formats::roster_csv::{self, RowPos};
-use crate::model::{Entity, EntityFields, Inspector, Plan, Stratum};
+use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
 use crate::rng::{Sampler, Stream};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -280,11 +281,17 @@ fn open(path: &Path) -> Result<(String, BufReader<File>), PipelineError> {
     Ok((name, BufReader::with_capacity(256 * 1024, f)))
 }
 
-fn table_ref<T: serde::Serialize>(kind: &str, rows: &[T]) -> Result<InputRef, JcsError> {
-    Ok(InputRef {
-        digest: table_digest_of(kind, rows)?,
-        rows: rows.len() as u64,
-    })
+/// A small table's digest and rows.
+fn take<T>(roster: Roster<T>, digest: fn(&Roster<T>) -> Digest32) -> (InputRef, Vec<T>) {
+    let digest = digest(&roster);
+    let rows = roster.rows;
+    (
+        InputRef {
+            digest,
+            rows: rows.len() as u64,
+        },
+        rows,
+    )
 }
 
 fn run(
@@ -294,13 +301,22 @@ fn run(
     announced: Option<&InputDigests>,
 ) -> Result<Outcome, PipelineError> {
     let (n, r) = open(&files.inspectors)?;
-    let inspectors = roster_csv::read_inspectors(&n, r)?.rows;
+    let (inspectors_ref, inspectors) = take(
+        roster_csv::read_inspectors(&n, r)?,
+        Roster::<Inspector>::fast_digest,
+    );
     let (n, r) = open(&files.items)?;
-    let items = roster_csv::read_items(&n, r)?.rows;
+    let (items_ref, items) = take(roster_csv::read_items(&n, r)?, Roster::<Item>::fast_digest);
     let (n, r) = open(&files.conflicts)?;
-    let conflicts = roster_csv::read_conflicts(&n, r)?.rows;
+    let (conflicts_ref, conflicts) = take(
+        roster_csv::read_conflicts(&n, r)?,
+        Roster::<Conflict>::fast_digest,
+    );
     let (n, r) = open(&files.history)?;
-    let history = roster_csv::read_history(&n, r)?.rows;
+    let (history_ref, history) = take(
+        roster_csv::read_history(&n, r)?,
+        Roster::<HistoryRecord>::fast_digest,
+    );
 
     // Draw errors wait until the entity file has been read in full: its problems come first.
     let general_cap = draw::general_cap(plan, &items);
@@ -334,10 +350,10 @@ fn run(
             digest: summary.digest,
             rows: summary.rows,
         },
-        inspectors: table_ref("inspectors", &inspectors)?,
-        items: table_ref("items", &items)?,
-        conflicts: table_ref("conflicts", &conflicts)?,
-        history: table_ref("history", &history)?,
+        inspectors: inspectors_ref,
+        items: items_ref,
+        conflicts: conflicts_ref,
+        history: history_ref,
         plan: plan_digest(plan)?,
     };
     if let Some(a) = announced

@@ -21,13 +21,11 @@
 //! input before the record ends, and the scan declines.
 
 use super::error::{InputWarning, MAX_REPORTED};
-use super::roster::{
-    Driver, Encoding, RosterSummary, Table, e, pack_entity_id, table_digest_of_chunks,
-    write_entity_json,
-};
+use super::idset::PackedIdSet;
+use super::roster::{Driver, Encoding, RosterSummary, Table, e, pack_entity_id, write_entity_json};
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
 use crate::codes;
-use crate::digest::Digest32;
+use crate::digest::{Digest32, LeafSet};
 use crate::model::{Entity, EntityFields, EntityKind, EntityStatus, RiskClass};
 use crate::normalize;
 use std::borrow::Cow;
@@ -121,16 +119,18 @@ fn scan_blocks<C: Collector>(
     buf.drain(..data_start);
 
     let abort = AtomicBool::new(false);
+    // One key for every worker's set, so that putting them together moves blocks, not keys.
+    let keys = PackedIdSet::new();
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
     let rx = Mutex::new(rx);
     let parts = std::thread::scope(|scope| {
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads.max(1) {
-            let (rx, abort, header, make) = (&rx, &abort, &header, &make);
+            let (rx, abort, header, make, keys) = (&rx, &abort, &header, &make, &keys);
             let recycle_tx = recycle_tx.clone();
             workers.push(scope.spawn(move || {
-                let mut worker = Worker::new(file_name, header, make());
+                let mut worker = Worker::new(file_name, header, make(), keys.empty_like());
                 loop {
                     let next = match rx.lock() {
                         Ok(r) => r.recv(),
@@ -386,8 +386,8 @@ impl Header {
 /// What one worker found.
 struct Part<C> {
     collector: C,
-    leaves: Vec<Digest32>,
-    keys: Vec<u128>,
+    leaves: LeafSet,
+    keys: PackedIdSet,
     rows: u64,
     /// Per chunk: its index and the newlines in it.
     lines: Vec<(usize, u64)>,
@@ -414,7 +414,7 @@ struct Worker<'h, C> {
 }
 
 impl<'h, C: Collector> Worker<'h, C> {
-    fn new(file_name: &str, header: &'h Header, collector: C) -> Self {
+    fn new(file_name: &str, header: &'h Header, collector: C, keys: PackedIdSet) -> Self {
         let mut core = csv_core::Reader::new();
         // A fresh parser strips a byte order mark from its first input; one blank line first
         // makes it treat every later byte as data, as the sequential reader does.
@@ -423,8 +423,8 @@ impl<'h, C: Collector> Worker<'h, C> {
             header,
             part: Part {
                 collector,
-                leaves: Vec::new(),
-                keys: Vec::new(),
+                leaves: LeafSet::new(),
+                keys,
                 rows: 0,
                 lines: Vec::new(),
                 warnings: Vec::new(),
@@ -781,6 +781,7 @@ impl<C: Collector> Worker<'_, C> {
         self.part
             .keys
             .push(pack_entity_id(view.id).ok_or(Declined::Problem)?);
+
         self.part.collector.add(view, offset, len);
         Ok(())
     }
@@ -801,26 +802,27 @@ fn finish<C: Collector>(
     if rows == 0 {
         return Err(Declined::NoRows);
     }
-    let mut keys: Vec<u128> = Vec::with_capacity(parts.iter().map(|p| p.keys.len()).sum());
     let mut lines: Vec<(usize, u64)> = Vec::new();
     let mut warnings = Vec::new();
-    let mut leaves = Vec::with_capacity(parts.len());
+    let mut leaves = LeafSet::new();
+    let mut keys: Option<PackedIdSet> = None;
     let mut collected: Option<C> = None;
     for p in parts {
-        keys.extend_from_slice(&p.keys);
         lines.extend(p.lines);
         warnings.extend(p.warnings);
-        leaves.push(p.leaves);
+        leaves.append(p.leaves);
+        match &mut keys {
+            Some(k) => k.append(p.keys),
+            None => keys = Some(p.keys),
+        }
         match &mut collected {
             Some(c) => c.merge(p.collector),
             None => collected = Some(p.collector),
         }
     }
-    keys.sort_unstable();
-    if keys.windows(2).any(|w| w[0] == w[1]) {
+    if keys.and_then(PackedIdSet::first_duplicate).is_some() {
         return Err(Declined::Duplicate);
     }
-    drop(keys);
     // Line numbers: each chunk starts after the newlines of the header part and every chunk
     // before it.
     lines.sort_unstable();
@@ -841,7 +843,7 @@ fn finish<C: Collector>(
             w
         })
         .collect();
-    let digest = table_digest_of_chunks(Table::Entities.as_str(), leaves);
+    let digest = leaves.digest(Table::Entities.as_str());
     Ok(Scanned {
         summary: RosterSummary {
             table: Table::Entities,

@@ -1,0 +1,116 @@
+//! Benchmarks of the collectors behind reading a national-scale roster: the table digest over
+//! sorted leaves and the duplicate check of packed entity ids.
+//!
+//! `cargo bench --bench digest` runs them at 1,000,000 leaves and keys; with `DR_BENCH_LARGE`
+//! set, also at 10,000,000.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use double_random::digest::{Digest32, Framed, TABLE_TAG, table_digest};
+use double_random::internals::{first_duplicate, leaf_set_digest};
+use std::collections::{BinaryHeap, HashSet};
+use std::hint::black_box;
+
+fn sizes() -> Vec<usize> {
+    let mut v = vec![1_000_000];
+    if std::env::var_os("DR_BENCH_LARGE").is_some() {
+        v.push(10_000_000);
+    }
+    v
+}
+
+fn leaves(n: usize) -> Vec<Digest32> {
+    (0..n as u64)
+        .map(|i| Digest32::of(&i.to_le_bytes()))
+        .collect()
+}
+
+/// The earlier way: chunks of 2^20 leaves, each sorted, merged through a binary heap.
+fn chunked_heap_digest(kind: &str, leaves: &[Digest32]) -> Digest32 {
+    let mut chunks: Vec<Vec<Digest32>> = leaves.chunks(1 << 20).map(<[_]>::to_vec).collect();
+    if chunks.len() <= 1 {
+        return table_digest(kind, chunks.pop().unwrap_or_default());
+    }
+    let mut h = Framed::new(TABLE_TAG).part(kind.as_bytes());
+    h.push(&(leaves.len() as u64).to_be_bytes());
+    let mut heap = BinaryHeap::new();
+    for (c, chunk) in chunks.iter_mut().enumerate() {
+        chunk.sort_unstable();
+        if let Some(first) = chunk.first() {
+            heap.push(std::cmp::Reverse((*first, c, 0usize)));
+        }
+    }
+    while let Some(std::cmp::Reverse((leaf, c, i))) = heap.pop() {
+        h.push(&leaf.0);
+        if let Some(next) = chunks[c].get(i + 1) {
+            heap.push(std::cmp::Reverse((*next, c, i + 1)));
+        }
+    }
+    h.finish()
+}
+
+fn bench_table_digest(c: &mut Criterion) {
+    let mut g = c.benchmark_group("table_digest");
+    g.sample_size(10);
+    for n in sizes() {
+        let all = leaves(n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("sort_then_hash", n), &all, |b, l| {
+            b.iter(|| table_digest("entities", black_box(l).to_vec()))
+        });
+        g.bench_with_input(BenchmarkId::new("chunks_heap_merge", n), &all, |b, l| {
+            b.iter(|| chunked_heap_digest("entities", black_box(l)))
+        });
+        g.bench_with_input(BenchmarkId::new("leaf_set", n), &all, |b, l| {
+            b.iter(|| leaf_set_digest("entities", black_box(l)))
+        });
+    }
+    g.finish();
+}
+
+/// Packed ids like 91520115429384959A: the length on top, 5 bits per character, the low
+/// characters counting up.
+fn packed_ids(n: usize) -> Vec<u128> {
+    let prefix: u128 = "915201154"
+        .bytes()
+        .fold(18, |v, b| (v << 5) | u128::from(b - b'0'));
+    (0..n as u128)
+        .map(|i| {
+            let mut v = prefix;
+            let mut x = i;
+            for _ in 0..9 {
+                v = (v << 5) | (x % 31);
+                x /= 31;
+            }
+            v
+        })
+        .collect()
+}
+
+fn bench_duplicates(c: &mut Criterion) {
+    let mut g = c.benchmark_group("packed_id_duplicates");
+    g.sample_size(10);
+    for n in sizes() {
+        let keys = packed_ids(n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("hash_set", n), &keys, |b, k| {
+            b.iter(|| {
+                let mut seen = HashSet::with_capacity(k.len());
+                black_box(k).iter().find(|x| !seen.insert(**x)).copied()
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("sort_vec", n), &keys, |b, k| {
+            b.iter(|| {
+                let mut v = black_box(k).to_vec();
+                v.sort_unstable();
+                v.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("packed_id_set", n), &keys, |b, k| {
+            b.iter(|| first_duplicate(black_box(k)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_table_digest, bench_duplicates);
+criterion_main!(benches);
