@@ -39,6 +39,7 @@ use crate::digest::{Digest32, Framed};
 use crate::draw::entities::{
     EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
 };
+use crate::draw::teams::Exclusions;
 use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
@@ -312,15 +313,25 @@ fn run(
         roster_csv::read_conflicts(&n, r)?,
         Roster::<Conflict>::fast_digest,
     );
+    // History is streamed: the repeat rules are indexed as it passes, and only the rows team
+    // assignment looks at (the inspector window) are kept.
+    let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
+    let mut history = Vec::new();
     let (n, r) = open(&files.history)?;
-    let (history_ref, history) = take(
-        roster_csv::read_history(&n, r)?,
-        Roster::<HistoryRecord>::fast_digest,
-    );
+    let summary = roster_csv::for_each_history(&n, r, |_, h: HistoryRecord| {
+        repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
+        if Exclusions::counts(plan, &h) {
+            history.push(h);
+        }
+        Ok::<(), InputErrors>(())
+    })?;
+    let history_ref = InputRef {
+        digest: summary.digest,
+        rows: summary.rows,
+    };
 
     // Draw errors wait until the entity file has been read in full: its problems come first.
     let general_cap = draw::general_cap(plan, &items);
-    let repeat = RepeatIndex::new(&history, &plan.repeat, &plan.items, plan.draw_date);
     let name = file_name(&files.entities);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let scanned = File::open(&files.entities)

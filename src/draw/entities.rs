@@ -62,26 +62,49 @@ impl RepeatIndex {
             ..Default::default()
         };
         for h in history {
-            if h.kind != HistoryKind::Random {
-                continue;
-            }
-            if rules.same_items_only && !plan_items.contains(&h.item) {
-                continue;
-            }
-            let days = draw_date.days_since(&h.date);
-            if days < 0 {
-                continue;
-            }
-            if let Some(w) = rules.entity_window_days
-                && days < i64::from(w)
-            {
-                idx.recent.insert(h.entity.clone());
-            }
-            if rules.entity_yearly_cap.is_some() && h.date.year() == draw_date.year() {
-                *idx.this_year.entry(h.entity.clone()).or_default() += 1;
-            }
+            idx.add(h, rules, plan_items, draw_date);
         }
         idx
+    }
+
+    /// Indexes one more history row, as [`RepeatIndex::new`] does each of its rows; for
+    /// history read as a stream. Start from `RepeatIndex::new(&[], …)`.
+    ///
+    /// ```
+    /// use double_random::{draw::entities::RepeatIndex, model::*};
+    /// let date: Date = "2026-06-01".parse().unwrap();
+    /// let rules = RepeatRules { entity_window_days: Some(30), ..Default::default() };
+    /// let mut idx = RepeatIndex::new(&[], &rules, &[], date);
+    /// let h = HistoryRecord { entity: "E1".into(), date: "2026-05-20".parse().unwrap(),
+    ///     item: "I1".into(), inspectors: vec![], kind: HistoryKind::Random };
+    /// idx.add(&h, &rules, &[], date);
+    /// assert!(idx.excludes("E1").is_some());
+    /// ```
+    pub fn add(
+        &mut self,
+        h: &HistoryRecord,
+        rules: &crate::model::RepeatRules,
+        plan_items: &[String],
+        draw_date: crate::model::Date,
+    ) {
+        if h.kind != HistoryKind::Random {
+            return;
+        }
+        if rules.same_items_only && !plan_items.contains(&h.item) {
+            return;
+        }
+        let days = draw_date.days_since(&h.date);
+        if days < 0 {
+            return;
+        }
+        if let Some(w) = rules.entity_window_days
+            && days < i64::from(w)
+        {
+            self.recent.insert(h.entity.clone());
+        }
+        if rules.entity_yearly_cap.is_some() && h.date.year() == draw_date.year() {
+            *self.this_year.entry(h.entity.clone()).or_default() += 1;
+        }
     }
 
     /// Whether the repeat rules leave `entity` out, and why.

@@ -131,20 +131,33 @@ impl Exclusions {
             .iter()
             .map(|c| (c.inspector.clone(), c.entity.clone()))
             .collect();
-        if let Some(w) = plan.repeat.inspector_window_days {
-            for h in history {
-                let days = plan.draw_date.days_since(&h.date);
-                if (0..i64::from(w)).contains(&days) {
-                    for i in &h.inspectors {
-                        pairs.insert((i.clone(), h.entity.clone()));
-                    }
-                }
+        for h in history.iter().filter(|h| Self::counts(plan, h)) {
+            for i in &h.inspectors {
+                pairs.insert((i.clone(), h.entity.clone()));
             }
         }
         Exclusions {
             pairs,
             same_region: plan.team.exclude_same_region,
         }
+    }
+
+    /// Whether a history row bars its inspectors from its entity under `plan`'s inspector
+    /// window: the only history rows team assignment looks at.
+    ///
+    /// ```
+    /// # use double_random::draw::teams::Exclusions;
+    /// # use double_random::model::*;
+    /// let plan = double_random::draw::example_plan();
+    /// let h = HistoryRecord { entity: "E1".into(), date: "2026-05-20".parse().unwrap(),
+    ///     item: "I1".into(), inspectors: vec!["P1".into()], kind: HistoryKind::Random };
+    /// assert_eq!(Exclusions::counts(&plan, &h), plan.repeat.inspector_window_days.is_some());
+    /// ```
+    pub fn counts(plan: &Plan, h: &HistoryRecord) -> bool {
+        plan.repeat
+            .inspector_window_days
+            .is_some_and(|w| (0..i64::from(w)).contains(&plan.draw_date.days_since(&h.date)))
+            && !h.inspectors.is_empty()
     }
 
     /// Adds one pair (a recusal after the draw).

@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use std::io::{self, Read};
 
 use super::error::{InputErrorKind, InputErrors};
-use super::roster::{Driver, Encoding, Roster, RosterSummary, Row, Table};
+use super::roster::{Driver, Encoding, Roster, RosterSummary, Row};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item};
 
 /// The longest field accepted, in bytes (64 KiB).
@@ -220,10 +220,32 @@ pub fn for_each_entity<E: From<InputErrors>>(
 pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
     file_name: &str,
     reader: impl Read,
-    mut f: impl FnMut(RowPos, Entity) -> Result<(), E>,
+    f: impl FnMut(RowPos, Entity) -> Result<(), E>,
+) -> Result<RosterSummary, E> {
+    for_each_row(file_name, reader, f)
+}
+
+/// Streams the history table like [`for_each_entity`]: each valid row goes to `f`, none is
+/// kept, and the summary holds the table's fingerprint.
+///
+/// A national history table holds millions of past inspections; a draw needs only what the
+/// repeat rules and the inspector window make of them.
+pub(crate) fn for_each_history<E: From<InputErrors>>(
+    file_name: &str,
+    reader: impl Read,
+    f: impl FnMut(RowPos, HistoryRecord) -> Result<(), E>,
+) -> Result<RosterSummary, E> {
+    for_each_row(file_name, reader, f)
+}
+
+/// The streaming reader behind [`for_each_entity_at`] and [`for_each_history`].
+fn for_each_row<T: Row, E: From<InputErrors>>(
+    file_name: &str,
+    reader: impl Read,
+    mut f: impl FnMut(RowPos, T) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
     let mut rows = 0u64;
-    let (finished, encoding) = match run::<Entity, E>(file_name, reader, true, |pos, e| {
+    let (finished, encoding) = match run::<T, E>(file_name, reader, true, |pos, e| {
         rows += 1;
         f(pos, e)
     }) {
@@ -233,10 +255,10 @@ pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
     };
     let digest = match finished.digest {
         Some(d) => d,
-        None => crate::digest::table_digest(Table::Entities.as_str(), Vec::new()),
+        None => crate::digest::table_digest(T::TABLE.as_str(), Vec::new()),
     };
     Ok(RosterSummary {
-        table: Table::Entities,
+        table: T::TABLE,
         rows,
         digest,
         warnings: finished.warnings,
