@@ -1,13 +1,13 @@
-//! Benchmarks of the collectors behind reading a national-scale roster: the table digest over
-//! sorted leaves and the duplicate check of packed entity ids.
+//! Benchmarks of the table digest over sorted leaves, as computed when reading a national-scale
+//! roster, against plain sort-then-hash and a chunked heap merge.
 //!
-//! `cargo bench --bench digest` runs them at 1,000,000 leaves and keys; with `DR_BENCH_LARGE`
-//! set, also at 10,000,000.
+//! `cargo bench --bench digest` runs them at 1,000,000 leaves; with `DR_BENCH_LARGE` set, also
+//! at 10,000,000.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use double_random::digest::{Digest32, Framed, TABLE_TAG, table_digest};
-use double_random::internals::{first_duplicate, leaf_set_digest};
-use std::collections::{BinaryHeap, HashSet};
+use double_random::internals::leaf_set_digest;
+use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 fn sizes() -> Vec<usize> {
@@ -67,50 +67,5 @@ fn bench_table_digest(c: &mut Criterion) {
     g.finish();
 }
 
-/// Packed ids like 91520115429384959A: the length on top, 5 bits per character, the low
-/// characters counting up.
-fn packed_ids(n: usize) -> Vec<u128> {
-    let prefix: u128 = "915201154"
-        .bytes()
-        .fold(18, |v, b| (v << 5) | u128::from(b - b'0'));
-    (0..n as u128)
-        .map(|i| {
-            let mut v = prefix;
-            let mut x = i;
-            for _ in 0..9 {
-                v = (v << 5) | (x % 31);
-                x /= 31;
-            }
-            v
-        })
-        .collect()
-}
-
-fn bench_duplicates(c: &mut Criterion) {
-    let mut g = c.benchmark_group("packed_id_duplicates");
-    g.sample_size(10);
-    for n in sizes() {
-        let keys = packed_ids(n);
-        g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("hash_set", n), &keys, |b, k| {
-            b.iter(|| {
-                let mut seen = HashSet::with_capacity(k.len());
-                black_box(k).iter().find(|x| !seen.insert(**x)).copied()
-            })
-        });
-        g.bench_with_input(BenchmarkId::new("sort_vec", n), &keys, |b, k| {
-            b.iter(|| {
-                let mut v = black_box(k).to_vec();
-                v.sort_unstable();
-                v.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
-            })
-        });
-        g.bench_with_input(BenchmarkId::new("packed_id_set", n), &keys, |b, k| {
-            b.iter(|| first_duplicate(black_box(k)))
-        });
-    }
-    g.finish();
-}
-
-criterion_group!(benches, bench_table_digest, bench_duplicates);
+criterion_group!(benches, bench_table_digest);
 criterion_main!(benches);

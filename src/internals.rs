@@ -3,7 +3,6 @@
 #![doc(hidden)]
 
 use crate::digest::{Digest32, LeafSet};
-use crate::formats::idset::PackedIdSet;
 
 /// The table digest of `leaves` through the leaf collector used when reading rosters.
 ///
@@ -21,19 +20,4 @@ pub fn leaf_set_digest(kind: &str, leaves: &[Digest32]) -> Digest32 {
         set.push(leaf);
     }
     set.digest(kind)
-}
-
-/// The smallest key that occurs more than once in `keys`, through the packed-id collector.
-///
-/// ```
-/// use double_random::internals::first_duplicate;
-/// assert_eq!(first_duplicate(&[5, 3, 5, 3, 9]), Some(3));
-/// assert_eq!(first_duplicate(&[1, 2]), None);
-/// ```
-pub fn first_duplicate(keys: &[u128]) -> Option<u128> {
-    let mut set = PackedIdSet::new();
-    for &k in keys {
-        set.push(k);
-    }
-    set.first_duplicate()
 }

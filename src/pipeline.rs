@@ -268,6 +268,17 @@ impl Member {
     }
 }
 
+/// The error for a file that gave different rows on a second read.
+fn changed(name: &str) -> InputErrors {
+    InputErrors::io(
+        name,
+        &std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the file changed while it was being read",
+        ),
+    )
+}
+
 /// The name problems give for a file: its last component.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
@@ -337,7 +348,7 @@ fn run(
     let scanned = File::open(&files.entities)
         .ok()
         .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, &repeat)).ok());
-    let (summary, collected) = match scanned {
+    let (summary, mut collected) = match scanned {
         Some(s) => (s.summary, s.collected),
         // Anything unusual in the file: the sequential reader, which explains every problem.
         None => {
@@ -350,11 +361,18 @@ fn run(
             (summary, c)
         }
     };
+    let pending = collected.pending.take();
+    let excluded = std::mem::take(&mut collected.excluded);
+    let Some(members) = collected.sorted() else {
+        // An id repeats: the sequential reader reports it, with the lines of both rows.
+        let (name, reader) = open(&files.entities)?;
+        roster_csv::for_each_entity_at(&name, reader, |_, _| Ok::<(), InputErrors>(()))?;
+        return Err(changed(&name).into());
+    };
     let general_cap = general_cap?;
-    if let Some((_, e)) = collected.pending {
+    if let Some((_, e)) = pending {
         return Err(e);
     }
-    let (members, excluded) = (collected.members, collected.excluded);
 
     let digests = InputDigests {
         entities: InputRef {
@@ -390,14 +408,7 @@ fn run(
     let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
     want.sort_unstable();
     if drawn.iter().map(|e| &e.id).ne(want.iter()) {
-        return Err(InputErrors::io(
-            &name,
-            &std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the file changed while it was being read",
-            ),
-        )
-        .into());
+        return Err(changed(&name).into());
     }
 
     let inputs = DrawInputs {
@@ -422,7 +433,9 @@ fn run(
 struct Collect<'p> {
     plan: &'p Plan,
     repeat: &'p RepeatIndex,
-    members: BTreeMap<Stratum, Vec<Member>>,
+    members: BTreeMap<Stratum, Blocks<Member>>,
+    /// The packed ids of every other row, for the check that no id repeats.
+    others: Blocks<[u64; 2]>,
     excluded: BTreeMap<Exclusion, u64>,
     pending: Option<(u64, PipelineError)>,
 }
@@ -435,8 +448,9 @@ impl<'p> Collect<'p> {
             members: plan
                 .strata_labels()
                 .into_iter()
-                .map(|s| (s, Vec::new()))
+                .map(|s| (s, Blocks::default()))
                 .collect(),
+            others: Blocks::default(),
             excluded: BTreeMap::new(),
             pending: None,
         }
@@ -448,38 +462,135 @@ impl<'p> Collect<'p> {
             self.pending = Some((offset, e));
         }
     }
+
+    /// Keeps the id of a row outside the population.
+    fn other(&mut self, id: &str, offset: u64) {
+        match Member::new(id, 0, 0) {
+            Ok(m) => self.others.push(m.key),
+            Err(err) => self.fail(offset, err),
+        }
+    }
+
+    /// The population by stratum, each sorted by id; `None` if some id occurs twice among all
+    /// the rows (members or not).
+    fn sorted(self) -> Option<BTreeMap<Stratum, Vec<Member>>> {
+        let members: BTreeMap<Stratum, Vec<Member>> = self
+            .members
+            .into_iter()
+            .map(|(s, b)| {
+                let mut v = b.into_vec();
+                v.sort_unstable();
+                (s, v)
+            })
+            .collect();
+        let mut others = self.others.into_vec();
+        others.sort_unstable();
+        let mut lists: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = members
+            .values()
+            .map(|v| Box::new(v.iter().map(|m| m.key)) as Box<dyn Iterator<Item = _>>)
+            .collect();
+        lists.push(Box::new(others.iter().copied()));
+        let repeated = repeats(lists);
+        (!repeated).then_some(members)
+    }
+}
+
+/// Whether any key occurs twice across `lists`, each sorted: a merge of their heads.
+fn repeats<'a>(lists: Vec<Box<dyn Iterator<Item = [u64; 2]> + 'a>>) -> bool {
+    let mut lists: Vec<_> = lists.into_iter().map(Iterator::peekable).collect();
+    let mut last: Option<[u64; 2]> = None;
+    loop {
+        let mut min: Option<(usize, [u64; 2])> = None;
+        for (i, l) in lists.iter_mut().enumerate() {
+            if let Some(&k) = l.peek()
+                && min.is_none_or(|(_, m)| k < m)
+            {
+                min = Some((i, k));
+            }
+        }
+        let Some((i, k)) = min else { return false };
+        if last == Some(k) {
+            return true;
+        }
+        last = Some(k);
+        lists[i].next();
+    }
+}
+
+/// Rows kept in blocks of fixed size: memory grows by a block at a time, never by doubling.
+struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
+}
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks { blocks: Vec::new() }
+    }
+}
+
+/// Rows per block of [`Blocks`].
+const BLOCK_ROWS: usize = 1 << 16;
+
+impl<T: Copy> Blocks<T> {
+    fn push(&mut self, x: T) {
+        match self.blocks.last_mut() {
+            Some(b) if b.len() < b.capacity() => b.push(x),
+            _ => {
+                let mut b = Vec::with_capacity(BLOCK_ROWS);
+                b.push(x);
+                self.blocks.push(b);
+            }
+        }
+    }
+
+    fn append(&mut self, other: Self) {
+        self.blocks.extend(other.blocks);
+    }
+
+    /// Every row in one vector, each block freed once copied.
+    fn into_vec(self) -> Vec<T> {
+        let mut v = Vec::with_capacity(self.blocks.iter().map(Vec::len).sum());
+        for b in self.blocks {
+            v.extend_from_slice(&b);
+        }
+        v
+    }
 }
 
 impl Collector for Collect<'_> {
     fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
         if !self.plan.filters.admits_fields(e) {
             *self.excluded.entry(Exclusion::Filtered).or_default() += 1;
-            return;
+            return self.other(e.id, offset);
         }
         if let Some(why) = self.repeat.excludes(e.id) {
             *self.excluded.entry(why).or_default() += 1;
-            return;
+            return self.other(e.id, offset);
         }
         match self.plan.stratum_of_risk(e.risk) {
             Some(s) => match Member::new(e.id, offset, len) {
                 Ok(m) => self.members.entry(s).or_default().push(m),
                 Err(err) => self.fail(offset, err),
             },
-            None => self.fail(
-                offset,
-                DrawError::NoStratum {
-                    entity: e.id.to_owned(),
-                    risk: e.risk.map(|r| r.as_str().to_string()),
-                }
-                .into(),
-            ),
+            None => {
+                self.fail(
+                    offset,
+                    DrawError::NoStratum {
+                        entity: e.id.to_owned(),
+                        risk: e.risk.map(|r| r.as_str().to_string()),
+                    }
+                    .into(),
+                );
+                self.other(e.id, offset);
+            }
         }
     }
 
     fn merge(&mut self, other: Self) {
-        for (s, mut ms) in other.members {
-            self.members.entry(s).or_default().append(&mut ms);
+        for (s, ms) in other.members {
+            self.members.entry(s).or_default().append(ms);
         }
+        self.others.append(other.others);
         for (why, n) in other.excluded {
             *self.excluded.entry(why).or_default() += n;
         }
@@ -489,8 +600,9 @@ impl Collector for Collect<'_> {
     }
 }
 
-/// Sorts, checks and draws every stratum as [`Population::draw`](crate::draw::entities::Population::draw)
-/// does; returns the strata and the drawn members.
+/// Checks and draws every stratum (members sorted by id) as
+/// [`Population::draw`](crate::draw::entities::Population::draw) does; returns the strata and
+/// the drawn members.
 fn draw_strata(
     plan: &Plan,
     members: BTreeMap<Stratum, Vec<Member>>,
@@ -499,8 +611,7 @@ fn draw_strata(
 ) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
     let mut strata = Vec::with_capacity(members.len());
     let mut drawn = Vec::new();
-    for (stratum, mut ms) in members {
-        ms.sort_unstable();
+    for (stratum, ms) in members {
         if let Some(w) = ms.windows(2).find(|w| w[0].key == w[1].key) {
             return Err(DrawError::DuplicateEntity { id: w[0].id() }.into());
         }
@@ -647,6 +758,19 @@ mod tests {
             matches!(&err, PipelineError::Input(e) if *e == want),
             "{err}"
         );
+        // A repeated id in an otherwise plain file (read in parallel, checked afterwards).
+        let repeated = format!(
+            "{header}91520102MADHW23M5C,甲,enterprise,520100,active,A\n\
+             110108000000016,乙,enterprise,520100,active,A\n\
+             91520102MADHW23M5C,丙,enterprise,520100,active,B\n"
+        );
+        std::fs::write(dir.path().join("entities.csv"), &repeated).unwrap();
+        let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
+        let want = roster_csv::read_entities("entities.csv", repeated.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, PipelineError::Input(e) if *e == want),
+            "{err}"
+        );
         let only_draw_error = format!("{header}91520102MADHW23M5C,甲,enterprise,520100,active,E\n");
         std::fs::write(dir.path().join("entities.csv"), only_draw_error).unwrap();
         let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
@@ -657,6 +781,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn repeats_finds_a_key_in_two_sorted_lists_or_twice_in_one(
+            lists in proptest::collection::vec(proptest::collection::vec(0u64..40, 0..20), 1..5),
+        ) {
+            let sorted: Vec<Vec<[u64; 2]>> = lists.iter().map(|l| {
+                let mut v: Vec<[u64; 2]> = l.iter().map(|&x| [x % 3, x]).collect();
+                v.sort_unstable();
+                v
+            }).collect();
+            let mut all: Vec<[u64; 2]> = sorted.concat();
+            all.sort_unstable();
+            let want = all.windows(2).any(|w| w[0] == w[1]);
+            let boxed = sorted.iter().map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = [u64; 2]>>).collect();
+            proptest::prop_assert_eq!(repeats(boxed), want);
+        }
+
         #[test]
         fn member_order_is_id_order(a in "[0-9A-HJ-NP-RTUWXY]{0,18}", b in "[0-9A-HJ-NP-RTUWXY]{0,18}") {
             let (ma, mb) = (Member::new(&a, 1, 2).unwrap(), Member::new(&b, 1, 2).unwrap());

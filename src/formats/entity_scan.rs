@@ -10,10 +10,15 @@
 //! reader's, exactly.
 //!
 //! It declines (returns [`Declined`]) rather than guess whenever the file is not plain: an
-//! encoding other than UTF-8, any problem in any row, a duplicate id, a header it cannot use,
-//! or a block cut inside a quoted field. The caller then reads the file again with the
-//! sequential reader, which finds and reports every problem in order. Declining costs one more
-//! read of the file; it never changes a result.
+//! encoding other than UTF-8, any problem in any row, a header it cannot use, or a block cut
+//! inside a quoted field. The caller then reads the file again with the sequential reader, which
+//! finds and reports every problem in order. Declining costs one more read of the file; it never
+//! changes a result.
+//!
+//! One check is left to the caller: that no id occurs twice. The collector sees every id and
+//! keeps what it needs of each row anyway (the pipeline keeps the packed id of every row), so it
+//! checks uniqueness in far less memory than a separate set of ids would take; on a repeat the
+//! caller reads the file sequentially, which reports it.
 //!
 //! How blocks are cut: a block ends after a newline that an even number of `"` precede
 //! (counted from the block's start, which is a record boundary). Where that guess is wrong (a
@@ -21,8 +26,7 @@
 //! input before the record ends, and the scan declines.
 
 use super::error::{InputWarning, MAX_REPORTED};
-use super::idset::PackedIdSet;
-use super::roster::{Driver, Encoding, RosterSummary, Table, e, pack_entity_id, write_entity_json};
+use super::roster::{Driver, Encoding, RosterSummary, Table, e, write_entity_json};
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
 use crate::codes;
 use crate::digest::{Digest32, LeafSet};
@@ -34,6 +38,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 /// What the caller does with each valid row, on the worker threads.
+///
+/// The collector must check that no id comes twice (see the [module docs](self)).
 pub(crate) trait Collector: Send + Sized {
     /// Takes one valid row, which lies at `offset` (after any byte order mark) and is `len`
     /// bytes long with its line end.
@@ -63,8 +69,6 @@ pub(crate) enum Declined {
     Problem,
     /// A block was cut inside a record.
     Misaligned,
-    /// Two rows have the same id.
-    Duplicate,
     /// The file has no data row.
     NoRows,
 }
@@ -119,18 +123,16 @@ fn scan_blocks<C: Collector>(
     buf.drain(..data_start);
 
     let abort = AtomicBool::new(false);
-    // One key for every worker's set, so that putting them together moves blocks, not keys.
-    let keys = PackedIdSet::new();
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
     let rx = Mutex::new(rx);
     let parts = std::thread::scope(|scope| {
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads.max(1) {
-            let (rx, abort, header, make, keys) = (&rx, &abort, &header, &make, &keys);
+            let (rx, abort, header, make) = (&rx, &abort, &header, &make);
             let recycle_tx = recycle_tx.clone();
             workers.push(scope.spawn(move || {
-                let mut worker = Worker::new(file_name, header, make(), keys.empty_like());
+                let mut worker = Worker::new(file_name, header, make());
                 loop {
                     let next = match rx.lock() {
                         Ok(r) => r.recv(),
@@ -387,7 +389,6 @@ impl Header {
 struct Part<C> {
     collector: C,
     leaves: LeafSet,
-    keys: PackedIdSet,
     rows: u64,
     /// Per chunk: its index and the newlines in it.
     lines: Vec<(usize, u64)>,
@@ -397,7 +398,7 @@ struct Part<C> {
     declined: Option<Declined>,
 }
 
-/// A worker: turns chunks into leaves, keys and collected rows.
+/// A worker: turns chunks into leaves and collected rows.
 struct Worker<'h, C> {
     header: &'h Header,
     part: Part<C>,
@@ -414,7 +415,7 @@ struct Worker<'h, C> {
 }
 
 impl<'h, C: Collector> Worker<'h, C> {
-    fn new(file_name: &str, header: &'h Header, collector: C, keys: PackedIdSet) -> Self {
+    fn new(file_name: &str, header: &'h Header, collector: C) -> Self {
         let mut core = csv_core::Reader::new();
         // A fresh parser strips a byte order mark from its first input; one blank line first
         // makes it treat every later byte as data, as the sequential reader does.
@@ -424,7 +425,6 @@ impl<'h, C: Collector> Worker<'h, C> {
             part: Part {
                 collector,
                 leaves: LeafSet::new(),
-                keys,
                 rows: 0,
                 lines: Vec::new(),
                 warnings: Vec::new(),
@@ -768,7 +768,7 @@ impl<C: Collector> Worker<'_, C> {
         self.take(&entity.fields(), offset, len)
     }
 
-    /// Fingerprints a valid row, keeps its id for the duplicate check and collects it.
+    /// Fingerprints a valid row and collects it.
     fn take<T: AsRef<str>>(
         &mut self,
         view: &EntityFields<'_, T>,
@@ -778,10 +778,6 @@ impl<C: Collector> Worker<'_, C> {
         self.json.clear();
         write_entity_json(view, &mut self.json);
         self.part.leaves.push(Digest32::of(&self.json));
-        self.part
-            .keys
-            .push(pack_entity_id(view.id).ok_or(Declined::Problem)?);
-
         self.part.collector.add(view, offset, len);
         Ok(())
     }
@@ -805,23 +801,15 @@ fn finish<C: Collector>(
     let mut lines: Vec<(usize, u64)> = Vec::new();
     let mut warnings = Vec::new();
     let mut leaves = LeafSet::new();
-    let mut keys: Option<PackedIdSet> = None;
     let mut collected: Option<C> = None;
     for p in parts {
         lines.extend(p.lines);
         warnings.extend(p.warnings);
         leaves.append(p.leaves);
-        match &mut keys {
-            Some(k) => k.append(p.keys),
-            None => keys = Some(p.keys),
-        }
         match &mut collected {
             Some(c) => c.merge(p.collector),
             None => collected = Some(p.collector),
         }
-    }
-    if keys.and_then(PackedIdSet::first_duplicate).is_some() {
-        return Err(Declined::Duplicate);
     }
     // Line numbers: each chunk starts after the newlines of the header part and every chunk
     // before it.
@@ -899,11 +887,17 @@ mod tests {
 
     /// Scans `data`; when the scan does not decline, checks that it says what the sequential
     /// reader says. Returns the scan's verdict.
-    fn check(data: &[u8], threads: usize, block: usize) -> Result<(), Declined> {
+    fn check(data: &[u8], threads: usize, block: usize) -> Result<(), Verdict> {
         let seq = sequential(data);
         let scanned = scan_blocks("e.csv", data, threads, block, Rows::default);
         match scanned {
             Ok(s) => {
+                let mut ids: Vec<Vec<u8>> = s.collected.0.iter().map(|r| id_of(&r.2)).collect();
+                ids.sort();
+                if ids.windows(2).any(|w| w[0] == w[1]) {
+                    assert!(seq.is_err(), "a repeated id must be a problem");
+                    return Err(Repeated);
+                }
                 let (summary, mut want) = seq.expect("the scan accepted a file with problems");
                 let mut got = s.collected.0;
                 got.sort();
@@ -912,8 +906,23 @@ mod tests {
                 assert_eq!(got, want);
                 Ok(())
             }
-            Err(d) => Err(d),
+            Err(d) => Err(Verdict::Declined(d)),
         }
+    }
+
+    /// Why [`check`] found no result: the scan declined, or the collected rows repeat an id
+    /// (which the scan leaves to its caller).
+    #[derive(Debug, PartialEq, Eq)]
+    enum Verdict {
+        Declined(Declined),
+        Repeated,
+    }
+    use Verdict::Repeated;
+
+    /// The id in a row's canonical JSON.
+    fn id_of(json: &[u8]) -> Vec<u8> {
+        let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+        v["id"].as_str().unwrap().as_bytes().to_vec()
     }
 
     const HEADER: &str = "统一社会信用代码,名称,市场主体类型,登记机关,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n";
@@ -1005,18 +1014,36 @@ mod tests {
         let good = format!("{HEADER}{},甲,企业,,520102,,存续,否,A,\n", uscc(1));
         assert_eq!(check(good.as_bytes(), 2, 64), Ok(()));
         let dup = format!("{good}{},乙,企业,,520102,,存续,否,A,\n", uscc(1));
-        assert_eq!(check(dup.as_bytes(), 2, 64), Err(Declined::Duplicate));
+        assert_eq!(check(dup.as_bytes(), 2, 64), Err(Repeated));
         let bad = format!("{good}x,乙,企业,,520102,,存续,否,A,\n");
-        assert_eq!(check(bad.as_bytes(), 2, 64), Err(Declined::Problem));
+        assert_eq!(
+            check(bad.as_bytes(), 2, 64),
+            Err(Verdict::Declined(Declined::Problem))
+        );
         let short = format!("{good}{},乙\n", uscc(2));
-        assert_eq!(check(short.as_bytes(), 2, 64), Err(Declined::Problem));
-        assert_eq!(check(HEADER.as_bytes(), 2, 64), Err(Declined::NoRows));
-        assert_eq!(check(b"", 2, 64), Err(Declined::Header));
-        assert_eq!(check(b"id,name\n", 2, 64), Err(Declined::Header));
+        assert_eq!(
+            check(short.as_bytes(), 2, 64),
+            Err(Verdict::Declined(Declined::Problem))
+        );
+        assert_eq!(
+            check(HEADER.as_bytes(), 2, 64),
+            Err(Verdict::Declined(Declined::NoRows))
+        );
+        assert_eq!(check(b"", 2, 64), Err(Verdict::Declined(Declined::Header)));
+        assert_eq!(
+            check(b"id,name\n", 2, 64),
+            Err(Verdict::Declined(Declined::Header))
+        );
         let (gbk, _, _) = encoding_rs::GB18030.encode(&good);
-        assert_eq!(check(&gbk, 2, 64), Err(Declined::Encoding));
+        assert_eq!(
+            check(&gbk, 2, 64),
+            Err(Verdict::Declined(Declined::Encoding))
+        );
         let bom_inside = format!("{HEADER}{},\u{feff}甲,企业,,520102,,存续,否,A,\n", uscc(1));
-        assert_eq!(check(bom_inside.as_bytes(), 2, 64), Err(Declined::Problem));
+        assert_eq!(
+            check(bom_inside.as_bytes(), 2, 64),
+            Err(Verdict::Declined(Declined::Problem))
+        );
     }
 
     #[test]

@@ -3,7 +3,6 @@
 pub(crate) mod entity_scan;
 pub mod error;
 pub mod files;
-pub(crate) mod idset;
 pub mod jcs;
 pub mod plan_toml;
 pub mod roster;
