@@ -433,9 +433,10 @@ fn run(
 struct Collect<'p> {
     plan: &'p Plan,
     repeat: &'p RepeatIndex,
-    members: BTreeMap<Stratum, Blocks<Member>>,
+    /// Per stratum, one list per collector merged in (each sorted later, in place).
+    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
     /// The packed ids of every other row, for the check that no id repeats.
-    others: Blocks<[u64; 2]>,
+    others: Vec<Vec<[u64; 2]>>,
     excluded: BTreeMap<Exclusion, u64>,
     pending: Option<(u64, PipelineError)>,
 }
@@ -448,9 +449,9 @@ impl<'p> Collect<'p> {
             members: plan
                 .strata_labels()
                 .into_iter()
-                .map(|s| (s, Blocks::default()))
+                .map(|s| (s, vec![Vec::new()]))
                 .collect(),
-            others: Blocks::default(),
+            others: vec![Vec::new()],
             excluded: BTreeMap::new(),
             pending: None,
         }
@@ -466,33 +467,70 @@ impl<'p> Collect<'p> {
     /// Keeps the id of a row outside the population.
     fn other(&mut self, id: &str, offset: u64) {
         match Member::new(id, 0, 0) {
-            Ok(m) => self.others.push(m.key),
+            Ok(m) => push_last(&mut self.others, m.key),
             Err(err) => self.fail(offset, err),
         }
     }
 
-    /// The population by stratum, each sorted by id; `None` if some id occurs twice among all
-    /// the rows (members or not).
-    fn sorted(self) -> Option<BTreeMap<Stratum, Vec<Member>>> {
-        let members: BTreeMap<Stratum, Vec<Member>> = self
+    /// The population by stratum, each list sorted by id (in place, on every core); `None` if
+    /// some id occurs twice among all the rows, members or not.
+    fn sorted(mut self) -> Option<BTreeMap<Stratum, Vec<Vec<Member>>>> {
+        let mut lists: Vec<&mut [Member]> = self
             .members
-            .into_iter()
-            .map(|(s, b)| {
-                let mut v = b.into_vec();
-                v.sort_unstable();
-                (s, v)
-            })
+            .values_mut()
+            .flatten()
+            .map(Vec::as_mut_slice)
             .collect();
-        let mut others = self.others.into_vec();
-        others.sort_unstable();
-        let mut lists: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = members
+        let mut others: Vec<&mut [[u64; 2]]> =
+            self.others.iter_mut().map(Vec::as_mut_slice).collect();
+        std::thread::scope(|scope| {
+            for l in &mut lists {
+                scope.spawn(|| l.sort_unstable());
+            }
+            for l in &mut others {
+                scope.spawn(|| l.sort_unstable());
+            }
+        });
+        let mut keys: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = self
+            .members
             .values()
+            .flatten()
             .map(|v| Box::new(v.iter().map(|m| m.key)) as Box<dyn Iterator<Item = _>>)
             .collect();
-        lists.push(Box::new(others.iter().copied()));
-        let repeated = repeats(lists);
-        (!repeated).then_some(members)
+        keys.extend(
+            self.others
+                .iter()
+                .map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = _>>),
+        );
+        let repeated = repeats(keys);
+        (!repeated).then_some(self.members)
     }
+}
+
+/// Pushes onto the last list of `lists` (each collector has one).
+fn push_last<T>(lists: &mut Vec<Vec<T>>, x: T) {
+    match lists.last_mut() {
+        Some(l) => l.push(x),
+        None => lists.push(vec![x]),
+    }
+}
+
+/// The members of sorted lists in one ascending sequence: a merge of their heads.
+fn merged(lists: &[Vec<Member>]) -> impl Iterator<Item = Member> + '_ {
+    let mut at = vec![0usize; lists.len()];
+    std::iter::from_fn(move || {
+        let mut min: Option<(usize, Member)> = None;
+        for (i, l) in lists.iter().enumerate() {
+            if let Some(&m) = l.get(at[i])
+                && min.is_none_or(|(_, x)| m < x)
+            {
+                min = Some((i, m));
+            }
+        }
+        let (i, m) = min?;
+        at[i] += 1;
+        Some(m)
+    })
 }
 
 /// Whether any key occurs twice across `lists`, each sorted: a merge of their heads.
@@ -517,46 +555,6 @@ fn repeats<'a>(lists: Vec<Box<dyn Iterator<Item = [u64; 2]> + 'a>>) -> bool {
     }
 }
 
-/// Rows kept in blocks of fixed size: memory grows by a block at a time, never by doubling.
-struct Blocks<T> {
-    blocks: Vec<Vec<T>>,
-}
-
-impl<T> Default for Blocks<T> {
-    fn default() -> Self {
-        Blocks { blocks: Vec::new() }
-    }
-}
-
-/// Rows per block of [`Blocks`].
-const BLOCK_ROWS: usize = 1 << 16;
-
-impl<T: Copy> Blocks<T> {
-    fn push(&mut self, x: T) {
-        match self.blocks.last_mut() {
-            Some(b) if b.len() < b.capacity() => b.push(x),
-            _ => {
-                let mut b = Vec::with_capacity(BLOCK_ROWS);
-                b.push(x);
-                self.blocks.push(b);
-            }
-        }
-    }
-
-    fn append(&mut self, other: Self) {
-        self.blocks.extend(other.blocks);
-    }
-
-    /// Every row in one vector, each block freed once copied.
-    fn into_vec(self) -> Vec<T> {
-        let mut v = Vec::with_capacity(self.blocks.iter().map(Vec::len).sum());
-        for b in self.blocks {
-            v.extend_from_slice(&b);
-        }
-        v
-    }
-}
-
 impl Collector for Collect<'_> {
     fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
         if !self.plan.filters.admits_fields(e) {
@@ -569,7 +567,7 @@ impl Collector for Collect<'_> {
         }
         match self.plan.stratum_of_risk(e.risk) {
             Some(s) => match Member::new(e.id, offset, len) {
-                Ok(m) => self.members.entry(s).or_default().push(m),
+                Ok(m) => push_last(self.members.entry(s).or_default(), m),
                 Err(err) => self.fail(offset, err),
             },
             None => {
@@ -588,9 +586,9 @@ impl Collector for Collect<'_> {
 
     fn merge(&mut self, other: Self) {
         for (s, ms) in other.members {
-            self.members.entry(s).or_default().append(ms);
+            self.members.entry(s).or_default().extend(ms);
         }
-        self.others.append(other.others);
+        self.others.extend(other.others);
         for (why, n) in other.excluded {
             *self.excluded.entry(why).or_default() += n;
         }
@@ -605,21 +603,18 @@ impl Collector for Collect<'_> {
 /// the drawn members.
 fn draw_strata(
     plan: &Plan,
-    members: BTreeMap<Stratum, Vec<Member>>,
+    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
     general_cap: Option<u32>,
     seed: &Digest32,
 ) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
     let mut strata = Vec::with_capacity(members.len());
     let mut drawn = Vec::new();
-    for (stratum, ms) in members {
-        if let Some(w) = ms.windows(2).find(|w| w[0].key == w[1].key) {
-            return Err(DrawError::DuplicateEntity { id: w[0].id() }.into());
-        }
+    for (stratum, lists) in members {
         let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
             entity: String::new(),
             risk: Some(stratum.label().to_string()),
         })?;
-        let n = ms.len() as u64;
+        let n = lists.iter().map(Vec::len).sum::<usize>() as u64;
         let k = quota.count_for(n);
         if let Some(cap_bp) = general_cap {
             let limit = (u128::from(n) * u128::from(cap_bp)).div_ceil(10_000) as u64;
@@ -633,16 +628,32 @@ fn draw_strata(
                 .into());
             }
         }
+        // The picks (ranks in id order) first; one pass over the members in id order then
+        // hashes them all and takes the picked ones.
+        let ranks: Vec<u64> = Sampler::new(Stream::new(seed, &stream_label(stratum)), n)
+            .take(k as usize)
+            .collect();
+        let mut wanted: Vec<(u64, usize)> =
+            ranks.iter().enumerate().map(|(o, &r)| (r, o)).collect();
+        wanted.sort_unstable();
+        let mut picked: Vec<Option<Member>> = vec![None; ranks.len()];
+        let mut next = wanted.iter().peekable();
         let mut h = Framed::new(MEMBERS_TAG).part(stratum.label().as_bytes());
         h.push(&n.to_be_bytes());
-        for m in &ms {
+        for (rank, m) in merged(&lists).enumerate() {
             let (b, len) = m.id_bytes();
             h.push(&b[..len]);
+            while let Some(&&(r, o)) = next.peek() {
+                if r != rank as u64 {
+                    break;
+                }
+                picked[o] = Some(m);
+                next.next();
+            }
         }
         let members_digest = h.finish();
-        let mut picks = Vec::new();
-        for i in Sampler::new(Stream::new(seed, &stream_label(stratum)), n).take(k as usize) {
-            let m = ms[i as usize];
+        let mut picks = Vec::with_capacity(picked.len());
+        for m in picked.into_iter().flatten() {
             picks.push(m.id());
             drawn.push(m);
         }
