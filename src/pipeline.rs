@@ -2,19 +2,24 @@
 //!
 //! [`draw::run`] needs every entity in memory as a full [`Entity`]; a national
 //! roster of ten million rows would take gigabytes that way. This module reads the entity file
-//! once, row by row, and keeps per entity only what the draw needs: its 32-byte leaf hash for the
-//! table digest, and for members of the population a fixed 18-byte id plus 8 bytes saying where
-//! the row lies in the file. After the draw it reads back just the drawn rows (for names and
-//! regions), then assigns teams from the small tables, which are read whole.
+//! once — on every core when it is plain UTF-8 (the crate-internal `formats::entity_scan`), otherwise with the sequential
+//! reader — and keeps per row only what the draw needs: its 32-byte leaf hash for the table
+//! digest, and either its id packed in 16 bytes plus 8 bytes saying where the row lies in the
+//! file (members of the population) or its packed id alone (the other rows, for the check that
+//! no id repeats). History is streamed too: the repeat rules are indexed as it passes, and only
+//! the rows inside the inspector window are kept. After the draw the module reads back just the
+//! drawn rows (for names and regions), then assigns teams from the small tables.
 //!
 //! The outcome is identical to reading every file with [`roster_csv`], then calling
 //! [`InputDigests::of`] and [`draw::run`]: same digests, same strata, same
 //! picks, same teams, same errors. The tests check this on every test vector and on generated
 //! rosters.
 //!
-//! Order of errors: the small tables (inspectors, items, conflicts, history) are read first and
-//! the first file with problems is reported; then the entity file, whose problems (every one of
-//! them, as [`roster_csv::read_entities`] reports them) come before any draw error.
+//! Order of errors: the small tables (inspectors, items, conflicts, history) come first, the
+//! first file with problems being reported; then the entity file, whose problems (every one of
+//! them, as [`roster_csv::read_entities`] reports them) come before any draw error. When the
+//! plan has no entity repeat rules the history and entity files are read at the same time, but
+//! the order of errors stays the same.
 //!
 //! ```
 //! use double_random::digest::Digest32;
@@ -44,7 +49,7 @@ use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
 use crate::formats::jcs::JcsError;
-use crate::formats::roster::Roster;
+use crate::formats::roster::{Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
 use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
 use crate::rng::{Sampler, Stream};
@@ -148,8 +153,8 @@ pub struct Outcome {
 
 /// Draws from roster files: digests every input and runs the draw with `seed`.
 ///
-/// Use it for rosters of any size: memory grows by about 32 bytes per entity row plus 26 per
-/// member of the population, never with the length of names or tags.
+/// Use it for rosters of any size: memory grows by about 32 bytes per entity row plus 24 per
+/// member of the population (16 per other row), never with the length of names or tags.
 ///
 /// # Errors
 ///
@@ -326,44 +331,74 @@ fn run(
     );
     // History is streamed: the repeat rules are indexed as it passes, and only the rows team
     // assignment looks at (the inspector window) are kept.
-    let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-    let mut history = Vec::new();
-    let (n, r) = open(&files.history)?;
-    let summary = roster_csv::for_each_history(&n, r, |_, h: HistoryRecord| {
-        repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
-        if Exclusions::counts(plan, &h) {
-            history.push(h);
-        }
-        Ok::<(), InputErrors>(())
-    })?;
-    let history_ref = InputRef {
-        digest: summary.digest,
-        rows: summary.rows,
+    let read_history = || -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
+        let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
+        let mut history = Vec::new();
+        let (n, r) = open(&files.history)?;
+        let summary = roster_csv::for_each_history(&n, r, |_, h: HistoryRecord| {
+            repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
+            if Exclusions::counts(plan, &h) {
+                history.push(h);
+            }
+            Ok::<(), InputErrors>(())
+        })?;
+        let at = InputRef {
+            digest: summary.digest,
+            rows: summary.rows,
+        };
+        Ok((repeat, history, at))
     };
+    // The entity file: on every core when it is plain, otherwise with the sequential reader,
+    // which explains every problem.
+    let name = file_name(&files.entities);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let read_entities = |repeat: &RepeatIndex| -> Result<(RosterSummary, Kept), PipelineError> {
+        let scanned = File::open(&files.entities)
+            .ok()
+            .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, repeat)).ok());
+        let (summary, collected) = match scanned {
+            Some(s) => (s.summary, s.collected),
+            None => {
+                let (name, reader) = open(&files.entities)?;
+                let mut c = Collect::new(plan, repeat);
+                let summary = roster_csv::for_each_entity_at(&name, reader, |pos, e: Entity| {
+                    c.add(&e.fields(), pos.offset, pos.len);
+                    Ok::<(), InputErrors>(())
+                })?;
+                (summary, c)
+            }
+        };
+        Ok((summary, collected.kept()))
+    };
+    // Without entity repeat rules the entity pass needs nothing from the history table, and
+    // both files are read at once. Problems still come in the order of the module docs.
+    let independent =
+        plan.repeat.entity_window_days.is_none() && plan.repeat.entity_yearly_cap.is_none();
+    let no_repeats = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
+    let (history_read, entities_read) = if independent {
+        std::thread::scope(|scope| {
+            let h = scope.spawn(read_history);
+            let e = read_entities(&no_repeats);
+            let h = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (h, e)
+        })
+    } else {
+        let h = read_history()?;
+        let e = read_entities(&h.0);
+        (Ok(h), e)
+    };
+    let (_, history, history_ref) = history_read?;
+    let (summary, kept) = entities_read?;
 
     // Draw errors wait until the entity file has been read in full: its problems come first.
     let general_cap = draw::general_cap(plan, &items);
-    let name = file_name(&files.entities);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let scanned = File::open(&files.entities)
-        .ok()
-        .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, &repeat)).ok());
-    let (summary, mut collected) = match scanned {
-        Some(s) => (s.summary, s.collected),
-        // Anything unusual in the file: the sequential reader, which explains every problem.
-        None => {
-            let (name, reader) = open(&files.entities)?;
-            let mut c = Collect::new(plan, &repeat);
-            let summary = roster_csv::for_each_entity_at(&name, reader, |pos, e: Entity| {
-                c.add(&e.fields(), pos.offset, pos.len);
-                Ok::<(), InputErrors>(())
-            })?;
-            (summary, c)
-        }
-    };
-    let pending = collected.pending.take();
-    let excluded = std::mem::take(&mut collected.excluded);
-    let Some(members) = collected.sorted() else {
+    let Kept {
+        members,
+        others,
+        excluded,
+        pending,
+    } = kept;
+    let Some(members) = sorted(members, others) else {
         // An id repeats: the sequential reader reports it, with the lines of both rows.
         let (name, reader) = open(&files.entities)?;
         roster_csv::for_each_entity_at(&name, reader, |_, _| Ok::<(), InputErrors>(()))?;
@@ -472,39 +507,51 @@ impl<'p> Collect<'p> {
         }
     }
 
-    /// The population by stratum, each list sorted by id (in place, on every core); `None` if
-    /// some id occurs twice among all the rows, members or not.
-    fn sorted(mut self) -> Option<BTreeMap<Stratum, Vec<Vec<Member>>>> {
-        let mut lists: Vec<&mut [Member]> = self
-            .members
-            .values_mut()
-            .flatten()
-            .map(Vec::as_mut_slice)
-            .collect();
-        let mut others: Vec<&mut [[u64; 2]]> =
-            self.others.iter_mut().map(Vec::as_mut_slice).collect();
-        std::thread::scope(|scope| {
-            for l in &mut lists {
-                scope.spawn(|| l.sort_unstable());
-            }
-            for l in &mut others {
-                scope.spawn(|| l.sort_unstable());
-            }
-        });
-        let mut keys: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = self
-            .members
-            .values()
-            .flatten()
-            .map(|v| Box::new(v.iter().map(|m| m.key)) as Box<dyn Iterator<Item = _>>)
-            .collect();
-        keys.extend(
-            self.others
-                .iter()
-                .map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = _>>),
-        );
-        let repeated = repeats(keys);
-        (!repeated).then_some(self.members)
+    /// What is kept of the rows, without the borrows.
+    fn kept(self) -> Kept {
+        Kept {
+            members: self.members,
+            others: self.others,
+            excluded: self.excluded,
+            pending: self.pending,
+        }
     }
+}
+
+/// What the draw keeps of the entity roster once read (see [`Collect`]).
+struct Kept {
+    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    others: Vec<Vec<[u64; 2]>>,
+    excluded: BTreeMap<Exclusion, u64>,
+    pending: Option<(u64, PipelineError)>,
+}
+
+/// The population by stratum, each list sorted by id (in place, on every core); `None` if some
+/// id occurs twice among all the rows, members (`members`) or not (`others`).
+fn sorted(
+    mut members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    mut others: Vec<Vec<[u64; 2]>>,
+) -> Option<BTreeMap<Stratum, Vec<Vec<Member>>>> {
+    std::thread::scope(|scope| {
+        for l in members.values_mut().flatten() {
+            scope.spawn(|| l.sort_unstable());
+        }
+        for l in &mut others {
+            scope.spawn(|| l.sort_unstable());
+        }
+    });
+    let mut keys: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = members
+        .values()
+        .flatten()
+        .map(|v| Box::new(v.iter().map(|m| m.key)) as Box<dyn Iterator<Item = _>>)
+        .collect();
+    keys.extend(
+        others
+            .iter()
+            .map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = _>>),
+    );
+    let repeated = repeats(keys);
+    (!repeated).then_some(members)
 }
 
 /// Pushes onto the last list of `lists` (each collector has one).
@@ -739,6 +786,33 @@ mod tests {
             for s in 0..3u8 {
                 check_dir(&root, &root.join(plan), &Digest32([s; 32]));
             }
+        }
+    }
+
+    #[test]
+    fn history_problems_come_before_entity_problems_whether_or_not_read_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        for f in ["inspectors.csv", "items.csv", "conflicts.csv"] {
+            std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+        }
+        let history = "entity,date,item,inspectors,kind\nbad,2026-01-01,X,,random\n";
+        std::fs::write(dir.path().join("history.csv"), history).unwrap();
+        let entities = "id,name,kind,region,status,risk\nbad,乙,enterprise,520100,active,A\n";
+        std::fs::write(dir.path().join("entities.csv"), entities).unwrap();
+        let want = roster_csv::read_history("history.csv", history.as_bytes()).unwrap_err();
+        let files = RosterFiles::in_dir(dir.path());
+        let text = std::fs::read_to_string(src.join("plan.toml")).unwrap();
+        let with_rules = read_plan("plan.toml", &text).unwrap();
+        let mut without = with_rules.clone();
+        without.repeat.entity_window_days = None;
+        without.repeat.entity_yearly_cap = None;
+        for plan in [with_rules, without] {
+            let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
+            assert!(
+                matches!(&err, PipelineError::Input(e) if *e == want),
+                "{err}"
+            );
         }
     }
 
