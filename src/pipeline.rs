@@ -2,11 +2,11 @@
 //!
 //! [`draw::run`] needs every entity in memory as a full [`Entity`]; a national
 //! roster of ten million rows would take gigabytes that way. This module reads the entity file
-//! once — on every core when it is plain UTF-8 (the crate-internal `formats::entity_scan`), otherwise with the sequential
-//! reader — and keeps per row only what the draw needs: its 32-byte leaf hash for the table
-//! digest, and either its id packed in 16 bytes plus 8 bytes saying where the row lies in the
-//! file (members of the population) or its packed id alone (the other rows, for the check that
-//! no id repeats). History is streamed too: the repeat rules are indexed as it passes, and only
+//! once — on every core when it is plain UTF-8 (the crate-internal `formats::entity_scan`),
+//! otherwise with the sequential reader — and keeps per row only what the draw needs: its
+//! 32-byte leaf hash for the table digest, and either its id packed in 16 bytes plus 8 bytes
+//! saying where the row lies in the file (members of the population) or its packed id alone
+//! (the other rows, for the check that no id repeats). History is streamed too: the repeat rules are indexed as it passes, and only
 //! the rows inside the inspector window are kept. After the draw the module reads back just the
 //! drawn rows (for names and regions), then assigns teams from the small tables.
 //!
