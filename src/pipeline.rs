@@ -437,8 +437,28 @@ fn run(
     let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
     at.sort_unstable_by_key(|p| p.offset);
     // Unbuffered: each row is one read at its offset, where a buffer would be refilled in full.
-    let file = File::open(&files.entities).map_err(|e| InputErrors::io(&name, &e))?;
-    let mut drawn = roster_csv::read_entities_at(&name, file, summary.encoding, &at)?;
+    // A share of the rows per core, each with its own handle on the file.
+    let share = at.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<Entity>, InputErrors>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = at
+            .chunks(share)
+            .map(|part| {
+                let (name, path, encoding) = (&name, &files.entities, summary.encoding);
+                scope.spawn(move || {
+                    let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
+                    roster_csv::read_entities_at(name, file, encoding, part)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut drawn = Vec::with_capacity(at.len());
+    for part in parts {
+        drawn.extend(part?);
+    }
     drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
     want.sort_unstable();
