@@ -850,6 +850,87 @@ fn finish<C: Collector>(
     })
 }
 
+/// Collects every row as (offset, length, canonical JSON): for checking the scan against the
+/// sequential reader.
+#[derive(Default)]
+pub(crate) struct Rows(pub(crate) Vec<(u64, usize, Vec<u8>)>);
+
+impl Collector for Rows {
+    fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
+        let mut json = Vec::new();
+        write_entity_json(e, &mut json);
+        self.0.push((offset, len, json));
+    }
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+}
+
+/// What checking the scan against the sequential reader found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Agreement {
+    /// Both read the file, with the same summary and rows.
+    Same,
+    /// The scan declined (the sequential reader may or may not have accepted the file).
+    Declined(Declined),
+    /// The scan read every row, but an id repeats (which the scan leaves to its caller), and
+    /// the sequential reader refused the file.
+    Repeated,
+}
+
+/// Scans `data` with `threads` workers and blocks of `block` bytes, and compares the outcome with
+/// [`roster_csv::for_each_entity`](super::roster_csv::for_each_entity): a scan that reads the
+/// file must say exactly what the sequential reader says, and a file the sequential reader
+/// refuses must be declined or hold a repeated id.
+///
+/// # Errors
+///
+/// A description of the disagreement.
+pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<Agreement, String> {
+    let mut want = Rows::default();
+    let seq = super::roster_csv::for_each_entity_at("e.csv", data, |pos, e: Entity| {
+        want.add(&e.fields(), pos.offset, pos.len);
+        Ok::<(), super::error::InputErrors>(())
+    });
+    let scanned = match scan_blocks("e.csv", data, threads, block, Rows::default) {
+        Ok(s) => s,
+        Err(d) => return Ok(Agreement::Declined(d)),
+    };
+    let mut got = scanned.collected.0;
+    let mut ids: Vec<&[u8]> = got.iter().map(|r| id_in(&r.2)).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return match seq {
+            Err(_) => Ok(Agreement::Repeated),
+            Ok(_) => Err("a repeated id that the sequential reader accepted".into()),
+        };
+    }
+    let summary = seq.map_err(|e| format!("the scan accepted a file with problems: {e}"))?;
+    if scanned.summary != summary {
+        return Err(format!(
+            "summaries differ: {:?} against {:?}",
+            scanned.summary, summary
+        ));
+    }
+    got.sort_unstable();
+    want.0.sort_unstable();
+    if got != want.0 {
+        return Err("the rows differ".into());
+    }
+    Ok(Agreement::Same)
+}
+
+/// The id's bytes in a row's canonical JSON (`…,"id":"…",…`; an id holds no quote).
+fn id_in(json: &[u8]) -> &[u8] {
+    let key = b"\"id\":\"";
+    let Some(at) = json.windows(key.len()).position(|w| w == key) else {
+        return &[];
+    };
+    let rest = &json[at + key.len()..];
+    let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+    &rest[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -859,70 +940,17 @@ mod tests {
     use proptest::prelude::*;
     use std::path::Path;
 
-    /// Collects every row as (offset, length, canonical JSON).
-    #[derive(Default)]
-    struct Rows(Vec<(u64, usize, Vec<u8>)>);
-
-    impl Collector for Rows {
-        fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
-            let mut json = Vec::new();
-            write_entity_json(e, &mut json);
-            self.0.push((offset, len, json));
-        }
-        fn merge(&mut self, other: Self) {
-            self.0.extend(other.0);
+    /// Scans and compares with the sequential reader; `Ok(())` when both read the file.
+    fn check(data: &[u8], threads: usize, block: usize) -> Result<(), Agreement> {
+        match cross_check(data, threads, block) {
+            Ok(Agreement::Same) => Ok(()),
+            Ok(other) => Err(other),
+            Err(e) => panic!("{e}"),
         }
     }
 
-    type Sequential = Result<(RosterSummary, Vec<(u64, usize, Vec<u8>)>), InputErrors>;
-
-    fn sequential(data: &[u8]) -> Sequential {
-        let mut rows = Rows::default();
-        let summary = roster_csv::for_each_entity_at("e.csv", data, |pos, e: Entity| {
-            rows.add(&e.fields(), pos.offset, pos.len);
-            Ok::<(), InputErrors>(())
-        })?;
-        Ok((summary, rows.0))
-    }
-
-    /// Scans `data`; when the scan does not decline, checks that it says what the sequential
-    /// reader says. Returns the scan's verdict.
-    fn check(data: &[u8], threads: usize, block: usize) -> Result<(), Verdict> {
-        let seq = sequential(data);
-        let scanned = scan_blocks("e.csv", data, threads, block, Rows::default);
-        match scanned {
-            Ok(s) => {
-                let mut ids: Vec<Vec<u8>> = s.collected.0.iter().map(|r| id_of(&r.2)).collect();
-                ids.sort();
-                if ids.windows(2).any(|w| w[0] == w[1]) {
-                    assert!(seq.is_err(), "a repeated id must be a problem");
-                    return Err(Repeated);
-                }
-                let (summary, mut want) = seq.expect("the scan accepted a file with problems");
-                let mut got = s.collected.0;
-                got.sort();
-                want.sort();
-                assert_eq!(s.summary, summary);
-                assert_eq!(got, want);
-                Ok(())
-            }
-            Err(d) => Err(Verdict::Declined(d)),
-        }
-    }
-
-    /// Why [`check`] found no result: the scan declined, or the collected rows repeat an id
-    /// (which the scan leaves to its caller).
-    #[derive(Debug, PartialEq, Eq)]
-    enum Verdict {
-        Declined(Declined),
-        Repeated,
-    }
-    use Verdict::Repeated;
-
-    /// The id in a row's canonical JSON.
-    fn id_of(json: &[u8]) -> Vec<u8> {
-        let v: serde_json::Value = serde_json::from_slice(json).unwrap();
-        v["id"].as_str().unwrap().as_bytes().to_vec()
+    fn sequential(data: &[u8]) -> Result<RosterSummary, InputErrors> {
+        roster_csv::for_each_entity("e.csv", data, |_, _| Ok::<(), InputErrors>(()))
     }
 
     const HEADER: &str = "统一社会信用代码,名称,市场主体类型,登记机关,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n";
@@ -1005,7 +1033,7 @@ mod tests {
                 );
             }
         }
-        let (summary, _) = sequential(csv.as_bytes()).unwrap();
+        let summary = sequential(csv.as_bytes()).unwrap();
         assert!(!summary.warnings.is_empty());
     }
 
@@ -1014,35 +1042,38 @@ mod tests {
         let good = format!("{HEADER}{},甲,企业,,520102,,存续,否,A,\n", uscc(1));
         assert_eq!(check(good.as_bytes(), 2, 64), Ok(()));
         let dup = format!("{good}{},乙,企业,,520102,,存续,否,A,\n", uscc(1));
-        assert_eq!(check(dup.as_bytes(), 2, 64), Err(Repeated));
+        assert_eq!(check(dup.as_bytes(), 2, 64), Err(Agreement::Repeated));
         let bad = format!("{good}x,乙,企业,,520102,,存续,否,A,\n");
         assert_eq!(
             check(bad.as_bytes(), 2, 64),
-            Err(Verdict::Declined(Declined::Problem))
+            Err(Agreement::Declined(Declined::Problem))
         );
         let short = format!("{good}{},乙\n", uscc(2));
         assert_eq!(
             check(short.as_bytes(), 2, 64),
-            Err(Verdict::Declined(Declined::Problem))
+            Err(Agreement::Declined(Declined::Problem))
         );
         assert_eq!(
             check(HEADER.as_bytes(), 2, 64),
-            Err(Verdict::Declined(Declined::NoRows))
+            Err(Agreement::Declined(Declined::NoRows))
         );
-        assert_eq!(check(b"", 2, 64), Err(Verdict::Declined(Declined::Header)));
+        assert_eq!(
+            check(b"", 2, 64),
+            Err(Agreement::Declined(Declined::Header))
+        );
         assert_eq!(
             check(b"id,name\n", 2, 64),
-            Err(Verdict::Declined(Declined::Header))
+            Err(Agreement::Declined(Declined::Header))
         );
         let (gbk, _, _) = encoding_rs::GB18030.encode(&good);
         assert_eq!(
             check(&gbk, 2, 64),
-            Err(Verdict::Declined(Declined::Encoding))
+            Err(Agreement::Declined(Declined::Encoding))
         );
         let bom_inside = format!("{HEADER}{},\u{feff}甲,企业,,520102,,存续,否,A,\n", uscc(1));
         assert_eq!(
             check(bom_inside.as_bytes(), 2, 64),
-            Err(Verdict::Declined(Declined::Problem))
+            Err(Agreement::Declined(Declined::Problem))
         );
     }
 
