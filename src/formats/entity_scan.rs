@@ -643,15 +643,7 @@ fn split_tags(s: &str) -> impl Iterator<Item = &str> {
 
 /// `RowCtx::boolean` on plain text.
 fn plain_bool(raw: &str) -> Option<bool> {
-    let v = plain_text(raw)?;
-    let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
-    if is(&["", "否", "N", "no", "false", "0"]) {
-        Some(false)
-    } else if is(&["是", "Y", "yes", "true", "1"]) {
-        Some(true)
-    } else {
-        None
-    }
+    super::roster::parse_bool(plain_text(raw)?)
 }
 
 /// A row whose every field is already in canonical form, as borrowed fields; `None` if any

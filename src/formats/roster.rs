@@ -1196,15 +1196,11 @@ impl RowCtx<'_> {
             return None;
         }
         let v = normalize::text(self.raw(fi));
-        let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
-        if is(&["", "否", "N", "no", "false", "0"]) {
-            Some(false)
-        } else if is(&["是", "Y", "yes", "true", "1"]) {
-            Some(true)
-        } else {
+        let b = parse_bool(&v);
+        if b.is_none() {
             self.fail(fi, InputErrorKind::BadBool { value: v });
-            None
         }
+        b
     }
 
     /// A list: split on the separators, each part normalised, empty parts dropped, sorted, deduplicated.
@@ -1256,6 +1252,18 @@ impl RowCtx<'_> {
             };
             self.fail(fi, kind);
         }
+    }
+}
+
+/// A yes/no word (already normalised), ASCII case-insensitive; empty is no (SPEC §3.2).
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
+    let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(&["", "否", "N", "no", "false", "0"]) {
+        Some(false)
+    } else if is(&["是", "Y", "yes", "true", "1"]) {
+        Some(true)
+    } else {
+        None
     }
 }
 
