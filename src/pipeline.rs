@@ -6,9 +6,10 @@
 //! otherwise with the sequential reader — and keeps per row only what the draw needs: its
 //! 32-byte leaf hash for the table digest, and either its id packed in 16 bytes plus 8 bytes
 //! saying where the row lies in the file (members of the population) or its packed id alone
-//! (the other rows, for the check that no id repeats). History is streamed too: the repeat rules are indexed as it passes, and only
-//! the rows inside the inspector window are kept. After the draw the module reads back just the
-//! drawn rows (for names and regions), then assigns teams from the small tables.
+//! (the other rows, for the check that no id repeats). History is streamed too: the repeat
+//! rules are indexed as it passes, and only the rows inside the inspector window are kept. After
+//! the draw the module reads back just the drawn rows (for names and regions), then assigns
+//! teams from the small tables.
 //!
 //! The outcome is identical to reading every file with [`roster_csv`], then calling
 //! [`InputDigests::of`] and [`draw::run`]: same digests, same strata, same
@@ -219,26 +220,31 @@ const LEN_BITS: u32 = 21;
 /// The most characters a member id has.
 const ID_CHARS: usize = 18;
 
+/// An id packed as in [`Member::key`].
+fn pack_id(id: &str) -> Result<[u64; 2], PipelineError> {
+    let long = || PipelineError::LongId { id: id.to_owned() };
+    let b = id.as_bytes();
+    if b.len() > ID_CHARS {
+        return Err(long());
+    }
+    let mut v = 0u128;
+    for i in 0..ID_CHARS {
+        let d = match b.get(i) {
+            None => 0,
+            Some(&c) => match USCC_VALUE[usize::from(c)] {
+                NOT_USCC => return Err(long()),
+                d => d + 1,
+            },
+        };
+        v = (v << 5) | u128::from(d);
+    }
+    Ok([(v >> 64) as u64, v as u64])
+}
+
 impl Member {
     fn new(id: &str, offset: u64, len: usize) -> Result<Self, PipelineError> {
-        let long = || PipelineError::LongId { id: id.to_owned() };
-        let b = id.as_bytes();
-        if b.len() > ID_CHARS {
-            return Err(long());
-        }
-        let mut v = 0u128;
-        for i in 0..ID_CHARS {
-            let d = match b.get(i) {
-                None => 0,
-                Some(&c) => match USCC_VALUE[usize::from(c)] {
-                    NOT_USCC => return Err(long()),
-                    d => d + 1,
-                },
-            };
-            v = (v << 5) | u128::from(d);
-        }
         Ok(Member {
-            key: [(v >> 64) as u64, v as u64],
+            key: pack_id(id)?,
             at: (offset << LEN_BITS) | len as u64,
         })
     }
@@ -521,8 +527,8 @@ impl<'p> Collect<'p> {
 
     /// Keeps the id of a row outside the population.
     fn other(&mut self, id: &str, offset: u64) {
-        match Member::new(id, 0, 0) {
-            Ok(m) => push_last(&mut self.others, m.key),
+        match pack_id(id) {
+            Ok(k) => push_last(&mut self.others, k),
             Err(err) => self.fail(offset, err),
         }
     }

@@ -347,9 +347,8 @@ impl Header {
             }
             cells.push(s.to_owned());
         }
-        let mut driver = Driver::<Entity>::new(file_name, false);
-        let borrowed: Vec<Cow<'_, str>> = cells.iter().map(|c| Cow::Borrowed(c.as_str())).collect();
-        if !driver.header(&borrowed, line) || driver.has_errors() {
+        let (driver, usable) = header_driver(file_name, &cells, line);
+        if !usable || driver.has_errors() {
             return Err(Declined::Header);
         }
         let map = driver.header_map().ok_or(Declined::Header)?;
@@ -374,15 +373,16 @@ impl Header {
 
     /// A driver for the general path, with this header.
     fn driver(&self, file_name: &str) -> Driver<Entity> {
-        let mut driver = Driver::<Entity>::new(file_name, false);
-        let borrowed: Vec<Cow<'_, str>> = self
-            .cells
-            .iter()
-            .map(|c| Cow::Borrowed(c.as_str()))
-            .collect();
-        driver.header(&borrowed, self.line);
-        driver
+        header_driver(file_name, &self.cells, self.line).0
     }
+}
+
+/// A row driver that has taken the header `cells` of `line`, and whether the header is usable.
+fn header_driver(file_name: &str, cells: &[String], line: u64) -> (Driver<Entity>, bool) {
+    let mut driver = Driver::<Entity>::new(file_name, false);
+    let borrowed: Vec<Cow<'_, str>> = cells.iter().map(|c| Cow::Borrowed(c.as_str())).collect();
+    let usable = driver.header(&borrowed, line);
+    (driver, usable)
 }
 
 /// What one worker found.
@@ -596,19 +596,18 @@ fn plain_text(raw: &str) -> Option<&str> {
         }
         i += 3;
     }
-    let mut t = b;
+    // Cut ASCII white space and whole U+3000s from both ends: always on character boundaries.
+    let (mut start, mut end) = (0, b.len());
     loop {
-        t = match t {
-            [b'\t'..=b'\r' | b' ', rest @ ..] => rest,
-            [0xE3, 0x80, 0x80, rest @ ..] => rest,
-            [rest @ .., b'\t'..=b'\r' | b' '] => rest,
-            [rest @ .., 0xE3, 0x80, 0x80] => rest,
+        match &b[start..end] {
+            [b'\t'..=b'\r' | b' ', ..] => start += 1,
+            [0xE3, 0x80, 0x80, ..] => start += 3,
+            [.., b'\t'..=b'\r' | b' '] => end -= 1,
+            [.., 0xE3, 0x80, 0x80] => end -= 3,
             _ => break,
-        };
+        }
     }
-    // `t` lies between character boundaries of `raw`: cut where ASCII or a whole U+3000 ends.
-    let start = t.as_ptr() as usize - b.as_ptr() as usize;
-    raw.get(start..start + t.len())
+    raw.get(start..end)
 }
 
 /// Splits tag text on the [`LIST_SEPARATORS`](super::roster::LIST_SEPARATORS) (`;` `|` U+FF1B U+3001) by their bytes.
