@@ -1374,6 +1374,16 @@ const SAMPLE_DATA: &[(&str, &[u8])] = &[
     ("plan.toml", include_bytes!("../data/plan.toml")),
 ];
 
+/// A secret of the demo: `byte` repeated when `fixed` (the insecure fixed secrets that make the
+/// demo's output reproducible), otherwise from the operating system.
+fn demo_secret(fixed: bool, byte: u8) -> Result<Secret, Fail> {
+    if fixed {
+        Ok(Secret::from_bytes([byte; 32]))
+    } else {
+        Secret::generate().map_err(|e| Fail::Io(e.to_string()))
+    }
+}
+
 fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     if let Some(data) = &a.data
         && !data.is_dir()
@@ -1469,11 +1479,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "监督人生成自己的秘密数",
         "A witness makes its own secret",
     );
-    let witness_secret = if fixed {
-        Secret::from_bytes([0x33; 32])
-    } else {
-        Secret::generate().map_err(|e| Fail::Io(e.to_string()))?
-    };
+    let witness_secret = demo_secret(fixed, 0x33)?;
     let witness_file = witness_private.write_secret(draw_id, &witness_name, &witness_secret)?;
     let witness_commitment = commitment(&witness_name, &witness_secret);
     outln!(
@@ -1514,11 +1520,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "发布抽查公告（抽取之前）",
         "Announce (before anything random exists)",
     );
-    let organizer_secret = if fixed {
-        Secret::from_bytes([0x22; 32])
-    } else {
-        Secret::generate().map_err(|e| Fail::Io(e.to_string()))?
-    };
+    let organizer_secret = demo_secret(fixed, 0x22)?;
     let beacon = BeaconSpec::External {
         description: tr!(
             lang,
