@@ -26,7 +26,9 @@
 //! input before the record ends, and the scan declines.
 
 use super::error::{InputWarning, MAX_REPORTED};
-use super::roster::{Driver, Encoding, RosterSummary, Table, e, write_entity_json};
+use super::roster::{
+    Driver, Encoding, RosterSummary, Table, e, write_entity_json, write_plain_entity_json,
+};
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
 use crate::codes;
 use crate::digest::{Digest32, LeafSet};
@@ -565,17 +567,22 @@ fn quoted_fields<'a>(out: &'a [u8], ends: &[usize]) -> Result<Vec<&'a str>, Decl
 }
 
 /// [`normalize::text`] without allocating, for text whose characters are all NFC on their own
-/// (and hold no byte order mark, which the sequential reader refuses inside a field).
+/// (and hold no byte order mark, which the sequential reader refuses inside a field), none of
+/// which JSON escapes (`"`, `\\`, control characters): such text goes into the row's JSON as
+/// it is ([`write_plain_entity_json`]).
 ///
 /// Works on the UTF-8 bytes: the characters of [`normalize::is_plain_nfc`] are ASCII and
 /// three-byte sequences told apart by their first two bytes, and the only trim characters
-/// among them are ASCII white space and U+3000 (`E3 80 80`).
+/// among them left are the space and U+3000 (`E3 80 80`).
 fn plain_text(raw: &str) -> Option<&str> {
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
+            if c < 0x20 || c == b'"' || c == b'\\' {
+                return None;
+            }
             i += 1;
             continue;
         }
@@ -596,13 +603,13 @@ fn plain_text(raw: &str) -> Option<&str> {
         }
         i += 3;
     }
-    // Cut ASCII white space and whole U+3000s from both ends: always on character boundaries.
+    // Cut spaces and whole U+3000s from both ends: always on character boundaries.
     let (mut start, mut end) = (0, b.len());
     loop {
         match &b[start..end] {
-            [b'\t'..=b'\r' | b' ', ..] => start += 1,
+            [b' ', ..] => start += 1,
             [0xE3, 0x80, 0x80, ..] => start += 3,
-            [.., b'\t'..=b'\r' | b' '] => end -= 1,
+            [.., b' '] => end -= 1,
             [.., 0xE3, 0x80, 0x80] => end -= 3,
             _ => break,
         }
@@ -740,7 +747,7 @@ impl<C: Collector> Worker<'_, C> {
         self.part.rows += 1;
         let mut tags = [""; MAX_FAST_TAGS];
         if let Some(view) = plain_row(self.header, fields, &mut tags) {
-            return self.take(&view, offset, len);
+            return self.take(&view, offset, len, true);
         }
         // The general path: what the sequential reader does with the row.
         if fields.iter().any(|f| f.contains('\u{FEFF}')) {
@@ -756,18 +763,24 @@ impl<C: Collector> Worker<'_, C> {
             self.part.warnings.push((c.index, self.warning_seq, w));
             self.warning_seq += 1;
         }
-        self.take(&entity.fields(), offset, len)
+        self.take(&entity.fields(), offset, len, false)
     }
 
-    /// Fingerprints a valid row and collects it.
+    /// Fingerprints a valid row and collects it; `plain` if its text has nothing to escape
+    /// (it came through [`plain_row`]).
     fn take<T: AsRef<str>>(
         &mut self,
         view: &EntityFields<'_, T>,
         offset: u64,
         len: usize,
+        plain: bool,
     ) -> Result<(), Declined> {
         self.json.clear();
-        write_entity_json(view, &mut self.json);
+        if plain {
+            write_plain_entity_json(view, &mut self.json);
+        } else {
+            write_entity_json(view, &mut self.json);
+        }
         self.part.leaves.push(Digest32::of(&self.json));
         self.part.collector.add(view, offset, len);
         Ok(())
@@ -1149,7 +1162,8 @@ mod tests {
                 proptest::char::any(),
             ], 0..12).prop_map(|v| v.into_iter().collect::<String>()),
         ) {
-            let all_plain = s.chars().all(normalize::is_plain_nfc);
+            let all_plain = s.chars().all(normalize::is_plain_nfc)
+                && !s.contains(|c: char| c < ' ' || c == '"' || c == '\\');
             let want = all_plain.then(|| normalize::trim(&s));
             prop_assert_eq!(plain_text(&s), want);
             if all_plain {

@@ -629,30 +629,58 @@ pub(crate) fn write_json_string(s: &str, out: &mut Vec<u8>) {
 /// Appends the canonical JSON of an entity row, byte for byte what
 /// [`super::jcs::to_canonical`] writes for it (members in sorted order).
 pub(crate) fn write_entity_json<T: AsRef<str>>(e: &EntityFields<'_, T>, out: &mut Vec<u8>) {
+    write_entity_json_with(e, out, write_json_string);
+}
+
+/// [`write_entity_json`] for a row none of whose text holds a character JSON escapes (`"`,
+/// `\\`, control characters), as the parallel reader's plain rows: the text is copied as it is.
+pub(crate) fn write_plain_entity_json<T: AsRef<str>>(e: &EntityFields<'_, T>, out: &mut Vec<u8>) {
+    write_entity_json_with(e, out, write_plain_json_string);
+}
+
+/// Appends `s`, which holds nothing to escape, as a JSON string.
+fn write_plain_json_string(s: &str, out: &mut Vec<u8>) {
+    debug_assert!(!s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'));
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// [`write_entity_json`] with `string` writing each string.
+fn write_entity_json_with<T: AsRef<str>>(
+    e: &EntityFields<'_, T>,
+    out: &mut Vec<u8>,
+    string: impl Fn(&str, &mut Vec<u8>),
+) {
     out.extend_from_slice(b"{\"abnormal\":");
     out.extend_from_slice(if e.abnormal { b"true" } else { b"false" });
     out.extend_from_slice(b",\"authority\":");
-    write_json_string(e.authority, out);
+    string(e.authority, out);
     out.extend_from_slice(b",\"id\":");
-    write_json_string(e.id, out);
+    string(e.id, out);
     out.extend_from_slice(b",\"industry\":");
-    write_json_string(e.industry, out);
+    string(e.industry, out);
     out.extend_from_slice(b",\"kind\":");
-    write_json_string(e.kind.as_str(), out);
+    string(e.kind.as_str(), out);
     out.extend_from_slice(b",\"name\":");
-    write_json_string(e.name, out);
+    string(e.name, out);
     out.extend_from_slice(b",\"region\":");
-    write_json_string(e.region, out);
+    string(e.region, out);
     out.extend_from_slice(b",\"risk\":");
     match e.risk {
-        Some(r) => write_json_string(r.as_str(), out),
+        Some(r) => string(r.as_str(), out),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"status\":");
-    write_json_string(e.status.as_str(), out);
-    out.extend_from_slice(b",\"tags\":");
-    write_json_strings(e.tags, out);
-    out.push(b'}');
+    string(e.status.as_str(), out);
+    out.extend_from_slice(b",\"tags\":[");
+    for (i, t) in e.tags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(t.as_ref(), out);
+    }
+    out.extend_from_slice(b"]}");
 }
 
 /// [`write_entity_json`] of a whole [`Entity`].
@@ -1820,7 +1848,15 @@ mod tests {
             };
             let mut out = Vec::new();
             e.write_canonical(&mut out).unwrap();
-            prop_assert_eq!(out, crate::formats::jcs::to_canonical(&e).unwrap());
+            let want = crate::formats::jcs::to_canonical(&e).unwrap();
+            prop_assert_eq!(&out, &want);
+            // Text with nothing to escape may be copied as it is.
+            let text = [&e.id, &e.name, &e.authority, &e.region, &e.industry];
+            if text.into_iter().chain(&e.tags).all(|t| !t.contains(|c: char| c < ' ' || c == '"' || c == '\\')) {
+                out.clear();
+                write_plain_entity_json(&e.fields(), &mut out);
+                prop_assert_eq!(out, want);
+            }
         }
     }
 
