@@ -118,6 +118,43 @@ impl Framed {
     pub fn finish(self) -> Digest32 {
         Digest32(self.0.finalize().into())
     }
+
+    /// The same hash, taking many short parts through a buffer.
+    pub(crate) fn buffered(self) -> FramedParts {
+        FramedParts {
+            framed: self,
+            buf: Vec::with_capacity(PARTS_BUFFER),
+        }
+    }
+}
+
+/// Bytes of frames [`FramedParts`] gathers before hashing them.
+const PARTS_BUFFER: usize = 16 * 1024;
+
+/// [`Framed`] for many short parts, such as the ids of a stratum of ten million members: the
+/// frames are gathered into a buffer and hashed a few thousand at a time, which saves the
+/// hash's work per call. Same digest as [`Framed::push`] part by part.
+pub(crate) struct FramedParts {
+    framed: Framed,
+    buf: Vec<u8>,
+}
+
+impl FramedParts {
+    /// Appends one part.
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        if self.buf.len() + 8 + bytes.len() > PARTS_BUFFER {
+            self.framed.0.update(&self.buf);
+            self.buf.clear();
+        }
+        self.buf.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Finishes the hash.
+    pub(crate) fn finish(mut self) -> Digest32 {
+        self.framed.0.update(&self.buf);
+        self.framed.finish()
+    }
 }
 
 /// Domain tag of table (roster) digests.
@@ -173,4 +210,31 @@ pub fn table_digest_of<T: serde::Serialize>(
 ) -> Result<Digest32, crate::formats::jcs::JcsError> {
     let leaves = rows.iter().map(row_leaf).collect::<Result<Vec<_>, _>>()?;
     Ok(table_digest(kind, leaves))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn buffered_parts_hash_as_parts_one_by_one(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..40),
+                    proptest::collection::vec(any::<u8>(), PARTS_BUFFER - 16..PARTS_BUFFER + 16),
+                ],
+                0..60,
+            ),
+        ) {
+            let mut one = Framed::new("double-random/v1/test");
+            let mut many = Framed::new("double-random/v1/test").buffered();
+            for p in &parts {
+                one.push(p);
+                many.push(p);
+            }
+            prop_assert_eq!(one.finish(), many.finish());
+        }
+    }
 }

@@ -566,17 +566,13 @@ fn sorted(
             scope.spawn(|| l.sort_unstable());
         }
     });
-    let mut keys: Vec<Box<dyn Iterator<Item = [u64; 2]> + '_>> = members
+    let mut keys: Vec<Keys<'_>> = members
         .values()
         .flatten()
-        .map(|v| Box::new(v.iter().map(|m| m.key)) as Box<dyn Iterator<Item = _>>)
+        .map(|v| Keys::Members(v))
         .collect();
-    keys.extend(
-        others
-            .iter()
-            .map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = _>>),
-    );
-    let repeated = repeats(keys);
+    keys.extend(others.iter().map(|v| Keys::Others(v)));
+    let repeated = merge(&keys, |_| ()).is_err();
     (!repeated).then_some(members)
 }
 
@@ -588,43 +584,52 @@ fn push_last<T>(lists: &mut Vec<Vec<T>>, x: T) {
     }
 }
 
-/// The members of sorted lists in one ascending sequence: a merge of their heads.
-fn merged(lists: &[Vec<Member>]) -> impl Iterator<Item = Member> + '_ {
-    let mut at = vec![0usize; lists.len()];
-    std::iter::from_fn(move || {
-        let mut min: Option<(usize, Member)> = None;
-        for (i, l) in lists.iter().enumerate() {
-            if let Some(&m) = l.get(at[i])
-                && min.is_none_or(|(_, x)| m < x)
-            {
-                min = Some((i, m));
-            }
-        }
-        let (i, m) = min?;
-        at[i] += 1;
-        Some(m)
-    })
+/// A sorted list of packed ids: members, or the other rows.
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    Members(&'a [Member]),
+    Others(&'a [[u64; 2]]),
 }
 
-/// Whether any key occurs twice across `lists`, each sorted: a merge of their heads.
-fn repeats<'a>(lists: Vec<Box<dyn Iterator<Item = [u64; 2]> + 'a>>) -> bool {
-    let mut lists: Vec<_> = lists.into_iter().map(Iterator::peekable).collect();
-    let mut last: Option<[u64; 2]> = None;
+/// Above every packed id (those take 90 bits): marks the end of a list in [`merge`].
+const END: [u64; 2] = [u64::MAX; 2];
+
+impl Keys<'_> {
+    /// The `i`th key, or [`END`].
+    fn key(&self, i: usize) -> [u64; 2] {
+        match self {
+            Keys::Members(l) => l.get(i).map_or(END, |m| m.key),
+            Keys::Others(l) => l.get(i).copied().unwrap_or(END),
+        }
+    }
+}
+
+/// Merges sorted `lists`, calling `each(list, index)` on their entries in ascending order of
+/// key; `Err` as soon as a key comes twice.
+fn merge(lists: &[Keys<'_>], mut each: impl FnMut((usize, usize))) -> Result<(), ()> {
+    let mut at = vec![0usize; lists.len()];
+    let mut heads: Vec<[u64; 2]> = lists.iter().map(|l| l.key(0)).collect();
+    let mut last = None;
     loop {
-        let mut min: Option<(usize, [u64; 2])> = None;
-        for (i, l) in lists.iter_mut().enumerate() {
-            if let Some(&k) = l.peek()
-                && min.is_none_or(|(_, m)| k < m)
-            {
-                min = Some((i, k));
+        let mut i = 0;
+        for (j, h) in heads.iter().enumerate().skip(1) {
+            if *h < heads[i] {
+                i = j;
             }
         }
-        let Some((i, k)) = min else { return false };
+        let Some(&k) = heads.get(i) else {
+            return Ok(());
+        };
+        if k == END {
+            return Ok(());
+        }
         if last == Some(k) {
-            return true;
+            return Err(());
         }
         last = Some(k);
-        lists[i].next();
+        each((i, at[i]));
+        at[i] += 1;
+        heads[i] = lists[i].key(at[i]);
     }
 }
 
@@ -674,14 +679,16 @@ impl Collector for Collect<'_> {
 /// Checks and draws every stratum (members sorted by id) as
 /// [`Population::draw`](crate::draw::entities::Population::draw) does; returns the strata and
 /// the drawn members.
+///
+/// The counts are checked first, stratum by stratum, so the first stratum in order that fails
+/// gives the error; then the strata are drawn at the same time, on every core.
 fn draw_strata(
     plan: &Plan,
     members: BTreeMap<Stratum, Vec<Vec<Member>>>,
     general_cap: Option<u32>,
     seed: &Digest32,
 ) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
-    let mut strata = Vec::with_capacity(members.len());
-    let mut drawn = Vec::new();
+    let mut work = Vec::with_capacity(members.len());
     for (stratum, lists) in members {
         let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
             entity: String::new(),
@@ -701,44 +708,91 @@ fn draw_strata(
                 .into());
             }
         }
-        // The picks (ranks in id order) first; one pass over the members in id order then
-        // hashes them all and takes the picked ones.
-        let ranks: Vec<u64> = Sampler::new(Stream::new(seed, &stream_label(stratum)), n)
-            .take(k as usize)
+        work.push((stratum, lists, n, k));
+    }
+    // The largest strata first, each taken by the next free thread.
+    let mut order: Vec<usize> = (0..work.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(work[i].2));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut done: Vec<(usize, StratumDraw, Vec<Member>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(work.len()))
+            .map(|_| {
+                let (work, order, next) = (&work, &order, &next);
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    while let Some(&i) =
+                        order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let (stratum, lists, n, k) = &work[i];
+                        let (draw, picked) = draw_stratum(*stratum, lists, *n, *k, seed);
+                        mine.push((i, draw, picked));
+                    }
+                    mine
+                })
+            })
             .collect();
-        let mut wanted: Vec<(u64, usize)> =
-            ranks.iter().enumerate().map(|(o, &r)| (r, o)).collect();
-        wanted.sort_unstable();
-        let mut picked: Vec<Option<Member>> = vec![None; ranks.len()];
-        let mut next = wanted.iter().peekable();
-        let mut h = Framed::new(MEMBERS_TAG).part(stratum.label().as_bytes());
-        h.push(&n.to_be_bytes());
-        for (rank, m) in merged(&lists).enumerate() {
-            let (b, len) = m.id_bytes();
-            h.push(&b[..len]);
-            while let Some(&&(r, o)) = next.peek() {
-                if r != rank as u64 {
-                    break;
-                }
-                picked[o] = Some(m);
-                next.next();
-            }
-        }
-        let members_digest = h.finish();
-        let mut picks = Vec::with_capacity(picked.len());
-        for m in picked.into_iter().flatten() {
-            picks.push(m.id());
-            drawn.push(m);
-        }
-        strata.push(StratumDraw {
-            stratum,
-            n,
-            k,
-            members_digest,
-            picks,
-        });
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _, _)| *i);
+    let mut strata = Vec::with_capacity(done.len());
+    let mut drawn = Vec::new();
+    for (_, draw, picked) in done {
+        strata.push(draw);
+        drawn.extend(picked);
     }
     Ok((strata, drawn))
+}
+
+/// Draws `k` of the `n` members of one stratum (in `lists`, each sorted by id): the picks
+/// (ranks in id order) first, then one pass over the members in id order hashes them all and
+/// takes the picked ones. Returns the stratum's draw and its picks in pick order.
+fn draw_stratum(
+    stratum: Stratum,
+    lists: &[Vec<Member>],
+    n: u64,
+    k: u64,
+    seed: &Digest32,
+) -> (StratumDraw, Vec<Member>) {
+    let ranks: Vec<u64> = Sampler::new(Stream::new(seed, &stream_label(stratum)), n)
+        .take(k as usize)
+        .collect();
+    let mut wanted: Vec<(u64, usize)> = ranks.iter().enumerate().map(|(o, &r)| (r, o)).collect();
+    wanted.sort_unstable();
+    let mut picked: Vec<Option<Member>> = vec![None; ranks.len()];
+    let mut next = wanted.iter().peekable();
+    let mut h = Framed::new(MEMBERS_TAG)
+        .part(stratum.label().as_bytes())
+        .part(&n.to_be_bytes())
+        .buffered();
+    let keys: Vec<Keys<'_>> = lists.iter().map(|l| Keys::Members(l)).collect();
+    let mut rank = 0u64;
+    // Ids are unique: the merge cannot fail.
+    let _ = merge(&keys, |(l, i)| {
+        let m = lists[l][i];
+        let (b, len) = m.id_bytes();
+        h.push(&b[..len]);
+        while let Some(&&(r, o)) = next.peek() {
+            if r != rank {
+                break;
+            }
+            picked[o] = Some(m);
+            next.next();
+        }
+        rank += 1;
+    });
+    let picked: Vec<Member> = picked.into_iter().flatten().collect();
+    let draw = StratumDraw {
+        stratum,
+        n,
+        k,
+        members_digest: h.finish(),
+        picks: picked.iter().map(Member::id).collect(),
+    };
+    (draw, picked)
 }
 
 #[cfg(test)]
@@ -893,7 +947,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn repeats_finds_a_key_in_two_sorted_lists_or_twice_in_one(
+        fn merge_gives_keys_in_order_and_finds_one_in_two_lists_or_twice_in_one(
             lists in proptest::collection::vec(proptest::collection::vec(0u64..40, 0..20), 1..5),
         ) {
             let sorted: Vec<Vec<[u64; 2]>> = lists.iter().map(|l| {
@@ -904,8 +958,13 @@ mod tests {
             let mut all: Vec<[u64; 2]> = sorted.concat();
             all.sort_unstable();
             let want = all.windows(2).any(|w| w[0] == w[1]);
-            let boxed = sorted.iter().map(|v| Box::new(v.iter().copied()) as Box<dyn Iterator<Item = [u64; 2]>>).collect();
-            proptest::prop_assert_eq!(repeats(boxed), want);
+            let keys: Vec<Keys<'_>> = sorted.iter().map(|v| Keys::Others(v)).collect();
+            let mut seen = Vec::new();
+            let got = merge(&keys, |(l, i)| seen.push(sorted[l][i]));
+            proptest::prop_assert_eq!(got.is_err(), want);
+            if !want {
+                proptest::prop_assert_eq!(seen, all);
+            }
         }
 
         #[test]

@@ -276,8 +276,10 @@ pub fn stream_label(s: Stratum) -> String {
 /// assert_ne!(a, members_digest(Stratum::All, &["A".to_string()]));
 /// ```
 pub fn members_digest(s: Stratum, ids: &[String]) -> Digest32 {
-    let mut h = Framed::new(MEMBERS_TAG).part(s.label().as_bytes());
-    h.push(&(ids.len() as u64).to_be_bytes());
+    let mut h = Framed::new(MEMBERS_TAG)
+        .part(s.label().as_bytes())
+        .part(&(ids.len() as u64).to_be_bytes())
+        .buffered();
     for id in ids {
         h.push(id.as_bytes());
     }
