@@ -146,7 +146,8 @@ impl FramedParts {
             self.framed.0.update(&self.buf);
             self.buf.clear();
         }
-        self.buf.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        self.buf
+            .extend_from_slice(&(bytes.len() as u64).to_be_bytes());
         self.buf.extend_from_slice(bytes);
     }
 

@@ -43,6 +43,11 @@ impl Date {
         self.0.year()
     }
 
+    /// Year, month (1–12) and day.
+    pub(crate) fn ymd(&self) -> (i32, u8, u8) {
+        (self.0.year(), u8::from(self.0.month()), self.0.day())
+    }
+
     /// Builds a date from its parts; `None` if it does not exist.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let m = time::Month::try_from(month).ok()?;

@@ -147,6 +147,11 @@ pub fn fold_width(s: &str) -> String {
 /// assert_eq!(text("（集团）"), "（集团）");
 /// ```
 pub fn text(s: &str) -> String {
+    text_cow(s).into_owned()
+}
+
+/// [`text`], borrowing `s` when that is already normalised (as most roster text is).
+pub(crate) fn text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let t = trim(s);
     // Most roster text is already NFC: ASCII and common Chinese characters are proved so by a
     // range test, anything else by the quick check, without rebuilding the string.
@@ -154,9 +159,15 @@ pub fn text(s: &str) -> String {
         || unicode_normalization::is_nfc_quick(t.chars())
             == unicode_normalization::IsNormalized::Yes
     {
-        return t.to_owned();
+        return std::borrow::Cow::Borrowed(t);
     }
-    t.nfc().collect()
+    std::borrow::Cow::Owned(t.nfc().collect())
+}
+
+/// Whether [`code`] makes `s` empty: every character is a trim character or U+3000 (which
+/// [`fold_width`] makes a space), without building the code.
+pub(crate) fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c == '\u{3000}' || is_trim_char(c))
 }
 
 /// Characters that are NFC on their own, never combine with a neighbour and have canonical
@@ -207,6 +218,18 @@ pub fn code(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn is_blank_is_an_empty_code(s in proptest::collection::vec(prop_oneof![
+            proptest::char::any(),
+            proptest::sample::select(TRIM_CHARS.to_vec()),
+            Just('\u{ff01}'), Just('\u{ff10}'),
+        ], 0..6).prop_map(|v| v.into_iter().collect::<String>())) {
+            prop_assert_eq!(is_blank(&s), code(&s).is_empty());
+            prop_assert_eq!(text_cow(&s).into_owned(), text(&s));
+        }
+    }
 
     /// Every Unicode scalar value.
     fn all_chars() -> impl Iterator<Item = char> {

@@ -762,8 +762,28 @@ pub(crate) fn write_history_json(x: &HistoryRecord, out: &mut Vec<u8>) {
     use std::io::Write as _;
     out.extend_from_slice(b"{\"date\":\"");
     // A date is written as its `Display` form (digits and `-`: nothing to escape), as serde
-    // writes it. Writing into a vector cannot fail.
-    let _ = write!(out, "{}", x.date);
+    // writes it; years 0–9999 digit by digit. Writing into a vector cannot fail.
+    match x.date.ymd() {
+        (y @ 0..=9999, m, d) => {
+            let y = y as u32;
+            let digit = |v: u32| b'0' + (v % 10) as u8;
+            out.extend_from_slice(&[
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(u32::from(m) / 10),
+                digit(u32::from(m)),
+                b'-',
+                digit(u32::from(d) / 10),
+                digit(u32::from(d)),
+            ]);
+        }
+        _ => {
+            let _ = write!(out, "{}", x.date);
+        }
+    }
     out.extend_from_slice(b"\",\"entity\":");
     write_json_string(&x.entity, out);
     out.extend_from_slice(b",\"inspectors\":");
@@ -1134,7 +1154,11 @@ impl RowCtx<'_> {
         if self.is_reported(fi) {
             return None;
         }
-        match codes::parse_entity_id(self.raw(fi)) {
+        let raw = self.raw(fi);
+        if codes::is_clean_entity_id(raw) {
+            return Some(raw.to_owned());
+        }
+        match codes::parse_entity_id(raw) {
             Ok((id, warnings)) => {
                 for w in warnings {
                     self.warn(fi, InputWarningKind::Code(w));
@@ -1154,7 +1178,7 @@ impl RowCtx<'_> {
             return None;
         }
         let raw = self.raw(fi);
-        if !required && normalize::code(raw).is_empty() {
+        if !required && normalize::is_blank(raw) {
             return Some(String::new());
         }
         match codes::parse_region(raw) {
@@ -1172,7 +1196,7 @@ impl RowCtx<'_> {
             return None;
         }
         let raw = self.raw(fi);
-        if normalize::code(raw).is_empty() {
+        if normalize::is_blank(raw) {
             return Some(String::new());
         }
         match codes::parse_industry(raw) {
@@ -1191,12 +1215,11 @@ impl RowCtx<'_> {
         parse: fn(&str) -> Option<V>,
         spellings: &'static str,
         default: Option<V>,
-        fold: fn(&str) -> String,
     ) -> Option<V> {
         if self.is_reported(fi) {
             return None;
         }
-        let v = fold(self.raw(fi));
+        let v = normalize::text_cow(self.raw(fi));
         if v.is_empty() {
             if default.is_none() {
                 self.fail(fi, InputErrorKind::Empty);
@@ -1209,7 +1232,7 @@ impl RowCtx<'_> {
                 self.fail(
                     fi,
                     InputErrorKind::UnknownValue {
-                        value: v,
+                        value: v.into_owned(),
                         accepted: spellings,
                     },
                 );
@@ -1223,10 +1246,15 @@ impl RowCtx<'_> {
         if self.is_reported(fi) {
             return None;
         }
-        let v = normalize::text(self.raw(fi));
+        let v = normalize::text_cow(self.raw(fi));
         let b = parse_bool(&v);
         if b.is_none() {
-            self.fail(fi, InputErrorKind::BadBool { value: v });
+            self.fail(
+                fi,
+                InputErrorKind::BadBool {
+                    value: v.into_owned(),
+                },
+            );
         }
         b
     }
@@ -1253,7 +1281,7 @@ impl RowCtx<'_> {
             return None;
         }
         let raw = self.raw(fi);
-        if normalize::code(raw).is_empty() {
+        if normalize::is_blank(raw) {
             self.fail(fi, InputErrorKind::Empty);
             return None;
         }
@@ -1308,7 +1336,24 @@ pub(crate) const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
 /// digits and spaces are allowed; in the last two forms month and day may have one digit) into a
 /// date that exists.
 fn parse_roster_date(raw: &str) -> Option<Date> {
-    let s = normalize::code(raw);
+    // `YYYY-MM-DD` with nothing around it, as most rosters write dates: its code is itself.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *raw.as_bytes()
+        && [y0, y1, y2, y3, m0, m1, d0, d1]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |a: &[u8]| a.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+        return Date::from_ymd(
+            n(&[y0, y1, y2, y3]) as i32,
+            n(&[m0, m1]) as u8,
+            n(&[d0, d1]) as u8,
+        );
+    }
+    parse_code_date(&normalize::code(raw))
+}
+
+/// [`parse_roster_date`] of text already through [`normalize::code`].
+fn parse_code_date(s: &str) -> Option<Date> {
     let (y, m, d, min_width) = if let Some(rest) = s.strip_suffix('日') {
         let (y, rest) = rest.split_once('年')?;
         let (m, d) = rest.split_once('月')?;
@@ -1353,13 +1398,7 @@ impl Row for Entity {
             ctx.unique(e::ID, key, || InputErrorKindSeed::Id(id.clone()));
         }
         let name = ctx.required_text(e::NAME);
-        let kind = ctx.vocab(
-            e::KIND,
-            EntityKind::parse,
-            EntityKind::spellings(),
-            None,
-            normalize::text,
-        );
+        let kind = ctx.vocab(e::KIND, EntityKind::parse, EntityKind::spellings(), None);
         let authority = ctx.text(e::AUTHORITY);
         let region = ctx.region(e::REGION, true);
         let industry = ctx.industry(e::INDUSTRY);
@@ -1368,7 +1407,6 @@ impl Row for Entity {
             EntityStatus::parse,
             EntityStatus::spellings(),
             None,
-            normalize::text,
         );
         let abnormal = ctx.boolean(e::ABNORMAL);
         let risk = if ctx.is_reported(e::RISK) {
@@ -1376,14 +1414,8 @@ impl Row for Entity {
         } else if normalize::text(ctx.raw(e::RISK)).is_empty() {
             Some(None)
         } else {
-            ctx.vocab(
-                e::RISK,
-                RiskClass::parse,
-                RiskClass::spellings(),
-                None,
-                normalize::text,
-            )
-            .map(Some)
+            ctx.vocab(e::RISK, RiskClass::parse, RiskClass::spellings(), None)
+                .map(Some)
         };
         let tags = ctx.list(e::TAGS, LIST_SEPARATORS, normalize::text);
         if ctx.failed {
@@ -1427,14 +1459,12 @@ impl Row for Inspector {
             InspectorKind::parse,
             InspectorKind::spellings(),
             Some(InspectorKind::Officer),
-            normalize::text,
         );
         let status = ctx.vocab(
             i::STATUS,
             InspectorStatus::parse,
             InspectorStatus::spellings(),
             Some(InspectorStatus::OnDuty),
-            normalize::text,
         );
         if ctx.failed {
             return None;
@@ -1475,7 +1505,6 @@ impl Row for Item {
             ItemCategory::parse,
             ItemCategory::spellings(),
             None,
-            normalize::text,
         );
         let qualification = ctx.text(t::QUALIFICATION);
         if ctx.failed {
@@ -1536,7 +1565,6 @@ impl Row for HistoryRecord {
             HistoryKind::parse,
             HistoryKind::spellings(),
             Some(HistoryKind::Random),
-            normalize::text,
         );
         if ctx.failed {
             return None;
@@ -2077,6 +2105,30 @@ mod tests {
         assert_eq!(pack_entity_id("I"), None);
         assert_eq!(pack_entity_id(&"0".repeat(25)), None);
         assert!(pack_entity_id(&"Y".repeat(24)).is_some());
+    }
+
+    #[test]
+    fn plain_dates_read_as_their_codes_do() {
+        for (y, m, d) in [
+            (2026, 2, 28),
+            (2026, 2, 29),
+            (2024, 2, 29),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (2026, 0, 5),
+            (2026, 13, 1),
+            (2026, 4, 31),
+            (2026, 1, 0),
+        ] {
+            let s = format!("{y:04}-{m:02}-{d:02}");
+            assert_eq!(parse_roster_date(&s), parse_code_date(&s), "{s}");
+        }
+        assert_eq!(
+            parse_roster_date("2026-03-01")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-03-01")
+        );
     }
 
     #[test]
