@@ -19,8 +19,8 @@
 //! Order of errors: the small tables (inspectors, items, conflicts, history) come first, the
 //! first file with problems being reported; then the entity file, whose problems (every one of
 //! them, as [`roster_csv::read_entities`] reports them) come before any draw error. When the
-//! plan has no entity repeat rules the history and entity files are read at the same time, but
-//! the order of errors stays the same.
+//! plan has no entity repeat rules the other tables are read on one thread while the entity
+//! file is read on the others, but the order of errors stays the same.
 //!
 //! ```
 //! use double_random::digest::Digest32;
@@ -323,18 +323,26 @@ fn run(
     seed: &Digest32,
     announced: Option<&InputDigests>,
 ) -> Result<Outcome, PipelineError> {
-    let (n, r) = open(&files.inspectors)?;
-    let (inspectors_ref, inspectors) = take(
-        roster_csv::read_inspectors(&n, r)?,
-        Roster::<Inspector>::fast_digest,
-    );
-    let (n, r) = open(&files.items)?;
-    let (items_ref, items) = take(roster_csv::read_items(&n, r)?, Roster::<Item>::fast_digest);
-    let (n, r) = open(&files.conflicts)?;
-    let (conflicts_ref, conflicts) = take(
-        roster_csv::read_conflicts(&n, r)?,
-        Roster::<Conflict>::fast_digest,
-    );
+    // The small tables, read whole.
+    let read_small = || -> Result<Small, PipelineError> {
+        let (n, r) = open(&files.inspectors)?;
+        let inspectors = take(
+            roster_csv::read_inspectors(&n, r)?,
+            Roster::<Inspector>::fast_digest,
+        );
+        let (n, r) = open(&files.items)?;
+        let items = take(roster_csv::read_items(&n, r)?, Roster::<Item>::fast_digest);
+        let (n, r) = open(&files.conflicts)?;
+        let conflicts = take(
+            roster_csv::read_conflicts(&n, r)?,
+            Roster::<Conflict>::fast_digest,
+        );
+        Ok(Small {
+            inspectors,
+            items,
+            conflicts,
+        })
+    };
     // History is streamed: the repeat rules are indexed as it passes, and only the rows team
     // assignment looks at (the inspector window) are kept.
     let read_history = || -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
@@ -376,23 +384,32 @@ fn run(
         };
         Ok((summary, collected.kept()))
     };
-    // Without entity repeat rules the entity pass needs nothing from the history table, and
-    // both files are read at once. Problems still come in the order of the module docs.
+    // Without entity repeat rules the entity pass needs nothing from the other tables: they are
+    // read on one thread while the entity file is read on the others. Problems still come in
+    // the order of the module docs.
     let independent =
         plan.repeat.entity_window_days.is_none() && plan.repeat.entity_yearly_cap.is_none();
     let no_repeats = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-    let (history_read, entities_read) = if independent {
+    let (small, history_read, entities_read) = if independent {
         std::thread::scope(|scope| {
-            let h = scope.spawn(read_history);
+            let other = scope.spawn(|| (read_small(), read_history()));
             let e = read_entities(&no_repeats);
-            let h = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (h, e)
+            let (small, h) = other
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (small, h, e)
         })
     } else {
+        let small = read_small()?;
         let h = read_history()?;
         let e = read_entities(&h.0);
-        (Ok(h), e)
+        (Ok(small), Ok(h), e)
     };
+    let Small {
+        inspectors: (inspectors_ref, inspectors),
+        items: (items_ref, items),
+        conflicts: (conflicts_ref, conflicts),
+    } = small?;
     let (_, history, history_ref) = history_read?;
     let (summary, kept) = entities_read?;
 
@@ -489,6 +506,13 @@ fn run(
     })
 }
 
+/// The small tables, with their digests and row counts.
+struct Small {
+    inspectors: (InputRef, Vec<Inspector>),
+    items: (InputRef, Vec<Item>),
+    conflicts: (InputRef, Vec<Conflict>),
+}
+
 /// What the draw keeps of the entity roster: the population by stratum, counts of rows left
 /// out, and the first row (by place in the file) that makes the draw fail.
 struct Collect<'p> {
@@ -572,7 +596,7 @@ fn sorted(
         .map(|v| Keys::Members(v))
         .collect();
     keys.extend(others.iter().map(|v| Keys::Others(v)));
-    let repeated = merge(&keys, |_| ()).is_err();
+    let repeated = repeats(&keys);
     (!repeated).then_some(members)
 }
 
@@ -594,7 +618,29 @@ enum Keys<'a> {
 /// Above every packed id (those take 90 bits): marks the end of a list in [`merge`].
 const END: [u64; 2] = [u64::MAX; 2];
 
-impl Keys<'_> {
+impl<'a> Keys<'a> {
+    /// How many keys.
+    fn len(&self) -> usize {
+        match self {
+            Keys::Members(l) => l.len(),
+            Keys::Others(l) => l.len(),
+        }
+    }
+
+    /// The keys below `split`, and the others.
+    fn split_below(&self, split: [u64; 2]) -> (Keys<'a>, Keys<'a>) {
+        match *self {
+            Keys::Members(l) => {
+                let (a, b) = l.split_at(l.partition_point(|m| m.key < split));
+                (Keys::Members(a), Keys::Members(b))
+            }
+            Keys::Others(l) => {
+                let (a, b) = l.split_at(l.partition_point(|k| *k < split));
+                (Keys::Others(a), Keys::Others(b))
+            }
+        }
+    }
+
     /// The `i`th key, or [`END`].
     fn key(&self, i: usize) -> [u64; 2] {
         match self {
@@ -602,6 +648,23 @@ impl Keys<'_> {
             Keys::Others(l) => l.get(i).copied().unwrap_or(END),
         }
     }
+}
+
+/// Whether a key occurs twice across `lists` (each sorted), on two threads: one takes the keys
+/// below the middle key of the longest list, the other the rest, and a key repeats within one
+/// half or not at all.
+fn repeats(lists: &[Keys<'_>]) -> bool {
+    let split = lists
+        .iter()
+        .max_by_key(|k| k.len())
+        .map_or(END, |k| k.key(k.len() / 2));
+    let (low, high): (Vec<Keys<'_>>, Vec<Keys<'_>>) =
+        lists.iter().map(|k| k.split_below(split)).unzip();
+    std::thread::scope(|scope| {
+        let h = scope.spawn(|| merge(&high, |_| ()).is_err());
+        let l = merge(&low, |_| ()).is_err();
+        l | h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 /// Merges sorted `lists`, calling `each(list, index)` on their entries in ascending order of
@@ -962,6 +1025,7 @@ mod tests {
             let mut seen = Vec::new();
             let got = merge(&keys, |(l, i)| seen.push(sorted[l][i]));
             proptest::prop_assert_eq!(got.is_err(), want);
+            proptest::prop_assert_eq!(repeats(&keys), want);
             if !want {
                 proptest::prop_assert_eq!(seen, all);
             }
