@@ -469,7 +469,7 @@ fn run(
                 let (name, path, encoding) = (&name, &files.entities, summary.encoding);
                 scope.spawn(move || {
                     let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
-                    roster_csv::read_entities_at(name, file, encoding, part)
+                    roster_csv::read_entities_at(name, &file, encoding, part)
                 })
             })
             .collect();

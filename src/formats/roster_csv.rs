@@ -273,12 +273,13 @@ fn for_each_row<T: Row, E: From<InputErrors>>(
 ///
 /// Only the header and those rows are parsed. A row that no longer parses to a valid entity means
 /// the file changed between the two reads, and is an error.
-pub(crate) fn read_entities_at<R: Read + io::Seek>(
+pub(crate) fn read_entities_at(
     file_name: &str,
-    mut reader: R,
+    file: &std::fs::File,
     encoding: Encoding,
     at: &[RowPos],
 ) -> Result<Vec<Entity>, InputErrors> {
+    let mut reader = file;
     let io_err = |e: io::Error| InputErrors::io(file_name, &e);
     let changed = || {
         InputErrors::io(
@@ -290,7 +291,7 @@ pub(crate) fn read_entities_at<R: Read + io::Seek>(
         )
     };
     let mut driver = Driver::<Entity>::new(file_name, false);
-    reader.seek(io::SeekFrom::Start(0)).map_err(io_err)?;
+    io::Seek::seek(&mut reader, io::SeekFrom::Start(0)).map_err(io_err)?;
     let bom = {
         let (bom, _, stream) = open(&mut reader).map_err(io_err)?;
         let mut decoder = Decoder {
@@ -338,12 +339,9 @@ pub(crate) fn read_entities_at<R: Read + io::Seek>(
     for chunk in at.chunks(1024) {
         buf.clear();
         for pos in chunk {
-            reader
-                .seek(io::SeekFrom::Start(base + pos.offset))
-                .map_err(io_err)?;
             let start = buf.len();
             buf.resize(start + pos.len, 0);
-            reader.read_exact(&mut buf[start..]).map_err(io_err)?;
+            read_exact_at(file, &mut buf[start..], base + pos.offset).map_err(io_err)?;
             buf.push(b'\n');
         }
         let mut rdr = csv::ReaderBuilder::new()
@@ -373,6 +371,20 @@ pub(crate) fn read_entities_at<R: Read + io::Seek>(
         }
     }
     Ok(out)
+}
+
+/// Fills `buf` from `file` at `offset`: one system call where the system has it.
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut f = file;
+        io::Seek::seek(&mut f, io::SeekFrom::Start(offset))?;
+        f.read_exact(buf)
+    }
 }
 
 /// Reads a whole table into a [`Roster`].
