@@ -283,22 +283,21 @@ pub fn assign_pool(
         }
     }
     // Phase 2: fill the slots at random, keeping completability (SPEC §7.4).
-    let mut cands = vec![0u64; a.words];
+    let mut cands = Counted::new(a.words);
     for (t, &n) in need.iter().enumerate().take(targets.len()) {
         while a.committed(t).len() < n as usize {
-            a.candidates(t, &mut cands);
-            let mut count: u64 = cands.iter().map(|w| u64::from(w.count_ones())).sum();
+            a.candidates(t, &mut cands.bits);
+            cands.count();
             loop {
-                if count == 0 {
+                if cands.total == 0 {
                     return Err(a.diagnose(t));
                 }
-                let j = stream.below(count);
-                let c = select(&cands, j);
+                let j = stream.below(cands.total);
+                let c = cands.select(j);
                 if a.try_commit(t, c) {
                     break;
                 }
-                clear(&mut cands, c);
-                count -= 1;
+                cands.remove(c);
             }
         }
     }
@@ -329,20 +328,54 @@ fn test(bits: &[u64], i: u32) -> bool {
     bits[(i / 64) as usize] >> (i % 64) & 1 == 1
 }
 
-/// The index of the `j`-th set bit (0-based, ascending); `j` must be below the count.
-fn select(bits: &[u64], mut j: u64) -> u32 {
-    for (w, &word) in bits.iter().enumerate() {
-        let ones = u64::from(word.count_ones());
-        if j < ones {
-            let mut x = word;
-            for _ in 0..j {
-                x &= x - 1;
-            }
-            return w as u32 * 64 + x.trailing_zeros();
+/// A bit set with the count of each word kept, so that picking the `j`-th member walks
+/// bytes instead of counting the bits of every word again after each rejection.
+struct Counted {
+    bits: Vec<u64>,
+    /// Set bits per word.
+    counts: Vec<u8>,
+    total: u64,
+}
+
+impl Counted {
+    fn new(words: usize) -> Self {
+        Counted {
+            bits: vec![0; words],
+            counts: vec![0; words],
+            total: 0,
         }
-        j -= ones;
     }
-    0
+
+    /// Counts `bits` afresh.
+    fn count(&mut self) {
+        for (n, w) in self.counts.iter_mut().zip(&self.bits) {
+            *n = w.count_ones() as u8;
+        }
+        self.total = self.counts.iter().map(|&n| u64::from(n)).sum();
+    }
+
+    /// The index of the `j`-th set bit (0-based, ascending); `j` must be below the total.
+    fn select(&self, mut j: u64) -> u32 {
+        for (w, &n) in self.counts.iter().enumerate() {
+            let ones = u64::from(n);
+            if j < ones {
+                let mut x = self.bits[w];
+                for _ in 0..j {
+                    x &= x - 1;
+                }
+                return w as u32 * 64 + x.trailing_zeros();
+            }
+            j -= ones;
+        }
+        0
+    }
+
+    /// Removes member `i`, which must be in the set.
+    fn remove(&mut self, i: u32) {
+        clear(&mut self.bits, i);
+        self.counts[i as usize / 64] -= 1;
+        self.total -= 1;
+    }
 }
 
 /// The first place of `x` in `v`, comparing eight at a time (members can hold hundreds of
