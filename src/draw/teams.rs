@@ -426,7 +426,9 @@ const NO_REGION: u32 = u32::MAX;
 /// Where one target's lists are, and which region it excludes.
 #[derive(Clone, Copy, Debug)]
 struct TargetState {
-    /// Start of its committed members in `Assigner::team`; `room` places later, the planned.
+    /// Start of its block in `Assigner::team`: `room` places for committed members, `room`
+    /// for planned ones, then its `excluded` members (sorted). One block, so that a search
+    /// visiting the target mostly reads one cache line besides this record.
     at: usize,
     /// Places for each list: its need plus its preset members, more than either can hold.
     room: u32,
@@ -434,9 +436,8 @@ struct TargetState {
     planned: u32,
     /// Index into `Assigner::region_bits`, or [`NO_REGION`].
     region: u32,
-    /// Its excluded members: `Assigner::excluded[ex_start..ex_end]`, sorted.
-    ex_start: u32,
-    ex_end: u32,
+    /// Members excluded by conflicts, history or recusals.
+    excluded: u32,
 }
 
 /// Assignment state of one pool: members are bits (index = position in id order).
@@ -453,9 +454,8 @@ struct Assigner<'a> {
     cap: u32,
     words: usize,
     state: Vec<TargetState>,
-    /// Members excluded by conflicts, history or recusals, target after target.
-    excluded: Vec<u32>,
-    /// Committed and planned members, in each target's places (see [`TargetState`]).
+    /// Each target's block of committed, planned and excluded members (see
+    /// [`TargetState`]).
     team: Vec<u32>,
     /// Per region of the pool's members, `words` words: the members of that region.
     region_bits: Vec<u64>,
@@ -511,15 +511,16 @@ impl<'a> Assigner<'a> {
             set(&mut region_bits[r as usize * words..], i as u32);
         }
         let (excluded, ex_at) = Self::excluded(ids, targets, ex);
-        let mut at = 0;
+        let mut team = Vec::new();
         let state = targets
             .iter()
             .enumerate()
             .map(|(t, target)| {
                 let room =
                     need.get(t).copied().unwrap_or(0) + preset.get(t).map_or(0, |f| f.len() as u32);
+                let listed = &excluded[ex_at[t] as usize..ex_at[t + 1] as usize];
                 let s = TargetState {
-                    at,
+                    at: team.len(),
                     room,
                     committed: 0,
                     planned: 0,
@@ -527,10 +528,10 @@ impl<'a> Assigner<'a> {
                         .then(|| regions.get(target.region.as_str()).copied())
                         .flatten()
                         .unwrap_or(NO_REGION),
-                    ex_start: ex_at[t],
-                    ex_end: ex_at[t + 1],
+                    excluded: listed.len() as u32,
                 };
-                at += 2 * room as usize;
+                team.resize(team.len() + 2 * room as usize, 0);
+                team.extend_from_slice(listed);
                 s
             })
             .collect();
@@ -546,8 +547,7 @@ impl<'a> Assigner<'a> {
             cap,
             words,
             state,
-            excluded,
-            team: vec![0; at],
+            team,
             region_bits,
             planned_by: vec![vec![]; p],
             load: vec![0; p],
@@ -636,7 +636,8 @@ impl<'a> Assigner<'a> {
 
     fn excluded_of(&self, t: usize) -> &[u32] {
         let s = &self.state[t];
-        &self.excluded[s.ex_start as usize..s.ex_end as usize]
+        let from = s.at + 2 * s.room as usize;
+        &self.team[from..from + s.excluded as usize]
     }
 
     fn region_of(&self, t: usize) -> Option<&[u64]> {
