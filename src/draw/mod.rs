@@ -232,16 +232,13 @@ pub fn assign_teams(
 ) -> Result<DrawResult, DrawError> {
     let plan = inputs.plan;
     let drawn = entity_draw.drawn();
-    let region: std::collections::HashMap<&str, &str> = inputs
-        .entities
-        .iter()
-        .map(|e| (e.id.as_str(), e.region.as_str()))
-        .collect();
+    let regions = drawn_regions(&drawn, inputs.entities);
     let targets: Vec<Target> = drawn
         .iter()
-        .map(|(id, _)| Target {
+        .zip(regions)
+        .map(|((id, _), region)| Target {
             id: id.to_string(),
-            region: region.get(id).unwrap_or(&"").to_string(),
+            region: region.to_string(),
         })
         .collect();
     let exclusions = Exclusions::new(plan, inputs.conflicts, inputs.history);
@@ -287,6 +284,50 @@ pub fn assign_teams(
         pools: summaries,
         assignments,
     })
+}
+
+/// The region of each drawn entity (`drawn` in id order): that of the last roster row with
+/// its id, empty when there is none.
+///
+/// A roster in id order (the pipeline passes the drawn rows, sorted) is walked alongside
+/// `drawn`; any other is scanned once against an index of the drawn ids, which stays
+/// small where an index of the whole roster would not.
+fn drawn_regions<'a>(drawn: &[(&str, Stratum)], entities: &'a [Entity]) -> Vec<&'a str> {
+    let mut regions = vec![""; drawn.len()];
+    if entities.windows(2).all(|w| w[0].id <= w[1].id) {
+        let mut k = 0;
+        for (region, (id, _)) in regions.iter_mut().zip(drawn) {
+            while k < entities.len() && entities[k].id.as_str() < *id {
+                k += 1;
+            }
+            // The last of a run of rows with this id; `k` stays at the run's start, for a
+            // repeated drawn id.
+            let mut j = k;
+            while j < entities.len() && entities[j].id == *id {
+                *region = &entities[j].region;
+                j += 1;
+            }
+        }
+    } else {
+        let index: std::collections::HashMap<&str, usize> = drawn
+            .iter()
+            .enumerate()
+            .map(|(k, (id, _))| (*id, k))
+            .collect();
+        for e in entities {
+            if let Some(&k) = index.get(e.id.as_str()) {
+                regions[k] = &e.region;
+            }
+        }
+        // A drawn id that repeats has one entry in the index, its last place: the places
+        // before it take its region.
+        for k in (1..drawn.len()).rev() {
+            if drawn[k - 1].0 == drawn[k].0 {
+                regions[k - 1] = regions[k];
+            }
+        }
+    }
+    regions
 }
 
 /// Owned inputs, for examples and tests.
