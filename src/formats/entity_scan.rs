@@ -579,6 +579,12 @@ fn plain_text(raw: &str) -> Option<&str> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        // U+5000–U+9FFF, most of Chinese text, first: the string is UTF-8, so two more bytes
+        // follow.
+        if (0xE5..=0xE9).contains(&c) {
+            i += 3;
+            continue;
+        }
         if c < 0x80 {
             if c < 0x20 || c == b'"' || c == b'\\' {
                 return None;
@@ -588,8 +594,6 @@ fn plain_text(raw: &str) -> Option<&str> {
         }
         let (c1, c2) = (*b.get(i + 1)?, *b.get(i + 2)?);
         let plain = match c {
-            // U+5000–U+9FFF.
-            0xE5..=0xE9 => true,
             // U+4000–U+4DBF and U+4E00–U+4FFF, not U+4DC0–U+4DFF.
             0xE4 => c1 != 0xB7,
             // U+3400–U+3FFF, and U+3000–U+3029.
