@@ -25,12 +25,12 @@
 //! `"` inside an unquoted field), the worker parsing the record that spans the cut runs out of
 //! input before the record ends, and the scan declines.
 
-use super::error::{InputWarning, MAX_REPORTED};
+use super::error::{InputWarning, InputWarningKind, MAX_REPORTED};
 use super::roster::{
     Driver, Encoding, RosterSummary, Table, e, write_entity_json, write_plain_entity_json,
 };
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
-use crate::codes;
+use crate::codes::{self, CodeWarning};
 use crate::digest::{Digest32, LeafSet};
 use crate::model::{Entity, EntityFields, EntityKind, EntityStatus, RiskClass};
 use crate::normalize;
@@ -656,8 +656,10 @@ fn plain_bool(raw: &str) -> Option<bool> {
     super::roster::parse_bool(plain_text(raw)?)
 }
 
-/// A row whose every field is already in canonical form, as borrowed fields; `None` if any
-/// field needs the general path (which normalises, explains, or warns).
+/// A row whose every field is already in canonical form, as borrowed fields, and whether its
+/// id carries the one warning a canonical id can have (a USCC whose organisation code fails
+/// GB 11714, [`codes::is_checked_uscc_with_org_warning`]); `None` if any field needs the
+/// general path (which normalises, explains, or warns otherwise).
 ///
 /// Each field follows `Entity::build` in `roster.rs` rule for rule; the tests compare the two
 /// on random rows.
@@ -665,7 +667,7 @@ fn plain_row<'a>(
     header: &Header,
     fields: &[&'a str],
     tags: &'a mut [&'a str; MAX_FAST_TAGS],
-) -> Option<EntityFields<'a, &'a str>> {
+) -> Option<(EntityFields<'a, &'a str>, bool)> {
     for &c in &header.unnamed {
         if !fields[c].bytes().all(|b| matches!(b, b'\t'..=b'\r' | b' ')) {
             return None;
@@ -673,7 +675,8 @@ fn plain_row<'a>(
     }
     let raw = |fi: usize| header.columns[fi].map_or("", |c| fields[c]);
     let id = raw(e::ID);
-    if !codes::is_clean_entity_id(id) {
+    let org_warning = !codes::is_clean_entity_id(id);
+    if org_warning && !codes::is_checked_uscc_with_org_warning(id) {
         return None;
     }
     let name = plain_text(raw(e::NAME)).filter(|s| !s.is_empty())?;
@@ -711,7 +714,7 @@ fn plain_row<'a>(
             kept += 1;
         }
     }
-    Some(EntityFields {
+    let view = EntityFields {
         id,
         name,
         kind,
@@ -722,7 +725,8 @@ fn plain_row<'a>(
         abnormal,
         risk,
         tags: &tags[..kept],
-    })
+    };
+    Some((view, org_warning))
 }
 
 impl<C: Collector> Worker<'_, C> {
@@ -750,7 +754,15 @@ impl<C: Collector> Worker<'_, C> {
         let offset = c.offset + start as u64;
         self.part.rows += 1;
         let mut tags = [""; MAX_FAST_TAGS];
-        if let Some(view) = plain_row(self.header, fields, &mut tags) {
+        if let Some((view, org_warning)) = plain_row(self.header, fields, &mut tags) {
+            if org_warning {
+                // The warning the general path gives such an id, on the id's field.
+                let field = self.header.columns[e::ID].and_then(|col| self.driver.field_at(col));
+                let uscc = view.id.to_owned();
+                let kind = InputWarningKind::Code(CodeWarning::OrgCodeCheck { uscc });
+                self.driver.sink.warn(line, field, kind);
+                self.keep_warnings(c.index);
+            }
             return self.take(&view, offset, len, true);
         }
         // The general path: what the sequential reader does with the row.
@@ -763,11 +775,16 @@ impl<C: Collector> Worker<'_, C> {
             return Err(Declined::Problem);
         }
         let entity = row.ok_or(Declined::Problem)?;
+        self.keep_warnings(c.index);
+        self.take(&entity.fields(), offset, len, false)
+    }
+
+    /// Moves the warnings of the row just read into the part, in order, for chunk `index`.
+    fn keep_warnings(&mut self, index: usize) {
         for w in self.driver.sink.warnings.drain(..) {
-            self.part.warnings.push((c.index, self.warning_seq, w));
+            self.part.warnings.push((index, self.warning_seq, w));
             self.warning_seq += 1;
         }
-        self.take(&entity.fields(), offset, len, false)
     }
 
     /// Fingerprints a valid row and collects it; `plain` if its text has nothing to escape
