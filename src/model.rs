@@ -379,6 +379,39 @@ pub struct EntityFields<'a, T> {
     pub tags: &'a [T],
 }
 
+impl<T: AsRef<str>> EntityFields<'_, T> {
+    /// The row as an owned [`Entity`].
+    ///
+    /// For the few rows a draw picks out of millions read as borrowed fields.
+    ///
+    /// ```
+    /// # use double_random::model::{EntityFields, EntityKind, EntityStatus};
+    /// let tags = ["特种设备"];
+    /// let e = EntityFields {
+    ///     id: "91520100MA6DKQ1U8B", name: "甲", kind: EntityKind::Enterprise, authority: "",
+    ///     region: "520102", industry: "", status: EntityStatus::Active, abnormal: false,
+    ///     risk: None, tags: &tags[..],
+    /// };
+    /// let owned = e.to_entity();
+    /// assert_eq!(owned.fields().id, e.id);
+    /// assert_eq!(owned.tags, ["特种设备"]);
+    /// ```
+    pub fn to_entity(&self) -> Entity {
+        Entity {
+            id: self.id.to_owned(),
+            name: self.name.to_owned(),
+            kind: self.kind,
+            authority: self.authority.to_owned(),
+            region: self.region.to_owned(),
+            industry: self.industry.to_owned(),
+            status: self.status,
+            abnormal: self.abnormal,
+            risk: self.risk,
+            tags: self.tags.iter().map(|t| t.as_ref().to_owned()).collect(),
+        }
+    }
+}
+
 /// One row of the inspector roster (执法检查人员名录库), normalised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -50,7 +50,7 @@ use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
 use crate::formats::jcs::JcsError;
-use crate::formats::roster::{Roster, RosterSummary};
+use crate::formats::roster::{Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
 use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
 use crate::rng::{Sampler, Stream};
@@ -370,8 +370,8 @@ fn run(
         let scanned = File::open(&files.entities)
             .ok()
             .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, repeat)).ok());
-        let (summary, collected) = match scanned {
-            Some(s) => (s.summary, s.collected),
+        let (summary, collected, header_end) = match scanned {
+            Some(s) => (s.summary, s.collected, Some(s.header_end)),
             None => {
                 let (name, reader) = open(&files.entities)?;
                 let mut c = Collect::new(plan, repeat);
@@ -379,10 +379,10 @@ fn run(
                     c.add(&e.fields(), pos.offset, pos.len);
                     Ok::<(), InputErrors>(())
                 })?;
-                (summary, c)
+                (summary, c, None)
             }
         };
-        Ok((summary, collected.kept()))
+        Ok((summary, collected.kept(header_end)))
     };
     // Without entity repeat rules the entity pass needs nothing from the other tables: they are
     // read on one thread while the entity file is read on the others. Problems still come in
@@ -420,6 +420,7 @@ fn run(
         others,
         excluded,
         pending,
+        header_end,
     } = kept;
     let Some(members) = sorted(members, others) else {
         // An id repeats: the sequential reader reports it, with the lines of both rows.
@@ -456,32 +457,18 @@ fn run(
     let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
     let entity_draw = EntityDraw { strata, excluded };
 
-    // Read back the drawn rows, in file order, then put them in id order.
+    // Read back the drawn rows, in file order, then put them in id order: after the parallel
+    // reader, gathered behind the file's header and read again by it; otherwise (or if it
+    // declines) each parsed by the sequential reader.
     let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
     at.sort_unstable_by_key(|p| p.offset);
-    // Unbuffered: each row is one read at its offset, where a buffer would be refilled in full.
-    // A share of the rows per core, each with its own handle on the file.
-    let share = at.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<Entity>, InputErrors>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = at
-            .chunks(share)
-            .map(|part| {
-                let (name, path, encoding) = (&name, &files.entities, summary.encoding);
-                scope.spawn(move || {
-                    let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
-                    roster_csv::read_entities_at(name, &file, encoding, part)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let mut drawn = Vec::with_capacity(at.len());
-    for part in parts {
-        drawn.extend(part?);
-    }
+    let bom = summary.encoding == Encoding::Utf8Bom;
+    let gathered = header_end
+        .and_then(|end| read_back_plain(&files.entities, &name, (end, bom), &at, threads));
+    let mut drawn = match gathered {
+        Some(rows) => rows,
+        None => read_back(&files.entities, &name, summary.encoding, &at, threads)?,
+    };
     drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
     want.sort_unstable();
@@ -504,6 +491,107 @@ fn run(
         drawn,
         inspectors,
     })
+}
+
+/// The rows at `at` (in file order) of an entity file the parallel reader read, read again by
+/// it: the file's first `header_end` bytes (`bom` if they start with a byte order mark) and
+/// then the rows, gathered a share per core with one positioned read per row. `None` if a read
+/// fails or the reader declines.
+fn read_back_plain(
+    path: &Path,
+    name: &str,
+    (header_end, bom): (u64, bool),
+    at: &[RowPos],
+    threads: usize,
+) -> Option<Vec<Entity>> {
+    if at.is_empty() {
+        return Some(Vec::new());
+    }
+    let base = if bom { 3 } else { 0 };
+    let share = at.len().div_ceil(threads).max(1);
+    let parts: Vec<Option<Vec<u8>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = at
+            .chunks(share)
+            .map(|part| {
+                scope.spawn(move || {
+                    let file = File::open(path).ok()?;
+                    let mut buf = Vec::with_capacity(part.iter().map(|p| p.len + 1).sum());
+                    for p in part {
+                        let start = buf.len();
+                        buf.resize(start + p.len, 0);
+                        roster_csv::read_exact_at(&file, &mut buf[start..], base + p.offset)
+                            .ok()?;
+                        // The file's last row may have no line end.
+                        if buf.last() != Some(&b'\n') {
+                            buf.push(b'\n');
+                        }
+                    }
+                    Some(buf)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let file = File::open(path).ok()?;
+    let mut text = vec![0; usize::try_from(header_end).ok()?];
+    roster_csv::read_exact_at(&file, &mut text, 0).ok()?;
+    for part in parts {
+        text.extend(part?);
+    }
+    let scanned = entity_scan::scan(name, &text[..], threads, Owned::default).ok()?;
+    Some(scanned.collected.0)
+}
+
+/// The rows at `at` (in file order) of an entity file read as `encoding`, each parsed by the
+/// sequential reader, a share per core.
+fn read_back(
+    path: &Path,
+    name: &str,
+    encoding: Encoding,
+    at: &[RowPos],
+    threads: usize,
+) -> Result<Vec<Entity>, InputErrors> {
+    // Unbuffered: each row is one read at its offset, where a buffer would be refilled in full.
+    // A share of the rows per core, each with its own handle on the file.
+    let share = at.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<Entity>, InputErrors>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = at
+            .chunks(share)
+            .map(|part| {
+                scope.spawn(move || {
+                    let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
+                    roster_csv::read_entities_at(name, &file, encoding, part)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut drawn = Vec::with_capacity(at.len());
+    for part in parts {
+        drawn.extend(part?);
+    }
+    Ok(drawn)
+}
+
+/// Rows read back, owned. Their ids are not checked here: the caller compares them with the
+/// drawn ids.
+#[derive(Default)]
+struct Owned(Vec<Entity>);
+
+impl Collector for Owned {
+    fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, _: u64, _: usize) {
+        self.0.push(e.to_entity());
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
 }
 
 /// The small tables, with their digests and row counts.
@@ -557,13 +645,15 @@ impl<'p> Collect<'p> {
         }
     }
 
-    /// What is kept of the rows, without the borrows.
-    fn kept(self) -> Kept {
+    /// What is kept of the rows, without the borrows; `header_end` as the parallel reader
+    /// gives it.
+    fn kept(self, header_end: Option<u64>) -> Kept {
         Kept {
             members: self.members,
             others: self.others,
             excluded: self.excluded,
             pending: self.pending,
+            header_end,
         }
     }
 }
@@ -574,6 +664,8 @@ struct Kept {
     others: Vec<Vec<[u64; 2]>>,
     excluded: BTreeMap<Exclusion, u64>,
     pending: Option<(u64, PipelineError)>,
+    /// Bytes before the first data row, when the parallel reader read the file.
+    header_end: Option<u64>,
 }
 
 /// The population by stratum, each list sorted by id (in place, on every core); `None` if some
@@ -864,7 +956,11 @@ mod tests {
     use crate::formats::plan_toml::read_plan;
 
     /// What the in-memory path gives for the same files.
-    fn reference(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> (InputDigests, DrawResult) {
+    fn reference(
+        files: &RosterFiles,
+        plan: &Plan,
+        seed: &Digest32,
+    ) -> (InputDigests, DrawResult, Vec<Entity>) {
         let rd = |p: &PathBuf| std::fs::read(p).unwrap();
         let e = roster_csv::read_entities("e", &rd(&files.entities)[..]).unwrap();
         let i = roster_csv::read_inspectors("i", &rd(&files.inspectors)[..]).unwrap();
@@ -882,14 +978,19 @@ mod tests {
         (
             InputDigests::of(&inputs).unwrap(),
             draw::run(&inputs, seed).unwrap(),
+            e.rows.clone(),
         )
     }
 
     fn check_dir(dir: &Path, plan_file: &Path, seed: &Digest32) {
         let files = RosterFiles::in_dir(dir);
         let plan = read_plan("plan.toml", &std::fs::read_to_string(plan_file).unwrap()).unwrap();
-        let (digests, result) = reference(&files, &plan, seed);
+        let (digests, result, entities) = reference(&files, &plan, seed);
         let out = draw(&files, &plan, seed).unwrap();
+        // The rows read back are the rows of the roster, field for field.
+        for e in &out.drawn {
+            assert!(entities.contains(e), "{}: {e:?}", dir.display());
+        }
         assert_eq!(out.digests, digests, "{}", dir.display());
         assert_eq!(out.result, result, "{}", dir.display());
         let again = replay(&files, &plan, seed, &digests).unwrap();

@@ -56,6 +56,9 @@ pub(crate) struct Scanned<C> {
     pub(crate) summary: RosterSummary,
     /// Every row, collected.
     pub(crate) collected: C,
+    /// Bytes of the file before its first data row: any byte order mark, the header row and
+    /// blank lines. With them, rows read again from the file can be scanned again on their own.
+    pub(crate) header_end: u64,
 }
 
 /// Why the scan gave the file back to the sequential reader.
@@ -174,7 +177,8 @@ fn scan_blocks<C: Collector>(
         }
         read.map(|()| parts)
     })?;
-    finish(file_name, bom, base_lines, &header, parts)
+    let header_end = data_start as u64 + if bom { 3 } else { 0 };
+    finish(file_name, bom, (base_lines, header_end), &header, parts)
 }
 
 /// Reads from `file` until `buf` holds at least `want` bytes or the file ends; `true` at the end.
@@ -812,7 +816,7 @@ impl<C: Collector> Worker<'_, C> {
 fn finish<C: Collector>(
     file_name: &str,
     bom: bool,
-    base_lines: u64,
+    (base_lines, header_end): (u64, u64),
     header: &Header,
     parts: Vec<Part<C>>,
 ) -> Result<Scanned<C>, Declined> {
@@ -872,6 +876,7 @@ fn finish<C: Collector>(
             header_language: header.language,
         },
         collected: collected.ok_or(Declined::NoRows)?,
+        header_end,
     })
 }
 

@@ -374,7 +374,7 @@ pub(crate) fn read_entities_at(
 }
 
 /// Fills `buf` from `file` at `offset`: one system call where the system has it.
-fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+pub(crate) fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     #[cfg(unix)]
     {
         std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
