@@ -251,7 +251,7 @@ impl Member {
 
     /// The id's bytes in a buffer, and how many there are.
     fn id_bytes(&self) -> ([u8; ID_CHARS], usize) {
-        let v = (u128::from(self.key[0]) << 64) | u128::from(self.key[1]);
+        let v = as_u128(self.key);
         let mut out = [0u8; ID_CHARS];
         let mut len = 0;
         for (i, o) in out.iter_mut().enumerate() {
@@ -676,10 +676,10 @@ fn sorted(
 ) -> Option<BTreeMap<Stratum, Vec<Vec<Member>>>> {
     std::thread::scope(|scope| {
         for l in members.values_mut().flatten() {
-            scope.spawn(|| l.sort_unstable());
+            scope.spawn(|| l.sort_unstable_by_key(|m| as_u128(m.key)));
         }
         for l in &mut others {
-            scope.spawn(|| l.sort_unstable());
+            scope.spawn(|| l.sort_unstable_by_key(|k| as_u128(*k)));
         }
     });
     let mut keys: Vec<Keys<'_>> = members
@@ -690,6 +690,12 @@ fn sorted(
     keys.extend(others.iter().map(|v| Keys::Others(v)));
     let repeated = repeats(&keys);
     (!repeated).then_some(members)
+}
+
+/// A packed id as one number, which compares as the id does and faster than the pair of words.
+/// (Rows with the same id are put in any order: the repeat check that follows rejects them.)
+fn as_u128(key: [u64; 2]) -> u128 {
+    u128::from(key[0]) << 64 | u128::from(key[1])
 }
 
 /// Pushes onto the last list of `lists` (each collector has one).
