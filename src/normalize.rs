@@ -200,6 +200,13 @@ pub(crate) fn is_plain_nfc(c: char) -> bool {
 pub fn code(s: &str) -> String {
     if s.is_ascii() {
         // ASCII has nothing to fold, and its only `TRIM` characters are U+0009–U+000D and U+0020.
+        if !s
+            .bytes()
+            .any(|b| matches!(b, b'\t'..=b'\r' | b' ' | b'a'..=b'z'))
+        {
+            // Already a code: most ids and numbers in a roster.
+            return s.to_owned();
+        }
         let mut out = String::with_capacity(s.len());
         for b in s.bytes() {
             if !matches!(b, b'\t'..=b'\r' | b' ') {
@@ -374,6 +381,16 @@ mod tests {
             prop_assert!(!once.contains(|c: char| c.is_ascii_lowercase()));
             let full_width = '\u{FF01}'..='\u{FF5E}';
             prop_assert!(!once.contains(|c| full_width.contains(&c)));
+        }
+
+        #[test]
+        fn code_of_ascii_drops_white_space_and_upper_cases(s in "[ -~\t\n\r]{0,24}") {
+            let want: String = s
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace() && *c != '\u{b}')
+                .map(|c| c.to_ascii_uppercase())
+                .collect();
+            prop_assert_eq!(code(&s), want);
         }
 
         #[test]

@@ -27,7 +27,8 @@
 
 use super::error::{InputWarning, InputWarningKind, MAX_REPORTED};
 use super::roster::{
-    Driver, Encoding, RosterSummary, Table, e, write_entity_json, write_plain_entity_json,
+    Driver, Encoding, RosterSummary, Table, e, split_list, write_entity_json,
+    write_plain_entity_json,
 };
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
 use crate::codes::{self, CodeWarning};
@@ -625,36 +626,6 @@ fn plain_text(raw: &str) -> Option<&str> {
     raw.get(start..end)
 }
 
-/// Splits tag text on the [`LIST_SEPARATORS`](super::roster::LIST_SEPARATORS) (`;` `|` U+FF1B U+3001) by their bytes.
-fn split_tags(s: &str) -> impl Iterator<Item = &str> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    let mut i = 0;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        while i < b.len() {
-            let sep = match b[i] {
-                b';' | b'|' => 1,
-                0xEF if b.get(i + 1..i + 3) == Some(&[0xBC, 0x9B]) => 3,
-                0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x81]) => 3,
-                _ => 0,
-            };
-            if sep > 0 {
-                let part = s.get(from..i);
-                i += sep;
-                from = i;
-                return part;
-            }
-            i += 1;
-        }
-        done = true;
-        s.get(from..)
-    })
-}
-
 /// `RowCtx::boolean` on plain text.
 fn plain_bool(raw: &str) -> Option<bool> {
     super::roster::parse_bool(plain_text(raw)?)
@@ -702,7 +673,7 @@ fn plain_row<'a>(
     };
     let tag_text = plain_text(raw(e::TAGS))?;
     let mut n = 0;
-    for t in split_tags(tag_text).map(normalize::trim) {
+    for t in split_list(tag_text).map(normalize::trim) {
         if t.is_empty() {
             continue;
         }
@@ -1195,7 +1166,7 @@ mod tests {
             if all_plain {
                 prop_assert_eq!(plain_text(&s).unwrap(), normalize::text(&s));
             }
-            let parts: Vec<&str> = split_tags(&s).collect();
+            let parts: Vec<&str> = split_list(&s).collect();
             let want: Vec<&str> = s.split(LIST_SEPARATORS).collect();
             prop_assert_eq!(parts, want);
         }
