@@ -164,10 +164,10 @@ pub(crate) fn text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(t.nfc().collect())
 }
 
-/// Whether [`code`] makes `s` empty: every character is a trim character or U+3000 (which
-/// [`fold_width`] makes a space), without building the code.
+/// Whether [`code`] makes `s` empty, without building the code: every character is a trim
+/// character (U+3000, which [`fold_width`] makes a space, is one already).
 pub(crate) fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| c == '\u{3000}' || is_trim_char(c))
+    s.chars().all(is_trim_char)
 }
 
 /// Characters that are NFC on their own, never combine with a neighbour and have canonical

@@ -508,32 +508,19 @@ fn read_back_plain(
         return Some(Vec::new());
     }
     let base = if bom { 3 } else { 0 };
-    let share = at.len().div_ceil(threads).max(1);
-    let parts: Vec<Option<Vec<u8>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = at
-            .chunks(share)
-            .map(|part| {
-                scope.spawn(move || {
-                    let file = File::open(path).ok()?;
-                    let mut buf = Vec::with_capacity(part.iter().map(|p| p.len + 1).sum());
-                    for p in part {
-                        let start = buf.len();
-                        buf.resize(start + p.len, 0);
-                        roster_csv::read_exact_at(&file, &mut buf[start..], base + p.offset)
-                            .ok()?;
-                        // The file's last row may have no line end.
-                        if buf.last() != Some(&b'\n') {
-                            buf.push(b'\n');
-                        }
-                    }
-                    Some(buf)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let parts = in_shares(at, threads, |part| {
+        let file = File::open(path).ok()?;
+        let mut buf = Vec::with_capacity(part.iter().map(|p| p.len + 1).sum());
+        for p in part {
+            let start = buf.len();
+            buf.resize(start + p.len, 0);
+            roster_csv::read_exact_at(&file, &mut buf[start..], base + p.offset).ok()?;
+            // The file's last row may have no line end.
+            if buf.last() != Some(&b'\n') {
+                buf.push(b'\n');
+            }
+        }
+        Some(buf)
     });
     let file = File::open(path).ok()?;
     let mut text = vec![0; usize::try_from(header_end).ok()?];
@@ -556,27 +543,36 @@ fn read_back(
 ) -> Result<Vec<Entity>, InputErrors> {
     // Unbuffered: each row is one read at its offset, where a buffer would be refilled in full.
     // A share of the rows per core, each with its own handle on the file.
-    let share = at.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<Entity>, InputErrors>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = at
-            .chunks(share)
-            .map(|part| {
-                scope.spawn(move || {
-                    let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
-                    roster_csv::read_entities_at(name, &file, encoding, part)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let parts = in_shares(at, threads, |part| {
+        let file = File::open(path).map_err(|e| InputErrors::io(name, &e))?;
+        roster_csv::read_entities_at(name, &file, encoding, part)
     });
     let mut drawn = Vec::with_capacity(at.len());
     for part in parts {
         drawn.extend(part?);
     }
     Ok(drawn)
+}
+
+/// `f` on each of up to `threads` equal shares of `items`, each on its own thread; the results
+/// in the order of the shares.
+fn in_shares<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let share = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(share)
+            .map(|part| scope.spawn(move || f(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Rows read back, owned. Their ids are not checked here: the caller compares them with the
