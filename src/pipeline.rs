@@ -344,24 +344,26 @@ fn run(
         })
     };
     // History is streamed: the repeat rules are indexed as it passes, and only the rows team
-    // assignment looks at (the inspector window) are kept.
-    let read_history = || -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
-        let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-        let mut history = Vec::new();
-        let (n, r) = open(&files.history)?;
-        let summary = roster_csv::for_each_history(&n, r, |_, h: HistoryRecord| {
-            repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
-            if Exclusions::counts(plan, &h) {
-                history.push(h);
-            }
-            Ok::<(), InputErrors>(())
-        })?;
-        let at = InputRef {
-            digest: summary.digest,
-            rows: summary.rows,
+    // assignment looks at (the inspector window) are kept. `threads`: on threads of its own
+    // (otherwise on the calling thread alone, while the entity file takes the other cores).
+    let read_history =
+        |threads: bool| -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
+            let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
+            let mut history = Vec::new();
+            let (n, r) = open(&files.history)?;
+            let summary = roster_csv::for_each_history(&n, r, threads, |_, h: HistoryRecord| {
+                repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
+                if Exclusions::counts(plan, &h) {
+                    history.push(h);
+                }
+                Ok::<(), InputErrors>(())
+            })?;
+            let at = InputRef {
+                digest: summary.digest,
+                rows: summary.rows,
+            };
+            Ok((repeat, history, at))
         };
-        Ok((repeat, history, at))
-    };
     // The entity file: on every core when it is plain, otherwise with the sequential reader,
     // which explains every problem.
     let name = file_name(&files.entities);
@@ -392,7 +394,7 @@ fn run(
     let no_repeats = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
     let (small, history_read, entities_read) = if independent {
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| (read_small(), read_history()));
+            let other = scope.spawn(|| (read_small(), read_history(false)));
             let e = read_entities(&no_repeats);
             let (small, h) = other
                 .join()
@@ -401,7 +403,7 @@ fn run(
         })
     } else {
         let small = read_small()?;
-        let h = read_history()?;
+        let h = read_history(true)?;
         let e = read_entities(&h.0);
         (Ok(small), Ok(h), e)
     };

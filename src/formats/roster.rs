@@ -1747,6 +1747,11 @@ impl<T: Row> Driver<T> {
         }
     }
 
+    /// Hashes rows on the calling thread rather than on a thread of its own.
+    pub(crate) fn hash_here(&mut self) {
+        self.leaves.local = true;
+    }
+
     /// Takes the header row; `false` if it is unusable (the problems are recorded).
     pub(crate) fn header(&mut self, cells: &[Cow<'_, str>], line: u64) -> bool {
         self.header_line = line;

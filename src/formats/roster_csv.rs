@@ -222,7 +222,7 @@ pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
     reader: impl Read,
     f: impl FnMut(RowPos, Entity) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
-    for_each_row(file_name, reader, f)
+    for_each_row(file_name, reader, true, f)
 }
 
 /// Streams the history table like [`for_each_entity`]: each valid row goes to `f`, none is
@@ -230,22 +230,30 @@ pub(crate) fn for_each_entity_at<E: From<InputErrors>>(
 ///
 /// A national history table holds millions of past inspections; a draw needs only what the
 /// repeat rules and the inspector window make of them.
+///
+/// With `threads` the reading is spread over three threads, as for entities. Without, it all
+/// happens on the calling thread: for a caller that reads other tables on the other cores at
+/// the same time, and would otherwise pay for handing rows between threads.
 pub(crate) fn for_each_history<E: From<InputErrors>>(
     file_name: &str,
     reader: impl Read,
+    threads: bool,
     f: impl FnMut(RowPos, HistoryRecord) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
-    for_each_row(file_name, reader, f)
+    for_each_row(file_name, reader, threads, f)
 }
 
-/// The streaming reader behind [`for_each_entity_at`] and [`for_each_history`].
+/// The streaming reader behind [`for_each_entity_at`] and [`for_each_history`]; with
+/// `threads`, records are parsed on this thread while rows are checked on another and hashed on
+/// a third, otherwise all on this thread.
 fn for_each_row<T: Row, E: From<InputErrors>>(
     file_name: &str,
     reader: impl Read,
+    threads: bool,
     mut f: impl FnMut(RowPos, T) -> Result<(), E>,
 ) -> Result<RosterSummary, E> {
     let mut rows = 0u64;
-    let (finished, encoding) = match run::<T, E>(file_name, reader, true, |pos, e| {
+    let (finished, encoding) = match run::<T, E>(file_name, reader, (true, threads), |pos, e| {
         rows += 1;
         f(pos, e)
     }) {
@@ -392,7 +400,7 @@ fn read_table<T: Row>(file_name: &str, reader: impl Read) -> Result<Roster<T>, I
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let (finished, encoding) =
-        run::<T, std::convert::Infallible>(file_name, reader, false, |pos, row| {
+        run::<T, std::convert::Infallible>(file_name, reader, (false, true), |pos, row| {
             rows.push(row);
             lines.push(pos.line);
             Ok(())
@@ -657,18 +665,14 @@ pub(crate) struct RowPos {
 fn run<T: Row, E>(
     file_name: &str,
     reader: impl Read,
-    want_leaves: bool,
+    (want_leaves, threads): (bool, bool),
     mut f: impl FnMut(RowPos, T) -> Result<(), E>,
 ) -> Result<(super::roster::Finished, Encoding), Stop<E>> {
     let mut driver = Driver::<T>::new(file_name, want_leaves);
-    let io_error = |e: &io::Error| InputErrorKind::Io {
-        kind: e.kind(),
-        message: e.to_string(),
-    };
     let (bom, head, reader) = match open(reader) {
         Ok(x) => x,
         Err(e) => {
-            driver.sink.error(0, None, io_error(&e));
+            driver.sink.error(0, None, io_failure(&e));
             return Err(Stop::Input(driver.sink.take_errors()));
         }
     };
@@ -689,6 +693,34 @@ fn run<T: Row, E>(
         .has_headers(false)
         .flexible(true)
         .from_reader(Source::new(reader));
+    let mut w = Worker {
+        driver,
+        decoder,
+        width: None,
+    };
+    if !threads {
+        // Everything on this thread: records, rows and the callback in turn.
+        w.driver.hash_here();
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match next_record(&mut rdr, &mut rec) {
+                Next::Row(pos) => match w.process(&rec, pos) {
+                    Step::Next => {}
+                    Step::Emit(pos, row) => f(pos, row).map_err(Stop::Callback)?,
+                    Step::Stop => break,
+                },
+                Next::Blank => {}
+                Next::End => break,
+                Next::Failed(line, kind) => {
+                    w.driver.sink.error(line, None, kind);
+                    break;
+                }
+            }
+        }
+        let encoding = w.decoder.encoding();
+        let finished = w.driver.finish().map_err(Stop::Input)?;
+        return Ok((finished, encoding));
+    }
     // This thread parses the CSV and hands rows to `f`; a worker thread decodes, checks and
     // fingerprints them (and hashes on a third, see `Leaves`). Results and errors come out in
     // file order, exactly as one thread would give them.
@@ -696,11 +728,6 @@ fn run<T: Row, E>(
         let (rec_tx, rec_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (row_tx, row_rx) = std::sync::mpsc::sync_channel::<(Vec<(RowPos, T)>, Batch)>(4);
         let worker = scope.spawn(move || {
-            let mut w = Worker {
-                driver,
-                decoder,
-                width: None,
-            };
             for batch in rec_rx {
                 let mut out = Vec::with_capacity(batch.used);
                 let mut stop = false;
@@ -742,29 +769,14 @@ fn run<T: Row, E>(
             }
             let slot = &mut batch.slots[batch.used];
             let mut last = false;
-            match rdr.read_byte_record(&mut slot.rec) {
-                Ok(true) => {
-                    let end = rdr.position().byte();
-                    let (line, offset, len) = rdr.get_mut().finish_row(end);
-                    if !is_blank(&slot.rec) {
-                        slot.pos = RowPos { line, offset, len };
-                        batch.used += 1;
-                    }
+            match next_record(&mut rdr, &mut slot.rec) {
+                Next::Row(pos) => {
+                    slot.pos = pos;
+                    batch.used += 1;
                 }
-                Ok(false) => last = true,
-                Err(e) => {
-                    let line = rdr.get_mut().current_line();
-                    let kind = if rdr.get_ref().tripped {
-                        InputErrorKind::RowTooLong { limit: ROW_LIMIT }
-                    } else {
-                        match e.kind() {
-                            csv::ErrorKind::Io(io) => io_error(io),
-                            _ => InputErrorKind::Io {
-                                kind: io::ErrorKind::InvalidData,
-                                message: e.to_string(),
-                            },
-                        }
-                    };
+                Next::Blank => {}
+                Next::End => last = true,
+                Next::Failed(line, kind) => {
                     batch.error = Some((line, kind));
                     last = true;
                 }
@@ -826,6 +838,57 @@ fn run<T: Row, E>(
         let finished = w.driver.finish().map_err(Stop::Input)?;
         Ok((finished, encoding))
     })
+}
+
+/// A failed read, as a problem.
+fn io_failure(e: &io::Error) -> InputErrorKind {
+    InputErrorKind::Io {
+        kind: e.kind(),
+        message: e.to_string(),
+    }
+}
+
+/// What the CSV parser gave next.
+enum Next {
+    /// A record that is not blank, at `RowPos`.
+    Row(RowPos),
+    /// A blank record, which is skipped.
+    Blank,
+    /// The end of the file.
+    End,
+    /// Reading stopped at this line for this reason.
+    Failed(u64, InputErrorKind),
+}
+
+/// Reads the next record into `rec`.
+fn next_record<R: Read>(rdr: &mut csv::Reader<Source<R>>, rec: &mut csv::ByteRecord) -> Next {
+    match rdr.read_byte_record(rec) {
+        Ok(true) => {
+            let end = rdr.position().byte();
+            let (line, offset, len) = rdr.get_mut().finish_row(end);
+            if is_blank(rec) {
+                Next::Blank
+            } else {
+                Next::Row(RowPos { line, offset, len })
+            }
+        }
+        Ok(false) => Next::End,
+        Err(e) => {
+            let line = rdr.get_mut().current_line();
+            let kind = if rdr.get_ref().tripped {
+                InputErrorKind::RowTooLong { limit: ROW_LIMIT }
+            } else {
+                match e.kind() {
+                    csv::ErrorKind::Io(io) => io_failure(io),
+                    _ => InputErrorKind::Io {
+                        kind: io::ErrorKind::InvalidData,
+                        message: e.to_string(),
+                    },
+                }
+            };
+            Next::Failed(line, kind)
+        }
+    }
 }
 
 /// Records handed from the parsing thread to the worker at a time.
@@ -1071,6 +1134,76 @@ mod tests {
             for_each_entity("e.csv", s.as_bytes(), |_, _| Ok::<(), InputErrors>(())).unwrap();
         assert_eq!(summary.rows, 7_000);
         assert_eq!(summary.digest, serde_digest);
+    }
+
+    /// `n` history rows under valid ids, every `bad`th row with a problem in a different field.
+    fn many_history(n: usize, bad: usize) -> String {
+        let entities = many_entities(n);
+        let mut s = String::from("统一社会信用代码,检查日期,事项编号,检查人员,检查类型\n");
+        for (i, row) in entities.lines().skip(1).enumerate() {
+            let id = &row[..18];
+            let (date, item, kind) = match (i % bad.max(1) == bad - 1, i % 4) {
+                (true, 0) => ("2025-13-01", "GZ-SC-001", "双随机"),
+                (true, 1) => ("2025-03-01", "GZ-SC-001", "抽签"),
+                (true, 2) => ("2025-03-01,", "GZ-SC-001", "双随机"),
+                _ => ("2025-03-01", " gz-sc-001 ", "双随机"),
+            };
+            let id = if i % bad.max(1) == bad - 1 && i % 4 == 3 {
+                "bad"
+            } else {
+                id
+            };
+            s.push_str(&format!("{id},{date},{item},A{i};B{},{kind}\n", i % 7));
+        }
+        s
+    }
+
+    /// Reads history with and without threads: the same rows in the same order, the same
+    /// summary or the same problems, and the same callback error.
+    fn history_alike(data: &[u8], stop_after: u64) {
+        let read = |threads: bool| {
+            let mut seen = Vec::new();
+            let got = for_each_history("h.csv", data, threads, |pos, h| {
+                if seen.len() as u64 == stop_after {
+                    return Err(InputErrors {
+                        errors: vec![],
+                        omitted: pos.line,
+                    });
+                }
+                seen.push((pos, h));
+                Ok(())
+            });
+            (got, seen)
+        };
+        let (a, b) = (read(true), read(false));
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "rows differ");
+    }
+
+    #[test]
+    fn history_on_one_thread_is_history_on_three() {
+        let good = many_history(5_000, usize::MAX);
+        history_alike(good.as_bytes(), u64::MAX);
+        history_alike(good.as_bytes(), 3_000);
+        let bad = many_history(3_000, 700);
+        history_alike(bad.as_bytes(), u64::MAX);
+        let problems = read_history("h.csv", bad.as_bytes()).unwrap_err();
+        assert!(problems.errors.len() >= 4, "{problems}");
+        let summary = for_each_history("h.csv", good.as_bytes(), false, |_, _| {
+            Ok::<(), InputErrors>(())
+        })
+        .unwrap();
+        assert_eq!(summary.rows, 5_000);
+        let rows = read_history("h.csv", good.as_bytes()).unwrap();
+        assert_eq!(summary.digest, rows.fast_digest());
+        let mut long = good.clone();
+        long.push_str("91350100M000100Y43,2025-03-01,X,\"");
+        long.push_str(&"x".repeat(WINDOW_LIMIT + 10));
+        history_alike(long.as_bytes(), u64::MAX);
+        let gbk = encoding_rs::GBK.encode(&good).0;
+        history_alike(&gbk, u64::MAX);
+        assert_eq!(read_history("h.csv", &gbk[..]).unwrap().rows.len(), 5_000);
+        history_alike(&gbk[..gbk.len() / 2], u64::MAX);
     }
 
     #[test]
