@@ -20,7 +20,9 @@
 //! first file with problems being reported; then the entity file, whose problems (every one of
 //! them, as [`roster_csv::read_entities`] reports them) come before any draw error. When the
 //! plan has no entity repeat rules the other tables are read on one thread while the entity
-//! file is read on the others, but the order of errors stays the same.
+//! file is read on the others, but the order of errors stays the same. Likewise the entity
+//! table's digest is finished (its leaves sorted and hashed) beside the draw, yet a replay whose
+//! inputs changed reports that before any problem of the draw.
 //!
 //! ```
 //! use double_random::digest::Digest32;
@@ -368,12 +370,12 @@ fn run(
     // which explains every problem.
     let name = file_name(&files.entities);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let read_entities = |repeat: &RepeatIndex| -> Result<(RosterSummary, Kept), PipelineError> {
+    let read_entities = |repeat: &RepeatIndex| -> Result<(Summary, Kept), PipelineError> {
         let scanned = File::open(&files.entities)
             .ok()
             .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, repeat)).ok());
         let (summary, collected, header_end) = match scanned {
-            Some(s) => (s.summary, s.collected, Some(s.header_end)),
+            Some(s) => (Summary::Scanned(s.summary), s.collected, Some(s.header_end)),
             None => {
                 let (name, reader) = open(&files.entities)?;
                 let mut c = Collect::new(plan, repeat);
@@ -381,7 +383,7 @@ fn run(
                     c.add(&e.fields(), pos.offset, pos.len);
                     Ok::<(), InputErrors>(())
                 })?;
-                (summary, c, None)
+                (Summary::Read(summary), c, None)
             }
         };
         Ok((summary, collected.kept(header_end)))
@@ -434,7 +436,43 @@ fn run(
     if let Some((_, e)) = pending {
         return Err(e);
     }
+    let encoding = summary.encoding();
 
+    // The draw itself: the strata, the drawn rows read back, the teams.
+    let draw = || -> Result<(DrawResult, Vec<Entity>), PipelineError> {
+        let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
+        let entity_draw = EntityDraw { strata, excluded };
+        let drawn = read_drawn(
+            &files.entities,
+            &name,
+            (header_end, encoding),
+            &drawn_at,
+            threads,
+        )?;
+        let inputs = DrawInputs {
+            plan,
+            entities: &drawn,
+            inspectors: &inspectors,
+            items: &items,
+            conflicts: &conflicts,
+            history: &history,
+        };
+        let result = draw::assign_teams(&inputs, entity_draw, seed)?;
+        Ok((result, drawn))
+    };
+    // The entity digest is made beside the draw; a changed input is still reported before any
+    // problem of the draw.
+    let (summary, drawn) = std::thread::scope(|scope| match summary {
+        Summary::Read(s) => (s, draw()),
+        Summary::Scanned(u) => {
+            let digest = scope.spawn(move || u.digest());
+            let drawn = draw();
+            let s = digest
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (s, drawn)
+        }
+    });
     let digests = InputDigests {
         entities: InputRef {
             digest: summary.digest,
@@ -455,44 +493,41 @@ fn run(
             found,
         });
     }
-
-    let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
-    let entity_draw = EntityDraw { strata, excluded };
-
-    // Read back the drawn rows, in file order, then put them in id order: after the parallel
-    // reader, gathered behind the file's header and read again by it; otherwise (or if it
-    // declines) each parsed by the sequential reader.
-    let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
-    at.sort_unstable_by_key(|p| p.offset);
-    let bom = summary.encoding == Encoding::Utf8Bom;
-    let gathered = header_end
-        .and_then(|end| read_back_plain(&files.entities, &name, (end, bom), &at, threads));
-    let mut drawn = match gathered {
-        Some(rows) => rows,
-        None => read_back(&files.entities, &name, summary.encoding, &at, threads)?,
-    };
-    drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
-    want.sort_unstable();
-    if drawn.iter().map(|e| &e.id).ne(want.iter()) {
-        return Err(changed(&name).into());
-    }
-
-    let inputs = DrawInputs {
-        plan,
-        entities: &drawn,
-        inspectors: &inspectors,
-        items: &items,
-        conflicts: &conflicts,
-        history: &history,
-    };
-    let result = draw::assign_teams(&inputs, entity_draw, seed)?;
+    let (result, drawn) = drawn?;
     Ok(Outcome {
         digests,
         result,
         drawn,
         inspectors,
     })
+}
+
+/// Reads back the drawn rows at `drawn_at` of an entity file read as `encoding`, in id order:
+/// after the parallel reader (which took the file's first `header_end` bytes as its header),
+/// gathered behind the header and read again by it; otherwise (or if it declines) each parsed
+/// by the sequential reader. Rows whose ids are not the drawn ones mean the file changed.
+fn read_drawn(
+    path: &Path,
+    name: &str,
+    (header_end, encoding): (Option<u64>, Encoding),
+    drawn_at: &[Member],
+    threads: usize,
+) -> Result<Vec<Entity>, PipelineError> {
+    let mut at: Vec<RowPos> = drawn_at.iter().map(Member::pos).collect();
+    at.sort_unstable_by_key(|p| p.offset);
+    let bom = encoding == Encoding::Utf8Bom;
+    let gathered = header_end.and_then(|end| read_back_plain(path, name, (end, bom), &at, threads));
+    let mut drawn = match gathered {
+        Some(rows) => rows,
+        None => read_back(path, name, encoding, &at, threads)?,
+    };
+    drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
+    want.sort_unstable();
+    if drawn.iter().map(|e| &e.id).ne(want.iter()) {
+        return Err(changed(name).into());
+    }
+    Ok(drawn)
 }
 
 /// The rows at `at` (in file order) of an entity file the parallel reader read, read again by
@@ -589,6 +624,22 @@ impl Collector for Owned {
 
     fn merge(&mut self, other: Self) {
         self.0.extend(other.0);
+    }
+}
+
+/// The entity file's summary: from the sequential reader, or from the parallel reader before
+/// its digest.
+enum Summary {
+    Read(RosterSummary),
+    Scanned(entity_scan::Undigested),
+}
+
+impl Summary {
+    fn encoding(&self) -> Encoding {
+        match self {
+            Summary::Read(s) => s.encoding,
+            Summary::Scanned(u) => u.encoding(),
+        }
     }
 }
 
@@ -1064,20 +1115,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reports_problems_like_the_reader_and_draw_errors_after_them() {
+    /// A directory with the sample data's `tables`, and the sample plan.
+    fn sample(tables: &[&str]) -> (tempfile::TempDir, Plan) {
         let dir = tempfile::tempdir().unwrap();
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-        for f in [
-            "inspectors.csv",
-            "items.csv",
-            "conflicts.csv",
-            "history.csv",
-        ] {
+        for f in tables {
             std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
         }
         let plan_text = std::fs::read_to_string(src.join("plan.toml")).unwrap();
-        let plan = read_plan("plan.toml", &plan_text).unwrap();
+        (dir, read_plan("plan.toml", &plan_text).unwrap())
+    }
+
+    const SMALL_TABLES: [&str; 4] = [
+        "inspectors.csv",
+        "items.csv",
+        "conflicts.csv",
+        "history.csv",
+    ];
+
+    #[test]
+    fn reports_problems_like_the_reader_and_draw_errors_after_them() {
+        let (dir, plan) = sample(&SMALL_TABLES);
         let header = "id,name,kind,region,status,risk\n";
         // A risk class without a quota (a draw error) before a bad row (an input error).
         let bad = format!(
@@ -1109,6 +1167,41 @@ mod tests {
         let err = draw(&files, &plan, &Digest32([0; 32])).unwrap_err();
         assert!(
             matches!(err, PipelineError::Draw(DrawError::NoStratum { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_input_comes_before_a_problem_of_the_draw() {
+        let (dir, plan) = sample(&SMALL_TABLES);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        std::fs::copy(src.join("entities.csv"), dir.path().join("entities.csv")).unwrap();
+        let files = RosterFiles::in_dir(dir.path());
+        let seed = Digest32([3; 32]);
+        let announced = draw(&files, &plan, &seed).unwrap().digests;
+        // More officers per entity than there are: team assignment fails.
+        let mut crowded = plan.clone();
+        crowded.team.officers = 10_000;
+        let err = replay(&files, &crowded, &seed, &announced).unwrap_err();
+        assert!(
+            matches!(err, PipelineError::InputChanged { input: "plan", .. }),
+            "{err}"
+        );
+        let err = draw(&files, &crowded, &seed).unwrap_err();
+        assert!(matches!(err, PipelineError::Draw(_)), "{err}");
+        // An edited row: the entity digest, computed beside the draw, is reported first.
+        let path = dir.path().join("entities.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("筑城汽车租赁", "筑城汽车出租", 1)).unwrap();
+        let err = replay(&files, &crowded, &seed, &announced).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PipelineError::InputChanged {
+                    input: "entities",
+                    ..
+                }
+            ),
             "{err}"
         );
     }
