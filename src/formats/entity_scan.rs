@@ -428,6 +428,15 @@ struct Part<C> {
     declined: Option<Declined>,
 }
 
+/// Where a record lies in its chunk: from byte `start`, `len` bytes with its line end, on
+/// line `line` counted from the chunk's first (0).
+#[derive(Clone, Copy)]
+struct At {
+    start: usize,
+    len: usize,
+    line: u64,
+}
+
 /// A worker: turns chunks into leaves and collected rows.
 struct Worker<'h, C> {
     header: &'h Header,
@@ -471,6 +480,10 @@ impl<'h, C: Collector> Worker<'h, C> {
     }
 
     /// Reads every record of a chunk.
+    ///
+    /// One pass finds the commas and newlines of the plain records. A record that is not plain
+    /// is looked at again: if it holds a quote or a carriage return (other than before its
+    /// newline) the CSV parser reads it, otherwise the general path takes its fields.
     fn chunk(&mut self, c: &Chunk) -> Result<(), Declined> {
         let data = &c.data[..c.len];
         let text = simdutf8::basic::from_utf8(data).map_err(|_| Declined::Encoding)?;
@@ -478,6 +491,10 @@ impl<'h, C: Collector> Worker<'h, C> {
         let mut fields: Vec<&str> = Vec::with_capacity(self.header.width + 1);
         let mut i = 0;
         let mut line = 0u64;
+        // Commas and newlines of `data[base..]`, in order; those before a record's start (blank
+        // lines) are passed over.
+        let mut base = 0;
+        let mut seps = memchr::memchr2_iter(b',', b'\n', data);
         while i < n {
             match data[i] {
                 b'\n' => {
@@ -493,38 +510,57 @@ impl<'h, C: Collector> Worker<'h, C> {
             }
             let start = i;
             let row_line = line;
-            let nl = memchr::memchr(b'\n', &data[i..]).map(|p| i + p);
+            fields.clear();
+            let mut from = start;
+            let mut nl = None;
+            for p in seps.by_ref().map(|p| base + p) {
+                if p < start {
+                    continue;
+                }
+                if data[p] == b',' {
+                    fields.push(&text[from..p]);
+                    from = p + 1;
+                } else {
+                    nl = Some(p);
+                    break;
+                }
+            }
             let line_end = nl.unwrap_or(n);
             let body_end = if line_end > start && data[line_end - 1] == b'\r' {
                 line_end - 1
             } else {
                 line_end
             };
-            if memchr::memchr2(b'"', b'\r', &data[start..body_end]).is_none() {
-                fields.clear();
-                let mut from = start;
-                for p in memchr::memchr_iter(b',', &data[start..body_end]) {
-                    fields.push(&text[from..start + p]);
-                    from = start + p + 1;
-                }
-                fields.push(&text[from..body_end]);
-                let terminator = usize::from(body_end < line_end || nl.is_some());
-                if nl.is_some() {
-                    line += 1;
-                }
+            // `from` is at most `body_end`: a comma is not a carriage return.
+            fields.push(text.get(from..body_end).ok_or(Declined::Misaligned)?);
+            let terminator = usize::from(body_end < line_end || nl.is_some());
+            let len = body_end - start + terminator;
+            let at = At {
+                start,
+                len,
+                line: row_line,
+            };
+            if self.plain(&fields, c, at)? {
+                line += u64::from(nl.is_some());
                 i = nl.map_or(n, |p| p + 1);
-                let len = body_end - start + terminator;
-                self.row(&fields, c, start, len, row_line)?;
+            } else if memchr::memchr2(b'"', b'\r', &data[start..body_end]).is_none() {
+                line += u64::from(nl.is_some());
+                i = nl.map_or(n, |p| p + 1);
+                self.row(&fields, c, at)?;
             } else {
                 let used = self.core_record(&data[start..], c.last)?;
                 line += count_newlines(&data[start..start + used]);
                 i = start + used;
+                // The parser may have ended the record before the newline (a lone carriage
+                // return) or after it (a quoted newline): look for separators again from here.
+                base = i;
+                seps = memchr::memchr2_iter(b',', b'\n', &data[i..]);
                 let (out, ends) = (
                     std::mem::take(&mut self.out),
                     std::mem::take(&mut self.ends),
                 );
                 let result = quoted_fields(&out, &ends[..self.core_fields])
-                    .and_then(|quoted| self.row(&quoted, c, start, used, row_line));
+                    .and_then(|quoted| self.row(&quoted, c, At { len: used, ..at }));
                 self.out = out;
                 self.ends = ends;
                 result?;
@@ -667,7 +703,11 @@ fn plain_row<'a>(
     tags: &'a mut [&'a str; MAX_FAST_TAGS],
 ) -> Option<(EntityFields<'a, &'a str>, bool)> {
     for &c in &header.unnamed {
-        if !fields[c].bytes().all(|b| matches!(b, b'\t'..=b'\r' | b' ')) {
+        // No carriage return: a plain record holds none (see `Worker::plain`).
+        if !fields[c]
+            .bytes()
+            .all(|b| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b' '))
+        {
             return None;
         }
     }
@@ -728,53 +768,69 @@ fn plain_row<'a>(
 }
 
 impl<C: Collector> Worker<'_, C> {
+    /// A record split at every comma, taken if it is plain ([`plain_row`]) and within the
+    /// limits; `false` (nothing done) otherwise. A plain record holds no quote and no carriage
+    /// return, so splitting it at every comma was right.
+    fn plain(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<bool, Declined> {
+        let At { start, len, line } = at;
+        if fields.len() != self.header.width
+            || len > ROW_LIMIT
+            || fields.iter().any(|f| f.len() > FIELD_LIMIT)
+        {
+            return Ok(false);
+        }
+        let mut tags = [""; MAX_FAST_TAGS];
+        let Some((view, org_warning)) = plain_row(self.header, fields, &mut tags) else {
+            return Ok(false);
+        };
+        self.part.rows += 1;
+        if org_warning {
+            self.org_warning(view.id, line, c.index);
+        }
+        self.take(&view, c.offset + start as u64, len, true)?;
+        Ok(true)
+    }
+
+    /// The warning the general path gives an id whose organisation code fails its check, on
+    /// the id's field.
+    fn org_warning(&mut self, id: &str, line: u64, index: usize) {
+        let field = self.header.columns[e::ID].and_then(|col| self.driver.field_at(col));
+        let uscc = id.to_owned();
+        let kind = InputWarningKind::Code(CodeWarning::OrgCodeCheck { uscc });
+        self.driver.sink.warn(line, field, kind);
+        self.keep_warnings(index);
+    }
+
     /// One record: skipped if blank; checked, fingerprinted and collected if valid.
-    fn row(
-        &mut self,
-        fields: &[&str],
-        c: &Chunk,
-        start: usize,
-        len: usize,
-        line: u64,
-    ) -> Result<(), Declined> {
+    fn row(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<(), Declined> {
         if fields
             .iter()
             .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
         {
             return Ok(());
         }
-        if len > ROW_LIMIT
+        if at.len > ROW_LIMIT
             || fields.iter().any(|f| f.len() > FIELD_LIMIT)
             || fields.len() != self.header.width
         {
             return Err(Declined::Problem);
         }
-        let offset = c.offset + start as u64;
-        self.part.rows += 1;
-        let mut tags = [""; MAX_FAST_TAGS];
-        if let Some((view, org_warning)) = plain_row(self.header, fields, &mut tags) {
-            if org_warning {
-                // The warning the general path gives such an id, on the id's field.
-                let field = self.header.columns[e::ID].and_then(|col| self.driver.field_at(col));
-                let uscc = view.id.to_owned();
-                let kind = InputWarningKind::Code(CodeWarning::OrgCodeCheck { uscc });
-                self.driver.sink.warn(line, field, kind);
-                self.keep_warnings(c.index);
-            }
-            return self.take(&view, offset, len, true);
+        if self.plain(fields, c, at)? {
+            return Ok(());
         }
         // The general path: what the sequential reader does with the row.
         if fields.iter().any(|f| f.contains('\u{FEFF}')) {
             return Err(Declined::Problem);
         }
+        self.part.rows += 1;
         let cells: Vec<Cow<'_, str>> = fields.iter().map(|f| Cow::Borrowed(*f)).collect();
-        let row = self.driver.row(&cells, line, Vec::new());
+        let row = self.driver.row(&cells, at.line, Vec::new());
         if self.driver.has_errors() {
             return Err(Declined::Problem);
         }
         let entity = row.ok_or(Declined::Problem)?;
         self.keep_warnings(c.index);
-        self.take(&entity.fields(), offset, len, false)
+        self.take(&entity.fields(), c.offset + at.start as u64, at.len, false)
     }
 
     /// Moves the warnings of the row just read into the part, in order, for chunk `index`.
