@@ -685,9 +685,13 @@ fn plain_text(raw: &str) -> Option<&str> {
     raw.get(start..end)
 }
 
-/// `RowCtx::boolean` on plain text.
-fn plain_bool(raw: &str) -> Option<bool> {
-    super::roster::parse_bool(plain_text(raw)?)
+/// A word of a closed vocabulary (`parse`) in a plain field: taken as it stands when it is a
+/// spelling already, otherwise from its [`plain_text`].
+///
+/// Every spelling is plain text and unchanged by [`normalize::text`] (a test checks each, in
+/// either ASCII case), so a field that parses as it stands reads as the general path reads it.
+fn plain_word<V>(raw: &str, parse: fn(&str) -> Option<V>) -> Option<V> {
+    parse(raw).or_else(|| parse(plain_text(raw)?))
 }
 
 /// A row whose every field is already in canonical form, as borrowed fields, and whether its
@@ -718,7 +722,7 @@ fn plain_row<'a>(
         return None;
     }
     let name = plain_text(raw(e::NAME)).filter(|s| !s.is_empty())?;
-    let kind = EntityKind::parse(plain_text(raw(e::KIND))?)?;
+    let kind = plain_word(raw(e::KIND), EntityKind::parse)?;
     let authority = plain_text(raw(e::AUTHORITY))?;
     let region = raw(e::REGION);
     if !codes::is_clean_region(region) {
@@ -728,12 +732,12 @@ fn plain_row<'a>(
     if !industry.is_empty() && !codes::is_clean_industry(industry) {
         return None;
     }
-    let status = EntityStatus::parse(plain_text(raw(e::STATUS))?)?;
-    let abnormal = plain_bool(raw(e::ABNORMAL))?;
-    let risk = match plain_text(raw(e::RISK))? {
-        "" => None,
-        r => Some(RiskClass::parse(r)?),
-    };
+    let status = plain_word(raw(e::STATUS), EntityStatus::parse)?;
+    let abnormal = plain_word(raw(e::ABNORMAL), super::roster::parse_bool)?;
+    let risk = plain_word(raw(e::RISK), |r| match r {
+        "" => Some(None),
+        r => RiskClass::parse(r).map(Some),
+    })?;
     let tag_text = plain_text(raw(e::TAGS))?;
     let mut n = 0;
     for t in split_list(tag_text).map(normalize::trim) {
@@ -1223,6 +1227,28 @@ mod tests {
             Just(";"),
             Just("e\u{301}"),
         ]
+    }
+
+    #[test]
+    fn every_spelling_of_a_vocabulary_is_plain_and_normal() {
+        let lists: [&[&str]; 5] = [
+            EntityKind::SPELLINGS,
+            EntityStatus::SPELLINGS,
+            RiskClass::SPELLINGS,
+            &crate::formats::roster::NO,
+            &crate::formats::roster::YES,
+        ];
+        for w in lists.into_iter().flatten() {
+            for v in [
+                w.to_string(),
+                w.to_ascii_uppercase(),
+                w.to_ascii_lowercase(),
+            ] {
+                assert_eq!(plain_text(&v), Some(v.as_str()), "{v:?}");
+                assert_eq!(normalize::text(&v), v, "{v:?}");
+            }
+        }
+        assert!(EntityKind::SPELLINGS.len() > EntityKind::ALL.len());
     }
 
     proptest! {

@@ -1344,14 +1344,19 @@ pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
 /// A yes/no word (already normalised), ASCII case-insensitive; empty is no (SPEC §3.2).
 pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     let is = |words: &[&str]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
-    if is(&["", "否", "N", "no", "false", "0"]) {
+    if is(&NO) {
         Some(false)
-    } else if is(&["是", "Y", "yes", "true", "1"]) {
+    } else if is(&YES) {
         Some(true)
     } else {
         None
     }
 }
+
+/// The spellings of no and yes, ASCII case aside.
+pub(crate) const NO: [&str; 6] = ["", "否", "N", "no", "false", "0"];
+/// See [`NO`].
+pub(crate) const YES: [&str; 5] = ["是", "Y", "yes", "true", "1"];
 
 /// What a duplicate-key error shows.
 enum InputErrorKindSeed {
