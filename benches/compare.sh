@@ -2,7 +2,7 @@
 # Side-by-side timing of the streamed draw against the floor of reading the file and against the
 # usual Python ways of drawing a stratified sample.
 #
-#   bash benches/compare.sh [--big] [--teams] [--no-write] [--dir DIR]
+#   bash benches/compare.sh [--big] [--teams] [--rounds N] [--no-write] [--dir DIR]
 #
 # Generates a 1,000,000-entity roster (and with --big a 10,000,000-entity one, ~1.5 GB) with the
 # gen-rosters example into DIR (default /tmp/dr-compare; reused when present), then measures in
@@ -16,6 +16,9 @@
 #   pandas    read_csv, then groupby(risk).sample(frac=...)     (benches/compare_baselines.py)
 #   consistent_sampler  Rivest's consistent_sampler, same counts
 #   random.sample       csv.reader + random.sample, same counts
+# With --rounds N (default 1) every method is measured N times, in N rounds that each run every
+# method once, so that a slow spell of a shared machine falls on all of them alike; the table
+# gives each method's fastest wall time and its highest peak RSS.
 # The plan is benches/compare-plan.toml. It prints a Markdown table (times, ratio to the floor,
 # peak RSS) and, unless --no-write, puts it into docs/PERFORMANCE.md between the markers
 # <!-- compare:begin --> and <!-- compare:end -->. With --teams it also runs the criterion bench
@@ -25,13 +28,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIG=0; TEAMS=0; WRITE=1; DIR=/tmp/dr-compare
+BIG=0; TEAMS=0; WRITE=1; DIR=/tmp/dr-compare; ROUNDS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) BIG=1 ;;
     --teams) TEAMS=1 ;;
     --no-write) WRITE=0 ;;
     --dir) DIR="$2"; shift ;;
+    --rounds) ROUNDS="$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -69,14 +73,17 @@ for n in "${sizes[@]}"; do
     "$BIN/gen-rosters" --entities "$n" --inspectors 5000 --seed 2026 --out "$d" >&2
   fi
   echo "$n entities ($(du -h "$d/entities.csv" | cut -f1)):" >&2
-  cat "$d/entities.csv" > /dev/null  # warm the page cache for everyone alike
-  measure "$n floor" "$BIN/floor" "$d/entities.csv"
-  measure "$n parse only" "$BIN/floor" --parse-only "$d/entities.csv"
-  measure "$n draw" "$BIN/pipeline" draw "$d" "$PLAN" "$SEED" "$d/digests.json"
-  measure "$n replay" "$BIN/pipeline" replay "$d" "$PLAN" "$SEED" "$d/digests.json"
-  measure "$n pandas" python3 benches/compare_baselines.py pandas "$d/entities.csv"
-  measure "$n consistent_sampler" python3 benches/compare_baselines.py consistent "$d/entities.csv"
-  measure "$n random.sample" python3 benches/compare_baselines.py random "$d/entities.csv"
+  cat "$d"/*.csv > /dev/null  # warm the page cache for everyone alike
+  for round in $(seq "$ROUNDS"); do
+    [ "$ROUNDS" = 1 ] || echo " round $round of $ROUNDS" >&2
+    measure "$n floor" "$BIN/floor" "$d/entities.csv"
+    measure "$n parse only" "$BIN/floor" --parse-only "$d/entities.csv"
+    measure "$n draw" "$BIN/pipeline" draw "$d" "$PLAN" "$SEED" "$d/digests.json"
+    measure "$n replay" "$BIN/pipeline" replay "$d" "$PLAN" "$SEED" "$d/digests.json"
+    measure "$n pandas" python3 benches/compare_baselines.py pandas "$d/entities.csv"
+    measure "$n consistent_sampler" python3 benches/compare_baselines.py consistent "$d/entities.csv"
+    measure "$n random.sample" python3 benches/compare_baselines.py random "$d/entities.csv"
+  done
 done
 
 TABLE=$(python3 - "$RESULTS" <<'PY'
@@ -85,7 +92,8 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = {}
 for label, secs, rss in rows:
     n, what = label.split(" ", 1)
-    data.setdefault(n, {})[what] = (float(secs), int(rss))
+    best, peak = data.setdefault(n, {}).get(what, (float("inf"), 0))
+    data[n][what] = (min(best, float(secs)), max(peak, int(rss)))
 out = ["| entities | method | wall time (s) | × floor | peak RSS (MiB) |", "|---:|---|---:|---:|---:|"]
 for n, d in data.items():
     floor = d["floor"][0] or 0.01
