@@ -517,16 +517,27 @@ fn read_drawn(
     at.sort_unstable_by_key(|p| p.offset);
     let bom = encoding == Encoding::Utf8Bom;
     let gathered = header_end.and_then(|end| read_back_plain(path, name, (end, bom), &at, threads));
-    let mut drawn = match gathered {
+    let rows = match gathered {
         Some(rows) => rows,
         None => read_back(path, name, encoding, &at, threads)?,
     };
-    drawn.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let mut want: Vec<String> = drawn_at.iter().map(Member::id).collect();
+    // Put in id order by packed id (a row whose id does not pack is not a drawn one), and
+    // compared with the drawn ids.
+    let mut order = Vec::with_capacity(rows.len());
+    for (i, e) in rows.iter().enumerate() {
+        let Ok(key) = pack_id(&e.id) else {
+            return Err(changed(name).into());
+        };
+        order.push((as_u128(key), i));
+    }
+    order.sort_unstable();
+    let mut want: Vec<u128> = drawn_at.iter().map(|m| as_u128(m.key)).collect();
     want.sort_unstable();
-    if drawn.iter().map(|e| &e.id).ne(want.iter()) {
+    if order.iter().map(|&(k, _)| k).ne(want) {
         return Err(changed(name).into());
     }
+    let mut rows: Vec<Option<Entity>> = rows.into_iter().map(Some).collect();
+    let drawn = order.iter().filter_map(|&(_, i)| rows[i].take()).collect();
     Ok(drawn)
 }
 
@@ -565,8 +576,8 @@ fn read_back_plain(
     for part in parts {
         text.extend(part?);
     }
-    let scanned = entity_scan::scan(name, &text[..], threads, Owned::default).ok()?;
-    Some(scanned.collected.0)
+    let rows = entity_scan::scan_rows(name, &text[..], threads, Owned::default).ok()?;
+    Some(rows.0)
 }
 
 /// The rows at `at` (in file order) of an entity file read as `encoding`, each parsed by the
@@ -1204,6 +1215,37 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn rows_read_back_are_the_drawn_ones_or_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entities.csv");
+        let header = "id,name,kind,region,status,risk\n";
+        let rows = [
+            "91520102MADHW23M5C,甲,enterprise,520100,active,A\n",
+            "110108000000016,乙,enterprise,520100,active,A\n",
+        ];
+        std::fs::write(&path, format!("{header}{}{}", rows[0], rows[1])).unwrap();
+        let at = |i: usize| {
+            let offset = (header.len() + rows[..i].iter().map(|r| r.len()).sum::<usize>()) as u64;
+            let id = rows[i].split(',').next().unwrap();
+            Member::new(id, offset, rows[i].len()).unwrap()
+        };
+        let drawn = [at(0), at(1)];
+        let end = Some(header.len() as u64);
+        for (header_end, encoding) in [(end, Encoding::Utf8), (None, Encoding::Utf8)] {
+            let got = read_drawn(&path, "entities.csv", (header_end, encoding), &drawn, 2).unwrap();
+            let ids: Vec<&str> = got.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(ids, ["110108000000016", "91520102MADHW23M5C"]);
+        }
+        // The same bytes but another valid id in the first row.
+        let other = rows[0].replace("91520102MADHW23M5C", "91520102MAR8M6FL7F");
+        std::fs::write(&path, format!("{header}{other}{}", rows[1])).unwrap();
+        for (header_end, encoding) in [(end, Encoding::Utf8), (None, Encoding::Utf8)] {
+            let err = read_drawn(&path, "entities.csv", (header_end, encoding), &drawn, 2);
+            assert!(matches!(err, Err(PipelineError::Input(e)) if e == changed("entities.csv")));
+        }
     }
 
     proptest::proptest! {
