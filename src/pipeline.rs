@@ -521,30 +521,26 @@ fn read_drawn(
         Some(rows) => rows,
         None => read_back(path, name, encoding, &at, threads)?,
     };
-    // Put in id order by packed id (a row whose id does not pack is not a drawn one), and
-    // compared with the drawn ids.
-    let mut order = Vec::with_capacity(rows.len());
-    for (i, e) in rows.iter().enumerate() {
-        let Ok(key) = pack_id(&e.id) else {
-            return Err(changed(name).into());
-        };
-        order.push((as_u128(key), i));
-    }
-    order.sort_unstable();
+    // Put in id order by packed id, in place, and compared with the drawn ids (a row whose id
+    // does not pack is not a drawn one).
+    let mut drawn = rows;
+    drawn.sort_by_cached_key(|e| pack_id(&e.id).ok().map(as_u128));
     let mut want: Vec<u128> = drawn_at.iter().map(|m| as_u128(m.key)).collect();
     want.sort_unstable();
-    if order.iter().map(|&(k, _)| k).ne(want) {
+    let got: Option<Vec<u128>> = drawn
+        .iter()
+        .map(|e| pack_id(&e.id).ok().map(as_u128))
+        .collect();
+    if got != Some(want) {
         return Err(changed(name).into());
     }
-    let mut rows: Vec<Option<Entity>> = rows.into_iter().map(Some).collect();
-    let drawn = order.iter().filter_map(|&(_, i)| rows[i].take()).collect();
     Ok(drawn)
 }
 
 /// The rows at `at` (in file order) of an entity file the parallel reader read, read again by
 /// it: the file's first `header_end` bytes (`bom` if they start with a byte order mark) and
-/// then the rows, gathered a share per core with one positioned read per row. `None` if a read
-/// fails or the reader declines.
+/// then the rows, gathered a share per core with one positioned read per row into one buffer.
+/// `None` if a read fails or the reader declines.
 fn read_back_plain(
     path: &Path,
     name: &str,
@@ -556,26 +552,57 @@ fn read_back_plain(
         return Some(Vec::new());
     }
     let base = if bom { 3 } else { 0 };
-    let parts = in_shares(at, threads, |part| {
-        let file = File::open(path).ok()?;
-        let mut buf = Vec::with_capacity(part.iter().map(|p| p.len + 1).sum());
-        for p in part {
-            let start = buf.len();
-            buf.resize(start + p.len, 0);
-            roster_csv::read_exact_at(&file, &mut buf[start..], base + p.offset).ok()?;
-            // The file's last row may have no line end.
-            if buf.last() != Some(&b'\n') {
-                buf.push(b'\n');
-            }
-        }
-        Some(buf)
-    });
-    let file = File::open(path).ok()?;
-    let mut text = vec![0; usize::try_from(header_end).ok()?];
-    roster_csv::read_exact_at(&file, &mut text, 0).ok()?;
-    for part in parts {
-        text.extend(part?);
+    let header_len = usize::try_from(header_end).ok()?;
+    // Each share gets its own stretch of the buffer, with room for a line end after each row.
+    let shares: Vec<&[RowPos]> = at.chunks(at.len().div_ceil(threads).max(1)).collect();
+    let sizes: Vec<usize> = shares
+        .iter()
+        .map(|s| s.iter().map(|p| p.len + 1).sum())
+        .collect();
+    let mut text = vec![0; header_len + sizes.iter().sum::<usize>()];
+    let (head, mut rest) = text.split_at_mut(header_len);
+    roster_csv::read_exact_at(&File::open(path).ok()?, head, 0).ok()?;
+    let mut stretches = Vec::with_capacity(sizes.len());
+    for &size in &sizes {
+        let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(size);
+        stretches.push(stretch);
+        rest = tail;
     }
+    let used: Vec<Option<usize>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .zip(stretches)
+            .map(|(share, stretch)| {
+                scope.spawn(move || {
+                    let file = File::open(path).ok()?;
+                    let mut n = 0;
+                    for p in *share {
+                        let row = stretch.get_mut(n..n + p.len)?;
+                        roster_csv::read_exact_at(&file, row, base + p.offset).ok()?;
+                        n += p.len;
+                        // The file's last row may have no line end.
+                        if stretch[..n].last() != Some(&b'\n') {
+                            *stretch.get_mut(n)? = b'\n';
+                            n += 1;
+                        }
+                    }
+                    Some(n)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    // Close the gaps the unused room left.
+    let (mut from, mut to) = (header_len, header_len);
+    for (size, n) in sizes.into_iter().zip(used) {
+        let n = n?;
+        text.copy_within(from..from + n, to);
+        (from, to) = (from + size, to + n);
+    }
+    text.truncate(to);
     let rows = entity_scan::scan_rows(name, &text[..], threads, Owned::default).ok()?;
     Some(rows.0)
 }
@@ -1238,6 +1265,19 @@ mod tests {
             let got = read_drawn(&path, "entities.csv", (header_end, encoding), &drawn, 2).unwrap();
             let ids: Vec<&str> = got.iter().map(|e| e.id.as_str()).collect();
             assert_eq!(ids, ["110108000000016", "91520102MADHW23M5C"]);
+        }
+        // With a byte order mark (offsets count from after it) and no line end at the end.
+        let last = rows[1].trim_end();
+        std::fs::write(&path, format!("\u{feff}{header}{}{last}", rows[0])).unwrap();
+        let bom_end = Some(header.len() as u64 + 3);
+        let short = [
+            at(0),
+            Member::new("110108000000016", at(1).pos().offset, last.len()).unwrap(),
+        ];
+        for (header_end, encoding) in [(bom_end, Encoding::Utf8Bom), (None, Encoding::Utf8Bom)] {
+            let got = read_drawn(&path, "entities.csv", (header_end, encoding), &short, 2).unwrap();
+            assert_eq!(got.len(), 2);
+            assert_eq!(got[0].name, "乙");
         }
         // The same bytes but another valid id in the first row.
         let other = rows[0].replace("91520102MADHW23M5C", "91520102MAR8M6FL7F");
