@@ -5,8 +5,9 @@
 //! cargo run --release --example pipeline -- replay DIR PLAN.toml SEED_HEX DIGESTS.json
 //! ```
 //!
-//! `draw` prints the digests and what was drawn, and writes the input digests as JSON when a
-//! file is named; `replay` checks every input against such a file and draws again. Used by
+//! `draw` prints the digests, what was drawn and a hash of the whole result (picks, teams and
+//! drawn rows, for comparing two builds), and writes the input digests as JSON when a file is
+//! named; `replay` checks every input against such a file and draws again. Used by
 //! `benches/compare.sh` to time the whole pipeline on generated national-scale rosters.
 #![forbid(unsafe_code)]
 
@@ -64,5 +65,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!("drawn: {}", out.result.assignments.len());
+    // For comparing two builds: every pick, team and drawn row, hashed.
+    let everything = format!("{:?}{:?}", out.result, out.drawn);
+    println!("result: {}", Digest32::of(everything.as_bytes()));
     Ok(())
 }
