@@ -374,8 +374,8 @@ fn run(
         let scanned = File::open(&files.entities)
             .ok()
             .and_then(|f| entity_scan::scan(&name, f, threads, || Collect::new(plan, repeat)).ok());
-        let (summary, collected, header_end) = match scanned {
-            Some(s) => (Summary::Scanned(s.summary), s.collected, Some(s.header_end)),
+        let (summary, collected) = match scanned {
+            Some(s) => (Summary::Scanned(s.summary, s.header_end), s.collected),
             None => {
                 let (name, reader) = open(&files.entities)?;
                 let mut c = Collect::new(plan, repeat);
@@ -383,10 +383,10 @@ fn run(
                     c.add(&e.fields(), pos.offset, pos.len);
                     Ok::<(), InputErrors>(())
                 })?;
-                (Summary::Read(summary), c, None)
+                (Summary::Read(summary), c)
             }
         };
-        Ok((summary, collected.kept(header_end)))
+        Ok((summary, collected.kept()))
     };
     // Without entity repeat rules the entity pass needs nothing from the other tables: they are
     // read on one thread while the entity file is read on the others. Problems still come in
@@ -424,7 +424,6 @@ fn run(
         others,
         excluded,
         pending,
-        header_end,
     } = kept;
     let Some(members) = sorted(members, others) else {
         // An id repeats: the sequential reader reports it, with the lines of both rows.
@@ -436,19 +435,13 @@ fn run(
     if let Some((_, e)) = pending {
         return Err(e);
     }
-    let encoding = summary.encoding();
+    let layout = summary.layout();
 
     // The draw itself: the strata, the drawn rows read back, the teams.
     let draw = || -> Result<(DrawResult, Vec<Entity>), PipelineError> {
         let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
         let entity_draw = EntityDraw { strata, excluded };
-        let drawn = read_drawn(
-            &files.entities,
-            &name,
-            (header_end, encoding),
-            &drawn_at,
-            threads,
-        )?;
+        let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
         let inputs = DrawInputs {
             plan,
             entities: &drawn,
@@ -464,7 +457,7 @@ fn run(
     // problem of the draw.
     let (summary, drawn) = std::thread::scope(|scope| match summary {
         Summary::Read(s) => (s, draw()),
-        Summary::Scanned(u) => {
+        Summary::Scanned(u, _) => {
             let digest = scope.spawn(move || u.digest());
             let drawn = draw();
             let s = digest
@@ -666,17 +659,19 @@ impl Collector for Owned {
 }
 
 /// The entity file's summary: from the sequential reader, or from the parallel reader before
-/// its digest.
+/// its digest, with the bytes before the file's first data row.
 enum Summary {
     Read(RosterSummary),
-    Scanned(entity_scan::Undigested),
+    Scanned(entity_scan::Undigested, u64),
 }
 
 impl Summary {
-    fn encoding(&self) -> Encoding {
+    /// What reading rows back needs: the bytes before the first data row if the parallel
+    /// reader read the file, and how the file was encoded.
+    fn layout(&self) -> (Option<u64>, Encoding) {
         match self {
-            Summary::Read(s) => s.encoding,
-            Summary::Scanned(u) => u.encoding(),
+            Summary::Read(s) => (None, s.encoding),
+            Summary::Scanned(u, header_end) => (Some(*header_end), u.encoding()),
         }
     }
 }
@@ -732,15 +727,13 @@ impl<'p> Collect<'p> {
         }
     }
 
-    /// What is kept of the rows, without the borrows; `header_end` as the parallel reader
-    /// gives it.
-    fn kept(self, header_end: Option<u64>) -> Kept {
+    /// What is kept of the rows, without the borrows.
+    fn kept(self) -> Kept {
         Kept {
             members: self.members,
             others: self.others,
             excluded: self.excluded,
             pending: self.pending,
-            header_end,
         }
     }
 }
@@ -751,8 +744,6 @@ struct Kept {
     others: Vec<Vec<[u64; 2]>>,
     excluded: BTreeMap<Exclusion, u64>,
     pending: Option<(u64, PipelineError)>,
-    /// Bytes before the first data row, when the parallel reader read the file.
-    header_end: Option<u64>,
 }
 
 /// The population by stratum, each list sorted by id (in place, on every core); `None` if some

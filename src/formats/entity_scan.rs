@@ -555,13 +555,13 @@ impl<'h, C: Collector> Worker<'h, C> {
                 len,
                 line: row_line,
             };
-            if self.plain(&fields, c, at)? {
+            let taken = self.plain(&fields, c, at)?;
+            if taken || memchr::memchr2(b'"', b'\r', &data[start..body_end]).is_none() {
                 line += u64::from(nl.is_some());
                 i = nl.map_or(n, |p| p + 1);
-            } else if memchr::memchr2(b'"', b'\r', &data[start..body_end]).is_none() {
-                line += u64::from(nl.is_some());
-                i = nl.map_or(n, |p| p + 1);
-                self.row(&fields, c, at)?;
+                if !taken {
+                    self.general_row(&fields, c, at)?;
+                }
             } else {
                 let used = self.core_record(&data[start..], c.last)?;
                 line += count_newlines(&data[start..start + used]);
@@ -822,6 +822,15 @@ impl<C: Collector> Worker<'_, C> {
 
     /// One record: skipped if blank; checked, fingerprinted and collected if valid.
     fn row(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<(), Declined> {
+        if self.plain(fields, c, at)? {
+            return Ok(());
+        }
+        self.general_row(fields, c, at)
+    }
+
+    /// [`Worker::row`] for a record that is not plain: skipped if blank, otherwise read by
+    /// the general path.
+    fn general_row(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<(), Declined> {
         if fields
             .iter()
             .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
@@ -833,9 +842,6 @@ impl<C: Collector> Worker<'_, C> {
             || fields.len() != self.header.width
         {
             return Err(Declined::Problem);
-        }
-        if self.plain(fields, c, at)? {
-            return Ok(());
         }
         // The general path: what the sequential reader does with the row.
         if fields.iter().any(|f| f.contains('\u{FEFF}')) {
