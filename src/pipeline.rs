@@ -845,30 +845,31 @@ fn repeats(lists: &[Keys<'_>]) -> bool {
 
 /// Merges sorted `lists`, calling `each(list, index)` on their entries in ascending order of
 /// key; `Err` as soon as a key comes twice.
+///
+/// The heads are kept as single numbers ([`as_u128`]), so finding the least is one comparison
+/// per list.
 fn merge(lists: &[Keys<'_>], mut each: impl FnMut((usize, usize))) -> Result<(), ()> {
+    let end = as_u128(END);
     let mut at = vec![0usize; lists.len()];
-    let mut heads: Vec<[u64; 2]> = lists.iter().map(|l| l.key(0)).collect();
-    let mut last = None;
+    let mut heads: Vec<u128> = lists.iter().map(|l| as_u128(l.key(0))).collect();
+    let mut last = end;
     loop {
-        let mut i = 0;
-        for (j, h) in heads.iter().enumerate().skip(1) {
-            if *h < heads[i] {
-                i = j;
+        let (mut i, mut k) = (0, end);
+        for (j, &h) in heads.iter().enumerate() {
+            if h < k {
+                (i, k) = (j, h);
             }
         }
-        let Some(&k) = heads.get(i) else {
-            return Ok(());
-        };
-        if k == END {
+        if k == end {
             return Ok(());
         }
-        if last == Some(k) {
+        if k == last {
             return Err(());
         }
-        last = Some(k);
+        last = k;
         each((i, at[i]));
         at[i] += 1;
-        heads[i] = lists[i].key(at[i]);
+        heads[i] = as_u128(lists[i].key(at[i]));
     }
 }
 
