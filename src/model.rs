@@ -126,8 +126,9 @@ macro_rules! vocabulary {
         impl $name {
             /// Every value, in canonical order.
             pub const ALL: &'static [$name] = &[$($name::$var),+];
-            /// Every accepted spelling, canonical names and aliases.
-            #[allow(dead_code)]
+            /// Every accepted spelling, canonical names and aliases (for tests).
+            #[cfg(test)]
+            #[allow(dead_code, reason = "tests check the spellings of some vocabularies only")]
             pub(crate) const SPELLINGS: &'static [&'static str] = &[$($canon, $($alias),*),+];
             /// The canonical (English) name, as hashed and as written in canonical JSON.
             pub fn as_str(&self) -> &'static str {

@@ -510,13 +510,12 @@ fn read_drawn(
     at.sort_unstable_by_key(|p| p.offset);
     let bom = encoding == Encoding::Utf8Bom;
     let gathered = header_end.and_then(|end| read_back_plain(path, name, (end, bom), &at, threads));
-    let rows = match gathered {
+    let mut drawn = match gathered {
         Some(rows) => rows,
         None => read_back(path, name, encoding, &at, threads)?,
     };
     // Put in id order by packed id, in place, and compared with the drawn ids (a row whose id
     // does not pack is not a drawn one).
-    let mut drawn = rows;
     drawn.sort_by_cached_key(|e| pack_id(&e.id).ok().map(as_u128));
     let mut want: Vec<u128> = drawn_at.iter().map(|m| as_u128(m.key)).collect();
     want.sort_unstable();

@@ -792,10 +792,7 @@ impl<C: Collector> Worker<'_, C> {
     /// return, so splitting it at every comma was right.
     fn plain(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<bool, Declined> {
         let At { start, len, line } = at;
-        if fields.len() != self.header.width
-            || len > ROW_LIMIT
-            || fields.iter().any(|f| f.len() > FIELD_LIMIT)
-        {
+        if !self.fits(fields, len) {
             return Ok(false);
         }
         let mut tags = [""; MAX_FAST_TAGS];
@@ -808,6 +805,14 @@ impl<C: Collector> Worker<'_, C> {
         }
         self.take(&view, c.offset + start as u64, len, true)?;
         Ok(true)
+    }
+
+    /// Whether a record of `len` bytes split into `fields` has the header's width and is within
+    /// the row and field limits (otherwise the sequential reader reports it).
+    fn fits(&self, fields: &[&str], len: usize) -> bool {
+        fields.len() == self.header.width
+            && len <= ROW_LIMIT
+            && fields.iter().all(|f| f.len() <= FIELD_LIMIT)
     }
 
     /// The warning the general path gives an id whose organisation code fails its check, on
@@ -837,10 +842,7 @@ impl<C: Collector> Worker<'_, C> {
         {
             return Ok(());
         }
-        if at.len > ROW_LIMIT
-            || fields.iter().any(|f| f.len() > FIELD_LIMIT)
-            || fields.len() != self.header.width
-        {
+        if !self.fits(fields, at.len) {
             return Err(Declined::Problem);
         }
         // The general path: what the sequential reader does with the row.
