@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench pipeline` runs them; `cargo bench -- --test` runs each once. The entity
 //! rosters (10,000 and 100,000 rows, valid ids, the sample data's names and tags) are written to
-//! a temporary folder at start, next to the sample inspectors, items, conflicts and history.
+//! a temporary folder at start, next to the sample inspectors, items, conflicts and history. A
+//! history table of a tenth as many rows is read with the sequential and the plain reader.
 //! National-scale figures come from `benches/compare.sh`, not from here.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -11,6 +12,7 @@ use double_random::digest::Digest32;
 use double_random::formats::error::InputErrors;
 use double_random::formats::plan_toml::read_plan;
 use double_random::formats::roster_csv::{for_each_entity, read_entities};
+use double_random::internals::history_rows;
 use double_random::pipeline::{self, RosterFiles};
 use std::hint::black_box;
 use std::path::Path;
@@ -60,6 +62,22 @@ fn make_dir(root: &Path, n: usize) -> std::path::PathBuf {
     dir
 }
 
+/// A history table of `n` random inspections in 2025, two inspectors each, as UTF-8 with CRLF.
+fn history(n: usize) -> Vec<u8> {
+    let mut out = String::from("统一社会信用代码,检查日期,事项编号,检查人员,检查类型\r\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "{},2025-{:02}-{:02},GZ-SC-001,GZ-{:03};GZ-{:03},双随机\r\n",
+            uscc(i * 7),
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 40,
+            (i + 1) % 40
+        ));
+    }
+    out.into_bytes()
+}
+
 fn bench_pipeline(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
     // The plan of benches/compare.sh: no workload cap, so the sample's 40 inspectors serve
@@ -98,6 +116,14 @@ fn bench_pipeline(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("digest_rows", n), &rows, |b, rows| {
             b.iter(|| black_box(rows).digest().unwrap())
         });
+        let history = history(n / 10);
+        g.throughput(Throughput::Elements((n / 10) as u64));
+        for (name, plain) in [("history_sequential", false), ("history_plain", true)] {
+            g.bench_with_input(BenchmarkId::new(name, n / 10), &history, |b, h| {
+                b.iter(|| history_rows(black_box(h), plain))
+            });
+        }
+        g.throughput(Throughput::Elements(n as u64));
         let files = RosterFiles::in_dir(&dir);
         g.bench_with_input(BenchmarkId::new("draw_end_to_end", n), &files, |b, f| {
             b.iter(|| pipeline::draw(f, &plan, &seed).unwrap())

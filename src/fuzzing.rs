@@ -50,7 +50,8 @@ pub fn roster_digest(table: usize, bytes: &[u8]) -> Result<(Digest32, Encoding),
 /// UTF-8 (lossily) to GBK before reading. Properties: no panic; reading is deterministic; a
 /// file read as BOM-less UTF-8 gives the same digest with a UTF-8 BOM in front; an entity
 /// roster read by the parallel reader (with blocks of 7 bytes, of a byte count from byte 1, and
-/// of 1 MiB) gives exactly what the sequential reader gives, or is declined.
+/// of 1 MiB) gives exactly what the sequential reader gives, or is declined; so does a history
+/// table read by the plain history reader, with the same block sizes.
 ///
 /// # Errors
 ///
@@ -74,6 +75,12 @@ pub fn check_roster(data: &[u8]) -> Result<(), String> {
         let odd = usize::from(rest.first().copied().unwrap_or(1)).max(1);
         for block in [7, odd, 1 << 20] {
             crate::formats::entity_scan::cross_check(&bytes, 2, block)?;
+        }
+    }
+    if table == 4 {
+        let odd = usize::from(rest.first().copied().unwrap_or(1)).max(1);
+        for block in [7, odd, 1 << 20] {
+            crate::formats::history_scan::cross_check(&bytes, block)?;
         }
     }
     if let Ok((digest, Encoding::Utf8)) = first {

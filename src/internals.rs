@@ -21,3 +21,27 @@ pub fn leaf_set_digest(kind: &str, leaves: &[Digest32]) -> Digest32 {
     }
     set.digest(kind)
 }
+
+/// Streams a history table from `bytes` as the pipeline does, with the plain history reader
+/// (`plain`) or the sequential reader on one thread; the rows and the table digest.
+///
+/// Times the two readers against each other (they give the same result, or the plain one
+/// declines and this panics).
+///
+/// ```
+/// use double_random::internals::history_rows;
+/// let csv = b"entity,date,inspectors\n91350100M000100Y43,2025-03-01,P2;P1\n";
+/// assert_eq!(history_rows(csv, true), history_rows(csv, false));
+/// ```
+pub fn history_rows(bytes: &[u8], plain: bool) -> (u64, Digest32) {
+    let summary = if plain {
+        crate::formats::history_scan::scan("history.csv", bytes, |_| {})
+            .expect("a plain history table")
+    } else {
+        crate::formats::roster_csv::for_each_history("history.csv", bytes, false, |_, _| {
+            Ok::<(), crate::formats::error::InputErrors>(())
+        })
+        .expect("a valid history table")
+    };
+    (summary.rows, summary.digest)
+}

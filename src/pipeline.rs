@@ -6,7 +6,8 @@
 //! otherwise with the sequential reader — and keeps per row only what the draw needs: its
 //! 32-byte leaf hash for the table digest, and either its id packed in 16 bytes plus 8 bytes
 //! saying where the row lies in the file (members of the population) or its packed id alone
-//! (the other rows, for the check that no id repeats). History is streamed too: the repeat
+//! (the other rows, for the check that no id repeats). History is streamed too, without a
+//! record per row when it is plain UTF-8 (the crate-internal `formats::history_scan`): the repeat
 //! rules are indexed as it passes, and only the rows inside the inspector window are kept. After
 //! the draw the module reads back just the drawn rows (for names and regions), then assigns
 //! teams from the small tables.
@@ -51,6 +52,7 @@ use crate::draw::teams::Exclusions;
 use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
 use crate::formats::error::InputErrors;
+use crate::formats::history_scan;
 use crate::formats::jcs::JcsError;
 use crate::formats::roster::{Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
@@ -346,24 +348,43 @@ fn run(
         })
     };
     // History is streamed: the repeat rules are indexed as it passes, and only the rows team
-    // assignment looks at (the inspector window) are kept. `threads`: on threads of its own
-    // (otherwise on the calling thread alone, while the entity file takes the other cores).
+    // assignment looks at (the inspector window) are kept. A plain UTF-8 file is read on the
+    // calling thread without a record per row; any other starts again with the sequential
+    // reader, on threads of its own with `threads` (otherwise on the calling thread alone, while
+    // the entity file takes the other cores).
+    let fresh = || {
+        let repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
+        (repeat, Vec::new())
+    };
+    let keep = |(repeat, kept): &mut (RepeatIndex, Vec<HistoryRecord>), h: &HistoryRecord| {
+        repeat.add(h, &plan.repeat, &plan.items, plan.draw_date);
+        if Exclusions::counts(plan, h) {
+            kept.push(h.clone());
+        }
+    };
     let read_history =
         |threads: bool| -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
-            let mut repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-            let mut history = Vec::new();
-            let (n, r) = open(&files.history)?;
-            let summary = roster_csv::for_each_history(&n, r, threads, |_, h: HistoryRecord| {
-                repeat.add(&h, &plan.repeat, &plan.items, plan.draw_date);
-                if Exclusions::counts(plan, &h) {
-                    history.push(h);
+            let mut state = fresh();
+            let name = file_name(&files.history);
+            let scanned = File::open(&files.history)
+                .ok()
+                .and_then(|f| history_scan::scan(&name, f, |h| keep(&mut state, h)).ok());
+            let summary = match scanned {
+                Some(s) => s,
+                None => {
+                    state = fresh();
+                    let (n, r) = open(&files.history)?;
+                    roster_csv::for_each_history(&n, r, threads, |_, h: HistoryRecord| {
+                        keep(&mut state, &h);
+                        Ok::<(), InputErrors>(())
+                    })?
                 }
-                Ok::<(), InputErrors>(())
-            })?;
+            };
             let at = InputRef {
                 digest: summary.digest,
                 rows: summary.rows,
             };
+            let (repeat, history) = state;
             Ok((repeat, history, at))
         };
     // The entity file: on every core when it is plain, otherwise with the sequential reader,

@@ -100,6 +100,9 @@ pub(crate) enum Declined {
     Misaligned,
     /// The file has no data row.
     NoRows,
+    /// A quote or a lone carriage return: records that only a CSV parser reads right (the
+    /// history reader, which has none, declines them).
+    Quoting,
 }
 
 /// Bytes read per block.
@@ -218,7 +221,7 @@ fn scan_blocks<C: Collector>(
 }
 
 /// Reads from `file` until `buf` holds at least `want` bytes or the file ends; `true` at the end.
-fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Declined> {
+pub(crate) fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, Declined> {
     while buf.len() < want {
         let need = (want - buf.len()) as u64;
         match file.by_ref().take(need).read_to_end(buf) {
@@ -709,6 +712,16 @@ fn plain_word<V>(raw: &str, parse: fn(&str) -> Option<V>) -> Option<V> {
     parse(raw).or_else(|| parse(plain_text(raw)?))
 }
 
+/// Whether the `unnamed` columns of a plain record (one without carriage returns) hold only
+/// white space, which the general path passes over without a word.
+pub(crate) fn unnamed_are_blank(unnamed: &[usize], fields: &[&str]) -> bool {
+    unnamed.iter().all(|&c| {
+        fields[c]
+            .bytes()
+            .all(|b| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b' '))
+    })
+}
+
 /// A row whose every field is already in canonical form, as borrowed fields, and whether its
 /// id carries the one warning a canonical id can have (a USCC whose organisation code fails
 /// GB 11714, [`codes::is_checked_uscc_with_org_warning`]); `None` if any field needs the
@@ -721,14 +734,8 @@ fn plain_row<'a>(
     fields: &[&'a str],
     tags: &'a mut [&'a str; MAX_FAST_TAGS],
 ) -> Option<(EntityFields<'a, &'a str>, bool)> {
-    for &c in &header.unnamed {
-        // No carriage return: a plain record holds none (see `Worker::plain`).
-        if !fields[c]
-            .bytes()
-            .all(|b| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b' '))
-        {
-            return None;
-        }
+    if !unnamed_are_blank(&header.unnamed, fields) {
+        return None;
     }
     let raw = |fi: usize| header.columns[fi].map_or("", |c| fields[c]);
     let id = raw(e::ID);
@@ -1052,7 +1059,7 @@ fn id_in(json: &[u8]) -> &[u8] {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::formats::error::InputErrors;
     use crate::formats::roster::LIST_SEPARATORS;
@@ -1076,7 +1083,7 @@ mod tests {
     const HEADER: &str = "统一社会信用代码,名称,市场主体类型,登记机关,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n";
 
     /// A valid USCC whose organisation code passes its check too.
-    fn uscc(n: u64) -> String {
+    pub(crate) fn uscc(n: u64) -> String {
         let org8 = format!("MA{:06}", n % 1_000_000);
         let org = "0123456789X"
             .chars()
@@ -1265,7 +1272,8 @@ mod tests {
 
     #[test]
     fn every_spelling_of_a_vocabulary_is_plain_and_normal() {
-        let lists: [&[&str]; 5] = [
+        let lists: [&[&str]; 6] = [
+            crate::model::HistoryKind::SPELLINGS,
             EntityKind::SPELLINGS,
             EntityStatus::SPELLINGS,
             RiskClass::SPELLINGS,

@@ -3,6 +3,7 @@
 pub(crate) mod entity_scan;
 pub mod error;
 pub mod files;
+pub(crate) mod history_scan;
 pub mod jcs;
 pub mod plan_toml;
 pub mod roster;

@@ -359,7 +359,7 @@ const CONFLICT_COLUMNS: &[Column] = &[
     col("reason", &["回避事由", "事由"], &["reason"], false, false),
 ];
 
-mod h {
+pub(crate) mod h {
     pub const ENTITY: usize = 0;
     pub const DATE: usize = 1;
     pub const ITEM: usize = 2;
@@ -1372,7 +1372,7 @@ pub(crate) const LIST_SEPARATORS: &[char] = &[';', '；', '、', '|'];
 /// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (after [`normalize::code`], so full-width
 /// digits and spaces are allowed; in the last two forms month and day may have one digit) into a
 /// date that exists.
-fn parse_roster_date(raw: &str) -> Option<Date> {
+pub(crate) fn parse_roster_date(raw: &str) -> Option<Date> {
     // `YYYY-MM-DD` with nothing around it, as most rosters write dates: its code is itself.
     if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *raw.as_bytes()
         && [y0, y1, y2, y3, m0, m1, d0, d1]
