@@ -458,34 +458,34 @@ fn run(
     }
     let layout = summary.layout();
 
-    // The draw itself: the strata, the drawn rows read back, the teams.
-    let draw = || -> Result<(DrawResult, Vec<Entity>), PipelineError> {
-        let (strata, drawn_at) = draw_strata(plan, members, general_cap, seed)?;
-        let entity_draw = EntityDraw { strata, excluded };
-        let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
-        let inputs = DrawInputs {
-            plan,
-            entities: &drawn,
-            inspectors: &inspectors,
-            items: &items,
-            conflicts: &conflicts,
-            history: &history,
-        };
-        let result = draw::assign_teams(&inputs, entity_draw, seed)?;
-        Ok((result, drawn))
-    };
-    // The entity digest is made beside the draw; a changed input is still reported before any
-    // problem of the draw.
-    let (summary, drawn) = std::thread::scope(|scope| match summary {
-        Summary::Read(s) => (s, draw()),
-        Summary::Scanned(u, _) => {
-            let digest = scope.spawn(move || u.digest());
-            let drawn = draw();
-            let s = digest
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (s, drawn)
-        }
+    // The draw itself: the strata, then the drawn rows read back and the teams. The entity
+    // digest is made beside the latter two, which leave a core idle at times (team assignment
+    // runs on one), rather than beside the strata, which keep every core busy. A changed input
+    // is still reported before any problem of the draw.
+    let (summary, drawn) = std::thread::scope(|scope| {
+        let strata = draw_strata(plan, members, general_cap, seed);
+        let digest = scope.spawn(move || match summary {
+            Summary::Read(s) => s,
+            Summary::Scanned(u, _) => u.digest(),
+        });
+        let drawn = strata.and_then(|(strata, drawn_at)| {
+            let entity_draw = EntityDraw { strata, excluded };
+            let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
+            let inputs = DrawInputs {
+                plan,
+                entities: &drawn,
+                inspectors: &inspectors,
+                items: &items,
+                conflicts: &conflicts,
+                history: &history,
+            };
+            let result = draw::assign_teams(&inputs, entity_draw, seed)?;
+            Ok((result, drawn))
+        });
+        let summary = digest
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (summary, drawn)
     });
     let digests = InputDigests {
         entities: InputRef {
@@ -1239,21 +1239,35 @@ mod tests {
         );
         let err = draw(&files, &crowded, &seed).unwrap_err();
         assert!(matches!(err, PipelineError::Draw(_)), "{err}");
+        // Strata over the general items' cap: the strata fail before the entity digest starts.
+        let mut capped = plan.clone();
+        capped.items = vec!["GZ-SC-001".into()];
+        capped.general_ratio_cap_bp = Some(1);
+        let err = draw(&files, &capped, &seed).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PipelineError::Draw(DrawError::GeneralCapExceeded { .. })
+            ),
+            "{err}"
+        );
         // An edited row: the entity digest, computed beside the draw, is reported first.
         let path = dir.path().join("entities.csv");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("筑城汽车租赁", "筑城汽车出租", 1)).unwrap();
-        let err = replay(&files, &crowded, &seed, &announced).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                PipelineError::InputChanged {
-                    input: "entities",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        for plan in [&crowded, &capped] {
+            let err = replay(&files, plan, &seed, &announced).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    PipelineError::InputChanged {
+                        input: "entities",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
     }
 
     #[test]
