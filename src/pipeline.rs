@@ -1139,6 +1139,62 @@ mod tests {
     }
 
     #[test]
+    fn equals_the_in_memory_draw_whichever_reader_takes_history() {
+        // History decides who is left out and which inspectors may not go. Without the
+        // sample plan's entity window, its yearly cap of two counts every inspection this year,
+        // so a row lost or counted twice would show.
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        let dir = tempfile::tempdir().unwrap();
+        let plan = std::fs::read_to_string(src.join("plan.toml")).unwrap();
+        let capped = plan.replace("entity_window_days = 180\n", "");
+        assert_ne!(capped, plan);
+        let plans = dir.path().join("plans");
+        std::fs::create_dir(&plans).unwrap();
+        std::fs::write(plans.join("plan.toml"), &plan).unwrap();
+        std::fs::write(plans.join("capped.toml"), &capped).unwrap();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        let history = std::fs::read_to_string(src.join("history.csv")).unwrap();
+        let last = history.trim_end().lines().last().unwrap().to_string();
+        let mut long = last.split(',').map(str::to_string).collect::<Vec<_>>();
+        // A valid row too long for the plain reader (a line of 64 KiB or more): declined there,
+        // after every row before it was handed over.
+        long[3] = "P".repeat(65_500);
+        let variants: [Vec<u8>; 5] = [
+            // Plain: read by the plain history reader.
+            history.clone().into_bytes(),
+            // Rows off the plain path (lower case, spaces, another separator), with CRLF.
+            history
+                .replace("GZ-SC-001", " gz-sc-001")
+                .replace(';', "、")
+                .replace('\n', "\r\n")
+                .into_bytes(),
+            format!("{history}{}\n", long.join(",")).into_bytes(),
+            // A quoted field: declined with its block, before any row of it.
+            format!(
+                "{history}{}\n",
+                last.replacen("GZ-SC-001", "\"GZ-SC-001\"", 1)
+            )
+            .into_bytes(),
+            // GBK: declined at once.
+            encoding_rs::GBK
+                .encode(history.trim_start_matches('\u{feff}'))
+                .0
+                .into_owned(),
+        ];
+        for bytes in variants {
+            std::fs::write(dir.path().join("history.csv"), &bytes).unwrap();
+            for plan in ["plan.toml", "capped.toml"] {
+                check_dir(dir.path(), &plans.join(plan), &Digest32([1; 32]));
+            }
+        }
+    }
+
+    #[test]
     fn history_problems_come_before_entity_problems_whether_or_not_read_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
