@@ -4,7 +4,7 @@
 //! A national history table holds millions of past inspections. Through
 //! [`roster_csv::for_each_history`](super::roster_csv::for_each_history) each row is parsed
 //! into records, decoded field by field and built into a new [`HistoryRecord`] (three strings
-//! and a list): on a table of a million rows that is well over a second of one core, while the
+//! and a list): on a table of a million rows that is a second or more of one core, while the
 //! entity file is being read on the others. This reader splits each line at its commas, takes
 //! the fields as they stand when they are already in canonical form (a clean id, a
 //! `YYYY-MM-DD` date, codes without spaces or lower case, a known kind), and fills one record
@@ -14,7 +14,7 @@
 //!
 //! It declines (returns [`Declined`]) rather than guess whenever the file is not plain: an
 //! encoding other than UTF-8, a quote or a carriage return anywhere but before a newline (records
-//! only a CSV parser reads right), a line longer than [`FIELD_LIMIT`], a header it cannot use,
+//! only a CSV parser reads right), a line of [`FIELD_LIMIT`] bytes or more, a header it cannot use,
 //! or any problem in any row. The caller then starts again with the sequential reader, which
 //! reports every problem in order. Rows handed over before the decline are to be forgotten.
 

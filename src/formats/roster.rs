@@ -1259,8 +1259,8 @@ impl RowCtx<'_> {
         b
     }
 
-    /// A list: split on the [`LIST_SEPARATORS`], each part normalised, empty parts dropped,
-    /// sorted, deduplicated.
+    /// A list: split on the list separators (`;` `；` `、` `|`, SPEC §3.2) with [`split_list`],
+    /// each part normalised, empty parts dropped, sorted, deduplicated.
     fn list(&mut self, fi: usize, norm: fn(&str) -> String) -> Option<Vec<String>> {
         if self.is_reported(fi) {
             return None;
