@@ -39,7 +39,7 @@ pub fn leaf_set_digest(kind: &str, leaves: &[Digest32]) -> Digest32 {
 /// ```
 pub fn history_rows(bytes: &[u8], plain: bool) -> Option<(u64, Digest32)> {
     let summary = if plain {
-        crate::formats::history_scan::scan("history.csv", bytes, |_| {}).ok()?
+        crate::formats::history_scan::scan("history.csv", bytes, false, |_| {}).ok()?
     } else {
         crate::formats::roster_csv::for_each_history("history.csv", bytes, false, |_, _| {
             Ok::<(), crate::formats::error::InputErrors>(())

@@ -368,7 +368,7 @@ fn run(
             let name = file_name(&files.history);
             let scanned = File::open(&files.history)
                 .ok()
-                .and_then(|f| history_scan::scan(&name, f, |h| keep(&mut state, h)).ok());
+                .and_then(|f| history_scan::scan(&name, f, threads, |h| keep(&mut state, h)).ok());
             let summary = match scanned {
                 Some(s) => s,
                 None => {

@@ -23,11 +23,10 @@ use std::io::Read;
 
 use super::entity_scan::{Declined, fill, unnamed_are_blank};
 use super::roster::{
-    Driver, Encoding, RosterSummary, Table, h, parse_roster_date, split_list, write_history_json,
+    Driver, Encoding, Leaves, RosterSummary, Table, h, parse_roster_date, split_list,
 };
 use super::roster_csv::{FIELD_LIMIT, open};
 use crate::codes;
-use crate::digest::{Digest32, LeafSet};
 use crate::model::{Date, HistoryKind, HistoryRecord};
 use crate::normalize;
 
@@ -39,22 +38,25 @@ const BLOCK: usize = 256 << 10;
 const MAX_FAST_INSPECTORS: usize = 16;
 
 /// Reads the history table `file` (named `file_name` in warnings) and hands each valid row to
-/// `f`, in file order; returns what the sequential reader would have said of the file.
+/// `f`, in file order; returns what the sequential reader would have said of the file. With
+/// `threads`, rows are hashed on a second thread (for a caller with a core to spare),
+/// otherwise on this one.
 ///
 /// The record passed to `f` is reused for the next row: a caller that keeps a row clones it.
 pub(crate) fn scan(
     file_name: &str,
     file: impl Read,
+    threads: bool,
     f: impl FnMut(&HistoryRecord),
 ) -> Result<RosterSummary, Declined> {
-    scan_blocks(file_name, file, BLOCK, f)
+    scan_blocks(file_name, file, (BLOCK, threads), f)
 }
 
 /// [`scan`] reading `block` bytes at a time (small blocks test lines cut between reads).
 fn scan_blocks(
     file_name: &str,
     file: impl Read,
-    block: usize,
+    (block, threads): (usize, bool),
     f: impl FnMut(&HistoryRecord),
 ) -> Result<RosterSummary, Declined> {
     let (bom, head, mut reader) = open(file).map_err(|_| Declined::Io)?;
@@ -65,9 +67,8 @@ fn scan_blocks(
         driver: Driver::new(file_name, false),
         columns: None,
         line: 0,
-        leaves: LeafSet::new(),
+        leaves: Leaves::new(!threads),
         rows: 0,
-        json: Vec::with_capacity(256),
         scratch: HistoryRecord {
             entity: String::new(),
             date: Date::from_ymd(2000, 1, 1).ok_or(Declined::Problem)?,
@@ -117,9 +118,8 @@ struct Scanner<F> {
     columns: Option<Columns>,
     /// Lines read so far.
     line: u64,
-    leaves: LeafSet,
+    leaves: Leaves,
     rows: u64,
-    json: Vec<u8>,
     /// The record handed to the caller, refilled for each row on the plain path.
     scratch: HistoryRecord,
     f: F,
@@ -191,8 +191,7 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
         // list separators).
         if plain_row(columns, fields, &mut self.scratch) {
             self.rows += 1;
-            take(&mut self.json, &mut self.leaves, &mut self.f, &self.scratch);
-            return Ok(());
+            return take(&mut self.leaves, &mut self.f, &self.scratch);
         }
         if has_bom(fields) {
             return Err(Declined::Problem);
@@ -205,8 +204,7 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
         }
         let row = row.ok_or(Declined::Problem)?;
         self.rows += 1;
-        take(&mut self.json, &mut self.leaves, &mut self.f, &row);
-        Ok(())
+        take(&mut self.leaves, &mut self.f, &row)
     }
 
     /// The header row: usable, without problems, or the file is declined.
@@ -243,7 +241,7 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
         Ok(RosterSummary {
             table: Table::History,
             rows: self.rows,
-            digest: self.leaves.digest(Table::History.as_str()),
+            digest: self.leaves.finish().digest(Table::History.as_str()),
             warnings: finished.warnings,
             warnings_omitted: finished.warnings_omitted,
             encoding: if bom {
@@ -263,15 +261,15 @@ fn has_bom(fields: &[&str]) -> bool {
 
 /// Fingerprints a valid row (SPEC §3.4) and hands it to `f`.
 fn take(
-    json: &mut Vec<u8>,
-    leaves: &mut LeafSet,
+    leaves: &mut Leaves,
     f: &mut impl FnMut(&HistoryRecord),
     row: &HistoryRecord,
-) {
-    json.clear();
-    write_history_json(row, json);
-    leaves.push(Digest32::of(json));
+) -> Result<(), Declined> {
+    // Writing a history row's canonical JSON cannot fail; should it, the sequential reader
+    // reports it.
+    leaves.push(row).map_err(|_| Declined::Problem)?;
     f(row);
+    Ok(())
 }
 
 /// Whether `raw` is a code that [`normalize::code`] leaves as it is: ASCII, with no space and
@@ -381,8 +379,17 @@ pub(crate) fn cross_check(data: &[u8], block: usize) -> Result<Agreement, String
         want.push(h);
         Ok::<(), super::error::InputErrors>(())
     });
-    let mut got = Vec::new();
-    let scanned = match scan_blocks("h.csv", data, block, |h| got.push(h.clone())) {
+    let mut outcomes = Vec::new();
+    for threads in [false, true] {
+        let mut got = Vec::new();
+        let scanned = scan_blocks("h.csv", data, (block, threads), |h| got.push(h.clone()));
+        outcomes.push((scanned, got));
+    }
+    if outcomes[0] != outcomes[1] {
+        return Err("hashing on a second thread changed the outcome".into());
+    }
+    let (scanned, got) = outcomes.swap_remove(0);
+    let scanned = match scanned {
         Ok(s) => s,
         Err(d) => return Ok(Agreement::Declined(d)),
     };
@@ -459,7 +466,8 @@ mod tests {
 
     #[test]
     fn plain_rows_are_read_without_the_general_path() {
-        let csv = plain(500);
+        // More rows than a batch of leaves: hashed on a second thread too.
+        let csv = plain(5_000);
         assert_eq!(check(csv.as_bytes()), Ok(()));
         let mut out = HistoryRecord {
             entity: "old".into(),
@@ -468,7 +476,7 @@ mod tests {
             inspectors: vec!["x".into(); 5],
             kind: HistoryKind::Case,
         };
-        for line in csv.lines().skip(1) {
+        for line in csv.lines().skip(1).take(500) {
             let fields: Vec<&str> = line.split(',').collect();
             assert!(plain_row(&columns(), &fields, &mut out), "{line}");
             let want = crate::formats::roster_csv::read_history(
@@ -516,7 +524,7 @@ mod tests {
         }
         csv.push_str(&format!("{},2025-03-01,,P1,", uscc(9)));
         assert_eq!(check(csv.as_bytes()), Ok(()));
-        let summary = scan("h.csv", csv.as_bytes(), |_| {}).unwrap();
+        let summary = scan("h.csv", csv.as_bytes(), true, |_| {}).unwrap();
         assert_eq!(summary.encoding, Encoding::Utf8Bom);
         assert!(!summary.warnings.is_empty());
         assert_eq!(summary.warnings[0].line, 7, "{:?}", summary.warnings[0]);
@@ -593,7 +601,7 @@ mod tests {
             "{HEADER}{id},2025-03-01,A,P3;P2;P1,case\n{id},2025-03-02,,P9,\n{id},2025-03-03,b,p1,\n{id},2025-03-04,,,\n"
         );
         let mut seen = Vec::new();
-        scan("h.csv", csv.as_bytes(), |h| seen.push(h.clone())).unwrap();
+        scan("h.csv", csv.as_bytes(), true, |h| seen.push(h.clone())).unwrap();
         let want = crate::formats::roster_csv::read_history("h.csv", csv.as_bytes()).unwrap();
         assert_eq!(seen, want.rows);
         assert!(seen[3].inspectors.is_empty() && seen[3].item.is_empty());

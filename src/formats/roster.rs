@@ -1643,7 +1643,7 @@ type Batch = (Vec<u8>, Vec<usize>);
 /// a second thread hashes the batches while reading goes on. Leaves are sorted before the table
 /// digest, so the order in which they come back changes nothing.
 #[derive(Default)]
-struct Leaves {
+pub(crate) struct Leaves {
     done: LeafSet,
     batch: Vec<u8>,
     ends: Vec<usize>,
@@ -1665,8 +1665,17 @@ fn hash_batch((json, ends): &Batch, out: &mut LeafSet) {
 }
 
 impl Leaves {
+    /// No leaves yet; rows are hashed on the calling thread if `here`, otherwise on a thread
+    /// of their own once the first batch is full.
+    pub(crate) fn new(here: bool) -> Self {
+        Leaves {
+            local: here,
+            ..Leaves::default()
+        }
+    }
+
     /// Adds a row; on error nothing is added.
-    fn push<T: Row>(&mut self, row: &T) -> Result<(), JcsError> {
+    pub(crate) fn push<T: Row>(&mut self, row: &T) -> Result<(), JcsError> {
         let start = self.batch.len();
         if let Err(e) = row.write_canonical(&mut self.batch) {
             self.batch.truncate(start);
@@ -1712,7 +1721,7 @@ impl Leaves {
     }
 
     /// Every leaf.
-    fn finish(mut self) -> LeafSet {
+    pub(crate) fn finish(mut self) -> LeafSet {
         let rest: Batch = (
             std::mem::take(&mut self.batch),
             std::mem::take(&mut self.ends),
