@@ -397,13 +397,8 @@ impl Header {
             return Err(Declined::Header);
         }
         let map = driver.header_map().ok_or(Declined::Header)?;
-        let mut columns = [None; 10];
-        for (fi, c) in columns.iter_mut().enumerate() {
-            *c = map.column_of_field(fi);
-        }
-        let unnamed = (0..cells.len())
-            .filter(|&c| map.field_of_column(c).is_none())
-            .collect();
+        let columns = map.field_columns();
+        let unnamed = map.unnamed_columns();
         let language = map.language();
         Ok(Some(Header {
             language,
@@ -712,6 +707,19 @@ fn plain_word<V>(raw: &str, parse: fn(&str) -> Option<V>) -> Option<V> {
     parse(raw).or_else(|| parse(plain_text(raw)?))
 }
 
+/// Whether every field of a record is empty or ASCII white space: a blank row, which the
+/// sequential reader passes over (`roster_csv::is_blank`).
+pub(crate) fn is_blank(fields: &[&str]) -> bool {
+    fields
+        .iter()
+        .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+}
+
+/// Whether a field holds a byte order mark, which the sequential reader refuses inside a field.
+pub(crate) fn has_bom(fields: &[&str]) -> bool {
+    fields.iter().any(|f| f.contains('\u{FEFF}'))
+}
+
 /// Whether the `unnamed` columns of a plain record (one without carriage returns) hold only
 /// white space, which the general path passes over without a word.
 pub(crate) fn unnamed_are_blank(unnamed: &[usize], fields: &[&str]) -> bool {
@@ -843,17 +851,14 @@ impl<C: Collector> Worker<'_, C> {
     /// [`Worker::row`] for a record that is not plain: skipped if blank, otherwise read by
     /// the general path.
     fn general_row(&mut self, fields: &[&str], c: &Chunk, at: At) -> Result<(), Declined> {
-        if fields
-            .iter()
-            .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
-        {
+        if is_blank(fields) {
             return Ok(());
         }
         if !self.fits(fields, at.len) {
             return Err(Declined::Problem);
         }
         // The general path: what the sequential reader does with the row.
-        if fields.iter().any(|f| f.contains('\u{FEFF}')) {
+        if has_bom(fields) {
             return Err(Declined::Problem);
         }
         self.part.rows += 1;

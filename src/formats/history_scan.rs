@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use super::entity_scan::{Declined, fill, unnamed_are_blank};
+use super::entity_scan::{Declined, fill, has_bom, is_blank, unnamed_are_blank};
 use super::roster::{
     Driver, Encoding, Leaves, RosterSummary, Table, h, parse_roster_date, split_list,
 };
@@ -129,13 +129,10 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
     /// Reads whole lines (the last may lack its newline only at the end of the file).
     fn lines(&mut self, data: &[u8]) -> Result<(), Declined> {
         let text = simdutf8::basic::from_utf8(data).map_err(|_| Declined::Encoding)?;
-        if memchr::memchr(b'"', data).is_some() {
-            return Err(Declined::Quoting);
-        }
-        // A carriage return ends a record wherever it stands; here only before a newline or
-        // at the end of the file, where it ends the line anyway.
-        for p in memchr::memchr_iter(b'\r', data) {
-            if data.get(p + 1).is_some_and(|&b| b != b'\n') {
+        // No quote; a carriage return ends a record wherever it stands, so here only before a
+        // newline or at the end of the file, where it ends the line anyway.
+        for p in memchr::memchr2_iter(b'"', b'\r', data) {
+            if data[p] == b'"' || data.get(p + 1).is_some_and(|&b| b != b'\n') {
                 return Err(Declined::Quoting);
             }
         }
@@ -175,10 +172,7 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
     /// One record of the file: the header, a blank row, or a row. An empty line is blank too
     /// (the CSV parser passes over it).
     fn record(&mut self, fields: &[&str]) -> Result<(), Declined> {
-        if fields
-            .iter()
-            .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
-        {
+        if is_blank(fields) {
             return Ok(());
         }
         let Some(columns) = &self.columns else {
@@ -217,16 +211,9 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
             return Err(Declined::Header);
         }
         let map = self.driver.header_map().ok_or(Declined::Header)?;
-        let mut of_field = [None; 5];
-        for (fi, c) in of_field.iter_mut().enumerate() {
-            *c = map.column_of_field(fi);
-        }
-        let unnamed = (0..fields.len())
-            .filter(|&c| map.field_of_column(c).is_none())
-            .collect();
         self.columns = Some(Columns {
-            of_field,
-            unnamed,
+            of_field: map.field_columns(),
+            unnamed: map.unnamed_columns(),
             width: fields.len(),
         });
         Ok(())
@@ -252,11 +239,6 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
             header_language: finished.header_language,
         })
     }
-}
-
-/// Whether a field holds a byte order mark, which the sequential reader refuses inside a field.
-fn has_bom(fields: &[&str]) -> bool {
-    fields.iter().any(|f| f.contains('\u{FEFF}'))
 }
 
 /// Fingerprints a valid row (SPEC §3.4) and hands it to `f`.

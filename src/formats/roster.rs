@@ -912,6 +912,19 @@ impl HeaderMap {
         self.columns.get(col).copied().flatten()
     }
 
+    /// Per field of a table of `N` fields, the file column holding it: for readers that look
+    /// up every field of every row.
+    pub(crate) fn field_columns<const N: usize>(&self) -> [Option<usize>; N] {
+        std::array::from_fn(|fi| self.column_of_field(fi))
+    }
+
+    /// The file columns no field is named in.
+    pub(crate) fn unnamed_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&c| self.columns[c].is_none())
+            .collect()
+    }
+
     /// The [`Field`] of a file column, if it maps to one.
     pub(crate) fn field_at(&self, table: Table, col: usize) -> Option<Field> {
         let fi = self.field_of_column(col)?;
