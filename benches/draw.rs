@@ -3,6 +3,7 @@
 //! `cargo bench --bench draw` runs them; CI runs `cargo bench -- --test` (each once).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use double_random::ceremony::announce::InputDigests;
 use double_random::digest::{Digest32, table_digest_of};
 use double_random::draw::teams::{Exclusions, Target, assign_pool, pools};
 use double_random::draw::{self, example_entity, example_inspector};
@@ -28,6 +29,13 @@ fn bench_digest(c: &mut Criterion) {
         let rows = entities(n);
         g.bench_with_input(BenchmarkId::new("entities", n), &rows, |b, rows| {
             b.iter(|| table_digest_of("entities", black_box(rows)).unwrap())
+        });
+        // What an announcement commits to, as the ceremony computes it from rows in memory:
+        // each row type's own JSON writer, on every core.
+        let mut inputs = draw::example_inputs();
+        inputs.entities = rows;
+        g.bench_with_input(BenchmarkId::new("input_digests", n), &inputs, |b, x| {
+            b.iter(|| InputDigests::of(&black_box(x).as_inputs()).unwrap())
         });
     }
     g.finish();

@@ -361,11 +361,16 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let loaded = paths.and_then(|p| load(&p));
     match loaded {
         Ok(inputs) => {
-            let trial = bundle::trial_draw(&inputs);
-            let strata =
-                double_random::draw::draw_entities(&inputs.as_draw_inputs(), &Digest32([0; 32]))
-                    .map(|d| d.strata)
-                    .unwrap_or_default();
+            // One trial draw: its strata are shown, and whether teams can be formed is checked.
+            let (di, zero) = (inputs.as_draw_inputs(), Digest32([0; 32]));
+            let entity_draw = double_random::draw::draw_entities(&di, &zero);
+            let strata = entity_draw
+                .as_ref()
+                .map(|d| d.strata.clone())
+                .unwrap_or_default();
+            let trial = entity_draw
+                .and_then(|d| double_random::draw::assign_teams(&di, d, &zero))
+                .err();
             if a.json {
                 let d = &inputs.digests;
                 let out = json!({

@@ -8,9 +8,10 @@
 use super::beacon::BeaconSpec;
 use super::commit::Party;
 use super::{CeremonyError, Timestamp};
-use crate::digest::{Digest32, table_digest_of};
+use crate::digest::Digest32;
 use crate::draw::DrawInputs;
 use crate::formats::jcs;
+use crate::formats::roster::{FastDigest, rows_digest};
 use crate::model::{Date, Plan};
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +92,10 @@ pub struct InputDigests {
 impl InputDigests {
     /// Computes every digest of `inputs`.
     ///
+    /// Each table's digest is [`crate::digest::table_digest_of`] over its rows; every row type
+    /// writes its own canonical JSON rather than going through serde, and a table of more than
+    /// a few tens of thousands of rows is hashed on every core.
+    ///
     /// ```
     /// use double_random::{ceremony::announce::InputDigests, draw};
     /// let inputs = draw::example_inputs();
@@ -102,18 +107,20 @@ impl InputDigests {
     /// );
     /// ```
     pub fn of(inputs: &DrawInputs<'_>) -> Result<Self, jcs::JcsError> {
-        fn r<T: Serialize>(kind: &str, rows: &[T]) -> Result<InputRef, jcs::JcsError> {
-            Ok(InputRef {
-                digest: table_digest_of(kind, rows)?,
+        // Each row type writes its own canonical JSON (property-tested against serde's), and
+        // large tables are hashed on every core.
+        fn r<T: FastDigest>(rows: &[T]) -> InputRef {
+            InputRef {
+                digest: rows_digest(rows),
                 rows: rows.len() as u64,
-            })
+            }
         }
         Ok(InputDigests {
-            entities: r("entities", inputs.entities)?,
-            inspectors: r("inspectors", inputs.inspectors)?,
-            items: r("items", inputs.items)?,
-            conflicts: r("conflicts", inputs.conflicts)?,
-            history: r("history", inputs.history)?,
+            entities: r(inputs.entities),
+            inspectors: r(inputs.inspectors),
+            items: r(inputs.items),
+            conflicts: r(inputs.conflicts),
+            history: r(inputs.history),
             plan: plan_digest(inputs.plan)?,
         })
     }
@@ -232,5 +239,49 @@ impl Announcement {
             b.check_named_in_advance(self.announced_at.unix(), 0)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::table_digest_of;
+
+    #[test]
+    fn input_digests_are_the_serde_table_digests() {
+        use crate::model::{Conflict, HistoryKind, HistoryRecord};
+        let mut owned = crate::draw::example_inputs();
+        owned.conflicts.push(Conflict {
+            inspector: owned.inspectors[0].id.clone(),
+            entity: owned.entities[0].id.clone(),
+            reason: "亲属\"关系\"".into(),
+        });
+        owned.history.push(HistoryRecord {
+            entity: owned.entities[1].id.clone(),
+            date: Date::from_ymd(2025, 9, 3).unwrap(),
+            item: owned.items[0].id.clone(),
+            inspectors: vec!["B2".into(), "A1".into()],
+            kind: HistoryKind::ALL[1],
+        });
+        let inputs = owned.as_inputs();
+        let d = InputDigests::of(&inputs).unwrap();
+        let serde = |kind, digest: Result<Digest32, jcs::JcsError>| (kind, digest.unwrap());
+        for ((kind, want), got) in [
+            serde("entities", table_digest_of("entities", inputs.entities)),
+            serde(
+                "inspectors",
+                table_digest_of("inspectors", inputs.inspectors),
+            ),
+            serde("items", table_digest_of("items", inputs.items)),
+            serde("conflicts", table_digest_of("conflicts", inputs.conflicts)),
+            serde("history", table_digest_of("history", inputs.history)),
+        ]
+        .into_iter()
+        .zip([d.entities, d.inspectors, d.items, d.conflicts, d.history])
+        {
+            assert_eq!(got.digest, want, "{kind}");
+        }
+        assert_eq!(d.entities.rows, inputs.entities.len() as u64);
+        assert_eq!((d.conflicts.rows, d.history.rows), (1, 1));
     }
 }

@@ -484,16 +484,75 @@ impl<T: serde::Serialize> Roster<T> {
     }
 }
 
+/// Rows per thread below which a table is fingerprinted on the calling thread alone.
+const DIGEST_ROWS_PER_THREAD: usize = 1 << 14;
+
 /// The table digest of `rows` with `write` as their canonical JSON writer.
-fn digest_rows<T>(table: Table, rows: &[T], write: fn(&T, &mut Vec<u8>)) -> Digest32 {
-    let mut leaves = LeafSet::new();
-    let mut json = Vec::with_capacity(256);
-    for row in rows {
-        json.clear();
-        write(row, &mut json);
-        leaves.push(Digest32::of(&json));
+///
+/// Large tables are split into one run of rows per core, each hashed into its own leaf set on
+/// a thread of its own; the leaves are sorted before the table digest, so how the rows were
+/// split changes nothing.
+fn digest_rows<T: Sync>(table: Table, rows: &[T], write: fn(&T, &mut Vec<u8>)) -> Digest32 {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().min(8))
+        .min(rows.len() / DIGEST_ROWS_PER_THREAD)
+        .max(1);
+    leaves_in_runs(rows, write, threads).digest(table.as_str())
+}
+
+/// The leaves of `rows`, hashed in `threads` runs of rows, each on a thread of its own but the
+/// first, which the calling thread takes.
+fn leaves_in_runs<T: Sync>(rows: &[T], write: fn(&T, &mut Vec<u8>), threads: usize) -> LeafSet {
+    fn leaves<T>(rows: &[T], write: fn(&T, &mut Vec<u8>)) -> LeafSet {
+        let mut leaves = LeafSet::new();
+        let mut json = Vec::with_capacity(256);
+        for row in rows {
+            json.clear();
+            write(row, &mut json);
+            leaves.push(Digest32::of(&json));
+        }
+        leaves
     }
-    leaves.digest(table.as_str())
+    if threads <= 1 {
+        return leaves(rows, write);
+    }
+    let per = rows.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let mut runs = rows.chunks(per);
+        let first = runs.next().unwrap_or_default();
+        // A thread that cannot be started leaves its rows to this one.
+        let others: Vec<_> = runs
+            .map(|run| {
+                std::thread::Builder::new()
+                    .name("table-digest".into())
+                    .spawn_scoped(scope, move || leaves(run, write))
+                    .map_err(|_| run)
+            })
+            .collect();
+        let mut all = leaves(first, write);
+        for other in others {
+            all.append(match other {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(run) => leaves(run, write),
+            });
+        }
+        all
+    })
+}
+
+/// The table digest of typed rows, as [`Roster::fast_digest`] computes it: equal to
+/// [`digest::table_digest_of`] under the row type's table name.
+pub(crate) fn rows_digest<T: FastDigest>(rows: &[T]) -> Digest32 {
+    digest_rows(T::TABLE, rows, T::WRITE)
+}
+
+/// A row type with its own canonical JSON writer.
+pub(crate) trait FastDigest: Row + Sync {
+    /// Appends the row's canonical JSON; byte for byte what serde and
+    /// [`super::jcs::to_canonical`] give.
+    const WRITE: fn(&Self, &mut Vec<u8>);
 }
 
 /// `impl Roster<Row> { fn fast_digest }` for each row type and its canonical JSON writer.
@@ -518,6 +577,10 @@ macro_rules! fast_digest {
             pub fn fast_digest(&self) -> Digest32 {
                 digest_rows(self.table, &self.rows, $write)
             }
+        }
+
+        impl FastDigest for $row {
+            const WRITE: fn(&Self, &mut Vec<u8>) = $write;
         }
     )+};
 }
@@ -2058,6 +2121,43 @@ mod tests {
         )
         .unwrap();
         assert_eq!(h.fast_digest(), h.digest().unwrap());
+    }
+
+    #[test]
+    fn a_table_hashed_in_runs_has_the_digest_of_one_run() {
+        // Rows of every length, so that runs end at every kind of boundary.
+        let rows: Vec<Conflict> = (0..1_000)
+            .map(|i| Conflict {
+                inspector: format!("A{i}"),
+                entity: "9".repeat(i % 40),
+                reason: if i % 3 == 0 {
+                    "亲属".into()
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
+        let want = digest::table_digest_of("conflicts", &rows).unwrap();
+        for n in [0, 1, 2, 3, 999, 1_000] {
+            for threads in [1, 2, 3, 7, 1_000, 2_000] {
+                let got = leaves_in_runs(&rows[..n], write_conflict_json, threads);
+                let one = digest::table_digest_of("conflicts", &rows[..n]).unwrap();
+                assert_eq!(got.digest("conflicts"), one, "{n} rows, {threads} threads");
+            }
+        }
+        assert_eq!(rows_digest(&rows), want);
+        // Enough rows for every core to take a run.
+        let many: Vec<Conflict> = (0..3 * DIGEST_ROWS_PER_THREAD)
+            .map(|i| Conflict {
+                inspector: format!("A{i}"),
+                entity: String::new(),
+                reason: String::new(),
+            })
+            .collect();
+        assert_eq!(
+            rows_digest(&many),
+            digest::table_digest_of("conflicts", &many).unwrap()
+        );
     }
 
     #[test]
