@@ -53,7 +53,7 @@ use crate::formats::error::{InputError, InputErrors, InputWarning};
 use crate::formats::files::{self, FileError};
 use crate::formats::plan_toml::{self, PlanError};
 use crate::formats::roster::Roster;
-use crate::formats::roster_csv;
+use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
 use crate::sign::{self, PublicKey, SecretKey, SignError, Signature};
 use std::io::Read;
@@ -705,17 +705,33 @@ pub fn load_input_files(
     paths: &InputPaths,
     progress: &mut dyn Progress,
 ) -> Result<Inputs, BundleError> {
+    load_input_files_with(paths, progress, true)
+}
+
+/// [`load_input_files`], with the entity roster read on every core when `parallel` and the file
+/// allows it (otherwise, and for tests, by the sequential reader alone).
+fn load_input_files_with(
+    paths: &InputPaths,
+    progress: &mut dyn Progress,
+    parallel: bool,
+) -> Result<Inputs, BundleError> {
     let mut problems = InputProblems::default();
-    let entities = read_table(
-        &paths.entities,
-        "entities",
-        true,
-        progress,
-        &mut problems,
-        |n, r| roster_csv::read_entities(n, r),
-        #[cfg(feature = "xlsx")]
-        |p| crate::formats::xlsx::read_entities_xlsx(p),
-    );
+    let entities = parallel
+        .then(|| read_entities_in_parallel(&paths.entities, progress, &mut problems))
+        .flatten()
+        .or_else(|| {
+            read_table(
+                &paths.entities,
+                "entities",
+                true,
+                progress,
+                &mut problems,
+                |n, r| roster_csv::read_entities(n, r),
+                #[cfg(feature = "xlsx")]
+                |p| crate::formats::xlsx::read_entities_xlsx(p),
+            )
+            .map(|r| r.rows)
+        });
     let inspectors = read_table(
         &paths.inspectors,
         "inspectors",
@@ -780,7 +796,7 @@ pub fn load_input_files(
     let loaded = Inputs {
         paths: paths.clone(),
         plan,
-        entities: entities.rows,
+        entities,
         inspectors: inspectors.rows,
         items: items.rows,
         conflicts: conflicts.rows,
@@ -836,6 +852,37 @@ fn empty_roster<T>() -> Roster<T> {
 /// The name shown for a file in messages: the path as given.
 fn display_name(path: &Path) -> String {
     path.display().to_string()
+}
+
+/// The entity roster at `path` read on every core ([`entity_scan::read_all`]), its warnings
+/// added to `problems`; `None`, with nothing added, if it is a spreadsheet, cannot be opened, or
+/// is not a file the parallel reader takes (then the sequential reader reads it and reports
+/// every problem).
+fn read_entities_in_parallel(
+    path: &Path,
+    progress: &mut dyn Progress,
+    problems: &mut InputProblems,
+) -> Option<Vec<Entity>> {
+    if is_xlsx(path) {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok().map(|m| m.len());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    progress.start(path, size);
+    let all = {
+        let reader = ProgressReader {
+            inner: file,
+            progress: &mut *progress,
+        };
+        entity_scan::read_all(&display_name(path), reader, threads)
+    };
+    progress.finish();
+    let all = all?;
+    problems
+        .notes
+        .extend(all.warnings.into_iter().map(InputNote::Roster));
+    Some(all.rows)
 }
 
 fn read_table<T>(
@@ -962,14 +1009,14 @@ fn read_plan_file(path: &Path, problems: &mut InputProblems) -> Option<Plan> {
 
 fn cross_references(
     paths: &InputPaths,
-    entities: &Roster<Entity>,
+    entities: &[Entity],
     inspectors: &Roster<Inspector>,
     conflicts: &Roster<Conflict>,
     history: &Roster<HistoryRecord>,
     notes: &mut Vec<InputNote>,
 ) {
     let entity_ids: std::collections::HashSet<&str> =
-        entities.rows.iter().map(|e| e.id.as_str()).collect();
+        entities.iter().map(|e| e.id.as_str()).collect();
     let inspector_ids: std::collections::HashSet<&str> =
         inspectors.rows.iter().map(|i| i.id.as_str()).collect();
     let ename = display_name(&paths.entities);
@@ -2520,4 +2567,67 @@ fn verify_announcement_only(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example inputs with `entities` as the entity roster's bytes.
+    fn inputs_with(entities: &[u8]) -> (tempfile::TempDir, InputPaths) {
+        let dir = tempfile::tempdir().unwrap();
+        example_input_files(dir.path()).unwrap();
+        std::fs::write(dir.path().join("entities.csv"), entities).unwrap();
+        let paths = InputPaths::find(dir.path(), None).unwrap();
+        (dir, paths)
+    }
+
+    #[test]
+    fn the_entity_roster_loads_alike_on_every_core_and_on_one() {
+        let header = "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态,标签\n";
+        let mut plain = String::from(header);
+        for i in 0..20_000u64 {
+            let id = crate::formats::entity_scan::tests::uscc(i);
+            // Every 500th name has spaces around it: a warning-free row off the plain path.
+            let name = if i % 500 == 1 {
+                format!(" 甲{i} ")
+            } else {
+                format!("甲{i}有限公司")
+            };
+            plain.push_str(&format!("{id},{name},企业,520102,存续,食品;特种设备\n"));
+        }
+        let quoted = plain.replacen("甲3有限公司", "\"甲3,有限公司\"", 1);
+        let twice = format!("{plain}{}", plain.lines().nth(9).unwrap());
+        let broken = plain.replacen(",520102,", ",52010X,", 1);
+        let gbk = encoding_rs::GBK.encode(&plain).0.into_owned();
+        let cases: [(&str, &[u8]); 6] = [
+            ("plain", plain.as_bytes()),
+            ("quoted", quoted.as_bytes()),
+            ("an id twice", twice.as_bytes()),
+            ("a broken row", broken.as_bytes()),
+            ("GBK", &gbk),
+            ("the example", b""),
+        ];
+        for (what, bytes) in cases {
+            let (_dir, paths) = if bytes.is_empty() {
+                let dir = tempfile::tempdir().unwrap();
+                example_input_files(dir.path()).unwrap();
+                let paths = InputPaths::find(dir.path(), None).unwrap();
+                (dir, paths)
+            } else {
+                inputs_with(bytes)
+            };
+            let parallel = load_input_files_with(&paths, &mut NoProgress, true);
+            let sequential = load_input_files_with(&paths, &mut NoProgress, false);
+            assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"), "{what}");
+            let outcome = match what {
+                "an id twice" | "a broken row" => parallel.is_err(),
+                _ => parallel.is_ok(),
+            };
+            assert!(outcome, "{what}");
+        }
+        // The plain roster is one the parallel reader takes.
+        let read = crate::formats::entity_scan::read_all("e.csv", plain.as_bytes(), 2).unwrap();
+        assert_eq!(read.rows.len(), 20_000);
+    }
 }
