@@ -150,10 +150,20 @@ pub(crate) struct AllRows {
 /// For the ceremony, which holds the whole roster: several times faster than the sequential
 /// reader on a plain file, with the same rows, in the same order, and the same warnings.
 pub(crate) fn read_all(file_name: &str, file: impl Read, threads: usize) -> Option<AllRows> {
+    read_all_blocks(file_name, file, threads, BLOCK)
+}
+
+/// [`read_all`] with blocks of `block` bytes.
+fn read_all_blocks(
+    file_name: &str,
+    file: impl Read,
+    threads: usize,
+    block: usize,
+) -> Option<AllRows> {
     let scanned = scan_blocks(
         file_name,
         file,
-        (threads, BLOCK, false),
+        (threads, block, false),
         InFileOrder::default,
     )
     .ok()?;
@@ -1090,7 +1100,12 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
     });
     let scanned = match scan_blocks("e.csv", data, (threads, block, true), Rows::default) {
         Ok(s) => s,
-        Err(d) => return Ok(Agreement::Declined(d)),
+        Err(d) => {
+            if read_all_blocks("e.csv", data, threads, block).is_some() {
+                return Err(format!("read_all took a file the scan declined: {d:?}"));
+            }
+            return Ok(Agreement::Declined(d));
+        }
     };
     let mut got = scanned.collected.0;
     // Without fingerprints, the same rows.
@@ -1102,6 +1117,9 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
     let mut ids: Vec<&[u8]> = got.iter().map(|r| id_in(&r.2)).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
+        if read_all_blocks("e.csv", data, threads, block).is_some() {
+            return Err("read_all took a file with a repeated id".into());
+        }
         return match seq {
             Err(_) => Ok(Agreement::Repeated),
             Ok(_) => Err("a repeated id that the sequential reader accepted".into()),
@@ -1121,6 +1139,14 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
     want.0.sort_unstable();
     if got != want.0 {
         return Err("the rows differ".into());
+    }
+    // Read whole, for the ceremony: the sequential reader's rows, in its order, and its warnings.
+    let all = read_all_blocks("e.csv", data, threads, block)
+        .ok_or("read_all declined a file the scan read")?;
+    let full = super::roster_csv::read_entities("e.csv", data)
+        .map_err(|e| format!("read_entities refused a file the scan read: {e}"))?;
+    if all.rows != full.rows || all.warnings != full.warnings {
+        return Err("read_all differs from read_entities".into());
     }
     Ok(Agreement::Same)
 }
