@@ -246,6 +246,73 @@ fn an_edited_sheet_field_is_caught_even_if_re_signed() {
 }
 
 #[test]
+fn entities_dropped_added_repeated_or_reordered_on_a_re_signed_sheet_are_named() {
+    let mut c = ceremony();
+    let honest = c.sheet();
+    assert!(honest.entities.len() >= 4);
+    let ids: Vec<String> = honest.entities.iter().map(|e| e.id.clone()).collect();
+
+    // One dropped, one replaced by an entity that was not drawn.
+    let mut s = honest.clone();
+    s.entities.remove(0);
+    let mut stranger = s.entities[0].clone();
+    stranger.id = "91520102MA6DZZZZ0X".into();
+    s.entities[0] = stranger;
+    c.resign_sheet(&s);
+    let f = c.verify().findings;
+    assert!(
+        f.iter()
+            .any(|f| matches!(f, Finding::EntityMissing { id } if *id == ids[0])),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .any(|f| matches!(f, Finding::EntityMissing { id } if *id == ids[1])),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .any(|f| matches!(f, Finding::EntityExtra { id } if id == "91520102MA6DZZZZ0X")),
+        "{f:#?}"
+    );
+    // The rows that are still right are not named.
+    assert!(!f.iter().any(|f| matches!(f,
+        Finding::EntityMissing { id } | Finding::EntityExtra { id } if *id == ids[2])));
+
+    // One listed twice, its second row edited: the first row is the one compared.
+    let mut s = honest.clone();
+    let mut again = s.entities[1].clone();
+    again.name.push('X');
+    s.entities.push(again);
+    c.resign_sheet(&s);
+    let f = c.verify().findings;
+    assert!(
+        !f.iter().any(|f| matches!(f, Finding::EntityField { .. })),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter().any(|f| matches!(f, Finding::Differs { .. })),
+        "{f:#?}"
+    );
+
+    // Every row right but the order changed.
+    let mut s = honest.clone();
+    s.entities.swap(0, 1);
+    c.resign_sheet(&s);
+    let f = c.verify().findings;
+    assert!(
+        f.iter().any(|f| matches!(
+            f,
+            Finding::Differs {
+                part: "entity order",
+                ..
+            }
+        )),
+        "{f:#?}"
+    );
+}
+
+#[test]
 fn a_wrong_secret_is_caught() {
     let mut c = ceremony();
     let mut s = c.sheet();

@@ -569,8 +569,16 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
             });
         }
     }
+    // By id, so that a sheet of hundreds of thousands of entities is compared in linear time;
+    // an id listed twice is compared by its first row, as a search from the top would.
+    let mut got_by_id = std::collections::HashMap::with_capacity(got.entities.len());
+    for g in &got.entities {
+        got_by_id.entry(g.id.as_str()).or_insert(g);
+    }
+    let want_ids: std::collections::HashSet<&str> =
+        want.entities.iter().map(|w| w.id.as_str()).collect();
     for w in &want.entities {
-        match got.entities.iter().find(|g| g.id == w.id) {
+        match got_by_id.get(w.id.as_str()) {
             None => r.findings.push(Finding::EntityMissing { id: w.id.clone() }),
             Some(g) => {
                 for (field, a, b) in [
@@ -596,7 +604,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
         }
     }
     for g in &got.entities {
-        if !want.entities.iter().any(|w| w.id == g.id) {
+        if !want_ids.contains(g.id.as_str()) {
             r.findings.push(Finding::EntityExtra { id: g.id.clone() });
         }
     }
