@@ -27,7 +27,7 @@
 
 use super::error::{InputWarning, InputWarningKind, MAX_REPORTED};
 use super::roster::{
-    Driver, Encoding, RosterSummary, Table, e, split_list, write_entity_json,
+    Driver, Encoding, RosterSummary, Table, e, pack_entity_id, split_list, write_entity_json,
     write_plain_entity_json,
 };
 use super::roster_csv::{FIELD_LIMIT, ROW_LIMIT, WINDOW_LIMIT};
@@ -168,13 +168,21 @@ fn read_all_blocks(
     )
     .ok()?;
     let mut rows = scanned.collected.0;
-    // The check left to the caller: every id once.
-    let mut ids: Vec<&str> = rows.iter().map(|(_, e)| e.id.as_str()).collect();
-    ids.sort_unstable();
-    if ids.windows(2).any(|w| w[0] == w[1]) {
+    // The check left to the caller: every id once. Ids are compared packed where they pack
+    // (a packed id and one that does not pack are never equal), which sorts far faster.
+    let (mut packed, mut other) = (Vec::with_capacity(rows.len()), Vec::new());
+    for (_, e) in &rows {
+        match pack_entity_id(&e.id) {
+            Some(key) => packed.push(key),
+            None => other.push(e.id.as_str()),
+        }
+    }
+    packed.sort_unstable();
+    other.sort_unstable();
+    if packed.windows(2).any(|w| w[0] == w[1]) || other.windows(2).any(|w| w[0] == w[1]) {
         return None;
     }
-    drop(ids);
+    drop((packed, other));
     // Each worker's rows are in file order, one worker's after another's: put them in order by
     // moving each row once, along the cycles of the permutation, rather than sorting rows.
     let mut order: Vec<usize> = (0..rows.len()).collect();
