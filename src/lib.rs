@@ -25,6 +25,7 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod rng;
+mod shares;
 pub mod sign;
 
 /// The README's examples, compiled and run as doctests.

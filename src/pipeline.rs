@@ -58,6 +58,7 @@ use crate::formats::roster::{Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
 use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
 use crate::rng::{Sampler, Stream};
+use crate::shares::in_shares;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -640,27 +641,6 @@ fn read_back(
         drawn.extend(part?);
     }
     Ok(drawn)
-}
-
-/// `f` on each of up to `threads` equal shares of `items`, each on its own thread; the results
-/// in the order of the shares.
-fn in_shares<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&[T]) -> R + Sync,
-) -> Vec<R> {
-    let share = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(share)
-            .map(|part| scope.spawn(move || f(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
 }
 
 /// Rows read back, owned. Their ids are not checked here: the caller compares them with the

@@ -1194,6 +1194,18 @@ pub(crate) mod tests {
 
     const HEADER: &str = "统一社会信用代码,名称,市场主体类型,登记机关,行政区划代码,行业代码,登记状态,经营异常名录,信用风险分类,标签\n";
 
+    /// A USCC whose check character is right and whose organisation code fails its check.
+    pub(crate) fn org_warned(n: u64) -> String {
+        let org = "0123456789X"
+            .chars()
+            .map(|c| format!("MA{:06}{c}", n % 1_000_000))
+            .find(|o| !codes::org_code_check(o))
+            .unwrap();
+        let body = format!("91520102{org}");
+        let check = codes::uscc_check_char(&body).unwrap();
+        format!("{body}{check}")
+    }
+
     /// A valid USCC whose organisation code passes its check too.
     pub(crate) fn uscc(n: u64) -> String {
         let org8 = format!("MA{:06}", n % 1_000_000);
@@ -1226,10 +1238,9 @@ pub(crate) mod tests {
         // rows off the plain path among them.
         let mut csv = String::from(HEADER);
         for i in 0..40_000u64 {
+            // Every 1,000th id's organisation code fails GB 11714: a warning.
             let id = if i % 1_000 == 7 {
-                // Its organisation code fails GB 11714: a warning.
-                let body = format!("91520102MA{:06}1", i);
-                format!("{body}{}", codes::uscc_check_char(&body).unwrap())
+                org_warned(i)
             } else {
                 uscc(i)
             };

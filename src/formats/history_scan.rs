@@ -388,7 +388,7 @@ pub(crate) fn cross_check(data: &[u8], block: usize) -> Result<Agreement, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::entity_scan::tests::uscc;
+    use crate::formats::entity_scan::tests::{org_warned, uscc};
     use proptest::prelude::*;
 
     const HEADER: &str = "统一社会信用代码,检查日期,事项编号,检查人员,检查类型\n";
@@ -423,18 +423,6 @@ mod tests {
             ));
         }
         csv
-    }
-
-    /// A USCC whose check character is right and whose organisation code fails its check.
-    fn org_warned(n: u64) -> String {
-        let org = "0123456789X"
-            .chars()
-            .map(|c| format!("MA{:06}{c}", n % 1_000_000))
-            .find(|o| !codes::org_code_check(o))
-            .unwrap();
-        let body = format!("91520102{org}");
-        let check = codes::uscc_check_char(&body).unwrap();
-        format!("{body}{check}")
     }
 
     /// The columns of [`HEADER`].

@@ -500,46 +500,24 @@ fn digest_rows<T: Sync>(table: Table, rows: &[T], write: fn(&T, &mut Vec<u8>)) -
     leaves_in_runs(rows, write, threads).digest(table.as_str())
 }
 
-/// The leaves of `rows`, hashed in `threads` runs of rows, each on a thread of its own but the
-/// first, which the calling thread takes.
+/// The leaves of `rows`, hashed in up to `threads` equal runs of rows, each on a thread of its
+/// own.
 fn leaves_in_runs<T: Sync>(rows: &[T], write: fn(&T, &mut Vec<u8>), threads: usize) -> LeafSet {
-    fn leaves<T>(rows: &[T], write: fn(&T, &mut Vec<u8>)) -> LeafSet {
+    let parts = crate::shares::in_shares(rows, threads, |run| {
         let mut leaves = LeafSet::new();
         let mut json = Vec::with_capacity(256);
-        for row in rows {
+        for row in run {
             json.clear();
             write(row, &mut json);
             leaves.push(Digest32::of(&json));
         }
         leaves
+    });
+    let mut all = LeafSet::new();
+    for part in parts {
+        all.append(part);
     }
-    if threads <= 1 {
-        return leaves(rows, write);
-    }
-    let per = rows.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let mut runs = rows.chunks(per);
-        let first = runs.next().unwrap_or_default();
-        // A thread that cannot be started leaves its rows to this one.
-        let others: Vec<_> = runs
-            .map(|run| {
-                std::thread::Builder::new()
-                    .name("table-digest".into())
-                    .spawn_scoped(scope, move || leaves(run, write))
-                    .map_err(|_| run)
-            })
-            .collect();
-        let mut all = leaves(first, write);
-        for other in others {
-            all.append(match other {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(run) => leaves(run, write),
-            });
-        }
-        all
-    })
+    all
 }
 
 /// The table digest of typed rows, as [`Roster::fast_digest`] computes it: equal to
