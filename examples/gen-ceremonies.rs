@@ -1,26 +1,28 @@
 //! Writes N complete, signed ceremonies of varied sizes and plans into a folder, for
-//! cross-checking implementations: every folder holds the inputs (CSV in UTF-8 or GB18030,
-//! Chinese or English headers), plan.toml, announcement.json, sheet.json, amendments, their
-//! signatures, organizer.pub and office.log.
+//! cross-checking implementations: every `ceremony-NNN/` holds the inputs (CSV in UTF-8 or
+//! GB18030, Chinese or English headers) and plan.toml, and `ceremony-NNN/office/` the published
+//! office: office.log, checkpoints/, organizer.pub and the draw folders (sometimes a voided draw
+//! and the draw that supersedes it), with announcements, sheets, amendments and signatures.
 //!
 //! ```text
 //! cargo run --release --example gen-ceremonies -- OUT_DIR [COUNT] [SEED]
 //! ```
 //! Deterministic: the same arguments write the same bytes.
 
-use double_random::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
-use double_random::ceremony::announce::{
-    ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
+use double_random::bundle::{
+    AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, amend, announce, draw,
+    void,
 };
+use double_random::ceremony::Timestamp;
+use double_random::ceremony::amend::{self as amend_doc, Action, Amendment, Reason, ReasonCode};
 use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
-use double_random::ceremony::commit::{Party, Reveal, Role, Secret, commitment};
-use double_random::ceremony::log::{self, EntryKind};
-use double_random::ceremony::sheet;
-use double_random::ceremony::verify::trusted_comment;
+use double_random::ceremony::commit::{Secret, commitment};
+use double_random::ceremony::groups::GroupSpec;
+use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::codes::uscc_check_char;
 use double_random::digest::Digest32;
 use double_random::rng::Stream;
-use double_random::sign::{self, KeyId, SecretKey};
+use double_random::sign::{KeyId, SecretKey};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -73,13 +75,6 @@ fn header(zh: &[&str], en: &[&str], english: bool) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect()
-}
-
-fn sign_doc(key: &SecretKey, id: &str, file: &str, bytes: &[u8]) -> String {
-    let c = trusted_comment(id, file, &Digest32::of(bytes)).expect("valid comment");
-    sign::sign(key, bytes, &c.to_string(), "signature from double-random")
-        .expect("signing works")
-        .to_minisig()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -316,6 +311,9 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
     }
     plan += "[repeat]\nentity_window_days = 90\ninspector_window_days = 365\n";
     plan += "[team]\n";
+    if g.chance(40) {
+        plan += &format!("recusal_cap = {}\n", g.below(4));
+    }
     if g.chance(50) {
         plan += "exclude_same_region = true\n";
     }
@@ -335,176 +333,165 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
         }
     }
     write(dir, "plan.toml", plan.as_bytes());
-    // Read everything back exactly as a user's files are read.
-    let loaded = double_random::bundle::load_inputs(dir, None).expect("generated inputs read");
-    let inputs = loaded.as_draw_inputs();
-    let plan = &loaded.plan;
+    // Read everything back exactly as a user's files are read, and run the ceremony through
+    // the library's office steps: an office folder with its log, checkpoints, key and draws.
+    let inputs_dir = dir.to_path_buf();
+    let office = dir.join("office");
+    std::fs::create_dir_all(&office).expect("office folder");
+    let loaded =
+        double_random::bundle::load_inputs(&inputs_dir, None).expect("generated inputs read");
     let mut kb = [0u8; 32];
     kb[..8].copy_from_slice(&case.to_le_bytes());
     let key = SecretKey::from_seed(KeyId(case.to_le_bytes()), &kb);
-    let parties: Vec<(String, Secret)> = (0..1 + g.below(3))
-        .map(|p| {
-            let mut s = [0u8; 32];
-            s[0] = p as u8;
-            s[1..9].copy_from_slice(&case.to_le_bytes());
-            (
-                if p == 0 {
-                    "organizer".to_string()
-                } else {
-                    format!("监督人{p}")
-                },
-                Secret::from_bytes(s),
-            )
-        })
-        .collect();
-    let beacon = g.chance(50).then(|| {
-        (
-            BeaconSpec::External {
-                description: format!("彩票第{case}期开奖号码"),
-                source: "https://example.org/".into(),
-            },
-            BeaconValue::External {
-                value: format!("{:02} {:02} {:02}", g.below(33), g.below(33), g.below(16)),
-            },
-        )
-    });
-    let ann = Announcement {
-        format: ANNOUNCEMENT_FORMAT.into(),
-        version: VERSION.into(),
-        draw_id: format!("GEN-{case}"),
-        plan: PlanRef::of(plan),
-        inputs: InputDigests::of(&inputs).expect("digests"),
-        parties: parties
-            .iter()
-            .enumerate()
-            .map(|(i, (n, s))| Party {
-                name: n.clone(),
-                role: if i == 0 {
-                    Role::Organizer
-                } else {
-                    Role::Witness
-                },
-                commitment: commitment(n, s),
-            })
-            .collect(),
-        beacon: beacon.as_ref().map(|b| b.0.clone()),
-        announced_at: "2026-02-20T01:00:00Z".parse().expect("time"),
-        scheduled_at: "2026-03-01T02:00:00Z".parse().expect("time"),
-        key_id: key.key_id().to_string(),
-        previous: None,
-    };
-    let reveals: Vec<Reveal> = parties
-        .iter()
-        .map(|(n, s)| Reveal {
-            name: n.clone(),
-            secret: Digest32(*s.as_bytes()),
-        })
-        .collect();
-    let sheet = match sheet::run(
-        &ann,
-        &reveals,
-        beacon.as_ref().map(|b| &b.1),
-        &inputs,
-        "2026-03-01T02:10:00Z".parse().expect("time"),
-    ) {
-        Ok(s) => s,
-        Err(e) => {
-            // A plan the rosters cannot serve: keep the folder as a documented refusal.
-            write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
-            return;
-        }
-    };
-    let ann_bytes = ann.to_canonical().expect("canonical");
-    let sheet_bytes = sheet.to_canonical().expect("canonical");
-    let id = ann.draw_id.clone();
     write(
-        dir,
+        &office,
         "organizer.pub",
         key.public_key().to_minisign().as_bytes(),
     );
-    write(dir, "announcement.json", &ann_bytes);
-    write(
-        dir,
-        "announcement.json.minisig",
-        sign_doc(&key, &id, "announcement.json", &ann_bytes).as_bytes(),
-    );
-    write(dir, "sheet.json", &sheet_bytes);
-    write(
-        dir,
-        "sheet.json.minisig",
-        sign_doc(&key, &id, "sheet.json", &sheet_bytes).as_bytes(),
-    );
-    let mut docs = vec![
-        (EntryKind::Announcement, ann_bytes),
-        (EntryKind::Sheet, sheet_bytes),
-    ];
-    let mut amendments: Vec<Amendment> = Vec::new();
-    let n_amend = g.below(3);
-    for _ in 0..n_amend {
-        let current = amend::state_after(&sheet, &amendments, &Default::default()).entities;
-        let Some(e) = current
-            .get(g.below(current.len().max(1) as u64) as usize)
-            .cloned()
-        else {
-            break;
-        };
-        let (action, code) = if g.chance(50) || e.officers.is_empty() {
+    let private = PrivateDir::new(dir.join("private"));
+    let log = office.join(LOG_FILE);
+    let t = |s: &str| -> Timestamp { s.parse().expect("time") };
+    let secret = |p: u64, round: u64| {
+        let mut s = [0u8; 32];
+        s[0] = p as u8;
+        s[1] = round as u8;
+        s[2..10].copy_from_slice(&case.to_le_bytes());
+        Secret::from_bytes(s)
+    };
+    // Sometimes a first announcement of the task is voided, and the task announced again.
+    let rounds = if g.chance(20) { 2 } else { 1 };
+    for round in 0..rounds {
+        let id = format!("GEN-{case}-{round}");
+        let witnesses: Vec<(String, Secret)> = (1..1 + g.below(3))
+            .map(|p| (format!("监督人{p}"), secret(p, round)))
+            .collect();
+        let commitments: Vec<(String, Digest32)> = witnesses
+            .iter()
+            .map(|(n, s)| (n.clone(), commitment(&id, n, s)))
+            .collect();
+        let day = 20 + 2 * round;
+        let announced_at = t(&format!("2026-02-{day}T01:00:00Z"));
+        let scheduled_at = t(&format!("2026-02-{day}T02:00:00Z"));
+        let beacon = g.chance(50).then(|| {
+            let mut red: Vec<u64> = vec![];
+            while red.len() < 6 {
+                let x = 1 + g.below(33);
+                if !red.contains(&x) {
+                    red.push(x);
+                }
+            }
+            red.sort_unstable();
             (
-                Action::ReplaceEntity {
-                    entity: e.id.clone(),
+                BeaconSpec::External {
+                    description: format!("彩票第{case}期开奖号码"),
+                    source: "https://example.org/".into(),
+                    published_at: scheduled_at,
+                    groups: GroupSpec::shuangseqiu(),
                 },
-                ReasonCode::EntityClosed,
-            )
-        } else {
-            (
-                Action::ReplaceInspector {
-                    entity: e.id.clone(),
-                    inspector: e.officers[0].clone(),
+                BeaconValue::External {
+                    groups: vec![red, vec![1 + g.below(16)]],
                 },
-                ReasonCode::InspectorRecused,
             )
-        };
-        let Ok(a) = amend::amend(
-            &sheet,
-            &amendments,
-            action,
-            Reason {
-                code,
-                text: "生成".into(),
+        });
+        let folder = DrawDir::new(office.join(&id));
+        let announced = announce(
+            &folder,
+            &private,
+            &log,
+            &AnnounceRequest {
+                draw_id: &id,
+                inputs: &loaded,
+                key: &key,
+                organizer: "organizer",
+                organizer_secret: &secret(0, round),
+                witnesses: &commitments,
+                beacon: beacon.as_ref().map(|b| b.0.clone()),
+                announced_at,
+                scheduled_at,
+                drill: commitments.is_empty() && beacon.is_none(),
             },
-            &inputs,
-            "2026-03-03T01:00:00Z".parse().expect("time"),
-        ) else {
-            continue;
-        };
-        let bytes = a.to_canonical().expect("canonical");
-        let name = format!("amendment-{}.json", a.seq);
-        write(dir, &name, &bytes);
-        write(
-            dir,
-            &format!("{name}.minisig"),
-            sign_doc(&key, &id, &name, &bytes).as_bytes(),
         );
-        docs.push((EntryKind::Amendment, bytes));
-        amendments.push(a);
+        if let Err(e) = announced {
+            write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
+            return;
+        }
+        if round + 1 < rounds {
+            void(
+                &folder,
+                &log,
+                &key,
+                VoidReason {
+                    code: VoidCode::SecretNotRevealed,
+                    text: "监督人未到场".into(),
+                },
+                t(&format!("2026-02-{day}T03:00:00Z")),
+            )
+            .expect("void");
+            continue;
+        }
+        let drawn = draw(
+            &folder,
+            &private,
+            &log,
+            &DrawRequest {
+                key: &key,
+                reveals: &witnesses,
+                beacon: beacon.as_ref().map(|b| b.1.clone()),
+                drawn_at: t(&format!("2026-02-{day}T02:10:00Z")),
+            },
+            &mut NoProgress,
+        );
+        let sheet = match drawn {
+            Ok(d) => d.sheet,
+            Err(e) => {
+                // A plan the rosters cannot serve: keep the folder as a documented refusal.
+                write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
+                return;
+            }
+        };
+        let mut amendments: Vec<Amendment> = Vec::new();
+        for n in 0..g.below(4) {
+            let current = amend_doc::state_after(&sheet, &amendments, &Default::default()).entities;
+            let Some(e) = current
+                .get(g.below(current.len().max(1) as u64) as usize)
+                .cloned()
+            else {
+                break;
+            };
+            let (action, code) = if g.chance(40) || e.officers.is_empty() {
+                (
+                    Action::ReplaceEntity {
+                        entity: e.id.clone(),
+                    },
+                    ReasonCode::EntityClosed,
+                )
+            } else {
+                let who = e.officers[g.below(e.officers.len() as u64) as usize].clone();
+                (
+                    Action::ReplaceInspector {
+                        entity: e.id.clone(),
+                        inspector: who,
+                    },
+                    ReasonCode::InspectorRecused,
+                )
+            };
+            let done = amend(
+                &folder,
+                &log,
+                &key,
+                action,
+                Reason {
+                    code,
+                    text: "生成".into(),
+                },
+                t(&format!("2026-03-0{}T01:00:00Z", 3 + n)),
+                &mut NoProgress,
+            );
+            if let Ok((a, _)) = done {
+                amendments.push(a);
+            }
+        }
     }
-    let mut log_text = Vec::new();
-    let mut last: Option<log::Entry> = None;
-    for (kind, doc) in docs {
-        let e = log::next_entry(
-            last.as_ref(),
-            kind,
-            &id,
-            Digest32::of(&doc),
-            "2026-03-03T01:00:00Z".parse().expect("time"),
-            "",
-        )
-        .expect("entry");
-        log_text.extend(e.to_line().expect("line"));
-        log_text.push(b'\n');
-        last = Some(e);
-    }
-    write(dir, "office.log", &log_text);
 }
 
 fn main() {

@@ -14,7 +14,7 @@
 //! | `entities.csv` (or `.xlsx`), `inspectors.csv` (or `.xlsx`), `items.csv`, `conflicts.csv`, `history.csv`, `plan.toml` | draw folder (copied at announcement) | [`announce`] |
 //! | `organizer.key` | private folder, mode 0600 | [`PrivateDir::write_key`] |
 //! | `secrets/<draw id>/<party>.secret` | private folder, mode 0600 | [`PrivateDir::write_secret`] |
-//! | `office.log` | the office folder | every step, through [`log::append`] |
+//! | `office.log` | the office folder | every step, through [`log::append_with`] |
 //!
 //! Records are written with [`files::write_new`]: an announcement, a sheet, an amendment or a
 //! log entry is never overwritten. Secrets are written with [`files::write_secret_new`] and
@@ -43,9 +43,10 @@ use crate::ceremony::announce::{
 };
 use crate::ceremony::beacon::{BeaconSpec, BeaconValue};
 use crate::ceremony::commit::{Party, Reveal, Role, Secret, SecretError, commitment};
-use crate::ceremony::log::{self, AppendError, Entry, EntryKind};
+use crate::ceremony::log::{self, AppendError, Entry, EntryKind, LogReport};
 use crate::ceremony::sheet::{self, Sheet};
 use crate::ceremony::verify::{self, Finding, Published, Report, SignedDocument};
+use crate::ceremony::void::{Void, VoidReason};
 use crate::ceremony::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::{self, DrawError, DrawInputs};
@@ -55,7 +56,8 @@ use crate::formats::plan_toml::{self, PlanError};
 use crate::formats::roster::Roster;
 use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
-use crate::sign::{self, PublicKey, SecretKey, SignError, Signature};
+use crate::names::{NameError, NameKind};
+use crate::sign::{self, PublicKey, SecretKey, SignError, Signature, TrustedComment};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
@@ -64,6 +66,12 @@ use zeroize::Zeroizing;
 pub const ANNOUNCEMENT_FILE: &str = "announcement.json";
 /// `sheet.json`.
 pub const SHEET_FILE: &str = "sheet.json";
+/// File name of a void.
+pub const VOID_FILE: &str = "void.json";
+/// File name of the timestamp token over the announcement (SPEC §8.5).
+pub const TIMESTAMP_FILE: &str = "announcement.json.tsr";
+/// Folder of the log's signed checkpoints, beside the log (SPEC §12.3).
+pub const CHECKPOINT_DIR: &str = "checkpoints";
 /// `organizer.pub`: the organizer's public key, minisign format.
 pub const PUBLIC_KEY_FILE: &str = "organizer.pub";
 /// `organizer.key`: the organizer's secret key (private folder only).
@@ -166,16 +174,9 @@ pub enum BundleError {
         /// Why.
         source: AppendError,
     },
-    /// A draw id or party name cannot be used as part of a file name.
-    #[error("{what} {value:?} cannot be used as a file name: {reason}")]
-    BadName {
-        /// `draw id` or `party name`.
-        what: &'static str,
-        /// The value.
-        value: String,
-        /// Why.
-        reason: &'static str,
-    },
+    /// A draw id or party name breaks the rules of SPEC §3.6 (see [`crate::names`]).
+    #[error(transparent)]
+    BadName(#[from] NameError),
     /// The private folder lies inside the draw folder, which is published.
     #[error(
         "the private folder {} lies inside the draw folder {}, which is published; choose a private folder elsewhere",
@@ -218,6 +219,12 @@ pub enum BundleError {
         draw_id: String,
         /// What the log says.
         state: DrawState,
+    },
+    /// A drawn draw cannot be voided: amendments are the way.
+    #[error("{}: the draw has its sheet; a drawn draw cannot be voided, record an amendment instead", path.display())]
+    AlreadyDrawn {
+        /// The sheet.
+        path: PathBuf,
     },
     /// Canonical JSON failed (not expected for the documents of this crate).
     #[error(transparent)]
@@ -268,45 +275,28 @@ fn log_error(path: &Path, source: AppendError) -> BundleError {
     }
 }
 
-/// Checks that a draw id or party name can be part of a file name on every common system.
+/// Checks a draw id or party name against SPEC §3.6 (see [`crate::names::check`]).
 ///
-/// Refused: empty names, `.` and `..`, path separators and the characters Windows forbids
-/// (`/ \ : * ? " < > |`), control characters, and names over 100 characters. Chinese and other
-/// letters are fine.
+/// `what` is `"draw id"` or `"party name"` (anything else is checked as a draw id). Names
+/// become folder and file names and are shown to people, so only letters and digits of any
+/// script, combining marks after letters, `-` `_` `.` (and in party names inner spaces and `·`)
+/// are accepted; invisible, direction-changing and look-alike characters are refused, as are
+/// names Windows cannot use (`CON`, `NUL.txt`, a trailing dot).
 ///
 /// ```
 /// use double_random::bundle::check_name;
 /// assert!(check_name("draw id", "GZ-2026-01-T01-1").is_ok());
 /// assert!(check_name("party name", "纪检监督员").is_ok());
 /// assert!(check_name("draw id", "../x").is_err());
+/// assert!(check_name("draw id", "GZ-2026-01\u{200b}").is_err());
 /// ```
 pub fn check_name(what: &'static str, value: &str) -> Result<(), BundleError> {
-    let bad = |reason| {
-        Err(BundleError::BadName {
-            what,
-            value: value.to_string(),
-            reason,
-        })
+    let kind = if what == "party name" {
+        NameKind::PartyName
+    } else {
+        NameKind::DrawId
     };
-    if value.trim().is_empty() {
-        return bad("it is empty");
-    }
-    if value == "." || value == ".." {
-        return bad("it names a folder");
-    }
-    if value.chars().count() > 100 {
-        return bad("it is longer than 100 characters");
-    }
-    if value != value.trim() {
-        return bad("it starts or ends with white space");
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
-    {
-        return bad("it contains a control character or one of / \\ : * ? \" < > |");
-    }
-    Ok(())
+    Ok(crate::names::check(kind, value)?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1547,29 +1537,7 @@ pub fn sign_document(
 // The office log
 // ---------------------------------------------------------------------------------------------
 
-/// Where a draw stands according to the office log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DrawState {
-    /// The log has no announcement of this draw.
-    NotAnnounced,
-    /// Announced; neither drawn nor voided.
-    Pending,
-    /// The sheet is recorded.
-    Drawn,
-    /// The draw was voided.
-    Void,
-}
-
-impl std::fmt::Display for DrawState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            DrawState::NotAnnounced => "the log holds no announcement of this draw",
-            DrawState::Pending => "the log holds its announcement; it is not drawn yet",
-            DrawState::Drawn => "the log already holds its sheet",
-            DrawState::Void => "the log records it as void",
-        })
-    }
-}
+pub use crate::ceremony::log::DrawState;
 
 /// Where `draw_id` stands in the log at `log_path` (a missing log is empty).
 ///
@@ -1580,25 +1548,17 @@ impl std::fmt::Display for DrawState {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleError> {
-    let bytes = files::LogFile::open(log_path)?.read()?;
-    let report = log::check(&bytes, true);
-    if let Some(f) = report.findings.first() {
-        return Err(log_error(log_path, AppendError::Damaged(f.clone())));
-    }
-    let mut state = DrawState::NotAnnounced;
-    for e in report.entries.iter().filter(|e| e.draw_id == draw_id) {
-        state = match e.kind {
-            EntryKind::Announcement => DrawState::Pending,
-            EntryKind::Sheet => DrawState::Drawn,
-            EntryKind::Void => DrawState::Void,
-            EntryKind::Amendment => state,
-        };
-    }
-    Ok(state)
+    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    Ok(report.state(draw_id))
 }
 
-fn require_state(log_path: &Path, draw_id: &str, want: DrawState) -> Result<(), BundleError> {
-    let state = draw_state(log_path, draw_id)?;
+fn require_state(
+    report: &LogReport,
+    log_path: &Path,
+    draw_id: &str,
+    want: DrawState,
+) -> Result<(), BundleError> {
+    let state = report.state(draw_id);
     if state != want {
         return Err(BundleError::LogState {
             log: log_path.to_path_buf(),
@@ -1609,15 +1569,94 @@ fn require_state(log_path: &Path, draw_id: &str, want: DrawState) -> Result<(), 
     Ok(())
 }
 
-fn append(
+/// The folder the office publishes: the log's folder, holding one folder per draw id.
+fn office_dir(log_path: &Path) -> PathBuf {
+    log_path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The published documents of `kind` of earlier draws in the log, read from the office folder
+/// (`<office>/<draw id>/<file>`); documents that are missing or unreadable are skipped here
+/// (verification reports them).
+fn earlier_documents<T>(
+    report: &LogReport,
     log_path: &Path,
     kind: EntryKind,
-    draw_id: &str,
-    document: Digest32,
+    file: &str,
+    parse: fn(&[u8]) -> Result<T, CeremonyError>,
+) -> Vec<(String, T)> {
+    let office = office_dir(log_path);
+    report
+        .entries
+        .iter()
+        .filter(|e| e.kind == kind)
+        .filter_map(|e| {
+            let bytes =
+                files::read_limited(office.join(&e.draw_id).join(file), MAX_DOCUMENT_BYTES).ok()?;
+            (Digest32::of(&bytes) == e.document)
+                .then(|| parse(&bytes).ok())
+                .flatten()
+                .map(|d| (e.draw_id.clone(), d))
+        })
+        .collect()
+}
+
+/// Runs `step` under the log's lock and appends the entry it returns, then writes the
+/// checkpoint of the new log (SPEC §12.3).
+fn append_step<F>(
+    log_path: &Path,
+    key: &SecretKey,
     time: Timestamp,
-    note: &str,
-) -> Result<Entry, BundleError> {
-    log::append(log_path, kind, draw_id, document, time, note).map_err(|e| log_error(log_path, e))
+    step: F,
+) -> Result<Entry, BundleError>
+where
+    F: FnOnce(&LogReport) -> Result<log::Record, BundleError>,
+{
+    let entry = log::append_with(log_path, step).map_err(|e| match e {
+        log::AppendError::Step(inner) => inner,
+        log::AppendError::File(f) => BundleError::File(f),
+        log::AppendError::Damaged(f) => log_error(log_path, log::AppendError::Damaged(f)),
+        log::AppendError::Refused(f) => log_error(log_path, log::AppendError::Refused(f)),
+        log::AppendError::Jcs(j) => BundleError::Jcs(j),
+    })?;
+    write_checkpoint(log_path, key, time)?;
+    Ok(entry)
+}
+
+/// Writes the signed checkpoint of the log at `log_path` into `checkpoints/` beside it, unless
+/// that checkpoint exists. Returns its path.
+pub fn write_checkpoint(
+    log_path: &Path,
+    key: &SecretKey,
+    time: Timestamp,
+) -> Result<PathBuf, BundleError> {
+    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    let cp = log::Checkpoint::of(&report, &key.key_id().to_string(), time);
+    let dir = office_dir(log_path).join(CHECKPOINT_DIR);
+    create_dir(&dir)?;
+    let name = cp.file_name();
+    let path = dir.join(&name);
+    if path.exists() {
+        return Ok(path);
+    }
+    let bytes = cp.to_canonical()?;
+    let comment = TrustedComment::new()
+        .with("log", &cp.size.to_string())
+        .and_then(|c| c.with("file", &name))
+        .and_then(|c| c.with("sha256", &Digest32::of(&bytes).to_hex()))
+        .map_err(|e| sign_error(&path, e))?;
+    let sig = sign::sign(
+        key,
+        &bytes,
+        &comment.to_string(),
+        "double-random checkpoint",
+    )
+    .map_err(|e| sign_error(&path, e))?
+    .to_minisig();
+    files::write_new(&path, &bytes)?;
+    files::write_new(dir.join(signature_file(&name)), sig.as_bytes())?;
+    Ok(path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1633,7 +1672,7 @@ pub struct AnnounceRequest<'a> {
     pub inputs: &'a Inputs,
     /// The organizer's signing key.
     pub key: &'a SecretKey,
-    /// The organizer's party name (`organizer` unless the office prefers its own name).
+    /// The organizer's party name.
     pub organizer: &'a str,
     /// The organizer's fresh seed secret.
     pub organizer_secret: &'a Secret,
@@ -1645,11 +1684,16 @@ pub struct AnnounceRequest<'a> {
     pub announced_at: Timestamp,
     /// When the draw is scheduled.
     pub scheduled_at: Timestamp,
+    /// A drill without witness or beacon: the office alone chooses the seed (SPEC §9).
+    pub drill: bool,
 }
 
-/// Announces a draw: writes the organizer's secret into the private folder, copies the inputs
-/// and the public key into the draw folder, writes `announcement.json` and its signature, and
-/// appends the announcement to the log, whose head it records as `previous`.
+/// Announces a draw (SPEC §9, §12.2): refuses unless a witness or a beacon brings randomness
+/// the office cannot know (or `drill` says this is a drill), unless the task is free (no draw
+/// of it pending or drawn), and when a witness's commitment was seen before; cites the task's
+/// last void; writes the organizer's secret into the private folder, copies the inputs and the
+/// public key into the draw folder, writes `announcement.json` and its signature at its log
+/// position, appends it to the log and writes the new checkpoint.
 ///
 /// Refuses when the draw folder already holds an announcement, when the log already knows the
 /// draw id, or when the private folder lies inside the draw folder.
@@ -1658,7 +1702,7 @@ pub struct AnnounceRequest<'a> {
 ///
 /// ```
 /// use double_random::bundle::*;
-/// use double_random::ceremony::commit::Secret;
+/// use double_random::ceremony::commit::{commitment, Secret};
 /// use double_random::sign::SecretKey;
 ///
 /// let office = tempfile::tempdir()?;
@@ -1668,18 +1712,22 @@ pub struct AnnounceRequest<'a> {
 /// let log = office.path().join(LOG_FILE);
 /// let key = SecretKey::generate()?;
 /// let folder = DrawDir::new(office.path().join("D1"));
+/// let witness = Secret::generate()?;
 ///
 /// let inputs = load_inputs(&rosters, None)?;
 /// let t = |s: &str| s.parse().unwrap();
 /// let ann = announce(&folder, &private, &log, &AnnounceRequest {
 ///     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
-///     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+///     organizer_secret: &Secret::generate()?,
+///     witnesses: &[("witness".into(), commitment("D1", "witness", &witness))], beacon: None,
 ///     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+///     drill: false,
 /// })?;
 /// assert_eq!(draw_state(&log, "D1")?, DrawState::Pending);
 ///
 /// let drawn = draw(&folder, &private, &log, &DrawRequest {
-///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
+///     key: &key, reveals: &[("witness".into(), witness)], beacon: None,
+///     drawn_at: t("2026-03-01T02:00:00Z"),
 /// }, &mut NoProgress)?;
 /// assert_eq!(drawn.sheet.entities.len(), 3);
 /// assert_eq!(drawn.sheet.announcement, ann.digest()?);
@@ -1700,9 +1748,12 @@ pub fn announce(
     for (name, _) in req.witnesses {
         check_name("party name", name)?;
     }
+    let ann_path = draw_dir.path(ANNOUNCEMENT_FILE);
+    if req.witnesses.is_empty() && req.beacon.is_none() && !req.drill {
+        return Err(doc_error(&ann_path, CeremonyError::NoIndependentRandomness));
+    }
     check_private_outside(private.root(), draw_dir.root())?;
-    require_state(log_path, req.draw_id, DrawState::NotAnnounced)?;
-    for n in [ANNOUNCEMENT_FILE, SHEET_FILE] {
+    for n in [ANNOUNCEMENT_FILE, SHEET_FILE, VOID_FILE] {
         if draw_dir.has(n) {
             return Err(BundleError::Exists {
                 path: draw_dir.path(n),
@@ -1713,58 +1764,89 @@ pub fn announce(
     if secret_path.exists() {
         return Err(BundleError::Exists { path: secret_path });
     }
-    let previous = log::head(log_path).map_err(|e| log_error(log_path, e))?;
-    let mut parties = vec![Party {
-        name: req.organizer.to_string(),
-        role: Role::Organizer,
-        commitment: commitment(req.organizer, req.organizer_secret),
-    }];
-    parties.extend(req.witnesses.iter().map(|(name, c)| Party {
-        name: name.clone(),
-        role: Role::Witness,
-        commitment: *c,
-    }));
-    let ann = Announcement {
-        format: ANNOUNCEMENT_FORMAT.into(),
-        version: VERSION.into(),
-        draw_id: req.draw_id.to_string(),
-        plan: PlanRef::of(&req.inputs.plan),
-        inputs: req.inputs.digests,
-        parties,
-        beacon: req.beacon.clone(),
-        announced_at: req.announced_at,
-        scheduled_at: req.scheduled_at,
-        key_id: req.key.key_id().to_string(),
-        previous,
-    };
-    ann.check()
-        .map_err(|e| doc_error(&draw_dir.path(ANNOUNCEMENT_FILE), e))?;
-    let bytes = ann.to_canonical()?;
-    create_dir(draw_dir.root())?;
-    private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
-    for (from, name) in req.inputs.paths.standard_names() {
-        draw_dir.copy_in(from, &name)?;
-    }
-    let pub_path = draw_dir.path(PUBLIC_KEY_FILE);
-    let pub_text = req.key.public_key().to_minisign();
-    if pub_path.exists() {
-        let same = read_public_key_file(&pub_path).is_ok_and(|k| k == req.key.public_key());
-        if !same {
-            return Err(BundleError::Exists { path: pub_path });
+    let plan = PlanRef::of(&req.inputs.plan);
+    let task = log::Task::of(&plan);
+    let mut made = None;
+    append_step(log_path, req.key, req.announced_at, |report| {
+        let supersedes = log::may_announce(report, req.draw_id, &task)
+            .map_err(|f| log_error(log_path, log::AppendError::Refused(f)))?;
+        let earlier = earlier_documents(
+            report,
+            log_path,
+            EntryKind::Announcement,
+            ANNOUNCEMENT_FILE,
+            Announcement::parse,
+        );
+        for (name, c) in req.witnesses {
+            if let Some((other, _)) = earlier
+                .iter()
+                .find(|(_, a)| a.parties.iter().any(|p| p.commitment == *c))
+            {
+                return Err(doc_error(
+                    &ann_path,
+                    CeremonyError::Reused {
+                        what: "commitment",
+                        party: name.clone(),
+                        other: other.clone(),
+                    },
+                ));
+            }
         }
-    } else {
-        files::write_new(&pub_path, pub_text.as_bytes())?;
-    }
-    draw_dir.publish(ANNOUNCEMENT_FILE, &bytes, req.key, req.draw_id)?;
-    append(
-        log_path,
-        EntryKind::Announcement,
-        req.draw_id,
-        Digest32::of(&bytes),
-        req.announced_at,
-        "",
-    )?;
-    Ok(ann)
+        let mut parties = vec![Party {
+            name: req.organizer.to_string(),
+            role: Role::Organizer,
+            commitment: commitment(req.draw_id, req.organizer, req.organizer_secret),
+        }];
+        parties.extend(req.witnesses.iter().map(|(name, c)| Party {
+            name: name.clone(),
+            role: Role::Witness,
+            commitment: *c,
+        }));
+        let ann = Announcement {
+            format: ANNOUNCEMENT_FORMAT.into(),
+            version: VERSION.into(),
+            draw_id: req.draw_id.to_string(),
+            plan: plan.clone(),
+            inputs: req.inputs.digests,
+            parties,
+            beacon: req.beacon.clone(),
+            announced_at: req.announced_at,
+            scheduled_at: req.scheduled_at,
+            key_id: req.key.key_id().to_string(),
+            log: report.next_position(),
+            supersedes,
+        };
+        ann.check().map_err(|e| doc_error(&ann_path, e))?;
+        let bytes = ann.to_canonical()?;
+        create_dir(draw_dir.root())?;
+        private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
+        for (from, name) in req.inputs.paths.standard_names() {
+            draw_dir.copy_in(from, &name)?;
+        }
+        let pub_path = draw_dir.path(PUBLIC_KEY_FILE);
+        if pub_path.exists() {
+            let same = read_public_key_file(&pub_path).is_ok_and(|k| k == req.key.public_key());
+            if !same {
+                return Err(BundleError::Exists { path: pub_path });
+            }
+        } else {
+            files::write_new(&pub_path, req.key.public_key().to_minisign().as_bytes())?;
+        }
+        draw_dir.publish(ANNOUNCEMENT_FILE, &bytes, req.key, req.draw_id)?;
+        let record = log::Record {
+            kind: EntryKind::Announcement,
+            draw_id: req.draw_id.to_string(),
+            document: Digest32::of(&bytes),
+            task: task.clone(),
+            time: req.announced_at,
+        };
+        made = Some(ann);
+        Ok(record)
+    })?;
+    made.ok_or(BundleError::Missing {
+        path: ann_path,
+        what: "the announcement",
+    })
 }
 
 /// What a draw needs besides the draw folder.
@@ -1792,40 +1874,12 @@ pub struct Drawn {
     pub inputs: Inputs,
 }
 
-/// Makes the draw of an announced ceremony: checks the reveals against the commitments, runs the
-/// draw on the inputs in the draw folder, writes `sheet.json` and its signature, and appends the
-/// sheet to the log.
+/// Makes the draw of an announced ceremony: checks the reveals against the commitments and
+/// against every secret revealed before in the log, runs the draw on the inputs in the draw
+/// folder, writes `sheet.json` and its signature at its log position, and appends it.
 ///
 /// Refuses when the sheet exists, when the log shows the draw as drawn or void, or before the
 /// scheduled time. (See [`announce`] for a whole ceremony.)
-///
-/// ```
-/// # use double_random::bundle::*;
-/// # use double_random::ceremony::commit::Secret;
-/// # use double_random::sign::SecretKey;
-/// # let office = tempfile::tempdir()?;
-/// # example_input_files(&office.path().join("r"))?;
-/// # let private = PrivateDir::new(office.path().join("private"));
-/// # let log = office.path().join(LOG_FILE);
-/// # let key = SecretKey::generate()?;
-/// # let folder = DrawDir::new(office.path().join("D1"));
-/// # let inputs = load_inputs(&office.path().join("r"), None)?;
-/// let t = |s: &str| s.parse().unwrap();
-/// # announce(&folder, &private, &log, &AnnounceRequest {
-/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
-/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
-/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
-/// # })?;
-/// let early = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T01:30:00Z") };
-/// assert!(matches!(draw(&folder, &private, &log, &early, &mut NoProgress),
-///     Err(BundleError::NotYetDue { .. })));
-/// let due = DrawRequest { drawn_at: t("2026-03-01T02:00:00Z"), ..early };
-/// draw(&folder, &private, &log, &due, &mut NoProgress)?;
-/// // Never drawn twice.
-/// let again = draw(&folder, &private, &log, &due, &mut NoProgress).unwrap_err();
-/// assert!(again.is_refusal_to_overwrite());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 pub fn draw(
     draw_dir: &DrawDir,
     private: &PrivateDir,
@@ -1841,13 +1895,16 @@ pub fn draw(
             path: draw_dir.path(SHEET_FILE),
         });
     }
-    require_state(log_path, &ann.draw_id, DrawState::Pending)?;
     if req.drawn_at < ann.scheduled_at {
         return Err(BundleError::NotYetDue {
             scheduled_at: ann.scheduled_at,
             now: req.drawn_at,
         });
     }
+    // The log is checked again under its lock; this first look refuses early, before any
+    // secret is read.
+    let before = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    require_state(&before, log_path, &ann.draw_id, DrawState::Pending)?;
     for (name, _) in req.reveals {
         if !ann.parties.iter().any(|p| &p.name == name) {
             return Err(BundleError::UnknownParty {
@@ -1874,27 +1931,55 @@ pub fn draw(
         });
     }
     let inputs = load_draw_inputs(draw_dir, progress)?;
-    let result = sheet::run(
-        &ann,
-        &reveals,
-        req.beacon.as_ref(),
-        &inputs.as_draw_inputs(),
-        req.drawn_at,
-    );
+    let sheet_path = draw_dir.path(SHEET_FILE);
+    let mut made = None;
+    let outcome = append_step(log_path, req.key, req.drawn_at, |report| {
+        require_state(report, log_path, &ann.draw_id, DrawState::Pending)?;
+        let earlier =
+            earlier_documents(report, log_path, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
+        for r in &reveals {
+            if let Some((other, _)) = earlier
+                .iter()
+                .find(|(_, s)| s.reveals.iter().any(|x| x.secret == r.secret))
+            {
+                return Err(doc_error(
+                    &sheet_path,
+                    CeremonyError::Reused {
+                        what: "secret",
+                        party: r.name.clone(),
+                        other: other.clone(),
+                    },
+                ));
+            }
+        }
+        let sheet = sheet::run(
+            &ann,
+            &reveals,
+            req.beacon.as_ref(),
+            &inputs.as_draw_inputs(),
+            req.drawn_at,
+            report.next_position(),
+        )
+        .map_err(|e| doc_error(draw_dir.root(), e))?;
+        let bytes = sheet.to_canonical()?;
+        draw_dir.publish(SHEET_FILE, &bytes, req.key, &ann.draw_id)?;
+        made = Some(sheet);
+        Ok(log::Record {
+            kind: EntryKind::Sheet,
+            draw_id: ann.draw_id.clone(),
+            document: Digest32::of(&bytes),
+            task: log::Task::of(&ann.plan),
+            time: req.drawn_at,
+        })
+    });
     for r in &mut reveals {
         zeroize::Zeroize::zeroize(&mut r.secret.0);
     }
-    let sheet = result.map_err(|e| doc_error(draw_dir.root(), e))?;
-    let bytes = sheet.to_canonical()?;
-    draw_dir.publish(SHEET_FILE, &bytes, req.key, &ann.draw_id)?;
-    append(
-        log_path,
-        EntryKind::Sheet,
-        &ann.draw_id,
-        Digest32::of(&bytes),
-        req.drawn_at,
-        "",
-    )?;
+    outcome?;
+    let sheet = made.ok_or(BundleError::Missing {
+        path: sheet_path,
+        what: "the result sheet",
+    })?;
     Ok(Drawn {
         announcement: ann,
         sheet,
@@ -1947,42 +2032,11 @@ fn load_draw_inputs(
     load_input_files(&paths, progress)
 }
 
-/// Records an amendment (补抽 / 回避) of a drawn sheet: computes it, writes
-/// `amendment-<n>.json` and its signature, and appends it to the log.
+/// Records an amendment (补抽 / 回避) of a drawn sheet: computes it from the rankings fixed by
+/// the seed (SPEC §11), writes `amendment-<n>.json` and its signature at its log position, and
+/// appends it to the log.
 ///
 /// The inputs are read from the draw folder and must be the announced ones.
-///
-/// ```
-/// # use double_random::bundle::*;
-/// # use double_random::ceremony::commit::Secret;
-/// # use double_random::sign::SecretKey;
-/// use double_random::ceremony::amend::{Action, Outcome, Reason, ReasonCode};
-/// # let office = tempfile::tempdir()?;
-/// # example_input_files(&office.path().join("r"))?;
-/// # let private = PrivateDir::new(office.path().join("private"));
-/// # let log = office.path().join(LOG_FILE);
-/// # let key = SecretKey::generate()?;
-/// # let folder = DrawDir::new(office.path().join("D1"));
-/// # let inputs = load_inputs(&office.path().join("r"), None)?;
-/// # let t = |s: &str| s.parse().unwrap();
-/// # announce(&folder, &private, &log, &AnnounceRequest {
-/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
-/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
-/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
-/// # })?;
-/// let drawn = draw(&folder, &private, &log, &DrawRequest {
-///     key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T02:00:00Z"),
-/// }, &mut NoProgress)?;
-/// let gone = drawn.sheet.entities[0].id.clone();
-/// let (a, _) = amend(&folder, &log, &key, Action::ReplaceEntity { entity: gone.clone() },
-///     Reason { code: ReasonCode::EntityUnreachable, text: "无法联系".into() },
-///     t("2026-03-02T02:00:00Z"), &mut NoProgress)?;
-/// let Outcome::ReplaceEntity { entity } = &a.outcome else { panic!() };
-/// assert_ne!(entity.id, gone);
-/// assert!(folder.has("amendment-1.json"));
-/// assert!(verify_dir(folder.root(), Some(&key.public_key()))?.passed());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 pub fn amend(
     draw_dir: &DrawDir,
     log_path: &Path,
@@ -2002,7 +2056,6 @@ pub fn amend(
         });
     };
     check_own_signature(draw_dir, &sheet_doc, key, &ann.draw_id)?;
-    require_state(log_path, &ann.draw_id, DrawState::Drawn)?;
     let previous: Vec<Amendment> = draw_dir
         .read_amendments()?
         .into_iter()
@@ -2019,26 +2072,35 @@ pub fn amend(
             },
         ));
     }
-    let a = amend::amend(
-        &sheet_doc.value,
-        &previous,
-        action,
-        reason,
-        &inputs.as_draw_inputs(),
-        amended_at,
-    )
-    .map_err(|e| doc_error(draw_dir.root(), e))?;
-    let name = amendment_file(a.seq);
-    let bytes = a.to_canonical()?;
-    draw_dir.publish(&name, &bytes, key, &ann.draw_id)?;
-    append(
-        log_path,
-        EntryKind::Amendment,
-        &ann.draw_id,
-        Digest32::of(&bytes),
-        amended_at,
-        "",
-    )?;
+    let mut made = None;
+    append_step(log_path, key, amended_at, |report| {
+        require_state(report, log_path, &ann.draw_id, DrawState::Drawn)?;
+        let a = amend::amend(
+            &sheet_doc.value,
+            &previous,
+            action,
+            reason,
+            &inputs.as_draw_inputs(),
+            amended_at,
+            report.next_position(),
+        )
+        .map_err(|e| doc_error(draw_dir.root(), e))?;
+        let name = amendment_file(a.seq);
+        let bytes = a.to_canonical()?;
+        draw_dir.publish(&name, &bytes, key, &ann.draw_id)?;
+        made = Some(a);
+        Ok(log::Record {
+            kind: EntryKind::Amendment,
+            draw_id: ann.draw_id.clone(),
+            document: Digest32::of(&bytes),
+            task: log::Task::of(&ann.plan),
+            time: amended_at,
+        })
+    })?;
+    let a = made.ok_or(BundleError::Missing {
+        path: draw_dir.root().to_path_buf(),
+        what: "the amendment",
+    })?;
     Ok((
         a,
         Drawn {
@@ -2049,56 +2111,62 @@ pub fn amend(
     ))
 }
 
-/// Records that an announced draw is void (abandoned before it was drawn), with the reason.
+/// Voids an announced draw that will not be drawn (SPEC §11.5): writes the signed `void.json`
+/// at its log position and appends it. A void draw can never be drawn, and the next
+/// announcement of its task cites the void.
 ///
-/// The announcement stays; the log entry cites its digest. A void draw can never be drawn.
-///
-/// ```
-/// # use double_random::bundle::*;
-/// # use double_random::ceremony::commit::Secret;
-/// # use double_random::sign::SecretKey;
-/// # let office = tempfile::tempdir()?;
-/// # example_input_files(&office.path().join("r"))?;
-/// # let private = PrivateDir::new(office.path().join("private"));
-/// # let log = office.path().join(LOG_FILE);
-/// # let key = SecretKey::generate()?;
-/// # let folder = DrawDir::new(office.path().join("D1"));
-/// # let inputs = load_inputs(&office.path().join("r"), None)?;
-/// # let t = |s: &str| s.parse().unwrap();
-/// # announce(&folder, &private, &log, &AnnounceRequest {
-/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
-/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
-/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
-/// # })?;
-/// let entry = void(&folder, &log, "计划调整", t("2026-03-01T03:00:00Z"))?;
-/// assert_eq!(entry.note, "计划调整");
-/// assert_eq!(draw_state(&log, "D1")?, DrawState::Void);
-/// let late = DrawRequest { key: &key, reveals: &[], beacon: None, drawn_at: t("2026-03-01T04:00:00Z") };
-/// assert!(draw(&folder, &private, &log, &late, &mut NoProgress).is_err());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// Refuses a draw that already has a sheet: amendments are the way after a draw.
 pub fn void(
     draw_dir: &DrawDir,
     log_path: &Path,
-    reason: &str,
+    key: &SecretKey,
+    reason: VoidReason,
     time: Timestamp,
-) -> Result<Entry, BundleError> {
+) -> Result<Void, BundleError> {
     let ann_doc = draw_dir.read_announcement()?;
-    let draw_id = ann_doc.value.draw_id.clone();
+    let ann = ann_doc.value.clone();
+    check_own_signature(draw_dir, &ann_doc, key, &ann.draw_id)?;
     if draw_dir.has(SHEET_FILE) {
-        return Err(BundleError::Exists {
+        return Err(BundleError::AlreadyDrawn {
             path: draw_dir.path(SHEET_FILE),
         });
     }
-    require_state(log_path, &draw_id, DrawState::Pending)?;
-    append(
-        log_path,
-        EntryKind::Void,
-        &draw_id,
-        Digest32::of(&ann_doc.bytes),
-        time,
-        reason,
-    )
+    let mut made = None;
+    append_step(log_path, key, time, |report| {
+        require_state(report, log_path, &ann.draw_id, DrawState::Pending)?;
+        let v = Void::new(
+            &ann.draw_id,
+            Digest32::of(&ann_doc.bytes),
+            reason,
+            time,
+            report.next_position(),
+        );
+        if v.voided_at < ann.announced_at {
+            return Err(doc_error(
+                &draw_dir.path(VOID_FILE),
+                CeremonyError::Mismatch {
+                    document: "void",
+                    field: "voided_at",
+                    expected: format!("no earlier than {}", ann.announced_at),
+                    found: v.voided_at.to_string(),
+                },
+            ));
+        }
+        let bytes = v.to_canonical()?;
+        draw_dir.publish(VOID_FILE, &bytes, key, &ann.draw_id)?;
+        made = Some(v);
+        Ok(log::Record {
+            kind: EntryKind::Void,
+            draw_id: ann.draw_id.clone(),
+            document: Digest32::of(&bytes),
+            task: log::Task::of(&ann.plan),
+            time,
+        })
+    })?;
+    made.ok_or(BundleError::Missing {
+        path: draw_dir.path(VOID_FILE),
+        what: "the void",
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2134,6 +2202,20 @@ pub struct DirVerification {
     pub draw_id: String,
     /// The number of amendments found.
     pub amendments: usize,
+    /// What stops the office from choosing this result (SPEC §13.3), when the announcement
+    /// could be read.
+    pub trust: Option<verify::TrustSummary>,
+    /// The views present (`sheet.csv`, `sheet.xlsx`, `notice.html`), rebuilt from the
+    /// documents and compared; a view that differs is a failure, see [`crate::publish::check`].
+    pub views: Vec<crate::publish::check::ViewCheck>,
+}
+
+impl DirVerification {
+    /// PASS: every check succeeded, every view present matches the documents, and the public
+    /// key was named by the verifier.
+    pub fn passed(&self) -> bool {
+        self.report.passed() && !self.key_from_folder && !self.views.iter().any(|v| v.failed())
+    }
 }
 
 /// Verifies a draw folder: the auditor's one call.
@@ -2174,6 +2256,7 @@ pub fn verify_dir(dir: &Path, public_key: Option<&PublicKey>) -> Result<Report, 
 /// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
 /// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
 /// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// #     drill: true,
 /// # })?;
 /// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
 /// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
@@ -2195,6 +2278,64 @@ pub fn verify_dir_detailed(
     public_key: Option<&PublicKey>,
     progress: &mut dyn Progress,
 ) -> Result<DirVerification, BundleError> {
+    let opts = VerifyOptions {
+        public_key,
+        ..VerifyOptions::default()
+    };
+    verify_dir_with(dir, &opts, progress)
+}
+
+/// How the timestamp token beside the announcement proves its time (SPEC §8.5, §8.6).
+fn time_proof(
+    d: &DrawDir,
+    ann: &Announcement,
+    ann_bytes: &[u8],
+    trusted: &[Vec<u8>],
+) -> verify::TimeProof {
+    use verify::TimeProof;
+    let Some(beacon) = &ann.beacon else {
+        return TimeProof::NoBeacon;
+    };
+    let Ok(token) = files::read_limited(d.path(TIMESTAMP_FILE), MAX_SMALL_FILE_BYTES) else {
+        return TimeProof::OfficeClaim;
+    };
+    if trusted.is_empty() {
+        return TimeProof::NotChecked;
+    }
+    match crate::ceremony::timestamp::verify(&token, &Digest32::of(ann_bytes), trusted) {
+        Err(e) => TimeProof::Failed {
+            reason: e.to_string(),
+        },
+        Ok(v) => match beacon.time() {
+            Ok(bt)
+                if v.gen_time
+                    .unix()
+                    .saturating_add(crate::ceremony::MARGIN_SECONDS)
+                    <= bt =>
+            {
+                TimeProof::Proven {
+                    tsa: v.signer,
+                    gen_time: v.gen_time,
+                }
+            }
+            _ => TimeProof::Failed {
+                reason: format!(
+                    "the token's time {} is not {} s before the beacon's time: it does not prove that the announcement preceded the beacon",
+                    v.gen_time,
+                    crate::ceremony::MARGIN_SECONDS
+                ),
+            },
+        },
+    }
+}
+
+/// [`verify_dir`] with every option: the log, strictness and trusted TSA certificates.
+pub fn verify_dir_with(
+    dir: &Path,
+    opts: &VerifyOptions<'_>,
+    progress: &mut dyn Progress,
+) -> Result<DirVerification, BundleError> {
+    let public_key = opts.public_key;
     let d = DrawDir::new(dir);
     let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
     let ann_sig = d.read_signature(ANNOUNCEMENT_FILE)?;
@@ -2341,6 +2482,65 @@ pub fn verify_dir_detailed(
             )
         }
     };
+    let mut log_trust = None;
+    if let Some(log_path) = opts.log {
+        report.checked.push("the office log".into());
+        let (mut f, t) = check_recorded(dir, log_path, opts.strict)?;
+        findings.append(&mut f);
+        log_trust = Some(t);
+    }
+    if d.has(VOID_FILE) {
+        let vb = d.read_bytes(VOID_FILE, "the void")?;
+        match Void::parse(&vb) {
+            Err(e) => findings.push(Finding::Unreadable {
+                document: VOID_FILE.into(),
+                detail: e.to_string(),
+            }),
+            Ok(v) => {
+                if sheet_bytes.is_some() {
+                    findings.push(Finding::Unreadable {
+                        document: VOID_FILE.into(),
+                        detail:
+                            "a drawn draw cannot be void, yet the folder holds a sheet and a void"
+                                .into(),
+                    });
+                }
+                if v.announcement != Digest32::of(&ann_bytes) {
+                    findings.push(Finding::Cites {
+                        document: VOID_FILE.into(),
+                        field: "announcement",
+                        expected: Digest32::of(&ann_bytes).to_hex(),
+                        found: v.announcement.to_hex(),
+                    });
+                }
+                let sig = d.read_signature(VOID_FILE)?;
+                let ok = sig
+                    .as_deref()
+                    .and_then(|t| Signature::parse(t).ok())
+                    .is_some_and(|s| sign::verify(&key, &vb, &s).is_ok());
+                if !ok {
+                    findings.push(Finding::Signature {
+                        document: VOID_FILE.into(),
+                        detail: "missing or does not verify with the public key".into(),
+                    });
+                }
+            }
+        }
+    }
+    let trust = ann.as_ref().map(|a| {
+        let proof = time_proof(&d, a, &ann_bytes, opts.tsa_certificates);
+        if let verify::TimeProof::Failed { reason } = &proof {
+            findings.push(Finding::Timestamp {
+                document: TIMESTAMP_FILE.into(),
+                detail: reason.clone(),
+            });
+        }
+        let parsed: Vec<Amendment> = amendments
+            .iter()
+            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+            .collect();
+        verify::TrustSummary::of(a, &parsed, proof, log_trust)
+    });
     let mut all = findings;
     all.append(&mut report.findings);
     report.findings = all;
@@ -2351,50 +2551,53 @@ pub fn verify_dir_detailed(
         key_from_folder,
         draw_id,
         amendments: amendment_count,
+        trust,
+        views: crate::publish::check::check_views(
+            dir,
+            &ann_bytes,
+            sheet_bytes.as_deref(),
+            &amendments
+                .iter()
+                .map(|(_, b, _)| b.as_slice())
+                .collect::<Vec<_>>(),
+        ),
     })
 }
 
-/// Checks a draw folder against the office log: the log is sound, and the announcement, the
-/// sheet and every amendment in the folder are recorded in it, in order, with their digests; a
-/// draw the log records as void has no sheet.
+/// What [`verify_dir_with`] is given besides the folder.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions<'a> {
+    /// The organizer's public key as obtained independently. Without it, `organizer.pub` in
+    /// the folder is used, which proves only that the files agree with each other: never PASS.
+    pub public_key: Option<&'a PublicKey>,
+    /// The office log (SPEC §12.4); its folder holds the other draws' folders.
+    pub log: Option<&'a Path>,
+    /// Report draws still pending in the log.
+    pub strict: bool,
+    /// Trusted TSA certificates (DER) for the timestamp token (SPEC §8.6).
+    pub tsa_certificates: &'a [Vec<u8>],
+}
+
+/// Checks a draw folder against the office log (SPEC §12.2, §12.4): the log is sound; every
+/// document of the draw is recorded at the position it carries; every entry's document is
+/// published; `supersedes` cites the task's last void; no commitment or secret was used in
+/// another draw. Returns the findings and what the log says about the draw's task.
 ///
-/// This is what makes a quiet re-run visible: a second announcement or sheet for one draw
-/// cannot be recorded, and a document that is not the recorded one does not match.
-///
-/// ```
-/// # use double_random::bundle::*;
-/// # use double_random::ceremony::commit::Secret;
-/// # use double_random::sign::SecretKey;
-/// # let office = tempfile::tempdir()?;
-/// # example_input_files(&office.path().join("r"))?;
-/// # let private = PrivateDir::new(office.path().join("private"));
-/// # let log = office.path().join(LOG_FILE);
-/// # let key = SecretKey::generate()?;
-/// # let folder = DrawDir::new(office.path().join("D1"));
-/// # let inputs = load_inputs(&office.path().join("r"), None)?;
-/// # let t = |s: &str| s.parse().unwrap();
-/// # announce(&folder, &private, &log, &AnnounceRequest {
-/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
-/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
-/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
-/// # })?;
-/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
-/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
-/// assert!(check_recorded(folder.root(), &log)?.is_empty());
-/// // Another office's log does not record this draw.
-/// let elsewhere = office.path().join("other.log");
-/// std::fs::write(&elsewhere, "")?;
-/// assert!(!check_recorded(folder.root(), &elsewhere)?.is_empty());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn check_recorded(dir: &Path, log_path: &Path) -> Result<Vec<Finding>, BundleError> {
+/// This is what makes a quiet re-run visible: a second live draw of one task cannot be
+/// recorded, a document that is not the recorded one does not match, and a recorded document
+/// that was not published is named.
+pub fn check_recorded(
+    dir: &Path,
+    log_path: &Path,
+    strict: bool,
+) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
     let d = DrawDir::new(dir);
     let log_name = log_path.file_name().map_or_else(
         || LOG_FILE.to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let bytes = files::LogFile::open(log_path)?.read()?;
-    let report = log::check(&bytes, true);
+    let report = log::check(&bytes, strict);
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
@@ -2403,68 +2606,169 @@ pub fn check_recorded(dir: &Path, log_path: &Path) -> Result<Vec<Finding>, Bundl
             detail: f.to_string(),
         })
         .collect();
+    let mut trust = verify::LogTrust {
+        siblings: vec![],
+        supersedes: false,
+    };
     let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
-    let draw_id = match Announcement::parse(&ann_bytes) {
-        Ok(a) => a.draw_id,
-        Err(_) => return Ok(findings),
+    let Ok(ann) = Announcement::parse(&ann_bytes) else {
+        return Ok((findings, trust));
     };
-    let entries: Vec<&Entry> = report
-        .entries
-        .iter()
-        .filter(|e| e.draw_id == draw_id)
-        .collect();
-    let mut expect = |kind: EntryKind, name: &str, digest: Digest32, nth: usize| {
-        let found = entries.iter().filter(|e| e.kind == kind).nth(nth);
-        match found {
-            Some(e) if e.document == digest => {}
-            Some(e) => findings.push(Finding::Cites {
-                document: log_name.clone(),
-                field: "document",
-                expected: format!("{name} {}", digest.to_hex()),
-                found: e.document.to_hex(),
-            }),
-            None => findings.push(Finding::Unreadable {
-                document: log_name.clone(),
-                detail: format!("{name} of draw {draw_id} is not recorded in the log"),
-            }),
-        }
-    };
-    expect(
+    let draw_id = ann.draw_id.clone();
+    trust.supersedes = ann.supersedes.is_some();
+    // Each document of this draw is recorded at the position it carries.
+    let mut docs: Vec<(String, EntryKind, Vec<u8>, Option<log::Position>)> = vec![(
+        ANNOUNCEMENT_FILE.into(),
         EntryKind::Announcement,
-        ANNOUNCEMENT_FILE,
-        Digest32::of(&ann_bytes),
-        0,
-    );
+        ann_bytes.clone(),
+        Some(ann.log),
+    )];
     if d.has(SHEET_FILE) {
-        let sheet = d.read_bytes(SHEET_FILE, "the result sheet")?;
-        expect(EntryKind::Sheet, SHEET_FILE, Digest32::of(&sheet), 0);
+        let b = d.read_bytes(SHEET_FILE, "the result sheet")?;
+        let pos = Sheet::parse(&b).ok().map(|s| s.log);
+        docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
     }
     for seq in 1u32.. {
         let name = amendment_file(seq);
         if !d.has(&name) {
             break;
         }
-        let bytes = d.read_bytes(&name, "an amendment")?;
-        expect(
-            EntryKind::Amendment,
-            &name,
-            Digest32::of(&bytes),
-            (seq - 1) as usize,
+        let b = d.read_bytes(&name, "an amendment")?;
+        let pos = Amendment::parse(&b).ok().map(|a| a.log);
+        docs.push((name, EntryKind::Amendment, b, pos));
+    }
+    if d.has(VOID_FILE) {
+        let b = d.read_bytes(VOID_FILE, "the void")?;
+        let pos = Void::parse(&b).ok().map(|v| v.log);
+        docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
+    }
+    for (name, kind, b, pos) in &docs {
+        let Some(pos) = pos else { continue };
+        let claims = log::document_claims(*kind, &draw_id, Digest32::of(b), *pos);
+        if let Err(e) = log::extends(&report, &claims) {
+            findings.push(Finding::Cites {
+                document: name.clone(),
+                field: "log",
+                expected: format!("the entry at line {} of {log_name}", pos.seq),
+                found: e.to_string(),
+            });
+        }
+    }
+    // Every entry's document is published (the draw folders sit beside the log).
+    let office = office_dir(log_path);
+    for rec in report.draws() {
+        let mut amendment = 0u32;
+        for e in &rec.entries {
+            let file = match e.kind {
+                EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
+                EntryKind::Sheet => SHEET_FILE.to_string(),
+                EntryKind::Void => VOID_FILE.to_string(),
+                EntryKind::Amendment => {
+                    amendment += 1;
+                    amendment_file(amendment)
+                }
+            };
+            let path = if rec.draw_id == draw_id {
+                d.path(&file)
+            } else {
+                office.join(&rec.draw_id).join(&file)
+            };
+            let found = files::read_limited(&path, MAX_DOCUMENT_BYTES)
+                .ok()
+                .map(|b| Digest32::of(&b));
+            if found != Some(e.document) {
+                findings.push(Finding::Unpublished {
+                    document: format!("{}/{file}", rec.draw_id),
+                    line: e.seq,
+                });
+            }
+        }
+    }
+    // The task's other draws, the void cited, commitments and secrets used once.
+    let task = log::Task::of(&ann.plan);
+    let this_line = ann.log.seq;
+    let mut last_void: Option<Digest32> = None;
+    for rec in report
+        .draws()
+        .into_iter()
+        .filter(|r| r.task == task && r.draw_id != draw_id)
+    {
+        let void_reason = if rec.state == DrawState::Void {
+            files::read_limited(
+                office.join(&rec.draw_id).join(VOID_FILE),
+                MAX_DOCUMENT_BYTES,
+            )
+            .ok()
+            .and_then(|b| Void::parse(&b).ok())
+            .map(|v| v.reason.code)
+        } else {
+            None
+        };
+        if let Some(v) = rec.entry(EntryKind::Void)
+            && v.seq < this_line
+        {
+            last_void = Some(v.document);
+        }
+        trust.siblings.push(verify::Sibling {
+            draw_id: rec.draw_id.clone(),
+            state: rec.state,
+            void_reason,
+        });
+    }
+    if ann.supersedes != last_void {
+        findings.push(Finding::Cites {
+            document: ANNOUNCEMENT_FILE.into(),
+            field: "supersedes",
+            expected: last_void.map_or("null".into(), |d| d.to_hex()),
+            found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
+        });
+    }
+    let anns = earlier_documents(
+        &report,
+        log_path,
+        EntryKind::Announcement,
+        ANNOUNCEMENT_FILE,
+        Announcement::parse,
+    );
+    for (other, a) in anns.into_iter().filter(|(id, _)| *id != draw_id) {
+        for p in &ann.parties {
+            if a.parties.iter().any(|q| q.commitment == p.commitment) {
+                findings.push(Finding::Reused {
+                    document: ANNOUNCEMENT_FILE.into(),
+                    party: p.name.clone(),
+                    what: "commitment",
+                    other: other.clone(),
+                });
+            }
+        }
+    }
+    if let Some(sheet) = d
+        .has(SHEET_FILE)
+        .then(|| d.read_bytes(SHEET_FILE, "the result sheet").ok())
+        .flatten()
+        .and_then(|b| Sheet::parse(&b).ok())
+    {
+        let sheets = earlier_documents(
+            &report,
+            log_path,
+            EntryKind::Sheet,
+            SHEET_FILE,
+            Sheet::parse,
         );
+        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != draw_id) {
+            for r in &sheet.reveals {
+                if s.reveals.iter().any(|x| x.secret == r.secret) {
+                    findings.push(Finding::Reused {
+                        document: SHEET_FILE.into(),
+                        party: r.name.clone(),
+                        what: "secret",
+                        other: other.clone(),
+                    });
+                }
+            }
+        }
     }
-    if let Some(v) = entries.iter().find(|e| e.kind == EntryKind::Void) {
-        findings.push(Finding::Unreadable {
-            document: log_name.clone(),
-            detail: format!("the log records draw {draw_id} as void: {}", v.note),
-        });
-    }
-    if !d.has(SHEET_FILE) && entries.iter().any(|e| e.kind == EntryKind::Sheet) {
-        findings.push(Finding::Unreadable {
-            document: SHEET_FILE.into(),
-            detail: "the log records a sheet, but the folder holds none".into(),
-        });
-    }
-    Ok(findings)
+    Ok((findings, trust))
 }
 
 fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {
@@ -2567,6 +2871,204 @@ fn verify_announcement_only(
         }
     }
     r
+}
+
+// ---------------------------------------------------------------------------------------------
+// The publishable folder
+// ---------------------------------------------------------------------------------------------
+
+/// The office's publishable folder, inside the office folder: `<office>/public`.
+pub const PUBLIC_DIR: &str = "public";
+
+/// The files of a draw folder that may be published, besides the amendments (see
+/// [`publish_office`]): the signed documents with their signatures, the timestamp token, the
+/// plan, the items, the public key and the views. Never the rosters, never a secret.
+pub const PUBLISHABLE_FILES: [&str; 12] = [
+    ANNOUNCEMENT_FILE,
+    "announcement.json.minisig",
+    TIMESTAMP_FILE,
+    SHEET_FILE,
+    "sheet.json.minisig",
+    VOID_FILE,
+    "void.json.minisig",
+    PLAN_FILE,
+    "items.csv",
+    PUBLIC_KEY_FILE,
+    crate::publish::CSV_FILE,
+    crate::publish::NOTICE_FILE,
+];
+
+/// How a file of the publishable folder may change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A record or a key: written once, never replaced.
+    Record,
+    /// The office log: it only grows, so the copy may be replaced by a longer log it begins.
+    Log,
+    /// A view, rebuilt from the documents after each amendment: replaced.
+    View,
+}
+
+/// Copies what the office may publish into `public` (normally `<office>/`[`PUBLIC_DIR`]):
+/// `office.log`, `checkpoints/`, `organizer.pub`, and for each draw of the log whose folder is
+/// `<office>/<draw id>`, the folder `public/<draw id>/` with only [`PUBLISHABLE_FILES`] and the
+/// amendments with their signatures. Returns the files written (identical ones are skipped).
+///
+/// The draw folder stays the office's working folder: it also holds the rosters (the entity
+/// roster with its internal risk classes, the inspectors' personal data, conflicts and history),
+/// which allow a full replay to those entitled to it and are never copied here. The public copy
+/// verifies at plan depth: `double-random verify <draw id> --public-key organizer.pub --log
+/// office.log`, run inside `public`.
+///
+/// Every write is atomic. A record already in `public` that differs is refused, naming it
+/// ([`BundleError::Exists`]), never overwritten; the log is replaced only by a longer log that
+/// begins with the published one; the views (`sheet.csv`, `sheet.xlsx`, `notice.html`), which
+/// are rebuilt after each amendment and checked against the documents by every verifier, are
+/// replaced.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// #     drill: true,
+/// # })?;
+/// // After the announcement of D1:
+/// let public = office.path().join(PUBLIC_DIR);
+/// let written = publish_office(office.path(), &public)?;
+/// assert!(written.contains(&public.join("D1").join(ANNOUNCEMENT_FILE)));
+/// assert!(public.join(LOG_FILE).is_file());
+/// assert!(!public.join("D1").join("inspectors.csv").exists());
+/// // Nothing new: nothing written.
+/// assert!(publish_office(office.path(), &public)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn publish_office(office: &Path, public: &Path) -> Result<Vec<PathBuf>, BundleError> {
+    let log_path = office.join(LOG_FILE);
+    let mut written = vec![];
+    if !log_path.is_file() {
+        return Ok(written);
+    }
+    create_dir(public)?;
+    let report = log::read(&log_path).map_err(|e| log_error(&log_path, e))?;
+    publish_file(&log_path, &public.join(LOG_FILE), Kind::Log, &mut written)?;
+    let checkpoints = office.join(CHECKPOINT_DIR);
+    if checkpoints.is_dir() {
+        let mut names: Vec<String> = std::fs::read_dir(&checkpoints)
+            .map_err(|e| io_error(&checkpoints, e))?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        if !names.is_empty() {
+            create_dir(&public.join(CHECKPOINT_DIR))?;
+        }
+        for n in names {
+            publish_file(
+                &checkpoints.join(&n),
+                &public.join(CHECKPOINT_DIR).join(&n),
+                Kind::Record,
+                &mut written,
+            )?;
+        }
+    }
+    let key = office.join(PUBLIC_KEY_FILE);
+    if key.is_file() {
+        publish_file(
+            &key,
+            &public.join(PUBLIC_KEY_FILE),
+            Kind::Record,
+            &mut written,
+        )?;
+    }
+    for id in report.draws().into_iter().map(|r| r.draw_id) {
+        // Draw ids follow SPEC §3.6, so each is one plain folder name.
+        if check_name("draw id", &id).is_err() {
+            continue;
+        }
+        let from = DrawDir::new(office.join(&id));
+        if !from.root().is_dir() {
+            continue;
+        }
+        let to = public.join(&id);
+        let mut names: Vec<(String, Kind)> = PUBLISHABLE_FILES
+            .iter()
+            .map(|n| {
+                let view = [crate::publish::CSV_FILE, crate::publish::NOTICE_FILE].contains(n);
+                (n.to_string(), if view { Kind::View } else { Kind::Record })
+            })
+            .collect();
+        names.push((crate::publish::XLSX_FILE.to_string(), Kind::View));
+        for seq in 1u32.. {
+            let name = amendment_file(seq);
+            if !from.has(&name) {
+                break;
+            }
+            names.push((signature_file(&name), Kind::Record));
+            names.push((name, Kind::Record));
+        }
+        for (name, kind) in names {
+            let src = from.path(&name);
+            if src.is_file() {
+                create_dir(&to)?;
+                publish_file(&src, &to.join(&name), kind, &mut written)?;
+            }
+        }
+    }
+    Ok(written)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> BundleError {
+    BundleError::File(FileError::Io {
+        path: path.to_path_buf(),
+        op: files::FileOp::Read,
+        kind: e.kind(),
+        source: e,
+    })
+}
+
+/// Copies `from` to `to` as [`publish_office`] describes, pushing `to` when written.
+fn publish_file(
+    from: &Path,
+    to: &Path,
+    kind: Kind,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), BundleError> {
+    let bytes = files::read_limited(from, MAX_DOCUMENT_BYTES)?;
+    if to.exists() {
+        let existing = files::read_limited(to, MAX_DOCUMENT_BYTES)?;
+        if existing == bytes {
+            return Ok(());
+        }
+        let replace = match kind {
+            Kind::Record => false,
+            Kind::Log => bytes.starts_with(&existing),
+            Kind::View => true,
+        };
+        if !replace {
+            return Err(BundleError::Exists {
+                path: to.to_path_buf(),
+            });
+        }
+        files::write_replace(to, &bytes)?;
+    } else {
+        files::write_new(to, &bytes)?;
+    }
+    written.push(to.to_path_buf());
+    Ok(())
 }
 
 #[cfg(test)]

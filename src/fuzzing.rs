@@ -12,6 +12,7 @@ use crate::ceremony::announce::{
 };
 use crate::ceremony::commit::{Party, Reveal, Role, Secret, commitment};
 use crate::ceremony::log;
+use crate::ceremony::log::Position;
 use crate::ceremony::sheet::{self, Sheet};
 use crate::ceremony::verify::{Published, Report, SignedDocument, trusted_comment, verify};
 use crate::digest::Digest32;
@@ -331,14 +332,15 @@ impl Fixture {
                     } else {
                         Role::Witness
                     },
-                    commitment: commitment(name, &Secret::from_bytes(*s)),
+                    commitment: commitment(DRAW_ID, name, &Secret::from_bytes(*s)),
                 })
                 .collect(),
             beacon: None,
             announced_at: ts("2026-02-27T01:00:00Z")?,
             scheduled_at: ts("2026-02-27T02:00:00Z")?,
             key_id: key.key_id().to_string(),
-            previous: None,
+            log: Position { seq: 1, prev: None },
+            supersedes: None,
         };
         let reveals: Vec<Reveal> = secrets
             .iter()
@@ -355,6 +357,7 @@ impl Fixture {
             None,
             &inputs.as_inputs(),
             ts("2026-02-27T02:00:00Z")?,
+            Position { seq: 2, prev: None },
         )
         .map_err(|x| e(&x))?;
         let sheet_bytes = sheet.to_canonical().map_err(|x| e(&x))?;
@@ -375,6 +378,7 @@ impl Fixture {
             },
             &inputs.as_inputs(),
             ts("2026-03-02T02:00:00Z")?,
+            Position { seq: 3, prev: None },
         )
         .map_err(|x| e(&x))?;
         let amendment = a.to_canonical().map_err(|x| e(&x))?;
@@ -544,6 +548,7 @@ impl Fixture {
                 s.beacon.as_ref(),
                 &i.as_inputs(),
                 s.drawn_at,
+                s.log,
             )
             .map_err(|e| format!("PASS, but a fresh draw fails: {e}"))?;
             if fresh.to_canonical().ok().as_deref() != Some(sheet) {
@@ -551,8 +556,16 @@ impl Fixture {
             }
             if amended {
                 let m = Amendment::parse(amendment).map_err(|e| format!("PASS, but {e}"))?;
-                let again = amend::amend(&s, &[], m.action, m.reason, &i.as_inputs(), m.amended_at)
-                    .map_err(|e| format!("PASS, but a fresh amendment fails: {e}"))?;
+                let again = amend::amend(
+                    &s,
+                    &[],
+                    m.action,
+                    m.reason,
+                    &i.as_inputs(),
+                    m.amended_at,
+                    m.log,
+                )
+                .map_err(|e| format!("PASS, but a fresh amendment fails: {e}"))?;
                 if again.to_canonical().ok().as_deref() != Some(amendment) {
                     return Err("PASS for an amendment a fresh replay does not write".into());
                 }
@@ -560,4 +573,116 @@ impl Fixture {
         }
         Ok(())
     }
+}
+
+/// An .xlsx package whose first worksheet's XML is `sheet` and whose shared strings part's,
+/// if any, is `shared`; the parts stored, or deflated when `deflate`.
+///
+/// # Errors
+///
+/// The zip writer's error, rendered.
+#[cfg(feature = "xlsx")]
+pub fn xlsx_package(sheet: &[u8], shared: Option<&[u8]>, deflate: bool) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    const NS: &str = "http://schemas.openxmlformats.org";
+    let types = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{NS}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#
+    );
+    let rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{NS}/package/2006/relationships"><Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+    );
+    let book = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}/spreadsheetml/2006/main" xmlns:r="{NS}/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let book_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{NS}/package/2006/relationships"><Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{NS}/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+    );
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(if deflate {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        })
+        .large_file(sheet.len() > u32::MAX as usize);
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", book.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", book_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    if let Some(s) = shared {
+        parts.push(("xl/sharedStrings.xml", s));
+    }
+    for (name, body) in parts {
+        zip.start_file(name, options).map_err(|x| e(&x))?;
+        zip.write_all(body).map_err(|x| e(&x))?;
+    }
+    Ok(zip.finish().map_err(|x| e(&x))?.into_inner())
+}
+
+/// Limits small enough that an allocation far past them (which the fuzzer's malloc limit
+/// catches) is a bug, and a fuzzed workbook can pass each of them.
+#[cfg(feature = "xlsx")]
+pub const TIGHT_XLSX_LIMITS: crate::formats::xlsx::XlsxLimits = crate::formats::xlsx::XlsxLimits {
+    parts: 16,
+    part_bytes: 1 << 20,
+    total_bytes: 2 << 20,
+    cell_bytes: 4096,
+    rows: 4096,
+    columns: 64,
+    cells: 1 << 16,
+    shared_strings: 4096,
+    shared_string_bytes: 64 << 10,
+};
+
+/// xlsx: byte 0 holds flags: bit 0, the rest is a whole workbook; otherwise the rest is split
+/// at its first `0xFF` into a worksheet's XML and a shared strings part's, packed into a
+/// workbook (bit 1: deflated). Properties: no panic; reading is deterministic; a workbook
+/// read under [`TIGHT_XLSX_LIMITS`] without passing one of them reads exactly the same (rows,
+/// lines, warnings or errors) under the default limits.
+///
+/// # Errors
+///
+/// A description of the violated property.
+#[cfg(feature = "xlsx")]
+pub fn check_xlsx(data: &[u8]) -> Result<(), String> {
+    use crate::formats::error::InputErrorKind;
+    use crate::formats::xlsx::{XlsxLimits, read_entities_xlsx_limited};
+    let Some((&flags, rest)) = data.split_first() else {
+        return Ok(());
+    };
+    let bytes = if flags & 1 == 1 {
+        rest.to_vec()
+    } else {
+        let (sheet, shared) = match rest.iter().position(|&b| b == 0xFF) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        xlsx_package(sheet, shared, flags & 2 == 2)?
+    };
+    let read = |limits: &XlsxLimits| {
+        read_entities_xlsx_limited("x.xlsx", std::io::Cursor::new(&bytes[..]), limits)
+            .map(|r| (r.rows, r.lines, r.warnings))
+    };
+    let tight = read(&TIGHT_XLSX_LIMITS);
+    if read(&TIGHT_XLSX_LIMITS) != tight {
+        return Err("reading the same workbook twice gave different results".into());
+    }
+    let limited = tight.as_ref().is_err_and(|e| {
+        e.errors
+            .iter()
+            .any(|x| matches!(x.kind, InputErrorKind::WorkbookLimit { .. }))
+    });
+    if !limited {
+        let default = read(&XlsxLimits::DEFAULT);
+        if default != tight {
+            return Err(format!(
+                "within the tight limits, but the default limits read it otherwise: {tight:?} / {default:?}"
+            ));
+        }
+    }
+    Ok(())
 }

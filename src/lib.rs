@@ -8,7 +8,7 @@
 //! Layers, from the bottom: [`rng`] (the only source of randomness), [`digest`],
 //! [`normalize`], [`codes`] and [`model`] (pure data), [`draw`] (the pure draw),
 //! [`formats`] (files), [`pipeline`] (the draw streamed from files), [`sign`] (signatures) and [`ceremony`] (announce, draw, verify,
-//! amend, log).
+//! amend, log); [`publish`] renders and checks the views people read.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -22,8 +22,10 @@ pub mod fuzzing;
 #[doc(hidden)]
 pub mod internals;
 pub mod model;
+pub mod names;
 pub mod normalize;
 pub mod pipeline;
+pub mod publish;
 pub mod rng;
 mod shares;
 pub mod sign;

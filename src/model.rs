@@ -720,6 +720,8 @@ pub struct TeamRules {
     pub exclude_same_region: bool,
     /// Most entities one inspector may be sent to; `None`: the balanced share rounded up.
     pub workload_cap: Option<u32>,
+    /// Recusals allowed per entity after the draw (SPEC §11.4; default 2).
+    pub recusal_cap: u32,
     /// Departments whose officers form the pool (empty: all); ignored in joint plans.
     pub departments: Vec<String>,
     /// Joint inspection: one object draw, one inspector draw per department.

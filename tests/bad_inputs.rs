@@ -4,11 +4,11 @@
 //! the library as a user's files would; the error must be the one expected, at the place
 //! expected, and nothing may panic.
 //!
-//! Plain-text cases are written by `tests/bad_inputs/make_cases.py`; the signed ones (logs,
+//! Plain-text cases (and hostile .xlsx workbooks) are written by `tests/bad_inputs/make_cases.py`; the signed ones (logs,
 //! signatures, verification) by `DR_WRITE_BAD_INPUTS=1 cargo test --test bad_inputs`.
 
 use double_random::ceremony::announce::Announcement;
-use double_random::ceremony::log::{self, EntryKind, next_entry};
+use double_random::ceremony::log::{self, EntryKind, Task, next_entry};
 use double_random::ceremony::sheet::Sheet;
 use double_random::digest::Digest32;
 use double_random::draw;
@@ -114,13 +114,25 @@ fn run_case(dir: &Path, e: &Expect) -> Vec<Found> {
     match e.input.as_str() {
         "roster" => {
             let file = e.file.as_deref().unwrap();
-            let bytes = read_file(dir, file, e);
             let table = ["entities", "inspectors", "items", "conflicts", "history"]
                 .iter()
                 .position(|t| Some(*t) == e.table.as_deref())
                 .expect("table");
             use double_random::formats::roster_csv as r;
+            use double_random::formats::xlsx as x;
+            let path = dir.join(file);
+            let is_xlsx = file.ends_with(".xlsx");
+            let bytes = if is_xlsx {
+                vec![]
+            } else {
+                read_file(dir, file, e)
+            };
             let res = match table {
+                0 if is_xlsx => x::read_entities_xlsx(&path).map(|_| ()),
+                1 if is_xlsx => x::read_inspectors_xlsx(&path).map(|_| ()),
+                2 if is_xlsx => x::read_items_xlsx(&path).map(|_| ()),
+                3 if is_xlsx => x::read_conflicts_xlsx(&path).map(|_| ()),
+                _ if is_xlsx => x::read_history_xlsx(&path).map(|_| ()),
                 0 => r::read_entities(file, &bytes[..]).map(|_| ()),
                 1 => r::read_inspectors(file, &bytes[..]).map(|_| ()),
                 2 => r::read_items(file, &bytes[..]).map(|_| ()),
@@ -172,7 +184,7 @@ fn run_case(dir: &Path, e: &Expect) -> Vec<Found> {
                 }],
             }
         }
-        "log" => log::check(&read_file(dir, "office.log", e), false)
+        "log" => log::check(&read_file(dir, "office.log", e), true)
             .findings
             .iter()
             .map(|x| {
@@ -338,10 +350,17 @@ fn write_case(name: &str, files: &[(&str, &[u8])], expect: &str) {
     std::fs::write(dir.join("expect.toml"), expect).unwrap();
 }
 
+fn task(draw: &str) -> Task {
+    Task {
+        plan_id: "P2026".into(),
+        task_id: format!("T-{draw}"),
+        batch: "1".into(),
+    }
+}
+
 fn log_lines(n: usize) -> Vec<Vec<u8>> {
     let t = |s: &str| s.parse().unwrap();
-    let mut out = Vec::new();
-    let mut last = None;
+    let mut out: Vec<Vec<u8>> = Vec::new();
     for (i, (kind, draw)) in [
         (EntryKind::Announcement, "D1"),
         (EntryKind::Sheet, "D1"),
@@ -353,16 +372,14 @@ fn log_lines(n: usize) -> Vec<Vec<u8>> {
     .enumerate()
     {
         let e = next_entry(
-            last.as_ref(),
+            &log::check(&join(&out), false),
             kind,
             draw,
             Digest32([i as u8; 32]),
+            &task(draw),
             t("2026-03-01T01:00:00Z"),
-            "",
-        )
-        .unwrap();
+        );
         out.push(e.to_line().unwrap());
-        last = Some(e);
     }
     out
 }
@@ -387,20 +404,16 @@ fn write_generated_cases() {
         &[("office.log", &gap)],
         "input = \"log\"\nerror = \"Gap\"\nline = 2\n",
     );
-    let fork_line = {
-        let first: log::Entry = serde_json::from_slice(&lines[0]).unwrap();
-        next_entry(
-            Some(&first),
-            EntryKind::Void,
-            "D1",
-            Digest32([9; 32]),
-            "2026-03-01T01:00:00Z".parse().unwrap(),
-            "",
-        )
-        .unwrap()
-        .to_line()
-        .unwrap()
-    };
+    let fork_line = next_entry(
+        &log::check(&join(&lines[..1]), false),
+        EntryKind::Void,
+        "D1",
+        Digest32([9; 32]),
+        &task("D1"),
+        "2026-03-01T01:00:00Z".parse().unwrap(),
+    )
+    .to_line()
+    .unwrap();
     let fork = join(&[lines[0].clone(), lines[1].clone(), fork_line]);
     write_case(
         "42-log-fork",

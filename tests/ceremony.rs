@@ -7,6 +7,8 @@ use double_random::ceremony::announce::{
 };
 use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
 use double_random::ceremony::commit::{Party, Reveal, Role, Secret, commitment};
+use double_random::ceremony::groups::GroupSpec;
+use double_random::ceremony::log::Position;
 use double_random::ceremony::sheet::{self, Sheet};
 use double_random::ceremony::verify::{
     Finding, Published, Report, SignedDocument, trusted_comment, verify,
@@ -33,6 +35,22 @@ fn sign_doc(key: &SecretKey, draw_id: &str, file: &str, bytes: &[u8]) -> String 
         .to_minisig()
 }
 
+const DRAW_ID: &str = "GZ-2026-01-T01-1";
+
+/// Times around quicknet's round 1 (public at 2023-08-23T15:09:27Z), so that one announcement
+/// may name it: announced more than the margin before, drawn after.
+const ANNOUNCED_AT: &str = "2023-08-23T15:00:00Z";
+const SCHEDULED_AT: &str = "2023-08-23T15:10:00Z";
+const AMENDED_AT: &str = "2023-08-24T02:00:00Z";
+
+/// A log position: `seq`, chained to some earlier line.
+fn position(seq: u64) -> Position {
+    Position {
+        seq,
+        prev: Some(Digest32([seq as u8; 32])),
+    }
+}
+
 fn secrets() -> (Secret, Secret) {
     (Secret::from_bytes([11; 32]), Secret::from_bytes([22; 32]))
 }
@@ -42,26 +60,27 @@ fn announcement(inputs: &OwnedInputs, key: &SecretKey, beacon: Option<BeaconSpec
     Announcement {
         format: ANNOUNCEMENT_FORMAT.into(),
         version: VERSION.into(),
-        draw_id: "GZ-2026-01-T01-1".into(),
+        draw_id: DRAW_ID.into(),
         plan: PlanRef::of(&inputs.plan),
         inputs: InputDigests::of(&inputs.as_inputs()).unwrap(),
         parties: vec![
             Party {
                 name: "organizer".into(),
                 role: Role::Organizer,
-                commitment: commitment("organizer", &org),
+                commitment: commitment(DRAW_ID, "organizer", &org),
             },
             Party {
                 name: "纪检监督员".into(),
                 role: Role::Witness,
-                commitment: commitment("纪检监督员", &wit),
+                commitment: commitment(DRAW_ID, "纪检监督员", &wit),
             },
         ],
         beacon,
-        announced_at: "2023-08-01T01:00:00Z".parse().unwrap(),
-        scheduled_at: "2023-08-01T02:00:00Z".parse().unwrap(),
+        announced_at: ANNOUNCED_AT.parse().unwrap(),
+        scheduled_at: SCHEDULED_AT.parse().unwrap(),
         key_id: key.key_id().to_string(),
-        previous: None,
+        log: Position { seq: 1, prev: None },
+        supersedes: None,
     }
 }
 
@@ -91,7 +110,8 @@ fn ceremony_with(inputs: OwnedInputs, beacon: Option<(BeaconSpec, BeaconValue)>)
         &reveals(),
         value.as_ref(),
         &inputs.as_inputs(),
-        "2023-08-01T02:00:00Z".parse().unwrap(),
+        SCHEDULED_AT.parse().unwrap(),
+        position(2),
     )
     .unwrap();
     let sheet_bytes = sheet.to_canonical().unwrap();
@@ -173,7 +193,8 @@ impl Ceremony {
                 text: "现场核查".into(),
             },
             &self.inputs.as_inputs(),
-            "2023-08-02T02:00:00Z".parse().unwrap(),
+            AMENDED_AT.parse().unwrap(),
+            position(3 + previous.len() as u64),
         )
         .unwrap();
         let bytes = a.to_canonical().unwrap();
@@ -332,7 +353,7 @@ fn a_wrong_secret_is_caught() {
 fn a_signature_by_another_key_is_caught() {
     let mut c = ceremony();
     let other = SecretKey::generate().unwrap();
-    c.sheet_sig = sign_doc(&other, "GZ-2026-01-T01-1", "sheet.json", &c.sheet);
+    c.sheet_sig = sign_doc(&other, DRAW_ID, "sheet.json", &c.sheet);
     let r = c.verify();
     assert!(
         r.findings
@@ -347,7 +368,7 @@ fn a_signature_by_another_key_is_caught() {
 fn an_announcement_changed_after_the_draw_is_caught() {
     let mut c = ceremony();
     let mut a = Announcement::parse(&c.ann).unwrap();
-    a.scheduled_at = "2023-08-01T01:30:00Z".parse().unwrap();
+    a.scheduled_at = "2023-08-23T15:05:00Z".parse().unwrap();
     c.ann = a.to_canonical().unwrap();
     c.ann_sig = sign_doc(&c.key, &a.draw_id, "announcement.json", &c.ann);
     let r = c.verify();
@@ -403,17 +424,19 @@ fn a_drand_beacon_is_verified_and_a_wrong_value_caught() {
 #[test]
 fn a_wrong_external_beacon_value_changes_the_seed() {
     let spec = BeaconSpec::External {
-        description: "福利彩票双色球 2023088 期开奖号码".into(),
+        description: "福利彩票双色球 2023098 期开奖号码".into(),
         source: "https://www.cwl.gov.cn/".into(),
+        published_at: "2023-08-23T15:09:00Z".parse().unwrap(),
+        groups: GroupSpec::shuangseqiu(),
     };
     let value = BeaconValue::External {
-        value: "03 09 14 21 26 31 07".into(),
+        groups: vec![vec![3, 9, 14, 21, 26, 31], vec![7]],
     };
     let mut c = ceremony_with(draw::example_inputs(), Some((spec, value)));
     assert!(c.verify().passed());
     let mut s = c.sheet();
     s.beacon = Some(BeaconValue::External {
-        value: "03 09 14 21 26 31 08".into(),
+        groups: vec![vec![3, 9, 14, 21, 26, 31], vec![8]],
     });
     c.resign_sheet(&s);
     assert!(
@@ -508,7 +531,8 @@ fn the_next_replacement_is_fixed_in_advance() {
                 text: String::new(),
             },
             &c.inputs.as_inputs(),
-            "2023-08-02T02:00:00Z".parse().unwrap(),
+            AMENDED_AT.parse().unwrap(),
+            position(3),
         )
         .unwrap();
         match a.outcome {

@@ -3,7 +3,7 @@
 //! honours every rule.
 
 use double_random::digest::Digest32;
-use double_random::draw::teams::{Exclusions, PoolSpec, Target, assign_pool};
+use double_random::draw::teams::{CapKind, Exclusions, PoolSpec, Target, assign_pool};
 use double_random::draw::{DrawError, example_inspector};
 use double_random::model::InspectorKind;
 use double_random::rng::Stream;
@@ -83,10 +83,24 @@ fn run(inst: &Instance, seed: u8) -> Result<Vec<Vec<String>>, DrawError> {
         qualifications: vec![],
         per_entity: inst.q,
     };
+    run_pool(inst, seed, &pool, Some(inst.cap))
+}
+
+/// [`run`] with another pool (a joint department's, the experts') and cap.
+fn run_pool(
+    inst: &Instance,
+    seed: u8,
+    pool: &PoolSpec,
+    cap: Option<u32>,
+) -> Result<Vec<Vec<String>>, DrawError> {
     let inspectors: Vec<_> = (0..inst.p)
         .map(|i| {
             let mut x = example_inspector(i);
             x.region = format!("52010{}", inst.member_regions[i]);
+            x.kind = pool.kind;
+            if let Some(d) = pool.departments.first() {
+                x.department = d.clone();
+            }
             x
         })
         .collect();
@@ -103,16 +117,110 @@ fn run(inst: &Instance, seed: u8) -> Result<Vec<Vec<String>>, DrawError> {
         ex.add(&inspectors[i].id, &targets[t].id);
     }
     assign_pool(
-        &pool,
+        pool,
         &inspectors,
         &targets,
         &vec![vec![]; inst.m],
         &vec![inst.q; inst.m],
-        Some(inst.cap),
+        cap,
         &ex,
         Stream::new(&Digest32([seed; 32]), "officers"),
     )
     .map(|r| r.teams)
+}
+
+/// How many members may inspect target `t`, by the model's own rules.
+fn eligible_count(inst: &Instance, t: usize) -> u64 {
+    (0..inst.p).filter(|&i| eligible(inst, t, i)).count() as u64
+}
+
+/// The first `n` targets of `inst` alone.
+fn prefix(inst: &Instance, n: usize) -> Instance {
+    Instance {
+        m: n,
+        excluded: inst
+            .excluded
+            .iter()
+            .copied()
+            .filter(|&(t, _)| t < n)
+            .collect(),
+        target_regions: inst.target_regions[..n].to_vec(),
+        ..inst.clone()
+    }
+}
+
+/// Checks a refusal against the model: it names the first entity (in id order) that cannot be
+/// served together with those before it, the plan's number per entity, and the reason that
+/// blocks: too few eligible members at all, or else the cap.
+fn check_reason(
+    inst: &Instance,
+    e: &DrawError,
+    pool_label: &str,
+    cap: u32,
+    kind: CapKind,
+) -> Result<(), String> {
+    let (pool, entity, needed) = match e {
+        DrawError::NotEnoughEligible {
+            pool,
+            entity,
+            needed,
+            ..
+        }
+        | DrawError::WorkloadCapExhausted {
+            pool,
+            entity,
+            needed,
+            ..
+        } => (pool, entity, *needed),
+        other => return Err(format!("unexpected error {other:?}")),
+    };
+    if pool != pool_label {
+        return Err(format!("pool {pool}, expected {pool_label}"));
+    }
+    let t: usize = entity[1..]
+        .parse()
+        .map_err(|_| format!("entity {entity}"))?;
+    let served = |n| exists(&prefix(inst, n), 0, &mut vec![], &mut vec![0; inst.p]);
+    if served(t + 1) || !served(t) {
+        return Err(format!(
+            "{entity} is not the first entity that cannot be served"
+        ));
+    }
+    if needed != u64::from(inst.q) {
+        return Err(format!("needed {needed}, the plan asks {}", inst.q));
+    }
+    let count = eligible_count(inst, t);
+    match e {
+        DrawError::NotEnoughEligible { blockers, .. } => {
+            if blockers.eligible != count || count >= needed {
+                return Err(format!(
+                    "too few eligible, but {count} of {needed} are eligible ({blockers:?})"
+                ));
+            }
+        }
+        DrawError::WorkloadCapExhausted {
+            cap: c,
+            cap_kind,
+            eligible,
+            at_cap,
+            on_team,
+            ..
+        } => {
+            if *eligible != count || count < needed {
+                return Err(format!("cap blamed, but {count} of {needed} are eligible"));
+            }
+            if *c != cap || *cap_kind != kind {
+                return Err(format!("cap {c} ({cap_kind:?}), expected {cap} ({kind:?})"));
+            }
+            if *at_cap == 0 || at_cap + on_team != *eligible || *on_team >= needed {
+                return Err(format!(
+                    "{at_cap} at the cap and {on_team} on the team of {eligible} eligible"
+                ));
+            }
+        }
+        _ => unreachable!(),
+    }
+    Ok(())
 }
 
 proptest! {
@@ -139,8 +247,9 @@ proptest! {
             }
             Err(e) => {
                 prop_assert!(!possible, "failed on a possible instance: {inst:?}: {e}");
-                let named = matches!(e, DrawError::NotEnoughEligible { .. } | DrawError::WorkloadCapExhausted { .. });
-                prop_assert!(named, "unexpected error {e:?}");
+                if let Err(why) = check_reason(&inst, &e, "officers", inst.cap, CapKind::Plan) {
+                    prop_assert!(false, "{why}: {inst:?}: {e}");
+                }
             }
         }
     }
@@ -199,4 +308,166 @@ fn finds_the_only_assignment() {
             ]
         );
     }
+}
+
+/// Every small instance, every set of conflicts: each refusal gives the true reason.
+#[test]
+fn every_refusal_on_small_instances_gives_the_true_reason() {
+    let mut refused = [0usize; 2];
+    for (m, p, q, cap) in [
+        (2, 3, 2, 1),
+        (2, 4, 3, 1),
+        (2, 4, 3, 2),
+        (3, 3, 2, 1),
+        (3, 4, 3, 2),
+    ] {
+        let pairs: Vec<(usize, usize)> = (0..m).flat_map(|t| (0..p).map(move |i| (t, i))).collect();
+        for mask in 0u32..(1 << pairs.len()) {
+            let inst = Instance {
+                m,
+                p,
+                q,
+                cap,
+                excluded: (0..pairs.len())
+                    .filter(|b| mask >> b & 1 == 1)
+                    .map(|b| pairs[b])
+                    .collect(),
+                target_regions: vec![0; m],
+                member_regions: vec![1; p],
+                same_region: false,
+            };
+            if let Err(e) = run(&inst, 0) {
+                check_reason(&inst, &e, "officers", cap, CapKind::Plan)
+                    .unwrap_or_else(|why| panic!("{why}: {inst:?}: {e}"));
+                refused[usize::from(matches!(e, DrawError::WorkloadCapExhausted { .. }))] += 1;
+            }
+        }
+    }
+    // Both reasons occur.
+    assert!(refused[0] > 100 && refused[1] > 100, "{refused:?}");
+}
+
+fn small(m: usize, p: usize, q: u32, cap: u32, excluded: &[(usize, usize)]) -> Instance {
+    Instance {
+        m,
+        p,
+        q,
+        cap,
+        excluded: excluded.to_vec(),
+        target_regions: vec![0; m],
+        member_regions: vec![1; p],
+        same_region: false,
+    }
+}
+
+/// 2 entities, 3 officers, 2 per entity, cap 1: the second entity has one eligible officer,
+/// so no cap could help.
+#[test]
+fn too_few_eligible_is_not_blamed_on_the_cap() {
+    let inst = small(2, 3, 2, 1, &[(1, 1), (1, 2)]);
+    let e = run(&inst, 0).unwrap_err();
+    assert!(
+        matches!(&e, DrawError::NotEnoughEligible { entity, needed: 2, blockers, pool_size: 3, .. }
+            if entity == "E1" && blockers.eligible == 1 && blockers.conflict_or_history == 2),
+        "{e:?}"
+    );
+}
+
+/// 3 per entity: the number given is the plan's 3, not the slots filled so far plus one.
+#[test]
+fn the_number_needed_is_the_plans() {
+    let inst = small(2, 4, 3, 2, &[(0, 0), (0, 1)]);
+    let e = run(&inst, 0).unwrap_err();
+    assert!(
+        matches!(&e, DrawError::NotEnoughEligible { entity, needed: 3, blockers, pool_size: 4, .. }
+            if entity == "E0" && blockers.eligible == 2),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("needs 3 inspectors"), "{e}");
+}
+
+/// Enough officers may inspect the entity, but the cap binds: the cap, its source and how many
+/// are at it are named.
+#[test]
+fn a_binding_cap_is_named_with_the_members_at_it() {
+    // E0 and E1 can only use X1 and X2 (cap 2): E2 gets X0 and then finds X1, X2 full.
+    let inst = small(3, 3, 2, 2, &[(0, 0), (1, 0)]);
+    let e = run(&inst, 0).unwrap_err();
+    assert_eq!(
+        e,
+        DrawError::WorkloadCapExhausted {
+            pool: "officers".into(),
+            entity: "E2".into(),
+            needed: 2,
+            cap: 2,
+            cap_kind: CapKind::Plan,
+            eligible: 3,
+            at_cap: 2,
+            on_team: 1,
+        }
+    );
+    check_reason(&inst, &e, "officers", 2, CapKind::Plan).unwrap();
+}
+
+/// A joint department's pool without a cap in the plan: the balanced share binds.
+#[test]
+fn a_joint_pool_names_the_balanced_share() {
+    let pool = PoolSpec {
+        label: "officers/税务局".into(),
+        kind: InspectorKind::Officer,
+        departments: vec!["税务局".into()],
+        qualifications: vec![],
+        per_entity: 2,
+    };
+    // 3 entities × 2 over 3 members: a balanced share of 2.
+    let inst = small(3, 3, 2, 2, &[(0, 0), (1, 0)]);
+    let e = run_pool(&inst, 0, &pool, None).unwrap_err();
+    assert!(
+        matches!(&e, DrawError::WorkloadCapExhausted { pool, entity, cap: 2, cap_kind: CapKind::Balanced, at_cap: 2, .. }
+            if pool == "officers/税务局" && entity == "E2"),
+        "{e:?}"
+    );
+    check_reason(&inst, &e, "officers/税务局", 2, CapKind::Balanced).unwrap();
+    assert!(e.to_string().contains("balanced share"), "{e}");
+    // One member of the department for 2 per entity: too few, whatever the cap.
+    let inst = small(2, 1, 2, 2, &[]);
+    let e = run_pool(&inst, 0, &pool, None).unwrap_err();
+    assert!(
+        matches!(&e, DrawError::NotEnoughEligible { entity, needed: 2, pool_size: 1, .. } if entity == "E0"),
+        "{e:?}"
+    );
+}
+
+/// The experts' pool: one expert, one per entity, cap 1.
+#[test]
+fn the_expert_pool_gives_the_true_reason() {
+    let pool = PoolSpec {
+        label: "experts".into(),
+        kind: InspectorKind::Expert,
+        departments: vec![],
+        qualifications: vec![],
+        per_entity: 1,
+    };
+    let inst = small(2, 1, 1, 1, &[]);
+    let e = run_pool(&inst, 0, &pool, Some(1)).unwrap_err();
+    assert_eq!(
+        e,
+        DrawError::WorkloadCapExhausted {
+            pool: "experts".into(),
+            entity: "E1".into(),
+            needed: 1,
+            cap: 1,
+            cap_kind: CapKind::Plan,
+            eligible: 1,
+            at_cap: 1,
+            on_team: 0,
+        }
+    );
+    let inst = small(2, 2, 1, 1, &[(0, 0), (0, 1)]);
+    let e = run_pool(&inst, 0, &pool, Some(1)).unwrap_err();
+    check_reason(&inst, &e, "experts", 1, CapKind::Plan).unwrap();
+    assert!(
+        matches!(e, DrawError::NotEnoughEligible { needed: 1, .. }),
+        "{e:?}"
+    );
 }

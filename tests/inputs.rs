@@ -990,6 +990,251 @@ fn ratios_out_of_range_are_refused() {
     }
 }
 
+/// The ratio written at `B = { ratio = … }` in basis points, or the refusal.
+fn b_ratio(ratio: &str) -> Result<Option<u32>, (u64, String, PlanErrorKind)> {
+    let text = plan_with(
+        "B = { ratio = \"2%\" }",
+        &format!("B = {{ ratio = {ratio} }}"),
+    );
+    match read_plan("plan.toml", &text) {
+        Ok(plan) => {
+            let Strata::Risk { classes, .. } = &plan.strata else {
+                panic!("{:?}", plan.strata)
+            };
+            Ok(classes[&RiskClass::B].ratio_bp)
+        }
+        Err(errs) => {
+            assert_eq!(errs.errors.len(), 1, "{ratio}: {errs}");
+            let e = &errs.errors[0];
+            assert_eq!(e.file, "plan.toml");
+            assert_eq!(e.line, line_of(&text, "B = {"), "{ratio}");
+            Err((e.line, e.field.clone(), e.kind.clone()))
+        }
+    }
+}
+
+#[test]
+fn ratios_are_read_from_their_decimal_text() {
+    // 0.09999999999999999999 is the same double as 0.1, but it is not 10 %.
+    for ratio in [
+        "0.09999999999999999999",
+        "0.10000000000000000001",
+        "9.999999999999999999e-2",
+        "0.000_05",
+    ] {
+        let (_, field, kind) = b_ratio(ratio).unwrap_err();
+        assert_eq!(field, "strata.B.ratio");
+        assert!(
+            matches!(&kind, PlanErrorKind::BadRatio { problem: RatioProblem::TooPrecise, value } if *value == ratio.replace('_', "")),
+            "{ratio}: {kind:?}"
+        );
+    }
+    // The TOML number grammar: exponents, underscores, a sign, trailing zeros.
+    for (ratio, bp) in [
+        ("0.1", 1000),
+        ("1e-1", 1000),
+        ("0.1_0", 1000),
+        ("+0.1", 1000),
+        ("10e-2", 1000),
+        ("0.10000000000000000000", 1000),
+        ("-0.0", 0),
+        ("0", 0),
+        ("1", 10_000),
+        ("0.0001", 1),
+    ] {
+        assert_eq!(b_ratio(ratio), Ok(Some(bp)), "{ratio}");
+    }
+    // The same for general_ratio_cap.
+    let text = plan_with(
+        "general_ratio_cap = \"5%\"",
+        "general_ratio_cap = 0.04999999999999999999",
+    );
+    let errs = read_plan("plan.toml", &text).unwrap_err();
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    assert_eq!(errs.errors[0].field, "general_ratio_cap");
+    assert_eq!(errs.errors[0].line, line_of(&text, "general_ratio_cap"));
+    assert!(matches!(
+        errs.errors[0].kind,
+        PlanErrorKind::BadRatio {
+            problem: RatioProblem::TooPrecise,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_percentage_grammar() {
+    for (ratio, bp) in [
+        ("\"10%\"", 1000),
+        ("\"2.5 %\"", 250),
+        ("\"１０％\"", 1000),
+        ("\"２．５％\"", 250),
+        ("\"\u{3000}2.5\u{3000}%\u{a0}\"", 250),
+        ("\"007%\"", 700),
+        ("\"2.50%\"", 250),
+        ("\"0.01%\"", 1),
+        ("\"100.00%\"", 10_000),
+    ] {
+        assert_eq!(b_ratio(ratio), Ok(Some(bp)), "{ratio}");
+    }
+    for (ratio, problem) in [
+        ("\"+10%\"", RatioProblem::Format),
+        ("\".5%\"", RatioProblem::Format),
+        ("\"5.%\"", RatioProblem::Format),
+        ("\"-0%\"", RatioProblem::Format),
+        ("\"1 0%\"", RatioProblem::Format),
+        ("\"1e1%\"", RatioProblem::Format),
+        ("\"0.1_0%\"", RatioProblem::Format),
+        ("\"10\u{a0}%\"", RatioProblem::Format),
+        ("\"10\u{200b}%\"", RatioProblem::Format),
+        ("\"\u{663}%\"", RatioProblem::Format),
+        ("\"10\"", RatioProblem::Format),
+        ("\"%\"", RatioProblem::Format),
+        ("\"-5%\"", RatioProblem::Negative),
+        ("\"2.555%\"", RatioProblem::TooPrecise),
+        ("\"100.01%\"", RatioProblem::AboveHundred),
+    ] {
+        let (_, field, kind) = b_ratio(ratio).unwrap_err();
+        assert_eq!(field, "strata.B.ratio");
+        assert!(
+            matches!(&kind, PlanErrorKind::BadRatio { problem: p, .. } if *p == problem),
+            "{ratio}: {kind:?}"
+        );
+    }
+}
+
+#[test]
+fn keywords_are_matched_ignoring_ascii_case_after_trimming() {
+    let text = plan_with("rounding = \"down\"", "rounding = \" Down \"")
+        .replace("by = \"risk\"", "by = \"RISK\"");
+    let plan = read_plan("plan.toml", &text).unwrap();
+    assert_eq!(plan, read_plan("plan.toml", PLAN).unwrap());
+    // Width is not folded and no space may stand inside a keyword.
+    for (replace, with, field) in [
+        (
+            "rounding = \"down\"",
+            "rounding = \"ＤＯＷＮ\"",
+            "strata.C.rounding",
+        ),
+        (
+            "rounding = \"down\"",
+            "rounding = \"do wn\"",
+            "strata.C.rounding",
+        ),
+        ("by = \"risk\"", "by = \"ｒｉｓｋ\"", "strata.by"),
+    ] {
+        let text = plan_with(replace, with);
+        let errs = read_plan("plan.toml", &text).unwrap_err();
+        assert_eq!(errs.errors[0].field, field, "{with}: {errs}");
+        assert!(
+            matches!(errs.errors[0].kind, PlanErrorKind::UnknownValue { .. }),
+            "{with}: {errs}"
+        );
+    }
+}
+
+#[test]
+fn a_filter_value_listed_twice_is_refused() {
+    for (replace, with, field, value) in [
+        (
+            "regions = [\"5201\"]",
+            "regions = [\"5201\", \"５２０１\"]",
+            "filters.regions[1]",
+            "5201",
+        ),
+        (
+            "industries = [\"C\", \"1311\", \"13\"]",
+            "industries = [\"C13\", \"1311\", \"13\"]",
+            "filters.industries[2]",
+            "C13",
+        ),
+        (
+            "kinds = [\"企业\"]",
+            "kinds = [\"企业\", \"Enterprise\"]",
+            "filters.kinds[1]",
+            "enterprise",
+        ),
+        (
+            "statuses = [\"存续\"]",
+            "statuses = [\"存续\", \"在营\"]",
+            "filters.statuses[1]",
+            "active",
+        ),
+        (
+            "tags_any = []",
+            "tags_any = [\"食品\", \" 食品\"]",
+            "filters.tags_any[1]",
+            "食品",
+        ),
+        (
+            "tags_all = []",
+            "tags_all = [\"e\\u0301\", \"\u{e9}\"]",
+            "filters.tags_all[1]",
+            "\u{e9}",
+        ),
+        (
+            "departments = []",
+            "departments = [\"稽查局\", \"稽查局\"]",
+            "team.departments[1]",
+            "稽查局",
+        ),
+    ] {
+        let text = plan_with(replace, with);
+        let errs = read_plan("plan.toml", &text).unwrap_err();
+        assert_eq!(errs.errors.len(), 1, "{with}: {errs}");
+        let e = &errs.errors[0];
+        assert_eq!(e.field, field);
+        assert_eq!(e.line, line_of(&text, with));
+        assert_eq!(
+            e.kind,
+            PlanErrorKind::DuplicateValue {
+                value: value.to_owned()
+            }
+        );
+    }
+}
+
+#[test]
+fn window_days_range_from_1_to_36525() {
+    for key in ["entity_window_days = 180", "inspector_window_days = 365"] {
+        let name = key.split(' ').next().unwrap();
+        let plan = read_plan("plan.toml", &plan_with(key, &format!("{name} = 36525"))).unwrap();
+        let got = if name.starts_with("entity") {
+            plan.repeat.entity_window_days
+        } else {
+            plan.repeat.inspector_window_days
+        };
+        assert_eq!(got, Some(36_525));
+        for bad in ["0", "36526", "4294967295"] {
+            let text = plan_with(key, &format!("{name} = {bad}"));
+            let errs = read_plan("plan.toml", &text).unwrap_err();
+            assert_eq!(errs.errors[0].field, format!("repeat.{name}"));
+            assert_eq!(
+                errs.errors[0].kind,
+                PlanErrorKind::IntegerRange {
+                    value: bad.to_owned(),
+                    min: 1,
+                    max: 36_525
+                }
+            );
+        }
+    }
+}
+
+#[test]
+fn items_are_codes_and_team_lists_default_to_empty() {
+    let text = plan_with(
+        "items = [\"GZ-SC-001\", \"gz-sc-002\"]",
+        "items = [\" ｇｚ-sc-001\", \"GZ-SC-002\"]",
+    )
+    .replace("departments = []\n", "");
+    let plan = read_plan("plan.toml", &text).unwrap();
+    assert_eq!(plan.items, ["GZ-SC-001", "GZ-SC-002"]);
+    assert!(plan.team.departments.is_empty());
+    assert!(plan.team.joint.is_empty());
+    assert_eq!(plan, read_plan("plan.toml", PLAN).unwrap());
+}
+
 #[test]
 fn unknown_keys_are_refused_with_their_line() {
     for (replace, with, field) in [
@@ -1303,5 +1548,98 @@ mod no_panics {
                 prop_assert!(!e.errors.is_empty());
             }
         }
+    }
+}
+
+/// SPEC §3.5's records, case by case. The Python replayer's `test_roster.py` reads the same
+/// bytes and expects the same values.
+const QUOTING_CASES: &[u8] = b"\r\n,,\r\n ,\t,\r\nid,name,category\r\n\
+A1,plain,\xe4\xb8\x80\xe8\x88\xac\r\n\
+A2,\"q,uo\"\"ted\",\xe4\xb8\x80\xe8\x88\xac\r\n\
+A3,a\"b\"c,\xe4\xb8\x80\xe8\x88\xac\r\n\
+A4,\"ab\"c\"d,\xe4\xb8\x80\xe8\x88\xac\r\n\
+A5,\"ab\"c\"\"d,\xe4\xb8\x80\xe8\x88\xac\r\n\
+A6,\"ab\"x y,\xe4\xb8\x80\xe8\x88\xac\r\n\
+A7,\"line\r\nbreak\",\xe4\xb8\x80\xe8\x88\xac\n\
+A8, \"sp\",\xe4\xb8\x80\xe8\x88\xac\r\
+A9,\"\"x,\xe4\xb8\x80\xe8\x88\xac\n\n,,\n\
+A10,x\"\"y,\xe4\xb8\x80\xe8\x88\xac\n";
+
+#[test]
+fn records_are_read_as_the_spec_spells_out() {
+    let items = read_items("items.csv", QUOTING_CASES).unwrap();
+    let got: Vec<(&str, &str)> = items
+        .rows
+        .iter()
+        .map(|i| (i.id.as_str(), i.name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("A1", "plain"),
+            ("A2", "q,uo\"ted"),
+            ("A3", "a\"b\"c"),
+            ("A4", "abc\"d"),
+            ("A5", "abc\"\"d"),
+            ("A6", "abx y"),
+            ("A7", "line\r\nbreak"),
+            ("A8", "\"sp\""),
+            ("A9", "x"),
+            ("A10", "x\"\"y"),
+        ]
+    );
+    // A quoted field still open at the end of the file runs to the end.
+    let open = read_items(
+        "items.csv",
+        &b"id,category,name\nB1,general,\"open, ended\n"[..],
+    )
+    .unwrap();
+    assert_eq!(open.rows[0].name, "open, ended");
+    // U+000B is not blank: that record has one field, not three.
+    let e = only_error(read_items(
+        "items.csv",
+        &b"id,name,category\nA1,x,general\n\x0b\n"[..],
+    ));
+    assert_eq!(e.line, 3);
+    assert_eq!(
+        e.kind,
+        InputErrorKind::FieldCount {
+            expected: 3,
+            found: 1
+        }
+    );
+}
+
+#[test]
+fn vocabularies_take_canonical_names_in_any_ascii_case_but_never_fold_width() {
+    let [a, ..] = ids();
+    let read = |kind: &str, status: &str| {
+        let text = format!("id,name,kind,region,status\n{a},甲,{kind},520102,{status}\n");
+        read_entities("entities.csv", text.as_bytes())
+    };
+    for (kind, status) in [
+        ("enterprise", "active"),
+        ("ENTERPRISE", "Active"),
+        (" enterprise\u{3000}", "\u{a0}ACTIVE "),
+        ("企业", "存续"),
+    ] {
+        let r = read(kind, status).unwrap();
+        assert_eq!(r.rows[0].status, EntityStatus::Active, "{kind} {status}");
+    }
+    assert_eq!(
+        read("enterprise", "moved_out").unwrap().rows[0].status,
+        EntityStatus::MovedOut
+    );
+    for (kind, status) in [
+        ("enterprise", "ＡＣＴＩＶＥ"),
+        ("ｅｎｔｅｒｐｒｉｓｅ", "active"),
+        ("enterprise", "act ive"),
+        ("enterprise", "moved out"),
+    ] {
+        let e = only_error(read(kind, status));
+        assert!(
+            matches!(e.kind, InputErrorKind::UnknownValue { .. }),
+            "{kind} {status}: {e:?}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! document, log, minisign and verify targets under `fuzz/corpus/`.
 
 use double_random::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
-use double_random::ceremony::log::{EntryKind, next_entry};
+use double_random::ceremony::log::{self as office_log, EntryKind, Position, Task, next_entry};
 use double_random::ceremony::sheet::Sheet;
 use double_random::digest::Digest32;
 use double_random::fuzzing::{self, Fixture, InputFiles};
@@ -69,6 +69,10 @@ fn amendment() -> (Vec<u8>, String) {
         },
         &fx.inputs.as_inputs(),
         "2026-03-02T02:00:00Z".parse().unwrap(),
+        Position {
+            seq: 3,
+            prev: Some(Digest32::of(&fx.sheet)),
+        },
     )
     .unwrap();
     let bytes = a.to_canonical().unwrap();
@@ -78,40 +82,43 @@ fn amendment() -> (Vec<u8>, String) {
 
 fn sample_log() -> Vec<u8> {
     let t = |s: &str| s.parse().unwrap();
+    let task = |id: &str| Task {
+        plan_id: "P2026".into(),
+        task_id: id.into(),
+        batch: "1".into(),
+    };
     let mut out = Vec::new();
-    let mut last = None;
-    for (kind, draw, doc, time, note) in [
+    for (kind, draw, doc, time, task_id) in [
         (
             EntryKind::Announcement,
             "D1",
             1u8,
             "2026-03-01T01:00:00Z",
-            "",
+            "T1",
         ),
-        (EntryKind::Sheet, "D1", 2, "2026-03-01T02:00:00Z", ""),
-        (EntryKind::Announcement, "D2", 3, "2026-03-02T01:00:00Z", ""),
+        (EntryKind::Sheet, "D1", 2, "2026-03-01T02:00:00Z", "T1"),
         (
-            EntryKind::Void,
+            EntryKind::Announcement,
             "D2",
             3,
-            "2026-03-02T03:00:00Z",
-            "停电，作废",
+            "2026-03-02T01:00:00Z",
+            "T2",
         ),
-        (EntryKind::Amendment, "D1", 4, "2026-03-03T01:00:00Z", ""),
+        (EntryKind::Void, "D2", 5, "2026-03-02T03:00:00Z", "T2"),
+        (EntryKind::Amendment, "D1", 4, "2026-03-03T01:00:00Z", "T1"),
     ] {
         let e = next_entry(
-            last.as_ref(),
+            &office_log::check(&out, false),
             kind,
             draw,
             Digest32([doc; 32]),
+            &task(task_id),
             t(time),
-            note,
-        )
-        .unwrap();
+        );
         out.extend_from_slice(&e.to_line().unwrap());
         out.push(b'\n');
-        last = Some(e);
     }
+    assert!(office_log::check(&out, true).is_ok());
     out
 }
 
@@ -338,14 +345,19 @@ fn appends_to_a_torn_or_damaged_log_are_refused_and_change_nothing() {
     for (name, bytes) in [("torn", torn), ("foreign", foreign), ("doubled", doubled)] {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
-        let r = log::append(
-            &path,
-            EntryKind::Announcement,
-            "D9",
-            Digest32([9; 32]),
-            "2026-03-09T01:00:00Z".parse().unwrap(),
-            "",
-        );
+        let r = log::append_with(&path, |_| {
+            Ok::<_, std::convert::Infallible>(log::Record {
+                kind: EntryKind::Announcement,
+                draw_id: "D9".into(),
+                document: Digest32([9; 32]),
+                task: Task {
+                    plan_id: "P2026".into(),
+                    task_id: "T9".into(),
+                    batch: "1".into(),
+                },
+                time: "2026-03-09T01:00:00Z".parse().unwrap(),
+            })
+        });
         assert!(matches!(r, Err(AppendError::Damaged(_))), "{name}: {r:?}");
         assert_eq!(
             std::fs::read(&path).unwrap(),
@@ -379,23 +391,26 @@ fn documents_with_a_second_spelling_of_a_field_are_refused() {
     assert!(Announcement::parse(plus.as_bytes()).is_err());
     // The office log: an entry line whose time or digest is spelled differently.
     let e = next_entry(
-        None,
+        &log::check(b"", false),
         EntryKind::Announcement,
         "D1",
         Digest32([0xAB; 32]),
+        &Task {
+            plan_id: "P2026".into(),
+            task_id: "T1".into(),
+            batch: "1".into(),
+        },
         "2026-03-01T01:00:00Z".parse().unwrap(),
-        "",
-    )
-    .unwrap();
+    );
     let line = String::from_utf8(e.to_line().unwrap()).unwrap();
-    assert!(log::check(format!("{line}\n").as_bytes(), true).is_ok());
+    assert!(log::check(format!("{line}\n").as_bytes(), false).is_ok());
     for bad in [
         line.replacen("\"time\":\"2026", "\"time\":\"+2026", 1),
         line.replace("abab", "ABAB"),
     ] {
         assert_ne!(bad, line);
         assert!(
-            !log::check(format!("{bad}\n").as_bytes(), true).is_ok(),
+            !log::check(format!("{bad}\n").as_bytes(), false).is_ok(),
             "{bad}"
         );
     }

@@ -358,6 +358,7 @@ fn plan(name: &str) -> Plan {
             experts: int(&team["experts"]) as u32,
             exclude_same_region: team["exclude_same_region"].as_bool().unwrap(),
             workload_cap: team.get("workload_cap").map(|c| int(c) as u32),
+            recusal_cap: team.get("recusal_cap").map_or(2, |c| int(c) as u32),
             departments: strings(&team["departments"]),
             joint: team.get("joint").map_or(vec![], |j| {
                 j.as_array()

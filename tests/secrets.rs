@@ -3,6 +3,7 @@
 
 use double_random::ceremony::announce::Announcement;
 use double_random::ceremony::commit::{Reveal, Secret};
+use double_random::ceremony::log::Position;
 use double_random::ceremony::sheet;
 use double_random::digest::Digest32;
 use double_random::formats::files::write_secret_new;
@@ -176,7 +177,15 @@ fn no_error_message_echoes_a_seed_secret() {
         None,
         &fx.inputs.as_inputs(),
         "2026-02-27T02:00:00Z".parse().unwrap(),
+        Position {
+            seq: 2,
+            prev: Some(Digest32::of(&fx.ann)),
+        },
     )
     .unwrap_err();
+    assert!(
+        matches!(&e, double_random::ceremony::CeremonyError::CommitmentMismatch { party } if party == "witness"),
+        "{e:?}"
+    );
     assert_clean("CeremonyError", &format!("{e} {e:?}"), &[hex]);
 }

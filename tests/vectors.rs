@@ -38,7 +38,7 @@ fn compute(dir: &Path) -> Expected {
         .map(|e| (e.id.as_str(), e.name.as_str()))
         .collect();
     Expected {
-        version: "v1".into(),
+        version: double_random::ceremony::announce::VERSION.into(),
         seed,
         plan: PlanRef::of(plan),
         digests: InputDigests::of(&inputs).unwrap(),
@@ -136,6 +136,50 @@ fn the_tight_case_has_its_only_assignment() {
                 !conflicts.contains(&format!("{o},{}", e.id)),
                 "conflict violated"
             );
+        }
+    }
+}
+
+#[test]
+fn workbooks_change_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let dir = root.join("08-small-undirected-xlsx");
+    assert!(dir.join("entities.xlsx").exists() && !dir.join("entities.csv").exists());
+    assert!(dir.join("inspectors.xlsx").exists() && !dir.join("inspectors.csv").exists());
+    assert_eq!(compute(&root.join("01-small-undirected")), compute(&dir));
+}
+
+#[test]
+fn nothing_drawn_still_lists_the_pools_with_the_plans_cap() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/09-nothing-drawn");
+    let got = compute(&root);
+    assert!(got.entities.is_empty());
+    assert!(
+        got.strata.iter().all(|s| s.k == 0 && s.n > 0),
+        "{:?}",
+        got.strata
+    );
+    // SPEC §7.3: with team.workload_cap set, every pool records it, even the empty experts pool.
+    let pools: Vec<(&str, u64, u32)> = got
+        .pools
+        .iter()
+        .map(|p| (p.label.as_str(), p.size, p.cap))
+        .collect();
+    assert_eq!(pools, [("officers", 19, 3), ("experts", 0, 3)]);
+}
+
+#[test]
+fn the_inspector_window_ignores_same_items_only() {
+    // Every entity of 10 was inspected on an item outside the plan within both windows: with
+    // same_items_only no entity is left out (§6.2), but those inspectors never serve it (§7.2).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/10-publish-risk");
+    let got = compute(&root);
+    assert_eq!(got.excluded.recently_inspected, 0);
+    let history = String::from_utf8(read(&root, "history.csv")).unwrap();
+    for e in &got.entities {
+        let row = history.lines().find(|l| l.starts_with(&e.id)).unwrap();
+        for o in &e.officers {
+            assert!(!row.contains(o.as_str()), "{o} inspected {} recently", e.id);
         }
     }
 }

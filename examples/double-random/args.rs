@@ -56,6 +56,8 @@ pub enum Command {
     Amend(AmendArgs),
     /// Void an announced draw.
     Void(VoidArgs),
+    /// Import the timestamp token of an announcement.
+    Timestamp(TimestampArgs),
     /// Show or check the office log.
     Log(LogArgs),
 }
@@ -129,12 +131,6 @@ pub struct DemoArgs {
     /// Sample data folder.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Fixed time (tests).
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
-    /// Fixed key and secrets (tests; never for a real draw).
-    #[arg(long, hide = true)]
-    pub insecure_fixed_secrets: bool,
 }
 
 /// `keygen`.
@@ -160,9 +156,6 @@ pub struct WitnessArgs {
     /// Show the secret once.
     #[arg(long)]
     pub show_secret: bool,
-    /// Take the secret from a file (tests).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub secret_file: Option<PathBuf>,
 }
 
 /// `check`.
@@ -183,6 +176,15 @@ pub enum DrandNet {
     Quicknet,
     /// Mainnet: a round every 30 s, chained.
     Mainnet,
+}
+
+/// Lotteries whose published result can serve as a beacon.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LotteryArg {
+    /// 福利彩票双色球: 6 red balls of 1–33, 1 blue ball of 1–16.
+    Ssq,
+    /// 体育彩票超级大乐透: 5 front balls of 1–35, 2 back balls of 1–12.
+    Dlt,
 }
 
 /// `announce`.
@@ -207,31 +209,34 @@ pub struct AnnounceArgs {
     #[arg(long, value_name = "NAME=COMMITMENT")]
     pub witness: Vec<String>,
     /// drand network.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "NETWORK",
-        conflicts_with = "external_beacon"
-    )]
+    #[arg(long, value_enum, value_name = "NETWORK", conflicts_with = "lottery")]
     pub drand: Option<DrandNet>,
     /// Minutes between the announcement and the drand round.
     #[arg(long, value_name = "MINUTES", default_value_t = 10, requires = "drand")]
     pub drand_after: u64,
-    /// External beacon description.
-    #[arg(long, value_name = "TEXT", requires = "beacon_source")]
-    pub external_beacon: Option<String>,
-    /// External beacon source.
-    #[arg(long, value_name = "URL", requires = "external_beacon")]
+    /// A lottery draw as the beacon.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LOTTERY",
+        requires_all = ["lottery_issue", "beacon_source", "beacon_published_at"]
+    )]
+    pub lottery: Option<LotteryArg>,
+    /// The lottery draw's name or number.
+    #[arg(long, value_name = "TEXT", requires = "lottery")]
+    pub lottery_issue: Option<String>,
+    /// Where the lottery result is published.
+    #[arg(long, value_name = "URL", requires = "lottery")]
     pub beacon_source: Option<String>,
+    /// When the lottery result is published.
+    #[arg(long, value_name = "TIME", requires = "lottery")]
+    pub beacon_published_at: Option<Timestamp>,
     /// Scheduled time of the draw.
     #[arg(long, value_name = "TIME")]
     pub scheduled_at: Option<Timestamp>,
-    /// Fixed time (tests).
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
-    /// Organizer secret from a file (tests).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub secret_file: Option<PathBuf>,
+    /// A drill: neither witness nor beacon.
+    #[arg(long, conflicts_with_all = ["witness", "drand", "lottery"])]
+    pub no_independent_randomness: bool,
 }
 
 /// `draw`.
@@ -243,12 +248,12 @@ pub struct DrawArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
-    /// Revealed secrets.
-    #[arg(long, value_name = "NAME=SECRET")]
-    pub reveal: Vec<String>,
     /// Revealed secrets from files.
     #[arg(long, value_name = "NAME=FILE")]
     pub reveal_file: Vec<String>,
+    /// Revealed secrets read from standard input, one line each.
+    #[arg(long, value_name = "NAME")]
+    pub reveal_stdin: Vec<String>,
     /// External beacon value.
     #[arg(long, value_name = "TEXT", conflicts_with = "drand_round_file")]
     pub beacon_value: Option<String>,
@@ -258,9 +263,6 @@ pub struct DrawArgs {
     /// JSON output.
     #[arg(long)]
     pub json: bool,
-    /// Fixed time (tests).
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
 }
 
 /// `verify`.
@@ -275,6 +277,12 @@ pub struct VerifyArgs {
     /// The office log.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Report pending draws in the log.
+    #[arg(long)]
+    pub strict: bool,
+    /// Trusted TSA certificates.
+    #[arg(long, value_name = "FILE")]
+    pub tsa_cert: Vec<PathBuf>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,
@@ -327,9 +335,25 @@ pub struct AmendArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
-    /// Fixed time (tests).
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
+}
+
+/// Reason codes of voids.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VoidCodeArg {
+    /// The plan changed.
+    #[value(alias = "plan_changed")]
+    PlanChanged,
+    /// The inputs were wrong.
+    #[value(alias = "inputs_wrong")]
+    InputsWrong,
+    /// A party did not reveal its secret.
+    #[value(alias = "secret_not_revealed")]
+    SecretNotRevealed,
+    /// The beacon was not published.
+    #[value(alias = "beacon_unavailable")]
+    BeaconUnavailable,
+    /// Another reason, in words.
+    Other,
 }
 
 /// `void`.
@@ -338,15 +362,26 @@ pub struct VoidArgs {
     /// Draw folder.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Reason.
+    /// Reason code.
+    #[arg(long, value_enum, value_name = "CODE")]
+    pub reason: VoidCodeArg,
+    /// Reason in words.
     #[arg(long, value_name = "TEXT")]
-    pub reason: String,
-    /// Office folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub office: PathBuf,
-    /// Fixed time (tests).
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
+    pub text: String,
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+}
+
+/// `timestamp`.
+#[derive(Debug, Args)]
+pub struct TimestampArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The token from the TSA.
+    #[arg(long, value_name = "FILE")]
+    pub token: PathBuf,
 }
 
 /// `log`.
@@ -358,6 +393,15 @@ pub struct LogArgs {
     /// Check the chain.
     #[arg(long)]
     pub verify: bool,
+    /// A statement kept earlier: does the log extend it?
+    #[arg(long, value_name = "FILE")]
+    pub since: Option<PathBuf>,
+    /// A fork proof to check.
+    #[arg(long, value_name = "FILE", requires = "public_key")]
+    pub fork_proof: Option<PathBuf>,
+    /// The office's public key (for --fork-proof).
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
     /// Office folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub office: PathBuf,
@@ -373,7 +417,8 @@ pub fn exit_codes(lang: Lang) -> &'static str {
   2  用法错误：未知选项、缺少参数或参数格式不对
   3  文件无法读取或写入（不存在、无权限、磁盘已满）
   4  拒绝覆盖：公告、结果表、补抽记录、密钥、秘密数或日志条目已存在
-  5  仪式拒绝此步骤：秘密数与承诺不符、信标值不对、未到抽取时间、密钥不符，或不存在满足全部规则的分配"
+  5  仪式拒绝此步骤：秘密数与承诺不符、信标值不对、未到抽取时间、密钥不符、没有独立随机性，或不存在满足全部规则的分配
+  6  未核验：没有用 --public-key 指定公钥，只用了文件夹中的公钥，不能给出 PASS"
         }
         Lang::En => {
             "Exit codes:
@@ -383,7 +428,9 @@ pub fn exit_codes(lang: Lang) -> &'static str {
   3  a file cannot be read or written (missing, permission, disk full)
   4  refused to overwrite: an announcement, sheet, amendment, key, secret or log entry already exists
   5  the ceremony refused the step: a secret does not match its commitment, a wrong beacon value,
-     the draw is not yet due, the wrong key, or no assignment satisfies every rule"
+     the draw is not yet due, the wrong key, no independent randomness, or no assignment satisfies
+     every rule
+  6  NOT VERIFIED: no --public-key was given and the key was taken from the folder, so no PASS"
         }
     }
 }
@@ -459,8 +506,8 @@ const ABOUT: &[(&str, Text, Text)] = &[
             "Announce a draw: fix the digests of rosters and plan, the parties' commitments and the beacon; sign and log it",
         ),
         t(
-            "示例：\n  double-random announce --draw-id GZ-2026-01 --inputs ./名录 \\\n      --witness 纪检监督员=3f2a…（64位） --drand quicknet",
-            "Example:\n  double-random announce --draw-id GZ-2026-01 --inputs ./rosters \\\n      --witness Witness=3f2a…(64 hex) --drand quicknet",
+            "示例：\n  double-random announce --draw-id GZ-2026-01 --inputs ./名录 \\\n      --witness 纪检监督员=3f2a…（64位） --drand quicknet\n  double-random announce --draw-id GZ-2026-01 --inputs ./名录 --witness 纪检监督员=3f2a… \\\n      --lottery ssq --lottery-issue 2026023 --beacon-source https://www.cwl.gov.cn/ \\\n      --beacon-published-at 2026-03-03T13:30:00Z",
+            "Example:\n  double-random announce --draw-id GZ-2026-01 --inputs ./rosters \\\n      --witness Witness=3f2a…(64 hex) --drand quicknet\n  double-random announce --draw-id GZ-2026-01 --inputs ./rosters --witness Witness=3f2a… \\\n      --lottery ssq --lottery-issue 2026023 --beacon-source https://www.cwl.gov.cn/ \\\n      --beacon-published-at 2026-03-03T13:30:00Z",
         ),
     ),
     (
@@ -499,19 +546,30 @@ const ABOUT: &[(&str, Text, Text)] = &[
     (
         "void",
         t(
-            "作废一次已公告但尚未抽取的抽取；作废记录永久留在日志中",
-            "Void an announced draw that was not drawn; the void stays in the log",
+            "作废一次已公告但尚未抽取的抽取：写出签名的作废记录并写入日志；已抽取的不能作废（请用 amend）。原因代码：plan-changed、inputs-wrong、secret-not-revealed、beacon-unavailable、other",
+            "Void an announced draw that was not drawn: writes a signed void and logs it; a drawn draw cannot be voided (use amend). Reason codes: plan-changed, inputs-wrong, secret-not-revealed, beacon-unavailable, other",
         ),
         t(
-            "示例：\n  double-random void GZ-2026-01 --reason \"计划调整，本批次取消\"",
-            "Example:\n  double-random void GZ-2026-01 --reason \"batch cancelled\"",
+            "示例：\n  double-random void GZ-2026-01 --reason plan-changed --text \"计划调整，本批次取消\"",
+            "Example:\n  double-random void GZ-2026-01 --reason plan-changed --text \"batch cancelled\"",
+        ),
+    ),
+    (
+        "timestamp",
+        t(
+            "导入公告的时间戳令牌：核对它是对 announcement.json 的摘要盖的时间戳（以及请求中的随机数），写成 announcement.json.tsr",
+            "Import the announcement's timestamp token: checks that it stamps the digest of announcement.json (and the request's nonce), then writes it as announcement.json.tsr",
+        ),
+        t(
+            "示例：\n  double-random timestamp GZ-2026-01 --token 时间戳.tsr",
+            "Example:\n  double-random timestamp GZ-2026-01 --token token.tsr",
         ),
     ),
     (
         "log",
         t(
-            "以表格显示机关日志；加 --verify 核验哈希链",
-            "Show the office log as a table; --verify checks its hash chain",
+            "以表格显示机关日志；加 --verify 核验哈希链；--since 核对日志是否延续以前保存的文件；--fork-proof 核验分叉证明",
+            "Show the office log as a table; --verify checks its hash chain; --since checks that it extends a statement kept earlier; --fork-proof checks a fork proof",
         ),
         t(
             "示例：\n  double-random log --verify office.log",
@@ -658,17 +716,38 @@ const ARGS: &[(&str, Text)] = &[
         ),
     ),
     (
-        "external_beacon",
+        "lottery",
         t(
-            "外部信标的准确描述，例如某期彩票开奖号码",
-            "Exact description of an external beacon, e.g. a lottery draw's numbers",
+            "以一期彩票开奖号码作为信标：ssq（福利彩票双色球）或 dlt（体育彩票超级大乐透）",
+            "Name a lottery draw as the beacon: ssq (双色球, China Welfare Lottery) or dlt (大乐透, China Sports Lottery)",
+        ),
+    ),
+    (
+        "lottery_issue",
+        t(
+            "彩票期号，如 2026023（写入公告的信标描述）",
+            "The lottery draw's number, e.g. 2026023 (goes into the beacon's description)",
         ),
     ),
     (
         "beacon_source",
         t(
-            "外部信标的查询来源（网址）",
-            "Where anyone can look the external beacon up (URL)",
+            "开奖结果的公开查询来源（网址）",
+            "Where anyone can look the result up (URL)",
+        ),
+    ),
+    (
+        "beacon_published_at",
+        t(
+            "开奖结果公布的时间（UTC），须在公告后至少 5 分钟，且不晚于抽取时间",
+            "When the result is published (UTC): at least 5 minutes after the announcement, no later than the draw",
+        ),
+    ),
+    (
+        "no_independent_randomness",
+        t(
+            "演练：没有监督人也没有信标，种子完全由机关一方决定（正式抽取不得使用）",
+            "A drill: neither witness nor beacon, the office alone chooses the seed (never for a real draw)",
         ),
     ),
     (
@@ -679,10 +758,10 @@ const ARGS: &[(&str, Text)] = &[
         ),
     ),
     (
-        "reveal",
+        "reveal_stdin",
         t(
-            "揭示的秘密数，格式 名字=64位十六进制，可重复",
-            "A revealed secret, NAME=64 hex digits; repeat for more",
+            "从标准输入读取该方的秘密数（一行 64 位十六进制），可重复，按顺序每次读一行",
+            "Read this party's secret from standard input (one line of 64 hex digits); repeat for more, one line each",
         ),
     ),
     (
@@ -709,8 +788,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "public_key",
         t(
-            "组织者公钥文件（应从机关的独立渠道获得；默认使用文件夹中的 organizer.pub）",
-            "The organizer's public key (get it from the office independently; default: organizer.pub in the folder)",
+            "组织者公钥文件（应从机关的独立渠道获得；不指定时只用文件夹中的 organizer.pub，结果为“未核验”）",
+            "The organizer's public key (get it from the office independently; without it, organizer.pub in the folder is used and the result is NOT VERIFIED)",
         ),
     ),
     (
@@ -735,12 +814,47 @@ const ARGS: &[(&str, Text)] = &[
         ),
     ),
     ("reason", t("原因代码", "Reason code")),
+    (
+        "strict",
+        t(
+            "严格核验：日志中尚未抽取也未作废的抽取也列为问题",
+            "Strict: also report draws in the log that are neither drawn nor void",
+        ),
+    ),
+    (
+        "tsa_cert",
+        t(
+            "信任的时间戳服务机构（TSA）证书（PEM 或 DER），可重复；用于核验 announcement.json.tsr",
+            "A trusted TSA certificate (PEM or DER); repeat for more; checks announcement.json.tsr",
+        ),
+    ),
+    (
+        "token",
+        t(
+            "时间戳服务机构返回的时间戳令牌文件",
+            "The token file the TSA returned",
+        ),
+    ),
+    (
+        "since",
+        t(
+            "以前保存的公告、结果表、补抽记录、作废记录或检查点：核对现在的日志是否延续了它",
+            "An announcement, sheet, amendment, void or checkpoint kept earlier: does the current log extend it?",
+        ),
+    ),
+    (
+        "fork_proof",
+        t(
+            "核验一份分叉证明（须同时给出 --public-key）",
+            "Check a fork proof (with --public-key)",
+        ),
+    ),
     ("text", t("原因说明", "The reason in words")),
     (
         "log",
         t(
-            "机关日志 office.log：同时核对日志完好，且本次抽取的公告、结果表和补抽记录都已记入日志",
-            "The office log: also check that it is sound and records this draw's announcement, sheet and amendments",
+            "机关日志 office.log：同时核对日志完好，且本次抽取的各份文件都已记入日志（默认：抽取文件夹旁的 office.log，如有）",
+            "The office log: also check that it is sound and records this draw's documents (default: office.log beside the draw folder, if present)",
         ),
     ),
     (

@@ -2,8 +2,8 @@
 
 use crate::args::*;
 use crate::i18n::{self, Lang};
-use crate::notice;
-use crate::output::{self, Bar, View};
+use crate::output::{self, Bar};
+use double_random::bundle::DrawState;
 use double_random::bundle::{
     self, AnnounceRequest, BundleError, Depth, DrawDir, DrawRequest, InputPaths, InputProblem,
     InputProblems, Inputs, PrivateDir,
@@ -15,11 +15,18 @@ use double_random::ceremony::beacon::{
     BeaconSpec, BeaconValue, DRAND_MAINNET, DRAND_QUICKNET, DrandChain, Hex32, HexBytes,
 };
 use double_random::ceremony::commit::{Role, Secret, commitment};
+use double_random::ceremony::groups::{GroupSpec, read_typed};
 use double_random::ceremony::log;
 use double_random::ceremony::sheet::Sheet;
+use double_random::ceremony::timestamp;
+use double_random::ceremony::verify::{Finding, TimeProof, TrustSummary};
+use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::digest::Digest32;
 use double_random::formats::files;
+use double_random::model::Item;
 use double_random::normalize;
+use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
+use double_random::publish::{self, Publication};
 use double_random::sign::{KeyId, SecretKey};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -89,6 +96,7 @@ pub fn run(cli: Cli, lang: Lang) -> ExitCode {
         Command::Verify(a) => verify(a, lang),
         Command::Amend(a) => amend(a, lang),
         Command::Void(a) => void(a, lang),
+        Command::Timestamp(a) => timestamp(a, lang),
         Command::Log(a) => show_log(a, lang),
     };
     match result {
@@ -108,8 +116,56 @@ pub fn run(cli: Cli, lang: Lang) -> ExitCode {
     }
 }
 
-fn now_or(t: Option<Timestamp>) -> Timestamp {
-    t.unwrap_or_else(Timestamp::now)
+/// The current time.
+///
+/// In debug builds only, the environment variable `DOUBLE_RANDOM_TEST_NOW` (an RFC 3339 UTC
+/// time) fixes it, so that tests have reproducible output. Release builds ignore the variable
+/// and always read the system clock: a real draw's times cannot be set from outside.
+fn now(lang: Lang) -> Result<Timestamp, Fail> {
+    #[cfg(debug_assertions)]
+    if let Ok(t) = std::env::var("DOUBLE_RANDOM_TEST_NOW") {
+        return t.parse().map_err(|_| {
+            Fail::Usage(tr!(
+                lang,
+                "DOUBLE_RANDOM_TEST_NOW 应为 UTC 时间，如 2026-03-01T01:00:00Z，收到 {t:?}",
+                "DOUBLE_RANDOM_TEST_NOW must be a UTC time such as 2026-03-01T01:00:00Z, got {t:?}"
+            ))
+        });
+    }
+    let _ = lang;
+    Ok(Timestamp::now())
+}
+
+/// Whether fixed, public secrets replace fresh ones: only in debug builds, and only when the
+/// environment variable `DOUBLE_RANDOM_TEST_FIXED_SECRETS` is `1` (tests). Release builds
+/// ignore the variable: their secrets and keys always come from the operating system.
+fn fixed_secrets() -> bool {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var_os("DOUBLE_RANDOM_TEST_FIXED_SECRETS").is_some_and(|v| v == "1")
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        false
+    }
+}
+
+/// A party's fresh secret for a draw (a fixed one derived from the names under
+/// [`fixed_secrets`]).
+fn fresh_secret(draw_id: &str, party: &str) -> Result<Secret, Fail> {
+    if fixed_secrets() {
+        let seed = format!("double-random test secret\n{draw_id}\n{party}");
+        return Ok(Secret::from_bytes(Digest32::of(seed.as_bytes()).0));
+    }
+    Secret::generate().map_err(|e| Fail::Io(e.to_string()))
+}
+
+/// A fresh signing key (the fixed test key under [`fixed_secrets`]).
+fn fresh_key() -> Result<SecretKey, Fail> {
+    if fixed_secrets() {
+        return Ok(SecretKey::from_seed(KeyId([0x44; 8]), &[0x11; 32]));
+    }
+    SecretKey::generate().map_err(|e| Fail::Io(e.to_string()))
 }
 
 fn show(p: &Path) -> String {
@@ -268,7 +324,7 @@ fn keygen(a: KeygenArgs, lang: Lang) -> Result<ExitCode, Fail> {
             )));
         }
     }
-    let key = SecretKey::generate().map_err(|e| Fail::Io(e.to_string()))?;
+    let key = fresh_key()?;
     write_key_pair(&private, &pub_path, &key)?;
     outln!(
         "{}",
@@ -305,13 +361,10 @@ fn witness(a: WitnessArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let name = party_name(&a.name, lang)?;
     bundle::check_name("draw id", &a.draw_id)
         .map_err(|e| Fail::Usage(i18n::bundle_error(lang, &e)))?;
-    let secret = match &a.secret_file {
-        Some(f) => bundle::read_secret_file(f)?,
-        None => Secret::generate().map_err(|e| Fail::Io(e.to_string()))?,
-    };
+    let secret = fresh_secret(&a.draw_id, &name)?;
     let private = PrivateDir::new(&a.private);
     let path = private.write_secret(&a.draw_id, &name, &secret)?;
-    let c = commitment(&name, &secret);
+    let c = commitment(&a.draw_id, &name, &secret);
     outln!(
         "{}",
         tr!(
@@ -546,32 +599,36 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
         })?;
         witnesses.push((name, c));
     }
-    let now = now_or(a.now);
-    let beacon = match (&a.drand, &a.external_beacon, &a.beacon_source) {
-        (Some(net), _, _) => {
-            let chain = drand_chain(*net);
-            let round = chain
-                .future_round(now.unix(), a.drand_after.saturating_mul(60))
-                .map_err(|e| Fail::Usage(e.to_string()))?;
-            Some(chain.spec(round))
+    let now = now(lang)?;
+    let beacon = if let Some(net) = a.drand {
+        if a.drand_after < 5 {
+            return Err(Fail::Usage(tr!(
+                lang,
+                "--drand-after 至少为 5 分钟：信标须在公告后至少 5 分钟才产生",
+                "--drand-after must be at least 5 minutes: the beacon must come at least 5 minutes after the announcement"
+            )));
         }
-        (None, Some(description), Some(source)) => Some(BeaconSpec::External {
-            description: description.clone(),
-            source: source.clone(),
-        }),
-        _ => None,
+        let chain = drand_chain(net);
+        let round = chain
+            .future_round(now.unix(), a.drand_after.saturating_mul(60))
+            .map_err(|e| Fail::Usage(e.to_string()))?;
+        Some(chain.spec(round))
+    } else if let Some(lottery) = a.lottery {
+        Some(lottery_spec(&a, lottery, lang)?)
+    } else {
+        None
     };
-    let beacon_time = match &beacon {
-        Some(BeaconSpec::Drand {
-            genesis_time,
-            period_seconds,
-            round,
-            ..
-        }) => double_random::ceremony::beacon::round_time(*genesis_time, *period_seconds, *round)
-            .ok()
-            .and_then(Timestamp::from_unix),
-        _ => None,
-    };
+    if witnesses.is_empty() && beacon.is_none() && !a.no_independent_randomness {
+        return Err(Fail::Ceremony(tr!(
+            lang,
+            "没有监督人（--witness），也没有公共信标（--drand 或 --lottery）：种子将完全由机关一方决定，旁人无法排除机关挑选结果。未作任何改动。\n请至少请一位监督人或指定一个信标；如果只是演练，请加 --no-independent-randomness。",
+            "no witness (--witness) and no public beacon (--drand or --lottery): the office alone would choose the seed, and nobody could rule out that it chose the result. Nothing was changed.\nName at least one witness or a beacon; for a drill only, add --no-independent-randomness."
+        )));
+    }
+    let beacon_time = beacon
+        .as_ref()
+        .and_then(|b| b.time().ok())
+        .and_then(Timestamp::from_unix);
     let scheduled_at = a.scheduled_at.or(beacon_time).unwrap_or(now);
     if scheduled_at < now {
         return Err(Fail::Usage(tr!(
@@ -590,10 +647,7 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let paths = input_paths(&a.inputs, lang)?;
     let inputs = load(&paths)?;
     let key = private.read_key()?;
-    let secret = match &a.secret_file {
-        Some(f) => bundle::read_secret_file(f)?,
-        None => Secret::generate().map_err(|e| Fail::Io(e.to_string()))?,
-    };
+    let secret = fresh_secret(&a.draw_id, &organizer)?;
     let log_path = a.office.log_path();
     let ann = bundle::announce(
         &draw_dir,
@@ -609,10 +663,15 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
             beacon,
             announced_at: now,
             scheduled_at,
+            drill: a.no_independent_randomness,
         },
     )?;
     drop(secret);
     print_announcement(lang, &ann, &draw_dir, &private, &log_path)?;
+    if ann.beacon.is_some() {
+        timestamp_request(lang, &ann, &draw_dir)?;
+    }
+    publish_public(&a.office.office, lang, false)?;
     for n in &inputs.notes {
         outln!(
             "{}{}",
@@ -621,6 +680,37 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The external beacon of a lottery draw (SPEC §8.4.2): its shape, its draw number in the
+/// description, where and when it is published.
+fn lottery_spec(a: &AnnounceArgs, lottery: LotteryArg, lang: Lang) -> Result<BeaconSpec, Fail> {
+    let (groups, name) = match lottery {
+        LotteryArg::Ssq => (GroupSpec::shuangseqiu(), "福利彩票双色球"),
+        LotteryArg::Dlt => (GroupSpec::daletou(), "体育彩票超级大乐透"),
+    };
+    let issue = normalize::text(a.lottery_issue.as_deref().unwrap_or_default());
+    let source = normalize::text(a.beacon_source.as_deref().unwrap_or_default());
+    if issue.is_empty() || source.is_empty() {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "--lottery 需要 --lottery-issue（期号）和 --beacon-source（查询网址），都不能为空",
+            "--lottery needs --lottery-issue (the draw's number) and --beacon-source (a URL), neither blank"
+        )));
+    }
+    let Some(published_at) = a.beacon_published_at else {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "--lottery 需要 --beacon-published-at（开奖结果公布的时间）",
+            "--lottery needs --beacon-published-at (when the result is published)"
+        )));
+    };
+    Ok(BeaconSpec::External {
+        description: format!("{name} 第 {issue} 期开奖号码"),
+        source,
+        published_at,
+        groups,
+    })
 }
 
 fn drand_chain(net: DrandNet) -> &'static DrandChain {
@@ -682,12 +772,14 @@ fn print_announcement(
         Some(BeaconSpec::External {
             description,
             source,
+            published_at,
+            ..
         }) => outln!(
             "{}",
             tr!(
                 lang,
-                "  信标：{description}（来源：{source}）；抽取时用 --beacon-value 照录其值。",
-                "  beacon: {description} (source: {source}); enter its value at the draw with --beacon-value."
+                "  信标：{description}（来源：{source}，{published_at} 公布）；抽取时用 --beacon-value 照录开奖号码。",
+                "  beacon: {description} (source: {source}, published {published_at}); enter the numbers at the draw with --beacon-value."
             )
         ),
     }
@@ -713,13 +805,13 @@ fn print_announcement(
             show(log_path)
         )
     );
-    if ann.beacon.is_none() && !ann.parties.iter().any(|p| p.role == Role::Witness) {
+    if !ann.has_independent_randomness() {
         outln!(
             "{}",
             tr!(
                 lang,
-                "提示：本次既没有监督人也没有公共信标，旁人无法排除组织者反复试种子的可能；建议至少请一位监督人或指定一个公共信标。",
-                "Hint: with neither a witness nor a public beacon, nobody can rule out that the organizer tried many seeds; name at least one of them."
+                "演练：本次没有监督人也没有公共信标，种子完全由机关一方决定，机关可以挑选结果。这不是一次可信的抽取，只能用于演练。",
+                "A drill: with neither a witness nor a public beacon, the office alone chooses the seed and could choose the result. This is not a draw anyone can trust; use it for practice only."
             )
         );
     }
@@ -766,15 +858,64 @@ fn read_drand_round(path: &Path, lang: Lang) -> Result<BeaconValue, Fail> {
     })
 }
 
+/// The typed value of the announced external beacon, read canonically (SPEC §8.4.2).
+fn read_lottery_value(draw_dir: &DrawDir, text: &str, lang: Lang) -> Result<BeaconValue, Fail> {
+    let ann = draw_dir.read_announcement()?.value;
+    let Some(BeaconSpec::External { groups, .. }) = &ann.beacon else {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "公告没有指定彩票等外部信标，--beacon-value 用不上",
+            "the announcement names no external beacon such as a lottery: --beacon-value does not apply"
+        )));
+    };
+    let value = read_typed(groups, text).map_err(|e| {
+        Fail::Ceremony(tr!(
+            lang,
+            "--beacon-value {text:?} 不符合公告规定的号码格式：{e}",
+            "--beacon-value {text:?} does not fit the announced shape: {e}"
+        ))
+    })?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "信标值读作：{}（各组号码按规则排序）",
+            "The beacon value reads as: {} (each group in its canonical order)",
+            groups_text(&value)
+        )
+    );
+    Ok(BeaconValue::External { groups: value })
+}
+
+/// A canonical external value as people read it: `03 09 14 21 26 31 + 07`.
+fn groups_text(groups: &[Vec<u64>]) -> String {
+    groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|n| format!("{n:02}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 fn parse_reveals(a: &DrawArgs, lang: Lang) -> Result<Vec<(String, Secret)>, Fail> {
     let mut v: Vec<(String, Secret)> = vec![];
-    for r in &a.reveal {
-        let (name, hexv) = parse_pair(r, "--reveal", lang)?;
-        let s = Secret::from_hex(&hexv).map_err(|_| {
+    // Secrets are never taken from the command line (it shows in process lists and shell
+    // history): from a file, or from standard input, one line per --reveal-stdin.
+    let stdin = std::io::stdin();
+    for raw in &a.reveal_stdin {
+        let name = party_name(raw, lang)?;
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::BufRead::read_line(&mut stdin.lock(), &mut line)
+            .map_err(|e| Fail::Io(format!("stdin: {e}")))?;
+        let s = Secret::from_hex(line.trim()).map_err(|_| {
             Fail::Usage(tr!(
                 lang,
-                "--reveal {name}=…：秘密数应为 64 位十六进制数字",
-                "--reveal {name}=…: a secret is 64 hex digits"
+                "--reveal-stdin {name}：标准输入的这一行应为 64 位十六进制数字的秘密数",
+                "--reveal-stdin {name}: the line read from standard input must be a secret of 64 hex digits"
             ))
         })?;
         v.push((name, s));
@@ -798,13 +939,13 @@ fn parse_reveals(a: &DrawArgs, lang: Lang) -> Result<Vec<(String, Secret)>, Fail
 
 fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let reveals = parse_reveals(&a, lang)?;
+    let private = PrivateDir::new(a.office.private_dir());
+    let draw_dir = DrawDir::new(&a.dir);
     let beacon = match (&a.beacon_value, &a.drand_round_file) {
-        (Some(v), _) => Some(BeaconValue::External { value: v.clone() }),
+        (Some(v), _) => Some(read_lottery_value(&draw_dir, v, lang)?),
         (None, Some(f)) => Some(read_drand_round(f, lang)?),
         (None, None) => None,
     };
-    let private = PrivateDir::new(a.office.private_dir());
-    let draw_dir = DrawDir::new(&a.dir);
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let key = private.read_key()?;
     let log_path = a.office.log_path();
@@ -817,30 +958,22 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
             key: &key,
             reveals: &reveals,
             beacon,
-            drawn_at: now_or(a.now),
+            drawn_at: now(lang)?,
         },
         &mut bar,
     )?;
     drop(reveals);
-    let names = drawn.inputs.plan_item_names();
     let written = write_views(
         &draw_dir,
         &drawn.announcement,
         &drawn.sheet,
         &[],
-        names,
+        &drawn.inputs.items,
         lang,
     )?;
-    let view = View {
-        announcement: &drawn.announcement,
-        announcement_digest: drawn.announcement.digest().unwrap_or(Digest32([0; 32])),
-        sheet: &drawn.sheet,
-        sheet_digest: drawn.sheet.digest().unwrap_or(Digest32([0; 32])),
-        amendments: &[],
-        item_names: vec![],
-        lang,
-    };
+    let view = publication(&drawn.announcement, &drawn.sheet, &[], &drawn.inputs.items)?;
     if a.json {
+        publish_public(&a.office.office, lang, true)?;
         let out = json!({
             "draw_id": drawn.sheet.draw_id,
             "announcement": view.announcement_digest,
@@ -859,12 +992,13 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         return Ok(ExitCode::SUCCESS);
     }
     print_sheet(lang, &view, &draw_dir, &log_path, &written);
+    publish_public(&a.office.office, lang, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_sheet(
     lang: Lang,
-    view: &View<'_>,
+    view: &Publication<'_>,
     draw_dir: &DrawDir,
     log_path: &Path,
     written: &[String],
@@ -892,7 +1026,8 @@ fn print_sheet(
         outln!("    {}  {}", r.name, r.secret);
     }
     match &sheet.beacon {
-        Some(BeaconValue::External { value }) => {
+        Some(BeaconValue::External { groups }) => {
+            let value = groups_text(groups);
             outln!(
                 "{}",
                 tr!(lang, "  信标值：{value}", "  beacon value: {value}")
@@ -932,7 +1067,7 @@ fn print_sheet(
             (i + 1).to_string(),
             row.entity.id.clone(),
             row.entity.name.clone(),
-            view.team_names(&row.entity),
+            view.team_names(&row.entity, i18n::publish_lang(lang)),
         ]);
     }
     output::print_table(&rows, 2);
@@ -949,46 +1084,91 @@ fn print_sheet(
     );
 }
 
-/// Writes `sheet.csv` and `notice.html` (regenerated views; replaced when amendments follow).
+/// Brings the publishable folder `<office>/public/` up to date after a step and says what it
+/// holds: the log, its checkpoints, the public key and each draw's signed documents, plan, items
+/// and views, never the rosters or the private folder.
+fn publish_public(office: &Path, lang: Lang, quiet: bool) -> Result<(), Fail> {
+    let public = in_office(office, bundle::PUBLIC_DIR);
+    let written = bundle::publish_office(office, &public)?;
+    if !quiet && !written.is_empty() {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  公开文件夹 {} 已更新（{} 个文件）：只含可以公开的文件，不含名录和私密文件。",
+                "  The public folder {} is updated ({} files): only what may be published, never the rosters or private files.",
+                show(&public),
+                written.len()
+            )
+        );
+    }
+    Ok(())
+}
+
+/// The office folder of a draw folder: the folder that holds it.
+fn office_of(draw_dir: &Path) -> PathBuf {
+    match draw_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Rewrites the views of a drawn folder from its documents (after a late timestamp token,
+/// which the notice states). A folder not yet drawn has no views.
+fn refresh_views(draw_dir: &DrawDir, lang: Lang) -> Result<(), Fail> {
+    let Some(sheet) = draw_dir.read_sheet()? else {
+        return Ok(());
+    };
+    let ann = draw_dir.read_announcement()?.value;
+    let all: Vec<Amendment> = draw_dir
+        .read_amendments()?
+        .into_iter()
+        .map(|d| d.value)
+        .collect();
+    let inputs = bundle::load_inputs(draw_dir.root(), None)?;
+    write_views(draw_dir, &ann, &sheet.value, &all, &inputs.items, lang)?;
+    Ok(())
+}
+
+/// The views' content, from the documents and the announced items roster.
+fn publication<'a>(
+    ann: &'a Announcement,
+    sheet: &'a Sheet,
+    amendments: &'a [Amendment],
+    items: &[Item],
+) -> Result<Publication<'a>, Fail> {
+    Publication::new(ann, sheet, amendments, Some(items)).map_err(|e| Fail::Ceremony(e.to_string()))
+}
+
+/// Writes `sheet.csv`, `sheet.xlsx` and `notice.html` (regenerated views; replaced when
+/// amendments follow). Returns the names of the files written, signed ones first.
 fn write_views(
     draw_dir: &DrawDir,
     ann: &Announcement,
     sheet: &Sheet,
     amendments: &[Amendment],
-    item_names: Vec<String>,
+    items: &[Item],
     lang: Lang,
 ) -> Result<Vec<String>, Fail> {
-    let view = View {
-        announcement: ann,
-        announcement_digest: ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?,
-        sheet,
-        sheet_digest: sheet.digest().map_err(|e| Fail::Ceremony(e.to_string()))?,
-        amendments,
-        item_names,
-        lang,
+    let view = publication(ann, sheet, amendments, items)?
+        .with_timestamp(publish::read_timestamp(draw_dir.root()));
+    let views = publish::write_views(draw_dir.root(), &view, i18n::publish_lang(lang)).map_err(
+        |e| match e {
+            publish::PublishError::File(f) => Fail::Bundle(BundleError::from(f)),
+            other => Fail::Io(other.to_string()),
+        },
+    )?;
+    let mut written = match amendments.last() {
+        Some(last) => {
+            let name = bundle::amendment_file(last.seq);
+            vec![name.clone(), bundle::signature_file(&name)]
+        }
+        None => vec![
+            bundle::SHEET_FILE.to_string(),
+            bundle::signature_file(bundle::SHEET_FILE),
+        ],
     };
-    let csv = output::sheet_csv(&view).map_err(|e| Fail::Io(e.to_string()))?;
-    files::write_replace(draw_dir.path("sheet.csv"), &csv).map_err(BundleError::from)?;
-    files::write_replace(
-        draw_dir.path("notice.html"),
-        notice::render(&view).as_bytes(),
-    )
-    .map_err(BundleError::from)?;
-    let mut written = vec![
-        bundle::SHEET_FILE.to_string(),
-        bundle::signature_file(bundle::SHEET_FILE),
-        "sheet.csv".to_string(),
-        "notice.html".to_string(),
-    ];
-    if let Some(last) = amendments.last() {
-        let name = bundle::amendment_file(last.seq);
-        written = vec![
-            bundle::signature_file(&name),
-            "sheet.csv".to_string(),
-            "notice.html".to_string(),
-        ];
-        written.insert(0, name);
-    }
+    written.extend(views);
     Ok(written)
 }
 
@@ -1009,25 +1189,73 @@ fn depth_name(lang: Lang, d: Depth) -> String {
     }
 }
 
+/// Exit status of a verification whose key was taken from the folder: not verified.
+const NOT_VERIFIED: u8 = 6;
+
+/// A certificate file: PEM (one or more `CERTIFICATE` blocks) or DER.
+fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, Fail> {
+    use base64::Engine as _;
+    let bytes =
+        files::read_limited(path, bundle::MAX_SMALL_FILE_BYTES).map_err(BundleError::from)?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Ok(vec![bytes]);
+    };
+    if !text.contains("-----BEGIN") {
+        return Ok(vec![bytes]);
+    }
+    let mut out = vec![];
+    let mut body: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("-----BEGIN CERTIFICATE") {
+            body = Some(String::new());
+        } else if line.starts_with("-----END") {
+            if let Some(b) = body.take() {
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|e| Fail::Usage(format!("{}: {e}", show(path))))?;
+                out.push(der);
+            }
+        } else if let Some(b) = body.as_mut() {
+            b.push_str(line);
+        }
+    }
+    if out.is_empty() {
+        return Err(Fail::Usage(format!("{}: no CERTIFICATE block", show(path))));
+    }
+    Ok(out)
+}
+
+/// The office log beside a draw folder, when there is one.
+fn log_beside(dir: &Path) -> Option<PathBuf> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let log = in_office(&parent, bundle::LOG_FILE);
+    log.is_file().then_some(log)
+}
+
 fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let pk = match &a.public_key {
         Some(p) => Some(bundle::read_public_key_file(p)?),
         None => None,
     };
-    let mut bar = Bar::new();
-    let mut v = bundle::verify_dir_detailed(&a.dir, pk.as_ref(), &mut bar)?;
-    if let Some(log_path) = &a.log {
-        let found = bundle::check_recorded(&a.dir, log_path)?;
-        v.report.checked.push(format!(
-            "the office log records the documents ({})",
-            show(log_path)
-        ));
-        v.report.findings.extend(found);
+    let mut certs = vec![];
+    for c in &a.tsa_cert {
+        certs.extend(read_certificates(c)?);
     }
-    let passed = v.report.passed();
+    let log = a.log.clone().or_else(|| log_beside(&a.dir));
+    let opts = bundle::VerifyOptions {
+        public_key: pk.as_ref(),
+        log: log.as_deref(),
+        strict: a.strict,
+        tsa_certificates: &certs,
+    };
+    let mut bar = Bar::new();
+    let v = bundle::verify_dir_with(&a.dir, &opts, &mut bar)?;
     if a.json {
         let out = json!({
-            "result": if passed { "PASS" } else { "FAIL" },
+            "result": verdict(&v),
             "draw_id": v.draw_id,
             "depth": match v.depth {
                 Depth::Announcement => "announcement",
@@ -1036,23 +1264,184 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
                 Depth::Full => "full",
             },
             "key_from_folder": v.key_from_folder,
+            "log": log.as_deref().map(show),
             "withheld": v.withheld,
             "amendments": v.amendments,
             "checked": v.report.checked,
             "findings": v.report.findings.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            "views": v.views.iter().map(view_json).collect::<Vec<_>>(),
+            "trust": v.trust,
         });
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        print_verification(lang, &a.dir, &v);
+        print_verification(lang, &a.dir, &v, log.as_deref());
     }
-    Ok(if passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    Ok(ExitCode::from(verdict_code(&v)))
+}
+
+fn view_json(c: &ViewCheck) -> serde_json::Value {
+    let (status, reason) = match &c.status {
+        ViewStatus::Matches => ("matches", None),
+        ViewStatus::Differs => ("differs", None),
+        ViewStatus::NotChecked(why) => ("not_checked", Some(why.to_string())),
+    };
+    json!({
+        "file": c.file,
+        "status": status,
+        "reason": reason,
+        "differences": c.differences.iter().map(|d| json!({
+            "section": d.section,
+            "row": d.row,
+            "column": d.column,
+            "line": d.line,
+            "kind": match d.kind {
+                DifferenceKind::Text => "text",
+                DifferenceKind::NotTextCell => "not_text_cell",
+                DifferenceKind::MissingRow => "missing_row",
+                DifferenceKind::ExtraRow => "extra_row",
+            },
+            "expected": d.expected,
+            "found": d.found,
+        })).collect::<Vec<_>>(),
+        "omitted": c.omitted,
+        "unchecked": c.unchecked,
     })
 }
 
-fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification) {
+fn print_views(lang: Lang, v: &bundle::DirVerification) {
+    if v.views.is_empty() {
+        return;
+    }
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  公示文件（由记录重新生成后逐格比对）：",
+            "  published views (rebuilt from the records, compared cell by cell):"
+        )
+    );
+    for c in &v.views {
+        match &c.status {
+            ViewStatus::Matches => outln!(
+                "    ✓ {}",
+                tr!(
+                    lang,
+                    "{} 与记录一致",
+                    "{} shows what the records say",
+                    c.file
+                )
+            ),
+            ViewStatus::Differs => outln!(
+                "    ✗ {}",
+                tr!(
+                    lang,
+                    "{} 与记录不符（{} 处）",
+                    "{} differs from the records ({} differences)",
+                    c.file,
+                    c.differences.len() + c.omitted
+                )
+            ),
+            ViewStatus::NotChecked(why) => outln!(
+                "    ? {}",
+                tr!(
+                    lang,
+                    "{} 未核对：{}",
+                    "{} not checked: {}",
+                    c.file,
+                    i18n::view_not_checked(lang, why)
+                )
+            ),
+        }
+        if !c.unchecked.is_empty() {
+            outln!(
+                "      {}",
+                tr!(
+                    lang,
+                    "未核对：{}（没有与公告摘要一致的 items.csv，事项名称无从核对）",
+                    "not checked: {} (no items.csv with the announced digest to give the items' names)",
+                    c.unchecked.join("、")
+                )
+            );
+        }
+    }
+}
+
+/// FAIL when a check or a view failed.
+fn failed(v: &bundle::DirVerification) -> bool {
+    !v.report.passed() || v.views.iter().any(ViewCheck::failed)
+}
+
+fn verdict(v: &bundle::DirVerification) -> &'static str {
+    if failed(v) {
+        "FAIL"
+    } else if v.key_from_folder {
+        "NOT VERIFIED"
+    } else {
+        "PASS"
+    }
+}
+
+fn verdict_code(v: &bundle::DirVerification) -> u8 {
+    if failed(v) {
+        1
+    } else if v.key_from_folder {
+        NOT_VERIFIED
+    } else {
+        0
+    }
+}
+
+/// Whether a finding belongs to a check line (so that line is marked failed).
+fn finding_fails(check: &str, f: &Finding) -> bool {
+    let doc_of = |f: &Finding| -> Option<String> {
+        match f {
+            Finding::Unreadable { document, .. }
+            | Finding::Signature { document, .. }
+            | Finding::SignedComment { document, .. }
+            | Finding::Cites { document, .. }
+            | Finding::Differs { document, .. }
+            | Finding::Unpublished { document, .. }
+            | Finding::Reused { document, .. } => Some(document.clone()),
+            _ => None,
+        }
+    };
+    if let Some(doc) = check.strip_prefix("signature of ") {
+        return matches!(f, Finding::Signature { .. } | Finding::SignedComment { .. })
+            && doc_of(f).as_deref() == Some(doc);
+    }
+    if let Some(doc) = check.strip_prefix("replay of ") {
+        return doc_of(f).as_deref() == Some(doc) && !matches!(f, Finding::Signature { .. });
+    }
+    match check {
+        "the sheet cites the announcement" => {
+            matches!(f, Finding::Cites { document, .. } if document == bundle::SHEET_FILE)
+        }
+        "commitments, beacon and seed derivation" => {
+            matches!(f, Finding::SeedInputs { .. } | Finding::Seed { .. })
+        }
+        "each stratum's k against the plan's quota for its n" => {
+            matches!(f, Finding::Stratum { field, .. } if *field == "k")
+        }
+        "input digests against the announcement" => matches!(f, Finding::InputChanged { .. }),
+        "full replay of the draw" => {
+            matches!(
+                f,
+                Finding::EntityMissing { .. }
+                    | Finding::EntityExtra { .. }
+                    | Finding::EntityField { .. }
+                    | Finding::ReplayFailed { .. }
+                    | Finding::Stratum { .. }
+            ) || matches!(f, Finding::Differs { document, .. } if document == bundle::SHEET_FILE)
+        }
+        "the office log" => {
+            matches!(f, Finding::Unpublished { .. } | Finding::Reused { .. })
+                || doc_of(f).is_some_and(|d| d.ends_with(".log"))
+        }
+        _ => false,
+    }
+}
+
+fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification, log: Option<&Path>) {
     outln!(
         "{}",
         tr!(
@@ -1068,8 +1457,8 @@ fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification) {
             "{}",
             tr!(
                 lang,
-                "  公钥：使用文件夹中的 organizer.pub。这只能证明文件彼此一致；请用 --public-key 指定从机关独立渠道获得的公钥。",
-                "  key: organizer.pub from the folder itself. That proves only that the files agree with each other; pass --public-key with the key the office publishes."
+                "  公钥：没有用 --public-key 指定，只能使用文件夹中的 organizer.pub。这只能证明文件彼此一致，不能证明文件出自机关。",
+                "  key: no --public-key was given, so organizer.pub from the folder itself was used. That proves only that the files agree with each other, not that the office made them."
             )
         );
     }
@@ -1093,27 +1482,284 @@ fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification) {
             )
         );
     }
-    // Checks are ticked only when everything passed; findings say what failed.
-    let mark = if v.report.passed() { "✓" } else { "·" };
+    let (ok, bad, skip) = match lang {
+        Lang::Zh => ("✓ 通过", "✗ 未通过", "- 未检查"),
+        Lang::En => ("✓ passed", "✗ failed", "- not checked"),
+    };
     for c in &v.report.checked {
-        outln!("  {mark} {}", i18n::checked(lang, c));
+        let failed = v.report.findings.iter().any(|f| finding_fails(c, f));
+        outln!(
+            "  {}  {}",
+            if failed { bad } else { ok },
+            i18n::checked(lang, c)
+        );
     }
-    if v.report.passed() {
-        outln!("PASS");
-    } else {
+    print_views(lang, v);
+    let mut unchecked = vec![];
+    if v.depth < Depth::Full && v.depth > Depth::Announcement {
+        unchecked.push(tr!(
+            lang,
+            "完整重放抽取过程（输入文件不全）",
+            "full replay of the draw (inputs not all present)"
+        ));
+    }
+    if log.is_none() {
+        unchecked.push(tr!(
+            lang,
+            "机关日志（没有 --log，文件夹旁也没有 office.log）",
+            "the office log (no --log, and no office.log beside the folder)"
+        ));
+    }
+    if let Some(t) = &v.trust
+        && t.time == TimeProof::NotChecked
+    {
+        unchecked.push(tr!(
+            lang,
+            "时间戳令牌 announcement.json.tsr（没有用 --tsa-cert 指定信任的 TSA 证书）",
+            "the timestamp token announcement.json.tsr (no trusted TSA certificate given with --tsa-cert)"
+        ));
+    }
+    for u in &unchecked {
+        outln!("  {skip}  {u}");
+    }
+    if failed(v) {
+        let differences: usize = v
+            .views
+            .iter()
+            .map(|c| c.differences.len() + c.omitted)
+            .sum();
         outln!(
             "FAIL{}",
             tr!(
                 lang,
                 "（发现 {} 项问题）",
                 " ({} findings)",
-                v.report.findings.len()
+                v.report.findings.len() + differences
             )
         );
         for f in &v.report.findings {
             outln!("  ✗ {}", i18n::finding(lang, f));
         }
+        for c in &v.views {
+            for d in &c.differences {
+                outln!("  ✗ {}", i18n::view_difference(lang, &c.file, d));
+            }
+            if c.omitted > 0 {
+                outln!(
+                    "  ✗ {}",
+                    tr!(
+                        lang,
+                        "{}：另有 {} 处不符未列出",
+                        "{}: {} more differences not listed",
+                        c.file,
+                        c.omitted
+                    )
+                );
+            }
+        }
+    } else if v.key_from_folder {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "NOT VERIFIED（未核验）：公钥取自文件夹本身。请用 --public-key 指定从机关独立渠道获得的公钥再核验。",
+                "NOT VERIFIED: the key was taken from the folder. Verify again with --public-key and the key the office publishes through its own channel."
+            )
+        );
+    } else {
+        outln!("PASS");
     }
+    if let Some(t) = &v.trust {
+        print_trust(lang, t);
+    }
+}
+
+/// The trust summary (SPEC §13.3) in plain words.
+fn print_trust(lang: Lang, t: &TrustSummary) {
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "可信程度（是什么让机关无法挑选这个结果）：",
+            "Trust (what stops the office from choosing this result):"
+        )
+    );
+    if t.witnesses.is_empty() {
+        outln!("{}", tr!(lang, "  监督人：无", "  witnesses: none"));
+    } else {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  监督人：{}（只要其中一位诚实、在公告公开前守住秘密数，机关就无法预知结果）",
+                "  witnesses: {} (if one of them is honest and kept its secret until the announcement was public, the office could not know the result)",
+                t.witnesses.join("、")
+            )
+        );
+    }
+    match &t.beacon {
+        None => outln!("{}", tr!(lang, "  信标：无", "  beacon: none")),
+        Some((what, time)) => {
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "  信标：{what}，{time} 产生",
+                    "  beacon: {what}, public at {time}"
+                )
+            );
+            let proof = match &t.time {
+                TimeProof::Proven { tsa, gen_time } => tr!(
+                    lang,
+                    "  公告早于信标：已由时间戳证明（TSA：{tsa}，时间 {gen_time}）",
+                    "  announcement before the beacon: proven by a timestamp (TSA: {tsa}, time {gen_time})"
+                ),
+                TimeProof::OfficeClaim => tr!(
+                    lang,
+                    "  公告早于信标：没有时间戳，公告时间只是机关自己的说法",
+                    "  announcement before the beacon: no timestamp; the announcement time is the office's own claim"
+                ),
+                TimeProof::NotChecked => tr!(
+                    lang,
+                    "  公告早于信标：有时间戳但未核验（没有 --tsa-cert），公告时间只是机关自己的说法",
+                    "  announcement before the beacon: a timestamp is present but was not checked (no --tsa-cert); the announcement time is the office's own claim"
+                ),
+                TimeProof::Failed { reason } => tr!(
+                    lang,
+                    "  公告早于信标：时间戳不能证明：{reason}",
+                    "  announcement before the beacon: the timestamp does not prove it: {reason}"
+                ),
+                _ => String::new(),
+            };
+            if !proof.is_empty() {
+                outln!("{proof}");
+            }
+        }
+    }
+    if !t.independent {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  没有独立的随机来源：种子完全由机关一方决定（演练）",
+                "  no independent randomness: the office alone chose the seed (a drill)"
+            )
+        );
+    }
+    match &t.log {
+        None => outln!(
+            "{}",
+            tr!(
+                lang,
+                "  机关日志：未核对（作废和同一任务的其他公告无从得知）",
+                "  office log: the office log was not checked (voids and other announcements of the task are unknown)"
+            )
+        ),
+        Some(l) => {
+            if l.siblings.is_empty() {
+                outln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "  机关日志：已核对；同一任务没有其他公告，也没有作废",
+                        "  office log: checked; no other announcement of this task, no void"
+                    )
+                );
+            } else {
+                let voids = l
+                    .siblings
+                    .iter()
+                    .filter(|s| s.state == DrawState::Void)
+                    .count();
+                outln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "  机关日志：已核对；同一任务另有 {} 次公告，其中 {voids} 次作废：",
+                        "  office log: checked; {} other announcement(s) of this task, {voids} void:",
+                        l.siblings.len()
+                    )
+                );
+                for s in &l.siblings {
+                    let fate = match (lang, s.state) {
+                        (Lang::Zh, DrawState::Void) => "已作废".to_string(),
+                        (Lang::Zh, DrawState::Drawn) => "已抽取".to_string(),
+                        (Lang::Zh, DrawState::Pending) => "尚未抽取".to_string(),
+                        (Lang::En, DrawState::Void) => "void".to_string(),
+                        (Lang::En, DrawState::Drawn) => "drawn".to_string(),
+                        (Lang::En, DrawState::Pending) => "pending".to_string(),
+                        (_, DrawState::NotAnnounced) => "-".to_string(),
+                    };
+                    let why = s
+                        .void_reason
+                        .map(|c| format!(" ({})", void_code_name(lang, c)))
+                        .unwrap_or_default();
+                    outln!("    {}: {fate}{why}", s.draw_id);
+                }
+            }
+            if l.supersedes {
+                outln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "  本公告引用了同一任务上一次的作废记录",
+                        "  this announcement cites the task's earlier void"
+                    )
+                );
+            }
+        }
+    }
+    if t.replacements.is_empty() && t.recusals.is_empty() {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  变更：没有替换检查对象，也没有回避",
+                "  amendments: no entity replaced, no recusal"
+            )
+        );
+    }
+    for (code, n) in &t.replacements {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  替换检查对象 {n} 户：{}",
+                "  entities replaced: {n} ({})",
+                publish::reason_text(i18n::publish_lang(lang), *code)
+            )
+        );
+    }
+    for (code, n) in &t.recusals {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  替换检查人员 {n} 人次：{}",
+                "  inspectors replaced: {n} ({})",
+                publish::reason_text(i18n::publish_lang(lang), *code)
+            )
+        );
+    }
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  无论如何，机关仍可以中止一次抽取，而每一次中止都是公开的作废记录。",
+            "  In every case the office can still abort a draw, and every abort is a published void."
+        )
+    );
+}
+
+fn void_code_name(lang: Lang, c: VoidCode) -> String {
+    let (zh, en) = match c {
+        VoidCode::PlanChanged => ("计划调整", "plan changed"),
+        VoidCode::InputsWrong => ("输入有误", "inputs wrong"),
+        VoidCode::SecretNotRevealed => ("有人未揭示秘密数", "a secret was not revealed"),
+        VoidCode::BeaconUnavailable => ("信标无法取得", "beacon unavailable"),
+        VoidCode::Other => ("其他原因", "other"),
+    };
+    tr!(lang, "{zh}", "{en}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1176,7 +1822,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
             code,
             text: a.text.clone(),
         },
-        now_or(a.now),
+        now(lang)?,
         &mut bar,
     )?;
     let all: Vec<Amendment> = draw_dir
@@ -1189,18 +1835,10 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.announcement,
         &drawn.sheet,
         &all,
-        drawn.inputs.plan_item_names(),
+        &drawn.inputs.items,
         lang,
     )?;
-    let view = View {
-        announcement: &drawn.announcement,
-        announcement_digest: Digest32([0; 32]),
-        sheet: &drawn.sheet,
-        sheet_digest: Digest32([0; 32]),
-        amendments: &all,
-        item_names: vec![],
-        lang,
-    };
+    let view = publication(&drawn.announcement, &drawn.sheet, &all, &drawn.inputs.items)?;
     match (&amendment.action, &amendment.outcome) {
         (Action::ReplaceEntity { entity }, Outcome::ReplaceEntity { entity: new }) => outln!(
             "{}",
@@ -1211,7 +1849,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
                 amendment.seq,
                 new.name,
                 new.id,
-                view.team_names(new)
+                view.team_names(new, i18n::publish_lang(lang))
             )
         ),
         (
@@ -1242,35 +1880,66 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
             show(&log_path)
         )
     );
+    publish_public(&a.office.office, lang, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
+fn void_code(c: VoidCodeArg) -> VoidCode {
+    match c {
+        VoidCodeArg::PlanChanged => VoidCode::PlanChanged,
+        VoidCodeArg::InputsWrong => VoidCode::InputsWrong,
+        VoidCodeArg::SecretNotRevealed => VoidCode::SecretNotRevealed,
+        VoidCodeArg::BeaconUnavailable => VoidCode::BeaconUnavailable,
+        VoidCodeArg::Other => VoidCode::Other,
+    }
+}
+
 fn void(a: VoidArgs, lang: Lang) -> Result<ExitCode, Fail> {
-    if a.reason.trim().is_empty() {
+    let text = normalize::text(&a.text);
+    if text.is_empty() {
         return Err(Fail::Usage(tr!(
             lang,
-            "请用 --reason 写明作废原因",
-            "give the reason with --reason"
+            "请用 --text 写明作废原因",
+            "give the reason in words with --text"
         )));
     }
-    let log_path = in_office(&a.office, bundle::LOG_FILE);
-    let entry = bundle::void(
-        &DrawDir::new(&a.dir),
+    let private = PrivateDir::new(a.office.private_dir());
+    let key = private.read_key()?;
+    let draw_dir = DrawDir::new(&a.dir);
+    let log_path = a.office.log_path();
+    let code = void_code(a.reason);
+    let made = bundle::void(
+        &draw_dir,
         &log_path,
-        a.reason.trim(),
-        now_or(a.now),
-    )?;
+        &key,
+        VoidReason { code, text },
+        now(lang)?,
+    );
+    let v = match made {
+        Err(BundleError::AlreadyDrawn { .. }) => {
+            return Err(Fail::Ceremony(tr!(
+                lang,
+                "抽取 {} 已经抽取（有结果表 sheet.json），已抽取的抽取不能作废，未作任何改动。需要替换检查对象或检查人员时，请用 amend（补抽或回避）。",
+                "draw {} is drawn (it has sheet.json): a drawn draw cannot be voided, and nothing was changed. To replace an entity or an inspector, use amend.",
+                show(&a.dir)
+            )));
+        }
+        other => other?,
+    };
     outln!(
         "{}",
         tr!(
             lang,
-            "抽取 {} 已作废（日志第 {} 条）：{}\n作废记录永久保留；这次抽取不能再进行。",
-            "Draw {} is void (log entry {}): {}\nThe void stays in the log; this draw can never be made.",
-            entry.draw_id,
-            entry.seq,
-            entry.note
+            "抽取 {} 已作废（日志第 {} 条）：{}：{}\n作废记录 {} 已签名；它永久保留，这次抽取不能再进行。同一任务下一次公告会引用它。",
+            "Draw {} is void (log entry {}): {}: {}\nThe void {} is signed; it stays in the log, and this draw can never be made. The task's next announcement cites it.",
+            v.draw_id,
+            v.log.seq,
+            void_code_name(lang, v.reason.code),
+            v.reason.text,
+            show(&draw_dir.path(bundle::VOID_FILE))
         )
     );
+    publish_public(&a.office.office, lang, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1290,14 +1959,20 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let bytes = files::LogFile::open(&path)
         .and_then(|l| l.read())
         .map_err(BundleError::from)?;
-    let report = log::check(&bytes, true);
+    let report = log::check(&bytes, false);
+    if let Some(f) = &a.since {
+        return log_since(lang, f, &report);
+    }
+    if let Some(f) = &a.fork_proof {
+        return log_fork_proof(lang, f, a.public_key.as_deref());
+    }
     let mut rows = vec![vec![
         tr!(lang, "序号", "Seq"),
         tr!(lang, "时间", "Time"),
         tr!(lang, "类型", "Kind"),
         tr!(lang, "抽取编号", "Draw"),
         tr!(lang, "文件摘要", "Document"),
-        tr!(lang, "说明", "Note"),
+        tr!(lang, "任务", "Task"),
     ]];
     for e in &report.entries {
         let d = e.document.to_hex();
@@ -1307,16 +1982,16 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
             i18n::entry_kind(lang, e.kind).to_string(),
             e.draw_id.clone(),
             d.get(..16).unwrap_or(&d).to_string(),
-            e.note.clone(),
+            format!("{}/{}/{}", e.task.plan_id, e.task.task_id, e.task.batch),
         ]);
     }
     output::print_table(&rows, 0);
-    let strict = log::check(&bytes, false);
+    let strict = log::check(&bytes, true);
     let pending: Vec<&str> = strict
         .findings
         .iter()
         .filter_map(|f| match f {
-            log::LogFinding::Unresolved { draw_id, .. } => Some(draw_id.as_str()),
+            log::LogFinding::Pending { draw_id, .. } => Some(draw_id.as_str()),
             _ => None,
         })
         .collect();
@@ -1365,6 +2040,212 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
     }
 }
 
+/// `log --since FILE`: does the current log extend a statement kept earlier (SPEC §12.5)?
+fn log_since(lang: Lang, file: &Path, report: &log::LogReport) -> Result<ExitCode, Fail> {
+    let bytes = files::read_limited(file, bundle::MAX_DOCUMENT_BYTES).map_err(BundleError::from)?;
+    let Some(claims) = log::statement_claims(&bytes) else {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "{}：不是公告、结果表、补抽记录、作废记录或检查点",
+            "{}: not an announcement, sheet, amendment, void or checkpoint",
+            show(file)
+        )));
+    };
+    match log::extends(report, &claims) {
+        Ok(()) => {
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "现在的日志（{} 条）延续了 {}：它签名时的记录一条未改。",
+                    "The current log ({} entries) extends {}: what it signed is still there, unchanged.",
+                    report.entries.len(),
+                    show(file)
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(d) => {
+            let why = match (&d, lang) {
+                (log::Divergence::Truncated { size, line }, Lang::Zh) => {
+                    format!("日志只有 {size} 条，而该文件说到第 {line} 条：日志被截短或重置")
+                }
+                (log::Divergence::Differs { line }, Lang::Zh) => {
+                    format!("日志第 {line} 条与该文件签名时不同：日志出现分叉")
+                }
+                _ => d.to_string(),
+            };
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "现在的日志没有延续 {}：{why}",
+                    "The current log does not extend {}: {why}",
+                    show(file)
+                )
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// `log --fork-proof FILE --public-key KEY` (SPEC §12.5).
+fn log_fork_proof(lang: Lang, file: &Path, key: Option<&Path>) -> Result<ExitCode, Fail> {
+    let Some(key) = key else {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "--fork-proof 需要 --public-key",
+            "--fork-proof needs --public-key"
+        )));
+    };
+    let pk = bundle::read_public_key_file(key)?;
+    let bytes = files::read_limited(file, bundle::MAX_DOCUMENT_BYTES).map_err(BundleError::from)?;
+    let proof: log::ForkProof = serde_json::from_slice(&bytes).map_err(|e| {
+        Fail::Usage(tr!(
+            lang,
+            "{}：不是分叉证明：{e}",
+            "{}: not a fork proof: {e}",
+            show(file)
+        ))
+    })?;
+    match log::verify_fork_proof(&pk, &proof) {
+        Ok(fork) => {
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "分叉证明成立：这把密钥对第 {} 条签过两个互相矛盾的历史。",
+                    "The fork proof holds: this key signed two contradicting histories at line {}.",
+                    fork.line
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "分叉证明不成立：{e}",
+                    "The fork proof does not hold: {e}"
+                )
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// timestamp
+// ---------------------------------------------------------------------------------------------
+
+/// After an announcement that names a beacon: writes the timestamp request
+/// `announcement.json.tsq` and says how to get and import the token.
+/// The request file for a timestamp token over the announcement (SPEC §8.5).
+const TIMESTAMP_REQUEST_FILE: &str = "announcement.json.tsq";
+
+/// A random nonce for a timestamp request (fixed in tests).
+fn request_nonce() -> Result<u64, Fail> {
+    if fixed_secrets() {
+        return Ok(0x0123_4567_89ab_cdef);
+    }
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| Fail::Io(e.to_string()))?;
+    Ok(u64::from_be_bytes(b) >> 1)
+}
+
+/// Writes `announcement.json.tsq`, the RFC 3161 request over the announcement, and says how
+/// to get and import the token.
+fn timestamp_request(lang: Lang, ann: &Announcement, draw_dir: &DrawDir) -> Result<(), Fail> {
+    let path = write_timestamp_request(ann, draw_dir)?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  时间戳：已写出请求 {}。把它交给一个可信的时间戳机构（TSA），例如：\n    curl -H 'Content-Type: application/timestamp-query' --data-binary @{} <TSA 网址> > token.tsr\n  再导入：double-random timestamp {} --token token.tsr\n  有了时间戳，任何人都能证明公告早于信标；没有它，公告时间只是机关自己的说法。",
+            "  timestamp: the request {} is written. Send it to a time-stamping authority (TSA) you trust, e.g.\n    curl -H 'Content-Type: application/timestamp-query' --data-binary @{} <TSA URL> > token.tsr\n  then import it: double-random timestamp {} --token token.tsr\n  With it anyone can prove the announcement came before the beacon; without it the announcement time is the office's own claim.",
+            show(&path),
+            show(&path),
+            show(draw_dir.root())
+        )
+    );
+    Ok(())
+}
+
+/// Writes `announcement.json.tsq` for `ann` and returns its path.
+fn write_timestamp_request(ann: &Announcement, draw_dir: &DrawDir) -> Result<PathBuf, Fail> {
+    let digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let tsq = timestamp::request(&digest, request_nonce()?);
+    let path = draw_dir.path(TIMESTAMP_REQUEST_FILE);
+    files::write_new(&path, &tsq).map_err(BundleError::from)?;
+    Ok(path)
+}
+
+/// `timestamp`: imports a token over the announcement after checking its imprint and nonce.
+fn timestamp(a: TimestampArgs, lang: Lang) -> Result<ExitCode, Fail> {
+    let draw_dir = DrawDir::new(&a.dir);
+    let ann = draw_dir.read_announcement()?;
+    let bytes =
+        files::read_limited(&a.token, bundle::MAX_SMALL_FILE_BYTES).map_err(BundleError::from)?;
+    let token =
+        timestamp::parse(&bytes).map_err(|e| Fail::Ceremony(format!("{}: {e}", show(&a.token))))?;
+    let digest = Digest32::of(&ann.bytes);
+    if token.imprint != Some(digest) {
+        return Err(Fail::Ceremony(tr!(
+            lang,
+            "{}：时间戳令牌不是针对本公告的（摘要不符：公告为 {}）",
+            "{}: the token is not over this announcement (its digest is {})",
+            show(&a.token),
+            digest
+        )));
+    }
+    let tsq_path = draw_dir.path(TIMESTAMP_REQUEST_FILE);
+    if let Ok(tsq) = files::read_limited(&tsq_path, bundle::MAX_SMALL_FILE_BYTES)
+        && let Some(want) = request_nonce_of(&tsq)
+        && token.nonce_u64() != Some(want)
+    {
+        return Err(Fail::Ceremony(tr!(
+            lang,
+            "{}：时间戳令牌的随机数与请求 {} 不符",
+            "{}: the token's nonce is not the one of the request {}",
+            show(&a.token),
+            show(&tsq_path)
+        )));
+    }
+    let out = draw_dir.path(bundle::TIMESTAMP_FILE);
+    files::write_new(&out, &bytes).map_err(BundleError::from)?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "已导入时间戳令牌 {}：时间 {}。核验时用 --tsa-cert 指定你信任的 TSA 证书。",
+            "Imported the timestamp token {}: time {}. Verifiers name the TSA certificate they trust with --tsa-cert.",
+            show(&out),
+            token.gen_time
+        )
+    );
+    refresh_views(&draw_dir, lang)?;
+    let office = office_of(draw_dir.root());
+    if office.join(bundle::LOG_FILE).is_file() {
+        publish_public(&office, lang, false)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The nonce of a request this program wrote: the request's last INTEGER before `certReq`.
+fn request_nonce_of(tsq: &[u8]) -> Option<u64> {
+    // Our requests end with INTEGER nonce, BOOLEAN TRUE (`02 len bytes 01 01 ff`).
+    let body = tsq.strip_suffix(&[0x01, 0x01, 0xff])?;
+    (1..=9).find_map(|len| {
+        let start = body.len().checked_sub(len + 2)?;
+        (body[start] == 0x02 && usize::from(body[start + 1]) == len).then(|| {
+            body[start + 2..]
+                .iter()
+                .fold(0u64, |a, &b| (a << 8) | u64::from(b))
+        })
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // demo
 // ---------------------------------------------------------------------------------------------
@@ -1379,14 +2260,54 @@ const SAMPLE_DATA: &[(&str, &[u8])] = &[
     ("plan.toml", include_bytes!("../data/plan.toml")),
 ];
 
-/// A secret of the demo: `byte` repeated when `fixed` (the insecure fixed secrets that make the
-/// demo's output reproducible), otherwise from the operating system.
-fn demo_secret(fixed: bool, byte: u8) -> Result<Secret, Fail> {
-    if fixed {
-        Ok(Secret::from_bytes([byte; 32]))
+/// The demonstration value of the lottery beacon, typed with an odd spelling (descending,
+/// mixed separators, a dropped leading zero) that the draw reads canonically.
+const DEMO_LOTTERY_VALUE: &str = "31、26、21，14，9,03 + 07";
+
+/// The demo's timestamp step: a demonstration TSA (a fresh self-signed certificate, no
+/// authority at all) stamps the announcement; returns the certificate file to verify with.
+fn demo_timestamp(
+    lang: Lang,
+    out: &Path,
+    draw_dir: &DrawDir,
+    now: Timestamp,
+) -> Result<Option<PathBuf>, Fail> {
+    let tsa = if fixed_secrets() {
+        timestamp::DemoTsa::from_seed([0x7a; 32])
     } else {
-        Secret::generate().map_err(|e| Fail::Io(e.to_string()))
+        timestamp::DemoTsa::generate()
     }
+    .map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let ann = draw_dir.read_announcement()?.value;
+    let tsq = files::read_limited(
+        write_timestamp_request(&ann, draw_dir)?,
+        bundle::MAX_SMALL_FILE_BYTES,
+    )
+    .map_err(BundleError::from)?;
+    let token = tsa
+        .stamp(&tsq, now, 1)
+        .map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let token_path = out.join("demo-token.tsr");
+    files::write_new(&token_path, &token).map_err(BundleError::from)?;
+    let cert = out.join("demo-tsa.pem");
+    files::write_new(&cert, tsa.certificate_pem().as_bytes()).map_err(BundleError::from)?;
+    timestamp(
+        TimestampArgs {
+            dir: draw_dir.root().to_path_buf(),
+            token: token_path,
+        },
+        lang,
+    )?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  这里的时间戳机构是演示用的（证书 {}，自签名，名为 DEMONSTRATION），不是真正的时间戳机构，不证明任何事情；真实抽取请使用可信的 TSA。",
+            "  The time-stamping authority here is a DEMONSTRATION one (certificate {}, self-signed): it is no authority and proves nothing; a real draw uses a TSA people trust.",
+            show(&cert)
+        )
+    );
+    Ok(Some(cert))
 }
 
 fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
@@ -1427,8 +2348,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
             d
         }
     };
-    let fixed = a.insecure_fixed_secrets;
-    let now = now_or(a.now);
+    let now = now(lang)?;
     let out = &a.out;
     let private = PrivateDir::new(out.join("private"));
     let witness_private = PrivateDir::new(out.join("witness-private"));
@@ -1460,11 +2380,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
 
     // 1. Key.
     step(1, "机关生成签名密钥", "The office makes its signing key");
-    let key = if fixed {
-        SecretKey::from_seed(KeyId([0x44; 8]), &[0x11; 32])
-    } else {
-        SecretKey::generate().map_err(|e| Fail::Io(e.to_string()))?
-    };
+    let key = fresh_key()?;
     write_key_pair(&private, &pub_path, &key)?;
     outln!(
         "{}",
@@ -1484,9 +2400,9 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "监督人生成自己的秘密数",
         "A witness makes its own secret",
     );
-    let witness_secret = demo_secret(fixed, 0x33)?;
+    let witness_secret = fresh_secret(draw_id, &witness_name)?;
     let witness_file = witness_private.write_secret(draw_id, &witness_name, &witness_secret)?;
-    let witness_commitment = commitment(&witness_name, &witness_secret);
+    let witness_commitment = commitment(draw_id, &witness_name, &witness_secret);
     outln!(
         "{}",
         tr!(
@@ -1525,14 +2441,15 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "发布抽查公告（抽取之前）",
         "Announce (before anything random exists)",
     );
-    let organizer_secret = demo_secret(fixed, 0x22)?;
+    let organizer_secret = fresh_secret(draw_id, "organizer")?;
+    // The lottery is published 30 minutes after the announcement: the demo's own clock moves
+    // forward to it below, and says so.
+    let published_at = Timestamp::from_unix(now.unix().saturating_add(30 * 60)).unwrap_or(now);
     let beacon = BeaconSpec::External {
-        description: tr!(
-            lang,
-            "示例信标：福利彩票双色球 2026023 期开奖号码，按开奖顺序以空格分隔（演示用）",
-            "Example beacon: the numbers of China Welfare Lottery draw 2026023 in drawing order, separated by spaces (demo)"
-        ),
+        description: "福利彩票双色球 第 2026023 期开奖号码（演示）".into(),
         source: "https://www.cwl.gov.cn/".into(),
+        published_at,
+        groups: GroupSpec::shuangseqiu(),
     };
     let ann = bundle::announce(
         &draw_dir,
@@ -1547,19 +2464,35 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
             witnesses: &[(witness_name.clone(), witness_commitment)],
             beacon: Some(beacon),
             announced_at: now,
-            scheduled_at: now,
+            scheduled_at: published_at,
+            drill: false,
         },
     )?;
     drop(organizer_secret);
+    let public = out.join(bundle::PUBLIC_DIR);
+    bundle::publish_office(out, &public)?;
     let ann_digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
     outln!(
         "{}",
         tr!(
             lang,
-            "  公告 {} 固定了：全部输入文件的摘要、机关和监督人的承诺值、一个尚未产生的公共信标（某期彩票号码）。\n  公告摘要：{ann_digest}\n  公告已签名并记入机关日志 {}；日志是哈希链，删改任何一条都会被发现。",
-            "  The announcement {} fixes: every input's digest, the office's and the witness's commitments, and a public beacon not yet known (a lottery draw).\n  Announcement digest: {ann_digest}\n  It is signed and recorded in the office log {}; the log is a hash chain, so removing or editing an entry shows.",
+            "  公告 {} 固定了：全部输入文件的摘要、机关和监督人的承诺值、一个尚未产生的公共信标（双色球 2026023 期开奖号码，{published_at} 公布）。\n  公告摘要：{ann_digest}\n  公告已签名并记入机关日志 {}；日志是哈希链，删改任何一条都会被发现。",
+            "  The announcement {} fixes: every input's digest, the office's and the witness's commitments, and a public beacon not yet known (双色球 lottery draw 2026023, published {published_at}).\n  Announcement digest: {ann_digest}\n  It is signed and recorded in the office log {}; the log is a hash chain, so removing or editing an entry shows.",
             show(&draw_dir.path(bundle::ANNOUNCEMENT_FILE)),
             show(&log_path)
+        )
+    );
+    let tsa_cert = demo_timestamp(lang, out, &draw_dir, now)?;
+
+    // The lottery is published after the announcement; the demo does not wait for it.
+    let draw_time = published_at;
+    outln!();
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "（演示时钟：从 {now} 拨到开奖公布时间 {draw_time}。真实抽取要等到开奖结果公布后才能进行。）",
+            "(Demo clock: moved forward from {now} to the lottery's publication, {draw_time}. A real draw waits until the result is published.)"
         )
     );
 
@@ -1570,6 +2503,18 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "Draw: reveal the secrets, enter the beacon value",
     );
     let witness_reveal = witness_private.read_secret(draw_id, &witness_name)?;
+    let groups = GroupSpec::shuangseqiu();
+    let value =
+        read_typed(&groups, DEMO_LOTTERY_VALUE).map_err(|e| Fail::Ceremony(e.to_string()))?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  开奖号码照公布的样子录入（演示值）：{DEMO_LOTTERY_VALUE}\n  程序按公告规定的格式读作：{}（红球从小到大，蓝球在后）；无论怎么写，同一组号码只有这一种读法。",
+            "  The numbers are typed as published (a demonstration value): {DEMO_LOTTERY_VALUE}\n  Read by the announced shape as: {} (red balls ascending, then the blue ball); every spelling of the same numbers reads the same.",
+            groups_text(&value)
+        )
+    );
     let drawn = bundle::draw(
         &draw_dir,
         &private,
@@ -1577,10 +2522,8 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &DrawRequest {
             key: &key,
             reveals: &[(witness_name.clone(), witness_reveal)],
-            beacon: Some(BeaconValue::External {
-                value: "03 09 14 21 26 31 07".into(),
-            }),
-            drawn_at: now,
+            beacon: Some(BeaconValue::External { groups: value }),
+            drawn_at: draw_time,
         },
         &mut Bar::new(),
     )?;
@@ -1588,8 +2531,8 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "{}",
         tr!(
             lang,
-            "  监督人和机关揭示秘密数，程序核对它们与承诺值相符；信标值（演示值 03 09 14 21 26 31 07）公开可查。\n  种子 = 公告摘要 + 各方秘密数 + 信标值 的哈希：{}\n  程序用这个种子按公开的规则抽取检查对象和检查人员：",
-            "  The witness and the office reveal their secrets, checked against the commitments; the beacon value (demo value 03 09 14 21 26 31 07) is public.\n  seed = hash of announcement digest, secrets and beacon value: {}\n  The draw follows public rules from this seed:",
+            "  监督人和机关揭示秘密数，程序核对它们与承诺值相符；信标值公开可查。\n  种子 = 公告摘要 + 各方秘密数 + 信标值 的哈希：{}\n  程序用这个种子按公开的规则抽取检查对象和检查人员：",
+            "  The witness and the office reveal their secrets, checked against the commitments; the beacon value is public.\n  seed = hash of announcement digest, secrets and beacon value: {}\n  The draw follows public rules from this seed:",
             drawn.sheet.seed
         )
     );
@@ -1614,15 +2557,15 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "写出公示页和公示表",
         "Write the publication page and table",
     );
-    let item_names = drawn.inputs.plan_item_names();
     write_views(
         &draw_dir,
         &drawn.announcement,
         &drawn.sheet,
         &[],
-        item_names.clone(),
+        &drawn.inputs.items,
         lang,
     )?;
+    bundle::publish_office(out, &public)?;
     outln!(
         "{}",
         tr!(
@@ -1665,7 +2608,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
                 "on site: not found at the registered address (demo)"
             ),
         },
-        now,
+        Timestamp::from_unix(draw_time.unix().saturating_add(3600)).unwrap_or(draw_time),
         &mut Bar::new(),
     )?;
     let all: Vec<Amendment> = draw_dir
@@ -1678,9 +2621,10 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.announcement,
         &drawn.sheet,
         &all,
-        item_names,
+        &drawn.inputs.items,
         lang,
     )?;
+    bundle::publish_office(out, &public)?;
     if let Outcome::ReplaceEntity { entity: new } = &amendment.outcome {
         outln!(
             "{}",
@@ -1697,20 +2641,37 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
 
     // 8. Verify.
     step(8, "核验（任何人都可以做）", "Verify (anyone can)");
-    let pk = bundle::read_public_key_file(&pub_path)?;
-    let v = bundle::verify_dir_detailed(draw_dir.root(), Some(&pk), &mut Bar::new())?;
+    let public_draw = public.join(draw_id);
+    let public_key = public.join(bundle::PUBLIC_KEY_FILE);
+    let public_log = public.join(bundle::LOG_FILE);
+    let pk = bundle::read_public_key_file(&public_key)?;
+    let mut certs = vec![];
+    let mut cert_arg = String::new();
+    if let Some(c) = &tsa_cert {
+        certs = read_certificates(c)?;
+        cert_arg = format!(" --tsa-cert {}", show(c));
+    }
+    let opts = bundle::VerifyOptions {
+        public_key: Some(&pk),
+        log: Some(&public_log),
+        strict: false,
+        tsa_certificates: &certs,
+    };
+    let v = bundle::verify_dir_with(&public_draw, &opts, &mut Bar::new())?;
     outln!(
         "{}",
         tr!(
             lang,
-            "  核验者只需要公开的文件和机关的公钥：\n    double-random verify {} --public-key {}",
-            "  A verifier needs only the published files and the office's public key:\n    double-random verify {} --public-key {}",
-            show(draw_dir.root()),
-            show(&pub_path)
+            "  核验者只需要公开文件夹 {} 中的文件和机关的公钥：\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            "  A verifier needs only the files of the public folder {} and the office's public key:\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            show(&public),
+            show(&public_draw),
+            show(&public_key),
+            show(&public_log)
         )
     );
-    print_verification(lang, draw_dir.root(), &v);
-    if !v.report.passed() {
+    print_verification(lang, &public_draw, &v, Some(&public_log));
+    if !v.passed() {
         return Ok(ExitCode::from(1));
     }
     outln!();
@@ -1718,9 +2679,14 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "{}",
         tr!(
             lang,
-            "演示完成。打开 {} 查看公示页。",
-            "Demo complete. Open {} to see the notice.",
-            show(&draw_dir.path("notice.html"))
+            "演示完成。\n  {} 是可以公开的文件夹：机关日志、检查点、公钥，以及 {draw_id}/ 中签名的公告、结果表、补抽记录、时间戳令牌、计划、检查事项和公示页 {}。\n  名录（含内部风险分类和检查人员个人信息）不公开，只留在工作文件夹 {} 中，供有权查阅者完整重放：\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            "Demo complete.\n  {} is the folder to publish: the office log, its checkpoints, the public key, and in {draw_id}/ the signed announcement, sheet and amendment, the timestamp token, the plan, the items and the notice {}.\n  The rosters (internal risk classes, inspectors' personal data) are not published: they stay in the working folder {}, for a full replay by those entitled to it:\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            show(&public),
+            show(&public_draw.join(publish::NOTICE_FILE)),
+            show(draw_dir.root()),
+            show(draw_dir.root()),
+            show(&pub_path),
+            show(&log_path)
         )
     );
     Ok(ExitCode::SUCCESS)

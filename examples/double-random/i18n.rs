@@ -6,14 +6,16 @@
 
 use double_random::bundle::{BundleError, DrawState, InputNote, InputProblem};
 use double_random::ceremony::CeremonyError;
-use double_random::ceremony::amend::ReasonCode;
-use double_random::ceremony::log::{AppendError, EntryKind, LogFinding};
+use double_random::ceremony::log::{AppendError, EntryKind, LogFinding, OrderProblem};
 use double_random::ceremony::verify::Finding;
 use double_random::codes::{CodeError, CodeKind, CodeWarning};
 use double_random::draw::DrawError;
-use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind};
+use double_random::draw::teams::CapKind;
+use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind, WorkbookLimit};
 use double_random::formats::files::FileError;
 use double_random::formats::plan_toml::{PlanError, PlanErrorKind, RatioProblem};
+use double_random::names::{CharProblem, NameError, NameKind, NameProblem};
+use double_random::publish::check::{DifferenceKind, NotChecked, ViewDifference};
 use std::ffi::OsString;
 
 /// The language of messages.
@@ -176,35 +178,37 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
         } => format!("检查对象 {id}：{field} 在结果表中为 {found}，重放得 {expected}"),
         Finding::Differs { document, part } => format!("{document}：{part} 与重放结果不同"),
         Finding::ReplayFailed { detail } => format!("重放失败：{detail}"),
+        Finding::Unpublished { document, line } => {
+            format!("{document}：机关日志第 {line} 行记载了它，但没有公开发布")
+        }
+        Finding::Reused {
+            document,
+            party,
+            what,
+            other,
+        } => {
+            let w = if *what == "secret" {
+                "秘密数"
+            } else {
+                "承诺值"
+            };
+            format!("{document}：{party} 的{w}已在抽取 {other} 中用过")
+        }
+        Finding::Timestamp { document, detail } => format!("{document}：{detail}"),
+    }
+}
+
+/// The language of the published views for a language of messages.
+pub fn publish_lang(lang: Lang) -> double_random::publish::Lang {
+    match lang {
+        Lang::Zh => double_random::publish::Lang::Zh,
+        Lang::En => double_random::publish::Lang::En,
     }
 }
 
 /// A stratum label for people: `all` → 全部, `A` → A类, `unclassified` → 未分类.
 pub fn stratum_name(lang: Lang, label: &str) -> String {
-    match (lang, label) {
-        (Lang::Zh, "all") => "全部".into(),
-        (Lang::Zh, "unclassified") => "未分类".into(),
-        (Lang::Zh, l) if l.len() == 1 => format!("{l}类"),
-        (Lang::En, "all") => "all".into(),
-        (Lang::En, l) if l.len() == 1 => format!("class {l}"),
-        (_, l) => l.to_string(),
-    }
-}
-
-/// A reason code of an amendment.
-pub fn reason(lang: Lang, code: ReasonCode) -> String {
-    let (zh, en) = match code {
-        ReasonCode::EntityClosed => ("检查对象已注销或吊销", "entity closed"),
-        ReasonCode::EntityUnreachable => ("通过登记的住所无法联系", "entity unreachable"),
-        ReasonCode::EntityMovedOut => ("检查对象已迁出", "entity moved out"),
-        ReasonCode::EntityOutOfScope => ("检查对象不属于本次抽查范围", "entity out of scope"),
-        ReasonCode::InspectorRecused => ("检查人员回避", "inspector recused"),
-        ReasonCode::InspectorUnavailable => ("检查人员无法参加", "inspector unavailable"),
-    };
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
+    double_random::publish::stratum_name(publish_lang(lang), label)
 }
 
 /// A log entry kind.
@@ -241,8 +245,28 @@ pub fn log_finding(lang: Lang, f: &LogFinding) -> String {
         LogFinding::BrokenChain { line } => {
             format!("第 {line} 行：与上一行的哈希链接不上：有条目被改写")
         }
-        LogFinding::Unresolved { draw_id, line } => {
+        LogFinding::Pending { draw_id, line } => {
             format!("抽取 {draw_id}：已公告（第 {line} 行），但既没有结果也没有作废记录")
+        }
+        LogFinding::TimeGoesBack { line } => {
+            format!("第 {line} 行：时间早于上一条记录")
+        }
+        LogFinding::TaskMismatch { line, draw_id } => {
+            format!("第 {line} 行：抽取 {draw_id} 记录的任务与其公告不同")
+        }
+        LogFinding::TaskBusy {
+            line,
+            draw_id,
+            other,
+            state,
+        } => {
+            let s = match state {
+                DrawState::Drawn => "已抽取",
+                _ => "尚未抽取也未作废",
+            };
+            format!(
+                "第 {line} 行：抽取 {draw_id} 公告的任务，其抽取 {other} {s}：同一任务同时只能有一次有效抽取"
+            )
         }
         LogFinding::OutOfOrder {
             line,
@@ -250,12 +274,13 @@ pub fn log_finding(lang: Lang, f: &LogFinding) -> String {
             draw_id,
             problem,
         } => {
-            let p = match *problem {
-                "was already announced" => "已经公告过",
-                "was never announced" => "从未公告",
-                "already has a sheet or a void" => "已经有结果或作废记录",
-                "has no sheet" => "还没有结果",
-                other => other,
+            let p = match problem {
+                OrderProblem::AlreadyAnnounced => "已经公告过",
+                OrderProblem::NeverAnnounced => "从未公告",
+                OrderProblem::AlreadyResolved => "已经有结果或作废记录",
+                OrderProblem::NoSheet => "还没有结果",
+                OrderProblem::AfterVoid => "已经作废",
+                _ => "顺序不对",
             };
             format!(
                 "第 {line} 行：抽取 {draw_id} 的{}记录，但该抽取{p}",
@@ -263,6 +288,7 @@ pub fn log_finding(lang: Lang, f: &LogFinding) -> String {
             )
         }
         LogFinding::Unterminated => "最后一行没有换行符（写入被中断）".into(),
+        other => other.to_string(),
     }
 }
 
@@ -330,9 +356,37 @@ fn input_error_kind(lang: Lang, k: &InputErrorKind) -> String {
         InputErrorKind::IndustryNumber { value } => format!("单元格是数字 {value}，行业代码可能以 0 开头，数字会丢掉它；请把该列设为“文本”格式并重新输入"),
         InputErrorKind::CellError { value } => format!("单元格是表格错误值 {value}；请改正公式或直接填写"),
         InputErrorKind::NoWorksheet => "工作簿中没有工作表".into(),
+        InputErrorKind::WorkbookLimit { limit, part, found, max } => format!("{}；名录远不会达到这个上限，工作簿已损坏或是为耗尽读取程序而构造的：请用表格软件打开后重新保存，或把工作表导出为 CSV", workbook_limit(*limit, part, *found, *max)),
         InputErrorKind::HeaderNotInFirstRow => "工作表第 1 行是空的：第一行必须是列名".into(),
         InputErrorKind::Code(c) => code_error(lang, c),
         other => other.to_string(),
+    }
+}
+
+fn workbook_limit(limit: WorkbookLimit, part: &str, found: u64, max: u64) -> String {
+    use WorkbookLimit as L;
+    match limit {
+        L::Parts => format!("工作簿有 {found} 个部件（zip 条目），超过上限 {max}"),
+        L::PartBytes => format!("部件 {part} 声明解压后 {found} 字节，超过上限 {max}"),
+        L::PartInflated => {
+            format!("部件 {part} 解压后超过 zip 目录声明的 {max} 字节（已读 {found}）")
+        }
+        L::TotalBytes => format!("各部件声明解压后共 {found} 字节，超过上限 {max}"),
+        L::Token => format!("部件 {part} 中有至少 {found} 字节的 XML 标签或文字，超过上限 {max}"),
+        L::Cell => format!("部件 {part} 中有至少 {found} 字节的单元格，超过上限 {max}"),
+        L::SharedString => format!("部件 {part} 中有至少 {found} 字节的共享字符串，超过上限 {max}"),
+        L::SharedStrings => format!("部件 {part} 中至少有 {found} 个共享字符串，超过上限 {max}"),
+        L::SharedStringBytes => {
+            format!("部件 {part} 的共享字符串共至少 {found} 字节，超过上限 {max}")
+        }
+        L::DimensionRows => format!("工作表 {part} 声明的范围到第 {found} 行，超过上限 {max} 行"),
+        L::DimensionColumns => {
+            format!("工作表 {part} 声明的范围到第 {found} 列，超过上限 {max} 列")
+        }
+        L::Rows => format!("工作表 {part} 第 {found} 行有单元格，超过上限 {max} 行"),
+        L::Columns => format!("工作表 {part} 第 {found} 列有单元格，超过上限 {max} 列"),
+        L::Cells => format!("工作表 {part} 至少有 {found} 个单元格，超过上限 {max}"),
+        _ => format!("{part}：{found} 超过上限 {max}"),
     }
 }
 
@@ -468,6 +522,78 @@ pub fn input_problem(lang: Lang, p: &InputProblem) -> String {
     }
 }
 
+/// `U+200B ZERO WIDTH SPACE`: the code point and, where known, the character's name.
+pub fn char_label(ch: char) -> String {
+    match unicode_names2::name(ch) {
+        Some(name) => format!("U+{:04X} {name}", u32::from(ch)),
+        None => format!("U+{:04X}", u32::from(ch)),
+    }
+}
+
+/// A draw id or party name that breaks SPEC §3.6, naming the refused character.
+pub fn name_error(lang: Lang, e: &NameError) -> String {
+    let value = &e.value;
+    let what = match (lang, e.kind) {
+        (Lang::Zh, NameKind::DrawId) => "抽取编号",
+        (Lang::Zh, NameKind::PartyName) => "参与方名称",
+        (Lang::En, NameKind::DrawId) => "draw id",
+        (Lang::En, NameKind::PartyName) => "party name",
+    };
+    let why = match &e.problem {
+        NameProblem::Empty => tr!(lang, "为空", "it is empty"),
+        NameProblem::TooLong { chars, max } => tr!(
+            lang,
+            "有 {chars} 个字符，超过 {max} 个",
+            "it has {chars} characters, more than {max}"
+        ),
+        NameProblem::NotNfc => tr!(
+            lang,
+            "不是 Unicode 标准化形式 C（NFC）",
+            "it is not in Unicode normal form C (NFC)"
+        ),
+        NameProblem::LeadingDot => tr!(lang, "以点号开头", "it starts with a dot"),
+        NameProblem::TrailingDotOrSpace => tr!(
+            lang,
+            "以点号或空格结尾（Windows 会从文件名中去掉）",
+            "it ends with a dot or a space, which Windows drops from file names"
+        ),
+        NameProblem::DoubleSpace => tr!(lang, "含有两个连续空格", "it has two spaces in a row"),
+        NameProblem::WindowsReserved { reserved } => tr!(
+            lang,
+            "{reserved} 是 Windows 的设备名，不能用作文件名",
+            "{reserved} is a device name on Windows and cannot be a file name"
+        ),
+        NameProblem::Character { ch, position, why } => {
+            let label = char_label(*ch);
+            let reason = match (lang, why) {
+                (Lang::Zh, CharProblem::Format) => "不可见的格式字符".to_string(),
+                (Lang::Zh, CharProblem::Bidi) => "会改变周围文字方向的控制字符".to_string(),
+                (Lang::Zh, CharProblem::Control) => "控制字符".to_string(),
+                (Lang::Zh, CharProblem::Dash) => {
+                    "看起来像 - 但不是 - 的连字符；请用半角 -".to_string()
+                }
+                (Lang::Zh, CharProblem::Unassigned) => "未分配的码位".to_string(),
+                (Lang::Zh, CharProblem::PrivateUse) => "私用区字符".to_string(),
+                (Lang::Zh, CharProblem::Space) => "此处不允许的空格或分隔符".to_string(),
+                (Lang::Zh, CharProblem::LoneMark) => "不跟在字母后的组合符号".to_string(),
+                (Lang::Zh, CharProblem::NotAllowed) => "名称中不允许的标点或符号".to_string(),
+                (_, other) => other.to_string(),
+            };
+            tr!(
+                lang,
+                "第 {position} 个字符 {label}：{reason}",
+                "character {position}, {label}: {reason}"
+            )
+        }
+        other => other.to_string(),
+    };
+    tr!(
+        lang,
+        "{what} {value:?} 不能使用：{why}",
+        "{what} {value:?} cannot be used: {why}"
+    )
+}
+
 /// A problem in the plan file, with its place.
 pub fn plan_error(lang: Lang, e: &PlanError) -> String {
     if lang == Lang::En {
@@ -513,6 +639,7 @@ pub fn plan_error(lang: Lang, e: &PlanError) -> String {
             format!("{value:?} 不是行政区划代码前缀：请写 1 到 6 位数字，如 \"52\" 或 \"520102\"")
         }
         PlanErrorKind::DuplicateItem { item } => format!("事项 {item} 列了两次"),
+        PlanErrorKind::DuplicateValue { value } => format!("{value:?} 列了两次"),
         PlanErrorKind::Code(c) => code_error(lang, c),
         PlanErrorKind::MinAboveMax { min, max } => format!("最小值 {min} 大于最大值 {max}"),
         PlanErrorKind::NoQuota => "每层须给出比例、户数，或两者都给".into(),
@@ -635,17 +762,27 @@ pub fn draw_error(lang: Lang, e: &DrawError) -> String {
             pool_size,
             blockers,
         } => format!(
-            "人员池 {pool}：检查对象 {entity} 需要 {needed} 名检查人员，但 {pool_size} 人中只有 {} 人可以检查它（{} 人因回避或近期检查排除，{} 人因同一地区排除）",
+            "人员池 {pool}：检查对象 {entity} 需要本池 {needed} 名检查人员，但 {pool_size} 人中只有 {} 人可以检查它（{} 人因回避或近期检查排除，{} 人因同一地区排除）；提高工作量上限也无济于事",
             blockers.eligible, blockers.conflict_or_history, blockers.same_region
         ),
         DrawError::WorkloadCapExhausted {
             pool,
             entity,
+            needed,
             cap,
+            cap_kind,
             eligible,
-        } => format!(
-            "人员池 {pool}：检查对象 {entity} 无法分配：可检查它的 {eligible} 人都已达到每人 {cap} 户的上限（请提高上限或增加人员）"
-        ),
+            at_cap,
+            on_team,
+        } => {
+            let which = match cap_kind {
+                CapKind::Plan => "计划中的 team.workload_cap",
+                CapKind::Balanced => "计划未设 team.workload_cap 时的均衡份额",
+            };
+            format!(
+                "人员池 {pool}：检查对象 {entity} 需要本池 {needed} 名检查人员，可以检查它的有 {eligible} 人，但其中 {at_cap} 人在分配排在它之前的检查对象后已达到每人 {cap} 户的上限（{which}），{on_team} 人已在它的检查组中（请提高上限或增加人员）"
+            )
+        }
         DrawError::NotInSheet { what, id } => {
             let w = if *what == "entity" {
                 "检查对象"
@@ -731,6 +868,7 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
                 .map(|x| x.to_string())
                 .collect::<Vec<_>>()
                 .join("\n"),
+            BundleError::BadName(n) => name_error(lang, n),
             other => other.to_string(),
         };
     }
@@ -772,25 +910,7 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
             AppendError::File(f) => file_error(lang, f),
             other => format!("{}：{other}", path.display()),
         },
-        BundleError::BadName {
-            what,
-            value,
-            reason,
-        } => {
-            let what = match *what {
-                "draw id" => "抽取编号",
-                "party name" => "参与方名称",
-                other => other,
-            };
-            let reason = match *reason {
-                "it is empty" => "为空",
-                "it names a folder" => "是文件夹名",
-                "it is longer than 100 characters" => "超过 100 个字符",
-                "it starts or ends with white space" => "首尾有空格",
-                _ => "含有控制字符或 / \\ : * ? \" < > | 之一",
-            };
-            format!("{what} {value:?} 不能用作文件名：{reason}")
-        }
+        BundleError::BadName(n) => name_error(lang, n),
         BundleError::PrivateInsidePublished { private, draw } => format!(
             "私密文件夹 {} 位于要公开的抽取文件夹 {} 之内；请另选位置",
             private.display(),
@@ -845,14 +965,83 @@ pub fn percent_bp(bp: u64) -> String {
     }
 }
 
+/// Where in a view a difference is: file, section, row, column.
+fn view_place(lang: Lang, file: &str, d: &ViewDifference) -> String {
+    let mut out = file.to_string();
+    if let Some(s) = &d.section {
+        out.push_str(&match lang {
+            Lang::Zh => format!("「{s}」"),
+            Lang::En => format!(", section \"{s}\""),
+        });
+    }
+    if let Some(r) = d.row {
+        out.push_str(&match lang {
+            Lang::Zh if out.ends_with('」') => format!("第 {r} 行"),
+            Lang::Zh => format!(" 第 {r} 行"),
+            Lang::En => format!(", row {r}"),
+        });
+    }
+    if let Some(c) = &d.column {
+        out.push_str(&match lang {
+            Lang::Zh => format!("「{c}」列"),
+            Lang::En => format!(", column \"{c}\""),
+        });
+    }
+    if let Some(l) = d.line {
+        out.push_str(&match lang {
+            Lang::Zh => format!("（源码第 {l} 行）"),
+            Lang::En => format!(" (line {l})"),
+        });
+    }
+    out
+}
+
+/// A difference between a view and its rebuild from the signed documents.
+pub fn view_difference(lang: Lang, file: &str, d: &ViewDifference) -> String {
+    let place = view_place(lang, file, d);
+    let (e, f) = (&d.expected, &d.found);
+    match (lang, d.kind) {
+        (Lang::Zh, DifferenceKind::Text) => {
+            format!("{place}：由记录重建为 {e:?}，文件中为 {f:?}")
+        }
+        (Lang::Zh, DifferenceKind::NotTextCell) => {
+            format!("{place}：{f:?} 不是文本单元格（电子表格会改变它的显示和保存值）")
+        }
+        (Lang::Zh, DifferenceKind::MissingRow) => format!("{place}：缺少这一行 {e:?}"),
+        (Lang::Zh, DifferenceKind::ExtraRow) => format!("{place}：多出记录中没有的一行 {f:?}"),
+        (Lang::En, DifferenceKind::Text) => {
+            format!("{place}: rebuilt from the records: {e:?}, the file has {f:?}")
+        }
+        (Lang::En, DifferenceKind::NotTextCell) => format!(
+            "{place}: {f:?} is not a text cell (a spreadsheet changes how it shows and saves it)"
+        ),
+        (Lang::En, DifferenceKind::MissingRow) => format!("{place}: this row is missing: {e:?}"),
+        (Lang::En, DifferenceKind::ExtraRow) => {
+            format!("{place}: a row the records do not have: {f:?}")
+        }
+    }
+}
+
+/// Why a view was not checked.
+pub fn view_not_checked(lang: Lang, why: &NotChecked) -> String {
+    match (lang, why) {
+        (Lang::Zh, NotChecked::Documents { detail }) => format!("签名文件无法读取（{detail}）"),
+        (Lang::Zh, NotChecked::Unreadable { detail }) => format!("文件无法读取（{detail}）"),
+        (Lang::Zh, NotChecked::Language { found }) => {
+            format!("由本版本不生成的语言写成（{found:?}）")
+        }
+        (Lang::Zh, NotChecked::Version { found }) => format!("由其他版本生成（{found:?}）"),
+        (Lang::Zh, NotChecked::Columns { found }) => {
+            format!("列与本版本不同（{}）", found.join("、"))
+        }
+        (Lang::Zh, NotChecked::NoWorkbookSupport) => "本程序构建时未包含 xlsx 支持".into(),
+        (Lang::En, other) => other.to_string(),
+    }
+}
+
 /// k/n as a percentage rounded to two decimals ("—" when n is 0).
 pub fn chance(k: u64, n: u64) -> String {
-    if n == 0 {
-        return "—".into();
-    }
-    let bp = (u128::from(k) * 1_000_000 / u128::from(n) + 50) / 100;
-    let bp = u64::try_from(bp).unwrap_or(u64::MAX);
-    format!("{}.{:02}%", bp / 100, bp % 100)
+    double_random::publish::chance(k, n)
 }
 
 #[cfg(test)]
@@ -868,6 +1057,32 @@ mod tests {
         assert_eq!(chance(2, 3), "66.67%");
         assert_eq!(chance(3, 3), "100.00%");
         assert_eq!(chance(0, 0), "—");
+    }
+
+    #[test]
+    fn refused_names_say_which_character() {
+        let e = |kind, v: &str| match double_random::bundle::check_name(kind, v) {
+            Err(BundleError::BadName(n)) => n,
+            other => panic!("{other:?}"),
+        };
+        let zwsp = e("draw id", "GY-2026-01\u{200b}");
+        assert_eq!(
+            bundle_error(Lang::En, &BundleError::BadName(zwsp.clone())),
+            "draw id \"GY-2026-01\\u{200b}\" cannot be used: character 11, U+200B ZERO WIDTH \
+             SPACE: it is an invisible format character"
+        );
+        assert_eq!(
+            bundle_error(Lang::Zh, &BundleError::BadName(zwsp)),
+            "抽取编号 \"GY-2026-01\\u{200b}\" 不能使用：第 11 个字符 U+200B ZERO WIDTH SPACE：\
+             不可见的格式字符"
+        );
+        let rlo = e("party name", "王\u{202e}芳");
+        assert!(name_error(Lang::Zh, &rlo).contains("U+202E RIGHT-TO-LEFT OVERRIDE"));
+        assert!(name_error(Lang::En, &rlo).contains("direction"));
+        let hyphen = e("draw id", "GY\u{2010}1");
+        assert!(name_error(Lang::Zh, &hyphen).contains("第 3 个字符 U+2010 HYPHEN"));
+        assert!(name_error(Lang::En, &e("draw id", "nul.txt")).contains("NUL is a device name"));
+        assert!(name_error(Lang::Zh, &e("draw id", "\u{e000}")).contains("U+E000"));
     }
 
     #[test]

@@ -30,7 +30,6 @@ macro_rules! errln {
 mod i18n;
 mod args;
 mod commands;
-mod notice;
 mod output;
 
 use std::process::ExitCode;

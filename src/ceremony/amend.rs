@@ -2,9 +2,12 @@
 //!
 //! An entity found closed or unreachable is replaced by the *next pick of its stratum's
 //! own stream* — fixed before anyone knew which entity would need replacing, so choosing
-//! whom to declare unreachable cannot choose the replacement. An officer who must recuse
-//! is replaced on the amendment's own stream (`amend/<seq>/<pool>`), honouring every team
-//! rule. Amendments chain: each cites the sheet and the previous amendment.
+//! whom to declare unreachable cannot choose the replacement. Inspectors come from each
+//! entity's *ranking* of a pool, also fixed by the seed (stream `rank/<pool>/<entity>`): a
+//! recusal takes the next available member of the list, so declaring inspectors
+//! "unavailable" one after another walks down a list everyone can compute, and at most
+//! `team.recusal_cap` steps per entity. Amendments chain: each cites the sheet and the
+//! previous amendment, and carries its office-log position.
 
 use super::announce::VERSION;
 use super::sheet::{Sheet, SheetEntity, SheetInspector};
@@ -14,6 +17,7 @@ use crate::draw::entities::continue_stratum;
 use crate::draw::teams::{self, Exclusions, Target};
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::jcs;
+use crate::model::Inspector;
 use crate::model::{InspectorKind, Stratum};
 use crate::rng::Stream;
 use serde::{Deserialize, Serialize};
@@ -41,7 +45,7 @@ pub enum Action {
 }
 
 /// Why: a fixed vocabulary, so the log can be analysed, plus free text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// 注销 / 吊销 after the draw.
@@ -132,6 +136,8 @@ pub struct Amendment {
     pub inspectors: Vec<SheetInspector>,
     /// When (UTC).
     pub amended_at: Timestamp,
+    /// Its position in the office log.
+    pub log: super::log::Position,
 }
 
 impl Amendment {
@@ -151,15 +157,7 @@ impl Amendment {
             document: "amendment",
             source: e,
         })?;
-        if a.format != AMENDMENT_FORMAT {
-            return Err(CeremonyError::WrongFormat {
-                expected: AMENDMENT_FORMAT,
-                found: a.format,
-            });
-        }
-        if a.version != VERSION {
-            return Err(CeremonyError::UnsupportedVersion { found: a.version });
-        }
+        super::check_format(&a.format, AMENDMENT_FORMAT, &a.version)?;
         Ok(a)
     }
 }
@@ -173,6 +171,13 @@ pub struct State {
     pub replacements: BTreeMap<Stratum, u64>,
     /// Recusals: (inspector, entity).
     pub recusals: Vec<(String, String)>,
+}
+
+impl State {
+    /// Recusals recorded for `entity`.
+    pub fn recusals_of(&self, entity: &str) -> u64 {
+        self.recusals.iter().filter(|(_, e)| e == entity).count() as u64
+    }
 }
 
 /// Applies `amendments` (already checked) to `sheet`.
@@ -215,10 +220,110 @@ pub fn state_after(
     st
 }
 
+/// `entity`'s ranking of `members` (sorted ids) in pool `label`: the stream
+/// `rank/<label>/<entity>` drives a prefix-stable permutation (SPEC §11.2), read lazily.
+///
+/// ```
+/// use double_random::{ceremony::amend::ranking, digest::Digest32};
+/// let members = ["A", "B", "C", "D"];
+/// let r: Vec<&str> = ranking(&Digest32([1; 32]), "officers", "E1", &members).copied().collect();
+/// assert_eq!(r.len(), 4);
+/// let again: Vec<&str> = ranking(&Digest32([1; 32]), "officers", "E1", &members).take(2).copied().collect();
+/// assert_eq!(&r[..2], &again[..]);
+/// ```
+pub fn ranking<'m, T>(
+    seed: &Digest32,
+    label: &str,
+    entity: &str,
+    members: &'m [T],
+) -> impl Iterator<Item = &'m T> + 'm {
+    let stream = Stream::new(seed, &format!("rank/{label}/{entity}"));
+    crate::rng::Sampler::new(stream, members.len() as u64).map(move |i| &members[i as usize])
+}
+
+/// What amendments need about one draw's inputs.
+struct Context<'a> {
+    seed: Digest32,
+    inputs: &'a DrawInputs<'a>,
+    pools: Vec<teams::PoolSpec>,
+    exclusions: Exclusions,
+    region: std::collections::HashMap<&'a str, &'a str>,
+    slack: u32,
+    sheet: &'a Sheet,
+}
+
+impl<'a> Context<'a> {
+    fn target(&self, id: &str) -> Target {
+        Target {
+            id: id.to_string(),
+            region: self.region.get(id).unwrap_or(&"").to_string(),
+        }
+    }
+
+    /// The amendment cap of a pool (SPEC §11.1).
+    fn cap(&self, label: &str) -> u32 {
+        self.sheet
+            .pools
+            .iter()
+            .find(|p| p.label == label)
+            .map_or(0, |p| p.cap.saturating_add(self.slack))
+    }
+
+    fn members(&self, pool: &teams::PoolSpec) -> Vec<&'a Inspector> {
+        let mut m: Vec<&Inspector> = self
+            .inputs
+            .inspectors
+            .iter()
+            .filter(|i| pool.admits(i))
+            .collect();
+        m.sort_by(|a, b| a.id.cmp(&b.id));
+        m
+    }
+
+    /// The first `q` members of `entity`'s ranking in `pool` available for it (SPEC §11.2):
+    /// eligible, on none of its teams, under the pool's amendment cap in `teams`.
+    fn pick(
+        &self,
+        pool: &teams::PoolSpec,
+        entity: &str,
+        team: &[String],
+        teams: &[&SheetEntity],
+        q: usize,
+    ) -> Result<Vec<String>, CeremonyError> {
+        let members = self.members(pool);
+        let target = self.target(entity);
+        let cap = self.cap(&pool.label) as usize;
+        let mut got = vec![];
+        for m in ranking(&self.seed, &pool.label, entity, &members) {
+            if got.len() == q {
+                break;
+            }
+            if team.contains(&m.id) || !self.exclusions.allows(m, &target) {
+                continue;
+            }
+            let load = teams
+                .iter()
+                .filter(|e| e.officers.iter().chain(&e.experts).any(|i| i == &m.id))
+                .count();
+            if load < cap {
+                got.push(m.id.clone());
+            }
+        }
+        if got.len() < q {
+            return Err(CeremonyError::NoReplacement {
+                pool: pool.label.clone(),
+                entity: entity.to_string(),
+            });
+        }
+        Ok(got)
+    }
+}
+
 /// Computes the next amendment of `sheet` (SPEC §11).
 ///
 /// `previous` are the sheet's amendments so far, in order. `inputs` must be the announced
-/// inputs (the caller checks their digests against the announcement).
+/// inputs (the caller checks their digests against the announcement). `log` is the
+/// amendment's own position in the office log.
 pub fn amend(
     sheet: &Sheet,
     previous: &[Amendment],
@@ -226,6 +331,7 @@ pub fn amend(
     reason: Reason,
     inputs: &DrawInputs<'_>,
     amended_at: Timestamp,
+    log: super::log::Position,
 ) -> Result<Amendment, CeremonyError> {
     if !reason.code.fits(&action) {
         return Err(CeremonyError::Mismatch {
@@ -235,7 +341,6 @@ pub fn amend(
             found: format!("{:?}", reason.code),
         });
     }
-    let seed = sheet.seed;
     let population = draw::population(inputs)?;
     let strata_of: BTreeMap<String, Stratum> = population
         .iter()
@@ -243,56 +348,40 @@ pub fn amend(
         .collect();
     let state = state_after(sheet, previous, &strata_of);
     let seq = previous.len() as u32 + 1;
-    let pools = teams::pools(inputs.plan, inputs.items)?;
     let mut exclusions = Exclusions::new(inputs.plan, inputs.conflicts, inputs.history);
     for (i, e) in &state.recusals {
         exclusions.add(i, e);
     }
-    // An explicit cap binds amendments too; the default (balanced) share is a target that a
-    // replacement may exceed by one, or a recusal in a tight pool could never be served.
-    let slack = u32::from(inputs.plan.team.workload_cap.is_none());
-    let cap_of = |label: &str| {
-        sheet
-            .pools
+    let ctx = Context {
+        seed: sheet.seed,
+        inputs,
+        pools: teams::pools(inputs.plan, inputs.items)?,
+        exclusions,
+        region: inputs
+            .entities
             .iter()
-            .find(|p| p.label == label)
-            .map(|p| p.cap.saturating_add(slack))
+            .map(|e| (e.id.as_str(), e.region.as_str()))
+            .collect(),
+        // An explicit cap binds amendments too; the default (balanced) share is a target that
+        // may be exceeded by one, or a recusal in a tight pool could never be served.
+        slack: u32::from(inputs.plan.team.workload_cap.is_none()),
+        sheet,
     };
-    let region: std::collections::HashMap<&str, &str> = inputs
-        .entities
-        .iter()
-        .map(|e| (e.id.as_str(), e.region.as_str()))
-        .collect();
-    let target = |id: &str| Target {
-        id: id.to_string(),
-        region: region.get(id).unwrap_or(&"").to_string(),
-    };
-    let pool_members = |pool: &teams::PoolSpec, team: &SheetEntity| -> Vec<String> {
-        team.officers
-            .iter()
-            .chain(&team.experts)
-            .filter(|id| {
-                inputs
-                    .inspectors
-                    .iter()
-                    .any(|i| &i.id == *id && pool.admits(i))
-            })
-            .cloned()
-            .collect()
+    let not_in_sheet = |what: &'static str, id: &str| -> CeremonyError {
+        DrawError::NotInSheet {
+            what,
+            id: id.to_string(),
+        }
+        .into()
     };
     let outcome = match &action {
         Action::ReplaceEntity { entity } => {
             if !state.entities.iter().any(|e| &e.id == entity) {
-                return Err(DrawError::NotInSheet {
-                    what: "entity",
-                    id: entity.clone(),
-                }
-                .into());
+                return Err(not_in_sheet("entity", entity));
             }
-            let stratum = *strata_of.get(entity).ok_or_else(|| DrawError::NotInSheet {
-                what: "entity",
-                id: entity.clone(),
-            })?;
+            let stratum = *strata_of
+                .get(entity)
+                .ok_or_else(|| not_in_sheet("entity", entity))?;
             let members = &population[&stratum];
             let k = sheet
                 .strata
@@ -300,17 +389,13 @@ pub fn amend(
                 .find(|s| s.stratum == stratum.label())
                 .map_or(0, |s| s.k);
             let used = k + state.replacements.get(&stratum).copied().unwrap_or(0);
-            let new_id = continue_stratum(&seed, stratum, members, used, 1)
+            let new_id = continue_stratum(&sheet.seed, stratum, members, used, 1)
                 .pop()
                 .ok_or_else(|| DrawError::StratumExhausted {
                     stratum: stratum.label().to_string(),
                 })?;
-            let mut current: Vec<SheetEntity> = state
-                .entities
-                .iter()
-                .filter(|e| &e.id != entity)
-                .cloned()
-                .collect();
+            let others: Vec<&SheetEntity> =
+                state.entities.iter().filter(|e| &e.id != entity).collect();
             let name = inputs
                 .entities
                 .iter()
@@ -327,87 +412,45 @@ pub fn amend(
                 officers: vec![],
                 experts: vec![],
             };
-            current.push(new.clone());
-            let targets: Vec<Target> = current.iter().map(|e| target(&e.id)).collect();
-            let last = current.len() - 1;
-            for pool in &pools {
-                let mut preset: Vec<Vec<String>> =
-                    current.iter().map(|e| pool_members(pool, e)).collect();
-                preset[last].clear();
-                let got = teams::assign_pool(
-                    pool,
-                    inputs.inspectors,
-                    &targets,
-                    &preset,
-                    &vec![pool.per_entity; targets.len()],
-                    cap_of(&pool.label),
-                    &exclusions,
-                    Stream::new(&seed, &format!("amend/{seq}/{}", pool.label)),
-                )?;
-                let team = got.teams[last].clone();
+            for pool in &ctx.pools {
+                let team: Vec<String> = new.officers.iter().chain(&new.experts).cloned().collect();
+                let got = ctx.pick(pool, &new_id, &team, &others, pool.per_entity as usize)?;
                 match pool.kind {
-                    InspectorKind::Officer => new.officers.extend(team),
-                    InspectorKind::Expert => new.experts.extend(team),
+                    InspectorKind::Officer => new.officers.extend(got),
+                    InspectorKind::Expert => new.experts.extend(got),
                 }
             }
             Outcome::ReplaceEntity { entity: new }
         }
         Action::ReplaceInspector { entity, inspector } => {
             let Some(team) = state.entities.iter().find(|e| &e.id == entity) else {
-                return Err(DrawError::NotInSheet {
-                    what: "entity",
-                    id: entity.clone(),
-                }
-                .into());
+                return Err(not_in_sheet("entity", entity));
             };
-            if !team.officers.contains(inspector) && !team.experts.contains(inspector) {
-                return Err(DrawError::NotInSheet {
-                    what: "inspector",
-                    id: inspector.clone(),
-                }
-                .into());
+            let members: Vec<String> = team.officers.iter().chain(&team.experts).cloned().collect();
+            if !members.contains(inspector) {
+                return Err(not_in_sheet("inspector", inspector));
+            }
+            let done = state.recusals_of(entity);
+            if done >= u64::from(inputs.plan.team.recusal_cap) {
+                return Err(CeremonyError::RecusalCap {
+                    entity: entity.clone(),
+                    count: done,
+                });
             }
             let record = inputs.inspectors.iter().find(|i| &i.id == inspector);
-            let pool = pools
+            let pool = ctx
+                .pools
                 .iter()
                 .find(|p| record.is_some_and(|r| p.admits(r)))
-                .ok_or_else(|| DrawError::NotInSheet {
-                    what: "inspector",
-                    id: inspector.clone(),
-                })?;
-            exclusions.add(inspector, entity);
-            let targets: Vec<Target> = state.entities.iter().map(|e| target(&e.id)).collect();
-            let t = state
-                .entities
-                .iter()
-                .position(|e| &e.id == entity)
-                .unwrap_or(0);
-            let mut preset: Vec<Vec<String>> = state
-                .entities
-                .iter()
-                .map(|e| pool_members(pool, e))
-                .collect();
-            preset[t].retain(|i| i != inspector);
-            let before = preset[t].clone();
-            let got = teams::assign_pool(
-                pool,
-                inputs.inspectors,
-                &targets,
-                &preset,
-                &vec![pool.per_entity; targets.len()],
-                cap_of(&pool.label),
-                &exclusions,
-                Stream::new(&seed, &format!("amend/{seq}/{}", pool.label)),
-            )?;
-            let new = got.teams[t]
-                .iter()
-                .find(|i| !before.contains(i))
                 .cloned()
-                .ok_or_else(|| DrawError::NotInSheet {
-                    what: "inspector",
-                    id: inspector.clone(),
-                })?;
-            Outcome::ReplaceInspector { inspector: new }
+                .ok_or_else(|| not_in_sheet("inspector", inspector))?;
+            let mut ctx = ctx;
+            ctx.exclusions.add(inspector, entity);
+            let all: Vec<&SheetEntity> = state.entities.iter().collect();
+            let got = ctx.pick(&pool, entity, &members, &all, 1)?;
+            Outcome::ReplaceInspector {
+                inspector: got[0].clone(),
+            }
         }
     };
     let named: Vec<SheetEntity> = match &outcome {
@@ -432,5 +475,6 @@ pub fn amend(
         inspectors: super::sheet::named_inspectors(&named, inputs),
         outcome,
         amended_at,
+        log,
     })
 }

@@ -16,7 +16,7 @@ use crate::model::{Date, Plan};
 use serde::{Deserialize, Serialize};
 
 /// The algorithm version this library implements.
-pub const VERSION: &str = "v1";
+pub const VERSION: &str = "v2";
 /// `format` of announcements.
 pub const ANNOUNCEMENT_FORMAT: &str = "double-random/announcement";
 
@@ -181,8 +181,10 @@ pub struct Announcement {
     pub scheduled_at: Timestamp,
     /// The organizer's signing key id (16 upper-case hex digits, as minisign shows it).
     pub key_id: String,
-    /// Entry hash of the office log's last entry before this announcement (`None` for the first).
-    pub previous: Option<Digest32>,
+    /// Its own position in the office log.
+    pub log: super::log::Position,
+    /// Digest of the void of the task's latest earlier draw, if the task was announced before.
+    pub supersedes: Option<Digest32>,
 }
 
 impl Announcement {
@@ -197,15 +199,7 @@ impl Announcement {
             document: "announcement",
             source: e,
         })?;
-        if a.format != ANNOUNCEMENT_FORMAT {
-            return Err(CeremonyError::WrongFormat {
-                expected: ANNOUNCEMENT_FORMAT,
-                found: a.format,
-            });
-        }
-        if a.version != VERSION {
-            return Err(CeremonyError::UnsupportedVersion { found: a.version });
-        }
+        super::check_format(&a.format, ANNOUNCEMENT_FORMAT, &a.version)?;
         Ok(a)
     }
 
@@ -214,9 +208,16 @@ impl Announcement {
         Ok(Digest32::of(&self.to_canonical()?))
     }
 
-    /// Checks the announcement's own consistency: unique party names, at least one
-    /// organizer, times in order, a drand round published after the announcement.
+    /// Checks the announcement's own consistency (SPEC §9): unique party names, exactly one
+    /// organizer, times in order, a beacon published at least [`super::MARGIN_SECONDS`] after
+    /// the announcement and no later than the scheduled draw.
     pub fn check(&self) -> Result<(), CeremonyError> {
+        crate::names::check(crate::names::NameKind::DrawId, &self.draw_id)
+            .map_err(|e| CeremonyError::Name(Box::new(e)))?;
+        for p in &self.parties {
+            crate::names::check(crate::names::NameKind::PartyName, &p.name)
+                .map_err(|e| CeremonyError::Name(Box::new(e)))?;
+        }
         let mut names: Vec<&str> = self.parties.iter().map(|p| p.name.as_str()).collect();
         names.sort_unstable();
         if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
@@ -224,21 +225,38 @@ impl Announcement {
                 name: w[0].to_string(),
             });
         }
-        if !self
+        let organizers = self
             .parties
             .iter()
-            .any(|p| p.role == super::commit::Role::Organizer)
-        {
-            return Err(CeremonyError::NoOrganizer);
+            .filter(|p| p.role == super::commit::Role::Organizer)
+            .count();
+        if organizers != 1 {
+            return Err(CeremonyError::Organizers { found: organizers });
         }
         if self.scheduled_at.unix() < self.announced_at.unix() {
             return Err(CeremonyError::ScheduledBeforeAnnounced);
         }
         if let Some(b) = &self.beacon {
             b.validate()?;
-            b.check_named_in_advance(self.announced_at.unix(), 0)?;
+            b.check_named_in_advance(self.announced_at.unix(), super::MARGIN_SECONDS)?;
+            let beacon_time = b.time()?;
+            if beacon_time > self.scheduled_at.unix() {
+                return Err(CeremonyError::BeaconAfterDraw {
+                    beacon_time,
+                    draw_time: self.scheduled_at.unix(),
+                });
+            }
         }
         Ok(())
+    }
+
+    /// Whether anything but the office contributes randomness: a witness or a beacon.
+    pub fn has_independent_randomness(&self) -> bool {
+        self.beacon.is_some()
+            || self
+                .parties
+                .iter()
+                .any(|p| p.role == super::commit::Role::Witness)
     }
 }
 

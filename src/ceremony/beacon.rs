@@ -15,8 +15,9 @@
 //!
 //! Drand rounds are checked offline, without network access: the BLS signature is verified
 //! against the chain's public key (with the `drand` feature, on by default), the randomness must be
-//! SHA-256 of the signature, and the round must be the one named. External values cannot be
-//! checked by software; the announcement's description says where people check them.
+//! SHA-256 of the signature, and the round must be the one named. External values are integer
+//! groups of a shape fixed in advance ([`super::groups`]); their truth is checked by people
+//! against the source the announcement names.
 //!
 //! These types go into canonical JSON announcements and sheets: field names are `snake_case`, the
 //! variant is named by a `"kind"` field, bytes are lowercase hex strings, and every number is an
@@ -180,6 +181,22 @@ pub enum BeaconError {
         /// The margin required.
         margin_seconds: u64,
     },
+    /// An external beacon's announced publication is not late enough after the announcement.
+    #[error(
+        "the external beacon is published at {published_at}, which is not at least \
+         {margin_seconds} s (and strictly) after the announcement time {announce_time}"
+    )]
+    PublishedTooEarly {
+        /// `published_at` (UNIX seconds).
+        published_at: u64,
+        /// The announcement's time (UNIX seconds).
+        announce_time: u64,
+        /// The margin required.
+        margin_seconds: u64,
+    },
+    /// An external beacon's shape or value is refused.
+    #[error("external beacon: {0}")]
+    Groups(super::groups::GroupError),
     /// A hex string is malformed.
     #[error("invalid hex: {detail}")]
     InvalidHex {
@@ -433,7 +450,10 @@ impl fmt::Display for DrandScheme {
 ///
 /// let lottery: BeaconSpec = serde_json::from_str(
 ///     r#"{"kind":"external","description":"福利彩票双色球 2025001 期开奖号码",
-///         "source":"https://www.cwl.gov.cn/ (开奖公告, 2025-01-02)"}"#,
+///         "source":"https://www.cwl.gov.cn/ (开奖公告, 2025-01-02)",
+///         "published_at":"2025-01-02T13:15:00Z",
+///         "groups":[{"count":6,"distinct":true,"max":33,"min":1,"ordered":false},
+///                   {"count":1,"distinct":true,"max":16,"min":1,"ordered":false}]}"#,
 /// ).unwrap();
 /// lottery.validate()?;
 /// # Ok::<(), double_random::ceremony::beacon::BeaconError>(())
@@ -456,13 +476,17 @@ pub enum BeaconSpec {
         /// The round named; it must be published after the announcement.
         round: u64,
     },
-    /// A public random event outside drand, such as a state lottery draw.
+    /// A public random event outside drand whose result is integers, such as a state lottery
+    /// draw (SPEC §8.4.2).
     External {
-        /// What the value is, precisely: the draw's name, number and date, and how its result is
-        /// written (for example the numbers in drawing order, separated by spaces).
+        /// What the value is: the draw's name, number and date.
         description: String,
         /// Where anyone can look the result up.
         source: String,
+        /// When the result is published (UTC); the beacon's time.
+        published_at: super::Timestamp,
+        /// The shape of the result: one entry per group of integers.
+        groups: Vec<super::groups::GroupSpec>,
     },
 }
 
@@ -561,17 +585,40 @@ impl BeaconSpec {
             BeaconSpec::External {
                 description,
                 source,
+                groups,
+                ..
             } => {
-                if description.trim().is_empty() {
+                if crate::normalize::trim(description).is_empty() {
                     return Err(BeaconError::EmptyField {
                         field: "description",
                     });
                 }
-                if source.trim().is_empty() {
+                if crate::normalize::trim(source).is_empty() {
                     return Err(BeaconError::EmptyField { field: "source" });
                 }
-                Ok(())
+                super::groups::check_shape(groups).map_err(BeaconError::Groups)
             }
+        }
+    }
+
+    /// The beacon's time (UNIX seconds): when its value becomes public (SPEC §8.4).
+    ///
+    /// For drand the round's publication time, for an external beacon its `published_at`.
+    ///
+    /// ```
+    /// use double_random::ceremony::beacon::DRAND_QUICKNET;
+    /// assert_eq!(DRAND_QUICKNET.spec(1).time()?, DRAND_QUICKNET.genesis_time);
+    /// # Ok::<(), double_random::ceremony::beacon::BeaconError>(())
+    /// ```
+    pub fn time(&self) -> Result<u64, BeaconError> {
+        match self {
+            BeaconSpec::Drand {
+                period_seconds,
+                genesis_time,
+                round,
+                ..
+            } => round_time(*genesis_time, *period_seconds, *round),
+            BeaconSpec::External { published_at, .. } => Ok(published_at.unix()),
         }
     }
 
@@ -620,7 +667,19 @@ impl BeaconSpec {
                 }
                 Ok(())
             }
-            BeaconSpec::External { .. } => Ok(()),
+            BeaconSpec::External { published_at, .. } => {
+                let earliest = announce_time
+                    .checked_add(margin_seconds.max(1))
+                    .ok_or(BeaconError::Overflow)?;
+                if published_at.unix() < earliest {
+                    return Err(BeaconError::PublishedTooEarly {
+                        published_at: published_at.unix(),
+                        announce_time,
+                        margin_seconds,
+                    });
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -640,7 +699,7 @@ impl BeaconSpec {
 ///     "randomness": "1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a"
 /// }"#).unwrap();
 /// assert_eq!(v.kind(), "drand");
-/// let external: BeaconValue = serde_json::from_str(r#"{"kind":"external","value":"03 07 12 19 25 31 + 09"}"#).unwrap();
+/// let external: BeaconValue = serde_json::from_str(r#"{"kind":"external","groups":[[3,7,12,19,25,31],[9]]}"#).unwrap();
 /// assert_eq!(external.kind(), "external");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -658,10 +717,10 @@ pub enum BeaconValue {
         /// SHA-256 of the signature, as published.
         randomness: Hex32,
     },
-    /// The published result of an external random event.
+    /// The published result of an external random event, as canonical integer groups.
     External {
-        /// The result as published, in the form the spec's description states.
-        value: String,
+        /// One list of integers per group; sets ascending (SPEC §8.4.2).
+        groups: Vec<Vec<u64>>,
     },
 }
 
@@ -673,7 +732,7 @@ impl BeaconValue {
     /// ```
     /// use double_random::ceremony::beacon::BeaconValue;
     ///
-    /// assert_eq!(BeaconValue::External { value: "7".into() }.kind(), "external");
+    /// assert_eq!(BeaconValue::External { groups: vec![vec![7]] }.kind(), "external");
     /// ```
     pub fn kind(&self) -> &'static str {
         match self {
@@ -690,49 +749,52 @@ fn check_safe(field: &'static str, value: u64) -> Result<(), BeaconError> {
     Ok(())
 }
 
-/// The bytes of a beacon value that enter the seed derivation.
+/// The bytes of a beacon value that enter the seed derivation (SPEC §8.3).
 ///
 /// * drand: the 32 bytes of `randomness`.
-/// * external: the UTF-8 bytes of `value` with leading and trailing ASCII whitespace removed,
-///   where ASCII whitespace is exactly U+0009 TAB, U+000A LF, U+000C FF, U+000D CR and U+0020
-///   SPACE (not U+000B VT; in Python: `value.encode().strip(b" \t\n\x0c\r")`). Nothing else is
-///   normalised: inner spaces, full-width digits and Unicode forms count as typed.
+/// * external: `utf8(JCS(groups))` of the canonical integer groups.
 ///
 /// It does not check the value; use [`verify`] first.
 ///
 /// ```
 /// use double_random::ceremony::beacon::{beacon_bytes, BeaconValue};
 ///
-/// let v = BeaconValue::External { value: " 03 07 12\n".into() };
-/// assert_eq!(beacon_bytes(&v), b"03 07 12");
+/// let v = BeaconValue::External { groups: vec![vec![3, 7, 12], vec![1]] };
+/// assert_eq!(beacon_bytes(&v), b"[[3,7,12],[1]]");
 /// ```
 pub fn beacon_bytes(value: &BeaconValue) -> Vec<u8> {
     match value {
         BeaconValue::Drand { randomness, .. } => randomness.0.to_vec(),
-        BeaconValue::External { value } => value.trim_ascii().as_bytes().to_vec(),
+        BeaconValue::External { groups } => super::groups::seed_bytes(groups),
     }
 }
 
 /// Checks `value` against `spec` and returns the bytes that enter the seed ([`beacon_bytes`]).
 ///
 /// The one entry point for the draw and for verifiers: drand values go through [`verify_drand`];
-/// external values must be of the external kind and not blank (their truth is checked by people
-/// against the spec's source).
+/// external values must have the announced shape and be canonical (their truth is checked by
+/// people against the spec's source).
 ///
 /// # Errors
 /// [`BeaconError::KindMismatch`], [`BeaconError::EmptyField`], or any error of
 /// [`BeaconSpec::validate`] and [`verify_drand`].
 ///
 /// ```
-/// use double_random::ceremony::beacon::{verify, BeaconSpec, BeaconValue};
+/// use double_random::ceremony::beacon::{verify, BeaconError, BeaconSpec, BeaconValue};
+///
+/// use double_random::ceremony::groups::{read_typed, GroupSpec};
 ///
 /// let spec = BeaconSpec::External {
-///     description: "体育彩票大乐透 25001 期开奖号码, 前区 5 个后区 2 个, 空格分隔".into(),
+///     description: "体育彩票超级大乐透 25001 期开奖号码".into(),
 ///     source: "https://www.lottery.gov.cn/".into(),
+///     published_at: "2025-01-01T13:30:00Z".parse().unwrap(),
+///     groups: GroupSpec::daletou(),
 /// };
-/// let value = BeaconValue::External { value: "01 05 13 22 30 04 11\n".into() };
-/// assert_eq!(verify(&spec, &value)?, b"01 05 13 22 30 04 11");
-/// assert!(verify(&spec, &BeaconValue::External { value: " \n".into() }).is_err());
+/// let groups = read_typed(&GroupSpec::daletou(), "01 05 13 22 30 + 04 11").map_err(BeaconError::Groups)?;
+/// let value = BeaconValue::External { groups };
+/// assert_eq!(verify(&spec, &value)?, b"[[1,5,13,22,30],[4,11]]");
+/// let unsorted = BeaconValue::External { groups: vec![vec![5, 1, 13, 22, 30], vec![4, 11]] };
+/// assert!(verify(&spec, &unsorted).is_err());
 /// # Ok::<(), double_random::ceremony::beacon::BeaconError>(())
 /// ```
 pub fn verify(spec: &BeaconSpec, value: &BeaconValue) -> Result<Vec<u8>, BeaconError> {
@@ -740,11 +802,9 @@ pub fn verify(spec: &BeaconSpec, value: &BeaconValue) -> Result<Vec<u8>, BeaconE
         (BeaconSpec::Drand { .. }, BeaconValue::Drand { .. }) => {
             verify_drand(spec, value).map(|r| r.to_vec())
         }
-        (BeaconSpec::External { .. }, BeaconValue::External { value: v }) => {
+        (BeaconSpec::External { groups: shape, .. }, BeaconValue::External { groups }) => {
             spec.validate()?;
-            if v.trim_ascii().is_empty() {
-                return Err(BeaconError::EmptyField { field: "value" });
-            }
+            super::groups::check_value(shape, groups).map_err(BeaconError::Groups)?;
             Ok(beacon_bytes(value))
         }
         _ => Err(BeaconError::KindMismatch {
@@ -1504,8 +1564,12 @@ mod tests {
         let ext_spec = BeaconSpec::External {
             description: "draw".into(),
             source: "paper".into(),
+            published_at: "2026-03-01T12:00:00Z".parse().unwrap(),
+            groups: super::super::groups::GroupSpec::shuangseqiu(),
         };
-        let ext_value = BeaconValue::External { value: "1".into() };
+        let ext_value = BeaconValue::External {
+            groups: vec![vec![1, 2, 3, 4, 5, 6], vec![7]],
+        };
         assert_eq!(
             verify(&DRAND_QUICKNET.spec(1), &ext_value),
             Err(BeaconError::KindMismatch {
@@ -1531,6 +1595,8 @@ mod tests {
         let blank = BeaconSpec::External {
             description: " ".into(),
             source: "x".into(),
+            published_at: "2026-03-01T12:00:00Z".parse().unwrap(),
+            groups: super::super::groups::GroupSpec::shuangseqiu(),
         };
         assert_eq!(
             verify(&blank, &ext_value),
@@ -1541,16 +1607,13 @@ mod tests {
     }
 
     #[test]
-    fn external_bytes_trim_exactly_ascii_whitespace() {
-        let v = |s: &str| beacon_bytes(&BeaconValue::External { value: s.into() });
+    fn external_bytes_are_the_canonical_groups() {
+        let v = |g: Vec<Vec<u64>>| beacon_bytes(&BeaconValue::External { groups: g });
         assert_eq!(
-            v(" \t\r\n\x0c01 02\u{3000}03 \n"),
-            "01 02\u{3000}03".as_bytes()
+            v(vec![vec![3, 9, 14, 21, 26, 31], vec![7]]),
+            b"[[3,9,14,21,26,31],[7]]"
         );
-        // Vertical tab and the ideographic space are not trimmed.
-        assert_eq!(v("\x0b7\x0b"), b"\x0b7\x0b");
-        assert_eq!(v("\u{3000}7"), "\u{3000}7".as_bytes());
-        assert_eq!(v(""), b"");
+        assert_eq!(v(vec![vec![0]]), b"[[0]]");
     }
 
     #[test]
@@ -1672,8 +1735,11 @@ mod tests {
         assert_eq!(m["previous_signature"], MAINNET_R1_PREVIOUS);
         let back: BeaconValue = serde_json::from_value(m).unwrap();
         assert_eq!(back, mainnet_r1());
-        let ext = serde_json::to_string(&BeaconValue::External { value: "7".into() }).unwrap();
-        assert_eq!(ext, r#"{"kind":"external","value":"7"}"#);
+        let ext = serde_json::to_string(&BeaconValue::External {
+            groups: vec![vec![7]],
+        })
+        .unwrap();
+        assert_eq!(ext, r#"{"kind":"external","groups":[[7]]}"#);
     }
 
     #[test]
@@ -1706,7 +1772,7 @@ mod tests {
         assert!(with("chain_hash", serde_json::json!("00")).is_err());
         assert!(with("public_key", serde_json::json!("0x00")).is_err());
         assert!(
-            serde_json::from_str::<BeaconValue>(r#"{"kind":"external","value":"1","note":"x"}"#)
+            serde_json::from_str::<BeaconValue>(r#"{"kind":"external","groups":[[1]],"note":"x"}"#)
                 .is_err()
         );
         assert!(serde_json::from_str::<BeaconValue>(r#"{"value":"1"}"#).is_err());
@@ -1721,6 +1787,8 @@ mod tests {
             BeaconSpec::External {
                 description: "福利彩票 2025001 期".into(),
                 source: "开奖公告".into(),
+                published_at: "2025-01-02T13:15:00Z".parse().unwrap(),
+                groups: super::super::groups::GroupSpec::shuangseqiu(),
             },
         ] {
             let bytes = to_canonical(&spec).unwrap();

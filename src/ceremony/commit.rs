@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Domain tag of commitments.
-pub const COMMIT_TAG: &str = "double-random/v1/commit";
+pub const COMMIT_TAG: &str = "double-random/v2/commit";
 /// Domain tag of the seed.
-pub const SEED_TAG: &str = "double-random/v1/seed";
+pub const SEED_TAG: &str = "double-random/v2/seed";
 
 /// Why a secret could not be made or read.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum SecretError {
 /// let s = Secret::generate().unwrap();
 /// assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
 /// let again = Secret::from_hex(&s.to_hex()).unwrap();
-/// assert_eq!(commitment("organizer", &s), commitment("organizer", &again));
+/// assert_eq!(commitment("D1", "organizer", &s), commitment("D1", "organizer", &again));
 /// ```
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Secret([u8; 32]);
@@ -82,18 +82,21 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// The commitment to a party's secret: `Framed(COMMIT_TAG, utf8(party), secret)`.
+/// The commitment to a party's secret: `Framed(COMMIT_TAG, utf8(draw_id), utf8(party), secret)`.
 ///
-/// Binding the party's name means nobody can pass off another party's commitment as
-/// their own.
+/// Binding the draw and the party means a commitment, or a secret revealed in another
+/// draw's sheet, cannot be carried over to another draw or passed off as another party's
+/// (SPEC §8.2).
 ///
 /// ```
 /// use double_random::ceremony::commit::{commitment, Secret};
 /// let s = Secret::from_bytes([1; 32]);
-/// assert_ne!(commitment("organizer", &s), commitment("witness", &s));
+/// assert_ne!(commitment("D1", "organizer", &s), commitment("D1", "witness", &s));
+/// assert_ne!(commitment("D1", "witness", &s), commitment("D2", "witness", &s));
 /// ```
-pub fn commitment(party: &str, secret: &Secret) -> Digest32 {
+pub fn commitment(draw_id: &str, party: &str, secret: &Secret) -> Digest32 {
     Framed::new(COMMIT_TAG)
+        .part(draw_id.as_bytes())
         .part(party.as_bytes())
         .part(&secret.0)
         .finish()

@@ -14,9 +14,12 @@ pub mod amend;
 pub mod announce;
 pub mod beacon;
 pub mod commit;
+pub mod groups;
 pub mod log;
 pub mod sheet;
+pub mod timestamp;
 pub mod verify;
+pub mod void;
 
 use crate::digest::Digest32;
 use serde::{Deserialize, Serialize};
@@ -44,7 +47,7 @@ pub enum CeremonyError {
         found: String,
     },
     /// The algorithm version is not one this library implements.
-    #[error("algorithm version {found:?} is not supported (this library implements v1)")]
+    #[error("algorithm version {found:?} is not supported (this library implements v2)")]
     UnsupportedVersion {
         /// Version found.
         found: String,
@@ -102,6 +105,52 @@ pub enum CeremonyError {
         /// Digest of the input given.
         found: Digest32,
     },
+    /// A draw id or party name outside the safe character set (SPEC §3.6).
+    #[error("{0}")]
+    Name(Box<crate::names::NameError>),
+    /// Exactly one organizer is required.
+    #[error("the announcement lists {found} organizers; exactly one is required")]
+    Organizers {
+        /// Organizers listed.
+        found: usize,
+    },
+    /// Neither a witness nor a beacon: the office alone would choose the seed.
+    #[error("no witness and no beacon: the office alone would choose the seed")]
+    NoIndependentRandomness,
+    /// The beacon's time is not after the scheduled draw or the draw precedes the beacon.
+    #[error("the beacon is published at {beacon_time}, after the draw time {draw_time}")]
+    BeaconAfterDraw {
+        /// Beacon time (UNIX seconds).
+        beacon_time: u64,
+        /// Scheduled or drawn time (UNIX seconds).
+        draw_time: u64,
+    },
+    /// A secret or commitment was already used in another draw of the log.
+    #[error("{what} of {party:?} was already used in draw {other}")]
+    Reused {
+        /// `secret` or `commitment`.
+        what: &'static str,
+        /// The party.
+        party: String,
+        /// The other draw.
+        other: String,
+    },
+    /// Recusals for this entity reached the plan's cap.
+    #[error("entity {entity} already had {count} recusals, the plan's cap")]
+    RecusalCap {
+        /// The entity.
+        entity: String,
+        /// Recusals so far (= the cap).
+        count: u64,
+    },
+    /// No available replacement in the ranking.
+    #[error("no inspector of pool {pool} is available for entity {entity}")]
+    NoReplacement {
+        /// Pool label.
+        pool: String,
+        /// Entity.
+        entity: String,
+    },
     /// The draw itself failed.
     #[error(transparent)]
     Draw(#[from] crate::draw::DrawError),
@@ -117,6 +166,29 @@ pub enum CeremonyError {
         /// Value found.
         found: String,
     },
+}
+
+/// Seconds a beacon's time must follow the announcement (SPEC §8.5).
+pub const MARGIN_SECONDS: u64 = 300;
+
+/// Checks a parsed document's `format` and `version`.
+pub(crate) fn check_format(
+    found: &str,
+    expected: &'static str,
+    version: &str,
+) -> Result<(), CeremonyError> {
+    if found != expected {
+        return Err(CeremonyError::WrongFormat {
+            expected,
+            found: found.to_string(),
+        });
+    }
+    if version != announce::VERSION {
+        return Err(CeremonyError::UnsupportedVersion {
+            found: version.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// A UTC time to the second, written `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339).

@@ -108,6 +108,8 @@ pub struct Sheet {
     pub entities: Vec<SheetEntity>,
     /// Every inspector on a team, in ascending id order.
     pub inspectors: Vec<SheetInspector>,
+    /// Its position in the office log.
+    pub log: super::log::Position,
 }
 
 impl Sheet {
@@ -127,15 +129,7 @@ impl Sheet {
             document: "sheet",
             source: e,
         })?;
-        if s.format != SHEET_FORMAT {
-            return Err(CeremonyError::WrongFormat {
-                expected: SHEET_FORMAT,
-                found: s.format,
-            });
-        }
-        if s.version != VERSION {
-            return Err(CeremonyError::UnsupportedVersion { found: s.version });
-        }
+        super::check_format(&s.format, SHEET_FORMAT, &s.version)?;
         Ok(s)
     }
 }
@@ -165,7 +159,7 @@ pub fn seed_for(
             });
         }
         let secret = Secret::from_bytes(reveal.secret.0);
-        if commitment(&party.name, &secret) != party.commitment {
+        if commitment(&announcement.draw_id, &party.name, &secret) != party.commitment {
             return Err(CeremonyError::CommitmentMismatch {
                 party: party.name.clone(),
             });
@@ -188,7 +182,8 @@ pub fn seed_for(
 /// Runs the draw of an announced ceremony and builds its sheet (SPEC §10).
 ///
 /// Checks that `inputs` are the announced ones (every digest), that the reveals match
-/// the commitments and the beacon value the named beacon, then draws.
+/// the commitments and the beacon value the named beacon, that the draw is no earlier than
+/// scheduled and than the beacon, then draws. `log` is the sheet's own log position.
 ///
 /// ```
 /// use double_random::ceremony::{self, commit::*, announce::*, sheet::*, Timestamp};
@@ -200,14 +195,16 @@ pub fn seed_for(
 ///     plan: PlanRef::of(&inputs.plan),
 ///     inputs: InputDigests::of(&inputs.as_inputs()).unwrap(),
 ///     parties: vec![Party { name: "organizer".into(), role: Role::Organizer,
-///         commitment: commitment("organizer", &secret) }],
+///         commitment: commitment("D1", "organizer", &secret) }],
 ///     beacon: None,
 ///     announced_at: "2026-03-01T01:00:00Z".parse().unwrap(),
 ///     scheduled_at: "2026-03-01T02:00:00Z".parse().unwrap(),
-///     key_id: "0000000000000001".into(), previous: None,
+///     key_id: "0000000000000001".into(),
+///     log: ceremony::log::Position { seq: 1, prev: None }, supersedes: None,
 /// };
 /// let reveals = vec![Reveal { name: "organizer".into(), secret: double_random::digest::Digest32(*secret.as_bytes()) }];
-/// let sheet = run(&ann, &reveals, None, &inputs.as_inputs(), "2026-03-01T02:00:00Z".parse().unwrap()).unwrap();
+/// let at = ceremony::log::Position { seq: 2, prev: None };
+/// let sheet = run(&ann, &reveals, None, &inputs.as_inputs(), "2026-03-01T02:00:00Z".parse().unwrap(), at).unwrap();
 /// assert_eq!(sheet.entities.len(), sheet.strata.iter().map(|s| s.k).sum::<u64>() as usize);
 /// ```
 pub fn run(
@@ -216,7 +213,9 @@ pub fn run(
     beacon_value: Option<&BeaconValue>,
     inputs: &DrawInputs<'_>,
     drawn_at: Timestamp,
+    log: super::log::Position,
 ) -> Result<Sheet, CeremonyError> {
+    check_draw_time(announcement, drawn_at)?;
     let found = super::announce::InputDigests::of(inputs)?;
     if let Some((name, expected, got)) = announcement.inputs.differences(&found).first() {
         return Err(CeremonyError::InputChanged {
@@ -235,9 +234,27 @@ pub fn run(
         beacon_value,
         seed,
         drawn_at,
+        log,
         inputs,
         &result,
     ))
+}
+
+/// Checks that a draw at `drawn_at` is no earlier than scheduled and than the beacon's time.
+pub fn check_draw_time(
+    announcement: &Announcement,
+    drawn_at: Timestamp,
+) -> Result<(), CeremonyError> {
+    if let Some(b) = &announcement.beacon {
+        let beacon_time = b.time()?;
+        if drawn_at.unix() < beacon_time {
+            return Err(CeremonyError::BeaconAfterDraw {
+                beacon_time,
+                draw_time: drawn_at.unix(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Assembles a sheet from a draw result.
@@ -249,6 +266,7 @@ pub fn build(
     beacon_value: Option<&BeaconValue>,
     seed: Digest32,
     drawn_at: Timestamp,
+    log: super::log::Position,
     inputs: &DrawInputs<'_>,
     result: &DrawResult,
 ) -> Sheet {
@@ -298,6 +316,7 @@ pub fn build(
         pools: result.pools.clone(),
         inspectors: named_inspectors(&entities, inputs),
         entities,
+        log,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::draw::entities::{continue_stratum, members_digest};
 use crate::draw::{self, DrawInputs};
 use crate::model::{Plan, Stratum};
 use crate::sign::{self, PublicKey, Signature, TrustedComment};
+use std::collections::BTreeMap;
 
 /// One thing that did not check out. Each names the document and what differs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -126,6 +127,34 @@ pub enum Finding {
         document: String,
         /// Which part.
         part: &'static str,
+    },
+    /// A document the office log records is not published (missing or another file).
+    #[error("{document}: recorded at line {line} of the office log, but not published")]
+    Unpublished {
+        /// The document, as `<draw id>/<file>`.
+        document: String,
+        /// Its log line.
+        line: u64,
+    },
+    /// A commitment or secret used in another draw of the log (SPEC §8.2).
+    #[error("{document}: the {what} of {party} was already used in draw {other}")]
+    Reused {
+        /// Which document.
+        document: String,
+        /// The party.
+        party: String,
+        /// `commitment` or `secret`.
+        what: &'static str,
+        /// The other draw.
+        other: String,
+    },
+    /// The timestamp token does not prove the announcement's time (SPEC §8.6).
+    #[error("{document}: {detail}")]
+    Timestamp {
+        /// The token file (`announcement.json.tsr`).
+        document: String,
+        /// Why: the rule of §8.6 that failed, or the margin before the beacon.
+        detail: String,
     },
     /// The replay itself failed (the draw is impossible with these inputs).
     #[error("replay failed: {detail}")]
@@ -312,6 +341,15 @@ pub fn verify(
             part: "plan",
         });
     }
+    if let Err(e) = sheet::check_draw_time(&ann, sheet.drawn_at) {
+        cites(
+            &mut r,
+            sname,
+            "drawn_at",
+            &format!("no earlier than the beacon: {e}"),
+            &sheet.drawn_at.to_string(),
+        );
+    }
     if sheet.drawn_at < ann.scheduled_at {
         cites(
             &mut r,
@@ -370,6 +408,39 @@ pub fn verify(
             &prev.map(|d| d.to_hex()).unwrap_or_default(),
             &a.previous.map(|d| d.to_hex()).unwrap_or_default(),
         );
+        if let Some(plan) = plan.or(inputs.map(|i| i.plan))
+            && let amend::Action::ReplaceInspector { entity, .. } = &a.action
+        {
+            let before = amendments
+                .iter()
+                .filter(|b: &&Amendment| {
+                    matches!(&b.action, amend::Action::ReplaceInspector { entity: e, .. } if e == entity)
+                })
+                .count() as u64;
+            if before >= u64::from(plan.team.recusal_cap) {
+                cites(
+                    &mut r,
+                    doc.name,
+                    "action",
+                    &format!(
+                        "at most {} recusals for entity {entity}",
+                        plan.team.recusal_cap
+                    ),
+                    &format!("recusal number {}", before + 1),
+                );
+            }
+        }
+        if let Some(last) = amendments.last()
+            && a.amended_at < last.amended_at
+        {
+            cites(
+                &mut r,
+                doc.name,
+                "amended_at",
+                &format!("no earlier than {}", last.amended_at),
+                &a.amended_at.to_string(),
+            );
+        }
         if a.amended_at < sheet.drawn_at {
             cites(
                 &mut r,
@@ -493,6 +564,7 @@ fn replay(
         sheet.beacon.as_ref(),
         sheet.seed,
         sheet.drawn_at,
+        sheet.log,
         inputs,
         &result,
     );
@@ -507,6 +579,7 @@ fn replay(
             a.reason.clone(),
             inputs,
             a.amended_at,
+            a.log,
         ) {
             Ok(want) => {
                 if want.outcome != a.outcome {
@@ -688,4 +761,126 @@ pub fn replay_stratum(
         });
     }
     Ok(continue_stratum(seed, stratum, &ids, 0, k))
+}
+
+/// How the announcement's time before the beacon is known (SPEC §8.5, §13.3).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TimeProof {
+    /// No beacon: time does not protect this draw.
+    NoBeacon,
+    /// No timestamp token: `announced_at` is the office's own claim.
+    OfficeClaim,
+    /// A token was found but no trusted TSA certificate was named: not proven.
+    NotChecked,
+    /// Proven by a timestamp token checked against a named TSA certificate.
+    Proven {
+        /// The TSA's certificate subject.
+        tsa: String,
+        /// The token's time.
+        gen_time: super::Timestamp,
+    },
+    /// The token does not prove it (invalid, untrusted, or too late): a finding.
+    Failed {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Another draw of the same task, and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Sibling {
+    /// Its draw id.
+    pub draw_id: String,
+    /// Its state in the log.
+    pub state: super::log::DrawState,
+    /// Its void's reason code, when voided and its void was read.
+    pub void_reason: Option<super::void::VoidCode>,
+}
+
+/// What the office log says about this draw's task (SPEC §12.4).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LogTrust {
+    /// Other draws of the task, in log order.
+    pub siblings: Vec<Sibling>,
+    /// Whether this draw's announcement supersedes a void.
+    pub supersedes: bool,
+}
+
+/// What stops the office from choosing this result, and what does not (SPEC §13.3).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TrustSummary {
+    /// Witnesses that committed.
+    pub witnesses: Vec<String>,
+    /// The beacon, in words (chain and round, or the external description), with its time.
+    pub beacon: Option<(String, super::Timestamp)>,
+    /// How the announcement's time before the beacon is known.
+    pub time: TimeProof,
+    /// Whether anything but the office contributed randomness.
+    pub independent: bool,
+    /// The log's account; `None` when the log was not checked.
+    pub log: Option<LogTrust>,
+    /// Entity replacements by reason code.
+    pub replacements: Vec<(amend::ReasonCode, u64)>,
+    /// Recusals by reason code.
+    pub recusals: Vec<(amend::ReasonCode, u64)>,
+}
+
+impl TrustSummary {
+    /// The summary of an announcement and its amendments; `time` and `log` come from the
+    /// checks the caller could make.
+    pub fn of(
+        ann: &Announcement,
+        amendments: &[Amendment],
+        time: TimeProof,
+        log: Option<LogTrust>,
+    ) -> Self {
+        use super::beacon::BeaconSpec;
+        let beacon = ann.beacon.as_ref().map(|b| {
+            let words = match b {
+                BeaconSpec::Drand {
+                    chain_hash, round, ..
+                } => {
+                    let name =
+                        super::beacon::DrandChain::known(&chain_hash.0).map_or("drand", |c| c.name);
+                    format!("drand {name} round {round}")
+                }
+                BeaconSpec::External { description, .. } => description.clone(),
+            };
+            let t = b
+                .time()
+                .ok()
+                .and_then(super::Timestamp::from_unix)
+                .unwrap_or(ann.announced_at);
+            (words, t)
+        });
+        let mut replacements: BTreeMap<amend::ReasonCode, u64> = BTreeMap::new();
+        let mut recusals: BTreeMap<amend::ReasonCode, u64> = BTreeMap::new();
+        for a in amendments {
+            let m = match a.action {
+                amend::Action::ReplaceEntity { .. } => &mut replacements,
+                amend::Action::ReplaceInspector { .. } => &mut recusals,
+            };
+            *m.entry(a.reason.code).or_default() += 1;
+        }
+        TrustSummary {
+            witnesses: ann
+                .parties
+                .iter()
+                .filter(|p| p.role == super::commit::Role::Witness)
+                .map(|p| p.name.clone())
+                .collect(),
+            beacon,
+            time: if ann.beacon.is_none() {
+                TimeProof::NoBeacon
+            } else {
+                time
+            },
+            independent: ann.has_independent_randomness(),
+            log,
+            replacements: replacements.into_iter().collect(),
+            recusals: recusals.into_iter().collect(),
+        }
+    }
 }

@@ -77,9 +77,9 @@ pub enum DrawError {
         /// Qualifications required.
         qualifications: Vec<String>,
     },
-    /// Too few pool members may inspect this entity at all.
+    /// Too few pool members may inspect this entity at all: no workload cap could help.
     #[error(
-        "pool {pool}: entity {entity} needs {needed} inspectors but only {} of {pool_size} may inspect it ({} excluded by conflicts or recent inspections, {} by same region)",
+        "pool {pool}: entity {entity} needs {needed} inspectors from this pool but only {} of {pool_size} may inspect it ({} excluded by conflicts or recent inspections, {} by same region)",
         blockers.eligible, blockers.conflict_or_history, blockers.same_region
     )]
     NotEnoughEligible {
@@ -87,26 +87,35 @@ pub enum DrawError {
         pool: String,
         /// Entity id.
         entity: String,
-        /// Inspectors needed.
+        /// Inspectors the plan asks of this pool for each entity.
         needed: u64,
         /// Pool size.
         pool_size: u64,
         /// Counts by constraint.
         blockers: Blockers,
     },
-    /// Enough inspectors may inspect the entity, but all are at the workload cap.
+    /// Enough pool members may inspect the entity, but the workload cap leaves too few of
+    /// them for it: the cap is what blocks.
     #[error(
-        "pool {pool}: entity {entity} cannot be served: its {eligible} eligible inspectors are all at the workload cap of {cap} (raise the cap or add inspectors)"
+        "pool {pool}: entity {entity} needs {needed} inspectors from this pool and {eligible} may inspect it, but {at_cap} of them already reach the workload cap of {cap} entities ({cap_kind}) with the entities assigned before it, and {on_team} are on its team (raise the cap or add inspectors)"
     )]
     WorkloadCapExhausted {
         /// Pool label.
         pool: String,
         /// Entity id.
         entity: String,
+        /// Inspectors the plan asks of this pool for each entity.
+        needed: u64,
         /// The cap.
         cap: u32,
-        /// Eligible inspectors.
+        /// Where the cap comes from.
+        cap_kind: teams::CapKind,
+        /// Pool members that may inspect the entity (at least `needed`).
         eligible: u64,
+        /// Of those, how many are at the cap and not on the entity's team.
+        at_cap: u64,
+        /// Of those, how many were already on the entity's team when it could not be completed.
+        on_team: u64,
     },
     /// An amendment refers to something the sheet does not hold.
     #[error("amendment: {what} {id} is not in the sheet")]
@@ -392,6 +401,7 @@ pub fn example_plan() -> Plan {
             experts: 0,
             exclude_same_region: false,
             workload_cap: None,
+            recusal_cap: 2,
             departments: vec![],
             joint: vec![],
         },

@@ -175,6 +175,16 @@ impl Exclusions {
         }
     }
 
+    /// Whether `inspector` may serve `target` (SPEC §7.2): no excluded pair, and not the same
+    /// region when the plan excludes it.
+    pub fn allows(&self, inspector: &Inspector, target: &Target) -> bool {
+        let same = self.same_region
+            && !inspector.region.is_empty()
+            && !target.region.is_empty()
+            && inspector.region == target.region;
+        !same && !self.excludes(&inspector.id, &target.id)
+    }
+
     /// Whether the pair (inspector, entity) is excluded by a conflict or history.
     pub fn excludes(&self, inspector: &str, entity: &str) -> bool {
         self.find(inspector, entity).is_ok()
@@ -206,6 +216,22 @@ pub struct PoolAssignment {
     pub cap: u32,
     /// Per target (same order as given): inspector ids in draw order.
     pub teams: Vec<Vec<String>>,
+}
+
+/// Where a pool's workload cap comes from.
+///
+/// ```
+/// use double_random::draw::teams::CapKind;
+/// assert_eq!(CapKind::Plan.to_string(), "team.workload_cap in the plan");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum CapKind {
+    /// `team.workload_cap`, written in the plan.
+    #[error("team.workload_cap in the plan")]
+    Plan,
+    /// No cap in the plan: the balanced share, the pool's total need over its size, rounded up.
+    #[error("the balanced share, as the plan sets no team.workload_cap")]
+    Balanced,
 }
 
 /// Why an entity is blocked, counted over the pool.
@@ -263,6 +289,11 @@ pub fn assign_pool(
             qualifications: pool.qualifications.clone(),
         });
     }
+    let cap_kind = if cap.is_some() {
+        CapKind::Plan
+    } else {
+        CapKind::Balanced
+    };
     let cap = cap
         .unwrap_or_else(|| u32::try_from(total.div_ceil(members.len() as u64)).unwrap_or(u32::MAX));
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
@@ -278,7 +309,7 @@ pub fn assign_pool(
     for (t, &n) in need.iter().enumerate().take(targets.len()) {
         while a.committed(t).len() + a.planned(t).len() < n as usize {
             if !a.augment_target(t) {
-                return Err(a.diagnose(t));
+                return Err(a.diagnose(t, n, cap_kind));
             }
         }
     }
@@ -290,7 +321,7 @@ pub fn assign_pool(
             cands.count();
             loop {
                 if cands.total == 0 {
-                    return Err(a.diagnose(t));
+                    return Err(a.diagnose(t, n, cap_kind));
                 }
                 let j = stream.below(cands.total);
                 let c = cands.select(j);
@@ -952,9 +983,12 @@ impl<'a> Assigner<'a> {
         false
     }
 
-    /// Explains why target `t` cannot be completed.
-    fn diagnose(&self, t: usize) -> DrawError {
+    /// Explains why target `t`, which needs `needed` members, cannot be completed: too few
+    /// eligible members at all, or else the cap (with how many eligible members are at it).
+    fn diagnose(&self, t: usize, needed: u32, cap_kind: CapKind) -> DrawError {
         let mut b = Blockers::default();
+        let mut at_cap = 0;
+        let mut on_team = 0;
         for i in 0..self.members.len() as u32 {
             if self.excluded_of(t).binary_search(&i).is_ok() {
                 b.conflict_or_history += 1;
@@ -962,14 +996,18 @@ impl<'a> Assigner<'a> {
                 b.same_region += 1;
             } else {
                 b.eligible += 1;
+                if self.committed(t).contains(&i) || self.planned(t).contains(&i) {
+                    on_team += 1;
+                } else if self.load[i as usize] >= self.cap {
+                    at_cap += 1;
+                }
             }
         }
-        let need = self.committed(t).len() + self.planned(t).len() + 1;
-        if (b.eligible as usize) < need {
+        if b.eligible < u64::from(needed) {
             return DrawError::NotEnoughEligible {
                 pool: self.pool.label.clone(),
                 entity: self.targets[t].id.clone(),
-                needed: need as u64,
+                needed: u64::from(needed),
                 pool_size: self.members.len() as u64,
                 blockers: b,
             };
@@ -977,8 +1015,12 @@ impl<'a> Assigner<'a> {
         DrawError::WorkloadCapExhausted {
             pool: self.pool.label.clone(),
             entity: self.targets[t].id.clone(),
+            needed: u64::from(needed),
             cap: self.cap,
+            cap_kind,
             eligible: b.eligible,
+            at_cap,
+            on_team,
         }
     }
 }

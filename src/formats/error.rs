@@ -336,6 +336,25 @@ pub enum InputErrorKind {
     /// The workbook has no worksheet.
     #[error("the workbook has no worksheet")]
     NoWorksheet,
+    /// The workbook passes one of the bounds every workbook is read under (see
+    /// `formats::xlsx::XlsxLimits`); nothing more of it is read.
+    #[error(
+        "{}; a roster never comes near this bound, so the workbook is damaged or was built to \
+         exhaust the reader: open it in a spreadsheet and save it again, or export the sheet as CSV",
+        limit_message(*.limit, .part, *.found, *.max)
+    )]
+    WorkbookLimit {
+        /// Which bound.
+        limit: WorkbookLimit,
+        /// The zip part (or, for rows, columns and cells, the worksheet's name) it concerns;
+        /// empty for the whole archive.
+        part: String,
+        /// The value found (for a bound checked while reading: the amount read when the
+        /// reader stopped, so at least this much).
+        found: u64,
+        /// The bound.
+        max: u64,
+    },
     /// The header is not in row 1 of the worksheet.
     #[error("row 1 of the worksheet is empty: the first row must name the columns")]
     HeaderNotInFirstRow,
@@ -345,6 +364,109 @@ pub enum InputErrorKind {
         /// Why.
         message: String,
     },
+}
+
+/// Which bound of an .xlsx workbook was passed ([`InputErrorKind::WorkbookLimit`]).
+///
+/// Sizes are in bytes as stored in the part (XML markup and escapes included), so that they
+/// can be checked before anything is decoded.
+///
+/// ```
+/// use double_random::formats::error::{InputErrorKind, WorkbookLimit};
+///
+/// let k = InputErrorKind::WorkbookLimit {
+///     limit: WorkbookLimit::Columns,
+///     part: "名录".into(),
+///     found: 16384,
+///     max: 256,
+/// };
+/// assert!(k.to_string().starts_with("worksheet 名录 has a cell in column 16384, beyond the limit of 256"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkbookLimit {
+    /// Zip entries in the archive.
+    Parts,
+    /// A part's uncompressed size as its zip directory declares it.
+    PartBytes,
+    /// A part inflates to more bytes than its zip directory declares.
+    PartInflated,
+    /// The declared uncompressed sizes of all parts together.
+    TotalBytes,
+    /// One XML token (a tag, a run of text, a comment, a CDATA section).
+    Token,
+    /// One cell (`<c>` element) as stored.
+    Cell,
+    /// One shared string (`<si>` element) as stored.
+    SharedString,
+    /// Shared strings (`<si>` elements) in one part.
+    SharedStrings,
+    /// All shared strings of one part together, as stored.
+    SharedStringBytes,
+    /// The last row of the worksheet's declared dimension.
+    DimensionRows,
+    /// The last column of the worksheet's declared dimension.
+    DimensionColumns,
+    /// A cell's row number.
+    Rows,
+    /// A cell's column number.
+    Columns,
+    /// Cells in the worksheet.
+    Cells,
+}
+
+fn limit_message(limit: WorkbookLimit, part: &str, found: u64, max: u64) -> String {
+    use WorkbookLimit as L;
+    match limit {
+        L::Parts => {
+            format!("the workbook has {found} parts (zip entries), more than the limit of {max}")
+        }
+        L::PartBytes => {
+            format!("part {part} declares {found} bytes uncompressed, more than the limit of {max}")
+        }
+        L::PartInflated => format!(
+            "part {part} inflates to more than the {max} bytes its zip directory declares \
+             ({found} read)"
+        ),
+        L::TotalBytes => format!(
+            "the parts declare {found} bytes uncompressed in all, more than the limit of {max}"
+        ),
+        L::Token => format!(
+            "part {part} holds an XML tag or text of at least {found} bytes, more than the \
+             limit of {max}"
+        ),
+        L::Cell => format!(
+            "part {part} holds a cell of at least {found} bytes, more than the limit of {max}"
+        ),
+        L::SharedString => format!(
+            "part {part} holds a shared string of at least {found} bytes, more than the limit \
+             of {max}"
+        ),
+        L::SharedStrings => format!(
+            "part {part} holds at least {found} shared strings, more than the limit of {max}"
+        ),
+        L::SharedStringBytes => format!(
+            "the shared strings of part {part} take at least {found} bytes, more than the \
+             limit of {max}"
+        ),
+        L::DimensionRows => format!(
+            "worksheet {part} declares a dimension reaching row {found}, beyond the limit of \
+             {max} rows"
+        ),
+        L::DimensionColumns => format!(
+            "worksheet {part} declares a dimension reaching column {found}, beyond the limit \
+             of {max} columns"
+        ),
+        L::Rows => {
+            format!("worksheet {part} has a cell in row {found}, beyond the limit of {max} rows")
+        }
+        L::Columns => format!(
+            "worksheet {part} has a cell in column {found}, beyond the limit of {max} columns"
+        ),
+        L::Cells => {
+            format!("worksheet {part} has at least {found} cells, more than the limit of {max}")
+        }
+    }
 }
 
 fn decided_by(line: u64) -> String {

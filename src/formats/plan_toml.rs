@@ -48,10 +48,11 @@
 //! | `[filters]` | `regions` (1–6 digit prefixes), `industries`, `kinds`, `statuses` (default `["active"]`), `tags_any`, `tags_all`, `exclude_abnormal` |
 //! | `[strata]` | `by = "none"` with `ratio`/`count`/`min`/`max`/`rounding`, or `by = "risk"` with one table per class `A`..`E` and `unclassified` |
 //! | `[repeat]` | `entity_window_days`, `entity_yearly_cap`, `same_items_only`, `inspector_window_days` |
-//! | `[team]` | `officers` (≥ 2), `experts`, `exclude_same_region`, `workload_cap` (≥ 1), `departments`, `[[team.joint]]` |
+//! | `[team]` | `officers` (≥ 2), `experts`, `exclude_same_region`, `workload_cap` (≥ 1), `recusal_cap` (≥ 0, default 2), `departments`, `[[team.joint]]` |
 //!
-//! A ratio is a string percentage with at most two decimals (`"5%"`, `"2.5%"`, `"0.25%"`) or a
-//! TOML number giving the fraction (`0.05`), from 0 to 100 %. Lists keep the order written, after
+//! A ratio is a string percentage (`"5%"`, `"2.5%"`, `"0.25%"`, `"１０％"`) or a TOML number
+//! giving the fraction (`0.05`, `5e-2`), from 0 to 100 % in whole basis points (0.01 %), read
+//! from its decimal text (SPEC §4 gives the grammar). Lists keep the order written, after
 //! normalisation (SPEC §4), so the plan digest covers the plan as its author wrote it.
 
 use std::collections::BTreeMap;
@@ -243,6 +244,12 @@ pub enum PlanErrorKind {
         /// The item id.
         item: String,
     },
+    /// The same value twice in a list, after normalisation.
+    #[error("{value:?} is listed twice")]
+    DuplicateValue {
+        /// The value (normalised).
+        value: String,
+    },
     /// `min` above `max`.
     #[error("min ({min}) is above max ({max})")]
     MinAboveMax {
@@ -386,7 +393,13 @@ pub fn plan_digest(plan: &Plan) -> Result<Digest32, JcsError> {
 }
 
 /// Largest count accepted: canonical JSON holds integers up to 2^53 − 1.
+/// Recusals allowed per entity when the plan does not say (SPEC §4).
+pub const DEFAULT_RECUSAL_CAP: u32 = 2;
+
 const MAX_COUNT: u64 = (1 << 53) - 1;
+
+/// Longest repeat window, in days: 100 years of 365.25 days.
+const MAX_WINDOW_DAYS: u64 = 36_525;
 
 const TOP_KEYS: &[&str] = &[
     "plan_id",
@@ -429,6 +442,7 @@ const TEAM_KEYS: &[&str] = &[
     "experts",
     "exclude_same_region",
     "workload_cap",
+    "recusal_cap",
     "departments",
     "joint",
 ];
@@ -668,6 +682,13 @@ impl<'t> Cx<'t> {
             .and_then(|n| u32::try_from(n).ok()))
     }
 
+    /// A number of days in `1..=MAX_WINDOW_DAYS`; `Ok(None)` when absent.
+    fn days(&mut self, table: &DeTable<'_>, key: &str, path: &str) -> Result<Option<u32>, ()> {
+        Ok(self
+            .integer(table, key, path, 1, MAX_WINDOW_DAYS)?
+            .and_then(|n| u32::try_from(n).ok()))
+    }
+
     /// An array; `Ok(None)` when absent.
     fn array<'a, 'i>(
         &mut self,
@@ -717,6 +738,27 @@ impl<'t> Cx<'t> {
         if ok { Ok(Some((out, span))) } else { Err(()) }
     }
 
+    /// Like [`Cx::strings`], and a value whose `name` was already listed is refused.
+    fn unique_strings<T>(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        path: &str,
+        name: impl Fn(&T) -> String,
+        mut f: impl FnMut(&mut Self, &str, Range<usize>, &str) -> Option<T>,
+    ) -> Listed<T> {
+        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        self.strings(table, key, path, |cx, s, span, field| {
+            let v = f(cx, s, span.clone(), field)?;
+            let n = name(&v);
+            if seen.insert(n.clone(), ()).is_some() {
+                cx.error(span, field, PlanErrorKind::DuplicateValue { value: n });
+                return None;
+            }
+            Some(v)
+        })
+    }
+
     /// A ratio (string percentage or number fraction) in basis points; `Ok(None)` when absent.
     fn ratio(&mut self, table: &DeTable<'_>, key: &str, path: &str) -> Result<Option<u32>, ()> {
         let Some(v) = table.get(key) else {
@@ -729,8 +771,10 @@ impl<'t> Cx<'t> {
             DeValue::Integer(i) => (
                 i.to_string(),
                 match i128::from_str_radix(i.as_str(), i.radix()) {
-                    Ok(n) => decimal_to_bp(&n.to_string(), 4),
-                    Err(_) => Err(RatioProblem::AboveHundred),
+                    Ok(n) if n < 0 => Err(RatioProblem::Negative),
+                    Ok(0) => Ok(0),
+                    Ok(1) => Ok(10_000),
+                    Ok(_) | Err(_) => Err(RatioProblem::AboveHundred),
                 },
             ),
             _ => {
@@ -890,9 +934,9 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// A list of texts, each non-empty, in the order written; empty when absent.
+    /// A list of texts, each non-empty and listed once, in the order written; empty when absent.
     fn text_list(&mut self, table: &DeTable<'_>, key: &str, path: &str) -> Option<Vec<String>> {
-        let got = self.strings(table, key, path, |cx, s, span, field| {
+        let got = self.unique_strings(table, key, path, String::clone, |cx, s, span, field| {
             let t = normalize::text(s);
             if t.is_empty() {
                 cx.error(span, field, PlanErrorKind::Empty);
@@ -910,29 +954,36 @@ impl<'t> Cx<'t> {
         key: &str,
         path: &str,
         parse: fn(&str) -> Option<V>,
+        name: fn(&V) -> &'static str,
         accepted: &'static str,
     ) -> Listed<V> {
-        self.strings(table, key, path, |cx, s, span, field| {
-            let t = normalize::text(s);
-            match parse(&t) {
-                Some(v) => Some(v),
-                None => {
-                    cx.error(
-                        span,
-                        field,
-                        PlanErrorKind::UnknownValue { value: t, accepted },
-                    );
-                    None
+        self.unique_strings(
+            table,
+            key,
+            path,
+            |v| name(v).to_owned(),
+            |cx, s, span, field| {
+                let t = normalize::text(s);
+                match parse(&t) {
+                    Some(v) => Some(v),
+                    None => {
+                        cx.error(
+                            span,
+                            field,
+                            PlanErrorKind::UnknownValue { value: t, accepted },
+                        );
+                        None
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 
     fn filters(&mut self, t: &DeTable<'_>) -> Option<Filters> {
         let path = "filters";
         self.check_keys(t, path, FILTER_KEYS);
         let regions = self
-            .strings(t, "regions", path, |cx, s, span, field| {
+            .unique_strings(t, "regions", path, String::clone, |cx, s, span, field| {
                 let c = normalize::code(s);
                 if (1..=6).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) {
                     Some(c)
@@ -943,10 +994,11 @@ impl<'t> Cx<'t> {
             })
             .map(|o| o.map(|(v, _)| v).unwrap_or_default());
         let industries = self
-            .strings(
+            .unique_strings(
                 t,
                 "industries",
                 path,
+                String::clone,
                 |cx, s, span, field| match codes::parse_industry(s) {
                     Ok(c) => Some(c),
                     Err(e) => {
@@ -957,13 +1009,21 @@ impl<'t> Cx<'t> {
             )
             .map(|o| o.map(|(v, _)| v).unwrap_or_default());
         let kinds = self
-            .vocab_list(t, "kinds", path, EntityKind::parse, EntityKind::spellings())
+            .vocab_list(
+                t,
+                "kinds",
+                path,
+                EntityKind::parse,
+                EntityKind::as_str,
+                EntityKind::spellings(),
+            )
             .map(|o| o.map(|(v, _)| v).unwrap_or_default());
         let statuses = match self.vocab_list(
             t,
             "statuses",
             path,
             EntityStatus::parse,
+            EntityStatus::as_str,
             EntityStatus::spellings(),
         ) {
             Ok(None) => Some(vec![EntityStatus::Active]),
@@ -1003,7 +1063,7 @@ impl<'t> Cx<'t> {
         let max = self.integer(t, "max", path, 0, MAX_COUNT);
         let rounding = match self.string(t, "rounding", path) {
             Ok(None) => Some(Rounding::Up),
-            Ok(Some((s, vspan))) => match normalize::code(s).to_ascii_lowercase().as_str() {
+            Ok(Some((s, vspan))) => match normalize::text(s).to_ascii_lowercase().as_str() {
                 "up" => Some(Rounding::Up),
                 "down" => Some(Rounding::Down),
                 "nearest" => Some(Rounding::Nearest),
@@ -1046,7 +1106,7 @@ impl<'t> Cx<'t> {
         let path = "strata";
         let by = match self.string(t, "by", path) {
             Ok(Some((s, vspan))) => {
-                let b = normalize::code(s).to_ascii_lowercase();
+                let b = normalize::text(s).to_ascii_lowercase();
                 match b.as_str() {
                     "none" | "risk" => Some(b),
                     _ => {
@@ -1139,10 +1199,10 @@ impl<'t> Cx<'t> {
     fn repeat(&mut self, t: &DeTable<'_>) -> Option<RepeatRules> {
         let path = "repeat";
         self.check_keys(t, path, REPEAT_KEYS);
-        let entity_window_days = self.small(t, "entity_window_days", path, 1);
+        let entity_window_days = self.days(t, "entity_window_days", path);
         let entity_yearly_cap = self.small(t, "entity_yearly_cap", path, 1);
         let same_items_only = self.boolean(t, "same_items_only", path, false);
-        let inspector_window_days = self.small(t, "inspector_window_days", path, 1);
+        let inspector_window_days = self.days(t, "inspector_window_days", path);
         Some(RepeatRules {
             entity_window_days: entity_window_days.ok()?,
             entity_yearly_cap: entity_yearly_cap.ok()?,
@@ -1164,6 +1224,7 @@ impl<'t> Cx<'t> {
         let experts = self.small(t, "experts", path, 0);
         let exclude_same_region = self.boolean(t, "exclude_same_region", path, false);
         let workload_cap = self.small(t, "workload_cap", path, 1);
+        let recusal_cap = self.small(t, "recusal_cap", path, 0);
         let departments = self.text_list(t, "departments", path);
         let joint = self.joint(t, plan_items);
         let officers = officers.ok()?;
@@ -1240,6 +1301,7 @@ impl<'t> Cx<'t> {
             experts: experts.ok()?.unwrap_or(0),
             exclude_same_region: exclude_same_region?,
             workload_cap: workload_cap.ok()?,
+            recusal_cap: recusal_cap.ok()?.unwrap_or(DEFAULT_RECUSAL_CAP),
             departments,
             joint,
         })
@@ -1349,67 +1411,158 @@ impl<'t> Cx<'t> {
     }
 }
 
-/// `"2.5%"` (after [`normalize::code`]: full-width digits and `％` allowed) → 250.
-fn percent_to_bp(s: &str) -> Result<u32, RatioProblem> {
-    let c = normalize::code(s);
-    let Some(number) = c.strip_suffix('%') else {
-        return Err(RatioProblem::Format);
-    };
-    decimal_to_bp(number, 2)
-}
-
-/// A TOML float's text → its value's shortest decimal form → basis points of a fraction.
-fn float_fraction_to_bp(literal: &str) -> Result<u32, RatioProblem> {
-    let cleaned: String = literal.chars().filter(|&c| c != '_').collect();
-    let f: f64 = cleaned.parse().map_err(|_| RatioProblem::Format)?;
-    if !f.is_finite() {
-        return Err(RatioProblem::NotFinite);
-    }
-    // `Display` of f64 writes the shortest decimal that reads back as the same value, without
-    // an exponent; from here on everything is exact decimal arithmetic.
-    decimal_to_bp(&format!("{f}"), 4)
-}
-
-/// A plain decimal (`-`? digits (`.` digits)?) scaled by 10^`scale` into basis points, exactly.
+/// A percentage string → basis points, following the grammar of SPEC §4.
 ///
-/// `scale` is 2 for a percentage (1 % = 100 bp) and 4 for a fraction (1 = 10000 bp).
-fn decimal_to_bp(s: &str, scale: usize) -> Result<u32, RatioProblem> {
-    let (negative, body) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+/// After [`normalize::fold_width`] and [`normalize::trim`]: ASCII digits, optionally `.` and
+/// ASCII digits, optionally spaces (U+0020, so also a folded U+3000), then `%`. No sign, no
+/// leading or trailing dot, no exponent, no spaces inside the number. The value must be a
+/// whole number of basis points (`"2.50%"` is 250; `"2.555%"` is too precise).
+fn percent_to_bp(s: &str) -> Result<u32, RatioProblem> {
+    let folded = normalize::fold_width(s);
+    let t = normalize::trim(&folded);
+    let Some(number) = t.strip_suffix('%') else {
         return Err(RatioProblem::Format);
+    };
+    let number = number.trim_end_matches(' ');
+    if let Some(rest) = number.strip_prefix('-') {
+        // A sign is not part of the grammar; say "below 0 %" where that is what was meant.
+        return match unsigned_decimal(rest) {
+            Some((int, frac)) if !(int.is_empty() && frac.is_empty()) => {
+                Err(RatioProblem::Negative)
+            }
+            _ => Err(RatioProblem::Format),
+        };
     }
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let is_zero = int.is_empty() && frac.is_empty();
-    if negative && !is_zero {
-        return Err(RatioProblem::Negative);
+    let (int, frac) = unsigned_decimal(number).ok_or(RatioProblem::Format)?;
+    scaled_to_bp(int, frac, 2)
+}
+
+/// `digits ("." digits)?` → (integer digits without leading zeros, fraction digits without
+/// trailing zeros); `None` for anything else.
+fn unsigned_decimal(s: &str) -> Option<(&str, &str)> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return None;
     }
-    // 100 % is 10^(scale) * 100 / 10^(scale - 2)... simply: bp = value * 10^scale.
+    Some((
+        int.trim_start_matches('0'),
+        frac.unwrap_or("").trim_end_matches('0'),
+    ))
+}
+
+/// `int.frac × 10^scale` as basis points, exactly: `int` has no leading zeros and `frac` no
+/// trailing zeros.
+fn scaled_to_bp(int: &str, frac: &str, scale: usize) -> Result<u32, RatioProblem> {
     if int.len() > 6 {
         return Err(RatioProblem::AboveHundred);
     }
     if frac.len() > scale {
         return Err(RatioProblem::TooPrecise);
     }
-    let int_value: u64 = if int.is_empty() {
-        0
-    } else {
-        int.parse().map_err(|_| RatioProblem::Format)?
-    };
-    let mut frac_value: u64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().map_err(|_| RatioProblem::Format)?
-    };
-    for _ in frac.len()..scale {
-        frac_value *= 10;
+    let mut bp: u64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        bp = bp * 10 + u64::from(b - b'0');
     }
-    let bp = int_value * 10u64.pow(scale as u32) + frac_value;
+    for _ in frac.len()..scale {
+        bp *= 10;
+    }
+    if bp > 10_000 {
+        return Err(RatioProblem::AboveHundred);
+    }
+    u32::try_from(bp).map_err(|_| RatioProblem::AboveHundred)
+}
+
+/// A TOML float's decimal text → basis points of the fraction it writes, exactly.
+///
+/// The text is TOML's (`0.05`, `5e-2`, `0.0_5`, `+0.05`, `-0.0`, `inf`, `nan`): its exact
+/// decimal value is used, never a floating-point approximation, so `0.09999999999999999999`
+/// is refused as finer than a basis point rather than read as 10 %.
+fn float_fraction_to_bp(literal: &str) -> Result<u32, RatioProblem> {
+    let cleaned: String = literal.chars().filter(|&c| c != '_').collect();
+    let (negative, body) = match cleaned.as_bytes().first() {
+        Some(b'-') => (true, &cleaned[1..]),
+        Some(b'+') => (false, &cleaned[1..]),
+        _ => (false, cleaned.as_str()),
+    };
+    if body == "inf" || body == "nan" {
+        return Err(RatioProblem::NotFinite);
+    }
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty()
+        || !digits(int)
+        || !digits(frac)
+        || (mantissa.contains('.') && frac.is_empty())
+    {
+        return Err(RatioProblem::Format);
+    }
+    // value = all_digits × 10^(exp − frac.len()); work on the significant digits only.
+    let all: String = format!("{int}{frac}");
+    let significant = all.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Ok(0); // zero, whatever its sign or exponent
+    }
+    if negative {
+        return Err(RatioProblem::Negative);
+    }
+    let exp: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let (e_neg, e_digits) = match e.as_bytes().first() {
+                Some(b'-') => (true, &e[1..]),
+                Some(b'+') => (false, &e[1..]),
+                _ => (false, e),
+            };
+            if e_digits.is_empty() || !digits(e_digits) {
+                return Err(RatioProblem::Format);
+            }
+            let sig = e_digits.trim_start_matches('0');
+            if sig.len() > 7 {
+                // Beyond any useful exponent: the value is huge or tiny (it is not zero).
+                return Err(if e_neg {
+                    RatioProblem::TooPrecise
+                } else {
+                    RatioProblem::AboveHundred
+                });
+            }
+            let n: i64 = if sig.is_empty() {
+                0
+            } else {
+                sig.parse().map_err(|_| RatioProblem::Format)?
+            };
+            if e_neg { -n } else { n }
+        }
+    };
+    // bp = trimmed × 10^(power), power = exp − frac.len() + zeros trimmed at the end + 4.
+    let power = exp - frac.len() as i64 + (significant.len() - trimmed.len()) as i64 + 4;
+    // Digits before the point of the basis-point value: more than five, or five followed by
+    // more (non-zero) digits, is above 10 000.
+    let whole_digits = trimmed.len() as i64 + power;
+    if whole_digits > 5 || (whole_digits == 5 && power < 0) {
+        return Err(RatioProblem::AboveHundred);
+    }
+    if power < 0 {
+        return Err(RatioProblem::TooPrecise);
+    }
+    let mut bp: u64 = 0;
+    for b in trimmed.bytes() {
+        bp = bp * 10 + u64::from(b - b'0');
+    }
+    for _ in 0..power {
+        bp *= 10;
+    }
     if bp > 10_000 {
         return Err(RatioProblem::AboveHundred);
     }
@@ -1430,7 +1583,18 @@ mod tests {
         assert_eq!(percent_to_bp("100.00%"), Ok(10_000));
         assert_eq!(percent_to_bp(" ５％ "), Ok(500));
         assert_eq!(percent_to_bp("0%"), Ok(0));
-        assert_eq!(percent_to_bp("-0%"), Ok(0));
+        assert_eq!(percent_to_bp("2.5 %"), Ok(250));
+        assert_eq!(percent_to_bp("１０％"), Ok(1000));
+        assert_eq!(percent_to_bp("２．５\u{3000}％"), Ok(250));
+        assert_eq!(percent_to_bp("2.50%"), Ok(250));
+        assert_eq!(percent_to_bp("2.500%"), Ok(250));
+        assert_eq!(percent_to_bp("-0%"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("1 0%"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("2.5\u{a0}%"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("5%%"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("\u{665}%"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("5\u{fe6a}"), Err(RatioProblem::Format));
+        assert_eq!(percent_to_bp("2.555%"), Err(RatioProblem::TooPrecise));
         assert_eq!(percent_to_bp("007%"), Ok(700));
         assert_eq!(percent_to_bp("150%"), Err(RatioProblem::AboveHundred));
         assert_eq!(percent_to_bp("100.01%"), Err(RatioProblem::AboveHundred));
@@ -1449,7 +1613,7 @@ mod tests {
     }
 
     #[test]
-    fn fractions_go_through_their_shortest_decimal() {
+    fn fractions_are_read_from_their_decimal_text() {
         assert_eq!(float_fraction_to_bp("0.05"), Ok(500));
         assert_eq!(float_fraction_to_bp("5e-2"), Ok(500));
         assert_eq!(float_fraction_to_bp("0.0_5"), Ok(500));
@@ -1458,6 +1622,33 @@ mod tests {
         assert_eq!(float_fraction_to_bp("0.0001"), Ok(1));
         assert_eq!(float_fraction_to_bp("1.0"), Ok(10_000));
         assert_eq!(float_fraction_to_bp("-0.0"), Ok(0));
+        assert_eq!(float_fraction_to_bp("+0.05"), Ok(500));
+        assert_eq!(float_fraction_to_bp("1e-1"), Ok(1000));
+        assert_eq!(float_fraction_to_bp("1E-4"), Ok(1));
+        assert_eq!(float_fraction_to_bp("100e-2"), Ok(10_000));
+        assert_eq!(float_fraction_to_bp("0.1_0"), Ok(1000));
+        assert_eq!(float_fraction_to_bp("0.10000000000000000000"), Ok(1000));
+        assert_eq!(float_fraction_to_bp("0e99999999999999999999"), Ok(0));
+        assert_eq!(
+            float_fraction_to_bp("0.09999999999999999999"),
+            Err(RatioProblem::TooPrecise)
+        );
+        assert_eq!(
+            float_fraction_to_bp("0.10000000000000000001"),
+            Err(RatioProblem::TooPrecise)
+        );
+        assert_eq!(
+            float_fraction_to_bp("1e99999999999999999999"),
+            Err(RatioProblem::AboveHundred)
+        );
+        assert_eq!(
+            float_fraction_to_bp("1e-99999999999999999999"),
+            Err(RatioProblem::TooPrecise)
+        );
+        assert_eq!(
+            float_fraction_to_bp("1.00001"),
+            Err(RatioProblem::AboveHundred)
+        );
         assert_eq!(
             float_fraction_to_bp("0.00001"),
             Err(RatioProblem::TooPrecise)

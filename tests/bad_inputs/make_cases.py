@@ -107,6 +107,85 @@ roster("duplicate-conflict", BOM + "执法证号,统一社会信用代码,回避
        "conflicts", "DuplicateConflict", 3)
 roster("item-unknown-category", BOM + "事项编号,事项名称,事项类别\nSC-001,企业公示信息检查,特别\n", "items", "UnknownValue", 2, "category")
 
+# --- hostile workbooks: one case per bound of an .xlsx workbook (SPEC §3.5 "xlsx limits") -----
+# Numbered after the signed cases (41-58), so that the numbers of the others stay.
+xlsx_cases = []
+NS = "http://schemas.openxmlformats.org"
+
+
+def xlsx(sheet_rows, dimension="", shared=None, declare=None):
+    """A one-sheet workbook, its parts deflated; `declare` = {part: size} overwrites the
+    uncompressed size its local header and the zip directory declare."""
+    import io, zipfile
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}/spreadsheetml/2006/main">'
+             f'{dimension}<sheetData>{sheet_rows}</sheetData></worksheet>')
+    rels = f'<Relationships xmlns="{NS}/package/2006/relationships">'
+    shared_rel = (f'<Relationship Id="rId2" Type="{NS}/officeDocument/2006/relationships/sharedStrings" '
+                  'Target="sharedStrings.xml"/>' if shared is not None else "")
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{NS}/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": rels + f'<Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{NS}/spreadsheetml/2006/main" xmlns:r="{NS}/officeDocument/2006/relationships"><sheets><sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": rels + f'<Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' + shared_rel + '</Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    if shared is not None:
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{NS}/spreadsheetml/2006/main">{shared}</sst>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, body in parts.items():
+            info = zipfile.ZipInfo(name, (2026, 3, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, body.encode("utf-8"), compresslevel=9)
+    data = bytearray(buf.getvalue())
+    for name, size in (declare or {}).items():
+        patched = 0
+        for sig, off, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+            at = data.find(sig)
+            while at >= 0:
+                if data[at + name_at:at + name_at + len(name)] == name.encode():
+                    data[at + off:at + off + 4] = size.to_bytes(4, "little")
+                    patched += 1
+                at = data.find(sig, at + 1)
+        assert patched == 2, name
+    return bytes(data)
+
+
+def workbook_limit(name, data, contains):
+    xlsx_cases.append((name, {"entities.xlsx": data}, dict(
+        input="roster", table="entities", file="entities.xlsx", error="WorkbookLimit", line=0,
+        field=None, contains=list(contains))))
+
+
+HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c></row>'
+workbook_limit("xlsx-huge-declared-dimension",
+               xlsx(HEAD + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+                    dimension='<dimension ref="A1:XFD1048576"/>'),
+               ["dimension", "column 16384", "limit of 256 columns"])
+SHEET_ROWS = HEAD + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 60))
+SHEET_LEN = len((f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}/spreadsheetml/2006/main">'
+                 f'<sheetData>{SHEET_ROWS}</sheetData></worksheet>').encode())
+workbook_limit("xlsx-part-inflates-past-its-declared-size",
+               xlsx(SHEET_ROWS, declare={"xl/worksheets/sheet1.xml": SHEET_LEN - 100}),
+               ["xl/worksheets/sheet1.xml", f"more than the {SHEET_LEN - 100} bytes its zip directory declares"])
+workbook_limit("xlsx-part-declared-too-large",
+               xlsx(SHEET_ROWS, declare={"xl/worksheets/sheet1.xml": 3 << 30}),
+               ["xl/worksheets/sheet1.xml", "declares 3221225472 bytes", "limit of 2147483648"])
+workbook_limit("xlsx-giant-cell",
+               xlsx(HEAD + '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "名" * 400_000 + "</t></is></c></row>"),
+               ["xl/worksheets/sheet1.xml", "a cell of at least", "limit of 1048576"])
+workbook_limit("xlsx-too-many-rows", xlsx(HEAD + '<row r="1048577"><c r="A1048577"><v>1</v></c></row>'),
+               ["row 1048577", "limit of 1048576 rows"])
+workbook_limit("xlsx-too-many-columns", xlsx('<row r="1"><c r="IW1"><v>1</v></c></row>'),
+               ["column 257", "limit of 256 columns"])
+workbook_limit("xlsx-too-many-shared-strings",
+               xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared="<si/>" * ((1 << 22) + 1)),
+               ["xl/sharedStrings.xml", "4194305 shared strings", "limit of 4194304"])
+workbook_limit("xlsx-shared-strings-too-large",
+               xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+                    shared=("<si><t>" + "x" * 1_040_000 + "</t></si>") * 260),
+               ["xl/sharedStrings.xml", "shared strings of part", "limit of 268435456"])
+
 # --- plans -----------------------------------------------------------------------------------
 plan("ratio-below-zero", PLAN.replace('ratio = "10%"', 'ratio = "-5%"'), "BadRatio", 13, "strata.ratio")
 plan("ratio-above-hundred", PLAN.replace('ratio = "10%"', 'ratio = "120%"'), "BadRatio", 13, "strata.ratio")
@@ -141,7 +220,7 @@ for d in os.listdir(HERE):
     p = os.path.join(HERE, d)
     if os.path.isdir(p) and d[:2].isdigit() and not os.path.exists(os.path.join(p, ".generated")):
         shutil.rmtree(p)
-for n, (name, files, expect) in enumerate(cases, 1):
+for n, (name, files, expect) in [*enumerate(cases, 1), *enumerate(xlsx_cases, 59)]:
     d = os.path.join(HERE, f"{n:02d}-{name}")
     os.makedirs(d)
     for f, content in files.items():
@@ -160,4 +239,4 @@ for n, (name, files, expect) in enumerate(cases, 1):
             lines.append(f'{k} = "{v}"')
     with open(os.path.join(d, "expect.toml"), "w") as fh:
         fh.write("\n".join(lines) + "\n")
-print(len(cases), "cases")
+print(len(cases) + len(xlsx_cases), "cases")

@@ -1,10 +1,10 @@
-"""An independent replayer for double-random draws, written from docs/SPEC.md (v1).
+"""An independent replayer for double-random draws, written from docs/SPEC.md (v2).
 
 Every module names the SPEC section it implements. Nothing here is shared with the Rust
 implementation: when the two agree byte for byte, the specification is complete.
 """
 
-VERSION = "v1"
+VERSION = "v2"
 
 
 class InputError(Exception):

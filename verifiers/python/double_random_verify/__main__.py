@@ -7,9 +7,10 @@ from . import DrawError, InputError, jcs
 from .verify import UsageError, Verification
 
 USAGE = """\
-python3 -m double_random_verify DIR [--public-key FILE] [--log FILE] [--json]
+python3 -m double_random_verify DIR --public-key FILE [--tsa-cert FILE] [--log FILE] [--strict] [--json]
 python3 -m double_random_verify vector DIR [--json]
-python3 -m double_random_verify stratum SHEET LABEL MEMBERS_FILE"""
+python3 -m double_random_verify stratum SHEET LABEL MEMBERS_FILE
+python3 -m double_random_verify fork PROOF --public-key FILE"""
 
 
 def _print_report(report, out):
@@ -22,17 +23,21 @@ def main_verify(argv):
                                 description="Verify a published double-random draw (SPEC §13).")
     p.add_argument("dir", metavar="DIR", help="folder with announcement.json, sheet.json, "
                    "amendment-N.json, their .minisig files, the public key and the inputs")
-    p.add_argument("--public-key", metavar="FILE", help="organizer's minisign public key "
-                   "(default: DIR/organizer.pub or the only DIR/*.pub)")
-    p.add_argument("--log", metavar="FILE", help="the office log, to check its chain and that "
-                   "the documents are recorded in it (SPEC §12; default: DIR/office.log when "
-                   "present)")
-    p.add_argument("--allow-pending", action="store_true",
-                   help="with an office log: do not report announced draws that have no sheet yet")
+    p.add_argument("--public-key", metavar="FILE", help="the office's minisign public key, "
+                   "from a source you trust. Without it the key in DIR (organizer.pub or the "
+                   "only *.pub) is used for the checks, but the result is at best NOT VERIFIED "
+                   "(exit status 6): a key found only in the folder proves nothing")
+    p.add_argument("--tsa-cert", metavar="FILE", action="append", default=[],
+                   help="a TSA certificate you trust (PEM or DER), to check the timestamp "
+                   "token announcement.json.tsr (SPEC §8.6); may be repeated")
+    p.add_argument("--log", metavar="FILE", help="the office log (SPEC §12; default: "
+                   "office.log beside the draw folder, or in it)")
+    p.add_argument("--strict", action="store_true",
+                   help="with an office log: report announced draws that are still pending")
     p.add_argument("--json", action="store_true", help="print the recomputed sheet JSON on "
                    "standard output (the report goes to standard error)")
     args = p.parse_args(argv)
-    v = Verification(args.dir, args.public_key, args.log, args.allow_pending)
+    v = Verification(args.dir, args.public_key, args.log, args.strict, args.tsa_cert)
     report = v.run()
     out = sys.stderr if args.json else sys.stdout
     _print_report(report, out)
@@ -42,7 +47,7 @@ def main_verify(argv):
                   file=sys.stderr)
             return 1
         sys.stdout.write(jcs.dumps(v.rebuilt_sheet))
-    return 0 if report.passed else 1
+    return report.exit_status
 
 
 def main_vector(argv):
@@ -77,6 +82,31 @@ def main_stratum(argv):
     return 0 if report.passed else 1
 
 
+def main_fork(argv):
+    from . import minisign
+    from .log import check_fork_proof
+    p = argparse.ArgumentParser(prog="python3 -m double_random_verify fork", usage=USAGE,
+                                description="Check a fork proof (SPEC §12.5): two statements "
+                                "signed by one key that no single log can satisfy.")
+    p.add_argument("proof", metavar="PROOF", help="the fork proof (JSON)")
+    p.add_argument("--public-key", metavar="FILE", required=True,
+                   help="the office's minisign public key, from a source you trust")
+    args = p.parse_args(argv)
+    try:
+        with open(args.public_key, "rb") as fh:
+            key = minisign.parse_public_key(fh.read(), args.public_key)
+        with open(args.proof, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise UsageError(f"{e.filename}: cannot read: {e.strerror}") from None
+    valid, why = check_fork_proof(data, key)
+    for line in why:
+        print(line)
+    print(f"VALID fork proof: key {key.key_id_hex} signed two histories" if valid
+          else "NOT a valid fork proof")
+    return 0 if valid else 1
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -84,6 +114,8 @@ def main(argv=None):
             return main_vector(argv[1:])
         if argv and argv[0] == "stratum":
             return main_stratum(argv[1:])
+        if argv and argv[0] == "fork":
+            return main_fork(argv[1:])
         return main_verify(argv)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)

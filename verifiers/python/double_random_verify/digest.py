@@ -7,8 +7,8 @@ from . import jcs
 TAG_TABLE = "double-random/v1/table"
 TAG_MEMBERS = "double-random/v1/members"
 TAG_STREAM = "double-random/v1/stream"
-TAG_COMMIT = "double-random/v1/commit"
-TAG_SEED = "double-random/v1/seed"
+TAG_COMMIT = "double-random/v2/commit"
+TAG_SEED = "double-random/v2/seed"
 
 
 def u64be(x):

@@ -51,11 +51,21 @@ class PublicKey:
 
 
 def parse_public_key(data, file):
+    """SPEC §14: 'untrusted comment: ' (the rest of that line, which shows the key id without
+    zero padding, is not read) then the base64 key, then only lines of white space; or the
+    base64 line alone. The key id is the one inside the base64 line."""
     lines = _lines(data, file, "public key")
-    if len(lines) != 2 or not lines[0].startswith("untrusted comment:"):
+    while lines and lines[-1].strip() == "":
+        lines.pop()
+    bare = "\n".join(lines).strip()
+    if lines and not lines[0].startswith("untrusted comment: ") and bare and "\n" not in bare:
+        key_line = bare
+    elif len(lines) == 2 and lines[0].startswith("untrusted comment: "):
+        key_line = lines[1]
+    else:
         raise InputError("a minisign public key has two lines: 'untrusted comment: ...' "
                          "and the base64 key", file)
-    raw = _b64(lines[1], file, "the public key line", 42)
+    raw = _b64(key_line, file, "the public key line", 42)
     if raw[:2] != ALG_KEY:
         raise InputError(f"key algorithm {raw[:2]!r} is not Ed25519 ('Ed')", file)
     return PublicKey(raw[2:10], raw[10:])

@@ -70,3 +70,80 @@ def text_list(s):
 
 def code_list(s):
     return split_list(s, code)
+
+
+# ---------------------------------------------------------------- §3.6 names
+
+try:  # Unicode 18.0, as SPEC §3.6 names; the standard library's may be older (3.11: 14.0)
+    import unicodedata2 as _ucd
+except ImportError:
+    _ucd = unicodedata
+
+NAME_MAX_CHARS = 100
+_BIDI_CONTROLS = frozenset("\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E"
+                           "\u2066\u2067\u2068\u2069")
+_WINDOWS_RESERVED = frozenset(["CON", "PRN", "AUX", "NUL"]
+                              + [f"COM{i}" for i in range(10)] + [f"LPT{i}" for i in range(10)])
+
+
+def _char_problem(kind, ch, after_letter):
+    if ch in "-_.":
+        return None
+    if kind == "party name" and ch in " \u00B7":
+        return None
+    if ch in _BIDI_CONTROLS:
+        return "bidi"
+    cat = _ucd.category(ch)
+    if cat == "Nd" or cat[0] == "L":
+        return None
+    if cat[0] == "M":
+        return None if after_letter else "lone mark"
+    return {"Cf": "format", "Cc": "control", "Cn": "unassigned", "Co": "private use",
+            "Cs": "private use", "Pd": "dash", "Zs": "space", "Zl": "space",
+            "Zp": "space"}.get(cat, "not allowed")
+
+
+def name_problem(kind, value):
+    """Why a draw id or party name breaks SPEC §3.6, or None.
+
+    `kind` is "draw id" or "party name". The answer is a tuple: (rule,) for a whole-name rule
+    ("empty", "too long", "not NFC", "leading dot", "trailing dot or space", "double space",
+    "windows reserved"), or ("character", ch, position, why) for a refused character.
+    """
+    if value == "":
+        return ("empty",)
+    if len(value) > NAME_MAX_CHARS:
+        return ("too long",)
+    after_letter = False
+    for position, ch in enumerate(value, 1):
+        why = _char_problem(kind, ch, after_letter)
+        if why:
+            return ("character", ch, position, why)
+        cat = _ucd.category(ch)
+        after_letter = cat[0] == "L" or (after_letter and cat[0] == "M")
+    if _ucd.normalize("NFC", value) != value:
+        return ("not NFC",)
+    if value.startswith("."):
+        return ("leading dot",)
+    if value.endswith((".", " ")):
+        return ("trailing dot or space",)
+    if value.startswith(" "):
+        return ("character", " ", 1, "space")
+    if "  " in value:
+        return ("double space",)
+    if ascii_upper(value.split(".")[0].rstrip(" ")) in _WINDOWS_RESERVED:
+        return ("windows reserved",)
+    return None
+
+
+def check_name(kind, value):
+    """Raise InputError if a draw id or party name breaks SPEC §3.6."""
+    p = name_problem(kind, value)
+    if p is None:
+        return
+    from . import InputError
+    if p[0] == "character":
+        _, ch, position, why = p
+        label = f"U+{ord(ch):04X} {_ucd.name(ch, '')}".rstrip()
+        raise InputError(f"{kind} {value!r} cannot be used: character {position}, {label}: {why}")
+    raise InputError(f"{kind} {value!r} cannot be used: {p[0]}")

@@ -16,7 +16,7 @@ import re
 import tomllib
 
 from . import InputError, codes, jcs
-from .normalize import code, text, trim
+from .normalize import ascii_lower, code, fold_width, text, trim
 
 TOP_KEYS = {
     "authority", "batch", "directed", "draw_date", "filters", "general_ratio_cap", "items",
@@ -29,10 +29,13 @@ REPEAT_KEYS = {"entity_window_days", "entity_yearly_cap", "inspector_window_days
                "same_items_only"}
 QUOTA_KEYS = {"count", "max", "min", "ratio", "rounding"}
 STRATA_KEYS = {"by", "unclassified", *"ABCDE"} | QUOTA_KEYS
-TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "workload_cap"}
+TEAM_KEYS = {"departments", "experts", "exclude_same_region", "joint", "officers", "recusal_cap",
+             "workload_cap"}
 JOINT_KEYS = {"department", "items", "officers"}
 
 DEFAULT_ROUNDING = "up"
+MAX_U32 = 2**32 - 1
+MAX_WINDOW_DAYS = 36525  # 100 years (SPEC §4)
 DEFAULT_STATUSES = ["active"]
 RISK_CLASSES = "ABCDE"
 
@@ -49,6 +52,9 @@ def _line_of(path, key):
     table = re.escape(f"{path}.{key}" if path else key)
     patterns = [rf"\s*\[\[?\s*{table}\s*\]", rf"\s*(?:{k}|\"{k}\")\s*=",
                 rf".*[{{,]\s*(?:{k}|\"{k}\")\s*="]
+    if "." in path:  # an inline table: `B = { ratio = ... }`
+        last = re.escape(path.rsplit(".", 1)[1])
+        patterns.insert(0, rf"\s*(?:{last}|\"{last}\")\s*=\s*{{.*[{{,]\s*(?:{k}|\"{k}\")\s*=")
     for pattern in patterns:
         for n, line in enumerate(_source_lines, 1):
             if re.match(pattern, line):
@@ -73,8 +79,12 @@ class _Table:
     def name(self, key):
         return f"{self.path}.{key}" if self.path else key
 
-    def error(self, message, key):
-        return InputError(message, self.file, None, self.name(key) if key else self.path or None)
+    def error(self, message, key, line=None):
+        return InputError(message, self.file, line, self.name(key) if key else self.path or None)
+
+    def located_error(self, message, key):
+        """An error at the line that writes `key` (best effort, see _line_of)."""
+        return self.error(message, key, _line_of(self.path.split("[")[0], key))
 
     def get(self, key, kind, default=_MISSING):
         v = self.value.get(key, _MISSING)
@@ -82,9 +92,10 @@ class _Table:
             if default is _MISSING:
                 raise self.error("is required", key)
             return default
-        if kind == "int":
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > jcs.MAX_INT:
-                raise self.error(f"must be a non-negative integer, not {v!r}", key)
+        if kind in ("int", "u32", "days"):
+            top = {"int": jcs.MAX_INT, "u32": MAX_U32, "days": MAX_WINDOW_DAYS}[kind]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > top:
+                raise self.error(f"must be an integer from 0 to {top}, not {v!r}", key)
         elif kind == "bool":
             if not isinstance(v, bool):
                 raise self.error(f"must be true or false, not {v!r}", key)
@@ -102,29 +113,109 @@ class _Table:
         except InputError as e:
             raise self.error(e.message, key) from None
 
+    def unique_list(self, key, fn, default, name=lambda x: x):
+        """A list of strings, each normalised by `fn`, non-empty and listed once (SPEC §4)."""
+        out, seen = [], set()
+        for x in self.get(key, "list", default):
+            v = self.normalised(key, fn, x)
+            if v == "":
+                raise self.error("an element is empty", key)
+            if name(v) in seen:
+                raise self.error(f"{name(v)!r} is listed twice", key)
+            seen.add(name(v))
+            out.append(v)
+        return out
+
+    def keyword(self, key, default, accepted):
+        """`strata.by`, `rounding`: text(), then ASCII case-insensitive (SPEC §4)."""
+        v = ascii_lower(text(self.get(key, "str", default)))
+        if v not in accepted:
+            raise self.error(f"must be one of {', '.join(accepted)}, not {v!r}", key)
+        return v
+
 
 # ---------------------------------------------------------------- ratios
 
-_PERCENT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?%")
+# SPEC §4: after trim(fold_width(s)): DIGIT+ ("." DIGIT+)? " "* "%", ASCII digits only.
+_PERCENT = re.compile(r"([0-9]+)(?:\.([0-9]+))? *%", re.ASCII)
+
+
+def _bp_of(sign, digits, exponent, where, value):
+    """sign, digit tuple and exponent of an exact decimal → basis points of the fraction."""
+    n = int("".join(map(str, digits)) or "0")
+    if n == 0:
+        return 0
+    if sign:
+        raise where(f"{value} is below 0 %")
+    power = exponent + 4  # bp = n × 10^power
+    while power < 0 and n % 10 == 0:
+        n //= 10
+        power += 1
+    if power < 0:
+        # Not a whole number of basis points; above 100 % if the whole part already is.
+        if n // 10 ** (-power) >= 10000:
+            raise where(f"{value} is outside 0 %..100 %")
+        raise where(f"{value} is finer than a basis point (0.01 %)")
+    if power > 5 or n * 10 ** power > 10000:
+        raise where(f"{value} is outside 0 %..100 %")
+    return n * 10 ** power
+
+
+class _HugeFloat:
+    """A TOML float whose exponent is beyond what `decimal` holds, kept as its text."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _toml_float(s):
+    try:
+        return decimal.Decimal(s)
+    except decimal.InvalidOperation:
+        return _HugeFloat(s)
 
 
 def ratio_bp(value, where):
-    """'2.5%' or the fraction 0.025 (read from its decimal text) → basis points."""
+    """'2.5%' or the fraction 0.025 (read from its decimal text) → basis points (SPEC §4)."""
+    if isinstance(value, _HugeFloat):
+        mantissa, _, exponent = value.text.replace("_", "").lower().partition("e")
+        if int(mantissa.lstrip("+-").replace(".", "")) == 0:
+            return 0
+        if mantissa.startswith("-"):
+            raise where(f"{value} is below 0 %")
+        raise where(f"{value} is " + ("finer than a basis point (0.01 %)"
+                                      if exponent.startswith("-") else "outside 0 %..100 %"))
     if isinstance(value, str):
-        m = _PERCENT.fullmatch(trim(value))
+        t = trim(fold_width(value))
+        m = _PERCENT.fullmatch(t)
         if not m:
-            raise where(f"{value!r} is not a percentage with at most two decimals, like \"2.5%\"")
-        bp = int(m.group(1)) * 100 + int((m.group(2) or "").ljust(2, "0"))
-    elif isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool):
-        scaled = decimal.Decimal(value) * 10000
-        if scaled != scaled.to_integral_value():
-            raise where(f"{value} is finer than a basis point (0.0001)")
-        bp = int(scaled)
-    else:
-        raise where(f"{value!r} is not a ratio")
-    if not 0 <= bp <= 10000:
-        raise where(f"{value} is outside 0 %..100 %")
-    return bp
+            raise where(f"{value!r} is not a percentage such as \"5%\" or \"2.5%\"")
+        frac = m.group(2) or ""
+        return _bp_of(0, tuple(int(c) for c in m.group(1) + frac), -len(frac) - 2, where,
+                      repr(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise where(f"{value} is below 0 %")
+        if value > 1:
+            raise where(f"{value} is outside 0 %..100 %")
+        return value * 10000
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise where(f"{value} is not a finite number")
+        sign, digits, exponent = value.as_tuple()  # exact: no context rounding
+        if exponent < -10**6 or exponent > 10**6:
+            # Far beyond 0..1 in whole basis points (and too costly to scale exactly).
+            if int("".join(map(str, digits))) == 0:
+                return 0
+            if sign:
+                raise where(f"{value} is below 0 %")
+            raise where(f"{value} is " + ("finer than a basis point (0.01 %)" if exponent < 0
+                                          else "outside 0 %..100 %"))
+        return _bp_of(sign, digits, exponent, where, value)
+    raise where(f"{value!r} is not a ratio")
 
 
 # ---------------------------------------------------------------- sections
@@ -136,13 +227,11 @@ def _quota(value, path, file):
         "max": t.get("max", "int", None),
         "min": t.get("min", "int", None),
         "ratio_bp": None,
-        "rounding": t.get("rounding", "str", DEFAULT_ROUNDING),
+        "rounding": t.keyword("rounding", DEFAULT_ROUNDING, ("up", "down", "nearest")),
     }
     raw_ratio = t.value.get("ratio")
     if raw_ratio is not None:
-        q["ratio_bp"] = ratio_bp(raw_ratio, lambda m: t.error(m, "ratio"))
-    if q["rounding"] not in ("up", "down", "nearest"):
-        raise t.error("must be \"up\", \"down\" or \"nearest\"", "rounding")
+        q["ratio_bp"] = ratio_bp(raw_ratio, lambda m: t.located_error(m, "ratio"))
     if q["ratio_bp"] is None and q["count"] is None:
         raise t.error("a quota needs a ratio or a count", None)
     if q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
@@ -154,8 +243,7 @@ def _filters(value, file):
     t = _Table(value, "filters", FILTER_KEYS, file)
 
     def each(key, fn, default):
-        raw = t.get(key, "list", default)
-        return [t.normalised(key, fn, x) for x in raw]
+        return t.unique_list(key, fn, default)
 
     if t.value.get("statuses", None) == []:
         raise t.error("must not be empty: leave it out for [\"active\"], or list the statuses "
@@ -187,20 +275,22 @@ def _filters(value, file):
 
 def _repeat(value, file):
     t = _Table(value, "repeat", REPEAT_KEYS, file)
-    for key in ("entity_window_days", "entity_yearly_cap", "inspector_window_days"):
-        if t.get(key, "int", None) == 0:
+    kinds = {"entity_window_days": "days", "entity_yearly_cap": "u32",
+             "inspector_window_days": "days"}
+    for key, kind in kinds.items():
+        if t.get(key, kind, None) == 0:
             raise t.error("must be at least 1 (leave it out for no rule)", key)
     return {
-        "entity_window_days": t.get("entity_window_days", "int", None),
-        "entity_yearly_cap": t.get("entity_yearly_cap", "int", None),
-        "inspector_window_days": t.get("inspector_window_days", "int", None),
+        "entity_window_days": t.get("entity_window_days", "days", None),
+        "entity_yearly_cap": t.get("entity_yearly_cap", "u32", None),
+        "inspector_window_days": t.get("inspector_window_days", "days", None),
         "same_items_only": t.get("same_items_only", "bool", False),
     }
 
 
 def _strata(value, file):
     t = _Table(value, "strata", STRATA_KEYS, file)
-    by = t.get("by", "str")
+    by = t.keyword("by", _MISSING, ("none", "risk"))
     classes_written = [c for c in RISK_CLASSES if c in t.value]
     quota_written = sorted(QUOTA_KEYS & set(t.value))
     if by == "none":
@@ -231,15 +321,17 @@ def _team(value, items, file):
     joint = []
     for n, entry in enumerate(joint_raw):
         j = _Table(entry, f"team.joint[{n}]", JOINT_KEYS, file)
-        officers = j.get("officers", "int")
+        officers = j.get("officers", "u32")
         if officers < 1:
             raise j.error("each joint department sends at least 1 officer", "officers")
-        joint.append({
-            "department": j.normalised("department", text, j.get("department", "str")),
-            "items": [j.normalised("items", code, x) for x in j.get("items", "list")],
-            "officers": officers,
-        })
-    written = t.get("officers", "int", None)
+        department = j.normalised("department", text, j.get("department", "str"))
+        if department == "":
+            raise j.error("is empty", "department")
+        j_items = j.unique_list("items", code, _MISSING)
+        if not j_items:
+            raise j.error("the list must not be empty", "items")
+        joint.append({"department": department, "items": j_items, "officers": officers})
+    written = t.get("officers", "u32", None)
     if joint and t.get("departments", "list", []):  # `departments = []` is harmless
         raise t.error("departments and [[team.joint]] do not go together: a joint plan names "
                       "its departments in [[team.joint]]", "departments")
@@ -247,6 +339,8 @@ def _team(value, items, file):
         total = sum(e["officers"] for e in joint)
         if written is not None and written != total:
             raise t.error(f"is {written} but the joint departments send {total}", "officers")
+        if total > MAX_U32:
+            raise t.error(f"the joint departments send {total}, more than {MAX_U32}", "joint")
         officers = total
         departments = [e["department"] for e in joint]
         if len(set(departments)) != len(departments):
@@ -266,16 +360,16 @@ def _team(value, items, file):
         officers = written
     if officers < 2:
         raise t.error("at least 2 officers per entity (R4)", "officers")
-    workload_cap = t.get("workload_cap", "int", None)
+    workload_cap = t.get("workload_cap", "u32", None)
     if workload_cap == 0:
         raise t.error("must be at least 1", "workload_cap")
     return {
-        "departments": [t.normalised("departments", text, x)
-                        for x in t.get("departments", "list", [])],
-        "experts": t.get("experts", "int", 0),
+        "departments": t.unique_list("departments", text, []),
+        "experts": t.get("experts", "u32", 0),
         "exclude_same_region": t.get("exclude_same_region", "bool", False),
         "joint": joint,
         "officers": officers,
+        "recusal_cap": t.get("recusal_cap", "int", 2),  # SPEC §4, §11.4
         "workload_cap": workload_cap,
     }
 
@@ -295,7 +389,7 @@ def _draw_date(value, t):
 def parse_plan(data, file="plan.toml"):
     """The canonical plan object (SPEC §4) from TOML bytes."""
     try:
-        doc = tomllib.loads(data.decode("utf-8"), parse_float=decimal.Decimal)
+        doc = tomllib.loads(data.decode("utf-8"), parse_float=_toml_float)
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 (byte {e.start})", file) from None
     except tomllib.TOMLDecodeError as e:
@@ -318,7 +412,7 @@ def parse_plan(data, file="plan.toml"):
         "draw_date": _draw_date(t.get("draw_date", "any"), t),
         "filters": _filters(t.get("filters", "table", {}), file),
         "general_ratio_cap_bp": None if cap is None else
-        ratio_bp(cap, lambda m: t.error(m, "general_ratio_cap")),
+        ratio_bp(cap, lambda m: t.located_error(m, "general_ratio_cap")),
         "items": items,
         "plan_id": t.normalised("plan_id", code, t.get("plan_id", "str")),
         "plan_name": t.normalised("plan_name", text, t.get("plan_name", "str")),

@@ -393,10 +393,15 @@ def read_table(kind, path):
     return parse_table(kind, data, file)
 
 
+XLSX_TABLES = ("entities", "inspectors")
+
+
 def find_input(directory, kind):
-    """The file name of a roster in a folder: `<kind>.csv` or `<kind>.xlsx`; None when neither
-    is there. Both at once is an error: which one was announced cannot be guessed."""
-    present = [kind + ext for ext in (".csv", ".xlsx")
+    """The file name of a roster in a folder: `<kind>.csv`, or for entities and inspectors
+    also `<kind>.xlsx` (SPEC §3.3); None when none is there. Both at once is an error: which
+    one was announced cannot be guessed."""
+    exts = (".csv", ".xlsx") if kind in XLSX_TABLES else (".csv",)
+    present = [kind + ext for ext in exts
                if os.path.isfile(os.path.join(directory, kind + ext))]
     if len(present) > 1:
         raise InputError(f"both {present[0]} and {present[1]} are given: keep the one announced",

@@ -3,7 +3,7 @@
 import json
 import os
 
-from . import DrawError, InputError, jcs
+from . import VERSION, DrawError, InputError, jcs
 from .digest import table_digest
 from .draw import Draw
 from .plan import announced_plan, plan_digest, read_plan
@@ -41,7 +41,7 @@ def recompute(directory):
         entities.append({**e, "stratum": draw.stratum_of[e["id"]]})
     return {"digests": digests, "entities": entities, "excluded": parts["excluded"],
             "plan": announced_plan(plan), "pools": parts["pools"], "seed": seed.hex(),
-            "strata": parts["strata"], "version": "v1"}
+            "strata": parts["strata"], "version": VERSION}
 
 
 def _compare(want, got, path, report):
@@ -98,3 +98,29 @@ def check_vector(directory):
                        "JSON of the recomputed object followed by a newline")
     report.end()
     return report, got
+
+
+def is_v2_vector(directory):
+    """Whether a draw vector's expected.json is of this algorithm version (v1 is not replayed)."""
+    try:
+        with open(os.path.join(directory, "expected.json"), encoding="utf-8") as fh:
+            return json.load(fh).get("version") == VERSION
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def ceremony_draw_folders(directory):
+    """The draw folders of a ceremony vector (SPEC §15) that were drawn or voided: subfolders
+    with an announcement and a sheet or a void. A draw still pending (announcement only, as
+    GY-2026-05-P in ceremony-void) has no result to verify and is left out."""
+    def done(d):
+        return (os.path.isfile(os.path.join(d, "announcement.json"))
+                and any(os.path.isfile(os.path.join(d, f)) for f in ("sheet.json", "void.json")))
+    return sorted(os.path.join(directory, d) for d in os.listdir(directory)
+                  if done(os.path.join(directory, d)))
+
+
+def ceremony_tsa_certs(directory, draw_folder):
+    """A ceremony vector's demonstration TSA certificate, tsa.pem, wherever it is."""
+    return [p for p in (os.path.join(directory, "tsa.pem"), os.path.join(draw_folder, "tsa.pem"))
+            if os.path.isfile(p)]

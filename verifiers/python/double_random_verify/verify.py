@@ -4,18 +4,21 @@ import glob
 import hashlib
 import os
 import re
+import time
 
-from . import DrawError, InputError, jcs
-from . import amend, ceremony, minisign
+from . import VERSION, DrawError, InputError, jcs
+from . import amend, ceremony, minisign, timestamp
+from .normalize import name_problem, trim
 from . import log as office_log
 from .digest import table_digest
 from .draw import Draw, plan_quotas, quota_k
 from .plan import announced_plan, plan_digest, read_plan
-from .roster import find_input, read_table
+from .roster import Table, find_input, read_table
 
 TABLE_KINDS = ["entities", "inspectors", "items", "conflicts", "history"]
 INPUT_FILES = {kind: kind + ".csv" for kind in TABLE_KINDS}  # or <kind>.xlsx (roster.find_input)
 PLAN_FILE = "plan.toml"
+OPTIONAL_TABLES = ("conflicts", "history")  # may be absent (SPEC §13.1 step 9)
 
 
 class UsageError(Exception):
@@ -39,11 +42,16 @@ class Finding:
 
 
 class Report:
-    """Checks in order, each ok / FAIL / not checked, and every finding."""
+    """Checks in order, each passed / failed / not checked, every finding, and the verdict.
 
-    def __init__(self):
+    The verdict is PASS only when every check that ran passed and the public key was named
+    by the user (SPEC §13.1); NOT VERIFIED when nothing failed but the key was not named."""
+
+    def __init__(self, key_named=True):
         self.checks = []  # (status, title, [findings or notes])
         self.findings = []
+        self.key_named = key_named
+        self.summary = []  # the trust summary (SPEC §13.3), printed after the verdict
         self._current = None
 
     def begin(self, title):
@@ -60,9 +68,9 @@ class Report:
         """Whether the check under way has findings so far."""
         return bool(self._current and self._current[1])
 
-    def end(self):
+    def end(self, notes=()):
         title, found = self._current
-        self.checks.append(("FAIL" if found else "ok", title, found))
+        self.checks.append(("failed" if found else "passed", title, found + list(notes)))
         self._current = None
         return not found
 
@@ -70,8 +78,18 @@ class Report:
         self.checks.append(("not checked", title, [why]))
 
     @property
+    def verdict(self):
+        if self.findings:
+            return "FAIL"
+        return "PASS" if self.key_named else "NOT VERIFIED"
+
+    @property
     def passed(self):
-        return not self.findings
+        return self.verdict == "PASS"
+
+    @property
+    def exit_status(self):
+        return {"PASS": 0, "FAIL": 1, "NOT VERIFIED": 6}[self.verdict]
 
     def lines(self):
         width = max(len(s) for s, _, _ in self.checks) if self.checks else 4
@@ -79,9 +97,20 @@ class Report:
         for status, title, details in self.checks:
             out.append(f"[{status:^{width}}] {title}")
             out.extend(f"{' ' * (width + 3)}{d}" for d in details)
-        out.append("PASS" if self.passed else f"FAIL ({len(self.findings)} findings)")
-        if not self.passed:
+        verdict = self.verdict
+        if verdict == "FAIL":
+            out.append(f"FAIL ({len(self.findings)} findings)")
             out.extend(f"  - {f}" for f in self.findings)
+        elif verdict == "NOT VERIFIED":
+            out.append("NOT VERIFIED: no check failed, but the office's public key was not "
+                       "named with --public-key; a key found only in the published folder "
+                       "proves nothing (anyone who can write the folder can replace it)")
+        else:
+            out.append("PASS")
+        if self.summary:
+            out.append("")
+            out.append("What stops the office from choosing this result (SPEC §13.3):")
+            out.extend(f"  {line}" for line in self.summary)
         return out
 
 
@@ -163,28 +192,51 @@ def check_signature(report, directory, name, data, key, draw_id):
 # ---------------------------------------------------------------- the procedure
 
 LOG_FILE = "office.log"
+TOKEN_FILE = "announcement.json.tsr"
+
+
+def _utc(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def find_log(directory):
+    """SPEC §12.4: the office log sits beside the draw folders; also accepted in the folder."""
+    for path in (os.path.join(directory, LOG_FILE),
+                 os.path.join(os.path.dirname(os.path.abspath(directory)), LOG_FILE)):
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 class Verification:
-    def __init__(self, directory, key_path=None, log_path=None, allow_pending=False):
+    def __init__(self, directory, key_path=None, log_path=None, strict=False, tsa_certs=()):
         self.dir = directory
-        # SPEC §13.1: the office log is checked when given; `office.log` in the folder is.
-        if log_path is None and os.path.isfile(os.path.join(directory, LOG_FILE)):
-            log_path = os.path.join(directory, LOG_FILE)
-        self.log_path = log_path
-        self.allow_pending = allow_pending
-        self.report = Report()
         if not os.path.isdir(directory):
             raise UsageError(f"{directory}: not a directory")
+        self.key_named = key_path is not None
+        self.log_path = log_path or find_log(directory)
+        self.strict = strict
+        self.tsa_cert_paths = list(tsa_certs)
+        self.report = Report(self.key_named)
         self.key_path = find_public_key(directory, key_path)
         self.ann_bytes = _read(os.path.join(directory, "announcement.json"))
-        self.sheet_bytes = _read(os.path.join(directory, "sheet.json"))
+        self.has_sheet = os.path.exists(self.path("sheet.json"))
+        self.void_bytes = _read(self.path("void.json")) if os.path.exists(self.path("void.json")) else None
+        if not self.has_sheet and self.void_bytes is None:
+            raise UsageError(f"{directory}: neither sheet.json nor void.json")
+        self.sheet_bytes = _read(self.path("sheet.json")) if self.has_sheet else None
         self.amendments = [(n, name, _read(os.path.join(directory, name)))
                            for n, name in amendment_files(directory)]
-        self.ann = self.sheet = None
+        self.ann = self.sheet = self.void = None
+        self.ann_digest = hashlib.sha256(self.ann_bytes).digest()
         self.plan = None
         self.draw = None
         self.rebuilt_sheet = None
+        self.amendment_docs = []
+        self.time_proof = None  # (TSA subject, genTime) when a token was checked and holds
+        self.token_state = "none"
+        self.log = None
+        self.fates = None
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -195,53 +247,105 @@ class Verification:
             key = minisign.parse_public_key(_read(self.key_path), os.path.basename(self.key_path))
         except InputError as e:
             raise UsageError(str(e)) from None
+        trusted = []
+        for path in self.tsa_cert_paths:
+            try:
+                trusted += timestamp.load_certificates(_read(path), path)
+            except timestamp.DerError as e:
+                raise UsageError(str(e)) from None
 
-        r.begin("1. announcement.json and sheet.json: canonical JSON, format and version")
+        r.begin("1. documents: canonical JSON, format and version")
         self.ann = parse_document(r, "announcement.json", self.ann_bytes, ceremony.ANNOUNCEMENT)
-        self.sheet = parse_document(r, "sheet.json", self.sheet_bytes, ceremony.SHEET)
+        if self.has_sheet:
+            self.sheet = parse_document(r, "sheet.json", self.sheet_bytes, ceremony.SHEET)
+        if self.void_bytes is not None:
+            self.void = parse_document(r, "void.json", self.void_bytes, ceremony.VOID)
         r.end()
 
-        r.begin(f"2. signatures with {os.path.basename(self.key_path)} (key {key.key_id_hex})")
-        for name, data, doc in (("announcement.json", self.ann_bytes, self.ann),
-                                ("sheet.json", self.sheet_bytes, self.sheet)):
+        where = ("named with --public-key" if self.key_named else
+                 "found in the folder, NOT named with --public-key: it proves nothing")
+        r.begin(f"2. signatures with {os.path.basename(self.key_path)} (key {key.key_id_hex}, "
+                f"{where})")
+        docs = [("announcement.json", self.ann_bytes, self.ann)]
+        if self.has_sheet:
+            docs.append(("sheet.json", self.sheet_bytes, self.sheet))
+        for name, data, doc in docs:
             check_signature(r, self.dir, name, data, key, doc["draw_id"] if doc else None)
         if self.ann and self.ann["key_id"] != key.key_id_hex:
             r.finding("announcement.json", "key_id",
                       f"{self.ann['key_id']} is not the public key's id {key.key_id_hex}")
         r.end()
 
-        if self.ann is None or self.sheet is None:
-            r.not_checked("3-7. everything else", "the announcement or the sheet could not be read")
+        if self.ann is None or (self.has_sheet and self.sheet is None):
+            r.not_checked("3-10. everything else", "the announcement or the sheet could not be read")
+            self.trust_summary()
             return r
-        self.check_documents()
-        self.check_seed()
-        self.check_plan()
+        self.check_announcement()
+        if self.has_sheet:
+            self.check_sheet_answers()
+            self.check_seed()
+        else:
+            r.not_checked("4-5. the sheet, reveals and seed", "no sheet: the draw was voided")
+        self.check_timestamp(trusted)
+        if self.has_sheet:
+            self.check_plan()
         self.check_amendments(key)
-        self.check_log()
-        self.replay()
+        if self.has_sheet:
+            self.replay()
+        self.check_log(key)
+        r.not_checked("the views sheet.csv, sheet.xlsx, notice.html",
+                      "not rebuilt by this verifier: they are unsigned, so an edit in them "
+                      "shows only in `double-random verify`")
+        self.trust_summary()
         return r
 
-    # §12, when the office log is given
-    def check_log(self):
-        r = self.report
-        if not self.log_path:
-            r.not_checked("6b. the office log (SPEC §12)",
-                          f"no {LOG_FILE} in the folder and no --log FILE")
-            return
-        name = os.path.basename(self.log_path)
-        r.begin(f"6b. the office log {name} (SPEC §12)")
-        entries = office_log.check_log(_read(self.log_path), name, r, self.allow_pending)
-        office_log.check_documents_logged(
-            entries, name, r, self.ann, self.ann_digest.hex(),
-            hashlib.sha256(self.sheet_bytes).hexdigest(),
-            [(n, hashlib.sha256(d).hexdigest()) for _, n, d in self.amendments])
+    # 3: the announcement's own rules (SPEC §9, §8.4, §8.5)
+    def check_announcement(self):
+        r, ann = self.report, self.ann
+        r.begin("3. the announcement's own rules: parties, times, beacon (SPEC §9, §8.4, §8.5)")
+        problem = name_problem("draw id", ann["draw_id"])
+        if problem is not None:
+            r.finding("announcement.json", "draw_id", f"not a safe name (SPEC §3.6): {problem}")
+        names = [p["name"] for p in ann["parties"]]
+        for n, name in enumerate(names):
+            problem = name_problem("party name", name)
+            if problem is not None:
+                r.finding("announcement.json", f"parties[{n}].name",
+                          f"not a safe name (SPEC §3.6): {problem}")
+        if len(set(names)) != len(names):
+            r.finding("announcement.json", "parties", "party names are not unique")
+        organizers = sum(p["role"] == "organizer" for p in ann["parties"])
+        if organizers != 1:
+            r.finding("announcement.json", "parties",
+                      f"{organizers} parties have role organizer; exactly one must")
+        announced_at = ceremony.parse_time(ann["announced_at"])
+        scheduled_at = ceremony.parse_time(ann["scheduled_at"])
+        if scheduled_at < announced_at:
+            r.finding("announcement.json", "scheduled_at", "is before announced_at")
+        self.beacon_time = None
+        beacon = ann["beacon"]
+        if beacon is not None:
+            problems = ceremony.check_announced_beacon(beacon)
+            for field, message in problems:
+                r.finding("announcement.json", field, message)
+            if not problems:
+                self.beacon_time = ceremony.beacon_time(beacon)
+                t = self.beacon_time
+                if announced_at + ceremony.MARGIN > t:
+                    r.finding("announcement.json", "beacon",
+                              f"the beacon is public at {_utc(t)}, less than MARGIN = "
+                              f"{ceremony.MARGIN} s after announced_at {ann['announced_at']} "
+                              "(SPEC §8.5)")
+                if t > scheduled_at:
+                    r.finding("announcement.json", "beacon",
+                              f"the beacon is public at {_utc(t)}, after scheduled_at "
+                              f"{ann['scheduled_at']} (SPEC §8.5)")
         r.end()
 
-    # 3
-    def check_documents(self):
+    # 4
+    def check_sheet_answers(self):
         r, ann, sheet = self.report, self.ann, self.sheet
-        r.begin("3. the sheet answers the announcement: digest, draw id, plan, times")
-        self.ann_digest = hashlib.sha256(self.ann_bytes).digest()
+        r.begin("4. the sheet answers the announcement: digest, draw id, plan, times")
         if sheet["announcement"] != self.ann_digest.hex():
             r.finding("sheet.json", "announcement",
                       f"{sheet['announcement']} is not the announcement's SHA-256 {self.ann_digest.hex()}")
@@ -249,24 +353,19 @@ class Verification:
             r.finding("sheet.json", "draw_id", f"{sheet['draw_id']!r}, announced {ann['draw_id']!r}")
         if sheet["plan"] != ann["plan"]:
             r.finding("sheet.json", "plan", "differs from the announced plan")
-        announced_at = ceremony.parse_time(ann["announced_at"])
-        scheduled_at = ceremony.parse_time(ann["scheduled_at"])
-        if scheduled_at < announced_at:
-            r.finding("announcement.json", "scheduled_at", "is before announced_at")
-        if ceremony.parse_time(sheet["drawn_at"]) < scheduled_at:
+        drawn_at = ceremony.parse_time(sheet["drawn_at"])
+        if drawn_at < ceremony.parse_time(ann["scheduled_at"]):
             r.finding("sheet.json", "drawn_at",
                       f"{sheet['drawn_at']} is before the scheduled time {ann['scheduled_at']}")
-        names = [p["name"] for p in ann["parties"]]
-        if len(set(names)) != len(names):
-            r.finding("announcement.json", "parties", "party names are not unique")
-        if not any(p["role"] == "organizer" for p in ann["parties"]):
-            r.finding("announcement.json", "parties", "no organizer")
+        if self.beacon_time is not None and drawn_at < self.beacon_time:
+            r.finding("sheet.json", "drawn_at", f"{sheet['drawn_at']} is before the beacon's "
+                      f"time {_utc(self.beacon_time)}")
         r.end()
 
-    # 4
+    # 5
     def check_seed(self):
         r, ann, sheet = self.report, self.ann, self.sheet
-        r.begin("4. reveals match the commitments; the beacon; the seed")
+        r.begin("5. reveals open the commitments (bound to the draw); the beacon; the seed")
         parties, reveals = ann["parties"], sheet["reveals"]
         if len(reveals) != len(parties):
             r.finding("sheet.json", "reveals", f"{len(reveals)} reveals for {len(parties)} parties")
@@ -274,10 +373,12 @@ class Verification:
             if reveal["name"] != party["name"]:
                 r.finding("sheet.json", f"reveals[{n}].name",
                           f"{reveal['name']!r}, the announcement's party {n + 1} is {party['name']!r}")
-            got = ceremony.commitment(party["name"], bytes.fromhex(reveal["secret"])).hex()
+            got = ceremony.commitment(ann["draw_id"], party["name"],
+                                      bytes.fromhex(reveal["secret"])).hex()
             if got != party["commitment"]:
                 r.finding("sheet.json", f"reveals[{n}].secret",
-                          f"does not open {party['name']!r}'s commitment {party['commitment']}")
+                          f"does not open {party['name']!r}'s commitment {party['commitment']} "
+                          f"for draw {ann['draw_id']!r} (SPEC §8.2)")
         self.bls_round = None
         beacon_part = self.check_beacon()
         secrets = [bytes.fromhex(x["secret"]) for x in reveals]
@@ -287,9 +388,9 @@ class Verification:
                       f"reveals and beacon, {seed.hex()} (SPEC §8.3)")
         r.end()
         if self.bls_round is not None:
-            r.not_checked(f"4b. drand BLS signature of round {self.bls_round}",
-                          "not checked (no BLS library); randomness = SHA-256(signature) and "
-                          "the round are checked")
+            r.not_checked(f"5b. drand BLS signature of round {self.bls_round}",
+                          "not checked (no BLS library here); randomness = SHA-256(signature) "
+                          "and the round are checked")
 
     def check_beacon(self):
         r, announced, value = self.report, self.ann["beacon"], self.sheet["beacon"]
@@ -301,19 +402,13 @@ class Verification:
             r.finding("sheet.json", "beacon", f"the announced {announced['kind']} beacon value is missing")
             return None
         if announced["kind"] == "external":
+            try:
+                ceremony.check_recorded_beacon(value["groups"], announced["groups"])
+            except ceremony.BeaconValueError as e:
+                r.finding("sheet.json", "beacon.groups", f"{e} (SPEC §8.4.2)")
             return ceremony.beacon_bytes(value)
-        # drand
         if value["round"] != announced["round"]:
             r.finding("sheet.json", "beacon.round", f"{value['round']}, announced {announced['round']}")
-        period = announced["period_seconds"]
-        if period < 1 or announced["round"] < 1:
-            r.finding("announcement.json", "beacon", "period_seconds and round must be at least 1")
-        else:
-            published = ceremony.drand_round_time(announced["round"], announced["genesis_time"], period)
-            if published <= ceremony.parse_time(self.ann["announced_at"]):
-                r.finding("announcement.json", "beacon.round",
-                          f"round {announced['round']} was published at Unix time {published}, "
-                          "not after the announcement")
         signature = bytes.fromhex(value["signature"])
         if hashlib.sha256(signature).hexdigest() != value["randomness"]:
             r.finding("sheet.json", "beacon.randomness", "is not SHA-256(signature)")
@@ -324,13 +419,43 @@ class Verification:
         self.bls_round = value["round"]
         return bytes.fromhex(value["randomness"])
 
-    # 5
+    # 6
+    def check_timestamp(self, trusted):
+        r = self.report
+        title = f"6. the timestamp token {TOKEN_FILE} (SPEC §8.5, §8.6)"
+        if not os.path.exists(self.path(TOKEN_FILE)):
+            r.not_checked(title, "no token: announced_at is the office's own claim")
+            return
+        if not trusted:
+            self.token_state = "unchecked"
+            r.not_checked(title, "time not proven: no trusted TSA certificate named with "
+                          "--tsa-cert FILE (one from the draw folder would prove nothing)")
+            return
+        r.begin(title)
+        gen_time, subject, findings = timestamp.check_token(
+            _read(self.path(TOKEN_FILE)), self.ann_bytes, trusted)
+        for rule, message in findings:
+            r.finding(TOKEN_FILE, f"rule {rule}", message)
+        notes = []
+        if gen_time is not None:
+            notes.append(f"signed by {subject} at genTime {_utc(gen_time)}")
+            if self.beacon_time is not None and gen_time + ceremony.MARGIN > self.beacon_time:
+                r.finding(TOKEN_FILE, "genTime", f"{_utc(gen_time)} is less than MARGIN = "
+                          f"{ceremony.MARGIN} s before the beacon's time "
+                          f"{_utc(self.beacon_time)}: the announcement may have been made "
+                          "after the beacon was known (SPEC §8.5)")
+            else:
+                self.time_proof = (subject, gen_time)
+        self.token_state = "proven" if self.time_proof else "failed"
+        r.end(notes)
+
+    # 7
     def check_plan(self):
         r, sheet = self.report, self.sheet
         if not os.path.exists(self.path(PLAN_FILE)):
-            r.not_checked("5. the plan: digest, strata and quotas", f"{PLAN_FILE} not given")
+            r.not_checked("7. the plan: digest, strata and quotas", f"{PLAN_FILE} not given")
             return
-        r.begin("5. the plan: digest, strata and quotas")
+        r.begin("7. the plan: digest, strata and quotas")
         try:
             self.plan = read_plan(self.path(PLAN_FILE))
         except InputError as e:
@@ -361,15 +486,22 @@ class Verification:
                 break
         r.end()
 
-    # 6
+    # 8
     def check_amendments(self, key):
         r = self.report
-        self.amendment_docs = []
+        if self.void_bytes is not None:
+            self.check_void(key)
         if not self.amendments:
             return
-        r.begin(f"6. amendments ({len(self.amendments)}): signature, sheet, sequence, chain")
+        r.begin(f"8. amendments ({len(self.amendments)}): signature, sheet, sequence, chain, "
+                "times, reasons, recusal cap")
+        if not self.has_sheet:
+            r.finding(self.amendments[0][1], None, "an amendment, but no sheet")
+            r.end()
+            return
         sheet_digest = hashlib.sha256(self.sheet_bytes).hexdigest()
-        previous = None
+        previous, previous_time = None, ceremony.parse_time(self.sheet["drawn_at"])
+        recusals = {}
         for position, (n, name, data) in enumerate(self.amendments, 1):
             doc = parse_document(r, name, data, ceremony.AMENDMENT)
             check_signature(r, self.dir, name, data, key, doc["draw_id"] if doc else None)
@@ -391,13 +523,135 @@ class Verification:
                     r.finding(name, "reason.code", f"{doc['reason']['code']} does not go with {kind}")
                 if doc["outcome"]["kind"] != kind:
                     r.finding(name, "outcome.kind", f"{doc['outcome']['kind']}, the action is {kind}")
-                if ceremony.parse_time(doc["amended_at"]) < ceremony.parse_time(self.sheet["drawn_at"]):
-                    r.finding(name, "amended_at", "is before the sheet's drawn_at")
+                t = ceremony.parse_time(doc["amended_at"])
+                if t < previous_time:
+                    r.finding(name, "amended_at", "is before the sheet's drawn_at" if position == 1
+                              else "is before the previous amendment's amended_at")
+                previous_time = max(previous_time, t)
+                if kind == "replace_inspector":
+                    entity = doc["action"]["entity"]
+                    recusals[entity] = recusals.get(entity, 0) + 1
+                    if self.plan is not None and recusals[entity] > self.plan["team"]["recusal_cap"]:
+                        r.finding(name, "action", f"recusal {recusals[entity]} on this entity; "
+                                  f"team.recusal_cap is {self.plan['team']['recusal_cap']} "
+                                  "(SPEC §11.4)", entity)
             self.amendment_docs.append((name, data, doc))
             previous = hashlib.sha256(data).hexdigest()
+        if self.plan is None:
+            r.end(["the recusal cap needs plan.toml: not checked"])
+        else:
+            r.end()
+
+    def check_void(self, key):
+        r, void = self.report, self.void
+        r.begin("8. void.json: signature, announcement, time (SPEC §11.5)")
+        check_signature(r, self.dir, "void.json", self.void_bytes, key,
+                        void["draw_id"] if void else None)
+        if self.has_sheet:
+            r.finding("void.json", None, "a void beside a sheet: a drawn draw cannot be voided "
+                      "(SPEC §11.5)")
+        if void is not None:
+            if void["announcement"] != self.ann_digest.hex():
+                r.finding("void.json", "announcement", f"{void['announcement']} is not the "
+                          f"announcement's SHA-256 {self.ann_digest.hex()}")
+            if void["draw_id"] != self.ann["draw_id"]:
+                r.finding("void.json", "draw_id", f"{void['draw_id']!r}, announced {self.ann['draw_id']!r}")
+            if ceremony.parse_time(void["voided_at"]) < ceremony.parse_time(self.ann["announced_at"]):
+                r.finding("void.json", "voided_at", "is before the announcement's announced_at")
         r.end()
 
-    # 7
+    # 10: SPEC §12, when the office log is given
+    def check_log(self, key):
+        r = self.report
+        if not self.log_path:
+            r.not_checked("10. the office log (SPEC §12)",
+                          f"no {LOG_FILE} beside or in the folder, and no --log FILE")
+            return
+        name = os.path.basename(self.log_path)
+        r.begin(f"10. the office log {self.log_path} (SPEC §12.2, §12.4)")
+        self.log = office_log.check_log(_read(self.log_path), name, r, self.strict)
+        root = os.path.dirname(os.path.abspath(self.log_path))
+        docs = [("announcement.json", self.ann_bytes, self.ann, "announcement")]
+        if self.has_sheet:
+            docs.append(("sheet.json", self.sheet_bytes, self.sheet, "sheet"))
+        if self.void is not None:
+            docs.append(("void.json", self.void_bytes, self.void, "void"))
+        docs += [(n, d, doc, "amendment") for n, d, doc in self.amendment_docs if doc]
+        for doc_name, data, doc, kind in docs:
+            office_log.check_position(self.log, name, r, doc_name, doc,
+                                      hashlib.sha256(data).hexdigest(), kind)
+        office_log.check_published(self.log, root, name, r, self.ann["draw_id"], self.dir)
+        self.fates = office_log.check_draw(self.log, root, name, r, self.ann,
+                                           self.ann_digest.hex(), self.sheet, self.dir)
+        notes = [f"{len(self.log.lines)} lines, head {self.log.head}"]
+        checkpoints = os.path.join(root, "checkpoints")
+        found = office_log.check_checkpoints(self.log, checkpoints, key, r)
+        notes.append(f"{found} checkpoints in {checkpoints}" if found else
+                     "no checkpoints beside the log")
+        r.end(notes)
+
+    # 13.3
+    def trust_summary(self):
+        s, ann = self.report.summary, self.ann
+        if ann is None:
+            s.append("nothing: the announcement could not be read")
+            return
+        witnesses = [p["name"] for p in ann["parties"] if p["role"] == "witness"]
+        s.append("witnesses: " + (", ".join(witnesses) + " committed before the announcement "
+                                  "was published" if witnesses else "no witness"))
+        b = ann["beacon"]
+        if b is None:
+            s.append("beacon: none")
+        else:
+            when = _utc(self.beacon_time) if getattr(self, "beacon_time", None) else "unknown"
+            if b["kind"] == "drand":
+                chain = ceremony.KNOWN_DRAND_CHAINS.get(b["chain_hash"], {}).get(
+                    "name", "chain " + b["chain_hash"][:16] + "…")
+                s.append(f"beacon: drand {chain} round {b['round']}, public at {when}")
+            else:
+                s.append(f"beacon: {b['description']} ({b['source']}), published at {when}")
+            if self.time_proof:
+                s.append(f"  announced before it: PROVEN by a timestamp token of {self.time_proof[0]} "
+                         f"at {_utc(self.time_proof[1])}, checked against the TSA certificate "
+                         "you named")
+            else:
+                why = {"none": "no timestamp token", "unchecked": "the token was not checked: "
+                       "no --tsa-cert", "failed": "the timestamp token does not prove it"}
+                s.append(f"  announced before it: the office's own claim ({why[self.token_state]})")
+        if not witnesses and b is None:
+            s.append("independent randomness: NONE — the office alone chose the seed")
+        if self.log is None:
+            s.append("log: the office log was not checked")
+        else:
+            fates = self.fates or []
+            voids = sum(1 for _, fate, _ in fates if fate == "void")
+            s.append(f"log: checked; {voids} voided and {len(fates)} other announcements of this task"
+                     + (":" if fates else ""))
+            for draw_id, fate, reason in fates:
+                s.append(f"  {draw_id}: {fate}" + (f" ({reason})" if reason else ""))
+            s.append("  this announcement supersedes void " + ann["supersedes"]
+                     if ann["supersedes"] else "  this announcement supersedes no void")
+        if self.void is not None:
+            s.append(f"this draw was VOIDED: {self.void['reason']['code']} "
+                     f"({self.void['reason']['text']})")
+        replaced, recused = {}, {}
+        for _, _, doc in self.amendment_docs:
+            if doc is None:
+                continue
+            bucket = replaced if doc["action"]["kind"] == "replace_entity" else recused
+            bucket[doc["reason"]["code"]] = bucket.get(doc["reason"]["code"], 0) + 1
+
+        def count(d):
+            return sum(d.values()), "".join(f", {k}: {v}" for k, v in sorted(d.items()))
+        n, detail = count(replaced)
+        m, detail2 = count(recused)
+        s.append(f"amendments: {n} entity replacements{detail}; {m} recusals{detail2}")
+        s.append("The result is unbiased if at least one witness kept its secret until the")
+        s.append("announcement was public, or if the beacon's value was unknown to the office")
+        s.append("when the announcement was timestamped. The office can still abort; every")
+        s.append("abort is a published void.")
+
+    # 9
     def replay(self):
         r = self.report
         files = {}
@@ -405,38 +659,47 @@ class Verification:
             for kind in TABLE_KINDS:
                 files[kind] = find_input(self.dir, kind)
         except InputError as e:
-            r.begin("7a. input digests equal the announced ones")
+            r.begin("9a. input digests equal the announced ones")
             r.finding(e.file, None, e.message)
             r.end()
             return
-        missing = [INPUT_FILES[k] for k, f in files.items() if f is None]
+        # SPEC §13.1 step 9: conflicts and history may be absent; an absent one is the empty
+        # table, which matches an announcement of 0 rows. Announced with rows, it is withheld.
+        missing = [INPUT_FILES[k] for k, f in files.items()
+                   if f is None and not (k in OPTIONAL_TABLES and self.ann
+                                         and self.ann["inputs"][k]["rows"] == 0)]
         missing += [PLAN_FILE] if not os.path.exists(self.path(PLAN_FILE)) else []
         if missing:
-            r.not_checked("7. replay of the draw from the inputs", f"inputs not given: {', '.join(missing)}")
+            r.not_checked("9. replay of the draw from the inputs", f"inputs not given: {', '.join(missing)}")
             return
         if self.plan is None:
-            r.not_checked("7. replay of the draw from the inputs", f"{PLAN_FILE} could not be read")
+            r.not_checked("9. replay of the draw from the inputs", f"{PLAN_FILE} could not be read")
             return
-        r.begin("7a. input digests equal the announced ones")
+        r.begin("9a. input digests equal the announced ones")
         tables = {}
         for kind in TABLE_KINDS:
-            try:
-                tables[kind] = read_table(kind, self.path(files[kind]))
-            except InputError as e:
-                r.finding(e.file or files[kind], e.field,
-                          f"line {e.line}: {e.message}" if e.line else e.message)
-                continue
+            name = files[kind] or INPUT_FILES[kind]
+            if files[kind] is None:
+                # absent, announced with 0 rows: the empty table (§13.1 step 9)
+                tables[kind] = Table(kind, name, None, [], [])
+            else:
+                try:
+                    tables[kind] = read_table(kind, self.path(files[kind]))
+                except InputError as e:
+                    r.finding(e.file or files[kind], e.field,
+                              f"line {e.line}: {e.message}" if e.line else e.message)
+                    continue
             digest = table_digest(kind, tables[kind].rows).hex()
             announced = self.ann["inputs"][kind]
             if digest != announced["digest"] or len(tables[kind].rows) != announced["rows"]:
-                r.finding(files[kind], None,
+                r.finding(name, None,
                           f"{len(tables[kind].rows)} rows, digest {digest}; announced "
                           f"{announced['rows']} rows, digest {announced['digest']}")
         if not r.end():
-            r.not_checked("7b. replay of the draw", "the inputs are not the announced ones")
+            r.not_checked("9b. replay of the draw", "the inputs are not the announced ones")
             return
 
-        r.begin("7b. replay of the draw (SPEC §6-§7) and the whole sheet")
+        r.begin("9b. replay of the draw (SPEC §6-§7) and the whole sheet")
         rows = {kind: t.rows for kind, t in tables.items()}
         try:
             self.draw = Draw(self.plan, rows, bytes.fromhex(self.sheet["seed"]))
@@ -451,14 +714,14 @@ class Verification:
         r.end()
 
         if self.amendment_docs:
-            r.begin("7c. replay of every amendment (SPEC §11)")
+            r.begin("9c. replay of every amendment (SPEC §11)")
             self.replay_amendments()
             r.end()
 
     def replay_amendments(self):
         r, draw = self.report, self.draw
-        state = amend.State(draw, self.sheet["entities"])
         caps = {p["label"]: p["cap"] for p in self.sheet["pools"]}
+        state = amend.State(draw, self.sheet["entities"], caps)
         sheet_digest = hashlib.sha256(self.sheet_bytes).hexdigest()
         previous = None
         for seq, (name, data, doc) in enumerate(self.amendment_docs, 1):
@@ -466,15 +729,16 @@ class Verification:
                 r.finding(name, None, "not replayed: the document could not be read")
                 return
             try:
-                outcome, inspectors = amend.replay(state, doc["action"], seq, caps)
+                outcome, inspectors = amend.replay(state, doc["action"])
             except DrawError as e:
-                r.finding(name, "action", f"the replay fails: {e}", doc["action"].get("entity"))
+                r.finding(name, "action", f"the replay refuses it: {e}", doc["action"].get("entity"))
                 return
             expected = {
                 "action": doc["action"], "amended_at": doc["amended_at"],
                 "draw_id": self.sheet["draw_id"], "format": "double-random/amendment",
-                "inspectors": inspectors, "outcome": outcome, "previous": previous,
-                "reason": doc["reason"], "seq": seq, "sheet": sheet_digest, "version": "v1",
+                "inspectors": inspectors, "log": doc["log"], "outcome": outcome,
+                "previous": previous, "reason": doc["reason"], "seq": seq,
+                "sheet": sheet_digest, "version": VERSION,
             }
             if outcome != doc["outcome"]:
                 r.finding(name, "outcome", f"the replay gives {jcs.dumps(outcome)}",
@@ -496,9 +760,10 @@ def rebuild_sheet(draw, ann, ann_digest_hex, published):
         **draw.sheet_parts(),
         "format": "double-random/sheet",
         "plan": announced_plan(draw.plan),
+        "log": published["log"],
         "reveals": published["reveals"],
         "seed": draw.seed.hex(),
-        "version": "v1",
+        "version": VERSION,
     }
 
 

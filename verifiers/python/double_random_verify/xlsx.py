@@ -17,6 +17,10 @@ SPEC §3.5 says:
 A cell holding an error value (`#N/A`, …) is an error. Numbers are returned as `Number`, a
 `str` carrying the value, so that the table reader can refuse a number of 10^15 or more in an
 id or code column (Excel has lost digits).
+
+Every workbook is read under the bounds of SPEC §3.5 "xlsx limits" (`LIMITS`), as the Rust
+reader does: before any part is parsed, every part is inflated in chunks, counting its bytes
+against the size its zip directory declares, and scanned for its cells and shared strings.
 """
 
 import datetime
@@ -24,10 +28,39 @@ import decimal
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
+import xml.parsers.expat
 
 from . import InputError
+from .normalize import trim
+
+# SPEC §3.5 "xlsx limits"; the Rust reader's `formats::xlsx::XlsxLimits::DEFAULT`.
+LIMITS = {
+    "parts": 10_000,                      # zip entries
+    "part_bytes": 2 << 30,                # a part's declared (and inflated) size
+    "total_bytes": 4 << 30,               # all parts' declared sizes together
+    "cell_bytes": 1 << 20,                # one <c> or <si>, as stored
+    "rows": 1_048_576,                    # a cell's row; the dimension's last row
+    "columns": 256,                       # a cell's column; the dimension's last column
+    "cells": 1 << 25,                     # <c> elements in the worksheet
+    "shared_strings": 1 << 22,            # <si> elements in one part
+    "shared_string_bytes": 256 << 20,     # all <si> of one part, as stored
+}
+
+_CHUNK = 64 * 1024
+
+
+class LimitError(InputError):
+    """A workbook past one of `LIMITS`: `limit` names it (as the Rust `WorkbookLimit` does),
+    `found` is the value found (at least this much, for a bound checked while reading)."""
+
+    def __init__(self, limit, part, found, maximum, file):
+        self.limit, self.part, self.found, self.maximum = limit, part, found, maximum
+        where = f"part {part}: " if part else ""
+        super().__init__(f"{where}{limit} {found} is past the limit of {maximum}", file)
 
 
 class Number(str):
@@ -108,14 +141,136 @@ def serial_date(serial, date1904):
 
 # ---------------------------------------------------------------- the workbook
 
+class _Scan:
+    """Measures the <c> and <si> elements of one part as expat reads it: from the start of
+    the start tag to the start of the end tag (an empty-element tag: its end), in bytes as
+    stored; counts the <si> and their bytes."""
+
+    def __init__(self, part, file, limits):
+        self.part, self.file, self.limits = part, file, limits
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.open = {}
+        self.strings = 0
+        self.string_bytes = 0
+        self.fed = 0
+        self.broken = False
+
+    def _over(self, limit, found, maximum):
+        return LimitError(limit, self.part, found, maximum, self.file)
+
+    def _start(self, name, attrs):
+        local = name.rsplit(":", 1)[-1]
+        if local == "si":
+            self.strings += 1
+            if self.strings > self.limits["shared_strings"]:
+                raise self._over("SharedStrings", self.strings, self.limits["shared_strings"])
+        if local in ("c", "si"):
+            self.open[local] = self.parser.CurrentByteIndex
+
+    def _end(self, name):
+        local = name.rsplit(":", 1)[-1]
+        start = self.open.pop(local, None) if local in ("c", "si") else None
+        if start is None:
+            return
+        # The start of the end tag; after an empty-element tag, its end.
+        end = self.parser.CurrentByteIndex
+        length = end - start
+        if length > self.limits["cell_bytes"]:
+            raise self._over("Cell" if local == "c" else "SharedString", length,
+                             self.limits["cell_bytes"])
+        if local == "si":
+            self.string_bytes += length
+            if self.string_bytes > self.limits["shared_string_bytes"]:
+                raise self._over("SharedStringBytes", self.string_bytes,
+                                 self.limits["shared_string_bytes"])
+
+    def feed(self, chunk):
+        if not self.broken:
+            try:
+                self.parser.Parse(chunk, False)
+            except xml.parsers.expat.ExpatError:
+                self.broken = True  # not XML (a picture): only its size is bounded
+        self.fed += len(chunk)
+        for local, start in self.open.items():
+            if self.fed - start > self.limits["cell_bytes"]:
+                raise self._over("Cell" if local == "c" else "SharedString", self.fed - start,
+                                 self.limits["cell_bytes"])
+
+
+def _inflate(raw, inflater):
+    """The part's bytes, at most `_CHUNK` at a time: never more in memory, whatever they
+    inflate to."""
+    for i in range(0, len(raw), _CHUNK):
+        if inflater is None:
+            yield raw[i:i + _CHUNK]
+            continue
+        buf = raw[i:i + _CHUNK]
+        while True:
+            out = inflater.decompress(buf, _CHUNK)
+            buf = inflater.unconsumed_tail
+            if out:
+                yield out
+            elif not buf or inflater.eof:
+                break
+        if inflater.eof:
+            return
+
+
 class _Book:
-    def __init__(self, data, file):
+    def __init__(self, data, file, limits=None):
         self.file = file
+        self.limits = limits or LIMITS
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
             raise InputError("not an .xlsx workbook (not a zip archive)", file) from None
         self.names = set(self.zip.namelist())
+        self._check_parts(data)
+
+    def _check_parts(self, data):
+        """SPEC §3.5 "xlsx limits": the zip directory, then every part inflated in chunks,
+        counted against its declared size and scanned, before anything is parsed."""
+        lim, file = self.limits, self.file
+        infos = self.zip.infolist()
+        if len(infos) > lim["parts"]:
+            raise LimitError("Parts", "", len(infos), lim["parts"], file)
+        total = 0
+        for info in infos:
+            if info.file_size > lim["part_bytes"]:
+                raise LimitError("PartBytes", info.filename, info.file_size, lim["part_bytes"], file)
+            total += info.file_size
+            if total > lim["total_bytes"]:
+                raise LimitError("TotalBytes", "", total, lim["total_bytes"], file)
+        for info in infos:
+            self._check_part(data, info)
+
+    def _check_part(self, data, info):
+        lim, file, name = self.limits, self.file, info.filename
+        at = info.header_offset
+        if data[at:at + 4] != b"PK\x03\x04" or info.flag_bits & 1:
+            raise InputError(f"not an .xlsx workbook: part {name} cannot be read", file)
+        name_len, extra_len = struct.unpack("<HH", data[at + 26:at + 30])
+        start = at + 30 + name_len + extra_len
+        raw = data[start:start + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            inflater = None
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-15)
+        else:
+            raise InputError(f"not an .xlsx workbook: part {name} uses compression method "
+                             f"{info.compress_type}", file)
+        scan = _Scan(name, file, lim)
+        inflated = 0
+        try:
+            for chunk in _inflate(raw, inflater):
+                inflated += len(chunk)
+                if inflated > info.file_size:
+                    raise LimitError("PartInflated", name, inflated, info.file_size, file)
+                scan.feed(chunk)
+        except zlib.error as e:
+            raise InputError(f"not an .xlsx workbook: part {name}: {e}", file) from None
 
     def xml(self, name, required=True):
         if name not in self.names:
@@ -182,10 +337,12 @@ def _column_index(ref):
     return n - 1
 
 
-def read_records(data, file):
+def read_records(data, file, limits=None):
     """[(row number, [cell text])] of the first worksheet, header first, blank rows skipped,
-    every row padded to the widest row."""
-    book = _Book(data, file)
+    every row padded to the widest row. A workbook past `limits` (default `LIMITS`) raises
+    `LimitError`."""
+    book = _Book(data, file, limits)
+    lim = book.limits
     wb_part = _workbook_part(book)
     wb = book.xml(wb_part)
     wb_rels = book.rels(wb_part)
@@ -207,10 +364,25 @@ def read_records(data, file):
     date_styles = _date_styles(styles)
 
     sheet = book.xml(sheet_part)
+    sheet_name = first.get("name", "")
+    dimension = _child(sheet, "dimension")
+    if dimension is not None:
+        ends = [_REF.fullmatch(p) for p in (dimension.get("ref") or "").split(":")]
+        last = ends[-1]
+        if len(ends) == 2 and all(ends) and (int(ends[0].group(2)) > int(ends[1].group(2)) or
+                                             _column_index(ends[0].group(0)) > _column_index(ends[1].group(0))):
+            raise InputError(f"the worksheet's dimension {dimension.get('ref')} ends before it starts", file)
+        if last:
+            if int(last.group(2)) > lim["rows"]:
+                raise LimitError("DimensionRows", sheet_name, int(last.group(2)), lim["rows"], file)
+            if _column_index(last.group(0)) + 1 > lim["columns"]:
+                raise LimitError("DimensionColumns", sheet_name, _column_index(last.group(0)) + 1,
+                                 lim["columns"], file)
     sheet_data = _child(sheet, "sheetData")
     rows = []
     width = 0
     next_row = 1
+    count = 0
     for row in (_children(sheet_data, "row") if sheet_data is not None else []):
         number = int(row.get("r")) if (row.get("r") or "").isdigit() else next_row
         next_row = number + 1
@@ -221,6 +393,15 @@ def read_records(data, file):
             if col is None:
                 col = next_col
             next_col = col + 1
+            count += 1
+            if count > lim["cells"]:
+                raise LimitError("Cells", sheet_name, count, lim["cells"], file)
+            at = _REF.fullmatch(c.get("r") or "")
+            cell_row = int(at.group(2)) if at else number
+            if max(number, cell_row) > lim["rows"]:
+                raise LimitError("Rows", sheet_name, max(number, cell_row), lim["rows"], file)
+            if col + 1 > lim["columns"]:
+                raise LimitError("Columns", sheet_name, col + 1, lim["columns"], file)
             try:
                 value = _cell_text(c, shared, date_styles, date1904)
             except InputError as e:
@@ -232,8 +413,11 @@ def read_records(data, file):
     records = []
     for number, cells in rows:
         fields = [cells.get(i, "") for i in range(width)]
-        if all(f.strip(" \t\n\x0c\r") == "" for f in fields):
-            continue  # a blank row, as in CSV (SPEC §3.5)
+        if all(trim(f) == "" for f in fields):
+            continue  # a blank row: every cell empty after trim() (SPEC §3.5)
+        if not records and number != 1:
+            raise InputError("row 1 of the worksheet is empty: the first row must name the "
+                             "columns (SPEC §3.5)", file, number)
         records.append((number, fields))
     return records
 

@@ -10,6 +10,7 @@ import hashlib
 import os
 import random
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -104,6 +105,7 @@ class Signer:
                 + base64.b64encode(b"Ed" + self.key_id + pk).decode() + "\n").encode()
 
     def sign(self, data, name, draw_id, comment=None):
+        """A prehashed minisign signature with the trusted comment of SPEC §14."""
         sig = self.sk.sign(hashlib.blake2b(data, digest_size=64).digest())
         comment = comment or f"draw:{draw_id}\tfile:{name}\tsha256:{hashlib.sha256(data).hexdigest()}"
         glob = self.sk.sign(sig + comment.encode())
@@ -113,55 +115,159 @@ class Signer:
                 + base64.b64encode(glob).decode() + "\n").encode()
 
 
-def make_ceremony(directory, files=None, beacon="external", amendments=()):
-    """Write a complete signed ceremony into directory; returns the Draw."""
-    files = files or rosters()
-    os.makedirs(directory, exist_ok=True)
-    for name, data in files.items():
-        with open(os.path.join(directory, name), "wb") as fh:
-            fh.write(data)
-    tables = {k: parse_table(k, files[k + ".csv"], k + ".csv").rows
-              for k in ["entities", "inspectors", "items", "conflicts", "history"]}
-    plan = parse_plan(files["plan.toml"])
-    signer = Signer()
-    draw_id = "SC-2026-07-1"
-    parties = [("市场监管局", "organizer", b"\x11" * 32), ("公证处", "witness", b"\x22" * 32)]
+DRAW_ID = "SC-2026-07-1"
+BASE_TIME = 1795939200  # 2026-11-29T08:00:00Z
+QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+SSQ = [{"count": 6, "distinct": True, "max": 33, "min": 1, "ordered": False},
+       {"count": 1, "distinct": True, "max": 16, "min": 1, "ordered": False}]
+
+
+def utc(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def task_of(plan):
+    return {"batch": plan["batch"], "plan_id": plan["plan_id"], "task_id": plan["task_id"]}
+
+
+class Office:
+    """An office folder: office.log, checkpoints/, organizer.pub and one folder per draw.
+
+    publish() signs a document at the next log position, writes it into its draw folder,
+    appends its entry and writes a signed checkpoint (SPEC §12)."""
+
+    def __init__(self, root, signer=None):
+        self.root = root
+        self.signer = signer or Signer()
+        self.lines = []
+        os.makedirs(os.path.join(root, "checkpoints"), exist_ok=True)
+        write(os.path.join(root, "organizer.pub"), self.signer.public_key_file())
+        if os.path.exists(os.path.join(root, "office.log")):
+            with open(os.path.join(root, "office.log"), "rb") as fh:
+                self.lines = fh.read().split(b"\n")[:-1]
+
+    def position(self):
+        prev = hashlib.sha256(self.lines[-1]).hexdigest() if self.lines else None
+        return {"prev": prev, "seq": len(self.lines) + 1}
+
+    def key_path(self):
+        return os.path.join(self.root, "organizer.pub")
+
+    def publish(self, draw_id, name, doc, kind, when, task, sign=True, log=True):
+        """doc["log"] is set to the next position; returns the document's bytes."""
+        doc["log"] = self.position()
+        data = jcs.encode(doc)
+        folder = os.path.join(self.root, draw_id)
+        os.makedirs(folder, exist_ok=True)
+        write(os.path.join(folder, name), data)
+        if sign:
+            write(os.path.join(folder, name + ".minisig"), self.signer.sign(data, name, draw_id))
+        if log:
+            self.append({"document": hashlib.sha256(data).hexdigest(), "draw_id": draw_id,
+                         "kind": kind, **doc["log"], "task": task, "time": when})
+        return data
+
+    def append(self, entry):
+        self.lines.append(jcs.encode(entry))
+        write(os.path.join(self.root, "office.log"), b"".join(x + b"\n" for x in self.lines))
+        self.checkpoint(entry["time"])
+
+    def checkpoint(self, when):
+        size = len(self.lines)
+        doc = {"format": "double-random/checkpoint",
+               "head": hashlib.sha256(self.lines[-1]).hexdigest() if self.lines else None,
+               "key_id": "%016X" % int.from_bytes(self.signer.key_id, "little"),
+               "size": size, "time": when, "version": "v2"}
+        data = jcs.encode(doc)
+        name = f"checkpoint-{size}.json"
+        comment = f"log:{size}\tfile:{name}\tsha256:{hashlib.sha256(data).hexdigest()}"
+        write(os.path.join(self.root, "checkpoints", name), data)
+        write(os.path.join(self.root, "checkpoints", name + ".minisig"),
+              self.signer.sign(data, name, None, comment))
+        return data
+
+
+def write(path, data):
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def announce(office, plan, tables, draw_id=DRAW_ID, parties=None, beacon="external",
+             t0=BASE_TIME, supersedes=None):
+    """Publish an announcement; returns (doc, bytes, secrets, beacon value or None)."""
+    parties = parties if parties is not None else [
+        ("市场监管局", "organizer", b"\x11" * 32), ("公证处", "witness", b"\x22" * 32)]
+    value = None
     if beacon == "drand":
-        b = {"kind": "drand", "chain_hash": "ab" * 32, "public_key": "cd" * 48,
-             "scheme": "bls-unchained-g1-rfc9380", "period_seconds": 3, "genesis_time": 1700000000,
-             "round": 32000000}
+        genesis, period = 1692803367, 3
+        rnd = (t0 + 3600 - genesis) // period + 1
+        b = {"kind": "drand", "chain_hash": QUICKNET,
+             "public_key": ceremony.KNOWN_DRAND_CHAINS[QUICKNET]["public_key"],
+             "scheme": "bls-unchained-g1-rfc9380", "period_seconds": period,
+             "genesis_time": genesis, "round": rnd}
         signature = b"\x5a" * 48
-        value = {"kind": "drand", "round": 32000000, "signature": signature.hex(),
-                 "randomness": hashlib.sha256(signature).hexdigest()}
+        value = {"kind": "drand", "randomness": hashlib.sha256(signature).hexdigest(),
+                 "round": rnd, "signature": signature.hex()}
+    elif beacon == "external":
+        b = {"kind": "external", "description": "福利彩票双色球 2026138 期",
+             "groups": SSQ, "published_at": utc(t0 + 3600), "source": "cwl.gov.cn"}
+        value = {"kind": "external",
+                 "groups": ceremony.read_typed_beacon(" 03 09 14 21 26 31 + 08\n", SSQ)}
     else:
-        b = {"kind": "external", "description": "福利彩票双色球 2026138 期", "source": "cwl.gov.cn"}
-        value = {"kind": "external", "value": " 03 09 14 21 26 31 + 08\n"}
+        b = None
     ann = {
-        "announced_at": "2026-11-29T08:00:00Z", "beacon": b, "draw_id": draw_id,
+        "announced_at": utc(t0), "beacon": b, "draw_id": draw_id,
         "format": "double-random/announcement",
         "inputs": {**{k: {"digest": table_digest(k, rows).hex(), "rows": len(rows)}
                       for k, rows in tables.items()}, "plan": plan_digest(plan)},
-        "key_id": "%016X" % int.from_bytes(signer.key_id, "little"),
-        "parties": [{"commitment": ceremony.commitment(n, s).hex(), "name": n, "role": r}
+        "key_id": "%016X" % int.from_bytes(office.signer.key_id, "little"),
+        "parties": [{"commitment": ceremony.commitment(draw_id, n, s).hex(), "name": n, "role": r}
                     for n, r, s in parties],
-        "plan": announced_plan(plan), "previous": None,
-        "scheduled_at": "2026-11-30T02:00:00Z", "version": "v1",
+        "plan": announced_plan(plan), "scheduled_at": utc(t0 + 7200),
+        "supersedes": supersedes, "version": "v2",
     }
-    ann_bytes = jcs.encode(ann)
+    data = office.publish(draw_id, "announcement.json", ann, "announcement", ann["announced_at"],
+                          task_of(plan))
+    return ann, data, [s for _, _, s in parties], value
+
+
+def void(office, plan, ann, ann_bytes, code="secret_not_revealed", when=None):
+    doc = {"announcement": hashlib.sha256(ann_bytes).hexdigest(), "draw_id": ann["draw_id"],
+           "format": "double-random/void", "reason": {"code": code, "text": "见证人未揭示"},
+           "version": "v2", "voided_at": when or ann["scheduled_at"]}
+    return office.publish(ann["draw_id"], "void.json", doc, "void", doc["voided_at"],
+                          task_of(plan))
+
+
+def make_ceremony(root, files=None, beacon="external", amendments=(), draw_id=DRAW_ID,
+                  t0=BASE_TIME, office=None, supersedes=None, parties=None):
+    """Write a complete signed draw into the office folder root; returns the draw folder.
+
+    The draw folder holds the rosters, plan.toml, every document and its signature."""
+    files = files or rosters()
+    office = office or Office(root)
+    folder = os.path.join(root, draw_id)
+    os.makedirs(folder, exist_ok=True)
+    for name, data in files.items():
+        write(os.path.join(folder, name), data)
+    tables = {k: parse_table(k, files[k + ".csv"], k + ".csv").rows
+              for k in ["entities", "inspectors", "items", "conflicts", "history"]}
+    plan = parse_plan(files["plan.toml"])
+    ann, ann_bytes, secrets, value = announce(office, plan, tables, draw_id, parties, beacon, t0,
+                                              supersedes)
     ann_digest = hashlib.sha256(ann_bytes).digest()
-    seed = ceremony.seed(ann_digest, [s for _, _, s in parties], ceremony.beacon_bytes(value))
+    seed = ceremony.seed(ann_digest, secrets, ceremony.beacon_bytes(value) if value else None)
     draw = Draw(plan, tables, seed)
     sheet = {
         "announcement": ann_digest.hex(), "beacon": value, "draw_id": draw_id,
-        "drawn_at": "2026-11-30T02:00:05Z", **draw.sheet_parts(),
+        "drawn_at": utc(t0 + 7205), **draw.sheet_parts(),
         "format": "double-random/sheet", "plan": announced_plan(plan),
-        "reveals": [{"name": n, "secret": s.hex()} for n, _, s in parties],
-        "seed": seed.hex(), "version": "v1",
+        "reveals": [{"name": p["name"], "secret": s.hex()} for p, s in zip(ann["parties"], secrets)],
+        "seed": seed.hex(), "version": "v2",
     }
-    sheet_bytes = jcs.encode(sheet)
-    out = {"announcement.json": ann_bytes, "sheet.json": sheet_bytes}
+    sheet_bytes = office.publish(draw_id, "sheet.json", sheet, "sheet", sheet["drawn_at"],
+                                 task_of(plan))
     state = amend.State(draw, sheet["entities"])
-    caps = {p["label"]: p["cap"] for p in sheet["pools"]}
     previous = None
     for seq, pick in enumerate(amendments, 1):
         entities = sorted(state.teams)
@@ -169,33 +275,17 @@ def make_ceremony(directory, files=None, beacon="external", amendments=()):
             action = {"entity": entities[seq % len(entities)], "kind": "replace_entity"}
             reason = {"code": "entity_closed", "text": "已注销"}
         else:
-            target = entities[(3 * seq) % len(entities)]
+            target = entities[(3 * seq) % len(entities)] if pick == "inspector" else pick[1]
             action = {"entity": target, "inspector": state.teams[target]["officers"][1],
                       "kind": "replace_inspector"}
             reason = {"code": "inspector_recused", "text": "近亲属"}
-        outcome, inspectors = amend.replay(state, action, seq, caps)
-        doc = {"action": action, "amended_at": f"2026-12-0{seq}T09:00:00Z", "draw_id": draw_id,
+        outcome, inspectors = amend.replay(state, action)
+        doc = {"action": action, "amended_at": utc(t0 + 86400 * seq), "draw_id": draw_id,
                "format": "double-random/amendment", "inspectors": inspectors,
                "outcome": outcome, "previous": previous, "reason": reason, "seq": seq,
-               "sheet": hashlib.sha256(sheet_bytes).hexdigest(), "version": "v1"}
-        data = jcs.encode(doc)
-        out[f"amendment-{seq}.json"] = data
+               "sheet": hashlib.sha256(sheet_bytes).hexdigest(), "version": "v2"}
+        name = f"amendment-{seq}.json"
+        data = office.publish(draw_id, name, doc, "amendment", doc["amended_at"], task_of(plan))
         previous = hashlib.sha256(data).hexdigest()
-    for name, data in out.items():
-        with open(os.path.join(directory, name), "wb") as fh:
-            fh.write(data)
-        with open(os.path.join(directory, name + ".minisig"), "wb") as fh:
-            fh.write(signer.sign(data, name, draw_id))
-    with open(os.path.join(directory, "organizer.pub"), "wb") as fh:
-        fh.write(signer.public_key_file())
-    lines, prev = [], None
-    for seq, (name, data) in enumerate(out.items(), 1):
-        kind = name.split(".")[0].split("-")[0]
-        line = jcs.encode({"document": hashlib.sha256(data).hexdigest(), "draw_id": draw_id,
-                           "kind": kind, "note": "", "prev": prev, "seq": seq,
-                           "time": "2026-11-30T02:00:05Z"})
-        lines.append(line + b"\n")
-        prev = hashlib.sha256(line).hexdigest()
-    with open(os.path.join(directory, "office.log"), "wb") as fh:
-        fh.write(b"".join(lines))
-    return draw
+    write(os.path.join(folder, "organizer.pub"), office.signer.public_key_file())
+    return folder

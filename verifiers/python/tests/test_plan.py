@@ -27,7 +27,8 @@ class Plans(unittest.TestCase):
         self.assertEqual(p["strata"]["unclassified"]["ratio_bp"], 500)
         self.assertEqual(p["strata"]["classes"]["B"]["rounding"], "nearest")
         self.assertEqual(p["team"], {"departments": [], "experts": 1, "exclude_same_region": True,
-                                     "joint": [], "officers": 2, "workload_cap": None})
+                                     "joint": [], "officers": 2, "recusal_cap": 2,
+                                     "workload_cap": None})
 
     def test_ratios_never_through_floats(self):
         self.assertEqual(ratio_bp("2.5%", err), 250)
@@ -173,6 +174,119 @@ officers = 2
                 with self.assertRaises(InputError) as e:
                     parse_plan(fixtures.PLAN.replace(old, new).encode())
                 self.assertIn(where, str(e.exception))
+
+
+def with_ratio(ratio):
+    """The fixture plan with class A's ratio written as `ratio` (TOML source)."""
+    return fixtures.PLAN.replace('A = { ratio = "10%" }', f"A = {{ ratio = {ratio} }}").encode()
+
+
+class PlanGrammar(unittest.TestCase):
+    """SPEC §4: ratios from their decimal text, the percentage grammar, keywords, lists."""
+
+    def test_ratios_are_read_from_their_decimal_text(self):
+        line = fixtures.PLAN.split("\n").index('A = { ratio = "10%" }') + 1
+        for bad in ("0.09999999999999999999", "0.10000000000000000001",
+                    "0.099999999999999999999999999999999999", "9.999999999999999999e-2",
+                    "0.000_05"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(with_ratio(bad))
+                self.assertEqual(e.exception.field, "strata.A.ratio")
+                self.assertEqual(e.exception.line, line)
+                self.assertEqual(e.exception.file, "plan.toml")
+                self.assertIn("finer", str(e.exception))
+        for good, bp in (("0.1", 1000), ("1e-1", 1000), ("0.1_0", 1000), ("+0.1", 1000),
+                         ("10e-2", 1000), ("0.10000000000000000000", 1000), ("-0.0", 0),
+                         ("0", 0), ("1", 10000), ("0.0001", 1)):
+            with self.subTest(good=good):
+                self.assertEqual(parse_plan(with_ratio(good))["strata"]["classes"]["A"]["ratio_bp"],
+                                 bp)
+        text = fixtures.PLAN.replace("publish_risk = true\n",
+                                     "publish_risk = true\ngeneral_ratio_cap = 0.04999999999999999999\n")
+        with self.assertRaises(InputError) as e:
+            parse_plan(text.encode())
+        self.assertEqual(e.exception.field, "general_ratio_cap")
+        self.assertEqual(e.exception.line, text.split("\n").index(
+            "general_ratio_cap = 0.04999999999999999999") + 1)
+        for huge in ("1e99999999999999999999", "1e-99999999999999999999", "1.00001", "nan", "inf",
+                     "-0.01", "2"):
+            with self.subTest(huge=huge):
+                with self.assertRaises(InputError):
+                    parse_plan(with_ratio(huge))
+        self.assertEqual(
+            parse_plan(with_ratio("0e99999999999999999999"))["strata"]["classes"]["A"]["ratio_bp"], 0)
+
+    def test_the_percentage_grammar(self):
+        for good, bp in (('"10%"', 1000), ('"2.5 %"', 250), ('"１０％"', 1000), ('"２．５％"', 250),
+                         ('"\u30002.5\u3000%\u00a0"', 250), ('"007%"', 700), ('"2.50%"', 250),
+                         ('"0.01%"', 1), ('"100.00%"', 10000)):
+            with self.subTest(good=good):
+                self.assertEqual(parse_plan(with_ratio(good))["strata"]["classes"]["A"]["ratio_bp"],
+                                 bp)
+        for bad in ('"+10%"', '".5%"', '"5.%"', '"-0%"', '"1 0%"', '"1e1%"', '"0.1_0%"',
+                    '"10\u00a0%"', '"10\u200b%"', '"\u0663%"', '"10"', '"%"', '"-5%"',
+                    '"2.555%"', '"100.01%"'):
+            with self.subTest(bad=bad):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(with_ratio(bad))
+                self.assertEqual(e.exception.field, "strata.A.ratio")
+
+    def test_keywords_ignore_ascii_case_after_trimming(self):
+        base = parse_plan(fixtures.PLAN.encode())
+        text = fixtures.PLAN.replace('rounding = "nearest"', 'rounding = " Nearest "') \
+            .replace('by = "risk"', 'by = "RISK"')
+        self.assertEqual(parse_plan(text.encode()), base)
+        for old, new, field in (('rounding = "nearest"', 'rounding = "ＮＥＡＲＥＳＴ"', "strata.B.rounding"),
+                                ('rounding = "nearest"', 'rounding = "near est"', "strata.B.rounding"),
+                                ('by = "risk"', 'by = "ｒｉｓｋ"', "strata.by")):
+            with self.subTest(new=new):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(fixtures.PLAN.replace(old, new).encode())
+                self.assertEqual(e.exception.field, field)
+
+    def test_a_list_value_given_twice_is_refused(self):
+        filters = '[filters]\nregions = ["3501"]\n'
+        for new, field in (('regions = ["3501", "３５０１"]', "filters.regions"),
+                           ('industries = ["C13", "13"]', "filters.industries"),
+                           ('kinds = ["企业", "Enterprise"]', "filters.kinds"),
+                           ('statuses = ["存续", "在营"]', "filters.statuses"),
+                           ('tags_any = ["食品", " 食品"]', "filters.tags_any"),
+                           ('tags_all = ["e\\u0301", "\u00e9"]', "filters.tags_all"),
+                           ('tags_all = [""]', "filters.tags_all")):
+            with self.subTest(new=new):
+                with self.assertRaises(InputError) as e:
+                    parse_plan(fixtures.PLAN.replace(filters, f"[filters]\n{new}\n").encode())
+                self.assertEqual(e.exception.field, field)
+        with self.assertRaises(InputError) as e:
+            parse_plan(fixtures.PLAN.replace("officers = 2\n",
+                                             'officers = 2\ndepartments = ["稽查局", "稽查局"]\n')
+                       .encode())
+        self.assertEqual(e.exception.field, "team.departments")
+        joint = ('\n[[team.joint]]\ndepartment = "市场科"\nitems = ["I1", "I2", "i1"]\n'
+                 'officers = 2\n')
+        with self.assertRaises(InputError) as e:
+            parse_plan((fixtures.PLAN.replace("officers = 2\n", "") + joint).encode())
+        self.assertEqual(e.exception.field, "team.joint[0].items")
+
+    def test_window_days_from_1_to_36525(self):
+        for key in ("entity_window_days", "inspector_window_days"):
+            p = parse_plan(fixtures.PLAN.replace(f"{key} = 365", f"{key} = 36525").encode())
+            self.assertEqual(p["repeat"][key], 36525)
+            for bad in (0, 36526, 4294967295):
+                with self.subTest(key=key, bad=bad):
+                    with self.assertRaises(InputError) as e:
+                        parse_plan(fixtures.PLAN.replace(f"{key} = 365", f"{key} = {bad}").encode())
+                    self.assertEqual(e.exception.field, f"repeat.{key}")
+        with self.assertRaises(InputError):
+            parse_plan(fixtures.PLAN.replace("experts = 1", "experts = 4294967296").encode())
+
+    def test_items_are_codes_and_team_lists_default_to_empty(self):
+        p = parse_plan(fixtures.PLAN.replace('items = ["I1", "I2"]', 'items = [" ｉ1", "i２"]')
+                       .encode())
+        self.assertEqual(p["items"], ["I1", "I2"])
+        self.assertEqual(p["team"]["departments"], [])
+        self.assertEqual(p["team"]["joint"], [])
 
 
 if __name__ == "__main__":

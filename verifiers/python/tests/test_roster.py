@@ -43,6 +43,48 @@ class Csv(unittest.TestCase):
 
 
 class Tables(unittest.TestCase):
+    # SPEC §3.5's records, case by case: the same bytes as QUOTING_CASES in tests/inputs.rs.
+    QUOTING_CASES = (b'\r\n,,\r\n ,\t,\r\nid,name,category\r\n'
+                     b'A1,plain,\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A2,"q,uo""ted",\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A3,a"b"c,\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A4,"ab"c"d,\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A5,"ab"c""d,\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A6,"ab"x y,\xe4\xb8\x80\xe8\x88\xac\r\n'
+                     b'A7,"line\r\nbreak",\xe4\xb8\x80\xe8\x88\xac\n'
+                     b'A8, "sp",\xe4\xb8\x80\xe8\x88\xac\r'
+                     b'A9,""x,\xe4\xb8\x80\xe8\x88\xac\n\n,,\n'
+                     b'A10,x""y,\xe4\xb8\x80\xe8\x88\xac\n')
+
+    def test_records_are_read_as_the_spec_spells_out(self):
+        rows = parse_table("items", self.QUOTING_CASES, "items.csv").rows
+        self.assertEqual([(r["id"], r["name"]) for r in rows], [
+            ("A1", "plain"), ("A2", 'q,uo"ted'), ("A3", 'a"b"c'), ("A4", 'abc"d'),
+            ("A5", 'abc""d'), ("A6", "abx y"), ("A7", "line\r\nbreak"), ("A8", '"sp"'),
+            ("A9", "x"), ("A10", 'x""y')])
+        # a quoted field still open at the end of the file runs to the end
+        rows = parse_table("items", b'id,category,name\nB1,general,"open, ended\n', "items.csv").rows
+        self.assertEqual(rows[0]["name"], "open, ended")
+        # U+000B is not blank: that record has one field, not three
+        with self.assertRaises(InputError) as cm:
+            parse_table("items", b"id,name,category\nA1,x,general\n\x0b\n", "items.csv")
+        self.assertEqual(cm.exception.line, 3)
+
+    def test_vocabularies_take_canonical_names_in_any_ascii_case_but_never_fold_width(self):
+        uscc = "91350100M000100Y43"
+
+        def read(kind, status):
+            data = f"id,name,kind,region,status\n{uscc},甲,{kind},520102,{status}\n".encode()
+            return parse_table("entities", data, "entities.csv").rows[0]
+        for kind, status in [("enterprise", "active"), ("ENTERPRISE", "Active"),
+                             (" enterprise\u3000", "\u00a0ACTIVE "), ("企业", "存续")]:
+            self.assertEqual(read(kind, status)["status"], "active", (kind, status))
+        self.assertEqual(read("enterprise", "moved_out")["status"], "moved_out")
+        for kind, status in [("enterprise", "ＡＣＴＩＶＥ"), ("ｅｎｔｅｒｐｒｉｓｅ", "active"),
+                             ("enterprise", "act ive"), ("enterprise", "moved out")]:
+            with self.assertRaises(InputError, msg=(kind, status)):
+                read(kind, status)
+
     def test_canonical_entity_row(self):
         t = parse_table("entities", (ENT_ZH + ROW1 + ROW2).encode(), "e.csv")
         self.assertEqual(t.rows[1], {

@@ -39,21 +39,27 @@ class Ceremony(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="dr-verify-")
-        cls.base = os.path.join(cls.tmp, "base")
-        fixtures.make_ceremony(cls.base, amendments=["entity", "inspector", "entity", "inspector"])
+        cls.office = os.path.join(cls.tmp, "base")
+        cls.base = fixtures.make_ceremony(cls.office,
+                                          amendments=["entity", "inspector", "entity", "inspector"])
+        cls.key = os.path.join(cls.office, "organizer.pub")
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
 
     def copy(self, name):
+        """A copy of the whole office folder; returns its draw folder."""
         d = os.path.join(self.tmp, name)
         shutil.rmtree(d, ignore_errors=True)
-        shutil.copytree(self.base, d)
-        return d
+        shutil.copytree(self.office, d)
+        return os.path.join(d, fixtures.DRAW_ID)
 
     def findings(self, d):
-        return [str(f) for f in Verification(d).run().findings]
+        return [str(f) for f in Verification(d, key_path=self.key).run().findings]
+
+    def cli(self, d, *args):
+        return run_cli(d, "--public-key", self.key, *args)
 
     def resign(self, d, name, doc):
         data = jcs.encode(doc)
@@ -68,43 +74,45 @@ class Ceremony(unittest.TestCase):
             return json.loads(fh.read())
 
     def test_pass(self):
-        code, out, _ = run_cli(self.base)
+        code, out, _ = self.cli(self.base)
         self.assertEqual(code, 0, out)
-        self.assertTrue(out.rstrip().endswith("PASS"))
-        self.assertIn("7c. replay of every amendment", out)
+        self.assertIn("\nPASS\n", out)
+        self.assertIn("9c. replay of every amendment", out)
 
     def test_json_output_is_the_sheet(self):
-        code, out, err = run_cli(self.base, "--json")
+        code, out, err = self.cli(self.base, "--json")
         self.assertEqual(code, 0, err)
         with open(os.path.join(self.base, "sheet.json"), encoding="utf-8") as fh:
             self.assertEqual(out, fh.read())
 
     def test_drand_beacon(self):
-        d = os.path.join(self.tmp, "drand")
-        fixtures.make_ceremony(d, beacon="drand")
-        code, out, _ = run_cli(d)
+        d = fixtures.make_ceremony(os.path.join(self.tmp, "drand"), beacon="drand")
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 0, out)
-        self.assertIn("not checked (no BLS library)", out)
+        self.assertIn("not checked (no BLS library here)", out)
 
     def test_office_log(self):
-        log = os.path.join(self.base, "office.log")
-        code, out, _ = run_cli(self.base, "--log", log)
+        log = os.path.join(self.office, "office.log")
+        code, out, _ = self.cli(self.base, "--log", log)
         self.assertEqual(code, 0, out)
-        self.assertIn("6b. the office log office.log", out)
+        self.assertIn("10. the office log", out)
         d = self.copy("log")
+        log = os.path.join(os.path.dirname(d), "office.log")
         lines = read(log).split(b"\n")
-        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
-        code, out, _ = run_cli(d, "--log", os.path.join(d, "office.log"))
+        write(log, b"\n".join(lines[:2] + lines[3:]))
+        code, out, _ = self.cli(d, "--log", log)
         self.assertEqual(code, 1)
         self.assertIn("office.log: line 3: seq: 4, expected 3", out)
         self.assertIn("office.log: line 3: prev", out)
-        self.assertIn("amendment-1.json is not in the log", out)
+        self.assertIn("amendment-1.json: log.seq", out)
+        self.assertIn("the log was truncated", out)  # checkpoint-6 covers 6 lines
 
     def test_changed_sheet_byte_breaks_the_signature(self):
         d = self.copy("byte")
         path = os.path.join(d, "sheet.json")
-        data = read(path).replace(b'"drawn_at":"2026-11-30T02:00:05Z"',
-                                               b'"drawn_at":"2026-11-30T02:00:06Z"')
+        data = read(path).replace(b'"drawn_at":"2026-11-29T10:00:05Z"',
+                                  b'"drawn_at":"2026-11-29T10:00:06Z"')
+        self.assertNotEqual(data, read(path))
         write(path, data)
         f = self.findings(d)
         self.assertTrue(any("sheet.json.minisig: signature" in x for x in f), f)
@@ -133,18 +141,18 @@ class Ceremony(unittest.TestCase):
         path = os.path.join(d, "history.csv")
         with open(path, "ab") as fh:
             fh.write(b"91350100M000100Y43,2026-11-01,,\n")
-        code, out, _ = run_cli(d)
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 1)
         self.assertIn("history.csv: 31 rows", out)
         self.assertIn("not checked", out)
-        self.assertNotIn("7b. replay of the draw (SPEC", out)
+        self.assertNotIn("9b. replay of the draw (SPEC", out)
 
     def test_bad_input_row_names_file_line_field(self):
         d = self.copy("badrow")
         path = os.path.join(d, "entities.csv")
         with open(path, "ab") as fh:
             fh.write("91350100M000100Y44,坏公司,企业,350102,存续,A,,\n".encode())
-        code, out, err = run_cli(d)
+        code, out, err = self.cli(d)
         self.assertEqual(code, 1)
         self.assertIn("entities.csv: id: line 2", out)  # file, field, line
         self.assertNotIn("Traceback", out + err)
@@ -170,9 +178,9 @@ class Ceremony(unittest.TestCase):
     def test_other_key(self):
         d = self.copy("key")
         other = fixtures.Signer(seed=b"\x08" * 32, key_id=b"\x10" * 8)
-        with open(os.path.join(d, "organizer.pub"), "wb") as fh:
+        with open(os.path.join(d, "other.pub"), "wb") as fh:
             fh.write(other.public_key_file())
-        f = self.findings(d)
+        f = [str(x) for x in Verification(d, key_path=os.path.join(d, "other.pub")).run().findings]
         self.assertTrue(any("announcement.json: key_id" in x for x in f), f)
         self.assertTrue(any("signed by key" in x for x in f), f)
 
@@ -181,7 +189,7 @@ class Ceremony(unittest.TestCase):
         path = os.path.join(d, "announcement.json")
         data = read(path) + b"\n"
         write(path, data)
-        code, out, _ = run_cli(d)
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 1)
         self.assertIn("announcement.json: not canonical JSON", out)
 
@@ -190,10 +198,17 @@ class Ceremony(unittest.TestCase):
         for name in ("entities.csv", "inspectors.csv", "items.csv", "conflicts.csv",
                      "history.csv", "plan.toml"):
             os.remove(os.path.join(d, name))
-        code, out, _ = run_cli(d)
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 0, out)
         self.assertIn("not checked", out)
         self.assertIn("plan.toml not given", out)
+
+    def test_key_not_named_is_not_verified(self):
+        code, out, _ = run_cli(self.base)
+        self.assertEqual(code, 6, out)
+        self.assertIn("NOT VERIFIED", out)
+        self.assertIn("NOT named with --public-key", out)
+        self.assertNotIn("\nPASS", out)
 
     def test_usage_errors_exit_2(self):
         self.assertEqual(run_cli(os.path.join(self.tmp, "nope"))[0], 2)
@@ -207,7 +222,7 @@ class Ceremony(unittest.TestCase):
         sheet = self.load(self.base, "sheet.json")
         d = self.copy("stratum")
         from double_random_verify.verify import Verification as V
-        v = V(d)
+        v = V(d, key_path=self.key)
         v.run()
         members = v.draw.stratum("C").members
         path = os.path.join(d, "members-C.txt")
@@ -254,23 +269,21 @@ class Ceremony(unittest.TestCase):
         self.assertEqual(out.encode(), jcs.encode(got) + b"\n")
 
     def test_module_entry_point(self):
-        proc = subprocess.run([sys.executable, "-m", "double_random_verify", self.base],
+        proc = subprocess.run([sys.executable, "-m", "double_random_verify", self.base,
+                               "--public-key", self.key],
                               cwd=PACKAGE_ROOT, capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
 
-    def test_office_log_in_the_folder_is_checked_without_log(self):
-        code, out, _ = run_cli(self.base)
+    def test_office_log_beside_the_folder_is_checked_without_log(self):
+        code, out, _ = self.cli(self.base)
         self.assertEqual(code, 0, out)
-        self.assertIn("6b. the office log office.log", out)
+        self.assertIn("10. the office log", out)
         d = self.copy("autolog")
-        lines = read(os.path.join(d, "office.log")).split(b"\n")
-        write(os.path.join(d, "office.log"), b"\n".join(lines[:2] + lines[3:]))
-        f = self.findings(d)
-        self.assertTrue(any("amendment-1.json is not in the log" in x for x in f), f)
-        os.remove(os.path.join(d, "office.log"))
-        code, out, _ = run_cli(d)
+        os.remove(os.path.join(os.path.dirname(d), "office.log"))
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 0, out)
-        self.assertIn("no office.log in the folder", out)
+        self.assertIn("no office.log beside or in the folder", out)
+        self.assertIn("log: the office log was not checked", out)
 
     def _legacy_sign(self, d, name, draw_id, comment=None):
         """A legacy minisign signature ("Ed": Ed25519 over the file itself)."""
@@ -287,18 +300,26 @@ class Ceremony(unittest.TestCase):
     def test_rosters_as_workbooks(self):
         from test_xlsx import csv_to_xlsx
         d = self.copy("xlsx")
-        for kind in ("entities", "inspectors", "history"):
+        for kind in ("entities", "inspectors"):
             path = os.path.join(d, kind + ".csv")
             write(os.path.join(d, kind + ".xlsx"), csv_to_xlsx(read(path), kind + ".csv"))
             os.remove(path)
         self.assertEqual(self.findings(d), [])
-        code, out, _ = run_cli(d)
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 0, out)
-        self.assertIn("7b. replay of the draw", out)
-        write(os.path.join(d, "history.csv"), b"")
-        code, out, _ = run_cli(d)
+        self.assertIn("9b. replay of the draw", out)
+        # SPEC §3.3: only entities and inspectors may be workbooks; history.xlsx is no input
+        history = read(os.path.join(d, "history.csv"))
+        write(os.path.join(d, "history.xlsx"), csv_to_xlsx(history, "history.csv"))
+        os.remove(os.path.join(d, "history.csv"))
+        code, out, _ = self.cli(d)
+        self.assertEqual(code, 0, out)
+        self.assertIn("inputs not given: history.csv", out)
+        write(os.path.join(d, "history.csv"), history)
+        write(os.path.join(d, "entities.csv"), b"")
+        code, out, _ = self.cli(d)
         self.assertEqual(code, 1, out)
-        self.assertIn("history.csv: both history.csv and history.xlsx", out)
+        self.assertIn("entities.csv: both entities.csv and entities.xlsx", out)
 
     def test_legacy_signatures_are_accepted(self):
         d = self.copy("legacy")
@@ -344,8 +365,8 @@ class Ceremony(unittest.TestCase):
         d = self.copy("early")
         doc = self.load(d, "amendment-1.json")
         drawn_at = self.load(d, "sheet.json")["drawn_at"]
-        doc["amended_at"] = "2026-11-30T02:00:04Z"  # one second before drawn_at
-        self.assertEqual(drawn_at, "2026-11-30T02:00:05Z")
+        doc["amended_at"] = "2026-11-29T10:00:04Z"  # one second before drawn_at
+        self.assertEqual(drawn_at, "2026-11-29T10:00:05Z")
         self.resign(d, "amendment-1.json", doc)
         f = self.findings(d)
         self.assertTrue(any("amendment-1.json: amended_at" in x and "drawn_at" in x for x in f), f)
@@ -359,10 +380,10 @@ class Ceremony(unittest.TestCase):
         doc = self.load(d, "amendment-1.json")
         doc["action"]["entity"] = "91350100M000100Y43"  # not on the sheet
         self.resign(d, "amendment-1.json", doc)
-        code, out, err = run_cli(d)
+        code, out, err = self.cli(d)
         self.assertEqual(code, 1)
         self.assertIn("amendment-1.json: action", out)
-        self.assertIn("the replay fails", out)
+        self.assertIn("the replay refuses it", out)
         self.assertNotIn("Traceback", out + err)
 
     def test_stratum_with_no_member_left(self):

@@ -1,0 +1,566 @@
+//! Publication views: what citizens, journalists and the national publicity system read.
+//!
+//! The signed documents (announcement, sheet, amendments) are the record; the views are
+//! derived from them: `sheet.csv` (the national publicity columns, [`csv`]), `sheet.xlsx`
+//! (the same table with every cell a text cell, [`xlsx`], feature `xlsx`) and `notice.html`
+//! (the printable page, [`notice`]). Because the views are unsigned, a verifier rebuilds
+//! them from the documents and compares ([`check`]): an edited name in a view is a finding
+//! naming the file, the row and the column.
+//!
+//! Every view is a deterministic function of the documents and of explicit parameters that
+//! a verifier can read back: the item names come from the items roster whose digest the
+//! announcement commits to, and the notice's language is written in its `<html lang>`.
+//! Nothing reads the clock or the environment.
+//!
+//! Codes in spreadsheets: opened in a spreadsheet, a CSV cell of 18 digits becomes a number
+//! and loses its last digits when saved. `sheet.csv` keeps every code exactly as it is, since
+//! the publicity system imports it and any marker added for a spreadsheet would change the
+//! code it reads; for people, `sheet.xlsx` holds the same table as text cells, which a
+//! spreadsheet shows and saves unchanged. The CSV still neutralises formulas (see
+//! [`csv::neutralise`]).
+//!
+//! ```
+//! use double_random::publish::{Lang, Publication};
+//! # use double_random::bundle::*;
+//! # use double_random::ceremony::commit::Secret;
+//! # use double_random::sign::SecretKey;
+//! # let office = tempfile::tempdir()?;
+//! # example_input_files(&office.path().join("r"))?;
+//! # let private = PrivateDir::new(office.path().join("private"));
+//! # let log = office.path().join(LOG_FILE);
+//! # let key = SecretKey::generate()?;
+//! # let folder = DrawDir::new(office.path().join("D1"));
+//! # let inputs = load_inputs(&office.path().join("r"), None)?;
+//! # let t = |s: &str| s.parse().unwrap();
+//! # announce(&folder, &private, &log, &AnnounceRequest {
+//! #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+//! #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+//! #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+//! #     drill: true,
+//! # })?;
+//! let drawn = draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[],
+//!     beacon: None, drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+//! let p = Publication::new(&drawn.announcement, &drawn.sheet, &[], Some(&drawn.inputs.items))?;
+//! let written = double_random::publish::write_views(folder.root(), &p, Lang::Zh)?;
+//! assert!(written.contains(&"sheet.csv".to_string()));
+//! // Nothing was edited: every view present matches its rebuild.
+//! let checks = double_random::publish::check::check_dir(folder.root());
+//! assert!(checks.iter().all(|c| c.passed()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod check;
+pub mod csv;
+pub mod notice;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
+
+use crate::ceremony::amend::{self, Action, Amendment, Outcome, ReasonCode};
+use crate::ceremony::announce::Announcement;
+use crate::ceremony::sheet::{Sheet, SheetEntity, SheetInspector};
+use crate::ceremony::timestamp::Token;
+use crate::digest::Digest32;
+use crate::formats::files;
+use crate::formats::jcs::JcsError;
+use crate::model::Item;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The CSV view's file name.
+pub const CSV_FILE: &str = "sheet.csv";
+/// The workbook view's file name.
+pub const XLSX_FILE: &str = "sheet.xlsx";
+/// The notice's file name.
+pub const NOTICE_FILE: &str = "notice.html";
+
+/// The layout version of the views; a view written with another one is not checked.
+///
+/// Raise it whenever the rendering changes, so that a verifier of one version does not
+/// report a view of another as edited.
+pub const VIEWS_VERSION: &str = "2";
+
+/// The language of the notice (the tables are always in Chinese: they follow the national
+/// publicity system's columns).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// 中文, the default: the notice is a public document of the office.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The value of `<html lang>` for this language.
+    pub fn html_code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language whose `<html lang>` value is `code`, if it is one of ours.
+    ///
+    /// ```
+    /// use double_random::publish::Lang;
+    /// assert_eq!(Lang::from_html_code("zh-CN"), Some(Lang::Zh));
+    /// assert_eq!(Lang::from_html_code("fr"), None);
+    /// ```
+    pub fn from_html_code(code: &str) -> Option<Lang> {
+        [Lang::Zh, Lang::En]
+            .into_iter()
+            .find(|l| l.html_code() == code)
+    }
+}
+
+/// Why views could not be built or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// A document could not be serialised to compute its digest.
+    #[error("{document}: cannot compute its digest: {source}")]
+    Digest {
+        /// Which document.
+        document: &'static str,
+        /// Why.
+        source: JcsError,
+    },
+    /// The CSV writer failed.
+    #[error("{file}: {source}")]
+    Csv {
+        /// Which file.
+        file: &'static str,
+        /// Why.
+        source: ::csv::Error,
+    },
+    /// The workbook writer failed.
+    #[cfg(feature = "xlsx")]
+    #[error("{file}: {source}")]
+    Xlsx {
+        /// Which file.
+        file: &'static str,
+        /// Why.
+        source: rust_xlsxwriter::XlsxError,
+    },
+    /// A view could not be written.
+    #[error(transparent)]
+    File(#[from] files::FileError),
+}
+
+/// An inspector on a team, as the views show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamMember {
+    /// 执法证号 (certificate number).
+    pub id: String,
+    /// 姓名 (the id when the documents do not name them).
+    pub name: String,
+    /// Department (empty when unknown).
+    pub department: String,
+    /// Whether a technical expert rather than an officer.
+    pub expert: bool,
+}
+
+/// One row of the current result: an entity of the sheet after its amendments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The entity and its team (inspector ids).
+    pub entity: SheetEntity,
+    /// The team: officers (lead first), then experts.
+    pub team: Vec<TeamMember>,
+    /// The amendment that brought this entity in (补抽) and the id it replaced, if any.
+    pub replacement_of: Option<(u32, String)>,
+    /// Amendments that changed its team.
+    pub team_changed_by: Vec<u32>,
+}
+
+/// One stratum with its population n, its count k and the chance k/n.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StratumView {
+    /// Stratum label (`all`, `A`…`E`, `unclassified`).
+    pub label: String,
+    /// Population.
+    pub n: u64,
+    /// Drawn.
+    pub k: u64,
+    /// k/n as a percentage with two decimals.
+    pub chance: String,
+    /// Digest of the sorted member ids.
+    pub members_digest: Digest32,
+}
+
+/// The sheet after its amendments: everything the views show, from the signed documents.
+#[derive(Clone, Debug)]
+pub struct Publication<'a> {
+    /// The announcement.
+    pub announcement: &'a Announcement,
+    /// Its digest.
+    pub announcement_digest: Digest32,
+    /// The sheet.
+    pub sheet: &'a Sheet,
+    /// Its digest.
+    pub sheet_digest: Digest32,
+    /// Amendments, in order.
+    pub amendments: &'a [Amendment],
+    /// Names of the plan's items in plan order; `None` when the items roster is not at hand
+    /// (the ids are shown then, and a check leaves those cells unchecked).
+    pub item_names: Option<Vec<String>>,
+    /// The timestamp token published beside the announcement (`announcement.json.tsr`), as
+    /// read without checking its signature; `None` when there is none. See
+    /// [`Publication::with_timestamp`].
+    pub timestamp: Option<TimestampNote>,
+}
+
+/// What the notice can say of the timestamp token beside the announcement.
+///
+/// The notice only repeats what the token says; whether the TSA really signed it is for the
+/// reader to check against the TSA's certificate (`verify --tsa-cert`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimestampNote {
+    /// The token, read with [`crate::ceremony::timestamp::parse`].
+    Token(Token),
+    /// The file is there but is not a timestamp token this version reads.
+    Unreadable,
+}
+
+/// The timestamp token in `dir` (`announcement.json.tsr`), if there is one.
+///
+/// Both the writer of the views and their check read it from the draw folder, so that the
+/// notice is a function of the folder's files.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// assert_eq!(double_random::publish::read_timestamp(dir.path()), None);
+/// std::fs::write(dir.path().join("announcement.json.tsr"), b"not DER")?;
+/// assert_eq!(
+///     double_random::publish::read_timestamp(dir.path()),
+///     Some(double_random::publish::TimestampNote::Unreadable)
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_timestamp(dir: &Path) -> Option<TimestampNote> {
+    let path = dir.join(crate::bundle::TIMESTAMP_FILE);
+    if !path.exists() {
+        return None;
+    }
+    Some(
+        files::read_limited(&path, crate::bundle::MAX_SMALL_FILE_BYTES)
+            .ok()
+            .and_then(|b| crate::ceremony::timestamp::parse(&b).ok())
+            .map_or(TimestampNote::Unreadable, TimestampNote::Token),
+    )
+}
+
+impl<'a> Publication<'a> {
+    /// Gathers the views' content from the documents (already verified by the caller).
+    ///
+    /// `items` is the items roster whose digest the announcement commits to; it supplies the
+    /// items' names (the documents hold only their ids).
+    pub fn new(
+        announcement: &'a Announcement,
+        sheet: &'a Sheet,
+        amendments: &'a [Amendment],
+        items: Option<&[Item]>,
+    ) -> Result<Self, PublishError> {
+        let item_names = items.map(|items| {
+            sheet
+                .plan
+                .items
+                .iter()
+                .map(|id| {
+                    items
+                        .iter()
+                        .find(|i| &i.id == id)
+                        .map_or_else(|| id.clone(), |i| i.name.clone())
+                })
+                .collect()
+        });
+        Ok(Publication {
+            announcement,
+            announcement_digest: announcement
+                .digest()
+                .map_err(|source| PublishError::Digest {
+                    document: "announcement",
+                    source,
+                })?,
+            sheet,
+            sheet_digest: sheet.digest().map_err(|source| PublishError::Digest {
+                document: "sheet",
+                source,
+            })?,
+            amendments,
+            item_names,
+            timestamp: None,
+        })
+    }
+
+    /// The same publication with the timestamp token published beside the announcement (see
+    /// [`read_timestamp`]); the notice states it.
+    pub fn with_timestamp(mut self, timestamp: Option<TimestampNote>) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// The plan's items as shown: names joined with `；` (ids when the names are unknown).
+    pub fn items_text(&self) -> String {
+        match &self.item_names {
+            Some(names) => names.join("；"),
+            None => self.sheet.plan.items.join("；"),
+        }
+    }
+
+    /// The result after every amendment, in ascending id order.
+    pub fn rows(&self) -> Vec<Row> {
+        let state = amend::state_after(self.sheet, self.amendments, &BTreeMap::new());
+        state
+            .entities
+            .into_iter()
+            .map(|e| {
+                let replacement_of =
+                    self.amendments
+                        .iter()
+                        .find_map(|a| match (&a.action, &a.outcome) {
+                            (
+                                Action::ReplaceEntity { entity },
+                                Outcome::ReplaceEntity { entity: new },
+                            ) if new.id == e.id => Some((a.seq, entity.clone())),
+                            _ => None,
+                        });
+                let team_changed_by = self
+                    .amendments
+                    .iter()
+                    .filter(|a| {
+                        matches!(&a.action, Action::ReplaceInspector { entity, .. } if *entity == e.id)
+                    })
+                    .map(|a| a.seq)
+                    .collect();
+                Row {
+                    team: self.team(&e),
+                    entity: e,
+                    replacement_of,
+                    team_changed_by,
+                }
+            })
+            .collect()
+    }
+
+    /// The strata with n, k and the chance k/n.
+    pub fn strata(&self) -> Vec<StratumView> {
+        self.sheet
+            .strata
+            .iter()
+            .map(|s| StratumView {
+                label: s.stratum.clone(),
+                n: s.n,
+                k: s.k,
+                chance: chance(s.k, s.n),
+                members_digest: s.members_digest,
+            })
+            .collect()
+    }
+
+    /// How many amendments give each reason code.
+    pub fn reason_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for a in self.amendments {
+            *counts.entry(reason_key(a.reason.code)).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    fn inspector(&self, id: &str) -> Option<&SheetInspector> {
+        self.sheet
+            .inspectors
+            .iter()
+            .chain(self.amendments.iter().flat_map(|a| a.inspectors.iter()))
+            .find(|i| i.id == id)
+    }
+
+    /// An inspector's name (the id when unknown).
+    pub fn inspector_name(&self, id: &str) -> String {
+        self.inspector(id)
+            .map_or_else(|| id.to_string(), |i| i.name.clone())
+    }
+
+    /// An entity's team with names and departments: officers (lead first), then experts.
+    pub fn team(&self, e: &SheetEntity) -> Vec<TeamMember> {
+        let member = |id: &String, expert: bool| {
+            let i = self.inspector(id);
+            TeamMember {
+                id: id.clone(),
+                name: i.map_or_else(|| id.clone(), |i| i.name.clone()),
+                department: i.map(|i| i.department.clone()).unwrap_or_default(),
+                expert,
+            }
+        };
+        e.officers
+            .iter()
+            .map(|id| member(id, false))
+            .chain(e.experts.iter().map(|id| member(id, true)))
+            .collect()
+    }
+
+    /// The team as names: officers (lead first), then experts marked as such.
+    pub fn team_names(&self, e: &SheetEntity, lang: Lang) -> String {
+        let expert = match lang {
+            Lang::Zh => "（专家）",
+            Lang::En => " (expert)",
+        };
+        let mut names: Vec<String> = e.officers.iter().map(|i| self.inspector_name(i)).collect();
+        names.extend(
+            e.experts
+                .iter()
+                .map(|i| format!("{}{expert}", self.inspector_name(i))),
+        );
+        names.join("、")
+    }
+
+    /// Whether the plan publishes risk classes (the sheet then shows each entity's stratum).
+    pub fn publishes_risk(&self) -> bool {
+        self.sheet.entities.iter().any(|e| e.stratum.is_some())
+    }
+
+    /// The publication table (always in Chinese): the header, then one row per entity.
+    ///
+    /// `sheet.csv` and `sheet.xlsx` both hold exactly these cells (the CSV neutralises
+    /// formulas on top).
+    pub fn table(&self) -> Vec<Vec<String>> {
+        let publish_risk = self.publishes_risk();
+        let mut header: Vec<String> = TABLE_HEADER.iter().map(|s| s.to_string()).collect();
+        if publish_risk {
+            header.push(RISK_HEADER.to_string());
+        }
+        let plan = &self.sheet.plan;
+        let kind = if plan.directed { "定向" } else { "不定向" };
+        let items = self.items_text();
+        let mut out = vec![header];
+        for row in self.rows() {
+            let e = &row.entity;
+            let mut rec = vec![
+                plan.plan_id.clone(),
+                plan.plan_name.clone(),
+                plan.task_id.clone(),
+                plan.task_name.clone(),
+                kind.to_string(),
+                plan.authority.clone(),
+                e.name.clone(),
+                e.id.clone(),
+                items.clone(),
+                self.team_names(e, Lang::Zh),
+            ];
+            if publish_risk {
+                rec.push(e.stratum.clone().unwrap_or_default());
+            }
+            out.push(rec);
+        }
+        out
+    }
+}
+
+/// The columns of the publication table (the national publicity system's).
+pub const TABLE_HEADER: [&str; 10] = [
+    "抽查计划编号",
+    "抽查计划名称",
+    "抽查任务编号",
+    "抽查任务名称",
+    "抽查类型",
+    "抽查机关",
+    "名称",
+    "统一社会信用代码",
+    "检查事项",
+    "检查人员",
+];
+
+/// The column of the risk class, present only when the plan publishes it.
+pub const RISK_HEADER: &str = "信用风险分类";
+
+/// The column of the items: names come from the items roster, not from the signed documents.
+pub const ITEMS_HEADER: &str = "检查事项";
+
+/// The reason code as written in the documents (`entity_closed`, …).
+pub fn reason_key(code: ReasonCode) -> &'static str {
+    match code {
+        ReasonCode::EntityClosed => "entity_closed",
+        ReasonCode::EntityUnreachable => "entity_unreachable",
+        ReasonCode::EntityMovedOut => "entity_moved_out",
+        ReasonCode::EntityOutOfScope => "entity_out_of_scope",
+        ReasonCode::InspectorRecused => "inspector_recused",
+        ReasonCode::InspectorUnavailable => "inspector_unavailable",
+    }
+}
+
+/// A reason code for people.
+///
+/// ```
+/// use double_random::ceremony::amend::ReasonCode;
+/// use double_random::publish::{reason_text, Lang};
+/// assert_eq!(reason_text(Lang::En, ReasonCode::InspectorRecused), "inspector recused");
+/// ```
+pub fn reason_text(lang: Lang, code: ReasonCode) -> &'static str {
+    let (zh, en) = match code {
+        ReasonCode::EntityClosed => ("检查对象已注销或吊销", "entity closed"),
+        ReasonCode::EntityUnreachable => ("通过登记的住所无法联系", "entity unreachable"),
+        ReasonCode::EntityMovedOut => ("检查对象已迁出", "entity moved out"),
+        ReasonCode::EntityOutOfScope => ("检查对象不属于本次抽查范围", "entity out of scope"),
+        ReasonCode::InspectorRecused => ("检查人员回避", "inspector recused"),
+        ReasonCode::InspectorUnavailable => ("检查人员无法参加", "inspector unavailable"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A stratum label for people: `all` → 全部, `A` → A类, `unclassified` → 未分类.
+///
+/// ```
+/// use double_random::publish::{stratum_name, Lang};
+/// assert_eq!(stratum_name(Lang::Zh, "B"), "B类");
+/// assert_eq!(stratum_name(Lang::En, "B"), "class B");
+/// ```
+pub fn stratum_name(lang: Lang, label: &str) -> String {
+    match (lang, label) {
+        (Lang::Zh, "all") => "全部".into(),
+        (Lang::Zh, "unclassified") => "未分类".into(),
+        (Lang::Zh, l) if l.len() == 1 => format!("{l}类"),
+        (Lang::En, "all") => "all".into(),
+        (Lang::En, l) if l.len() == 1 => format!("class {l}"),
+        (_, l) => l.to_string(),
+    }
+}
+
+/// k/n as a percentage rounded to two decimals ("—" when n is 0).
+///
+/// ```
+/// use double_random::publish::chance;
+/// assert_eq!(chance(1, 3), "33.33%");
+/// assert_eq!(chance(0, 0), "—");
+/// ```
+pub fn chance(k: u64, n: u64) -> String {
+    if n == 0 {
+        return "—".into();
+    }
+    let bp = (u128::from(k) * 1_000_000 / u128::from(n) + 50) / 100;
+    let bp = u64::try_from(bp).unwrap_or(u64::MAX);
+    format!("{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// Writes `sheet.csv`, `sheet.xlsx` (feature `xlsx`) and `notice.html` into `dir`,
+/// replacing earlier ones (views are rewritten after each amendment). Returns the names
+/// written.
+pub fn write_views(
+    dir: &Path,
+    p: &Publication<'_>,
+    lang: Lang,
+) -> Result<Vec<String>, PublishError> {
+    let mut written = vec![];
+    files::write_replace(dir.join(CSV_FILE), &csv::sheet_csv(p)?)?;
+    written.push(CSV_FILE.to_string());
+    #[cfg(feature = "xlsx")]
+    {
+        files::write_replace(dir.join(XLSX_FILE), &xlsx::sheet_xlsx(p)?)?;
+        written.push(XLSX_FILE.to_string());
+    }
+    let page = notice::render(p, lang, &notice::standard_sections());
+    files::write_replace(dir.join(NOTICE_FILE), page.as_bytes())?;
+    written.push(NOTICE_FILE.to_string());
+    Ok(written)
+}
