@@ -917,7 +917,7 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
             draw.display()
         ),
         BundleError::MissingReveal { party, .. } => {
-            format!("缺少参与方 {party:?} 的秘密数：请让其用 --reveal 或 --reveal-file 揭示")
+            format!("缺少参与方 {party:?} 的秘密数：请让其用 --reveal-file 或 --reveal-stdin 揭示")
         }
         BundleError::UnknownParty { party } => {
             format!("给出了 {party:?} 的秘密数，但公告中没有这个参与方")
