@@ -1105,15 +1105,19 @@ fn verify_signature(
     }
 }
 
-/// RFC 3161 §2.3: extendedKeyUsage present, critical, and id-kp-timeStamping its only
-/// purpose; keyUsage, if present, allows digitalSignature or nonRepudiation.
-fn check_purpose(cert: &Certificate) -> Result<(), PurposeProblem> {
-    let exts: Vec<&Extension> = cert
-        .tbs_certificate()
+/// The certificate's extensions (none when it has no extension field).
+fn extensions(cert: &Certificate) -> Vec<&Extension> {
+    cert.tbs_certificate()
         .extensions()
         .into_iter()
         .flatten()
-        .collect();
+        .collect()
+}
+
+/// RFC 3161 §2.3: extendedKeyUsage present, critical, and id-kp-timeStamping its only
+/// purpose; keyUsage, if present, allows digitalSignature or nonRepudiation.
+fn check_purpose(cert: &Certificate) -> Result<(), PurposeProblem> {
+    let exts = extensions(cert);
     let eku = exts
         .iter()
         .find(|e| e.extn_id == oid::EXT_KEY_USAGE)
@@ -1227,12 +1231,7 @@ fn issuer_serial_matches(is: Option<&IssuerSerial>, cert: &Certificate) -> bool 
 /// Whether `cert` may issue certificates: basicConstraints cA TRUE and, if keyUsage is
 /// present, keyCertSign.
 fn is_ca(cert: &Certificate) -> bool {
-    let exts: Vec<&Extension> = cert
-        .tbs_certificate()
-        .extensions()
-        .into_iter()
-        .flatten()
-        .collect();
+    let exts = extensions(cert);
     let ca = exts
         .iter()
         .find(|e| e.extn_id == oid::BASIC_CONSTRAINTS)
