@@ -1145,26 +1145,16 @@ fn read_in_order<T: Row, RS: Read + Seek>(
     let Some(mut reader) = cells_reader(workbook, sheet)? else {
         return Ok(());
     };
-    let width = (shape.last_col - shape.first_col) as usize + 1;
-    let mut row: Vec<DataRef<'_>> = vec![DataRef::Empty; width];
-    let mut current: Option<u32> = None;
+    let mut rows = RowGrouper::new(shape);
     while let Some(cell) = reader.next_cell()? {
         if state.done {
             return Ok(());
         }
-        let (r, c) = cell.get_position();
-        if matches!(cell.get_value(), DataRef::Empty) {
-            continue;
+        if !matches!(cell.get_value(), DataRef::Empty) {
+            rows.push(state, shape, cell);
         }
-        if current.is_some_and(|cur| cur != r) {
-            emit_row(state, current.unwrap_or(r), shape, &mut row);
-        }
-        current = Some(r);
-        row[(c - shape.first_col) as usize] = cell.get_value().clone();
     }
-    if let Some(r) = current {
-        emit_row(state, r, shape, &mut row);
-    }
+    rows.finish(state, shape);
     Ok(())
 }
 
@@ -1186,24 +1176,49 @@ fn read_sorted<T: Row, RS: Read + Seek>(
     }
     // Stable: of two cells at one place, the later one stays last, and wins below.
     cells.sort_by_key(Cell::get_position);
-    let width = (shape.last_col - shape.first_col) as usize + 1;
-    let mut row: Vec<DataRef<'_>> = vec![DataRef::Empty; width];
-    let mut current: Option<u32> = None;
+    let mut rows = RowGrouper::new(shape);
     for cell in cells {
         if state.done {
             return Ok(());
         }
-        let (r, c) = cell.get_position();
-        if current.is_some_and(|cur| cur != r) {
-            emit_row(state, current.unwrap_or(r), shape, &mut row);
-        }
-        current = Some(r);
-        row[(c - shape.first_col) as usize] = cell.get_value().clone();
+        rows.push(state, shape, cell);
     }
-    if let Some(r) = current {
-        emit_row(state, r, shape, &mut row);
-    }
+    rows.finish(state, shape);
     Ok(())
+}
+
+/// Gathers cells that come in row order into whole rows of the used rectangle, handing each
+/// row on as soon as a cell of a later row arrives.
+struct RowGrouper<'a> {
+    row: Vec<DataRef<'a>>,
+    current: Option<u32>,
+}
+
+impl<'a> RowGrouper<'a> {
+    fn new(shape: &Shape) -> Self {
+        let width = (shape.last_col - shape.first_col) as usize + 1;
+        RowGrouper {
+            row: vec![DataRef::Empty; width],
+            current: None,
+        }
+    }
+
+    /// Places a non-empty cell; a cell of a later row first emits the row gathered so far.
+    fn push<T: Row>(&mut self, state: &mut SheetState<T>, shape: &Shape, cell: Cell<DataRef<'a>>) {
+        let (r, c) = cell.get_position();
+        if let Some(cur) = self.current.filter(|&cur| cur != r) {
+            emit_row(state, cur, shape, &mut self.row);
+        }
+        self.current = Some(r);
+        self.row[(c - shape.first_col) as usize] = cell.get_value().clone();
+    }
+
+    /// Emits the last row.
+    fn finish<T: Row>(mut self, state: &mut SheetState<T>, shape: &Shape) {
+        if let Some(r) = self.current {
+            emit_row(state, r, shape, &mut self.row);
+        }
+    }
 }
 
 /// Reads one worksheet row (`r` from 0; its cells from the used rectangle's first column) as
