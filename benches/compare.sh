@@ -13,7 +13,9 @@
 #   draw      the `pipeline` example: double_random::pipeline::draw (read, validate, digest
 #             every input, draw, read back the drawn rows, assign teams)
 #   replay    the `pipeline` example: pipeline::replay against the digests the draw wrote
-#   pandas    read_csv, then groupby(risk).sample(frac=...)     (benches/compare_baselines.py)
+#   pandas    read_csv (C parser), then groupby(risk).sample(frac=...)  (benches/compare_baselines.py)
+#   pandas-pyarrow  the same with read_csv(engine="pyarrow")
+#   polars    read_csv (multi-threaded), filter, per-class sample(n=...)
 #   consistent_sampler  Rivest's consistent_sampler, same counts
 #   random.sample       csv.reader + random.sample, same counts
 # With --rounds N (default 1) every method is measured N times, in N rounds that each run every
@@ -23,8 +25,8 @@
 # peak RSS) and, unless --no-write, puts it into docs/PERFORMANCE.md between the markers
 # <!-- compare:begin --> and <!-- compare:end -->. With --teams it also runs the criterion bench
 # of team assignment for 500,000 drawn entities × 5,000 inspectors (takes about a minute).
-# Needs: cargo, python3 with pandas and consistent_sampler (pip install pandas
-# consistent_sampler), GNU time (apt-get install time).
+# Needs: cargo, python3 with pandas, pyarrow, polars and consistent_sampler (pip install pandas
+# pyarrow polars consistent_sampler), GNU time (apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +83,8 @@ for n in "${sizes[@]}"; do
     measure "$n draw" "$BIN/pipeline" draw "$d" "$PLAN" "$SEED" "$d/digests.json"
     measure "$n replay" "$BIN/pipeline" replay "$d" "$PLAN" "$SEED" "$d/digests.json"
     measure "$n pandas" python3 benches/compare_baselines.py pandas "$d/entities.csv"
+    measure "$n pandas-pyarrow" python3 benches/compare_baselines.py pandas-pyarrow "$d/entities.csv"
+    measure "$n polars" python3 benches/compare_baselines.py polars "$d/entities.csv"
     measure "$n consistent_sampler" python3 benches/compare_baselines.py consistent "$d/entities.csv"
     measure "$n random.sample" python3 benches/compare_baselines.py random "$d/entities.csv"
   done
@@ -103,7 +107,7 @@ sizes = list(data)
 notes = []
 for n in sizes:
     d = data[n]
-    for base in ("pandas", "consistent_sampler"):
+    for base in ("pandas", "pandas-pyarrow", "polars", "consistent_sampler"):
         notes.append(f"- {int(n):,}: {base} time / draw time = {d[base][0] / d['draw'][0]:.2f}")
 if len(sizes) > 1:
     a, b = sizes[0], sizes[-1]

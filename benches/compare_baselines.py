@@ -1,12 +1,14 @@
 """Baselines for benches/compare.sh: the same stratified draw done the usual ways in Python.
 
-    python3 benches/compare_baselines.py pandas|consistent|random ENTITIES.csv
+    python3 benches/compare_baselines.py pandas|pandas-pyarrow|polars|consistent|random ENTITIES.csv
 
 Each reads the entity roster (UTF-8 with BOM, Chinese headers, as gen-rosters writes it),
 keeps entities whose region starts with 52 and whose status is 存续, groups them by risk class
 and draws ceil(n * ratio) of each class (A 1%, B 2%, C 5%, D 10%, as benches/compare-plan.toml):
 
-- pandas: read_csv, then groupby(risk).sample(frac=ratio, random_state=...);
+- pandas: read_csv with its C parser, then groupby(risk).sample(frac=ratio, random_state=...);
+- pandas-pyarrow: the same with read_csv(engine="pyarrow"), Arrow's multi-threaded reader;
+- polars: read_csv (multi-threaded), filter, then per class sample(n=ceil(n * ratio), seed=...);
 - consistent: Rivest's consistent_sampler (SHA-256 tickets per id) taking the same counts;
 - random: csv.reader and random.sample from the standard library.
 
@@ -37,10 +39,15 @@ def strata_from_csv(path):
 
 def main():
     mode, path = sys.argv[1], sys.argv[2]
-    if mode == "pandas":
+    if mode in ("pandas", "pandas-pyarrow"):
         import pandas as pd
 
-        df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        if mode == "pandas":
+            df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        else:
+            # The pyarrow engine takes no encoding argument for UTF-8 with a BOM: Arrow's reader
+            # skips the BOM itself.
+            df = pd.read_csv(path, engine="pyarrow", dtype=str, keep_default_na=False)
         df = df[df[REGION].str.startswith("52") & (df[STATUS] == "存续")]
         df = df[df[RISK].isin(list(RATIOS))]
         picked = [
@@ -48,6 +55,20 @@ def main():
             for name, g in df.groupby(RISK)
         ]
         total = sum(len(p) for p in picked)
+    elif mode == "polars":
+        import polars as pl
+
+        df = pl.read_csv(path, infer_schema=False)
+        df = df.filter(
+            pl.col(REGION).str.starts_with("52")
+            & (pl.col(STATUS) == "存续")
+            & pl.col(RISK).is_in(list(RATIOS))
+        )
+        total = 0
+        for name, ratio in RATIOS.items():
+            g = df.filter(pl.col(RISK) == name)
+            k = math.ceil(g.height * ratio)
+            total += g.sample(n=k, seed=2026).height
     elif mode == "consistent":
         from consistent_sampler import sampler
 
@@ -62,7 +83,7 @@ def main():
             k = math.ceil(len(ids) * RATIOS[name])
             total += len(rng.sample(ids, k))
     else:
-        sys.exit("mode must be pandas, consistent or random")
+        sys.exit("mode must be pandas, pandas-pyarrow, polars, consistent or random")
     print(f"{mode}: drew {total}")
 
 
