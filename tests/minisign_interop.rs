@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use double_random::sign::{
-    PublicKey, SecretKey, Signature, SignatureAlgorithm, TRUSTED_COMMENT_MAX_BYTES, TrustedComment,
-    sign, verify,
+    KdfLimits, PublicKey, SecretKey, SignError, Signature, SignatureAlgorithm,
+    TRUSTED_COMMENT_MAX_BYTES, TrustedComment, sign, verify,
 };
 
 const SHEET: &[u8] =
@@ -44,6 +44,30 @@ fn minisign(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
         cmd.arg(arg);
     }
     cmd.output().expect("run minisign")
+}
+
+/// Runs the stock tool with `input` on its standard input, as a password typed (not a terminal,
+/// so minisign 0.11 reads the lines from standard input).
+fn minisign_with_input(args: &[&dyn AsRef<std::ffi::OsStr>], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut cmd = Command::new("minisign");
+    for arg in args {
+        cmd.arg(arg);
+    }
+    let mut child = cmd
+        .env_remove("MINISIGN_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run minisign");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write the password");
+    child.wait_with_output().expect("minisign ends")
 }
 
 fn assert_success(out: &Output, what: &str) {
@@ -245,4 +269,121 @@ fn stock_tool_signs_with_library_keys() {
     let out = minisign(&[&"-R", &"-s", &sec_file, &"-p", &recreated]);
     assert_success(&out, "minisign -R");
     assert_eq!(read(&recreated), sk.public_key().to_minisign());
+}
+
+/// A password with spaces and Chinese characters, as an office might choose.
+const PASSWORD: &str = "县局 签名口令 2026";
+
+/// (4) An encrypted key written by the library at the stock tool's limits: the library signs
+/// with it and `minisign -V` accepts the signature; the stock `minisign -S` opens the same file
+/// with the password (and refuses a wrong one).
+#[test]
+fn stock_tool_uses_library_encrypted_keys() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sk = SecretKey::generate().unwrap();
+    let text = sk
+        .to_encrypted_key_file(PASSWORD.as_bytes(), KdfLimits::MINISIGN)
+        .unwrap();
+    let sec_file = write(dir.path(), "office.key", text.as_bytes());
+    let pub_file = write(dir.path(), "office.pub", sk.public_key().to_minisign());
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let comment = sheet_comment();
+
+    // The library opens its own file and signs; the stock tool verifies with our public key.
+    let opened = SecretKey::parse_with_password(&text, PASSWORD.as_bytes()).unwrap();
+    assert_eq!(opened.public_key(), sk.public_key());
+    let ours = sign(&opened, SHEET, &comment, "library signature").unwrap();
+    let ours_file = write(dir.path(), "ours.minisig", ours.to_minisig());
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file, &"-x", &ours_file]);
+    assert_success(
+        &out,
+        "minisign -V of a signature by a library encrypted key",
+    );
+
+    // The stock tool opens the file with the password; -p makes it check the new signature
+    // against our public key.
+    let stock_sig = dir.path().join("stock.minisig");
+    let out = minisign_with_input(
+        &[
+            &"-S", &"-s", &sec_file, &"-p", &pub_file, &"-m", &sheet, &"-x", &stock_sig, &"-t",
+            &comment,
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&out, "minisign -S with a library encrypted key");
+    // Ed25519 is deterministic: the stock signature is ours, byte for byte, but for the
+    // untrusted comment.
+    let stock = Signature::parse(&read(&stock_sig)).unwrap();
+    assert_eq!(
+        stock.to_minisig().lines().skip(1).collect::<Vec<_>>(),
+        ours.to_minisig().lines().skip(1).collect::<Vec<_>>()
+    );
+
+    let out = minisign_with_input(
+        &[
+            &"-S",
+            &"-s",
+            &sec_file,
+            &"-m",
+            &sheet,
+            &"-x",
+            &dir.path().join("no.minisig"),
+        ],
+        "not the password\n",
+    );
+    assert!(
+        !out.status.success(),
+        "the stock tool took a wrong password"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Wrong password"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (5) A key made by the stock `minisign -G` with a password (read from standard input): the
+/// library opens it with the password and signs, the stock tool verifies; a wrong password is
+/// [`SignError::WrongPassword`], never a key.
+#[test]
+fn library_uses_stock_encrypted_keys() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pub_file = dir.path().join("stock.pub");
+    let sec_file = dir.path().join("stock.key");
+    let out = minisign_with_input(
+        &[&"-G", &"-p", &pub_file, &"-s", &sec_file],
+        &format!("{PASSWORD}\n{PASSWORD}\n"),
+    );
+    assert_success(&out, "minisign -G with a password");
+    let text = read(&sec_file);
+    assert!(SecretKey::is_encrypted(&text));
+    assert_eq!(
+        SecretKey::parse(&text).unwrap_err(),
+        SignError::EncryptedSecretKey
+    );
+
+    let pk = PublicKey::parse(&read(&pub_file)).unwrap();
+    let sk = SecretKey::parse_with_password(&text, PASSWORD.as_bytes()).unwrap();
+    assert_eq!(sk.public_key(), pk);
+
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let comment = sheet_comment();
+    let sig = sign(&sk, SHEET, &comment, "library signature").unwrap();
+    write(dir.path(), "sheet.json.minisig", sig.to_minisig());
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file]);
+    assert_success(
+        &out,
+        "minisign -V of a library signature by a stock encrypted key",
+    );
+
+    assert_eq!(
+        SecretKey::parse_with_password(&text, b"not the password").unwrap_err(),
+        SignError::WrongPassword
+    );
 }
