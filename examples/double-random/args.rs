@@ -715,8 +715,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "password_file",
         t(
-            "从文件读取私钥口令（取第一行），供脚本使用；不给时在终端询问，输入不显示。也可用环境变量 DOUBLE_RANDOM_PASSWORD_FILE 指定该文件",
-            "Read the secret key's password from the first line of FILE, for scripts; without it the password is asked for on the terminal, not shown. The variable DOUBLE_RANDOM_PASSWORD_FILE may name the file instead",
+            "从文件读取私钥口令（取第一行，UTF-8），供脚本使用；不给时在终端询问，输入不显示。也可用环境变量 DOUBLE_RANDOM_PASSWORD_FILE 指定该文件",
+            "Read the secret key's password from the first line of FILE (UTF-8), for scripts; without it the password is asked for on the terminal, not shown. The variable DOUBLE_RANDOM_PASSWORD_FILE may name the file instead",
         ),
     ),
     (

@@ -475,7 +475,7 @@ fn new_password(source: &PasswordArgs, lang: Lang) -> Result<Password, Fail> {
     Ok(password)
 }
 
-/// The password in a file: its first line (up to CR or LF), as minisign reads a typed one.
+/// The password in a file (see [`password_line`]).
 fn read_password_file(path: &Path, lang: Lang) -> Result<Password, Fail> {
     let bytes = Zeroizing::new(files::read_limited(path, 4096).map_err(|e| {
         Fail::Io(tr!(
@@ -486,11 +486,18 @@ fn read_password_file(path: &Path, lang: Lang) -> Result<Password, Fail> {
             i18n::file_error(lang, &e)
         ))
     })?);
+    Ok(password_line(&bytes))
+}
+
+/// The password a file's bytes hold: the first line, without its line end, as minisign reads a
+/// typed password; a leading UTF-8 byte order mark (which some editors write) is not part of it.
+fn password_line(bytes: &[u8]) -> Password {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let end = bytes
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
         .unwrap_or(bytes.len());
-    Ok(Zeroizing::new(bytes[..end].to_vec()))
+    Zeroizing::new(bytes[..end].to_vec())
 }
 
 /// Asks for a password on the terminal without echo.
@@ -2902,4 +2909,20 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_file_gives_its_first_line() {
+        let line = |b: &[u8]| password_line(b).to_vec();
+        assert_eq!(line("口令 pw\n".as_bytes()), "口令 pw".as_bytes());
+        assert_eq!(line(b"pw\r\nsecond line\r\n"), b"pw");
+        assert_eq!(line(b"\xEF\xBB\xBFpw\n"), b"pw");
+        assert_eq!(line(b" pw "), b" pw ");
+        assert_eq!(line(b"\n"), b"");
+        assert_eq!(line(b""), b"");
+    }
 }
