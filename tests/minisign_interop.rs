@@ -387,3 +387,129 @@ fn library_uses_stock_encrypted_keys() {
         SignError::WrongPassword
     );
 }
+
+/// The command-line example, built (or brought up to date) with this test's profile and target
+/// folder: `cargo test --test minisign_interop` alone does not build examples.
+#[cfg(all(unix, feature = "cli"))]
+fn example_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test executable lies in <target>/<profile>/deps");
+    let target_dir = profile_dir.parent().expect("a target folder");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args([
+        "build",
+        "--quiet",
+        "--example",
+        "double-random",
+        "--target-dir",
+    ])
+    .arg(target_dir)
+    .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        cmd.arg("--release");
+    }
+    assert!(
+        cmd.status().expect("cargo runs").success(),
+        "building the example failed"
+    );
+    profile_dir.join("examples").join("double-random")
+}
+
+/// (6) `keygen` as an office runs it: on a terminal (a pseudo-terminal made by util-linux's
+/// `script`), it asks for the password twice and never shows it; the stock `minisign -S` then
+/// signs with the key file it wrote, given the same password, and `minisign -V` accepts the
+/// signature with the public key it wrote.
+#[cfg(all(unix, feature = "cli"))]
+#[test]
+fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key() {
+    use std::io::{Read as _, Write as _};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    if !have_minisign() {
+        return;
+    }
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("note: `script` (util-linux) not found; skipping the terminal test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office");
+    let private = dir.path().join("private");
+    let command = format!(
+        "'{}' --lang en keygen --office '{}' --private '{}'",
+        example_bin().display(),
+        office.display(),
+        private.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("DOUBLE_RANDOM_PASSWORD_FILE")
+        .env_remove("DOUBLE_RANDOM_TEST_FIXED_SECRETS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let wait_for = |needle: &str, seen: &mut Vec<u8>| {
+        while !String::from_utf8_lossy(seen).contains(needle) {
+            match rx.recv_timeout(Duration::from_secs(120)) {
+                Ok(chunk) => seen.extend_from_slice(&chunk),
+                Err(e) => panic!(
+                    "no {needle:?} from keygen ({e}); so far: {}",
+                    String::from_utf8_lossy(seen)
+                ),
+            }
+        }
+    };
+    // rpassword prints the prompt, then turns echo off: give it a moment before typing, as a
+    // person would.
+    for prompt in [
+        "Password to protect the secret key (not shown): ",
+        "The same password again: ",
+    ] {
+        wait_for(prompt, &mut seen);
+        std::thread::sleep(Duration::from_millis(300));
+        stdin.write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    wait_for("Made the organizer's signing key", &mut seen);
+    let status = child.wait().expect("keygen ends");
+    drop(stdin);
+    while let Ok(chunk) = rx.recv_timeout(Duration::from_secs(5)) {
+        seen.extend_from_slice(&chunk);
+    }
+    let shown = String::from_utf8_lossy(&seen);
+    assert!(status.success(), "keygen failed: {shown}");
+    assert!(
+        !shown.contains(PASSWORD) && !shown.contains("签名口令"),
+        "the password was shown: {shown}"
+    );
+
+    let sec_file = private.join("organizer.key");
+    let pub_file = office.join("organizer.pub");
+    assert!(SecretKey::is_encrypted(&read(&sec_file)));
+    let sheet = write(dir.path(), "sheet.json", SHEET);
+    let out = minisign_with_input(
+        &[&"-S", &"-s", &sec_file, &"-p", &pub_file, &"-m", &sheet],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&out, "minisign -S with the key keygen wrote");
+    let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file]);
+    assert_success(&out, "minisign -V with the public key keygen wrote");
+}
