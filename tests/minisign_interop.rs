@@ -418,35 +418,21 @@ fn example_bin() -> PathBuf {
     profile_dir.join("examples").join("double-random")
 }
 
-/// (6) `keygen` as an office runs it: on a terminal (a pseudo-terminal made by util-linux's
-/// `script`), it asks for the password twice and never shows it; the stock `minisign -S` then
-/// signs with the key file it wrote, given the same password, and `minisign -V` accepts the
-/// signature with the public key it wrote.
+/// Runs `command` (a shell command line) on a pseudo-terminal made by util-linux's `script`,
+/// answering each prompt in turn with `answer` and a line end; returns the exit status and
+/// everything the terminal showed.
 #[cfg(all(unix, feature = "cli"))]
-#[test]
-fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key() {
+fn on_terminal(
+    command: &str,
+    prompts: &[&str],
+    answer: &str,
+) -> (std::process::ExitStatus, String) {
     use std::io::{Read as _, Write as _};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    if !have_minisign() {
-        return;
-    }
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("note: `script` (util-linux) not found; skipping the terminal test");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let office = dir.path().join("office");
-    let private = dir.path().join("private");
-    let command = format!(
-        "'{}' --lang en keygen --office '{}' --private '{}'",
-        example_bin().display(),
-        office.display(),
-        private.display()
-    );
     let mut child = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
+        .args(["-qec", command, "/dev/null"])
         .env_remove("DOUBLE_RANDOM_PASSWORD_FILE")
         .env_remove("DOUBLE_RANDOM_TEST_FIXED_SECRETS")
         .stdin(std::process::Stdio::piped())
@@ -466,36 +452,67 @@ fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key
         }
     });
     let mut seen = Vec::new();
-    let wait_for = |needle: &str, seen: &mut Vec<u8>| {
-        while !String::from_utf8_lossy(seen).contains(needle) {
+    for prompt in prompts {
+        while !String::from_utf8_lossy(&seen).contains(prompt) {
             match rx.recv_timeout(Duration::from_secs(120)) {
                 Ok(chunk) => seen.extend_from_slice(&chunk),
                 Err(e) => panic!(
-                    "no {needle:?} from keygen ({e}); so far: {}",
-                    String::from_utf8_lossy(seen)
+                    "no {prompt:?} ({e}); so far: {}",
+                    String::from_utf8_lossy(&seen)
                 ),
             }
         }
-    };
-    // rpassword prints the prompt, then turns echo off: give it a moment before typing, as a
-    // person would.
-    for prompt in [
-        "Password to protect the secret key (not shown): ",
-        "The same password again: ",
-    ] {
-        wait_for(prompt, &mut seen);
+        // rpassword prints the prompt, then turns echo off: give it a moment before typing,
+        // as a person would (typed-ahead text would be echoed by the terminal itself).
         std::thread::sleep(Duration::from_millis(300));
-        stdin.write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
         stdin.flush().unwrap();
     }
-    wait_for("Made the organizer's signing key", &mut seen);
-    let status = child.wait().expect("keygen ends");
-    drop(stdin);
-    while let Ok(chunk) = rx.recv_timeout(Duration::from_secs(5)) {
+    // Everything until the program ends and closes the terminal.
+    while let Ok(chunk) = rx.recv_timeout(Duration::from_secs(120)) {
         seen.extend_from_slice(&chunk);
     }
-    let shown = String::from_utf8_lossy(&seen);
+    let status = child.wait().expect("the program ends");
+    drop(stdin);
+    (status, String::from_utf8_lossy(&seen).into_owned())
+}
+
+/// (6) `keygen` as an office runs it, on a terminal: it asks for the password twice and never
+/// shows it; the stock `minisign -S` then signs with the key file it wrote, given the same
+/// password, and `minisign -V` accepts the signature with the public key it wrote. A signing
+/// step (`announce`) asks once, shows nothing, and signs.
+#[cfg(all(unix, feature = "cli"))]
+#[test]
+fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key() {
+    if !have_minisign() {
+        return;
+    }
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("note: `script` (util-linux) not found; skipping the terminal test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office");
+    let private = dir.path().join("private");
+    let bin = example_bin();
+    let (status, shown) = on_terminal(
+        &format!(
+            "'{}' --lang en keygen --office '{}' --private '{}'",
+            bin.display(),
+            office.display(),
+            private.display()
+        ),
+        &[
+            "Password to protect the secret key (not shown): ",
+            "The same password again: ",
+        ],
+        PASSWORD,
+    );
     assert!(status.success(), "keygen failed: {shown}");
+    assert!(
+        shown.contains("Made the organizer's signing key"),
+        "{shown}"
+    );
     assert!(
         !shown.contains(PASSWORD) && !shown.contains("签名口令"),
         "the password was shown: {shown}"
@@ -512,4 +529,32 @@ fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key
     assert_success(&out, "minisign -S with the key keygen wrote");
     let out = minisign(&[&"-Vm", &sheet, &"-p", &pub_file]);
     assert_success(&out, "minisign -V with the public key keygen wrote");
+
+    // A signing step asks once.
+    let inputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/keys.in");
+    let (status, shown) = on_terminal(
+        &format!(
+            "cd '{}' && '{}' --lang en announce --draw-id T-1 --inputs '{}' --office '{}' --private '{}' --no-independent-randomness",
+            dir.path().display(),
+            bin.display(),
+            inputs.display(),
+            office.display(),
+            private.display()
+        ),
+        &["Password of the secret key"],
+        PASSWORD,
+    );
+    assert!(status.success(), "announce failed: {shown}");
+    assert_eq!(
+        shown.matches("Password of the secret key").count(),
+        1,
+        "{shown}"
+    );
+    assert!(!shown.contains(PASSWORD), "the password was shown: {shown}");
+    let announcement = office.join("T-1").join("announcement.json");
+    let out = minisign(&[&"-Vm", &announcement, &"-p", &pub_file]);
+    assert_success(
+        &out,
+        "minisign -V of the announcement signed after the prompt",
+    );
 }
