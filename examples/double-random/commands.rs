@@ -440,22 +440,24 @@ fn new_password(source: &PasswordArgs, lang: Lang) -> Result<Password, Fail> {
                     PASSWORD_FILE_ENV
                 )));
             }
-            let first = prompt_password(&tr!(
+            let first = prompt_password(
+                &tr!(
+                    lang,
+                    "请设定保护私钥的口令（输入时不显示）：",
+                    "Password to protect the secret key (not shown): "
+                ),
                 lang,
-                "请设定保护私钥的口令（输入时不显示）：",
-                "Password to protect the secret key (not shown): "
-            ))?;
+            )?;
             if first.is_empty() {
                 return Err(Fail::Usage(i18n::password_problem(
                     lang,
                     &double_random::sign::PasswordProblem::Empty,
                 )));
             }
-            let second = prompt_password(&tr!(
+            let second = prompt_password(
+                &tr!(lang, "请再输入一次口令：", "The same password again: "),
                 lang,
-                "请再输入一次口令：",
-                "The same password again: "
-            ))?;
+            )?;
             if first != second {
                 return Err(Fail::Usage(tr!(
                     lang,
@@ -501,8 +503,14 @@ fn password_line(bytes: &[u8]) -> Password {
 }
 
 /// Asks for a password on the terminal without echo.
-fn prompt_password(prompt: &str) -> Result<Password, Fail> {
-    let typed = rpassword::prompt_password(prompt).map_err(|e| Fail::Io(e.to_string()))?;
+fn prompt_password(prompt: &str, lang: Lang) -> Result<Password, Fail> {
+    let typed = rpassword::prompt_password(prompt).map_err(|e| {
+        Fail::Io(tr!(
+            lang,
+            "无法在终端读取口令：{e}",
+            "cannot read the password from the terminal: {e}"
+        ))
+    })?;
     Ok(Zeroizing::new(typed.into_bytes()))
 }
 
@@ -529,12 +537,15 @@ fn load_key(private: &PrivateDir, source: &PasswordArgs, lang: Lang) -> Result<S
                     PASSWORD_FILE_ENV
                 )));
             }
-            prompt_password(&tr!(
+            prompt_password(
+                &tr!(
+                    lang,
+                    "私钥 {} 的口令（输入时不显示）：",
+                    "Password of the secret key {} (not shown): ",
+                    show(&path)
+                ),
                 lang,
-                "私钥 {} 的口令（输入时不显示）：",
-                "Password of the secret key {} (not shown): ",
-                show(&path)
-            ))?
+            )?
         }
     };
     match private.read_key_with_password(&password) {
