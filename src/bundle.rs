@@ -1162,11 +1162,53 @@ impl PrivateDir {
         Ok(path)
     }
 
-    /// Reads the organizer's secret key.
+    /// Writes the organizer's secret key protected by a password (mode 0600); refuses to replace
+    /// an existing key.
+    ///
+    /// The file is minisign's encrypted secret key (see
+    /// [`SecretKey::to_encrypted_key_file`]); use [`KdfLimits::MINISIGN`](crate::sign::KdfLimits::MINISIGN)
+    /// for a real key.
+    ///
+    /// ```
+    /// use double_random::bundle::PrivateDir;
+    /// use double_random::sign::{KdfLimits, SecretKey};
+    /// let dir = tempfile::tempdir()?;
+    /// let p = PrivateDir::new(dir.path());
+    /// let key = SecretKey::generate()?;
+    /// let cheap = KdfLimits { opslimit: 32768, memlimit: 1 << 20 };
+    /// p.write_key_encrypted(&key, b"pw", cheap)?;
+    /// assert_eq!(p.read_key_with_password(b"pw")?.key_id(), key.key_id());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_key_encrypted(
+        &self,
+        key: &SecretKey,
+        password: &[u8],
+        limits: crate::sign::KdfLimits,
+    ) -> Result<PathBuf, BundleError> {
+        let path = self.key_path();
+        let text = key
+            .to_encrypted_key_file(password, limits)
+            .map_err(|e| sign_error(&path, e))?;
+        create_private_dir(&self.root)?;
+        files::write_secret_new(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Reads the organizer's secret key; an encrypted key fails with
+    /// [`SignError::EncryptedSecretKey`] inside [`BundleError::Sign`] (ask for the password and
+    /// call [`PrivateDir::read_key_with_password`]).
     pub fn read_key(&self) -> Result<SecretKey, BundleError> {
         let path = self.key_path();
         let text = read_secret_text(&path, "the organizer's secret key (made by keygen)")?;
         SecretKey::parse(&text).map_err(|e| sign_error(&path, e))
+    }
+
+    /// Reads the organizer's secret key, opening an encrypted one with `password`.
+    pub fn read_key_with_password(&self, password: &[u8]) -> Result<SecretKey, BundleError> {
+        let path = self.key_path();
+        let text = read_secret_text(&path, "the organizer's secret key (made by keygen)")?;
+        SecretKey::parse_with_password(&text, password).map_err(|e| sign_error(&path, e))
     }
 
     /// Writes a party's seed secret for a draw (mode 0600); refuses to replace one.

@@ -25,10 +25,14 @@
 //!              base64("Ed" | key_id[8] | public_key[32])
 //!
 //! secret key   untrusted comment: <text>
-//!              base64("Ed" | 0x0000 | "B2" | salt[32] | opslimit[8] | memlimit[8]
+//!              base64("Ed" | kdf[2] | "B2" | salt[32] | opslimit[8] | memlimit[8]
 //!                     | key_id[8] | seed[32] | public_key[32] | checksum[32])
-//!              (unencrypted: KDF 0x0000, salt and limits unused;
-//!               checksum = BLAKE2b-256("Ed" | key_id | seed | public_key), or all zero)
+//!              checksum = BLAKE2b-256("Ed" | key_id | seed | public_key)
+//!              encrypted (kdf "Sc", what `minisign -G` writes): the last 104 bytes are XORed
+//!               with scrypt(password, salt, N, r, p) where libsodium's mapping turns the
+//!               little-endian opslimit and memlimit into N, r, p (see KdfLimits);
+//!              unencrypted (kdf 0x0000, `minisign -G -W`): salt and limits unused,
+//!               checksum may be all zero
 //!
 //! signature    untrusted comment: <text, not signed>
 //!              base64("ED" | key_id[8] | Ed25519(BLAKE2b-512(message)))
@@ -76,6 +80,7 @@ use zeroize::Zeroizing;
 
 mod comment;
 mod error;
+mod kdf;
 mod keys;
 mod signature;
 mod text;
@@ -84,8 +89,9 @@ mod text;
 mod tests;
 
 pub use comment::{TrustedComment, VerifiedComment};
-pub use error::{CommentKind, Field, SignError};
-pub use keys::{KeyId, PublicKey, SecretKey};
+pub use error::{CommentKind, Field, PasswordProblem, SignError};
+pub use kdf::{KdfLimits, MAX_KDF_MEMORY, ScryptCost};
+pub use keys::{KeyId, MAX_PASSWORD_BYTES, PublicKey, SecretKey};
 pub use signature::{Signature, SignatureAlgorithm};
 
 /// The longest trusted comment, in bytes, that the stock `minisign` tool reads back.

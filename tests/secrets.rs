@@ -8,7 +8,7 @@ use double_random::ceremony::sheet;
 use double_random::digest::Digest32;
 use double_random::formats::files::write_secret_new;
 use double_random::fuzzing::{self, Fixture, InputFiles};
-use double_random::sign::{KeyId, SecretKey};
+use double_random::sign::{KdfLimits, KeyId, SecretKey, SignError};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 const SEED: [u8; 32] = [0xA7; 32];
@@ -129,6 +129,39 @@ fn no_error_message_echoes_a_secret_key() {
         }
     }
     assert!(errors > 50, "only {errors} damaged files refused");
+}
+
+/// An encrypted key file holds neither the seed nor the unencrypted key's text, and neither a
+/// wrong password nor a damaged file brings the password or the key into an error message.
+#[test]
+fn encrypted_key_files_and_their_errors_hold_no_secret() {
+    let k = key();
+    let password = "office password 口令";
+    let cheap = KdfLimits {
+        opslimit: 32768,
+        memlimit: 1 << 20,
+    };
+    let text = k.to_encrypted_key_file(password.as_bytes(), cheap).unwrap();
+    let mut secrets = key_secrets(&k);
+    // The public half is public; leave out the windows that only it fills.
+    assert_clean("encrypted key file", &text, &secrets[1..]);
+    assert!(!text.contains(secrets[0].as_str()));
+    secrets.push(password.to_string());
+    let wrong = SecretKey::parse_with_password(&text, b"office password X").unwrap_err();
+    assert_eq!(wrong, SignError::WrongPassword);
+    assert_clean("SignError", &format!("{wrong} {wrong:?}"), &secrets);
+    // Damaged copies: every error is clean (most are a wrong password, the key id being
+    // encrypted too).
+    let line = text.lines().nth(1).unwrap();
+    for i in (0..line.len()).step_by(7) {
+        let mut b = line.as_bytes().to_vec();
+        b[i] = if b[i] == b'A' { b'B' } else { b'A' };
+        let damaged = format!("untrusted comment: x\n{}\n", String::from_utf8(b).unwrap());
+        match SecretKey::parse_with_password(&damaged, password.as_bytes()) {
+            Err(e) => assert_clean("SignError", &format!("{e} {e:?}"), &secrets),
+            Ok(opened) => assert_eq!(opened.public_key(), k.public_key()),
+        }
+    }
 }
 
 #[test]

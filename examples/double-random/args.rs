@@ -139,7 +139,27 @@ pub struct KeygenArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
+    /// Where the password comes from, if not from the terminal.
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Store the key without a password, for unattended systems.
+    #[arg(long, conflicts_with = "password_file")]
+    pub unencrypted: bool,
 }
+
+/// The password of the organizer's secret key, for the steps that sign.
+///
+/// Without `--password-file` (or the variable naming one), an encrypted key's password is asked
+/// for on the terminal, without echo.
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// A file whose first line is the password.
+    #[arg(long, value_name = "FILE", env = PASSWORD_FILE_ENV, hide_env = true)]
+    pub password_file: Option<PathBuf>,
+}
+
+/// The environment variable that names a password file, like `--password-file`.
+pub const PASSWORD_FILE_ENV: &str = "DOUBLE_RANDOM_PASSWORD_FILE";
 
 /// `witness`.
 #[derive(Debug, Args)]
@@ -202,6 +222,9 @@ pub struct AnnounceArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
+    /// Where the password of an encrypted secret key comes from.
+    #[command(flatten)]
+    pub password: PasswordArgs,
     /// Organizer's party name.
     #[arg(long, value_name = "NAME", default_value = "organizer")]
     pub organizer_name: String,
@@ -248,6 +271,9 @@ pub struct DrawArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
+    /// Where the password of an encrypted secret key comes from.
+    #[command(flatten)]
+    pub password: PasswordArgs,
     /// Revealed secrets from files.
     #[arg(long, value_name = "NAME=FILE")]
     pub reveal_file: Vec<String>,
@@ -335,6 +361,9 @@ pub struct AmendArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
+    /// Where the password of an encrypted secret key comes from.
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 /// Reason codes of voids.
@@ -371,6 +400,9 @@ pub struct VoidArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
+    /// Where the password of an encrypted secret key comes from.
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 /// `timestamp`.
@@ -469,12 +501,12 @@ const ABOUT: &[(&str, Text, Text)] = &[
     (
         "keygen",
         t(
-            "生成组织者（机关）签名密钥：私钥写入私密文件夹（仅本人可读），公钥写入机关文件夹",
-            "Make the organizer's signing key: the secret key goes to the private folder (mode 0600), the public key to the office folder",
+            "生成组织者（机关）签名密钥：私钥用口令加密后写入私密文件夹（仅本人可读），公钥写入机关文件夹",
+            "Make the organizer's signing key: the secret key, encrypted with a password, goes to the private folder (mode 0600), the public key to the office folder",
         ),
         t(
-            "示例：\n  double-random keygen --private ./private",
-            "Example:\n  double-random keygen --private ./private",
+            "示例：\n  double-random keygen --private ./private\n  （两次输入口令，输入时不显示；无人值守的计算机：--unencrypted 或 --password-file 文件）",
+            "Example:\n  double-random keygen --private ./private\n  (type the password twice; it is not shown. Unattended systems: --unencrypted or --password-file FILE)",
         ),
     ),
     (
@@ -671,6 +703,20 @@ const ARGS: &[(&str, Text)] = &[
         t(
             "抽取编号，在本机关日志中唯一",
             "Draw id, unique in the office log",
+        ),
+    ),
+    (
+        "unencrypted",
+        t(
+            "私钥不加密保存（供无人值守的计算机使用）：这时私钥只靠文件权限保护，任何能读到该文件的人都能以机关名义签名",
+            "Store the secret key without a password (for unattended systems): it is then protected only by its file permissions, and anyone who can read the file can sign as the office",
+        ),
+    ),
+    (
+        "password_file",
+        t(
+            "从文件读取私钥口令（取第一行，UTF-8），供脚本使用；不给时在终端询问，输入不显示。也可用环境变量 DOUBLE_RANDOM_PASSWORD_FILE 指定该文件",
+            "Read the secret key's password from the first line of FILE (UTF-8), for scripts; without it the password is asked for on the terminal, not shown. The variable DOUBLE_RANDOM_PASSWORD_FILE may name the file instead",
         ),
     ),
     (

@@ -27,10 +27,12 @@ use double_random::model::Item;
 use double_random::normalize;
 use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
 use double_random::publish::{self, Publication};
-use double_random::sign::{KeyId, SecretKey};
+use double_random::sign::{KdfLimits, KeyId, SecretKey, SignError};
 use serde_json::json;
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zeroize::Zeroizing;
 
 /// Why a command stopped, and so its exit code.
 pub enum Fail {
@@ -324,8 +326,19 @@ fn keygen(a: KeygenArgs, lang: Lang) -> Result<ExitCode, Fail> {
             )));
         }
     }
+    let password = if a.unencrypted {
+        None
+    } else {
+        Some(new_password(&a.password, lang)?)
+    };
     let key = fresh_key()?;
-    write_key_pair(&private, &pub_path, &key)?;
+    write_key_pair(
+        &private,
+        &pub_path,
+        &key,
+        password.as_deref().map(Vec::as_slice),
+        lang,
+    )?;
     outln!(
         "{}",
         tr!(
@@ -337,17 +350,234 @@ fn keygen(a: KeygenArgs, lang: Lang) -> Result<ExitCode, Fail> {
             show(&pub_path)
         )
     );
+    outln!(
+        "{}",
+        if password.is_some() {
+            tr!(
+                lang,
+                "  私钥已用口令加密（minisign 格式，scrypt）：每次签名（公告、抽取、补抽、作废）都要输入口令，或用 --password-file 给出。口令丢失则私钥无法使用。",
+                "  The secret key is encrypted with the password (minisign's format, scrypt): every step that signs (announce, draw, amend, void) asks for it, or takes --password-file. Without the password the key cannot be used."
+            )
+        } else {
+            tr!(
+                lang,
+                "  私钥未加密（--unencrypted）：只靠文件权限保护，能读到该文件的人都能以机关名义签名。",
+                "  The secret key is not encrypted (--unencrypted): only its file permissions protect it; anyone who can read the file can sign as the office."
+            )
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_key_pair(private: &PrivateDir, pub_path: &Path, key: &SecretKey) -> Result<(), Fail> {
-    private.write_key(key)?;
+/// Writes the secret key (encrypted when a password is given) and the public key.
+fn write_key_pair(
+    private: &PrivateDir,
+    pub_path: &Path,
+    key: &SecretKey,
+    password: Option<&[u8]>,
+    lang: Lang,
+) -> Result<(), Fail> {
+    match password {
+        None => {
+            private.write_key(key)?;
+        }
+        Some(pw) => {
+            if std::io::stdin().is_terminal() {
+                errln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "正在用口令加密私钥（scrypt，需几秒钟）……",
+                        "Encrypting the secret key with the password (scrypt, a few seconds)…"
+                    )
+                );
+            }
+            private
+                .write_key_encrypted(key, pw, kdf_limits())
+                .map_err(|e| match e {
+                    BundleError::Sign {
+                        source: SignError::InvalidPassword { problem },
+                        ..
+                    } => Fail::Usage(i18n::password_problem(lang, &problem)),
+                    other => Fail::Bundle(other),
+                })?;
+        }
+    }
     if let Some(parent) = pub_path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Fail::Io(format!("{}: {e}", show(parent))))?;
     }
     files::write_new(pub_path, key.public_key().to_minisign().as_bytes())
         .map_err(BundleError::from)?;
     Ok(())
+}
+
+/// A password, wiped from memory when dropped.
+type Password = Zeroizing<Vec<u8>>;
+
+/// The scrypt limits of new encrypted keys: minisign's (1 GiB, a few seconds), or small ones
+/// under [`fixed_secrets`], whose key is public anyway.
+fn kdf_limits() -> KdfLimits {
+    if fixed_secrets() {
+        KdfLimits {
+            opslimit: 32768,
+            memlimit: 1 << 20,
+        }
+    } else {
+        KdfLimits::MINISIGN
+    }
+}
+
+/// The password of a new key: from `--password-file`, or typed twice on the terminal.
+fn new_password(source: &PasswordArgs, lang: Lang) -> Result<Password, Fail> {
+    let password = match &source.password_file {
+        Some(file) => read_password_file(file, lang)?,
+        None => {
+            if !std::io::stdin().is_terminal() {
+                return Err(Fail::Usage(tr!(
+                    lang,
+                    "私钥默认用口令加密，但标准输入不是终端，无法询问口令，未作任何改动：请用 --password-file 文件 给出口令（或设环境变量 {}）；无人值守的计算机可用 --unencrypted",
+                    "the secret key is encrypted with a password by default, but standard input is not a terminal to ask for one; nothing was changed: give it with --password-file FILE (or the variable {}), or use --unencrypted on an unattended system",
+                    PASSWORD_FILE_ENV
+                )));
+            }
+            let first = prompt_password(
+                &tr!(
+                    lang,
+                    "请设定保护私钥的口令（输入时不显示）：",
+                    "Password to protect the secret key (not shown): "
+                ),
+                lang,
+            )?;
+            if first.is_empty() {
+                return Err(Fail::Usage(i18n::password_problem(
+                    lang,
+                    &double_random::sign::PasswordProblem::Empty,
+                )));
+            }
+            let second = prompt_password(
+                &tr!(lang, "请再输入一次口令：", "The same password again: "),
+                lang,
+            )?;
+            if first != second {
+                return Err(Fail::Usage(tr!(
+                    lang,
+                    "两次输入的口令不一致，未作任何改动",
+                    "the two passwords differ; nothing was changed"
+                )));
+            }
+            first
+        }
+    };
+    if password.is_empty() {
+        return Err(Fail::Usage(i18n::password_problem(
+            lang,
+            &double_random::sign::PasswordProblem::Empty,
+        )));
+    }
+    Ok(password)
+}
+
+/// The password in a file (see [`password_line`]).
+fn read_password_file(path: &Path, lang: Lang) -> Result<Password, Fail> {
+    let bytes = Zeroizing::new(files::read_limited(path, 4096).map_err(|e| {
+        Fail::Io(tr!(
+            lang,
+            "口令文件 {}：{}",
+            "password file {}: {}",
+            show(path),
+            i18n::file_error(lang, &e)
+        ))
+    })?);
+    Ok(password_line(&bytes))
+}
+
+/// The password a file's bytes hold: the first line, without its line end, as minisign reads a
+/// typed password; a leading UTF-8 byte order mark (which some editors write) is not part of it.
+fn password_line(bytes: &[u8]) -> Password {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(bytes.len());
+    Zeroizing::new(bytes[..end].to_vec())
+}
+
+/// Asks for a password on the terminal without echo.
+fn prompt_password(prompt: &str, lang: Lang) -> Result<Password, Fail> {
+    let typed = rpassword::prompt_password(prompt).map_err(|e| {
+        Fail::Io(tr!(
+            lang,
+            "无法在终端读取口令：{e}",
+            "cannot read the password from the terminal: {e}"
+        ))
+    })?;
+    Ok(Zeroizing::new(typed.into_bytes()))
+}
+
+/// The organizer's secret key for a step that signs: an unencrypted key as it is; an encrypted
+/// one opened with the password from `--password-file`, or asked for once on the terminal.
+fn load_key(private: &PrivateDir, source: &PasswordArgs, lang: Lang) -> Result<SecretKey, Fail> {
+    match private.read_key() {
+        Err(BundleError::Sign {
+            source: SignError::EncryptedSecretKey,
+            ..
+        }) => {}
+        other => return Ok(other?),
+    }
+    let path = private.key_path();
+    let password = match &source.password_file {
+        Some(file) => read_password_file(file, lang)?,
+        None => {
+            if !std::io::stdin().is_terminal() {
+                return Err(Fail::Usage(tr!(
+                    lang,
+                    "私钥 {} 已用口令加密，但标准输入不是终端，无法询问口令，未作任何改动：请用 --password-file 文件 给出口令（或设环境变量 {}）",
+                    "the secret key {} is encrypted with a password, but standard input is not a terminal to ask for it; nothing was changed: give it with --password-file FILE (or the variable {})",
+                    show(&path),
+                    PASSWORD_FILE_ENV
+                )));
+            }
+            prompt_password(
+                &tr!(
+                    lang,
+                    "私钥 {} 的口令（输入时不显示）：",
+                    "Password of the secret key {} (not shown): ",
+                    show(&path)
+                ),
+                lang,
+            )?
+        }
+    };
+    match private.read_key_with_password(&password) {
+        Ok(key) => Ok(key),
+        Err(BundleError::Sign {
+            source: SignError::WrongPassword,
+            ..
+        }) => Err(Fail::Usage(match &source.password_file {
+            Some(file) => tr!(
+                lang,
+                "口令错误：口令文件 {} 中的口令解不开私钥 {}（若口令无误，则私钥文件已损坏），未作任何改动",
+                "wrong password: the password in {} does not open the secret key {} (if it is right, the key file is damaged); nothing was changed",
+                show(file),
+                show(&path)
+            ),
+            None => tr!(
+                lang,
+                "口令错误：解不开私钥 {}（若口令无误，则私钥文件已损坏），未作任何改动",
+                "wrong password: it does not open the secret key {} (if it is right, the key file is damaged); nothing was changed",
+                show(&path)
+            ),
+        })),
+        Err(BundleError::Sign {
+            source: SignError::KdfLimits {
+                opslimit, memlimit, ..
+            },
+            ..
+        }) => Err(Fail::Usage(i18n::kdf_limits_refused(
+            lang, &path, opslimit, memlimit,
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn party_name(raw: &str, lang: Lang) -> Result<String, Fail> {
@@ -646,7 +876,7 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let paths = input_paths(&a.inputs, lang)?;
     let inputs = load(&paths)?;
-    let key = private.read_key()?;
+    let key = load_key(&private, &a.password, lang)?;
     let secret = fresh_secret(&a.draw_id, &organizer)?;
     let log_path = a.office.log_path();
     let ann = bundle::announce(
@@ -947,7 +1177,7 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         (None, None) => None,
     };
     bundle::check_private_outside(private.root(), draw_dir.root())?;
-    let key = private.read_key()?;
+    let key = load_key(&private, &a.password, lang)?;
     let log_path = a.office.log_path();
     let mut bar = Bar::new();
     let drawn = bundle::draw(
@@ -1809,7 +2039,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )));
     }
     let private = PrivateDir::new(a.office.private_dir());
-    let key = private.read_key()?;
+    let key = load_key(&private, &a.password, lang)?;
     let draw_dir = DrawDir::new(&a.dir);
     let log_path = a.office.log_path();
     let mut bar = Bar::new();
@@ -1904,7 +2134,7 @@ fn void(a: VoidArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )));
     }
     let private = PrivateDir::new(a.office.private_dir());
-    let key = private.read_key()?;
+    let key = load_key(&private, &a.password, lang)?;
     let draw_dir = DrawDir::new(&a.dir);
     let log_path = a.office.log_path();
     let code = void_code(a.reason);
@@ -2381,13 +2611,13 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     // 1. Key.
     step(1, "机关生成签名密钥", "The office makes its signing key");
     let key = fresh_key()?;
-    write_key_pair(&private, &pub_path, &key)?;
+    write_key_pair(&private, &pub_path, &key, None, lang)?;
     outln!(
         "{}",
         tr!(
             lang,
-            "  私钥存入 {}（只有本人可读，绝不公开）；公钥存入 {}，编号 {}。\n  机关发布的每份文件都用私钥签名，任何人都能用公钥确认文件确实出自机关且未被改动。",
-            "  The secret key is in {} (readable by you only, never published); the public key in {}, id {}.\n  Every file the office publishes is signed, so anyone can confirm with the public key that it comes from the office, unchanged.",
+            "  私钥存入 {}（只有本人可读，绝不公开）；公钥存入 {}，编号 {}。\n  机关发布的每份文件都用私钥签名，任何人都能用公钥确认文件确实出自机关且未被改动。\n  演示无人值守地运行，所以私钥未加密（如同 keygen --unencrypted）；正式使用时 keygen 默认用口令加密私钥。",
+            "  The secret key is in {} (readable by you only, never published); the public key in {}, id {}.\n  Every file the office publishes is signed, so anyone can confirm with the public key that it comes from the office, unchanged.\n  The demo runs unattended, so its secret key is not encrypted (as with keygen --unencrypted); keygen encrypts the key with a password by default.",
             show(&private.key_path()),
             show(&pub_path),
             key.key_id()
@@ -2690,4 +2920,20 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_file_gives_its_first_line() {
+        let line = |b: &[u8]| password_line(b).to_vec();
+        assert_eq!(line("口令 pw\n".as_bytes()), "口令 pw".as_bytes());
+        assert_eq!(line(b"pw\r\nsecond line\r\n"), b"pw");
+        assert_eq!(line(b"\xEF\xBB\xBFpw\n"), b"pw");
+        assert_eq!(line(b" pw "), b" pw ");
+        assert_eq!(line(b"\n"), b"");
+        assert_eq!(line(b""), b"");
+    }
 }

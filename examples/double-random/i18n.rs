@@ -1044,6 +1044,49 @@ pub fn chance(k: u64, n: u64) -> String {
     double_random::publish::chance(k, n)
 }
 
+/// Why a new password cannot protect the secret key.
+pub fn password_problem(lang: Lang, p: &double_random::sign::PasswordProblem) -> String {
+    use double_random::sign::PasswordProblem;
+    match (lang, p) {
+        (Lang::Zh, PasswordProblem::Empty) => {
+            "口令为空，未作任何改动：空口令保护不了私钥。无人值守的计算机请用 --unencrypted".into()
+        }
+        (Lang::En, PasswordProblem::Empty) => {
+            "the password is empty; nothing was changed: an empty password protects nothing. For an unattended system use --unencrypted".into()
+        }
+        (Lang::Zh, PasswordProblem::TooLong { length, max }) => {
+            format!("口令有 {length} 字节，最多 {max} 字节（minisign 读不了更长的口令），未作任何改动")
+        }
+        (Lang::En, PasswordProblem::TooLong { length, max }) => format!(
+            "the password has {length} bytes, at most {max} are allowed (minisign reads no more); nothing was changed"
+        ),
+        (Lang::Zh, _) => "口令中不能有换行或 NUL 字符，未作任何改动".into(),
+        (Lang::En, _) => {
+            "the password must not contain a line break or a NUL character; nothing was changed"
+                .into()
+        }
+    }
+}
+
+/// An encrypted secret key whose scrypt limits are refused.
+pub fn kdf_limits_refused(
+    lang: Lang,
+    path: &std::path::Path,
+    opslimit: u64,
+    memlimit: u64,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{}：私钥的 scrypt 参数（opslimit {opslimit}，memlimit {memlimit}）需要超过 1 GiB 内存或过多运算，拒绝使用",
+            path.display()
+        ),
+        Lang::En => format!(
+            "{}: the secret key's scrypt limits (opslimit {opslimit}, memlimit {memlimit}) need more than 1 GiB of memory or too much work; refused",
+            path.display()
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,11 +73,36 @@ pub enum SignError {
         /// The tag as found (minisign writes `Ed` or `ED`).
         found: [u8; 2],
     },
-    /// The secret key is protected by a password (scrypt); this library reads only unencrypted keys.
-    #[error(
-        "the secret key is encrypted with a password; remove the password with `minisign -C -W -s FILE` or create the key with `minisign -G -W`"
-    )]
+    /// The secret key is protected by a password (scrypt) and was read without one: read it
+    /// with [`SecretKey::parse_with_password`](super::SecretKey::parse_with_password).
+    #[error("the secret key is encrypted with a password; a password is needed to use it")]
     EncryptedSecretKey,
+    /// The password does not open the encrypted secret key: the checksum of the decrypted key
+    /// does not match.
+    ///
+    /// (A damaged key file looks the same after decryption; the key id is encrypted too, so it
+    /// cannot be named.)
+    #[error("wrong password for the secret key (or the key file is damaged)")]
+    WrongPassword,
+    /// The password cannot protect a key: it is empty, or the stock tool could not read it back.
+    #[error("the password cannot be used: {problem}")]
+    InvalidPassword {
+        /// What is wrong with it.
+        problem: PasswordProblem,
+    },
+    /// The scrypt limits stored in an encrypted secret key ask for more memory or work than this
+    /// library spends, or for parameters scrypt cannot run.
+    #[error(
+        "the secret key's scrypt limits (opslimit {opslimit}, memlimit {memlimit}) are refused: at most {max_memory} bytes of memory and eight times the stock tool's work are spent"
+    )]
+    KdfLimits {
+        /// libsodium's operations budget as stored.
+        opslimit: u64,
+        /// libsodium's memory budget as stored.
+        memlimit: u64,
+        /// The most memory this library spends, in bytes.
+        max_memory: u64,
+    },
     /// The secret key names a key derivation function other than none or scrypt.
     #[error("the secret key uses the unknown key derivation function \"{}\"", .found.escape_ascii())]
     UnknownKdf {
@@ -189,6 +214,46 @@ pub enum SignError {
     /// The operating system's random generator failed.
     #[error("the operating system's random generator failed: {0}")]
     Random(getrandom::Error),
+}
+
+/// Why a password cannot protect a secret key.
+///
+/// The stock `minisign` reads a password as one line of at most 1023 bytes, so a password with a
+/// line break or a NUL, or a longer one, could never be typed into it.
+///
+/// ```
+/// use double_random::sign::PasswordProblem;
+///
+/// assert_eq!(PasswordProblem::Empty.to_string(), "it is empty");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PasswordProblem {
+    /// The password is empty: an empty password protects nothing.
+    Empty,
+    /// The password is longer than the stock tool reads.
+    TooLong {
+        /// Its length in bytes.
+        length: usize,
+        /// The most bytes allowed.
+        max: usize,
+    },
+    /// The password holds a line break (CR or LF) or a NUL.
+    ControlCharacter,
+}
+
+impl fmt::Display for PasswordProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PasswordProblem::Empty => f.write_str("it is empty"),
+            PasswordProblem::TooLong { length, max } => {
+                write!(f, "it has {length} bytes; at most {max} are allowed")
+            }
+            PasswordProblem::ControlCharacter => {
+                f.write_str("it contains a line break or a NUL character")
+            }
+        }
+    }
 }
 
 /// A part of a key or signature file, used to say where an error is.

@@ -7,11 +7,12 @@ use blake2::{Blake2b256, Digest as _};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::kdf::KdfLimits;
 use super::text::{
     UNTRUSTED_PREFIX, decode, decode_exact, encode_into, encoded_len, line, no_extra_lines,
     split_lines, strip_prefix,
 };
-use super::{Field, SignError};
+use super::{Field, PasswordProblem, SignError};
 
 /// minisign's tag for Ed25519 keys (and for legacy, non-prehashed signatures).
 pub(crate) const ALG_ED25519: [u8; 2] = *b"Ed";
@@ -29,12 +30,19 @@ const SECRET_KEY_LEN: usize = 2 + 2 + 2 + 32 + 8 + 8 + 8 + 64 + 32;
 /// Offsets inside the decoded secret key.
 const SK_KDF: usize = 2;
 const SK_CHK_ALG: usize = 4;
+const SK_SALT: usize = 6;
+const SK_OPSLIMIT: usize = 38;
+const SK_MEMLIMIT: usize = 46;
 const SK_KEY_ID: usize = 54;
 const SK_KEY: usize = 62;
 const SK_CHECKSUM: usize = 126;
 
-/// The untrusted comment this library writes on secret key files.
+/// The untrusted comment this library writes on unencrypted secret key files.
 const SECRET_KEY_COMMENT: &str = "minisign secret key (unencrypted)";
+/// The untrusted comment on encrypted secret key files (the stock tool's own).
+const ENCRYPTED_KEY_COMMENT: &str = "minisign encrypted secret key";
+/// The longest password the stock tool reads (its buffer is 1024 bytes with the final NUL).
+pub const MAX_PASSWORD_BYTES: usize = 1023;
 
 /// The 8-byte id that minisign stores in keys and signatures to tell keys apart.
 ///
@@ -117,11 +125,12 @@ impl FromStr for KeyId {
 
 /// An Ed25519 secret key with its minisign key id.
 ///
-/// Create one with [`SecretKey::generate`], store it with [`SecretKey::to_key_file`] and load it
-/// with [`SecretKey::parse`]. The key file is minisign's own secret-key format, unencrypted (the
-/// kind `minisign -G -W` writes), so the stock tool can sign with a key made here and this
-/// library can sign with a key made by the stock tool. Password-protected minisign keys are not
-/// read: remove the password first with `minisign -C -W`.
+/// Create one with [`SecretKey::generate`], store it with [`SecretKey::to_encrypted_key_file`]
+/// (protected by a password, what `minisign -G` writes) or [`SecretKey::to_key_file`]
+/// (unencrypted, what `minisign -G -W` writes), and load it with
+/// [`SecretKey::parse_with_password`] or [`SecretKey::parse`]. The key file is minisign's own
+/// secret-key format, so the stock tool can sign with a key made here and this library can sign
+/// with a key made by the stock tool.
 ///
 /// The key is wiped from memory when dropped; `Debug` shows only the key id.
 ///
@@ -229,6 +238,52 @@ impl SecretKey {
     /// ```
     #[must_use]
     pub fn to_key_file(&self) -> Zeroizing<String> {
+        key_file_text(SECRET_KEY_COMMENT, self.raw_unencrypted().as_ref())
+    }
+
+    /// Writes the key as a password-protected minisign secret-key file, as `minisign -G` does.
+    ///
+    /// A fresh 32-byte salt is drawn; scrypt at `limits` (use [`KdfLimits::MINISIGN`], as the
+    /// stock tool does, for a real key) derives 104 bytes from the password and the salt, and
+    /// they are XORed onto the key id, the 64-byte secret key and the checksum. The KDF tag is
+    /// `Sc` and the limits are stored as little-endian `u64`s. The stock `minisign -S` signs
+    /// with the file given the same password.
+    ///
+    /// The password must not be empty, and must be a line the stock tool can read: at most
+    /// [`MAX_PASSWORD_BYTES`] bytes, no CR, LF or NUL ([`SignError::InvalidPassword`]). Limits
+    /// beyond what [`KdfLimits::scrypt_cost`] accepts are refused. The derived bytes and the
+    /// returned text are wiped from memory when dropped.
+    ///
+    /// ```
+    /// use double_random::sign::{KdfLimits, SecretKey};
+    ///
+    /// let sk = SecretKey::generate().unwrap();
+    /// // Small limits keep the example fast; a real key uses KdfLimits::MINISIGN.
+    /// let cheap = KdfLimits { opslimit: 32768, memlimit: 1 << 20 };
+    /// let text = sk.to_encrypted_key_file(b"correct horse", cheap).unwrap();
+    /// let again = SecretKey::parse_with_password(&text, b"correct horse").unwrap();
+    /// assert_eq!(again.public_key(), sk.public_key());
+    /// ```
+    pub fn to_encrypted_key_file(
+        &self,
+        password: &[u8],
+        limits: KdfLimits,
+    ) -> Result<Zeroizing<String>, SignError> {
+        check_password(password)?;
+        let mut salt = [0u8; 32];
+        getrandom::fill(&mut salt).map_err(SignError::Random)?;
+        let stream = limits.derive::<{ SECRET_KEY_LEN - SK_KEY_ID }>(password, &salt)?;
+        let mut raw = self.raw_unencrypted();
+        raw[SK_KDF..SK_KDF + 2].copy_from_slice(&KDF_SCRYPT);
+        raw[SK_SALT..SK_OPSLIMIT].copy_from_slice(&salt);
+        raw[SK_OPSLIMIT..SK_MEMLIMIT].copy_from_slice(&limits.opslimit.to_le_bytes());
+        raw[SK_MEMLIMIT..SK_KEY_ID].copy_from_slice(&limits.memlimit.to_le_bytes());
+        xor_into(&mut raw[SK_KEY_ID..], stream.as_ref());
+        Ok(key_file_text(ENCRYPTED_KEY_COMMENT, raw.as_ref()))
+    }
+
+    /// The decoded unencrypted key: tags, zero salt and limits, key id, key, checksum.
+    fn raw_unencrypted(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
         let mut raw = Zeroizing::new([0u8; SECRET_KEY_LEN]);
         raw[..2].copy_from_slice(&ALG_ED25519);
         raw[SK_KDF..SK_KDF + 2].copy_from_slice(&KDF_NONE);
@@ -238,16 +293,7 @@ impl SecretKey {
         raw[SK_KEY + 32..SK_CHECKSUM].copy_from_slice(self.signing.verifying_key().as_bytes());
         let checksum = secret_key_checksum(&self.key_id, &raw[SK_KEY..SK_CHECKSUM]);
         raw[SK_CHECKSUM..].copy_from_slice(checksum.as_ref());
-
-        let capacity =
-            UNTRUSTED_PREFIX.len() + SECRET_KEY_COMMENT.len() + 1 + encoded_len(SECRET_KEY_LEN) + 1;
-        let mut text = Zeroizing::new(String::with_capacity(capacity));
-        text.push_str(UNTRUSTED_PREFIX);
-        text.push_str(SECRET_KEY_COMMENT);
-        text.push('\n');
-        encode_into(raw.as_ref(), &mut text);
-        text.push('\n');
-        text
+        raw
     }
 
     /// Reads an unencrypted minisign secret-key file.
@@ -255,7 +301,8 @@ impl SecretKey {
     /// Accepts files written by [`SecretKey::to_key_file`], by `minisign -G -W` and by
     /// `minisign -C -W`. The checksum is checked when present (the stock tool leaves it zero for
     /// `-G -W`), and in every case the public half stored in the key must match its private half.
-    /// Encrypted keys fail with [`SignError::EncryptedSecretKey`].
+    /// Encrypted keys fail with [`SignError::EncryptedSecretKey`]: that error tells a caller to
+    /// ask for the password and call [`SecretKey::parse_with_password`].
     ///
     /// ```
     /// use double_random::sign::{SecretKey, SignError};
@@ -265,13 +312,59 @@ impl SecretKey {
     /// assert!(matches!(SecretKey::parse("untrusted comment: x\n"), Err(SignError::MissingLine { line: 2, .. })));
     /// ```
     pub fn parse(text: &str) -> Result<SecretKey, SignError> {
+        SecretKey::parse_inner(text, None)
+    }
+
+    /// Reads a minisign secret-key file, encrypted or not, opening an encrypted one with
+    /// `password`.
+    ///
+    /// For an encrypted key (KDF `Sc`) the scrypt limits stored in the file are checked first
+    /// (at most 1 GiB of memory, see [`KdfLimits::scrypt_cost`]), then the key is decrypted and
+    /// its BLAKE2b-256 checksum must match, or the password is wrong
+    /// ([`SignError::WrongPassword`]): a wrong password never yields a key. An unencrypted key is
+    /// read as [`SecretKey::parse`] reads it and the password is not used. Deriving the key
+    /// from a password at the stock tool's limits takes 1 GiB of memory and a few seconds.
+    ///
+    /// ```
+    /// use double_random::sign::{KdfLimits, SecretKey, SignError};
+    ///
+    /// let sk = SecretKey::generate().unwrap();
+    /// let cheap = KdfLimits { opslimit: 32768, memlimit: 1 << 20 };
+    /// let text = sk.to_encrypted_key_file(b"secret", cheap).unwrap();
+    /// assert_eq!(SecretKey::parse(&text).unwrap_err(), SignError::EncryptedSecretKey);
+    /// assert_eq!(SecretKey::parse_with_password(&text, b"wrong").unwrap_err(), SignError::WrongPassword);
+    /// assert_eq!(SecretKey::parse_with_password(&text, b"secret").unwrap().key_id(), sk.key_id());
+    /// ```
+    pub fn parse_with_password(text: &str, password: &[u8]) -> Result<SecretKey, SignError> {
+        SecretKey::parse_inner(text, Some(password))
+    }
+
+    /// Whether a secret-key file is encrypted (KDF `Sc`), so that a password must be asked for.
+    ///
+    /// Reads no more than the tags; any other problem is left to the parse functions.
+    ///
+    /// ```
+    /// use double_random::sign::SecretKey;
+    ///
+    /// let sk = SecretKey::generate().unwrap();
+    /// assert!(!SecretKey::is_encrypted(&sk.to_key_file()));
+    /// ```
+    #[must_use]
+    pub fn is_encrypted(text: &str) -> bool {
+        matches!(
+            SecretKey::parse_inner(text, None),
+            Err(SignError::EncryptedSecretKey)
+        )
+    }
+
+    fn parse_inner(text: &str, password: Option<&[u8]>) -> Result<SecretKey, SignError> {
         let lines = split_lines(text);
         let first = line(&lines, 0, Field::UntrustedComment)?;
         strip_prefix(first, UNTRUSTED_PREFIX, 0, Field::UntrustedComment)?;
         let encoded = line(&lines, 1, Field::SecretKey)?;
         no_extra_lines(&lines, 2, Field::SecretKey)?;
 
-        let raw = decode(encoded, 1, Field::SecretKey)?;
+        let mut raw = decode(encoded, 1, Field::SecretKey)?;
         if raw.len() != SECRET_KEY_LEN {
             return Err(SignError::WrongLength {
                 field: Field::SecretKey,
@@ -286,25 +379,48 @@ impl SecretKey {
                 found: tag(0),
             });
         }
-        match tag(SK_KDF) {
-            KDF_NONE => {}
-            KDF_SCRYPT => return Err(SignError::EncryptedSecretKey),
+        let encrypted = match tag(SK_KDF) {
+            KDF_NONE => false,
+            KDF_SCRYPT => true,
             found => return Err(SignError::UnknownKdf { found }),
-        }
+        };
         if tag(SK_CHK_ALG) != CHK_BLAKE2B {
             return Err(SignError::UnknownChecksum {
                 found: tag(SK_CHK_ALG),
             });
         }
+        if encrypted {
+            let Some(password) = password else {
+                return Err(SignError::EncryptedSecretKey);
+            };
+            let limit = |at: usize| {
+                let mut le = [0u8; 8];
+                le.copy_from_slice(&raw[at..at + 8]);
+                u64::from_le_bytes(le)
+            };
+            let limits = KdfLimits {
+                opslimit: limit(SK_OPSLIMIT),
+                memlimit: limit(SK_MEMLIMIT),
+            };
+            let stream = limits
+                .derive::<{ SECRET_KEY_LEN - SK_KEY_ID }>(password, &raw[SK_SALT..SK_OPSLIMIT])?;
+            xor_into(&mut raw[SK_KEY_ID..], stream.as_ref());
+        }
         let mut id = [0u8; 8];
         id.copy_from_slice(&raw[SK_KEY_ID..SK_KEY]);
         let key_id = KeyId(id);
 
+        // The stock tool leaves the checksum zero in keys it writes unencrypted; an encrypted key
+        // always carries it, and a wrong password shows as a mismatch.
         let stored = &raw[SK_CHECKSUM..];
-        if stored.iter().any(|&b| b != 0) {
+        if encrypted || stored.iter().any(|&b| b != 0) {
             let computed = secret_key_checksum(&key_id, &raw[SK_KEY..SK_CHECKSUM]);
             if computed.as_slice() != stored {
-                return Err(SignError::BadChecksum { key_id });
+                return Err(if encrypted {
+                    SignError::WrongPassword
+                } else {
+                    SignError::BadChecksum { key_id }
+                });
             }
         }
 
@@ -316,6 +432,42 @@ impl SecretKey {
         }
         Ok(key)
     }
+}
+
+/// The text of a secret-key file: the untrusted comment, then the base64 of `raw`.
+fn key_file_text(comment: &str, raw: &[u8]) -> Zeroizing<String> {
+    let capacity = UNTRUSTED_PREFIX.len() + comment.len() + 1 + encoded_len(raw.len()) + 1;
+    let mut text = Zeroizing::new(String::with_capacity(capacity));
+    text.push_str(UNTRUSTED_PREFIX);
+    text.push_str(comment);
+    text.push('\n');
+    encode_into(raw, &mut text);
+    text.push('\n');
+    text
+}
+
+/// XORs `stream` onto `data` (equal lengths), minisign's encryption of the key.
+fn xor_into(data: &mut [u8], stream: &[u8]) {
+    for (d, s) in data.iter_mut().zip(stream) {
+        *d ^= s;
+    }
+}
+
+/// Refuses passwords that protect nothing or that the stock tool could not read back.
+fn check_password(password: &[u8]) -> Result<(), SignError> {
+    let problem = if password.is_empty() {
+        PasswordProblem::Empty
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        PasswordProblem::TooLong {
+            length: password.len(),
+            max: MAX_PASSWORD_BYTES,
+        }
+    } else if password.iter().any(|b| matches!(b, b'\n' | b'\r' | 0)) {
+        PasswordProblem::ControlCharacter
+    } else {
+        return Ok(());
+    };
+    Err(SignError::InvalidPassword { problem })
 }
 
 /// BLAKE2b-256 of `Ed`, the key id and the 64-byte secret key, as minisign computes it.
@@ -593,6 +745,155 @@ mod tests {
         let ours = raw_secret(&sk.to_key_file());
         let theirs = raw_secret(STOCK_SK_CONVERTED);
         assert_eq!(ours[SK_KEY_ID..], theirs[SK_KEY_ID..]);
+    }
+
+    /// Made by the stock `minisign -G` (0.11) with the password `pw123`: minisign's own limits
+    /// (opslimit 33554432, memlimit 1073741824), so N = 2^20, r = 8, p = 1 and 1 GiB.
+    const STOCK_ENCRYPTED: &str = "untrusted comment: minisign encrypted secret key\nRWRTY0Iyal0wo2MdFEh7YPXpukeJU4u4S06QX0ytKdgs+oaD18wAAAACAAAAAAAAAEAAAAAAELo8rv6waECTd9An1s1TAagxaj82iI/BAxiRg1uym4jPMyuET8m8o2nie7m5WP7Xpr/AX5J4yQopa+81bC7yvcgnWyJY446KJDuyoNjWSmrc7t9RvdQz4L6GX1CeVZe4VXuwqDuRWDo=\n";
+    const STOCK_ENCRYPTED_PK: &str = "RWSY4qYcSK6Ht9YW59xfNUv3z/RFvOAR2/dAOsRBll3iK1qElHl47awk";
+    /// A stock `minisign -G -W` key encrypted with the password `pw123` by Python's
+    /// `hashlib.scrypt` at opslimit 32768, memlimit 1048576 (N = 2^10, r = 8, p = 1); the stock
+    /// `minisign -S` signs with it.
+    const SMALL_ENCRYPTED: &str = "untrusted comment: test\nRWRTY0Iygzo6ZaH+1FQdBhkILljV9VFLm8oq2rJSJ7/GrF4tdq0AgAAAAAAAAAAAEAAAAAAAdgApA9Ndu48LLWDV62MdtC4alY1z2ErVmh35JhxMCIWJcTaNG6N3rdNrmLSngjCppSRe4gkqZHuF6o2rIZegFpo5nphpeXUwiEWARBpr7rmXvqLp2aZa1mZdHG2raMTXIuheuvQz3VE=\n";
+    /// The same key at opslimit 1048576, memlimit 1048576: libsodium's mapping gives p = 32 (the
+    /// stock tool refuses the password if p = 1 is used instead).
+    const SMALL_ENCRYPTED_P32: &str = "untrusted comment: test\nRWRTY0IyBO+VIFYuh5ehy/y3gaAFfPoO3vwtbZvxgNPv3KBF+PwAABAAAAAAAAAAEAAAAAAAK1/lV97hrq3q+LkUGjaqbkoOXS4voKyc8Zi48hUkq0NkrTr5+YvuM4K6kvnPXOZWIt0jQE5QxzAVbIwf00otIVZV/W6rjiInIuf9MmvCvqms6wHBp/5/87Qn3aLFkEjKmCzeMwnCAeA=\n";
+    const SMALL_PK: &str = "RWQ92gQP5zeye6XyMvCjVA9+knI9rQyQIEnWXRTkVX2MQ5IVNPthKSSA";
+    const CHEAP: KdfLimits = KdfLimits {
+        opslimit: 32768,
+        memlimit: 1 << 20,
+    };
+
+    #[test]
+    fn opens_small_stock_format_keys() {
+        let pk = PublicKey::parse(SMALL_PK).unwrap();
+        for text in [SMALL_ENCRYPTED, SMALL_ENCRYPTED_P32] {
+            assert_eq!(
+                SecretKey::parse_with_password(text, b"pw123")
+                    .unwrap()
+                    .public_key(),
+                pk
+            );
+            assert_eq!(
+                SecretKey::parse_with_password(text, b"pw124").unwrap_err(),
+                SignError::WrongPassword
+            );
+            assert_eq!(
+                SecretKey::parse(text).unwrap_err(),
+                SignError::EncryptedSecretKey
+            );
+            assert!(SecretKey::is_encrypted(text));
+        }
+    }
+
+    #[test]
+    fn opens_a_key_made_by_stock_minisign_g() {
+        // One derivation at the stock tool's limits: 1 GiB and a few seconds.
+        let sk = SecretKey::parse_with_password(STOCK_ENCRYPTED, b"pw123").unwrap();
+        assert_eq!(
+            sk.public_key(),
+            PublicKey::parse(STOCK_ENCRYPTED_PK).unwrap()
+        );
+    }
+
+    #[test]
+    fn encrypted_round_trip_and_layout() {
+        let sk = SecretKey::from_seed(KeyId([5; 8]), &[6; 32]);
+        let text = sk.to_encrypted_key_file(b"pass word", CHEAP).unwrap();
+        assert!(text.starts_with("untrusted comment: minisign encrypted secret key\n"));
+        let raw = raw_secret(&text);
+        assert_eq!(&raw[..6], b"EdScB2");
+        assert_eq!(raw[SK_OPSLIMIT..SK_MEMLIMIT], 32768u64.to_le_bytes());
+        assert_eq!(raw[SK_MEMLIMIT..SK_KEY_ID], (1u64 << 20).to_le_bytes());
+        // Neither the key id nor the seed appears in the clear.
+        assert_ne!(raw[SK_KEY_ID..SK_KEY], [5; 8]);
+        assert_ne!(raw[SK_KEY..SK_KEY + 32], [6; 32]);
+        let again = SecretKey::parse_with_password(&text, b"pass word").unwrap();
+        assert_eq!(again.public_key(), sk.public_key());
+        assert_eq!(
+            SecretKey::parse_with_password(&text, b"pass Word").unwrap_err(),
+            SignError::WrongPassword
+        );
+        // Two files of the same key differ: a fresh salt each time.
+        let other = sk.to_encrypted_key_file(b"pass word", CHEAP).unwrap();
+        assert_ne!(
+            raw_secret(&other)[SK_SALT..SK_OPSLIMIT],
+            raw[SK_SALT..SK_OPSLIMIT]
+        );
+        // An unencrypted key is read whatever password is given.
+        assert_eq!(
+            SecretKey::parse_with_password(&sk.to_key_file(), b"anything")
+                .unwrap()
+                .key_id(),
+            sk.key_id()
+        );
+    }
+
+    #[test]
+    fn a_damaged_encrypted_key_is_refused() {
+        let sk = SecretKey::generate().unwrap();
+        let text = sk.to_encrypted_key_file(b"pw", CHEAP).unwrap();
+        let mut raw = raw_secret(&text);
+        raw[SK_KEY + 3] ^= 1;
+        assert_eq!(
+            SecretKey::parse_with_password(&secret_text(&raw), b"pw").unwrap_err(),
+            SignError::WrongPassword
+        );
+        raw[SK_KEY + 3] ^= 1;
+        raw[SK_SALT] ^= 1;
+        assert_eq!(
+            SecretKey::parse_with_password(&secret_text(&raw), b"pw").unwrap_err(),
+            SignError::WrongPassword
+        );
+    }
+
+    #[test]
+    fn greedy_limits_in_a_file_are_refused_before_any_work() {
+        let mut raw = raw_secret(SMALL_ENCRYPTED);
+        raw[SK_MEMLIMIT..SK_KEY_ID].copy_from_slice(&u64::MAX.to_le_bytes());
+        raw[SK_OPSLIMIT..SK_MEMLIMIT].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(
+            SecretKey::parse_with_password(&secret_text(&raw), b"pw123").unwrap_err(),
+            SignError::KdfLimits {
+                opslimit: u64::MAX,
+                memlimit: u64::MAX,
+                max_memory: 1 << 30
+            }
+        );
+        let sk = SecretKey::generate().unwrap();
+        let greedy = KdfLimits {
+            opslimit: 1 << 40,
+            memlimit: 1 << 40,
+        };
+        assert!(matches!(
+            sk.to_encrypted_key_file(b"pw", greedy),
+            Err(SignError::KdfLimits { .. })
+        ));
+    }
+
+    #[test]
+    fn passwords_the_stock_tool_cannot_read_are_refused() {
+        let sk = SecretKey::generate().unwrap();
+        let refused = |pw: &[u8]| match sk.to_encrypted_key_file(pw, CHEAP) {
+            Err(SignError::InvalidPassword { problem }) => problem,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(refused(b""), PasswordProblem::Empty);
+        assert_eq!(refused(b"a\nb"), PasswordProblem::ControlCharacter);
+        assert_eq!(refused(b"a\r"), PasswordProblem::ControlCharacter);
+        assert_eq!(refused(b"a\0"), PasswordProblem::ControlCharacter);
+        assert_eq!(
+            refused(&[b'x'; 1024]),
+            PasswordProblem::TooLong {
+                length: 1024,
+                max: 1023
+            }
+        );
+        assert!(sk.to_encrypted_key_file(&[b'x'; 1023], CHEAP).is_ok());
+        assert!(
+            sk.to_encrypted_key_file("密码 with spaces".as_bytes(), CHEAP)
+                .is_ok()
+        );
     }
 
     #[test]
