@@ -1107,7 +1107,16 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         },
         &mut bar,
     )
-    .map_err(|e| office_hint(e.into(), &a.office.office, lang))?;
+    .map_err(|e| match e {
+        BundleError::NotYetDue { scheduled_at, now } => Fail::Ceremony(tr!(
+            lang,
+            "抽取时间定于 {}，现在是 {}，还不能抽取",
+            "the draw is scheduled for {}; it is now {}, too early to draw",
+            show_time(lang, scheduled_at),
+            show_time(lang, now)
+        )),
+        other => office_hint(other.into(), &a.office.office, lang),
+    })?;
     drop(reveals);
     let written = write_views(
         &draw_dir,
@@ -2857,4 +2866,44 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_paste_as_one_argument() {
+        assert_eq!(shell_word("GY-2026-01=ab12"), "GY-2026-01=ab12");
+        if cfg!(windows) {
+            assert_eq!(shell_word("王 监督=a b"), "\"王 监督=a b\"");
+        } else {
+            assert_eq!(shell_word("王 监督=a b"), "'王 监督=a b'");
+            assert_eq!(shell_word("纪检监督员=x"), "'纪检监督员=x'");
+            assert_eq!(shell_word("it's"), "'it'\\''s'");
+            assert_eq!(shell_word(""), "''");
+            assert_eq!(shell_word("$HOME;rm"), "'$HOME;rm'");
+        }
+    }
+
+    #[test]
+    fn the_notice_keeps_its_language_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let draw_dir = DrawDir::new(dir.path());
+        assert_eq!(
+            notice_settings(&draw_dir, None),
+            (publish::Lang::Zh, Zone::BEIJING)
+        );
+        std::fs::write(
+            dir.path().join(publish::NOTICE_FILE),
+            "<html lang=\"en\">\n<meta name=\"utc-offset\" content=\"-05:00\">",
+        )
+        .unwrap();
+        let ny: Zone = "-05:00".parse().unwrap();
+        assert_eq!(notice_settings(&draw_dir, None), (publish::Lang::En, ny));
+        assert_eq!(
+            notice_settings(&draw_dir, Some(LangArg::Zh)),
+            (publish::Lang::Zh, ny)
+        );
+    }
 }
