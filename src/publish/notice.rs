@@ -340,6 +340,7 @@ th{background:#eee}\
 td.n{text-align:right;white-space:nowrap}\
 code,.hex{font-family:Consolas,\"DejaVu Sans Mono\",monospace;font-size:.85em;word-break:normal;overflow-wrap:normal}\
 td code{white-space:nowrap}\
+li code{overflow-wrap:anywhere}\
 .note{color:#444;font-size:.9em}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}";
 
