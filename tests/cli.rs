@@ -271,6 +271,59 @@ fn a_time_typed_with_an_offset_or_in_beijing_time_is_kept_in_utc() {
 }
 
 #[test]
+fn the_display_zone_comes_from_the_environment_unless_the_flag_names_one() {
+    let dir = fresh_dir("zone-env");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/office.in"),
+        &dir,
+    );
+    let announce = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(&dir)
+            .args(extra)
+            .args([
+                "announce",
+                "--draw-id",
+                "Z1",
+                "--inputs",
+                ".",
+                "--no-independent-randomness",
+                // A plain local time, read in the display zone: 20:00 at UTC-05:00 is 01:00Z
+                // the next day.
+                "--scheduled-at",
+                "2026-03-01 20:00",
+            ])
+            .env("DOUBLE_RANDOM_TEST_NOW", TEST_NOW)
+            .env("DOUBLE_RANDOM_TEST_FIXED_SECRETS", "1")
+            .env("LANG", "en_US.UTF-8");
+        if let Some(z) = env {
+            cmd.env("DOUBLE_RANDOM_UTC_OFFSET", z);
+        }
+        cmd.output().unwrap()
+    };
+    // A zone that is not one is refused before anything is written.
+    let out = announce(&[], Some("Beijing"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DOUBLE_RANDOM_UTC_OFFSET"));
+    assert!(!dir.join("Z1").exists());
+    // The flag wins over the environment.
+    let out = announce(&["--utc-offset", "-05:00"], Some("+09:00"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("draw scheduled at 2026-03-01 20:00:00 (UTC-05:00)"),
+        "{text}"
+    );
+    let ann: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("Z1/announcement.json")).unwrap()).unwrap();
+    assert_eq!(ann["scheduled_at"], "2026-03-02T01:00:00Z");
+}
+
+#[test]
 fn secrets_stay_private_and_are_never_printed_before_the_draw() {
     let dir = fresh_dir("secrets");
     copy_dir(

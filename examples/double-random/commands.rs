@@ -1993,7 +1993,8 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         },
         now(lang)?,
         &mut bar,
-    )?;
+    )
+    .map_err(|e| office_hint(e.into(), &a.office.office, lang))?;
     let all: Vec<Amendment> = draw_dir
         .read_amendments()?
         .into_iter()
