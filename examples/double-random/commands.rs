@@ -223,27 +223,24 @@ fn notice_settings(draw_dir: &DrawDir, asked: Option<LangArg>) -> (publish::Lang
     (lang, zone)
 }
 
-/// `e` with a hint when a file of the office folder is missing: which folder was searched, and
-/// `--office` to name another.
+/// `e` with a hint when a file is missing and the office folder has no office log (the step
+/// was run from another folder): which folder was searched, and `--office` to name another.
 fn office_hint(e: Fail, office: &Path, lang: Lang) -> Fail {
     let Fail::Bundle(b @ BundleError::Missing { .. }) = &e else {
         return e;
     };
+    if office.join(bundle::LOG_FILE).is_file() {
+        return e;
+    }
     let searched = std::env::current_dir()
         .map(|d| d.join(office))
         .unwrap_or_else(|_| office.to_path_buf());
     let searched = show(&searched);
     let searched = searched.strip_suffix("/.").unwrap_or(&searched).to_string();
-    let has_log = office.join(bundle::LOG_FILE).is_file();
-    let no_log = if has_log {
-        String::new()
-    } else {
-        tr!(lang, "，其中没有 office.log", "; it has no office.log")
-    };
     Fail::Io(tr!(
         lang,
-        "{}\n提示：机关文件夹按 {searched} 查找{no_log}。请在机关文件夹中运行，或用 --office <机关文件夹> 指明（抽取文件夹的路径也要相应写全）。",
-        "{}\nhint: the office folder was taken to be {searched}{no_log}. Run this in the office folder, or name it with --office <folder> (and give the draw folder's path accordingly).",
+        "{}\n提示：机关文件夹按 {searched} 查找，其中没有 office.log。请在机关文件夹中运行，或用 --office <机关文件夹> 指明（抽取文件夹的路径也要相应写全）。",
+        "{}\nhint: the office folder was taken to be {searched}, which has no office.log. Run this in the office folder, or name it with --office <folder> (and give the draw folder's path accordingly).",
         i18n::bundle_error(lang, b)
     ))
 }
