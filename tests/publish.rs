@@ -10,7 +10,8 @@ use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
 use double_random::ceremony::commit::{Secret, commitment};
 use double_random::ceremony::groups::{GroupSpec, read_typed};
 use double_random::ceremony::timestamp::{self, DemoTsa};
-use double_random::publish::check::{DifferenceKind, ViewStatus};
+use double_random::publish::check::{DifferenceKind, NotChecked, ViewStatus};
+use double_random::publish::local_time::Zone;
 use double_random::publish::{self, Lang, Publication};
 use double_random::sign::{PublicKey, SecretKey};
 use std::path::{Path, PathBuf};
@@ -46,6 +47,11 @@ fn t(s: &str) -> Timestamp {
 /// Writes the views of the draw folder as the command line does (with the token beside the
 /// announcement, when there is one).
 fn write_views(office: &Office, lang: Lang) {
+    write_views_in(office, lang, Zone::BEIJING);
+}
+
+/// [`write_views`] with the notice's times in `zone`.
+fn write_views_in(office: &Office, lang: Lang, zone: Zone) {
     let folder = office.draw();
     let ann = folder.read_announcement().unwrap().value;
     let sheet = folder.read_sheet().unwrap().unwrap().value;
@@ -58,7 +64,8 @@ fn write_views(office: &Office, lang: Lang) {
     let inputs = load_inputs(folder.root(), None).unwrap();
     let p = Publication::new(&ann, &sheet, &amendments, Some(&inputs.items))
         .unwrap()
-        .with_timestamp(publish::read_timestamp(folder.root()));
+        .with_timestamp(publish::read_timestamp(folder.root()))
+        .with_zone(zone);
     publish::write_views(folder.root(), &p, lang).unwrap();
 }
 
@@ -331,11 +338,13 @@ fn the_notice_states_the_trust_summary() {
     let page = std::fs::read_to_string(o.public().join(DRAW).join(publish::NOTICE_FILE)).unwrap();
     let trust = &page[page.find("<h2>Trust").unwrap()..page.find("<h2>How to verify").unwrap()];
     assert!(trust.contains(&format!("Witnesses: {WITNESS} committed")));
-    assert!(
-        trust.contains("福利彩票双色球 第 2026023 期开奖号码, published at 2026-03-03T13:30:00Z")
-    );
+    assert!(trust.contains(
+        "福利彩票双色球 第 2026023 期开奖号码, published at <time datetime=\"2026-03-03T13:30:00Z\">2026-03-03 21:30:00 (Beijing time, UTC+08:00)</time>"
+    ));
     assert!(trust.contains("DEMONSTRATION TSA"), "{trust}");
-    assert!(trust.contains("2026-03-03T12:01:00Z"));
+    assert!(trust.contains(
+        "<time datetime=\"2026-03-03T12:01:00Z\">2026-03-03 20:01:00 (Beijing time, UTC+08:00)</time>"
+    ));
     assert!(trust.contains("against that time-stamping authority's certificate"));
     assert!(trust.contains("supersedes no voided draw"));
     assert!(trust.contains("Amendments: 1 (entity unreachable 1)"));
@@ -427,4 +436,171 @@ fn a_drill_notice_says_the_office_alone_chose_the_seed() {
     assert!(!page.contains("时间戳："));
     let en = publish::notice::render(&p, Lang::En, &publish::notice::standard_sections());
     assert!(en.contains("the office alone chose the seed (a drill)"));
+}
+
+/// The views of the office's draw folder, checked.
+fn draw_views(o: &Office) -> Vec<double_random::publish::check::ViewCheck> {
+    publish::check::check_dir(o.draw().root())
+}
+
+#[test]
+fn the_notice_shows_beijing_time_and_keeps_utc_machine_readable() {
+    let o = office(Lang::Zh);
+    let page = std::fs::read_to_string(o.draw().path(publish::NOTICE_FILE)).unwrap();
+    assert!(page.contains("<meta name=\"utc-offset\" content=\"+08:00\">"));
+    // Announced 12:00Z, drawn 13:30Z, amended 09:00Z the next day: shown at UTC+08:00.
+    for (utc, local) in [
+        ("2026-03-03T12:00:00Z", "2026-03-03 20:00:00"),
+        ("2026-03-03T13:30:00Z", "2026-03-03 21:30:00"),
+        ("2026-03-04T09:00:00Z", "2026-03-04 17:00:00"),
+    ] {
+        assert!(
+            page.contains(&format!(
+                "<time datetime=\"{utc}\">{local}（北京时间 UTC+08:00）</time>"
+            )),
+            "{utc}"
+        );
+    }
+    // No bare UTC time is shown outside the machine-readable attribute.
+    let shown: String = page
+        .split("datetime=\"")
+        .map(|p| &p[p.find('"').map_or(0, |i| i + 1)..])
+        .collect();
+    assert!(!shown.contains("T12:00:00Z"));
+    assert!(draw_views(&o).iter().all(|c| c.passed()));
+}
+
+#[test]
+fn the_notice_is_rebuilt_in_the_language_and_zone_it_records() {
+    let o = office(Lang::Zh);
+    let zone: Zone = "-05:00".parse().unwrap();
+    write_views_in(&o, Lang::En, zone);
+    let notice = o.draw().path(publish::NOTICE_FILE);
+    let page = std::fs::read_to_string(&notice).unwrap();
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("<meta name=\"utc-offset\" content=\"-05:00\">"));
+    assert!(page.contains(
+        "<time datetime=\"2026-03-03T13:30:00Z\">2026-03-03 08:30:00 (UTC-05:00)</time>"
+    ));
+    assert_eq!(publish::notice::settings_of(&page), Some((Lang::En, zone)));
+    let checks = draw_views(&o);
+    assert!(checks.iter().all(|c| c.passed()), "{checks:?}");
+
+    let notice_check = |o: &Office| {
+        draw_views(o)
+            .into_iter()
+            .find(|c| c.file == publish::NOTICE_FILE)
+            .unwrap()
+    };
+    // The recorded zone changed but not the times: the page is not the rebuilt one.
+    std::fs::write(
+        &notice,
+        page.replace("content=\"-05:00\"", "content=\"+08:00\""),
+    )
+    .unwrap();
+    let c = notice_check(&o);
+    assert!(c.failed(), "{c:?}");
+    assert!(c.differences.iter().any(|d| {
+        d.found.contains("2026-03-03 08:30:00 (UTC-05:00)")
+            && d.expected
+                .contains("2026-03-03 21:30:00 (Beijing time, UTC+08:00)")
+    }));
+    // A local time edited by an hour is found, naming the row.
+    std::fs::write(
+        &notice,
+        page.replace(
+            "2026-03-03 08:30:00 (UTC-05:00)",
+            "2026-03-03 09:30:00 (UTC-05:00)",
+        ),
+    )
+    .unwrap();
+    let c = notice_check(&o);
+    assert!(c.failed());
+    assert!(
+        c.differences
+            .iter()
+            .any(|d| d.column.as_deref() == Some("Drawn at") && d.found.contains("09:30:00"))
+    );
+    // Without a zone it reads, the notice is not checked (never passed).
+    std::fs::write(
+        &notice,
+        page.replace("content=\"-05:00\"", "content=\"Beijing\""),
+    )
+    .unwrap();
+    assert_eq!(
+        notice_check(&o).status,
+        ViewStatus::NotChecked(NotChecked::Offset {
+            found: "Beijing".into()
+        })
+    );
+    std::fs::write(
+        &notice,
+        page.replace("<meta name=\"utc-offset\" content=\"-05:00\">\n", ""),
+    )
+    .unwrap();
+    assert_eq!(
+        notice_check(&o).status,
+        ViewStatus::NotChecked(NotChecked::Offset {
+            found: String::new()
+        })
+    );
+}
+
+#[test]
+fn inspectors_are_listed_with_their_certificate_numbers() {
+    let o = office(Lang::Zh);
+    let folder = o.draw();
+    let sheet = folder.read_sheet().unwrap().unwrap().value;
+    let csv = std::fs::read_to_string(folder.path(publish::CSV_FILE)).unwrap();
+    let mut lines = csv.trim_start_matches('\u{FEFF}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let ids_col = header
+        .iter()
+        .position(|h| *h == "检查人员执法证号")
+        .unwrap();
+    assert_eq!(header[ids_col - 1], "检查人员");
+    // The last entity of the sheet is still drawn after the amendment (the first was replaced).
+    let e = sheet.entities.last().unwrap();
+    let row: Vec<&str> = lines
+        .find(|l| l.contains(e.id.as_str()))
+        .unwrap()
+        .split(',')
+        .collect();
+    let ids: Vec<String> = e.officers.iter().chain(&e.experts).cloned().collect();
+    assert_eq!(row[ids_col], ids.join("、"));
+    let page = std::fs::read_to_string(folder.path(publish::NOTICE_FILE)).unwrap();
+    let lead = &e.officers[0];
+    let lead_name = &sheet
+        .inspectors
+        .iter()
+        .find(|i| &i.id == lead)
+        .unwrap()
+        .name;
+    assert!(page.contains(&format!("{lead_name}（执法证号 {lead}）")));
+    // An edited certificate number in the CSV is found, naming its column.
+    let edited = csv.replacen(
+        &ids.join("、"),
+        &ids.join("、").replacen(lead.as_str(), "00000000", 1),
+        1,
+    );
+    std::fs::write(folder.path(publish::CSV_FILE), edited).unwrap();
+    let c = draw_views(&o)
+        .into_iter()
+        .find(|c| c.file == publish::CSV_FILE)
+        .unwrap();
+    assert!(c.failed());
+    assert_eq!(c.differences[0].column.as_deref(), Some("检查人员执法证号"));
+}
+
+#[test]
+fn codes_and_digests_do_not_wrap_inside_themselves() {
+    let o = office(Lang::Zh);
+    let page = std::fs::read_to_string(o.draw().path(publish::NOTICE_FILE)).unwrap();
+    assert!(page.contains("td code{white-space:nowrap}"));
+    assert!(!page.contains("break-all"));
+    // The replaced entity's code in the amendments sits in <code>.
+    let ann = o.draw().read_announcement().unwrap().value;
+    let digest = ann.digest().unwrap().to_hex();
+    assert!(page.contains(&format!("{}<wbr>{}<wbr>", &digest[..16], &digest[16..32])));
+    assert!(page.contains("替换 <code>"));
 }

@@ -5,7 +5,6 @@
 
 use crate::i18n::Lang;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use double_random::ceremony::Timestamp;
 use std::path::PathBuf;
 
 /// The command line.
@@ -21,6 +20,15 @@ pub struct Cli {
         hide_possible_values = true
     )]
     pub lang: Option<LangArg>,
+    /// The zone times are shown in (and plain local times read in).
+    #[arg(
+        long,
+        global = true,
+        value_name = "OFFSET",
+        allow_hyphen_values = true,
+        display_order = 900
+    )]
+    pub utc_offset: Option<String>,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -131,6 +139,9 @@ pub struct DemoArgs {
     /// Sample data folder.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Language of the notice.
+    #[arg(long, value_enum, value_name = "LANG", hide_possible_values = true)]
+    pub notice_lang: Option<LangArg>,
 }
 
 /// `keygen`.
@@ -253,10 +264,10 @@ pub struct AnnounceArgs {
     pub beacon_source: Option<String>,
     /// When the lottery result is published.
     #[arg(long, value_name = "TIME", requires = "lottery")]
-    pub beacon_published_at: Option<Timestamp>,
+    pub beacon_published_at: Option<String>,
     /// Scheduled time of the draw.
     #[arg(long, value_name = "TIME")]
-    pub scheduled_at: Option<Timestamp>,
+    pub scheduled_at: Option<String>,
     /// A drill: neither witness nor beacon.
     #[arg(long, conflicts_with_all = ["witness", "drand", "lottery"])]
     pub no_independent_randomness: bool,
@@ -286,6 +297,9 @@ pub struct DrawArgs {
     /// drand round JSON.
     #[arg(long, value_name = "FILE")]
     pub drand_round_file: Option<PathBuf>,
+    /// Language of the notice.
+    #[arg(long, value_enum, value_name = "LANG", hide_possible_values = true)]
+    pub notice_lang: Option<LangArg>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,
@@ -364,6 +378,9 @@ pub struct AmendArgs {
     /// Where the password of an encrypted secret key comes from.
     #[command(flatten)]
     pub password: PasswordArgs,
+    /// Language of the notice.
+    #[arg(long, value_enum, value_name = "LANG", hide_possible_values = true)]
+    pub notice_lang: Option<LangArg>,
 }
 
 /// Reason codes of voids.
@@ -414,6 +431,9 @@ pub struct TimestampArgs {
     /// The token from the TSA.
     #[arg(long, value_name = "FILE")]
     pub token: PathBuf,
+    /// Language of the notice.
+    #[arg(long, value_enum, value_name = "LANG", hide_possible_values = true)]
+    pub notice_lang: Option<LangArg>,
 }
 
 /// `log`.
@@ -620,6 +640,20 @@ const ARGS: &[(&str, Text)] = &[
         ),
     ),
     (
+        "utc_offset",
+        t(
+            "显示时间所用的时区（与 UTC 的差），如 +08:00（默认北京时间 +08:00，也可由环境变量 DOUBLE_RANDOM_UTC_OFFSET 设定）；不带时区的时间也按它读取。文件中的时间始终是 UTC",
+            "Zone times are shown in, as an offset from UTC such as +08:00 (default: Beijing time, +08:00; also DOUBLE_RANDOM_UTC_OFFSET); times typed without an offset are read in it. The documents always hold UTC",
+        ),
+    ),
+    (
+        "notice_lang",
+        t(
+            "公示页 notice.html 的语言：zh（中文，默认，与界面语言无关）或 en；改写已有公示页时默认沿用其语言",
+            "Language of the notice notice.html: zh (Chinese, the default whatever the messages' language) or en; rewriting a notice keeps its language unless given",
+        ),
+    ),
+    (
         "office",
         t(
             "机关文件夹，存放日志 office.log",
@@ -785,8 +819,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "beacon_published_at",
         t(
-            "开奖结果公布的时间（UTC），须在公告后至少 5 分钟，且不晚于抽取时间",
-            "When the result is published (UTC): at least 5 minutes after the announcement, no later than the draw",
+            "开奖结果公布的时间，如 2026-03-01T20:30:00+08:00 或 2026-03-01 20:30（按 --utc-offset，默认北京时间）；须在公告后至少 5 分钟，且不晚于抽取时间",
+            "When the result is published, e.g. 2026-03-01T20:30:00+08:00 or 2026-03-01 20:30 (read in --utc-offset, default Beijing time): at least 5 minutes after the announcement, no later than the draw",
         ),
     ),
     (
@@ -799,8 +833,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "scheduled_at",
         t(
-            "抽取时间（UTC），如 2026-03-01T02:00:00Z；默认为公告时间或信标产生时间",
-            "Scheduled draw time (UTC), e.g. 2026-03-01T02:00:00Z; default: now, or the beacon round's time",
+            "抽取时间，如 2026-03-01T10:00:00+08:00、2026-03-01T02:00:00Z 或 2026-03-01 10:00（不带时区时按 --utc-offset，默认北京时间）；默认为公告时间或信标产生时间",
+            "Scheduled draw time, e.g. 2026-03-01T10:00:00+08:00, 2026-03-01T02:00:00Z or 2026-03-01 10:00 (without an offset, read in --utc-offset, default Beijing time); default: now, or the beacon round's time",
         ),
     ),
     (

@@ -26,6 +26,7 @@ use double_random::formats::files;
 use double_random::model::Item;
 use double_random::normalize;
 use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
+use double_random::publish::local_time::{self, TimeInputError, Zone};
 use double_random::publish::{self, Publication};
 use double_random::sign::{KdfLimits, KeyId, SecretKey, SignError};
 use serde_json::json;
@@ -88,7 +89,7 @@ fn bundle_code(e: &BundleError) -> u8 {
 
 /// Runs the command and reports how it ended.
 pub fn run(cli: Cli, lang: Lang) -> ExitCode {
-    let result = match cli.command {
+    let result = set_zone(cli.utc_offset.as_deref(), lang).and_then(|()| match cli.command {
         Command::Demo(a) => demo(a, lang),
         Command::Keygen(a) => keygen(a, lang),
         Command::Witness(a) => witness(a, lang),
@@ -100,7 +101,7 @@ pub fn run(cli: Cli, lang: Lang) -> ExitCode {
         Command::Void(a) => void(a, lang),
         Command::Timestamp(a) => timestamp(a, lang),
         Command::Log(a) => show_log(a, lang),
-    };
+    });
     match result {
         Ok(code) => code,
         Err(f) => {
@@ -116,6 +117,134 @@ pub fn run(cli: Cli, lang: Lang) -> ExitCode {
             ExitCode::from(f.code())
         }
     }
+}
+
+/// The zone times are shown in and plain local times read in, and whether it was set
+/// (`--utc-offset` or `DOUBLE_RANDOM_UTC_OFFSET`) rather than the default 北京时间.
+static ZONE: std::sync::OnceLock<(Zone, bool)> = std::sync::OnceLock::new();
+
+/// Reads the display zone from `--utc-offset`, else the environment variable
+/// `DOUBLE_RANDOM_UTC_OFFSET`, else 北京时间 (UTC+08:00).
+fn set_zone(flag: Option<&str>, lang: Lang) -> Result<(), Fail> {
+    let env = std::env::var("DOUBLE_RANDOM_UTC_OFFSET")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let (source, raw) = match (flag, env.as_deref()) {
+        (Some(f), _) => ("--utc-offset", f),
+        (None, Some(e)) => ("DOUBLE_RANDOM_UTC_OFFSET", e),
+        (None, None) => {
+            let _ = ZONE.set((Zone::BEIJING, false));
+            return Ok(());
+        }
+    };
+    let zone: Zone = raw.parse().map_err(|_| {
+        Fail::Usage(tr!(
+            lang,
+            "{source} {raw:?}：应为与 UTC 的时差，如 +08:00（北京时间）、-05:00 或 Z",
+            "{source} {raw:?}: give an offset from UTC such as +08:00 (Beijing time), -05:00 or Z"
+        ))
+    })?;
+    let _ = ZONE.set((zone, true));
+    Ok(())
+}
+
+/// The display zone (see [`set_zone`]).
+fn zone() -> Zone {
+    ZONE.get().map_or(Zone::BEIJING, |z| z.0)
+}
+
+/// A time for people, in the display zone with its offset:
+/// `2026-03-01 09:00:00（北京时间 UTC+08:00）`.
+fn show_time(lang: Lang, t: Timestamp) -> String {
+    zone().show(t, i18n::publish_lang(lang))
+}
+
+/// A time typed on the command line (`flag`): RFC 3339 with `Z` or an offset, or a plain local
+/// time read in the display zone.
+fn parse_time_arg(flag: &str, raw: &str, lang: Lang) -> Result<Timestamp, Fail> {
+    let z = zone();
+    local_time::parse_time(raw, z).map_err(|e| {
+        let label = z.label(i18n::publish_lang(lang));
+        Fail::Usage(match e {
+            TimeInputError::Fraction { .. } => tr!(
+                lang,
+                "{flag} {raw:?}：时间精确到秒，请去掉秒以下的部分",
+                "{flag} {raw:?}: times are to the second; leave out the fraction"
+            ),
+            TimeInputError::OutOfRange { .. } => tr!(
+                lang,
+                "{flag} {raw:?}：时间应在 1970 年到 9999 年之间",
+                "{flag} {raw:?}: the time must lie between 1970 and 9999"
+            ),
+            _ => tr!(
+                lang,
+                "{flag} {raw:?}：不是可识别的时间。可写作 2026-12-06T21:30:00+08:00（带时区）、2026-12-06T13:30:00Z（UTC）或 2026-12-06 21:30（按{label}）",
+                "{flag} {raw:?}: not a time. Write 2026-12-06T21:30:00+08:00 (with an offset), 2026-12-06T13:30:00Z (UTC) or 2026-12-06 21:30 (read as {label})"
+            ),
+        })
+    })
+}
+
+/// A word for the shell, quoted so that it pastes as one argument whatever it holds (spaces,
+/// Chinese characters, quotes): POSIX single quotes, or double quotes on Windows.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b));
+    if plain {
+        return s.to_string();
+    }
+    if cfg!(windows) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The notice's language and zone when (re)writing the views of `draw_dir`: the ones asked for
+/// (`--notice-lang`, `--utc-offset`), else the ones of the notice already there, else Chinese
+/// and the display zone. A notice is a public document of the office: it is in Chinese
+/// whatever the language of the messages, unless asked otherwise.
+fn notice_settings(draw_dir: &DrawDir, asked: Option<LangArg>) -> (publish::Lang, Zone) {
+    let existing = files::read_limited(
+        draw_dir.root().join(publish::NOTICE_FILE),
+        bundle::MAX_SMALL_FILE_BYTES,
+    )
+    .ok()
+    .and_then(|b| String::from_utf8(b).ok())
+    .and_then(|page| publish::notice::settings_of(&page));
+    let lang = match asked {
+        Some(LangArg::En) => publish::Lang::En,
+        Some(LangArg::Zh) => publish::Lang::Zh,
+        None => existing.map_or(publish::Lang::Zh, |(l, _)| l),
+    };
+    let zone = match (ZONE.get().copied(), existing) {
+        (Some((z, true)), _) | (_, Some((_, z))) => z,
+        _ => zone(),
+    };
+    (lang, zone)
+}
+
+/// `e` with a hint when a file is missing and the office folder has no office log (the step
+/// was run from another folder): which folder was searched, and `--office` to name another.
+fn office_hint(e: Fail, office: &Path, lang: Lang) -> Fail {
+    let Fail::Bundle(b @ BundleError::Missing { .. }) = &e else {
+        return e;
+    };
+    if office.join(bundle::LOG_FILE).is_file() {
+        return e;
+    }
+    let searched = std::env::current_dir()
+        .map(|d| d.join(office))
+        .unwrap_or_else(|_| office.to_path_buf());
+    let searched = show(&searched);
+    let searched = searched.strip_suffix("/.").unwrap_or(&searched).to_string();
+    Fail::Io(tr!(
+        lang,
+        "{}\n提示：机关文件夹按 {searched} 查找，其中没有 office.log。请在机关文件夹中运行，或用 --office <机关文件夹> 指明（抽取文件夹的路径也要相应写全）。",
+        "{}\nhint: the office folder was taken to be {searched}, which has no office.log. Run this in the office folder, or name it with --office <folder> (and give the draw folder's path accordingly).",
+        i18n::bundle_error(lang, b)
+    ))
 }
 
 /// The current time.
@@ -599,10 +728,11 @@ fn witness(a: WitnessArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "{}",
         tr!(
             lang,
-            "秘密数已保存到 {}（仅本人可读；抽取前不要告诉任何人）。\n承诺值（交给组织者写入公告）：\n  {c}\n组织者发布公告时加上：\n  --witness {name}={c}\n抽取时这样揭示：\n  --reveal-file {name}={}",
-            "The secret is saved in {} (readable by you only; tell nobody before the draw).\nCommitment (give it to the organizer for the announcement):\n  {c}\nThe organizer adds to the announcement:\n  --witness {name}={c}\nAt the draw, reveal it with:\n  --reveal-file {name}={}",
+            "秘密数已保存到 {}（仅本人可读；抽取前不要告诉任何人）。\n承诺值（交给组织者写入公告）：\n  {c}\n组织者发布公告时加上：\n  --witness {}\n抽取时这样揭示：\n  --reveal-file {}",
+            "The secret is saved in {} (readable by you only; tell nobody before the draw).\nCommitment (give it to the organizer for the announcement):\n  {c}\nThe organizer adds to the announcement:\n  --witness {}\nAt the draw, reveal it with:\n  --reveal-file {}",
             show(&path),
-            show(&path)
+            shell_word(&format!("{name}={c}")),
+            shell_word(&format!("{name}={}", show(&path)))
         )
     );
     if a.show_secret {
@@ -817,6 +947,10 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     bundle::check_name("draw id", &a.draw_id)
         .map_err(|e| Fail::Usage(i18n::bundle_error(lang, &e)))?;
     let organizer = party_name(&a.organizer_name, lang)?;
+    let asked = match &a.scheduled_at {
+        Some(raw) => Some(parse_time_arg("--scheduled-at", raw, lang)?),
+        None => None,
+    };
     let mut witnesses = vec![];
     for w in &a.witness {
         let (name, hexv) = parse_pair(w, "--witness", lang)?;
@@ -859,12 +993,14 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
         .as_ref()
         .and_then(|b| b.time().ok())
         .and_then(Timestamp::from_unix);
-    let scheduled_at = a.scheduled_at.or(beacon_time).unwrap_or(now);
+    let scheduled_at = asked.or(beacon_time).unwrap_or(now);
     if scheduled_at < now {
         return Err(Fail::Usage(tr!(
             lang,
-            "--scheduled-at {scheduled_at} 早于现在 {now}",
-            "--scheduled-at {scheduled_at} is before now ({now})"
+            "--scheduled-at {} 早于现在 {}",
+            "--scheduled-at {} is before now ({})",
+            show_time(lang, scheduled_at),
+            show_time(lang, now)
         )));
     }
     let private = PrivateDir::new(a.office.private_dir());
@@ -876,7 +1012,8 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let paths = input_paths(&a.inputs, lang)?;
     let inputs = load(&paths)?;
-    let key = load_key(&private, &a.password, lang)?;
+    let key = load_key(&private, &a.password, lang)
+        .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let secret = fresh_secret(&a.draw_id, &organizer)?;
     let log_path = a.office.log_path();
     let ann = bundle::announce(
@@ -928,13 +1065,14 @@ fn lottery_spec(a: &AnnounceArgs, lottery: LotteryArg, lang: Lang) -> Result<Bea
             "--lottery needs --lottery-issue (the draw's number) and --beacon-source (a URL), neither blank"
         )));
     }
-    let Some(published_at) = a.beacon_published_at else {
+    let Some(raw) = a.beacon_published_at.as_deref() else {
         return Err(Fail::Usage(tr!(
             lang,
             "--lottery 需要 --beacon-published-at（开奖结果公布的时间）",
             "--lottery needs --beacon-published-at (when the result is published)"
         )));
     };
+    let published_at = parse_time_arg("--beacon-published-at", raw, lang)?;
     Ok(BeaconSpec::External {
         description: format!("{name} 第 {issue} 期开奖号码"),
         source,
@@ -966,8 +1104,8 @@ fn print_announcement(
             "Announced draw {} in {}.\n  announcement digest: {digest}\n  announced at {}, draw scheduled at {}",
             ann.draw_id,
             show(draw_dir.root()),
-            ann.announced_at,
-            ann.scheduled_at
+            show_time(lang, ann.announced_at),
+            show_time(lang, ann.scheduled_at)
         )
     );
     outln!(
@@ -1008,8 +1146,9 @@ fn print_announcement(
             "{}",
             tr!(
                 lang,
-                "  信标：{description}（来源：{source}，{published_at} 公布）；抽取时用 --beacon-value 照录开奖号码。",
-                "  beacon: {description} (source: {source}, published {published_at}); enter the numbers at the draw with --beacon-value."
+                "  信标：{description}（来源：{source}，{} 公布）；抽取时用 --beacon-value 照录开奖号码。",
+                "  beacon: {description} (source: {source}, published {}); enter the numbers at the draw with --beacon-value.",
+                show_time(lang, *published_at)
             )
         ),
     }
@@ -1177,7 +1316,8 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         (None, None) => None,
     };
     bundle::check_private_outside(private.root(), draw_dir.root())?;
-    let key = load_key(&private, &a.password, lang)?;
+    let key = load_key(&private, &a.password, lang)
+        .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let log_path = a.office.log_path();
     let mut bar = Bar::new();
     let drawn = bundle::draw(
@@ -1191,7 +1331,17 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
             drawn_at: now(lang)?,
         },
         &mut bar,
-    )?;
+    )
+    .map_err(|e| match e {
+        BundleError::NotYetDue { scheduled_at, now } => Fail::Ceremony(tr!(
+            lang,
+            "抽取时间定于 {}，现在是 {}，还不能抽取",
+            "the draw is scheduled for {}; it is now {}, too early to draw",
+            show_time(lang, scheduled_at),
+            show_time(lang, now)
+        )),
+        other => office_hint(other.into(), &a.office.office, lang),
+    })?;
     drop(reveals);
     let written = write_views(
         &draw_dir,
@@ -1199,7 +1349,7 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.sheet,
         &[],
         &drawn.inputs.items,
-        lang,
+        a.notice_lang,
     )?;
     let view = publication(&drawn.announcement, &drawn.sheet, &[], &drawn.inputs.items)?;
     if a.json {
@@ -1241,7 +1391,7 @@ fn print_sheet(
             "已完成抽取 {}（{}）。",
             "Drew {} ({}).",
             sheet.draw_id,
-            sheet.drawn_at
+            show_time(lang, sheet.drawn_at)
         )
     );
     outln!(
@@ -1290,14 +1440,18 @@ fn print_sheet(
         tr!(lang, "序号", "No."),
         tr!(lang, "统一社会信用代码", "Id"),
         tr!(lang, "名称", "Name"),
-        tr!(lang, "检查人员（第一位为主检）", "Inspectors (lead first)"),
+        tr!(
+            lang,
+            "检查人员及执法证号（第一位为主检）",
+            "Inspectors and certificate numbers (lead first)"
+        ),
     ]];
     for (i, row) in view.rows().iter().enumerate() {
         rows.push(vec![
             (i + 1).to_string(),
             row.entity.id.clone(),
             row.entity.name.clone(),
-            view.team_names(&row.entity, i18n::publish_lang(lang)),
+            view.team_with_ids(&row.entity, i18n::publish_lang(lang)),
         ]);
     }
     output::print_table(&rows, 2);
@@ -1345,7 +1499,7 @@ fn office_of(draw_dir: &Path) -> PathBuf {
 
 /// Rewrites the views of a drawn folder from its documents (after a late timestamp token,
 /// which the notice states). A folder not yet drawn has no views.
-fn refresh_views(draw_dir: &DrawDir, lang: Lang) -> Result<(), Fail> {
+fn refresh_views(draw_dir: &DrawDir, notice_lang: Option<LangArg>) -> Result<(), Fail> {
     let Some(sheet) = draw_dir.read_sheet()? else {
         return Ok(());
     };
@@ -1356,7 +1510,14 @@ fn refresh_views(draw_dir: &DrawDir, lang: Lang) -> Result<(), Fail> {
         .map(|d| d.value)
         .collect();
     let inputs = bundle::load_inputs(draw_dir.root(), None)?;
-    write_views(draw_dir, &ann, &sheet.value, &all, &inputs.items, lang)?;
+    write_views(
+        draw_dir,
+        &ann,
+        &sheet.value,
+        &all,
+        &inputs.items,
+        notice_lang,
+    )?;
     Ok(())
 }
 
@@ -1371,23 +1532,24 @@ fn publication<'a>(
 }
 
 /// Writes `sheet.csv`, `sheet.xlsx` and `notice.html` (regenerated views; replaced when
-/// amendments follow). Returns the names of the files written, signed ones first.
+/// amendments follow), the notice in the language and zone of [`notice_settings`]. Returns
+/// the names of the files written, signed ones first.
 fn write_views(
     draw_dir: &DrawDir,
     ann: &Announcement,
     sheet: &Sheet,
     amendments: &[Amendment],
     items: &[Item],
-    lang: Lang,
+    notice_lang: Option<LangArg>,
 ) -> Result<Vec<String>, Fail> {
+    let (notice_lang, notice_zone) = notice_settings(draw_dir, notice_lang);
     let view = publication(ann, sheet, amendments, items)?
-        .with_timestamp(publish::read_timestamp(draw_dir.root()));
-    let views = publish::write_views(draw_dir.root(), &view, i18n::publish_lang(lang)).map_err(
-        |e| match e {
-            publish::PublishError::File(f) => Fail::Bundle(BundleError::from(f)),
-            other => Fail::Io(other.to_string()),
-        },
-    )?;
+        .with_timestamp(publish::read_timestamp(draw_dir.root()))
+        .with_zone(notice_zone);
+    let views = publish::write_views(draw_dir.root(), &view, notice_lang).map_err(|e| match e {
+        publish::PublishError::File(f) => Fail::Bundle(BundleError::from(f)),
+        other => Fail::Io(other.to_string()),
+    })?;
     let mut written = match amendments.last() {
         Some(last) => {
             let name = bundle::amendment_file(last.seq);
@@ -2039,7 +2201,8 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )));
     }
     let private = PrivateDir::new(a.office.private_dir());
-    let key = load_key(&private, &a.password, lang)?;
+    let key = load_key(&private, &a.password, lang)
+        .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let draw_dir = DrawDir::new(&a.dir);
     let log_path = a.office.log_path();
     let mut bar = Bar::new();
@@ -2054,7 +2217,8 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         },
         now(lang)?,
         &mut bar,
-    )?;
+    )
+    .map_err(|e| office_hint(e.into(), &a.office.office, lang))?;
     let all: Vec<Amendment> = draw_dir
         .read_amendments()?
         .into_iter()
@@ -2066,7 +2230,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.sheet,
         &all,
         &drawn.inputs.items,
-        lang,
+        a.notice_lang,
     )?;
     let view = publication(&drawn.announcement, &drawn.sheet, &all, &drawn.inputs.items)?;
     match (&amendment.action, &amendment.outcome) {
@@ -2079,7 +2243,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
                 amendment.seq,
                 new.name,
                 new.id,
-                view.team_names(new, i18n::publish_lang(lang))
+                view.team_with_ids(new, i18n::publish_lang(lang))
             )
         ),
         (
@@ -2093,8 +2257,8 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     "已记录回避（记录 {}）：{entity} 检查组中的 {} 由 {} 替换。",
                     "Recorded amendment {}: in the team of {entity}, {} is replaced by {}.",
                     amendment.seq,
-                    view.inspector_name(inspector),
-                    view.inspector_name(new)
+                    view.inspector_with_id(inspector, i18n::publish_lang(lang)),
+                    view.inspector_with_id(new, i18n::publish_lang(lang))
                 )
             )
         }
@@ -2134,7 +2298,8 @@ fn void(a: VoidArgs, lang: Lang) -> Result<ExitCode, Fail> {
         )));
     }
     let private = PrivateDir::new(a.office.private_dir());
-    let key = load_key(&private, &a.password, lang)?;
+    let key = load_key(&private, &a.password, lang)
+        .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let draw_dir = DrawDir::new(&a.dir);
     let log_path = a.office.log_path();
     let code = void_code(a.reason);
@@ -2451,10 +2616,10 @@ fn timestamp(a: TimestampArgs, lang: Lang) -> Result<ExitCode, Fail> {
             "已导入时间戳令牌 {}：时间 {}。核验时用 --tsa-cert 指定你信任的 TSA 证书。",
             "Imported the timestamp token {}: time {}. Verifiers name the TSA certificate they trust with --tsa-cert.",
             show(&out),
-            token.gen_time
+            show_time(lang, token.gen_time)
         )
     );
-    refresh_views(&draw_dir, lang)?;
+    refresh_views(&draw_dir, a.notice_lang)?;
     let office = office_of(draw_dir.root());
     if office.join(bundle::LOG_FILE).is_file() {
         publish_public(&office, lang, false)?;
@@ -2498,6 +2663,7 @@ const DEMO_LOTTERY_VALUE: &str = "31、26、21，14，9,03 + 07";
 /// authority at all) stamps the announcement; returns the certificate file to verify with.
 fn demo_timestamp(
     lang: Lang,
+    notice_lang: Option<LangArg>,
     out: &Path,
     draw_dir: &DrawDir,
     now: Timestamp,
@@ -2525,6 +2691,7 @@ fn demo_timestamp(
         TimestampArgs {
             dir: draw_dir.root().to_path_buf(),
             token: token_path,
+            notice_lang,
         },
         lang,
     )?;
@@ -2706,13 +2873,14 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "{}",
         tr!(
             lang,
-            "  公告 {} 固定了：全部输入文件的摘要、机关和监督人的承诺值、一个尚未产生的公共信标（双色球 2026023 期开奖号码，{published_at} 公布）。\n  公告摘要：{ann_digest}\n  公告已签名并记入机关日志 {}；日志是哈希链，删改任何一条都会被发现。",
-            "  The announcement {} fixes: every input's digest, the office's and the witness's commitments, and a public beacon not yet known (双色球 lottery draw 2026023, published {published_at}).\n  Announcement digest: {ann_digest}\n  It is signed and recorded in the office log {}; the log is a hash chain, so removing or editing an entry shows.",
+            "  公告 {} 固定了：全部输入文件的摘要、机关和监督人的承诺值、一个尚未产生的公共信标（双色球 2026023 期开奖号码，{} 公布）。\n  公告摘要：{ann_digest}\n  公告已签名并记入机关日志 {}；日志是哈希链，删改任何一条都会被发现。",
+            "  The announcement {} fixes: every input's digest, the office's and the witness's commitments, and a public beacon not yet known (双色球 lottery draw 2026023, published {}).\n  Announcement digest: {ann_digest}\n  It is signed and recorded in the office log {}; the log is a hash chain, so removing or editing an entry shows.",
             show(&draw_dir.path(bundle::ANNOUNCEMENT_FILE)),
+            show_time(lang, published_at),
             show(&log_path)
         )
     );
-    let tsa_cert = demo_timestamp(lang, out, &draw_dir, now)?;
+    let tsa_cert = demo_timestamp(lang, a.notice_lang, out, &draw_dir, now)?;
 
     // The lottery is published after the announcement; the demo does not wait for it.
     let draw_time = published_at;
@@ -2721,8 +2889,10 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "{}",
         tr!(
             lang,
-            "（演示时钟：从 {now} 拨到开奖公布时间 {draw_time}。真实抽取要等到开奖结果公布后才能进行。）",
-            "(Demo clock: moved forward from {now} to the lottery's publication, {draw_time}. A real draw waits until the result is published.)"
+            "（演示时钟：从 {} 拨到开奖公布时间 {}。真实抽取要等到开奖结果公布后才能进行。）",
+            "(Demo clock: moved forward from {} to the lottery's publication, {}. A real draw waits until the result is published.)",
+            show_time(lang, now),
+            show_time(lang, draw_time)
         )
     );
 
@@ -2793,7 +2963,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.sheet,
         &[],
         &drawn.inputs.items,
-        lang,
+        a.notice_lang,
     )?;
     bundle::publish_office(out, &public)?;
     outln!(
@@ -2852,7 +3022,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.sheet,
         &all,
         &drawn.inputs.items,
-        lang,
+        a.notice_lang,
     )?;
     bundle::publish_office(out, &public)?;
     if let Outcome::ReplaceEntity { entity: new } = &amendment.outcome {
@@ -2935,5 +3105,40 @@ mod tests {
         assert_eq!(line(b" pw "), b" pw ");
         assert_eq!(line(b"\n"), b"");
         assert_eq!(line(b""), b"");
+    }
+
+    #[test]
+    fn shell_words_paste_as_one_argument() {
+        assert_eq!(shell_word("GY-2026-01=ab12"), "GY-2026-01=ab12");
+        if cfg!(windows) {
+            assert_eq!(shell_word("王 监督=a b"), "\"王 监督=a b\"");
+        } else {
+            assert_eq!(shell_word("王 监督=a b"), "'王 监督=a b'");
+            assert_eq!(shell_word("纪检监督员=x"), "'纪检监督员=x'");
+            assert_eq!(shell_word("it's"), "'it'\\''s'");
+            assert_eq!(shell_word(""), "''");
+            assert_eq!(shell_word("$HOME;rm"), "'$HOME;rm'");
+        }
+    }
+
+    #[test]
+    fn the_notice_keeps_its_language_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let draw_dir = DrawDir::new(dir.path());
+        assert_eq!(
+            notice_settings(&draw_dir, None),
+            (publish::Lang::Zh, Zone::BEIJING)
+        );
+        std::fs::write(
+            dir.path().join(publish::NOTICE_FILE),
+            "<html lang=\"en\">\n<meta name=\"utc-offset\" content=\"-05:00\">",
+        )
+        .unwrap();
+        let ny: Zone = "-05:00".parse().unwrap();
+        assert_eq!(notice_settings(&draw_dir, None), (publish::Lang::En, ny));
+        assert_eq!(
+            notice_settings(&draw_dir, Some(LangArg::Zh)),
+            (publish::Lang::Zh, ny)
+        );
     }
 }

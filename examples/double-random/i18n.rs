@@ -1031,6 +1031,9 @@ pub fn view_not_checked(lang: Lang, why: &NotChecked) -> String {
             format!("由本版本不生成的语言写成（{found:?}）")
         }
         (Lang::Zh, NotChecked::Version { found }) => format!("由其他版本生成（{found:?}）"),
+        (Lang::Zh, NotChecked::Offset { found }) => {
+            format!("记录的时区本版本无法读取（{found:?}）")
+        }
         (Lang::Zh, NotChecked::Columns { found }) => {
             format!("列与本版本不同（{}）", found.join("、"))
         }

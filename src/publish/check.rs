@@ -6,6 +6,9 @@
 //! file, the row as a spreadsheet numbers it (the header is row 1) and the column by its
 //! header; for the notice, the section, the table row and the column (or the row's label).
 //!
+//! The notice is rebuilt in the language and the zone it records (`<html lang>`,
+//! `<meta name="utc-offset">`).
+//!
 //! A view that cannot be rebuilt — rendered in another language, by another layout version,
 //! with other columns, or unreadable — is reported as not checked, never as passing. The
 //! items' names come from `items.csv` in the folder when its digest is the announced one;
@@ -87,6 +90,12 @@ pub enum NotChecked {
     #[error("written in a language this version does not render ({found:?})")]
     Language {
         /// The `<html lang>` value found (empty when none).
+        found: String,
+    },
+    /// The notice does not record a zone this version reads (`<meta name="utc-offset">`).
+    #[error("its times are in a zone this version does not read ({found:?})")]
+    Offset {
+        /// The `content` found (empty when none).
         found: String,
     },
     /// The notice was written by another layout version.
@@ -463,16 +472,6 @@ fn check_xlsx(_: &Publication<'_>, _: &[u8]) -> ViewCheck {
     not_checked(XLSX_FILE, NotChecked::NoWorkbookSupport)
 }
 
-/// The value of `attr="…"` in the first tag of `html` that starts with `tag_start`.
-fn attribute(html: &str, tag_start: &str, attr: &str) -> Option<String> {
-    let at = html.find(tag_start)?;
-    let tag = &html[at..];
-    let tag = &tag[..tag.find('>')?];
-    let key = format!("{attr}=\"");
-    let v = &tag[tag.find(&key)? + key.len()..];
-    Some(v[..v.find('"')?].to_string())
-}
-
 fn check_notice(p: &Publication<'_>, bytes: &[u8]) -> ViewCheck {
     let Ok(page) = std::str::from_utf8(bytes) else {
         return not_checked(
@@ -482,14 +481,21 @@ fn check_notice(p: &Publication<'_>, bytes: &[u8]) -> ViewCheck {
             },
         );
     };
-    let code = attribute(page, "<html", "lang").unwrap_or_default();
+    let code = notice::attribute(page, "<html", "lang").unwrap_or_default();
     let Some(lang) = Lang::from_html_code(&code) else {
         return not_checked(NOTICE_FILE, NotChecked::Language { found: code });
     };
-    let generator = attribute(page, "<meta name=\"generator\"", "content").unwrap_or_default();
+    let generator =
+        notice::attribute(page, "<meta name=\"generator\"", "content").unwrap_or_default();
     if generator != notice::generator() {
         return not_checked(NOTICE_FILE, NotChecked::Version { found: generator });
     }
+    let offset = notice::offset_of(page).unwrap_or_default();
+    let Ok(zone) = offset.parse() else {
+        return not_checked(NOTICE_FILE, NotChecked::Offset { found: offset });
+    };
+    let zoned = p.clone().with_zone(zone);
+    let p = &zoned;
     let expected = notice::render(p, lang, &notice::standard_sections());
     let mut found = Found::new(NOTICE_FILE);
     if expected == page {
@@ -754,6 +760,7 @@ pub fn example_documents() -> Result<(Announcement, Sheet), Box<dyn std::error::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notice::attribute;
 
     #[test]
     fn cells_of_rows() {

@@ -9,8 +9,12 @@
 //!
 //! Every view is a deterministic function of the documents and of explicit parameters that
 //! a verifier can read back: the item names come from the items roster whose digest the
-//! announcement commits to, and the notice's language is written in its `<html lang>`.
-//! Nothing reads the clock or the environment.
+//! announcement commits to, the notice's language is written in its `<html lang>` and the
+//! zone of its times ([`local_time::Zone`], 北京时间 by default) in its
+//! `<meta name="utc-offset">`. Nothing reads the clock or the environment.
+//!
+//! Every inspector is listed with their 执法证号: the tables have a column of them (in the
+//! order of the names), the notice writes `张三（执法证号 44010012）`.
 //!
 //! Codes in spreadsheets: opened in a spreadsheet, a CSV cell of 18 digits becomes a number
 //! and loses its last digits when saved. `sheet.csv` keeps every code exactly as it is, since
@@ -51,6 +55,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod local_time;
 pub mod notice;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
@@ -77,7 +82,7 @@ pub const NOTICE_FILE: &str = "notice.html";
 ///
 /// Raise it whenever the rendering changes, so that a verifier of one version does not
 /// report a view of another as edited.
-pub const VIEWS_VERSION: &str = "2";
+pub const VIEWS_VERSION: &str = "3";
 
 /// The language of the notice (the tables are always in Chinese: they follow the national
 /// publicity system's columns).
@@ -207,6 +212,9 @@ pub struct Publication<'a> {
     /// read without checking its signature; `None` when there is none. See
     /// [`Publication::with_timestamp`].
     pub timestamp: Option<TimestampNote>,
+    /// The zone the notice shows times in (北京时间 unless set with [`Publication::with_zone`]);
+    /// the notice records it, so the check rebuilds it.
+    pub zone: local_time::Zone,
 }
 
 /// What the notice can say of the timestamp token beside the announcement.
@@ -289,6 +297,7 @@ impl<'a> Publication<'a> {
             amendments,
             item_names,
             timestamp: None,
+            zone: local_time::Zone::BEIJING,
         })
     }
 
@@ -296,6 +305,12 @@ impl<'a> Publication<'a> {
     /// [`read_timestamp`]); the notice states it.
     pub fn with_timestamp(mut self, timestamp: Option<TimestampNote>) -> Self {
         self.timestamp = timestamp;
+        self
+    }
+
+    /// The same publication with the notice's times shown in `zone`.
+    pub fn with_zone(mut self, zone: local_time::Zone) -> Self {
+        self.zone = zone;
         self
     }
 
@@ -413,6 +428,54 @@ impl<'a> Publication<'a> {
         names.join("、")
     }
 
+    /// The team with each inspector's 执法证号: `张三（执法证号 44010012）、李四（专家，执法证号
+    /// 44010013）` or `Zhang San (certificate 44010012), …`, officers (lead first), then experts.
+    ///
+    /// ```
+    /// # use double_random::publish::{Publication, Lang};
+    /// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+    /// let p = Publication::new(&ann, &sheet, &[], None)?;
+    /// let e = &sheet.entities[0];
+    /// let lead = &e.officers[0];
+    /// let text = p.team_with_ids(e, Lang::Zh);
+    /// assert!(text.starts_with(&format!("{}（执法证号 {lead}）", p.inspector_name(lead))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn team_with_ids(&self, e: &SheetEntity, lang: Lang) -> String {
+        self.team(e)
+            .iter()
+            .map(|m| member_with_id(m, lang))
+            .collect::<Vec<_>>()
+            .join(match lang {
+                Lang::Zh => "、",
+                Lang::En => ", ",
+            })
+    }
+
+    /// The team's 执法证号 in the order of [`Publication::team_names`], joined with `、`.
+    pub fn team_ids(&self, e: &SheetEntity) -> String {
+        e.officers
+            .iter()
+            .chain(e.experts.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// An inspector's name with their 执法证号 (see [`Publication::team_with_ids`]).
+    pub fn inspector_with_id(&self, id: &str, lang: Lang) -> String {
+        let name = self.inspector_name(id);
+        member_with_id(
+            &TeamMember {
+                id: id.to_string(),
+                name,
+                department: String::new(),
+                expert: false,
+            },
+            lang,
+        )
+    }
+
     /// Whether the plan publishes risk classes (the sheet then shows each entity's stratum).
     pub fn publishes_risk(&self) -> bool {
         self.sheet.entities.iter().any(|e| e.stratum.is_some())
@@ -445,6 +508,7 @@ impl<'a> Publication<'a> {
                 e.id.clone(),
                 items.clone(),
                 self.team_names(e, Lang::Zh),
+                self.team_ids(e),
             ];
             if publish_risk {
                 rec.push(e.stratum.clone().unwrap_or_default());
@@ -455,8 +519,19 @@ impl<'a> Publication<'a> {
     }
 }
 
-/// The columns of the publication table (the national publicity system's).
-pub const TABLE_HEADER: [&str; 10] = [
+/// A team member as `name（执法证号 id）`, `name（专家，执法证号 id）` (or in English).
+fn member_with_id(m: &TeamMember, lang: Lang) -> String {
+    match (lang, m.expert) {
+        (Lang::Zh, false) => format!("{}（执法证号 {}）", m.name, m.id),
+        (Lang::Zh, true) => format!("{}（专家，执法证号 {}）", m.name, m.id),
+        (Lang::En, false) => format!("{} (certificate {})", m.name, m.id),
+        (Lang::En, true) => format!("{} (expert, certificate {})", m.name, m.id),
+    }
+}
+
+/// The columns of the publication table: the national publicity system's, then the
+/// inspectors' 执法证号 (in the order of the names, joined with `、`).
+pub const TABLE_HEADER: [&str; 11] = [
     "抽查计划编号",
     "抽查计划名称",
     "抽查任务编号",
@@ -467,6 +542,7 @@ pub const TABLE_HEADER: [&str; 10] = [
     "统一社会信用代码",
     "检查事项",
     "检查人员",
+    "检查人员执法证号",
 ];
 
 /// The column of the risk class, present only when the plan publishes it.

@@ -3,14 +3,20 @@
 //! One self-contained page: inline CSS, no scripts, no external resources, so it prints and
 //! archives as it is. Every piece of text from the records is escaped.
 //!
-//! The page is a function of the documents, of the language (written in `<html lang>`) and of
-//! [`VIEWS_VERSION`] (written in `<meta name="generator">`), so a verifier can rebuild it.
+//! The page is a function of the documents, of the language (written in `<html lang>`), of the
+//! zone its times are shown in (written in `<meta name="utc-offset">`; each time keeps its UTC
+//! instant in `<time datetime="…Z">`) and of [`VIEWS_VERSION`] (written in
+//! `<meta name="generator">`), so a verifier can rebuild it.
+//!
+//! Codes, ids and digests never wrap inside themselves: codes sit in `<code>` (no wrapping),
+//! and a 64-digit digest may break only between its groups of 16 digits (`<wbr>`).
 //!
 //! Further sections go through [`Section`]: each one is rendered, in order, before the closing
 //! "how to verify" part. The sections of a published notice are [`standard_sections`]; a
 //! section added there must itself be a function of the [`Publication`] and the language, so
 //! that the check still rebuilds the page.
 
+use super::local_time::Zone;
 use super::{Lang, Publication, VIEWS_VERSION, chance, reason_text, stratum_name};
 use crate::ceremony::amend::{Action, Outcome};
 use crate::ceremony::beacon::{BeaconSpec, BeaconValue, DrandChain};
@@ -21,6 +27,60 @@ use std::fmt::Write as _;
 /// with.
 pub fn generator() -> String {
     format!("double-random views {VIEWS_VERSION}")
+}
+
+/// The name of the notice's `<meta>` that records the zone its times are shown in.
+pub const OFFSET_META: &str = "utc-offset";
+
+/// Hex for the page: groups of 16 digits with a line-break opportunity (`<wbr>`) between them,
+/// so a digest never breaks elsewhere.
+///
+/// ```
+/// let h = double_random::publish::notice::hex_html(&"ab".repeat(16));
+/// assert_eq!(h, format!("{}<wbr>{}", "ab".repeat(8), "ab".repeat(8)));
+/// ```
+pub fn hex_html(hex: &str) -> String {
+    let mut out = String::with_capacity(hex.len() + hex.len() / 16 * 5);
+    for (i, c) in hex.chars().enumerate() {
+        if i > 0 && i % 16 == 0 {
+            out.push_str("<wbr>");
+        }
+        out.push(c);
+    }
+    escape(&out).replace("&lt;wbr&gt;", "<wbr>")
+}
+
+/// The settings a notice records: its language (`<html lang>`) and the zone of its times
+/// (`<meta name="utc-offset">`), or `None` for a page that does not record them both.
+///
+/// ```
+/// # use double_random::publish::{Publication, Lang, notice, local_time::Zone};
+/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// let zone: Zone = "-05:00".parse()?;
+/// let p = Publication::new(&ann, &sheet, &[], None)?.with_zone(zone);
+/// let page = notice::render(&p, Lang::En, &notice::standard_sections());
+/// assert_eq!(notice::settings_of(&page), Some((Lang::En, zone)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn settings_of(page: &str) -> Option<(Lang, Zone)> {
+    let lang = Lang::from_html_code(&attribute(page, "<html", "lang")?)?;
+    let zone = offset_of(page)?.parse().ok()?;
+    Some((lang, zone))
+}
+
+/// The `content` of the notice's `<meta name="utc-offset">`, as written.
+pub(crate) fn offset_of(page: &str) -> Option<String> {
+    attribute(page, &format!("<meta name=\"{OFFSET_META}\""), "content")
+}
+
+/// The value of `attr="…"` in the first tag of `html` that starts with `tag_start`.
+pub(crate) fn attribute(html: &str, tag_start: &str, attr: &str) -> Option<String> {
+    let at = html.find(tag_start)?;
+    let tag = &html[at..];
+    let tag = &tag[..tag.find('>')?];
+    let key = format!("{attr}=\"");
+    let v = &tag[tag.find(&key)? + key.len()..];
+    Some(v[..v.find('"')?].to_string())
 }
 
 /// An extra section of the notice (for example a summary of what a reader can trust).
@@ -95,14 +155,14 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
         let time = summary
             .beacon
             .as_ref()
-            .map(|(_, t)| t.to_string())
+            .map(|(_, t)| p.zone.html(*t, lang))
             .unwrap_or_default();
         match b {
             BeaconSpec::Drand {
                 chain_hash, round, ..
             } => {
                 let name = escape(DrandChain::known(&chain_hash.0).map_or("drand", |c| c.name));
-                let chain = hex::encode(chain_hash.0);
+                let chain = hex_html(&hex::encode(chain_hash.0));
                 if zh {
                     format!(
                         "公共信标：drand {name} 第 {round} 轮（链 <span class=\"hex\">{chain}</span>），{time} 产生。信标值在公告时尚未产生，机关无法预知。"
@@ -119,6 +179,7 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
                 ..
             } => {
                 let d = escape(description);
+                let published_at = p.zone.html(*published_at, lang);
                 if zh {
                     format!(
                         "公共信标：{d}，{published_at} 公布。信标值在公告时尚未公布，机关无法预知。"
@@ -147,12 +208,12 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
                 (true, tsa, true) => format!(
                     "时间戳：公告旁公布了时间戳令牌 <code>{tsr}</code>，由 {} 签发，时间 {}。本页只转述令牌的内容：读者须用该时间戳机构的证书核对它（verify --tsa-cert），核对无误才证明公告早于该时间。",
                     tsa.unwrap_or_else(|| "（令牌中未附证书的机构）".into()),
-                    t.gen_time
+                    p.zone.html(t.gen_time, lang)
                 ),
                 (false, tsa, true) => format!(
                     "Timestamp: the token <code>{tsr}</code> is published beside the announcement, issued by {} at {}. This page only repeats what the token says: the reader checks it against that time-stamping authority's certificate (verify --tsa-cert), and only then is it proven that the announcement existed at that time.",
                     tsa.unwrap_or_else(|| "an authority whose certificate the token does not carry".into()),
-                    t.gen_time
+                    p.zone.html(t.gen_time, lang)
                 ),
                 (true, _, false) => format!(
                     "时间戳：公告旁的 <code>{tsr}</code> 不是针对本公告的时间戳令牌，不证明任何事情；公告时间只是机关自己的说法。"
@@ -185,7 +246,8 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
             "No witness and no public beacon: the office alone chose the seed (a drill), and nothing rules out that it chose the result.".into()
         });
     }
-    items.push(match (&ann.supersedes, zh) {
+    let supersedes = ann.supersedes.as_ref().map(|d| hex_html(&d.to_hex()));
+    items.push(match (&supersedes, zh) {
         (Some(d), true) => format!(
             "本公告取代同一任务此前一次已作废的抽取（作废记录摘要 <span class=\"hex\">{d}</span>）。"
         ),
@@ -276,11 +338,14 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}\
 th,td{border:1px solid #999;padding:.25em .45em;text-align:left;vertical-align:top}\
 th{background:#eee}\
 td.n{text-align:right;white-space:nowrap}\
-code,.hex{font-family:Consolas,\"DejaVu Sans Mono\",monospace;font-size:.85em;word-break:break-all}\
+code,.hex{font-family:Consolas,\"DejaVu Sans Mono\",monospace;font-size:.85em;word-break:normal;overflow-wrap:normal}\
+td code{white-space:nowrap}\
+li code{overflow-wrap:anywhere}\
 .note{color:#444;font-size:.9em}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}";
 
-/// The page, in `lang`, with `sections` before the "how to verify" part.
+/// The page, in `lang` with its times in [`Publication::zone`], with `sections` before the
+/// "how to verify" part.
 ///
 /// ```
 /// # use double_random::publish::{Publication, Lang, notice};
@@ -288,7 +353,10 @@ code,.hex{font-family:Consolas,\"DejaVu Sans Mono\",monospace;font-size:.85em;wo
 /// let p = Publication::new(&ann, &sheet, &[], None)?;
 /// let page = notice::render(&p, Lang::Zh, &notice::standard_sections());
 /// assert!(page.contains("<html lang=\"zh-CN\">"));
-/// assert!(page.contains(&p.announcement_digest.to_hex()));
+/// assert!(page.contains("<meta name=\"utc-offset\" content=\"+08:00\">"));
+/// assert!(page.contains(&notice::hex_html(&p.announcement_digest.to_hex())));
+/// // Announced at 2026-03-01T01:00:00Z: 09:00 in Beijing.
+/// assert!(page.contains("2026-03-01 09:00:00（北京时间 UTC+08:00）"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>]) -> String {
@@ -302,9 +370,10 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{}\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{}\">\n<meta name=\"{OFFSET_META}\" content=\"{}\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         lang.html_code(),
         generator(),
+        view.zone.offset_text(),
         l("抽查结果公示", "Inspection draw result"),
         escape(&plan.task_name),
     );
@@ -340,9 +409,22 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         (l("抽查类型", "Kind"), kind.to_string()),
         (l("抽查机关", "Authority"), escape(&plan.authority)),
         (l("检查事项", "Items"), escape(&view.items_text())),
-        (l("抽取编号", "Draw id"), escape(&sheet.draw_id)),
-        (l("公告时间", "Announced at"), ann.announced_at.to_string()),
-        (l("抽取时间", "Drawn at"), sheet.drawn_at.to_string()),
+        (
+            l("抽取编号", "Draw id"),
+            format!("<code>{}</code>", escape(&sheet.draw_id)),
+        ),
+        (
+            l("公告时间", "Announced at"),
+            view.zone.html(ann.announced_at, lang),
+        ),
+        (
+            l("预定抽取时间", "Scheduled for"),
+            view.zone.html(ann.scheduled_at, lang),
+        ),
+        (
+            l("抽取时间", "Drawn at"),
+            view.zone.html(sheet.drawn_at, lang),
+        ),
     ];
     for (k, v) in rows {
         let _ = writeln!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
@@ -363,13 +445,13 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         h,
         "<tr><th>{}</th><td class=\"hex\">{}</td></tr>",
         l("公告摘要（SHA-256）", "Announcement digest (SHA-256)"),
-        view.announcement_digest
+        hex_html(&view.announcement_digest.to_hex())
     );
     let _ = writeln!(
         h,
         "<tr><th>{}</th><td class=\"hex\">{}</td></tr>",
         l("结果表摘要（SHA-256）", "Sheet digest (SHA-256)"),
-        view.sheet_digest
+        hex_html(&view.sheet_digest.to_hex())
     );
     let _ = writeln!(
         h,
@@ -395,17 +477,18 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             .reveals
             .iter()
             .find(|r| r.name == p.name)
-            .map(|r| r.secret.to_hex())
+            .map(|r| hex_html(&r.secret.to_hex()))
             .unwrap_or_default();
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{role}</td><td class=\"hex\">{}</td><td class=\"hex\">{secret}</td></tr>",
             escape(&p.name),
-            p.commitment
+            hex_html(&p.commitment.to_hex())
         );
     }
     h.push_str("</table>\n<table>\n");
-    let (beacon_desc, beacon_value) = beacon_text(lang, ann.beacon.as_ref(), sheet.beacon.as_ref());
+    let (beacon_desc, beacon_value) =
+        beacon_text(lang, view.zone, ann.beacon.as_ref(), sheet.beacon.as_ref());
     let _ = writeln!(
         h,
         "<tr><th>{}</th><td>{beacon_desc}</td></tr>",
@@ -420,7 +503,7 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         h,
         "<tr><th>{}</th><td class=\"hex\">{}</td></tr>",
         l("种子", "Seed"),
-        sheet.seed
+        hex_html(&sheet.seed.to_hex())
     );
     h.push_str("</table>\n");
 
@@ -447,7 +530,7 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             s.n,
             s.k,
             chance(s.k, s.n),
-            s.members_digest
+            hex_html(&s.members_digest.to_hex())
         );
     }
     h.push_str("</table>\n");
@@ -477,7 +560,10 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         l("序号", "No."),
         l("名称", "Name"),
         l("统一社会信用代码", "Unified social credit code"),
-        l("检查人员（第一位为主检）", "Inspectors (lead first)"),
+        l(
+            "检查人员及执法证号（第一位为主检）",
+            "Inspectors and certificate numbers (lead first)"
+        ),
     );
     if publish_risk {
         let _ = write!(h, "<th>{}</th>", l("信用风险分类", "Risk class"));
@@ -488,8 +574,11 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         let mut notes = vec![];
         if let Some((seq, replaced)) = &row.replacement_of {
             notes.push(match lang {
-                Lang::Zh => format!("补抽（记录 {seq}，替换 {}）", escape(replaced)),
-                Lang::En => format!("replacement (amendment {seq}, for {})", escape(replaced)),
+                Lang::Zh => format!("补抽（记录 {seq}，替换 <code>{}</code>）", escape(replaced)),
+                Lang::En => format!(
+                    "replacement (amendment {seq}, for <code>{}</code>)",
+                    escape(replaced)
+                ),
             });
         }
         for seq in &row.team_changed_by {
@@ -504,7 +593,7 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             i + 1,
             escape(&e.name),
             escape(&e.id),
-            escape(&view.team_names(e, lang))
+            escape(&view.team_with_ids(e, lang))
         );
         if publish_risk {
             let _ = write!(
@@ -547,12 +636,12 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             let change = match &a.action {
                 Action::ReplaceEntity { entity } => match lang {
                     Lang::Zh => format!(
-                        "替换检查对象 {}（{}）",
+                        "替换检查对象 {}（<code>{}</code>）",
                         escape(&name_of(entity)),
                         escape(entity)
                     ),
                     Lang::En => format!(
-                        "replace entity {} ({})",
+                        "replace entity {} (<code>{}</code>)",
                         escape(&name_of(entity)),
                         escape(entity)
                     ),
@@ -561,29 +650,31 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
                     Lang::Zh => format!(
                         "替换 {} 检查组中的 {}",
                         escape(&name_of(entity)),
-                        escape(&view.inspector_name(inspector))
+                        escape(&view.inspector_with_id(inspector, lang))
                     ),
                     Lang::En => format!(
                         "replace {} in the team of {}",
-                        escape(&view.inspector_name(inspector)),
+                        escape(&view.inspector_with_id(inspector, lang)),
                         escape(&name_of(entity))
                     ),
                 },
             };
             let outcome = match &a.outcome {
                 Outcome::ReplaceEntity { entity } => format!(
-                    "{}（{}）；{}",
+                    "{}（<code>{}</code>）；{}",
                     escape(&entity.name),
                     escape(&entity.id),
-                    escape(&view.team_names(entity, lang))
+                    escape(&view.team_with_ids(entity, lang))
                 ),
-                Outcome::ReplaceInspector { inspector } => escape(&view.inspector_name(inspector)),
+                Outcome::ReplaceInspector { inspector } => {
+                    escape(&view.inspector_with_id(inspector, lang))
+                }
             };
             let _ = writeln!(
                 h,
                 "<tr><td class=\"n\">{}</td><td>{}</td><td>{change}</td><td>{}：{}</td><td>{outcome}</td></tr>",
                 a.seq,
-                a.amended_at,
+                view.zone.html(a.amended_at, lang),
                 escape(reason_text(lang, a.reason.code)),
                 escape(&a.reason.text)
             );
@@ -641,6 +732,7 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
 
 fn beacon_text(
     lang: Lang,
+    zone: Zone,
     spec: Option<&BeaconSpec>,
     value: Option<&BeaconValue>,
 ) -> (String, String) {
@@ -658,12 +750,12 @@ fn beacon_text(
                 Lang::Zh => format!(
                     "drand {} 第 {round} 轮（链 <span class=\"hex\">{}</span>）",
                     escape(name),
-                    hex::encode(chain_hash.0)
+                    hex_html(&hex::encode(chain_hash.0))
                 ),
                 Lang::En => format!(
                     "drand {} round {round} (chain <span class=\"hex\">{}</span>)",
                     escape(name),
-                    hex::encode(chain_hash.0)
+                    hex_html(&hex::encode(chain_hash.0))
                 ),
             }
         }
@@ -684,12 +776,12 @@ fn beacon_text(
                 Lang::Zh => "公布时间",
                 Lang::En => "Published at",
             },
-            published_at
+            zone.html(*published_at, lang)
         ),
     };
     let value = match value {
         None => "—".to_string(),
-        Some(BeaconValue::Drand { randomness, .. }) => hex::encode(randomness.0),
+        Some(BeaconValue::Drand { randomness, .. }) => hex_html(&hex::encode(randomness.0)),
         Some(BeaconValue::External { groups }) => groups
             .iter()
             .map(|g| {
