@@ -1028,6 +1028,7 @@ fn read_workbook<T: Row, RS: Read + Seek>(
         warnings_omitted: finished.warnings_omitted,
         encoding: Encoding::Xlsx,
         header_language: finished.header_language,
+        columns: finished.columns,
     })
 }
 
