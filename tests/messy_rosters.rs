@@ -221,3 +221,29 @@ fn a_roster_without_a_column_the_plan_uses_is_refused_naming_it() {
         "{p}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_in_an_ignored_column_is_still_an_error_for_every_reader() {
+    // Ignored values are never read, but they are decoded like every field (SPEC §3.5): the
+    // parallel reader of the inputs check must not take a row the sequential reader refuses.
+    let dir = tempfile::tempdir().unwrap();
+    let good = root().join("tests/data/messy/14-wide-export.csv");
+    let text = std::fs::read_to_string(&good).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[2] = lines[2].replacen("贵州省", "贵州\u{feff}省", 1);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let sequential = read_entities("bad.csv", std::fs::read(&bad).unwrap().as_slice()).unwrap_err();
+    assert_eq!(sequential.errors[0].line, 3, "{sequential}");
+    let inputs = tempfile::tempdir().unwrap();
+    let paths = sample_with(inputs.path(), &bad);
+    let Err(double_random::bundle::BundleError::Inputs(p)) =
+        load_input_files(&paths, &mut double_random::bundle::NoProgress)
+    else {
+        panic!("accepted")
+    };
+    assert!(
+        matches!(&p.problems[0], double_random::bundle::InputProblem::Roster(e) if e.line == 3),
+        "{p}"
+    );
+}
