@@ -2838,3 +2838,53 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(group: &str, line: u64) -> (Option<String>, String, Option<u64>) {
+        (
+            Some(group.to_owned()),
+            format!("e.xlsx:{line}: format the column as Text"),
+            Some(line),
+        )
+    }
+
+    #[test]
+    fn repeated_problems_are_said_once_with_their_count_and_next_lines() {
+        let mut all: Vec<_> = (2..124)
+            .map(|l| said("e.xlsx|id|NumberInCodeColumn ", l))
+            .collect();
+        all.insert(1, (None, "plan.toml:3: other".to_owned(), None));
+        let short = grouped(Lang::En, all.clone(), false);
+        assert_eq!(
+            short,
+            [
+                "e.xlsx:2: format the column as Text",
+                "  … the same 122 times in all, also at lines 3, 4, 5 and more; --verbose lists each",
+                "plan.toml:3: other",
+            ]
+        );
+        let zh = grouped(Lang::Zh, all.clone(), false);
+        assert_eq!(
+            zh[1],
+            "  ……同样的问题共 122 处，另见第 3、4、5 行等；加 --verbose 逐条列出"
+        );
+        assert_eq!(grouped(Lang::En, all, true).len(), 123);
+    }
+
+    #[test]
+    fn a_problem_said_once_has_no_summary_and_kinds_ignore_values() {
+        let one = grouped(Lang::En, vec![said("g", 7)], false);
+        assert_eq!(one, ["e.xlsx:7: format the column as Text"]);
+        assert_eq!(
+            kind_of(r#"Code(Uscc(BadCheck { found: 'Y', expected: 'X' }))"#),
+            "Code(Uscc(BadCheck "
+        );
+        assert_eq!(
+            kind_of(r#"NumberInCodeColumn { value: "9.1E+17" }"#),
+            "NumberInCodeColumn "
+        );
+    }
+}
