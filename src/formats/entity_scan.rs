@@ -1161,7 +1161,7 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
         .ok_or("read_all declined a file the scan read")?;
     let full = super::roster_csv::read_entities("e.csv", data)
         .map_err(|e| format!("read_entities refused a file the scan read: {e}"))?;
-    if all.rows != full.rows || all.warnings != full.warnings {
+    if all.rows != full.rows || all.warnings != full.warnings || all.columns != full.columns {
         return Err("read_all differs from read_entities".into());
     }
     Ok(Agreement::Same)
@@ -1294,6 +1294,50 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ignored_and_absent_columns_are_read_on_the_fast_path_with_the_sequential_result() {
+        // An export: extra columns (one without a header) around the fields, no kind, region,
+        // industry, abnormal or tags column.
+        let mut csv =
+            String::from("序号,统一社会信用代码,法定代表人,,名称,登记状态,信用风险分类,住所\n");
+        for i in 0..2000u64 {
+            csv.push_str(&format!(
+                "{i},{},张\"三\",x y,贵阳{i}商贸有限公司,存续,{},\u{3000}贵阳市 某路\n",
+                uscc(i),
+                ["A", "B", "", "D"][i as usize % 4]
+            ));
+        }
+        for block in [64, 1000, 1 << 20] {
+            for threads in [1, 2] {
+                assert_eq!(
+                    check(csv.as_bytes(), threads, block),
+                    Ok(()),
+                    "{block} {threads}"
+                );
+            }
+        }
+        let scanned = scan("e.csv", csv.as_bytes(), 2, Rows::default).unwrap();
+        let summary = scanned.summary.digest();
+        let ignored: Vec<&str> = summary
+            .columns
+            .ignored
+            .iter()
+            .map(|c| c.header.as_str())
+            .collect();
+        assert_eq!(ignored, ["序号", "法定代表人", "住所"]);
+        assert_eq!(
+            summary.columns.absent,
+            [
+                "kind",
+                "authority",
+                "region",
+                "industry",
+                "abnormal",
+                "tags"
+            ]
+        );
     }
 
     #[test]
