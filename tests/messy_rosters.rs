@@ -247,3 +247,77 @@ fn a_byte_order_mark_in_an_ignored_column_is_still_an_error_for_every_reader() {
         "{p}"
     );
 }
+
+/// Drops the column with header `header` from the CSV file at `path`.
+fn drop_column(path: &Path, header: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = head.iter().position(|h| *h == header).unwrap();
+    let keep = |l: &str| -> String {
+        l.split(',')
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = keep(&head.join(",")) + "\n";
+    for l in lines {
+        out += &(keep(l) + "\n");
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn each_plan_setting_needs_its_column() {
+    use double_random::bundle::{BundleError, InputProblem, NoProgress};
+    // (file, header dropped, plan edit, the plan setting named)
+    let cases: [(&str, &str, (&str, &str), &str); 4] = [
+        (
+            "inspectors.csv",
+            "行政区划代码",
+            ("", ""),
+            "team.exclude_same_region",
+        ),
+        (
+            "history.csv",
+            "检查人员",
+            ("", ""),
+            "repeat.inspector_window_days",
+        ),
+        (
+            "history.csv",
+            "事项编号",
+            ("same_items_only = false", "same_items_only = true"),
+            "repeat.same_items_only",
+        ),
+        (
+            "inspectors.csv",
+            "人员类别",
+            ("experts = 0", "experts = 1"),
+            "team.experts",
+        ),
+    ];
+    for (file, header, (from, to), plan_field) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = sample_with(dir.path(), &root().join("examples/data/entities.csv"));
+        drop_column(&dir.path().join(file), header);
+        let plan = std::fs::read_to_string(&paths.plan).unwrap();
+        assert!(plan.contains(from));
+        std::fs::write(&paths.plan, plan.replacen(from, to, 1)).unwrap();
+        let Err(BundleError::Inputs(p)) = load_input_files(&paths, &mut NoProgress) else {
+            panic!("{file} without {header}: accepted")
+        };
+        assert!(
+            p.problems.iter().any(|x| matches!(x,
+                InputProblem::NeededColumn { file: f, plan_field: pf, .. } if f.ends_with(file) && *pf == plan_field)),
+            "{file} without {header}: {p}"
+        );
+    }
+    // The same files, the column present: accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sample_with(dir.path(), &root().join("examples/data/entities.csv"));
+    load_input_files(&paths, &mut NoProgress).unwrap();
+}
