@@ -444,6 +444,7 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     "ok": true,
                     "problems": [],
                     "notes": inputs.notes.iter().map(|n| n.to_string()).chain(trial.iter().map(|e| format!("a trial draw failed: {e}"))).collect::<Vec<_>>(),
+                    "empty": population_is_empty(&inputs),
                     "tables": {
                         "entities": {"file": show(&inputs.paths.entities), "rows": d.entities.rows, "digest": d.entities.digest},
                         "inspectors": {"file": show(&inputs.paths.inspectors), "rows": d.inspectors.rows, "digest": d.inspectors.digest},
@@ -701,6 +702,9 @@ fn problem_json(p: &InputProblem) -> serde_json::Value {
         }),
         InputProblem::Omitted { file, .. } | InputProblem::Draw { file, .. } => json!({
             "file": file, "line": null, "field": null, "message": p.to_string(),
+        }),
+        InputProblem::NeededColumn { file, field, .. } => json!({
+            "file": file, "line": null, "field": field, "message": p.to_string(),
         }),
         other => json!({"file": null, "line": null, "field": null, "message": other.to_string()}),
     }
