@@ -53,7 +53,7 @@ use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::error::{InputError, InputErrors, InputWarning};
 use crate::formats::files::{self, FileError};
 use crate::formats::plan_toml::{self, PlanError};
-use crate::formats::roster::Roster;
+use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
 use crate::names::{NameError, NameKind};
@@ -356,6 +356,21 @@ pub enum InputProblem {
     /// A problem in the plan file, at a line and field.
     #[error(transparent)]
     Plan(PlanError),
+    /// A roster lacks a column that the plan uses (SPEC §3.3): without it every row would have
+    /// the field's default and the plan's rule would silently admit or refuse everyone.
+    #[error("{file}: no column {field} ({}), which the plan's {plan_field} needs; add it to the {table} file", headers.join(", "))]
+    NeededColumn {
+        /// The roster file.
+        file: String,
+        /// Its table.
+        table: crate::formats::roster::Table,
+        /// The missing field's canonical name.
+        field: &'static str,
+        /// The headers that name it.
+        headers: Vec<&'static str>,
+        /// The plan setting that needs it.
+        plan_field: &'static str,
+    },
     /// The inputs are each valid but do not fit together (an item missing from the item list,
     /// a risk class without a quota, an empty inspector pool).
     #[error("{file}: {error}")]
@@ -374,6 +389,16 @@ pub enum InputNote {
     /// A roster reader's warning (for example a failed secondary check character).
     #[error(transparent)]
     Roster(InputWarning),
+    /// Columns of a roster whose headers name no field: their values were not read.
+    #[error("{file}: columns ignored (not a field of the {table} table): {}", headers.join(", "))]
+    IgnoredColumns {
+        /// The roster file.
+        file: String,
+        /// Its table.
+        table: crate::formats::roster::Table,
+        /// The headers of the ignored columns, as written, in file order.
+        headers: Vec<String>,
+    },
     /// A conflicts or history row names an id that is not in the roster it refers to.
     #[error("{file}:{line}: {field} {id} is not in {roster}")]
     UnknownReference {
@@ -720,7 +745,7 @@ fn load_input_files_with(
                 #[cfg(feature = "xlsx")]
                 |p| crate::formats::xlsx::read_entities_xlsx(p),
             )
-            .map(|r| r.rows)
+            .map(|r| (r.rows, r.columns))
         });
     let inspectors = read_table(
         &paths.inspectors,
@@ -769,11 +794,32 @@ fn load_input_files_with(
         None => Some(empty_roster()),
     };
     let plan = read_plan_file(&paths.plan, &mut problems);
-    let (Some(entities), Some(inspectors), Some(items), Some(conflicts), Some(history), Some(plan)) =
-        (entities, inspectors, items, conflicts, history, plan)
+    let (
+        Some((entities, entity_columns)),
+        Some(inspectors),
+        Some(items),
+        Some(conflicts),
+        Some(history),
+        Some(plan),
+    ) = (entities, inspectors, items, conflicts, history, plan)
     else {
         return Err(BundleError::Inputs(problems));
     };
+    let mut files = vec![
+        (Table::Entities, paths.entities.as_path(), &entity_columns),
+        (
+            Table::Inspectors,
+            paths.inspectors.as_path(),
+            &inspectors.columns,
+        ),
+    ];
+    if let Some(p) = &paths.history {
+        files.push((Table::History, p.as_path(), &history.columns));
+    }
+    needed_columns(&plan, &items.rows, &files, &mut problems);
+    if !problems.problems.is_empty() {
+        return Err(BundleError::Inputs(problems));
+    }
     let mut notes = std::mem::take(&mut problems.notes);
     cross_references(
         paths,
@@ -836,6 +882,7 @@ fn empty_roster<T>() -> Roster<T> {
         warnings_omitted: 0,
         encoding: crate::formats::roster::Encoding::Utf8,
         header_language: crate::formats::roster::HeaderLanguage::English,
+        columns: crate::formats::roster::Columns::default(),
     }
 }
 
@@ -852,7 +899,7 @@ fn read_entities_in_parallel(
     path: &Path,
     progress: &mut dyn Progress,
     problems: &mut InputProblems,
-) -> Option<Vec<Entity>> {
+) -> Option<(Vec<Entity>, Columns)> {
     if is_xlsx(path) {
         return None;
     }
@@ -869,10 +916,53 @@ fn read_entities_in_parallel(
     };
     progress.finish();
     let all = all?;
+    note_ignored(path, Table::Entities, &all.columns, problems);
     problems
         .notes
         .extend(all.warnings.into_iter().map(InputNote::Roster));
-    Some(all.rows)
+    Some((all.rows, all.columns))
+}
+
+/// Notes the ignored columns of a roster, once per file.
+fn note_ignored(path: &Path, table: Table, columns: &Columns, problems: &mut InputProblems) {
+    if !columns.ignored.is_empty() {
+        problems.notes.push(InputNote::IgnoredColumns {
+            file: display_name(path),
+            table,
+            headers: columns.ignored.iter().map(|c| c.header.clone()).collect(),
+        });
+    }
+}
+
+/// The roster columns the plan needs that a file lacks (SPEC §3.3), as problems.
+fn needed_columns(
+    plan: &Plan,
+    items: &[Item],
+    files: &[(Table, &Path, &Columns)],
+    problems: &mut InputProblems,
+) {
+    let mut seen: Vec<(Table, &str)> = Vec::new();
+    for n in needed_fields(plan, items) {
+        let Some((_, path, columns)) = files.iter().find(|(t, _, _)| *t == n.table) else {
+            continue;
+        };
+        if !columns.absent.contains(&n.field) || seen.contains(&(n.table, n.field)) {
+            continue;
+        }
+        seen.push((n.table, n.field));
+        let Some(c) = n.table.columns().iter().find(|c| c.name == n.field) else {
+            continue;
+        };
+        let mut headers: Vec<&'static str> = c.chinese.to_vec();
+        headers.extend(c.english.iter().copied());
+        problems.problems.push(InputProblem::NeededColumn {
+            file: display_name(path),
+            table: n.table,
+            field: n.field,
+            headers,
+            plan_field: n.plan_field,
+        });
+    }
 }
 
 fn read_table<T>(
@@ -940,6 +1030,7 @@ fn read_table<T>(
     };
     match result {
         Ok(roster) => {
+            note_ignored(path, roster.table, &roster.columns, problems);
             problems
                 .notes
                 .extend(roster.warnings.iter().cloned().map(InputNote::Roster));
@@ -2836,7 +2927,9 @@ fn input_finding(problem: &InputProblem) -> Finding {
             .unwrap_or_default(),
         InputProblem::Roster(e) => e.file.clone(),
         InputProblem::Plan(e) => e.file.clone(),
-        InputProblem::Omitted { file, .. } | InputProblem::Draw { file, .. } => file.clone(),
+        InputProblem::Omitted { file, .. }
+        | InputProblem::Draw { file, .. }
+        | InputProblem::NeededColumn { file, .. } => file.clone(),
     };
     Finding::Unreadable {
         document,

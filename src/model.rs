@@ -297,11 +297,11 @@ pub struct Entity {
     pub id: String,
     /// 名称 (NFC, trimmed).
     pub name: String,
-    /// Entity kind.
-    pub kind: EntityKind,
+    /// Entity kind; `None` when the roster has no kind column (SPEC §3.3).
+    pub kind: Option<EntityKind>,
     /// 登记机关 (may be empty).
     pub authority: String,
-    /// 行政区划代码, 6 digits.
+    /// 行政区划代码, 6 digits; empty when the roster has no region column.
     pub region: String,
     /// 行业代码, canonical `letter[digits]` (empty when not given).
     pub industry: String,
@@ -352,7 +352,7 @@ impl Entity {
 /// use double_random::model::{EntityFields, EntityKind, EntityStatus, Filters};
 /// let tags = ["特种设备"];
 /// let e = EntityFields {
-///     id: "91520100MA6DKQ1U8B", name: "甲", kind: EntityKind::Enterprise, authority: "",
+///     id: "91520100MA6DKQ1U8B", name: "甲", kind: Some(EntityKind::Enterprise), authority: "",
 ///     region: "520102", industry: "", status: EntityStatus::Active, abnormal: false,
 ///     risk: None, tags: &tags[..],
 /// };
@@ -366,7 +366,7 @@ pub struct EntityFields<'a, T> {
     /// See [`Entity::name`].
     pub name: &'a str,
     /// See [`Entity::kind`].
-    pub kind: EntityKind,
+    pub kind: Option<EntityKind>,
     /// See [`Entity::authority`].
     pub authority: &'a str,
     /// See [`Entity::region`].
@@ -392,7 +392,7 @@ impl<T: AsRef<str>> EntityFields<'_, T> {
     /// # use double_random::model::{EntityFields, EntityKind, EntityStatus};
     /// let tags = ["特种设备"];
     /// let e = EntityFields {
-    ///     id: "91520100MA6DKQ1U8B", name: "甲", kind: EntityKind::Enterprise, authority: "",
+    ///     id: "91520100MA6DKQ1U8B", name: "甲", kind: Some(EntityKind::Enterprise), authority: "",
     ///     region: "520102", industry: "", status: EntityStatus::Active, abnormal: false,
     ///     risk: None, tags: &tags[..],
     /// };
@@ -656,7 +656,7 @@ impl Filters {
                     .industry_prefixes
                     .iter()
                     .any(|p| e.industry.starts_with(p.as_str())))
-            && (self.kinds.is_empty() || self.kinds.contains(&e.kind))
+            && (self.kinds.is_empty() || e.kind.is_some_and(|k| self.kinds.contains(&k)))
             && (self.statuses.is_empty() || self.statuses.contains(&e.status))
             && (self.tags_any.is_empty() || self.tags_any.iter().any(has_tag))
             && self.tags_all.iter().all(has_tag)

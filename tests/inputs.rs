@@ -470,17 +470,62 @@ fn a_missing_column_is_named() {
 }
 
 #[test]
-fn an_unknown_column_is_refused() {
+fn an_unknown_column_is_ignored_and_listed() {
     let [a, ..] = ids();
+    let clean = format!("{ENTITY_HEAD}{}", entity_line(&a, "存续"));
     let text = format!(
-        "统一社会信用代码,名称,类型,行政区划代码,登记状态,登记状太\n{a},某,企业,520102,存续,x\n"
+        "法定代表人,统一社会信用代码,名称,类型,行政区划代码,登记状态,登记状太\n张三,{a},某公司,企业,520102,存续,x\n"
     );
-    let e = only_error(read_entities("entities.csv", text.as_bytes()));
-    assert_at(&e, 1, None, None);
-    assert!(matches!(
-        &e.kind,
-        InputErrorKind::UnknownColumn { column: 6, header, .. } if header == "登记状太"
-    ));
+    let clean = read_entities("entities.csv", clean.as_bytes()).unwrap();
+    let r = read_entities("entities.csv", text.as_bytes()).unwrap();
+    assert_eq!(r.rows, clean.rows);
+    assert_eq!(r.digest().unwrap(), clean.digest().unwrap());
+    let ignored: Vec<_> = r
+        .columns
+        .ignored
+        .iter()
+        .map(|c| (c.column, c.header.as_str()))
+        .collect();
+    assert_eq!(ignored, [(1, "法定代表人"), (7, "登记状太")]);
+    assert!(clean.columns.ignored.is_empty());
+}
+
+#[test]
+fn an_absent_optional_column_takes_its_default_and_a_required_one_is_refused() {
+    let [a, ..] = ids();
+    let r = read_entities(
+        "entities.csv",
+        format!("统一社会信用代码,名称,登记状态\n{a},某公司,存续\n").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((r.rows[0].kind, r.rows[0].region.as_str()), (None, ""));
+    assert_eq!(
+        r.columns.absent,
+        [
+            "kind",
+            "authority",
+            "region",
+            "industry",
+            "abnormal",
+            "risk",
+            "tags"
+        ]
+    );
+    for (header, missing) in [
+        ("名称,登记状态", "id"),
+        ("统一社会信用代码,登记状态", "name"),
+        ("统一社会信用代码,名称", "status"),
+    ] {
+        let e = only_error(read_entities(
+            "entities.csv",
+            format!("{header}\nx,y\n").as_bytes(),
+        ));
+        assert_at(&e, 1, None, None);
+        assert!(
+            matches!(e.kind, InputErrorKind::MissingColumn { name, .. } if name == missing),
+            "{e}"
+        );
+    }
 }
 
 #[test]
@@ -818,7 +863,7 @@ fn items_conflicts_and_history() {
 }
 
 #[test]
-fn unnamed_columns_may_exist_but_must_stay_empty() {
+fn a_column_without_a_header_is_ignored_whatever_it_holds() {
     let [a, b, ..] = ids();
     let text = format!(
         "{},\n{},\n{},x\n",
@@ -826,9 +871,16 @@ fn unnamed_columns_may_exist_but_must_stay_empty() {
         entity_line(&a, "存续").trim_end(),
         entity_line(&b, "存续").trim_end()
     );
-    let e = only_error(read_entities("entities.csv", text.as_bytes()));
-    assert_eq!(e.line, 3);
-    assert_eq!(e.kind, InputErrorKind::UnnamedColumn { column: 6 });
+    let clean = format!(
+        "{ENTITY_HEAD}{}{}",
+        entity_line(&a, "存续"),
+        entity_line(&b, "存续")
+    );
+    let r = read_entities("entities.csv", text.as_bytes()).unwrap();
+    let clean = read_entities("entities.csv", clean.as_bytes()).unwrap();
+    assert_eq!(r.digest().unwrap(), clean.digest().unwrap());
+    // Not listed: there is no header to show.
+    assert!(r.columns.ignored.is_empty());
 }
 
 #[test]

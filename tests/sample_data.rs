@@ -112,7 +112,7 @@ fn entities() -> Vec<Entity> {
             Entity {
                 id: r[0].clone(),
                 name: r[1].clone(),
-                kind: EntityKind::parse(&r[2]).unwrap_or_else(|| panic!("line {line}: kind")),
+                kind: Some(EntityKind::parse(&r[2]).unwrap_or_else(|| panic!("line {line}: kind"))),
                 authority: r[3].clone(),
                 region: r[4].clone(),
                 industry: r[5].clone(),

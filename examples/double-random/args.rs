@@ -198,6 +198,9 @@ pub struct CheckArgs {
     /// JSON output.
     #[arg(long)]
     pub json: bool,
+    /// Every repeated problem on its own line.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Public drand networks.
@@ -271,6 +274,9 @@ pub struct AnnounceArgs {
     /// A drill: neither witness nor beacon.
     #[arg(long, conflicts_with_all = ["witness", "drand", "lottery"])]
     pub no_independent_randomness: bool,
+    /// Announce even when no entity is eligible.
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// `draw`.
@@ -547,8 +553,8 @@ const ABOUT: &[(&str, Text, Text)] = &[
             "Check rosters and plan: every problem with file, line and field, and what to do",
         ),
         t(
-            "示例：\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./名录",
-            "Example:\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./rosters",
+            "示例：\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./名录\n\n列（列名的中英文别名、全角半角均可；详见 examples/data/README.md）：\n  检查对象  必需：统一社会信用代码、名称、登记状态\n            可选：市场主体类型、登记机关、行政区划代码、行业代码、经营异常名录、信用风险分类、标签\n  检查人员  必需：执法证号、姓名、所属部门\n            可选：行政区划代码、执法资质、业务专长、人员类别、状态\n  抽查事项  必需：事项编号、事项名称、事项类别；可选：检查依据、检查主体、检查内容、检查方式、所需资质\n  回避关系  必需：执法证号、统一社会信用代码；可选：回避事由\n  检查历史  必需：统一社会信用代码、检查日期；可选：事项编号、检查人员、检查类型\n缺少的可选列取默认值（空、否、无）；计划用到的列（如按风险分层要用信用风险分类）缺少时报错。\n其他列（法定代表人、住所等）忽略，不计入摘要，每个文件列出一次。",
+            "Example:\n  double-random check --entities entities.csv --inspectors inspectors.csv --items items.csv --plan plan.toml\n  double-random check --inputs ./rosters\n\nColumns (Chinese or English headers, full or half width; see examples/data/README.md):\n  entities    required: id, name, status\n              optional: kind, authority, region, industry, abnormal, risk, tags\n  inspectors  required: id, name, department\n              optional: region, qualifications, specialties, kind, status\n  items       required: id, name, category; optional: basis, subject, content, method, qualification\n  conflicts   required: inspector, entity; optional: reason\n  history     required: entity, date; optional: item, inspectors, kind\nAn absent optional column takes its default (empty, no, none); one the plan uses (risk for\nstrata by risk, …) is an error. Other columns (法定代表人, 住所, …) are ignored, never enter\na digest, and are listed once per file.",
         ),
     ),
     (
@@ -707,6 +713,20 @@ const ARGS: &[(&str, Text)] = &[
         ),
     ),
     ("plan", t("抽查计划（.toml）", "Draw plan (.toml)")),
+    (
+        "verbose",
+        t(
+            "逐条列出重复的问题（默认：同一文件、同一字段的同类问题只说一次，附次数和前几处行号）",
+            "List every repeated problem (by default one of a kind per file and field, with its count and first lines)",
+        ),
+    ),
+    (
+        "allow_empty",
+        t(
+            "即使按计划没有任何检查对象符合条件（空抽取），也发布公告",
+            "Announce even when, by the plan, no entity is eligible (an empty draw)",
+        ),
+    ),
     (
         "json",
         t("以 JSON 输出，供程序读取", "Print JSON for programs"),

@@ -417,15 +417,29 @@ fn load(paths: &InputPaths) -> Result<Inputs, Fail> {
 }
 
 fn print_problems(lang: Lang, p: &InputProblems) {
-    for problem in &p.problems {
-        errln!("{}", i18n::input_problem(lang, problem));
+    print_problems_grouped(lang, p, true);
+}
+
+/// The problems and notes of the inputs on standard error; unless `verbose`, a problem repeated
+/// in one file and field is said once, with its count and where else it is.
+fn print_problems_grouped(lang: Lang, p: &InputProblems, verbose: bool) {
+    let problems: Vec<_> = p
+        .problems
+        .iter()
+        .map(|x| {
+            (
+                problem_group(x),
+                i18n::input_problem(lang, x),
+                problem_line(x),
+            )
+        })
+        .collect();
+    for line in grouped(lang, problems, verbose) {
+        errln!("{line}");
     }
-    for note in &p.notes {
-        errln!(
-            "{}{}",
-            tr!(lang, "注意：", "note: "),
-            i18n::input_note(lang, note)
-        );
+    let notes: Vec<_> = p.notes.iter().map(|n| note_said(lang, n)).collect();
+    for line in grouped(lang, notes, verbose) {
+        errln!("{}", noted(lang, &line));
     }
     let n = p.problems.len();
     errln!(
@@ -790,6 +804,7 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     "ok": true,
                     "problems": [],
                     "notes": inputs.notes.iter().map(|n| n.to_string()).chain(trial.iter().map(|e| format!("a trial draw failed: {e}"))).collect::<Vec<_>>(),
+                    "empty": population_is_empty(&inputs),
                     "tables": {
                         "entities": {"file": show(&inputs.paths.entities), "rows": d.entities.rows, "digest": d.entities.digest},
                         "inspectors": {"file": show(&inputs.paths.inspectors), "rows": d.inspectors.rows, "digest": d.inspectors.digest},
@@ -857,12 +872,9 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     i18n::chance(s.k, s.n)
                 );
             }
-            for n in &inputs.notes {
-                outln!(
-                    "{}{}",
-                    tr!(lang, "注意：", "note: "),
-                    i18n::input_note(lang, n)
-                );
+            let notes: Vec<_> = inputs.notes.iter().map(|n| note_said(lang, n)).collect();
+            for line in grouped(lang, notes, a.verbose) {
+                outln!("{}", noted(lang, &line));
             }
             if let Some(e) = &trial {
                 outln!(
@@ -870,6 +882,17 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     tr!(lang, "注意：", "note: "),
                     i18n::input_note(lang, &bundle::InputNote::TrialDraw(e.clone()))
                 );
+            }
+            if population_is_empty(&inputs) {
+                outln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "警告：按计划，没有任何检查对象符合条件（各层 n 均为 0），抽取结果将是一张空名单。请检查计划的筛选条件、分层和名录；确需公告空抽取时，announce 须加 --allow-empty。",
+                        "warning: by the plan, no entity is eligible (n is 0 in every stratum), so the draw would give an empty sheet. Check the plan's filters and strata and the rosters; to announce an empty draw all the same, announce needs --allow-empty."
+                    )
+                );
+                return Ok(ExitCode::SUCCESS);
             }
             outln!(
                 "{}",
@@ -892,11 +915,129 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                 outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 return Err(Fail::Reported);
             }
-            print_problems(lang, &p);
+            print_problems_grouped(lang, &p, a.verbose);
             Err(Fail::Reported)
         }
         Err(e) => Err(e),
     }
+}
+
+/// How many places of a repeated problem are named after the first one in full.
+const GROUP_SHOWN: usize = 3;
+
+/// What a problem is grouped by: its file, field and kind (not its values), for the problems
+/// that repeat row after row; `None` for the others, which are always said on their own.
+fn problem_group(p: &InputProblem) -> Option<String> {
+    match p {
+        InputProblem::Roster(e) if e.line > 0 => Some(format!(
+            "{}|{}|{}",
+            e.file,
+            e.field.as_ref().map_or("", |f| f.name),
+            kind_of(&format!("{:?}", e.kind))
+        )),
+        _ => None,
+    }
+}
+
+/// The line of a problem, if it has one.
+fn problem_line(p: &InputProblem) -> Option<u64> {
+    match p {
+        InputProblem::Roster(e) => Some(e.line),
+        _ => None,
+    }
+}
+
+/// A note, its group (as [`problem_group`]) and its line.
+fn note_said(lang: Lang, n: &bundle::InputNote) -> (Option<String>, String, Option<u64>) {
+    let text = i18n::input_note(lang, n);
+    match n {
+        bundle::InputNote::Roster(w) if w.line > 0 => (
+            Some(format!(
+                "{}|{}|{}",
+                w.file,
+                w.field.as_ref().map_or("", |f| f.name),
+                kind_of(&format!("{:?}", w.kind))
+            )),
+            text,
+            Some(w.line),
+        ),
+        bundle::InputNote::UnknownReference {
+            file, line, field, ..
+        } => (Some(format!("{file}|{field}|unknown")), text, Some(*line)),
+        _ => (None, text, None),
+    }
+}
+
+/// The variant path of a value's `Debug` form, without its values: `Code(Uscc(BadCheck `.
+fn kind_of(debug: &str) -> &str {
+    let end = debug.find(['{', '"', '\'']).unwrap_or(debug.len());
+    &debug[..end]
+}
+
+/// Messages in their order, those of one group after the first said once: the first message
+/// in full (with its fix), then the count and the next lines (`verbose`: every message).
+fn grouped(
+    lang: Lang,
+    said: Vec<(Option<String>, String, Option<u64>)>,
+    verbose: bool,
+) -> Vec<String> {
+    if verbose {
+        return said.into_iter().map(|(_, text, _)| text).collect();
+    }
+    let mut out: Vec<String> = Vec::new();
+    // Per group: its place in `out`, its count and its other lines.
+    let mut groups: Vec<(String, usize, usize, Vec<u64>)> = Vec::new();
+    for (group, text, line) in said {
+        let Some(group) = group else {
+            out.push(text);
+            continue;
+        };
+        match groups.iter_mut().find(|g| g.0 == group) {
+            Some(g) => {
+                g.2 += 1;
+                g.3.extend(line);
+            }
+            None => {
+                groups.push((group, out.len(), 1, Vec::new()));
+                out.push(text);
+            }
+        }
+    }
+    for (_, at, count, lines) in groups.iter().rev() {
+        if *count < 2 {
+            continue;
+        }
+        let shown: Vec<String> = lines.iter().take(GROUP_SHOWN).map(u64::to_string).collect();
+        let more = if lines.len() > GROUP_SHOWN {
+            tr!(lang, "等", " and more")
+        } else {
+            String::new()
+        };
+        let summary = tr!(
+            lang,
+            "  ……同样的问题共 {count} 处，另见第 {} 行{more}；加 --verbose 逐条列出",
+            "  … the same {count} times in all, also at lines {}{more}; --verbose lists each",
+            shown.join(tr!(lang, "、", ", ").as_str())
+        );
+        out.insert(at + 1, summary);
+    }
+    out
+}
+
+/// A line of [`grouped`] notes: a note with its prefix, a group's summary as it is.
+fn noted(lang: Lang, line: &str) -> String {
+    if line.starts_with("  ") {
+        line.to_owned()
+    } else {
+        format!("{}{line}", tr!(lang, "注意：", "note: "))
+    }
+}
+
+/// Whether no entity is eligible in any stratum: the draw would sign an empty sheet.
+fn population_is_empty(inputs: &Inputs) -> bool {
+    double_random::draw::population(&inputs.as_draw_inputs())
+        .map(|p| p.values().all(Vec::is_empty))
+        .unwrap_or(false)
 }
 
 fn problem_json(p: &InputProblem) -> serde_json::Value {
@@ -921,6 +1062,9 @@ fn problem_json(p: &InputProblem) -> serde_json::Value {
         }),
         InputProblem::Omitted { file, .. } | InputProblem::Draw { file, .. } => json!({
             "file": file, "line": null, "field": null, "message": p.to_string(),
+        }),
+        InputProblem::NeededColumn { file, field, .. } => json!({
+            "file": file, "line": null, "field": field, "message": p.to_string(),
         }),
         other => json!({"file": null, "line": null, "field": null, "message": other.to_string()}),
     }
@@ -1012,6 +1156,13 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let paths = input_paths(&a.inputs, lang)?;
     let inputs = load(&paths)?;
+    if !a.allow_empty && population_is_empty(&inputs) {
+        return Err(Fail::Ceremony(tr!(
+            lang,
+            "按计划，没有任何检查对象符合条件（各层 n 均为 0），公告后只会抽出一张空名单。未作任何改动。\n请用 check 检查计划的筛选条件、分层和名录；确需公告空抽取，请加 --allow-empty。",
+            "by the plan, no entity is eligible (n is 0 in every stratum): the draw would give an empty sheet. Nothing was changed.\nRun check to look at the plan's filters and strata and the rosters; to announce an empty draw all the same, add --allow-empty."
+        )));
+    }
     let key = load_key(&private, &a.password, lang)
         .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let secret = fresh_secret(&a.draw_id, &organizer)?;
@@ -3139,6 +3290,51 @@ mod tests {
         assert_eq!(
             notice_settings(&draw_dir, Some(LangArg::Zh)),
             (publish::Lang::Zh, ny)
+        );
+    }
+
+    fn said(group: &str, line: u64) -> (Option<String>, String, Option<u64>) {
+        (
+            Some(group.to_owned()),
+            format!("e.xlsx:{line}: format the column as Text"),
+            Some(line),
+        )
+    }
+
+    #[test]
+    fn repeated_problems_are_said_once_with_their_count_and_next_lines() {
+        let mut all: Vec<_> = (2..124)
+            .map(|l| said("e.xlsx|id|NumberInCodeColumn ", l))
+            .collect();
+        all.insert(1, (None, "plan.toml:3: other".to_owned(), None));
+        let short = grouped(Lang::En, all.clone(), false);
+        assert_eq!(
+            short,
+            [
+                "e.xlsx:2: format the column as Text",
+                "  … the same 122 times in all, also at lines 3, 4, 5 and more; --verbose lists each",
+                "plan.toml:3: other",
+            ]
+        );
+        let zh = grouped(Lang::Zh, all.clone(), false);
+        assert_eq!(
+            zh[1],
+            "  ……同样的问题共 122 处，另见第 3、4、5 行等；加 --verbose 逐条列出"
+        );
+        assert_eq!(grouped(Lang::En, all, true).len(), 123);
+    }
+
+    #[test]
+    fn a_problem_said_once_has_no_summary_and_kinds_ignore_values() {
+        let one = grouped(Lang::En, vec![said("g", 7)], false);
+        assert_eq!(one, ["e.xlsx:7: format the column as Text"]);
+        assert_eq!(
+            kind_of(r#"Code(Uscc(BadCheck { found: 'Y', expected: 'X' }))"#),
+            "Code(Uscc(BadCheck "
+        );
+        assert_eq!(
+            kind_of(r#"NumberInCodeColumn { value: "9.1E+17" }"#),
+            "NumberInCodeColumn "
         );
     }
 }

@@ -518,6 +518,17 @@ pub fn input_problem(lang: Lang, p: &InputProblem) -> String {
         InputProblem::Omitted { file, count } => format!("{file}：……另有 {count} 个问题未列出"),
         InputProblem::Plan(e) => plan_error(lang, e),
         InputProblem::Draw { file, error } => format!("{file}：{}", draw_error(lang, error)),
+        InputProblem::NeededColumn {
+            file,
+            table,
+            field,
+            headers,
+            plan_field,
+        } => format!(
+            "{file}：没有 {field} 列（列名可写作：{}），而抽查计划的 {plan_field} 要用到它；请在{}文件中加上这一列",
+            headers.join("、"),
+            input_name(lang, table.as_str())
+        ),
         other => other.to_string(),
     }
 }
@@ -706,6 +717,15 @@ pub fn input_note(lang: Lang, n: &InputNote) -> String {
             s
         }
         InputNote::TrialDraw(e) => format!("试抽失败，正式抽取也可能失败：{}", draw_error(lang, e)),
+        InputNote::IgnoredColumns {
+            file,
+            table,
+            headers,
+        } => format!(
+            "{file}：以下列不是{}的字段，已忽略（不读取，不计入摘要）：{}",
+            input_name(lang, table.as_str()),
+            headers.join("、")
+        ),
         other => other.to_string(),
     }
 }

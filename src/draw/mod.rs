@@ -414,7 +414,7 @@ pub fn example_entity(id: &str, risk: RiskClass) -> Entity {
     Entity {
         id: id.into(),
         name: format!("示例企业{id}"),
-        kind: EntityKind::Enterprise,
+        kind: Some(EntityKind::Enterprise),
         authority: String::new(),
         region: "520102".into(),
         industry: "C13".into(),

@@ -141,6 +141,8 @@ pub(crate) struct AllRows {
     pub(crate) rows: Vec<Entity>,
     /// The warnings, as the sequential reader reports them (at most [`MAX_REPORTED`]).
     pub(crate) warnings: Vec<InputWarning>,
+    /// Columns ignored and fields absent, as the sequential reader reports them.
+    pub(crate) columns: super::roster::Columns,
 }
 
 /// Reads every row of the entity roster `file` into memory with `threads` workers; `None` if
@@ -191,6 +193,7 @@ fn read_all_blocks(
     Some(AllRows {
         rows: rows.into_iter().map(|(_, e)| e).collect(),
         warnings: scanned.summary.summary.warnings,
+        columns: scanned.summary.summary.columns,
     })
 }
 
@@ -439,6 +442,8 @@ struct Header {
     width: usize,
     /// The language of its headers.
     language: super::roster::HeaderLanguage,
+    /// Columns ignored and fields absent.
+    columns_read: super::roster::Columns,
 }
 
 impl Header {
@@ -491,8 +496,10 @@ impl Header {
         let columns = map.field_columns();
         let unnamed = map.unnamed_columns();
         let language = map.language();
+        let columns_read = map.columns(Table::Entities);
         Ok(Some(Header {
             language,
+            columns_read,
             width: cells.len(),
             cells,
             line,
@@ -811,14 +818,11 @@ pub(crate) fn has_bom(fields: &[&str]) -> bool {
     fields.iter().any(|f| f.contains('\u{FEFF}'))
 }
 
-/// Whether the `unnamed` columns of a plain record (one without carriage returns) hold only
-/// white space, which the general path passes over without a word.
-pub(crate) fn unnamed_are_blank(unnamed: &[usize], fields: &[&str]) -> bool {
-    unnamed.iter().all(|&c| {
-        fields[c]
-            .bytes()
-            .all(|b| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b' '))
-    })
+/// Whether the `unnamed` columns of a record (ignored columns, whose values are never read)
+/// are free of a byte order mark, the one thing the general path refuses in any field whatever
+/// its column (the fast paths check the columns they read themselves).
+pub(crate) fn unnamed_are_plain(unnamed: &[usize], fields: &[&str]) -> bool {
+    unnamed.iter().all(|&c| !fields[c].contains('\u{FEFF}'))
 }
 
 /// A row whose every field is already in canonical form, as borrowed fields, and whether its
@@ -833,7 +837,7 @@ fn plain_row<'a>(
     fields: &[&'a str],
     tags: &'a mut [&'a str; MAX_FAST_TAGS],
 ) -> Option<(EntityFields<'a, &'a str>, bool)> {
-    if !unnamed_are_blank(&header.unnamed, fields) {
+    if !unnamed_are_plain(&header.unnamed, fields) {
         return None;
     }
     let raw = |fi: usize| header.columns[fi].map_or("", |c| fields[c]);
@@ -843,10 +847,13 @@ fn plain_row<'a>(
         return None;
     }
     let name = plain_text(raw(e::NAME)).filter(|s| !s.is_empty())?;
-    let kind = plain_word(raw(e::KIND), EntityKind::parse)?;
+    let kind = match header.columns[e::KIND] {
+        None => None,
+        Some(_) => Some(plain_word(raw(e::KIND), EntityKind::parse)?),
+    };
     let authority = plain_text(raw(e::AUTHORITY))?;
     let region = raw(e::REGION);
-    if !codes::is_clean_region(region) {
+    if header.columns[e::REGION].is_some() && !codes::is_clean_region(region) {
         return None;
     }
     let industry = raw(e::INDUSTRY);
@@ -1056,6 +1063,7 @@ fn finish<C: Collector>(
                     Encoding::Utf8
                 },
                 header_language: header.language,
+                columns: header.columns_read.clone(),
             },
             leaves,
         },
@@ -1153,7 +1161,7 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
         .ok_or("read_all declined a file the scan read")?;
     let full = super::roster_csv::read_entities("e.csv", data)
         .map_err(|e| format!("read_entities refused a file the scan read: {e}"))?;
-    if all.rows != full.rows || all.warnings != full.warnings {
+    if all.rows != full.rows || all.warnings != full.warnings || all.columns != full.columns {
         return Err("read_all differs from read_entities".into());
     }
     Ok(Agreement::Same)
@@ -1286,6 +1294,50 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ignored_and_absent_columns_are_read_on_the_fast_path_with_the_sequential_result() {
+        // An export: extra columns (one without a header) around the fields, no kind, region,
+        // industry, abnormal or tags column.
+        let mut csv =
+            String::from("序号,统一社会信用代码,法定代表人,,名称,登记状态,信用风险分类,住所\n");
+        for i in 0..2000u64 {
+            csv.push_str(&format!(
+                "{i},{},张\"三\",x y,贵阳{i}商贸有限公司,存续,{},\u{3000}贵阳市 某路\n",
+                uscc(i),
+                ["A", "B", "", "D"][i as usize % 4]
+            ));
+        }
+        for block in [64, 1000, 1 << 20] {
+            for threads in [1, 2] {
+                assert_eq!(
+                    check(csv.as_bytes(), threads, block),
+                    Ok(()),
+                    "{block} {threads}"
+                );
+            }
+        }
+        let scanned = scan("e.csv", csv.as_bytes(), 2, Rows::default).unwrap();
+        let summary = scanned.summary.digest();
+        let ignored: Vec<&str> = summary
+            .columns
+            .ignored
+            .iter()
+            .map(|c| c.header.as_str())
+            .collect();
+        assert_eq!(ignored, ["序号", "法定代表人", "住所"]);
+        assert_eq!(
+            summary.columns.absent,
+            [
+                "kind",
+                "authority",
+                "region",
+                "industry",
+                "abnormal",
+                "tags"
+            ]
+        );
     }
 
     #[test]

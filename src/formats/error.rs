@@ -209,12 +209,18 @@ pub enum InputErrorKind {
         found: usize,
     },
     /// A column whose header cell is empty holds a value on this row.
+    ///
+    /// No longer reported by the readers: such a column is ignored (SPEC §3.3).
     #[error("column {column} has no header, but this row has a value in it")]
     UnnamedColumn {
         /// The column, from 1.
         column: usize,
     },
-    /// A header this table does not know: a typo must not silently drop a field.
+    /// A header this table does not know.
+    ///
+    /// No longer reported by the readers: such a column is ignored and listed
+    /// ([`super::roster::Columns::ignored`], SPEC §3.3), and a plan that needs the field it
+    /// was meant to be refuses the roster.
     #[error(
         "column {column}: unknown column {header:?}; the {table} file accepts these columns: {}",
         table.accepted_headers()

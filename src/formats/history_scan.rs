@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use super::entity_scan::{Declined, fill, has_bom, is_blank, unnamed_are_blank};
+use super::entity_scan::{Declined, fill, has_bom, is_blank, unnamed_are_plain};
 use super::roster::{
     Driver, Encoding, Leaves, RosterSummary, Table, h, parse_roster_date, split_list,
 };
@@ -237,6 +237,7 @@ impl<F: FnMut(&HistoryRecord)> Scanner<F> {
                 Encoding::Utf8
             },
             header_language: finished.header_language,
+            columns: finished.columns,
         })
     }
 }
@@ -268,7 +269,7 @@ fn is_plain_code(raw: &str) -> bool {
 /// Each field follows `HistoryRecord::build` in `roster.rs` rule for rule; the tests compare
 /// the two on random rows.
 fn plain_row(columns: &Columns, fields: &[&str], out: &mut HistoryRecord) -> bool {
-    if !unnamed_are_blank(&columns.unnamed, fields) {
+    if !unnamed_are_plain(&columns.unnamed, fields) {
         return false;
     }
     let raw = |fi: usize| columns.of_field[fi].map_or("", |c| fields[c]);

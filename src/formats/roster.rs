@@ -7,8 +7,11 @@
 //!
 //! Headers are matched after [`normalize::code`] (trim, full-width to half-width, ASCII upper
 //! case, spaces removed): `统一社会信用代码`, ` ID ` and `ｉｄ` all name the entity id. Columns may
-//! come in any order; an unknown column, a column given twice or a missing required column stops
-//! the file, because a typo in a header must never silently drop a field.
+//! come in any order. A column given twice or a missing required column stops the file; a
+//! column whose header names no field is ignored and listed ([`Columns`]), so an office's export
+//! with its extra columns is read as it is, and a misspelt header is seen; an absent optional
+//! column gives every row the field's default, and [`needed_fields`] says which of them a plan
+//! cannot do without.
 //!
 //! ```
 //! use double_random::formats::roster::Table;
@@ -153,7 +156,9 @@ impl fmt::Display for Table {
 ///
 /// let kind = Table::Entities.columns().iter().find(|c| c.name == "kind").unwrap();
 /// assert_eq!(kind.english, ["kind", "type"]);
-/// assert!(kind.required);
+/// assert!(!kind.required);
+/// let status = Table::Entities.columns().iter().find(|c| c.name == "status").unwrap();
+/// assert!(status.required);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -185,7 +190,23 @@ const fn col(
     }
 }
 
-const ENTITY_ID_HEADERS: &[&str] = &["统一社会信用代码", "统一社会信用代码/注册号", "注册号"];
+const ENTITY_ID_HEADERS: &[&str] = &[
+    "统一社会信用代码",
+    "统一社会信用代码/注册号",
+    "统一社会信用代码(注册号)",
+    "注册号/统一社会信用代码",
+    "社会信用代码",
+    "注册号",
+];
+
+const INSPECTOR_ID_HEADERS: &[&str] = &[
+    "执法证号",
+    "执法证件号",
+    "执法证编号",
+    "执法证件号码",
+    "执法证件编号",
+    "证件号",
+];
 
 pub(crate) mod e {
     pub const ID: usize = 0;
@@ -204,36 +225,78 @@ const ENTITY_COLUMNS: &[Column] = &[
     col("id", ENTITY_ID_HEADERS, &["id"], true, true),
     col(
         "name",
-        &["名称", "企业名称", "主体名称"],
+        &[
+            "名称",
+            "企业名称",
+            "主体名称",
+            "企业(机构)名称",
+            "市场主体名称",
+            "单位名称",
+        ],
         &["name"],
         true,
         false,
     ),
     col(
         "kind",
-        &["市场主体类型", "主体类型", "类型"],
+        &[
+            "市场主体类型",
+            "主体类型",
+            "类型",
+            "企业类型",
+            "主体类别",
+            "市场主体类别",
+        ],
         &["kind", "type"],
-        true,
+        false,
         false,
     ),
-    col("authority", &["登记机关"], &["authority"], false, false),
+    col(
+        "authority",
+        &["登记机关", "登记机关名称"],
+        &["authority"],
+        false,
+        false,
+    ),
     col(
         "region",
-        &["行政区划代码", "行政区划", "区划代码"],
+        &[
+            "行政区划代码",
+            "行政区划",
+            "区划代码",
+            "所在行政区划",
+            "所在行政区划代码",
+            "住所所在行政区划",
+            "住所所在行政区划代码",
+        ],
         &["region"],
-        true,
+        false,
         true,
     ),
     col(
         "industry",
-        &["行业代码", "国民经济行业代码"],
+        &[
+            "行业代码",
+            "国民经济行业代码",
+            "行业门类",
+            "行业门类代码",
+            "所属行业代码",
+            "行业分类代码",
+            "国民经济行业分类代码",
+        ],
         &["industry"],
         false,
         true,
     ),
     col(
         "status",
-        &["登记状态", "经营状态"],
+        &[
+            "登记状态",
+            "经营状态",
+            "企业状态",
+            "主体状态",
+            "企业登记状态",
+        ],
         &["status"],
         true,
         false,
@@ -247,7 +310,13 @@ const ENTITY_COLUMNS: &[Column] = &[
     ),
     col(
         "risk",
-        &["信用风险分类", "风险分类", "风险等级"],
+        &[
+            "信用风险分类",
+            "风险分类",
+            "风险等级",
+            "信用风险分类结果",
+            "信用风险等级",
+        ],
         &["risk"],
         false,
         false,
@@ -269,22 +338,43 @@ mod i {
 const INSPECTOR_COLUMNS: &[Column] = &[
     col(
         "id",
-        &["执法证号", "证件号", "编号"],
+        &[
+            "执法证号",
+            "执法证件号",
+            "执法证编号",
+            "执法证件号码",
+            "执法证件编号",
+            "证件号",
+            "编号",
+        ],
         &["id", "certificate"],
         true,
         true,
     ),
-    col("name", &["姓名"], &["name"], true, false),
+    col(
+        "name",
+        &["姓名", "执法人员姓名", "人员姓名"],
+        &["name"],
+        true,
+        false,
+    ),
     col(
         "department",
-        &["所属部门", "部门", "所属机构", "单位"],
+        &[
+            "所属部门",
+            "部门",
+            "所属机构",
+            "单位",
+            "所属单位",
+            "工作单位",
+        ],
         &["department"],
         true,
         false,
     ),
     col(
         "region",
-        &["行政区划代码", "行政区划"],
+        &["行政区划代码", "行政区划", "所在行政区划"],
         &["region"],
         false,
         true,
@@ -350,7 +440,7 @@ mod c {
 const CONFLICT_COLUMNS: &[Column] = &[
     col(
         "inspector",
-        &["执法证号", "证件号"],
+        INSPECTOR_ID_HEADERS,
         &["inspector"],
         true,
         true,
@@ -459,6 +549,8 @@ pub struct Roster<T> {
     pub encoding: Encoding,
     /// Which language its headers were in.
     pub header_language: HeaderLanguage,
+    /// Columns ignored and fields absent.
+    pub columns: Columns,
 }
 
 impl<T: serde::Serialize> Roster<T> {
@@ -607,6 +699,8 @@ pub struct RosterSummary {
     pub encoding: Encoding,
     /// Which language its headers were in.
     pub header_language: HeaderLanguage,
+    /// Columns ignored and fields absent.
+    pub columns: Columns,
 }
 
 /// A model type that is one row of a roster table.
@@ -702,7 +796,10 @@ fn write_entity_json_with<T: AsRef<str>>(
     out.extend_from_slice(b",\"industry\":");
     string(e.industry, out);
     out.extend_from_slice(b",\"kind\":");
-    string(e.kind.as_str(), out);
+    match e.kind {
+        Some(k) => string(k.as_str(), out),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"name\":");
     string(e.name, out);
     out.extend_from_slice(b",\"region\":");
@@ -846,6 +943,8 @@ pub(crate) struct HeaderMap {
     /// Per field: the file column.
     by_field: Vec<Option<usize>>,
     language: HeaderLanguage,
+    /// Columns whose header names no field, in file order.
+    ignored: Vec<IgnoredColumn>,
 }
 
 impl HeaderMap {
@@ -862,6 +961,7 @@ impl HeaderMap {
             headers: Vec::with_capacity(cells.len()),
             by_field: vec![None; spec.len()],
             language: HeaderLanguage::English,
+            ignored: Vec::new(),
         };
         let (mut zh, mut en) = (false, false);
         let mut ok = true;
@@ -881,18 +981,10 @@ impl HeaderMap {
                     }
                 }
                 match found {
-                    None => {
-                        sink.error(
-                            line,
-                            None,
-                            InputErrorKind::UnknownColumn {
-                                column: col + 1,
-                                header: written.clone(),
-                                table,
-                            },
-                        );
-                        ok = false;
-                    }
+                    None => map.ignored.push(IgnoredColumn {
+                        column: col + 1,
+                        header: written.clone(),
+                    }),
                     Some((fi, chinese)) => {
                         if chinese {
                             zh = true;
@@ -979,6 +1071,176 @@ impl HeaderMap {
     pub(crate) fn language(&self) -> HeaderLanguage {
         self.language
     }
+
+    /// What the header said about columns: those ignored, and the fields no column holds.
+    pub(crate) fn columns(&self, table: Table) -> Columns {
+        Columns {
+            ignored: self.ignored.clone(),
+            absent: table
+                .columns()
+                .iter()
+                .zip(&self.by_field)
+                .filter(|(_, col)| col.is_none())
+                .map(|(c, _)| c.name)
+                .collect(),
+        }
+    }
+}
+
+/// A column whose header names no field of the table: its values are never read.
+///
+/// Exports carry many such columns (法定代表人, 住所, 注册资本…); they are listed once per file
+/// so that a misspelt header is seen, and they never enter a digest.
+///
+/// ```
+/// use double_random::formats::roster_csv::read_items;
+///
+/// let r = read_items("items.csv", "id,name,category,备注\nX1,抽查,general,无\n".as_bytes()).unwrap();
+/// assert_eq!(r.columns.ignored[0].column, 4);
+/// assert_eq!(r.columns.ignored[0].header, "备注");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredColumn {
+    /// The column's position, from 1.
+    pub column: usize,
+    /// Its header as written (trimmed).
+    pub header: String,
+}
+
+/// What a roster's header said beyond its rows: the columns ignored and the optional fields
+/// that no column holds (every row then has the field's default, SPEC §3.3).
+///
+/// A plan that needs an absent field is refused before announcing
+/// ([`needed_fields`]); a column with an empty header cell is ignored without being listed.
+///
+/// ```
+/// use double_random::formats::roster_csv::read_entities;
+///
+/// let csv = "统一社会信用代码,名称,登记状态,住所\n91350100M000100Y43,甲公司,存续,福州\n";
+/// let r = read_entities("e.csv", csv.as_bytes()).unwrap();
+/// assert!(r.columns.absent.contains(&"kind"));
+/// assert_eq!(r.columns.ignored[0].header, "住所");
+/// assert_eq!(r.rows[0].kind, None);
+/// assert_eq!(r.rows[0].region, "");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Columns whose header names no field, in file order.
+    pub ignored: Vec<IgnoredColumn>,
+    /// Canonical names of the fields no column holds, in canonical order.
+    pub absent: Vec<&'static str>,
+}
+
+/// A roster field that a plan uses, and the plan setting that uses it.
+///
+/// See [`needed_fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeededField {
+    /// The table the field is in.
+    pub table: Table,
+    /// The field's canonical name.
+    pub field: &'static str,
+    /// The plan setting that reads it, as written in the plan (`filters.kinds`, `strata.by`…).
+    pub plan_field: &'static str,
+}
+
+/// The optional roster fields a plan's filters, strata, eligibility rules and caps read
+/// (SPEC §3.3), for refusing before announcing a roster that lacks one of their columns.
+///
+/// An absent optional column gives every row the field's default, so a draw is always well
+/// defined; but a plan that filters on a field nobody filled in would silently admit or refuse
+/// everyone. `items` is the item list, whose `qualification`s the plan's items require of
+/// inspectors.
+///
+/// ```
+/// use double_random::formats::roster::{needed_fields, Table};
+/// use double_random::formats::plan_toml::read_plan;
+///
+/// let plan = read_plan("plan.toml", r#"
+/// plan_id = "P1"
+/// plan_name = "计划"
+/// task_id = "T1"
+/// task_name = "任务"
+/// authority = "某局"
+/// draw_date = "2026-03-01"
+/// items = ["X1"]
+/// [filters]
+/// kinds = ["企业"]
+/// [strata]
+/// by = "none"
+/// ratio = 0.1
+/// [team]
+/// officers = 2
+/// "#).unwrap();
+/// let needed = needed_fields(&plan, &[]);
+/// assert!(needed.iter().any(|n| n.table == Table::Entities && n.field == "kind"
+///     && n.plan_field == "filters.kinds"));
+/// assert!(!needed.iter().any(|n| n.field == "risk"));
+/// ```
+pub fn needed_fields(plan: &crate::model::Plan, items: &[Item]) -> Vec<NeededField> {
+    let f = &plan.filters;
+    let mut out = Vec::new();
+    let mut need = |table: Table, field: &'static str, plan_field: &'static str, used: bool| {
+        if used {
+            out.push(NeededField {
+                table,
+                field,
+                plan_field,
+            });
+        }
+    };
+    let ent = Table::Entities;
+    need(ent, "kind", "filters.kinds", !f.kinds.is_empty());
+    need(
+        ent,
+        "region",
+        "filters.regions",
+        !f.region_prefixes.is_empty(),
+    );
+    need(
+        ent,
+        "industry",
+        "filters.industries",
+        !f.industry_prefixes.is_empty(),
+    );
+    need(ent, "tags", "filters.tags_any", !f.tags_any.is_empty());
+    need(ent, "tags", "filters.tags_all", !f.tags_all.is_empty());
+    need(
+        ent,
+        "abnormal",
+        "filters.exclude_abnormal",
+        f.exclude_abnormal,
+    );
+    need(
+        ent,
+        "risk",
+        "strata.by",
+        matches!(plan.strata, crate::model::Strata::Risk { .. }),
+    );
+    need(ent, "risk", "publish_risk", plan.publish_risk);
+    let same_region = plan.team.exclude_same_region;
+    need(ent, "region", "team.exclude_same_region", same_region);
+    let ins = Table::Inspectors;
+    need(ins, "region", "team.exclude_same_region", same_region);
+    need(ins, "kind", "team.experts", plan.team.experts > 0);
+    let qualified = items
+        .iter()
+        .any(|i| plan.items.contains(&i.id) && !i.qualification.is_empty());
+    need(ins, "qualifications", "items", qualified);
+    let hist = Table::History;
+    need(
+        hist,
+        "item",
+        "repeat.same_items_only",
+        plan.repeat.same_items_only,
+    );
+    need(
+        hist,
+        "inspectors",
+        "repeat.inspector_window_days",
+        plan.repeat.inspector_window_days.is_some(),
+    );
+    out
 }
 
 /// A key that must be unique within a table.
@@ -1150,6 +1412,11 @@ impl RowCtx<'_> {
             Some(col) => self.cells.get(col).map_or("", |c| c.as_ref()),
             None => "",
         }
+    }
+
+    /// Whether no column holds field `fi` (it then takes its default, SPEC §3.3).
+    fn absent(&self, fi: usize) -> bool {
+        self.map.column_of_field(fi).is_none()
     }
 
     fn is_reported(&self, fi: usize) -> bool {
@@ -1489,9 +1756,18 @@ impl Row for Entity {
             ctx.unique(e::ID, key, || InputErrorKindSeed::Id(id.clone()));
         }
         let name = ctx.required_text(e::NAME);
-        let kind = ctx.vocab(e::KIND, EntityKind::parse, EntityKind::spellings(), None);
+        let kind = if ctx.absent(e::KIND) {
+            Some(None)
+        } else {
+            ctx.vocab(e::KIND, EntityKind::parse, EntityKind::spellings(), None)
+                .map(Some)
+        };
         let authority = ctx.text(e::AUTHORITY);
-        let region = ctx.region(e::REGION, true);
+        let region = if ctx.absent(e::REGION) {
+            Some(String::new())
+        } else {
+            ctx.region(e::REGION, true)
+        };
         let industry = ctx.industry(e::INDUSTRY);
         let status = ctx.vocab(
             e::STATUS,
@@ -1794,6 +2070,7 @@ impl Leaves {
 
 /// The outcome of a driver once the file has been read.
 pub(crate) struct Finished {
+    pub(crate) columns: Columns,
     pub(crate) warnings: Vec<InputWarning>,
     pub(crate) warnings_omitted: u64,
     pub(crate) header_language: HeaderLanguage,
@@ -1862,16 +2139,6 @@ impl<T: Row> Driver<T> {
             let field = map.field_at(T::TABLE, col);
             self.sink.error(line, field, kind);
         }
-        for (col, cell) in cells.iter().enumerate() {
-            if map.field_of_column(col).is_none() && !normalize::trim(cell).is_empty() {
-                failed = true;
-                self.sink.error(
-                    line,
-                    None,
-                    InputErrorKind::UnnamedColumn { column: col + 1 },
-                );
-            }
-        }
         let mut ctx = RowCtx {
             table: T::TABLE,
             map,
@@ -1932,7 +2199,13 @@ impl<T: Row> Driver<T> {
                 .finish()
                 .digest(T::TABLE.as_str())
         });
+        let columns = self
+            .header
+            .as_ref()
+            .map(|h| h.columns(T::TABLE))
+            .unwrap_or_default();
         Ok(Finished {
+            columns,
             warnings: std::mem::take(&mut self.sink.warnings),
             warnings_omitted: self.sink.warnings_omitted,
             header_language,
@@ -1970,12 +2243,12 @@ mod tests {
         fn hand_written_entity_json_is_byte_identical_to_jcs(
             id in any_text(), name in any_text(), authority in any_text(), region in any_text(),
             industry in any_text(), tags in proptest::collection::vec(any_text(), 0..4),
-            kind in 0..EntityKind::ALL.len(), status in 0..EntityStatus::ALL.len(),
+            kind in proptest::option::of(0..EntityKind::ALL.len()), status in 0..EntityStatus::ALL.len(),
             risk in proptest::option::of(0..RiskClass::ALL.len()), abnormal in any::<bool>(),
         ) {
             let e = Entity {
                 id, name, authority, region, industry, tags, abnormal,
-                kind: EntityKind::ALL[kind],
+                kind: kind.map(|k| EntityKind::ALL[k]),
                 status: EntityStatus::ALL[status],
                 risk: risk.map(|r| RiskClass::ALL[r]),
             };

@@ -74,7 +74,7 @@ pub(crate) const WINDOW_LIMIT: usize = ROW_LIMIT + 64 * 1024;
 ///            91350100M000100Y43,甲公司,企业,350100,1311,存续,否,B,食品；大型、食品\n";
 /// let roster = read_entities("entities.csv", csv.as_bytes())?;
 /// let e = &roster.rows[0];
-/// assert_eq!((e.kind, e.status, e.risk), (EntityKind::Enterprise, EntityStatus::Active, Some(RiskClass::B)));
+/// assert_eq!((e.kind, e.status, e.risk), (Some(EntityKind::Enterprise), EntityStatus::Active, Some(RiskClass::B)));
 /// assert_eq!(e.industry, "C1311");
 /// assert_eq!(e.tags, ["大型", "食品"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -273,6 +273,7 @@ fn for_each_row<T: Row, E: From<InputErrors>>(
         warnings_omitted: finished.warnings_omitted,
         encoding,
         header_language: finished.header_language,
+        columns: finished.columns,
     })
 }
 
@@ -417,6 +418,7 @@ fn read_table<T: Row>(file_name: &str, reader: impl Read) -> Result<Roster<T>, I
         warnings_omitted: finished.warnings_omitted,
         encoding,
         header_language: finished.header_language,
+        columns: finished.columns,
     })
 }
 

@@ -145,9 +145,10 @@ pub fn read_history_xlsx(path: impl AsRef<Path>) -> Result<Roster<HistoryRecord>
 ///     err.errors[0].kind,
 ///     InputErrorKind::WorkbookLimit { limit: WorkbookLimit::Columns, found: 257, max: 256, .. }
 /// ));
-/// // Under a wider bound, the same sheet is read (and found to be no roster).
+/// // Under a wider bound, the same sheet is read (and found to be no roster: its one column
+/// // names no field and is ignored, so the required ones are missing).
 /// let err = read(&XlsxLimits { columns: 300, ..XlsxLimits::DEFAULT });
-/// assert!(matches!(err.errors[0].kind, InputErrorKind::UnknownColumn { .. }));
+/// assert!(matches!(err.errors[0].kind, InputErrorKind::MissingColumn { name: "id", .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_entities_xlsx_limited(
@@ -1028,6 +1029,7 @@ fn read_workbook<T: Row, RS: Read + Seek>(
         warnings_omitted: finished.warnings_omitted,
         encoding: Encoding::Xlsx,
         header_language: finished.header_language,
+        columns: finished.columns,
     })
 }
 

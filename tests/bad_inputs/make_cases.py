@@ -65,11 +65,14 @@ roster("quoted-multiline-then-short-row", ents(ENT[0], '92520123DKQQ0NE8P5,"花�
 roster("too-few-columns", ents(ENT[0], "92520123DKQQ0NE8P5,花溪1医药有限公司,个体工商户"),
        "entities", "FieldCount", 3)
 roster("too-many-columns", ents(ENT[0], ENT[1] + ",多余"), "entities", "FieldCount", 3)
-roster("missing-required-header", ents("93520103URQ283FQEL,娄山0,农民专业合作社,贵阳,C3011,存续,否,,",
-       header="统一社会信用代码,名称,市场主体类型,登记机关,行业代码,登记状态,经营异常名录,信用风险分类,标签"),
-       "entities", "MissingColumn", 1, contains=["region"])
-roster("unknown-header", ents(ENT[0] + ",x", header=ENT_H + ",备注栏"), "entities", "UnknownColumn", 1,
-       contains=["备注栏"])
+# Region is optional (SPEC §3.3); status is required.
+roster("missing-required-header", ents("93520103URQ283FQEL,娄山0,农民专业合作社,贵阳,C3011,否,,",
+       header="统一社会信用代码,名称,市场主体类型,登记机关,行业代码,经营异常名录,信用风险分类,标签"),
+       "entities", "MissingColumn", 1, contains=["status"])
+# An unknown header is an ignored column; two aliases of one field (full-width parentheses fold
+# to ASCII) are a column given twice.
+roster("alias-repeats-a-column", ents(ENT[0] + ",x", header=ENT_H + ",统一社会信用代码（注册号）"),
+       "entities", "DuplicateColumn", 1, contains=["id"])
 roster("duplicate-header", ents(ENT[0] + ",娄山", header=ENT_H + ",企业名称"), "entities", "DuplicateColumn", 1,
        contains=["name"])
 roster("duplicate-entity-id", ents(ENT[0], ENT[1], ENT[0]), "entities", "DuplicateId", 4, "id",

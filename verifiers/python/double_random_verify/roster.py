@@ -138,24 +138,32 @@ def _columns(spec, required):
     return [Column(name, aliases, name in required) for name, aliases in spec]
 
 
+ENTITY_ID_HEADERS = ["统一社会信用代码", "统一社会信用代码/注册号", "统一社会信用代码(注册号)",
+                     "注册号/统一社会信用代码", "社会信用代码", "注册号"]
+INSPECTOR_ID_HEADERS = ["执法证号", "执法证件号", "执法证编号", "执法证件号码", "执法证件编号", "证件号"]
+
 TABLE_COLUMNS = {
     "entities": _columns([
-        ("id", ["统一社会信用代码", "统一社会信用代码/注册号", "注册号"]),
-        ("name", ["名称", "企业名称", "主体名称"]),
-        ("kind", ["type", "市场主体类型", "主体类型", "类型"]),
-        ("authority", ["登记机关"]),
-        ("region", ["行政区划代码", "行政区划", "区划代码"]),
-        ("industry", ["行业代码", "国民经济行业代码"]),
-        ("status", ["登记状态", "经营状态"]),
+        ("id", ENTITY_ID_HEADERS),
+        ("name", ["名称", "企业名称", "主体名称", "企业(机构)名称", "市场主体名称", "单位名称"]),
+        ("kind", ["type", "市场主体类型", "主体类型", "类型", "企业类型", "主体类别",
+                  "市场主体类别"]),
+        ("authority", ["登记机关", "登记机关名称"]),
+        ("region", ["行政区划代码", "行政区划", "区划代码", "所在行政区划", "所在行政区划代码",
+                    "住所所在行政区划", "住所所在行政区划代码"]),
+        ("industry", ["行业代码", "国民经济行业代码", "行业门类", "行业门类代码", "所属行业代码",
+                      "行业分类代码", "国民经济行业分类代码"]),
+        ("status", ["登记状态", "经营状态", "企业状态", "主体状态", "企业登记状态"]),
         ("abnormal", ["经营异常名录", "列入经营异常名录", "是否列入经营异常名录"]),
-        ("risk", ["信用风险分类", "风险分类", "风险等级"]),
+        ("risk", ["信用风险分类", "风险分类", "风险等级", "信用风险分类结果", "信用风险等级"]),
         ("tags", ["标签"]),
-    ], {"id", "name", "kind", "region", "status"}),
+    ], {"id", "name", "status"}),
     "inspectors": _columns([
-        ("id", ["certificate", "执法证号", "证件号", "编号"]),
-        ("name", ["姓名"]),
-        ("department", ["所属部门", "部门", "所属机构", "单位"]),
-        ("region", ["行政区划代码", "行政区划"]),
+        ("id", ["certificate", "执法证号", "执法证件号", "执法证编号", "执法证件号码", "执法证件编号",
+                "证件号", "编号"]),
+        ("name", ["姓名", "执法人员姓名", "人员姓名"]),
+        ("department", ["所属部门", "部门", "所属机构", "单位", "所属单位", "工作单位"]),
+        ("region", ["行政区划代码", "行政区划", "所在行政区划"]),
         ("qualifications", ["执法资质", "执法门类", "资质"]),
         ("specialties", ["业务专长", "专长"]),
         ("kind", ["人员类别", "类别", "人员类型"]),
@@ -172,12 +180,12 @@ TABLE_COLUMNS = {
         ("qualification", ["所需资质"]),
     ], {"id", "name", "category"}),
     "conflicts": _columns([
-        ("inspector", ["执法证号"]),
-        ("entity", ["统一社会信用代码"]),
+        ("inspector", INSPECTOR_ID_HEADERS),
+        ("entity", ENTITY_ID_HEADERS),
         ("reason", ["回避事由", "事由"]),
     ], {"inspector", "entity"}),
     "history": _columns([
-        ("entity", ["统一社会信用代码"]),
+        ("entity", ENTITY_ID_HEADERS),
         ("date", ["检查日期"]),
         ("item", ["事项编号"]),
         ("inspectors", ["检查人员"]),
@@ -193,14 +201,17 @@ def _nonempty(value, what):
 
 
 def _entity(f):
+    # SPEC §3.3: an absent kind column gives null, an absent region column "" (every other
+    # optional field's default is what its empty cell reads as).
     return {
         "abnormal": codes.vocab(codes.BOOLEAN, f["abnormal"], "yes/no value"),
         "authority": text(f["authority"]),
         "id": codes.entity_id(f["id"]),
         "industry": codes.industry(f["industry"]),
-        "kind": codes.vocab(codes.ENTITY_KIND, f["kind"], "entity kind"),
+        "kind": (None if f["kind"] is None
+                 else codes.vocab(codes.ENTITY_KIND, f["kind"], "entity kind")),
         "name": _nonempty(text(f["name"]), "name"),
-        "region": codes.region(f["region"]),
+        "region": "" if f["region"] is None else codes.region(f["region"]),
         "risk": codes.vocab(codes.RISK_CLASS, f["risk"], "risk class"),
         "status": codes.vocab(codes.ENTITY_STATUS, f["status"], "entity status"),
         "tags": text_list(f["tags"]),
@@ -269,8 +280,15 @@ class _Fields(dict):
         self.current = None
 
     def __getitem__(self, name):
+        """A field's cell; "" when its column is absent, except for the fields whose absent
+        column has a default of its own (entity kind and region: None)."""
         self.current = name
-        return super().__getitem__(name)
+        value = super().__getitem__(name)
+        if value is None and name not in self.absent_as_none:
+            return ""
+        return value
+
+    absent_as_none = frozenset()
 
 
 def _unique_key(kind, row):
@@ -284,12 +302,14 @@ def _unique_key(kind, row):
 class Table:
     """A parsed roster: canonical rows with the line each came from."""
 
-    def __init__(self, kind, file, encoding, rows, lines):
+    def __init__(self, kind, file, encoding, rows, lines, ignored=(), absent=()):
         self.kind = kind
         self.file = file
         self.encoding = encoding
         self.rows = rows
         self.lines = lines
+        self.ignored = list(ignored)  # header texts of the columns that name no field
+        self.absent = list(absent)    # canonical names of the fields no column holds
 
 
 # Columns holding ids or codes: a spreadsheet number of 10^15 or more there has lost digits
@@ -301,6 +321,9 @@ CODE_COLUMNS = {
     "conflicts": {"inspector", "entity"},
     "history": {"entity", "item", "inspectors"},
 }
+
+# SPEC §3.3: entity fields whose absent column has a default of its own (kind null, region "").
+ENTITY_ABSENT_AS_NONE = frozenset({"kind", "region"})
 
 # SPEC §3.5: these tables need at least one row; conflicts and history may be header-only.
 NEED_ROWS = {"entities", "inspectors", "items"}
@@ -323,16 +346,14 @@ def parse_records(kind, records, file, encoding):
         for alias in [col.name, *col.aliases]:
             by_key[_header_key(alias)] = col.name
     positions = {}
-    unnamed = []  # columns whose header cell is empty: every value must be empty too
+    ignored = []  # SPEC §3.3: a header naming no field is an ignored column; never read
     for pos, cell in enumerate(header):
         if _header_key(cell) == "":
-            unnamed.append(pos)
-            continue
+            continue  # an empty header cell: ignored too, whatever the column holds
         name = by_key.get(_header_key(cell))
         if name is None:
-            known = ", ".join(c.name for c in columns)
-            raise InputError(f"unknown column {cell!r} in the header (known: {known}, or "
-                             "their Chinese names)", file, header_line)
+            ignored.append(text(str(cell)))
+            continue
         if name in positions:
             raise InputError(f"column {cell!r} repeats column '{name}'", file, header_line)
         positions[name] = pos
@@ -345,18 +366,16 @@ def parse_records(kind, records, file, encoding):
     for line, cells in records[1:]:
         if len(cells) != len(header):
             raise InputError(f"{len(cells)} fields where the header has {len(header)}", file, line)
-        for pos in unnamed:
-            if cells[pos] != "":
-                raise InputError(f"column {pos + 1} has no header but holds {cells[pos]!r}: "
-                                 "name the column or empty it", file, line)
         for name in CODE_COLUMNS[kind]:
             cell = cells[positions[name]] if name in positions else ""
             if isinstance(cell, xlsx.Number) and abs(cell.value) >= 1e15:
                 raise InputError(f"the number {cell} has 16 or more digits, more than a spreadsheet "
                                  "keeps exactly: format the column as Text and type the code "
                                  "again", file, line, name)
-        fields = _Fields({c.name: (cells[positions[c.name]] if c.name in positions else "")
+        fields = _Fields({c.name: (cells[positions[c.name]] if c.name in positions else None)
                           for c in columns})
+        if kind == "entities":
+            fields.absent_as_none = ENTITY_ABSENT_AS_NONE
         try:
             row = build(fields)
         except InputError as e:
@@ -372,7 +391,8 @@ def parse_records(kind, records, file, encoding):
     if not rows and kind in NEED_ROWS:
         raise InputError(f"no rows: the {kind} table needs at least one row below the header",
                          file, header_line)
-    return Table(kind, file, encoding, rows, lines)
+    absent = [c.name for c in columns if c.name not in positions]
+    return Table(kind, file, encoding, rows, lines, ignored, absent)
 
 
 def parse_xlsx_table(kind, data, file):

@@ -134,7 +134,6 @@ class Tables(unittest.TestCase):
             (ENT_ZH + ROW1.replace("Y43", "Y44"), "line 2", "id"),
             (ENT_ZH + ROW1 + ROW1, "line 3", "duplicate"),
             (ENT_ZH + ROW1.replace("存续", "营业"), "line 2", "status"),
-            (ENT_ZH.replace("标签", "备注") + ROW1, "line 1", "unknown column"),
             (ENT_ZH.replace("标签", "类型") + ROW1, "line 1", "repeats"),
             (ENT_ZH.replace(",登记状态", "") + ROW1, "line 1", "status"),
             (ENT_ZH + "91350100M000100Y43,甲公司\n", "line 2", "fields"),
@@ -175,15 +174,53 @@ class Tables(unittest.TestCase):
         t = parse_table("entities", (ENT_ZH + ROW1).encode("gb18030"), "e.csv")
         self.assertEqual(t.encoding, "gb18030")
 
-    def test_empty_header_cell_only_over_an_empty_column(self):
+    def test_empty_header_cell_is_an_ignored_column(self):
+        clean = parse_table("entities", (ENT_ZH + ROW1).encode(), "e.csv")
         ok = parse_table("entities", (ENT_ZH.rstrip("\n") + ",,\u3000\n"
                                       + ROW1.rstrip("\n") + ",,\n").encode(), "e.csv")
-        self.assertEqual(ok.rows, parse_table("entities", (ENT_ZH + ROW1).encode(), "e.csv").rows)
+        self.assertEqual(ok.rows, clean.rows)
+        # SPEC §3.3: values under an empty header cell are ignored, not refused, and not listed
+        held = parse_table("entities", (ENT_ZH.rstrip("\n") + ",\n"
+                                        + ROW1.rstrip("\n") + ",x\n").encode(), "e.csv")
+        self.assertEqual(held.rows, clean.rows)
+        self.assertEqual(held.ignored, [])
+
+    def test_unknown_columns_are_ignored_and_listed(self):
+        clean = parse_table("entities", (ENT_ZH + ROW1).encode(), "e.csv")
+        t = parse_table("entities", ("法定代表人," + ENT_ZH.rstrip("\n") + ", 住所 \n"
+                                     + "张三," + ROW1.rstrip("\n") + ",福州市\n").encode(), "e.csv")
+        self.assertEqual(t.rows, clean.rows)
+        self.assertEqual(t.ignored, ["法定代表人", "住所"])
+        # a known column given twice is still an error
         with self.assertRaises(InputError) as e:
-            parse_table("entities", (ENT_ZH.rstrip("\n") + ",\n"
-                                     + ROW1.rstrip("\n") + ",x\n").encode(), "e.csv")
-        self.assertIn("line 2", str(e.exception))
-        self.assertIn("no header", str(e.exception))
+            parse_table("entities", (ENT_ZH.rstrip("\n") + ",企业名称\n"
+                                     + ROW1.rstrip("\n") + ",甲\n").encode(), "e.csv")
+        self.assertIn("repeats", str(e.exception))
+
+    def test_absent_optional_columns_take_their_defaults(self):
+        t = parse_table("entities", "统一社会信用代码,名称,登记状态\n91350100M000100Y43,甲公司,存续\n"
+                        .encode(), "e.csv")
+        self.assertEqual(t.rows[0], {"abnormal": False, "authority": "", "id": "91350100M000100Y43",
+                                     "industry": "", "kind": None, "name": "甲公司", "region": "",
+                                     "risk": None, "status": "active", "tags": []})
+        self.assertEqual(t.absent, ["kind", "authority", "region", "industry", "abnormal",
+                                    "risk", "tags"])
+        for missing in ("统一社会信用代码", "名称", "登记状态"):
+            header = ",".join(h for h in ("统一社会信用代码", "名称", "登记状态") if h != missing)
+            with self.subTest(missing=missing), self.assertRaises(InputError) as e:
+                parse_table("entities", (header + "\nx,y\n").encode(), "e.csv")
+            self.assertIn("line 1", str(e.exception))
+
+    def test_export_aliases(self):
+        header = "统一社会信用代码（注册号）,企业（机构）名称,主体类别,登记机关名称,住所所在行政区划,行业门类代码,企业状态\n"
+        t = parse_table("entities", (header + "91350100M000100Y43,甲公司,企业,福州市局,350102,C13,存续\n")
+                        .encode(), "e.csv")
+        self.assertEqual(t.absent, ["abnormal", "risk", "tags"])
+        self.assertEqual((t.rows[0]["kind"], t.rows[0]["region"], t.rows[0]["industry"]),
+                         ("enterprise", "350102", "C13"))
+        ins = parse_table("inspectors", "执法证件号,执法人员姓名,所属单位\nA1,张三,市场监管局\n".encode(),
+                          "i.csv")
+        self.assertEqual(ins.rows[0]["department"], "市场监管局")
 
     def test_rows_required_except_conflicts_and_history(self):
         headers = {"entities": ENT_ZH, "inspectors": "执法证号,姓名,部门\n",
