@@ -31,6 +31,8 @@ def extra(i):
         "成立日期": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 10}",
         "联系电话": f"0851-8{i:06d}",
         "序号": str(i + 1),
+        # The register's detailed type, which is not the draw's kind vocabulary: left unread.
+        "企业类型": ["有限责任公司（自然人投资或控股）", "个人独资企业", "股份有限公司（非上市）"][i % 3],
         "备注": "" if i % 3 else "重点监管",
     }
 
@@ -80,8 +82,8 @@ case("01-extra-columns.csv", ALL_ZH + [("法定代表人", "法定代表人"), (
 # 02: extra columns first and between, as 国家企业信用信息公示系统 exports lay them out.
 case("02-extra-columns-between.csv",
      [("序号", "序号"), ("企业（机构）名称", "name"), ("统一社会信用代码（注册号）", "id"),
-      ("法定代表人", "法定代表人"), ("企业类型", "kind"), ("成立日期", "成立日期"),
-      ("登记机关名称", "authority"), ("住所所在行政区划", "region"), ("住所", "住所"),
+      ("法定代表人", "法定代表人"), ("市场主体类型", "kind"), ("企业类型", "企业类型"),
+      ("成立日期", "成立日期"), ("登记机关名称", "authority"), ("住所所在行政区划代码", "region"), ("住所", "住所"),
       ("行业代码", "industry"), ("登记状态", "status"), ("经营异常名录", "abnormal"),
       ("信用风险分类", "risk"), ("标签", "tags")], bom=True)
 # 03: only the columns the sample plan needs (kind, authority, industry, abnormal, tags absent).
@@ -89,7 +91,7 @@ case("03-needed-columns-only.csv", NEEDED, bom=True)
 # 04: needed columns, reordered, with extras, GB18030 (Excel's "CSV" on a Chinese system).
 case("04-gb18030-reordered.csv",
      [("信用风险分类", "risk"), ("住所", "住所"), ("登记状态", "status"), ("市场主体名称", "name"),
-      ("联系电话", "联系电话"), ("所在行政区划", "region"), ("统一社会信用代码", "id")],
+      ("联系电话", "联系电话"), ("所在行政区划代码", "region"), ("统一社会信用代码", "id")],
      encoding="gb18030")
 # 05: ASCII-parenthesised aliases, LF line ends, no BOM.
 case("05-ascii-aliases-lf.csv",
@@ -138,7 +140,7 @@ case("14-wide-export.csv",
       ("信用风险分类", "risk"), ("备注", "备注")], crlf=False)
 # 15: the 登记机关/行业 aliases, reordered, CRLF, BOM.
 case("15-authority-industry-aliases.csv",
-     [("行业门类代码", "industry"), ("登记机关名称", "authority"), ("统一社会信用代码", "id"),
+     [("国民经济行业分类代码", "industry"), ("登记机关名称", "authority"), ("统一社会信用代码", "id"),
       ("名称", "name"), ("住所所在行政区划代码", "region"), ("企业登记状态", "status"),
       ("风险等级", "risk")], bom=True)
 # 16: GB18030, blank lines before the header, LF.

@@ -212,10 +212,13 @@ class Tables(unittest.TestCase):
             self.assertIn("line 1", str(e.exception))
 
     def test_export_aliases(self):
-        header = "统一社会信用代码（注册号）,企业（机构）名称,主体类别,登记机关名称,住所所在行政区划,行业门类代码,企业状态\n"
-        t = parse_table("entities", (header + "91350100M000100Y43,甲公司,企业,福州市局,350102,C13,存续\n")
-                        .encode(), "e.csv")
+        header = ("统一社会信用代码（注册号）,企业（机构）名称,主体类别,登记机关名称,住所所在行政区划代码,"
+                  "所属行业代码,企业状态,企业类型,行业门类\n")
+        t = parse_table("entities", (header + "91350100M000100Y43,甲公司,企业,福州市局,350102,C13,存续,"
+                                     "有限责任公司（自然人投资或控股）,C\n").encode(), "e.csv")
         self.assertEqual(t.absent, ["abnormal", "risk", "tags"])
+        # Headers that hold other values in registers' exports are ignored, not aliases.
+        self.assertEqual([c for c in t.ignored], ["企业类型", "行业门类"])
         self.assertEqual((t.rows[0]["kind"], t.rows[0]["region"], t.rows[0]["industry"]),
                          ("enterprise", "350102", "C13"))
         ins = parse_table("inspectors", "执法证件号,执法人员姓名,所属单位\nA1,张三,市场监管局\n".encode(),
