@@ -250,7 +250,9 @@ fn secrets_stay_private_and_are_never_printed_before_the_draw() {
             "--no-independent-randomness",
         ],
     );
-    let secret = std::fs::read_to_string(dir.join("private/secrets/S1/organizer.secret")).unwrap();
+    let secret =
+        std::fs::read_to_string(dir.join("private/secrets/S1/贵阳市市场监督管理局.secret"))
+            .unwrap();
     let secret = secret.trim();
     assert_eq!(secret.len(), 64);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
@@ -262,7 +264,7 @@ fn secrets_stay_private_and_are_never_printed_before_the_draw() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.join("private/secrets/S1/organizer.secret"))
+        let mode = std::fs::metadata(dir.join("private/secrets/S1/贵阳市市场监督管理局.secret"))
             .unwrap()
             .permissions()
             .mode();
@@ -323,6 +325,8 @@ fn make_fixtures(root: &Path) {
             id,
             "--inputs",
             ".",
+            "--organizer-name",
+            "organizer",
             "--witness",
             &commitment,
             "--lottery",

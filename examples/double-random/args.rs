@@ -202,9 +202,9 @@ pub struct AnnounceArgs {
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
-    /// Organizer's party name.
-    #[arg(long, value_name = "NAME", default_value = "organizer")]
-    pub organizer_name: String,
+    /// Organizer's party name (default: the plan's authority).
+    #[arg(long, value_name = "NAME")]
+    pub organizer_name: Option<String>,
     /// Witness commitments.
     #[arg(long, value_name = "NAME=COMMITMENT")]
     pub witness: Vec<String>,
@@ -690,8 +690,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "organizer_name",
         t(
-            "组织者在公告中的名称",
-            "The organizer's party name in the announcement",
+            "组织者在公告中的名称（默认为计划中的 authority，即实施检查的机关）",
+            "The organizer's party name in the announcement (default: the plan's authority, the office that inspects)",
         ),
     ),
     (
