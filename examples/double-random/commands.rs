@@ -1779,14 +1779,7 @@ fn void_code_name(lang: Lang, c: VoidCode) -> String {
 // ---------------------------------------------------------------------------------------------
 
 fn reason_code(r: ReasonArg) -> ReasonCode {
-    match r {
-        ReasonArg::EntityClosed => ReasonCode::EntityClosed,
-        ReasonArg::EntityUnreachable => ReasonCode::EntityUnreachable,
-        ReasonArg::EntityMovedOut => ReasonCode::EntityMovedOut,
-        ReasonArg::EntityOutOfScope => ReasonCode::EntityOutOfScope,
-        ReasonArg::InspectorRecused => ReasonCode::InspectorRecused,
-        ReasonArg::InspectorUnavailable => ReasonCode::InspectorUnavailable,
-    }
+    r.code()
 }
 
 fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {

@@ -2147,6 +2147,166 @@ mod tests {
         assert!(name_error(Lang::Zh, &e("draw id", "\u{e000}")).contains("U+E000"));
     }
 
+    /// Every code the library can give a verification result, log finding or error.
+    fn library_codes() -> Vec<&'static str> {
+        use double_random::ceremony::{beacon, log, verify};
+        let mut all: Vec<&'static str> = vec![];
+        all.extend(verify::CHECK_CODES);
+        all.extend(verify::FINDING_CODES);
+        all.extend(verify::MORE_FINDING_CODES);
+        all.extend(log::LOG_FINDING_CODES);
+        all.extend(["log.truncated", "log.forks"]);
+        all.extend(SignError::CODES);
+        all.extend(beacon::BEACON_ERROR_CODES);
+        all.extend(double_random::ceremony::CEREMONY_ERROR_CODES);
+        all
+    }
+
+    #[test]
+    fn every_code_is_unique_and_has_both_texts() {
+        let codes = library_codes();
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &codes {
+            assert!(seen.insert(*c), "code {c} is used twice");
+            let zh = meaning(Lang::Zh, c).unwrap_or_else(|| panic!("no Chinese text for {c}"));
+            let en = meaning(Lang::En, c).unwrap_or_else(|| panic!("no English text for {c}"));
+            assert!(
+                zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                "{c}: {zh}"
+            );
+            assert!(
+                en.is_ascii() || en.contains('Σ') || en.contains('−'),
+                "{c}: {en}"
+            );
+        }
+        let mut table = std::collections::BTreeSet::new();
+        for (c, _, _) in MEANINGS {
+            assert!(table.insert(*c), "{c} is twice in MEANINGS");
+            assert!(codes.contains(c), "{c} is in MEANINGS but no result has it");
+        }
+    }
+
+    /// docs/MESSAGES.md lists every code with both texts; `DOUBLE_RANDOM_REGENERATE=1` rewrites
+    /// its table.
+    #[test]
+    fn the_messages_document_lists_every_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MESSAGES.md");
+        let mut table = String::from("| code | 中文 | English |\n|---|---|---|\n");
+        for (c, zh, en) in MEANINGS {
+            table.push_str(&format!("| `{c}` | {zh} | {en} |\n"));
+        }
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        const BEGIN: &str = "<!-- codes: begin -->\n";
+        const END: &str = "<!-- codes: end -->";
+        let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
+            panic!("docs/MESSAGES.md has no {BEGIN:?} … {END:?} section");
+        };
+        let current = &doc[b + BEGIN.len()..e];
+        if std::env::var_os("DOUBLE_RANDOM_REGENERATE").is_some() {
+            let new = format!("{}{table}{}", &doc[..b + BEGIN.len()], &doc[e..]);
+            std::fs::write(&path, new).unwrap();
+            return;
+        }
+        assert_eq!(
+            current, table,
+            "docs/MESSAGES.md is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --example double-random messages"
+        );
+    }
+
+    #[test]
+    fn findings_named_in_chinese_have_no_english() {
+        use double_random::ceremony::beacon::BeaconError;
+        use double_random::sign::KeyId;
+        use std::sync::Arc;
+        let parts = [
+            Part::Plan,
+            Part::EntityCount,
+            Part::Outcome,
+            Part::InspectorsOrCitations,
+            Part::Excluded,
+            Part::Pools,
+            Part::Inspectors,
+            Part::EntityOrder,
+            Part::OtherFields,
+        ];
+        let mut samples: Vec<Finding> = parts
+            .iter()
+            .map(|p| Finding::Differs {
+                document: "amendment-1.json".into(),
+                part: *p,
+            })
+            .collect();
+        samples.push(Finding::Signature {
+            document: "sheet.json".into(),
+            error: SignError::BadSignature {
+                key_id: KeyId([0x44; 8]),
+            },
+        });
+        samples.push(Finding::Signature {
+            document: "sheet.json".into(),
+            error: SignError::KeyIdMismatch {
+                signature: KeyId([0x44; 8]),
+                public_key: KeyId([0x10; 8]),
+            },
+        });
+        samples.push(Finding::SeedInputs {
+            error: Arc::new(CeremonyError::Beacon(BeaconError::InvalidSignature {
+                round: 7,
+                problem: DrandSignatureProblem::PairingFailed,
+            })),
+        });
+        samples.push(Finding::SeedInputs {
+            error: Arc::new(CeremonyError::Beacon(BeaconError::RandomnessMismatch {
+                round: 7,
+            })),
+        });
+        samples.push(Finding::SignatureMissing {
+            document: "void.json.minisig".into(),
+        });
+        for f in &samples {
+            let zh = finding(Lang::Zh, f);
+            let en = finding(Lang::En, f);
+            assert_ne!(zh, en);
+            // No English word (file names, codes and acronyms aside).
+            let words: Vec<&str> = zh
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| {
+                    w.len() >= 3
+                        && w.chars().any(|c| c.is_ascii_lowercase())
+                        && !["amendment", "sheet", "void", "json", "minisig", "drand"].contains(w)
+                })
+                .collect();
+            assert!(words.is_empty(), "{} in Chinese: {zh}", f.code());
+        }
+        assert_eq!(
+            finding(Lang::Zh, &samples[3]),
+            "amendment-1.json：检查人员或引用与重放结果不同"
+        );
+    }
+
+    #[test]
+    fn typical_authority_names_are_valid_party_names() {
+        for name in [
+            "某某县市场监督管理局",
+            "贵阳市市场监督管理局",
+            "贵阳市观山湖区市场监督管理局",
+            "黔南布依族苗族自治州市场监督管理局",
+        ] {
+            assert!(
+                double_random::bundle::check_name("party name", name).is_ok(),
+                "{name}"
+            );
+        }
+        // Brackets are not allowed in names (SPEC §3.6): such an authority needs
+        // --organizer-name, and the message says which character.
+        let Err(BundleError::BadName(e)) =
+            double_random::bundle::check_name("party name", "某市市场监督管理局（知识产权局）")
+        else {
+            panic!("brackets accepted");
+        };
+        assert!(name_error(Lang::Zh, &e).contains("第 10 个字符 U+FF08"));
+    }
+
     #[test]
     fn lang_from_args() {
         let a = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();

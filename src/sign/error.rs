@@ -191,36 +191,36 @@ pub enum SignError {
     Random(getrandom::Error),
 }
 
-/// Every [`SignError::code`], in the order of the enum.
-pub const SIGN_ERROR_CODES: [&str; 24] = [
-    "sign.missing_line",
-    "sign.extra_line",
-    "sign.missing_prefix",
-    "sign.base64",
-    "sign.wrong_length",
-    "sign.unknown_algorithm",
-    "sign.encrypted_secret_key",
-    "sign.unknown_kdf",
-    "sign.unknown_checksum",
-    "sign.bad_checksum",
-    "sign.inconsistent_secret_key",
-    "sign.invalid_public_key",
-    "sign.key_id_mismatch",
-    "sign.bad_signature",
-    "sign.bad_global_signature",
-    "sign.comment_line_break",
-    "sign.comment_nul",
-    "sign.comment_too_long",
-    "sign.invalid_field_key",
-    "sign.invalid_field_value",
-    "sign.field_without_colon",
-    "sign.duplicate_field",
-    "sign.invalid_key_id",
-    "sign.random",
-];
-
 impl SignError {
-    /// The stable code of this error (one of [`SIGN_ERROR_CODES`]): programs and translations
+    /// Every [`SignError::code`], in the order of the enum.
+    pub const CODES: [&'static str; 24] = [
+        "sign.missing_line",
+        "sign.extra_line",
+        "sign.missing_prefix",
+        "sign.base64",
+        "sign.wrong_length",
+        "sign.unknown_algorithm",
+        "sign.encrypted_secret_key",
+        "sign.unknown_kdf",
+        "sign.unknown_checksum",
+        "sign.bad_checksum",
+        "sign.inconsistent_secret_key",
+        "sign.invalid_public_key",
+        "sign.key_id_mismatch",
+        "sign.bad_signature",
+        "sign.bad_global_signature",
+        "sign.comment_line_break",
+        "sign.comment_nul",
+        "sign.comment_too_long",
+        "sign.invalid_field_key",
+        "sign.invalid_field_value",
+        "sign.field_without_colon",
+        "sign.duplicate_field",
+        "sign.invalid_key_id",
+        "sign.random",
+    ];
+
+    /// The stable code of this error (one of [`SignError::CODES`]): programs and translations
     /// key on it, not on the English text.
     ///
     /// ```
@@ -229,7 +229,7 @@ impl SignError {
     /// assert_eq!(e.code(), "sign.bad_signature");
     /// ```
     pub fn code(&self) -> &'static str {
-        SIGN_ERROR_CODES[match self {
+        Self::CODES[match self {
             SignError::MissingLine { .. } => 0,
             SignError::ExtraLine { .. } => 1,
             SignError::MissingPrefix { .. } => 2,
