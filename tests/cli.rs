@@ -646,3 +646,92 @@ fn a_drand_round_named_in_advance_is_checked_offline() {
         "{text}"
     );
 }
+
+/// `verify --json` as a program reads it (docs/MESSAGES.md): codes, fields and both texts.
+#[test]
+fn verify_json_gives_codes_fields_and_both_texts() {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let json = |dir: &str| -> (Option<i32>, serde_json::Value) {
+        let copy = fresh_dir(&format!("json-{dir}"));
+        copy_dir(&cli.join(dir), &copy);
+        let out = run(
+            &copy,
+            &[
+                "verify",
+                "GY-2026-01-1",
+                "--public-key",
+                "organizer.pub",
+                "--json",
+            ],
+        );
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap(),
+        )
+    };
+    let codes = |v: &serde_json::Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let (status, pass) = json("published");
+    assert_eq!(status, Some(0));
+    assert_eq!(pass["result"], "PASS");
+    assert!(codes(&pass, "findings").is_empty());
+    let checks = codes(&pass, "checked");
+    for c in [
+        "check.signature",
+        "check.seed",
+        "check.replay",
+        "check.amendment_replay",
+    ] {
+        assert!(checks.iter().any(|x| x == c), "{c} not in {checks:?}");
+    }
+    for c in pass["checked"].as_array().unwrap() {
+        assert_eq!(c["passed"], true);
+        assert!(!c["text"]["en"].as_str().unwrap().is_empty());
+        assert_ne!(c["text"]["zh"], c["text"]["en"]);
+    }
+
+    let (status, fail) = json("tampered");
+    assert_eq!(status, Some(1));
+    assert_eq!(fail["result"], "FAIL");
+    let findings = fail["findings"].as_array().unwrap();
+    let find = |code: &str| {
+        findings
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
+    };
+    let sig = find("signature.bad");
+    assert_eq!(sig["fields"]["document"], "sheet.json");
+    assert_eq!(sig["fields"]["cause"], "sign.bad_signature");
+    let differs = find("replay.inspectors_differ");
+    assert_eq!(differs["fields"]["document"], "amendment-1.json");
+    assert_eq!(differs["fields"]["part"], "inspectors_or_citations");
+    assert_eq!(
+        differs["text"]["zh"],
+        "amendment-1.json：检查人员或引用与重放结果不同"
+    );
+    assert_eq!(
+        differs["text"]["en"],
+        "amendment-1.json: inspectors or citations differs from the replay"
+    );
+    let entity = find("entity.differs");
+    assert_eq!(entity["fields"]["field"], "name");
+    // The failed checks are marked as such.
+    let failed: Vec<&str> = fail["checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"check.signature"), "{failed:?}");
+    assert!(failed.contains(&"check.replay"), "{failed:?}");
+    assert!(failed.contains(&"check.amendment_replay"), "{failed:?}");
+}
