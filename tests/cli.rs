@@ -735,3 +735,50 @@ fn verify_json_gives_codes_fields_and_both_texts() {
     assert!(failed.contains(&"check.replay"), "{failed:?}");
     assert!(failed.contains(&"check.amendment_replay"), "{failed:?}");
 }
+
+/// The organizer's party name defaults to the plan's authority; an authority that is not a
+/// valid party name (SPEC §3.6) asks for --organizer-name instead of failing obscurely.
+#[test]
+fn the_organizer_is_named_after_the_authority_or_by_organizer_name() {
+    let dir = fresh_dir("authority");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/office.in"),
+        &dir,
+    );
+    let plan = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    assert!(plan.contains("authority = \"贵阳市市场监督管理局\""));
+    std::fs::write(
+        dir.join("plan.toml"),
+        plan.replace(
+            "贵阳市市场监督管理局\"",
+            "贵阳市市场监督管理局（知识产权局）\"",
+        ),
+    )
+    .unwrap();
+    let announce = |extra: &[&str]| {
+        let mut args = vec![
+            "announce",
+            "--draw-id",
+            "R1",
+            "--inputs",
+            ".",
+            "--no-independent-randomness",
+        ];
+        args.extend_from_slice(extra);
+        run(&dir, &args)
+    };
+    let refused = announce(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--organizer-name"), "{err}");
+    assert!(err.contains("U+FF08"), "{err}");
+    assert!(!dir.join("R1").exists());
+    let out = announce(&["--organizer-name", "贵阳市市场监督管理局"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("贵阳市市场监督管理局（组织者）"), "{text}");
+}
