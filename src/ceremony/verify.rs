@@ -1608,3 +1608,78 @@ impl TrustSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_across_every_result() {
+        let mut all: Vec<&str> = vec![];
+        all.extend(CHECK_CODES);
+        all.extend(FINDING_CODES);
+        all.extend(MORE_FINDING_CODES);
+        all.extend(super::super::log::LOG_FINDING_CODES);
+        all.extend(["log.truncated", "log.forks"]);
+        all.extend(SignError::CODES);
+        all.extend(super::super::beacon::BEACON_ERROR_CODES);
+        all.extend(super::super::CEREMONY_ERROR_CODES);
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &all {
+            assert!(seen.insert(*c), "{c} twice");
+            let (kind, rest) = c.split_once('.').unwrap();
+            assert!(!kind.is_empty() && !rest.is_empty(), "{c}");
+            assert!(
+                c.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'_'),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_part_and_reuse_has_its_own_listed_code() {
+        let parts = [
+            Part::Plan,
+            Part::EntityCount,
+            Part::Outcome,
+            Part::InspectorsOrCitations,
+            Part::Excluded,
+            Part::Pools,
+            Part::Inspectors,
+            Part::EntityOrder,
+            Part::OtherFields,
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for part in parts {
+            let f = Finding::Differs {
+                document: "sheet.json".into(),
+                part,
+            };
+            assert!(FINDING_CODES.contains(&f.code()), "{}", f.code());
+            assert!(codes.insert(f.code()));
+            assert_eq!(f.fields()[1].0, "part");
+        }
+        for what in [Reuse::Commitment, Reuse::Secret] {
+            let f = Finding::Reused {
+                document: "sheet.json".into(),
+                party: "p".into(),
+                what,
+                other: "D0".into(),
+            };
+            assert!(MORE_FINDING_CODES.contains(&f.code()), "{}", f.code());
+            assert!(codes.insert(f.code()));
+        }
+        let f = Finding::Log {
+            document: "office.log".into(),
+            finding: LogFinding::Unterminated,
+        };
+        assert_eq!(f.code(), "log.unterminated");
+        assert_eq!(
+            f.to_string(),
+            "office.log: cannot be read: the last line is not terminated"
+        );
+    }
+}
