@@ -629,7 +629,7 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
         let chain = drand_chain(net);
         let round = chain
             .future_round(now.unix(), a.drand_after.saturating_mul(60))
-            .map_err(|e| Fail::Usage(e.to_string()))?;
+            .map_err(|e| Fail::Usage(i18n::beacon_error(lang, &e)))?;
         Some(chain.spec(round))
     } else if let Some(lottery) = a.lottery {
         Some(lottery_spec(&a, lottery, lang)?)
@@ -749,7 +749,9 @@ fn print_announcement(
     private: &PrivateDir,
     log_path: &Path,
 ) -> Result<(), Fail> {
-    let digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let digest = ann
+        .digest()
+        .map_err(|e| Fail::Ceremony(i18n::jcs_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
@@ -2477,7 +2479,9 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     drop(organizer_secret);
     let public = out.join(bundle::PUBLIC_DIR);
     bundle::publish_office(out, &public)?;
-    let ann_digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let ann_digest = ann
+        .digest()
+        .map_err(|e| Fail::Ceremony(i18n::jcs_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
@@ -2510,8 +2514,8 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     );
     let witness_reveal = witness_private.read_secret(draw_id, &witness_name)?;
     let groups = GroupSpec::shuangseqiu();
-    let value =
-        read_typed(&groups, DEMO_LOTTERY_VALUE).map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let value = read_typed(&groups, DEMO_LOTTERY_VALUE)
+        .map_err(|e| Fail::Ceremony(i18n::group_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
