@@ -15,7 +15,7 @@
 use super::CeremonyError;
 use super::amend::{self, Amendment, ReasonCode};
 use super::announce::{Announcement, plan_digest};
-use super::log::{Divergence, LogFinding};
+use super::log::{Divergence, LogFinding, OrderProblem};
 use super::sheet::{self, Sheet};
 use super::timestamp::TokenError;
 use crate::bundle::InputProblem;
@@ -752,10 +752,47 @@ impl Finding {
                 out.push(("cause", error.code().into()));
             }
             Finding::Input { problem, .. } => out.push(("detail", s(problem))),
-            Finding::Log { finding, .. } => out.push((
-                "line",
-                finding.line().map_or(String::new(), |l| l.to_string()),
-            )),
+            Finding::Log { finding, .. } => {
+                if let Some(l) = finding.line() {
+                    out.push(("line", s(&l)));
+                }
+                match finding {
+                    LogFinding::BadLine { reason, .. } => out.push(("detail", s(reason))),
+                    LogFinding::Gap {
+                        expected, found, ..
+                    } => {
+                        out.push(("expected", s(expected)));
+                        out.push(("found", s(found)));
+                    }
+                    LogFinding::Fork { seq, .. } => out.push(("seq", s(seq))),
+                    LogFinding::Pending { draw_id, .. }
+                    | LogFinding::TaskMismatch { draw_id, .. } => {
+                        out.push(("draw_id", draw_id.clone()));
+                    }
+                    LogFinding::OutOfOrder {
+                        kind,
+                        draw_id,
+                        problem,
+                        ..
+                    } => {
+                        out.push(("kind", s(kind)));
+                        out.push(("draw_id", draw_id.clone()));
+                        let name = match problem {
+                            OrderProblem::AlreadyAnnounced => "already_announced",
+                            OrderProblem::NeverAnnounced => "never_announced",
+                            OrderProblem::AlreadyResolved => "already_resolved",
+                            OrderProblem::NoSheet => "no_sheet",
+                            OrderProblem::AfterVoid => "after_void",
+                        };
+                        out.push(("problem", name.to_string()));
+                    }
+                    LogFinding::TaskBusy { draw_id, other, .. } => {
+                        out.push(("draw_id", draw_id.clone()));
+                        out.push(("other", other.clone()));
+                    }
+                    _ => {}
+                }
+            }
             Finding::NotInLog {
                 line,
                 log,
@@ -1677,6 +1714,24 @@ mod tests {
             finding: LogFinding::Unterminated,
         };
         assert_eq!(f.code(), "log.unterminated");
+        let gap = Finding::Log {
+            document: "office.log".into(),
+            finding: LogFinding::Gap {
+                line: 4,
+                expected: 4,
+                found: 6,
+            },
+        };
+        assert_eq!(gap.code(), "log.gap");
+        assert_eq!(
+            gap.fields(),
+            vec![
+                ("document", "office.log".to_string()),
+                ("line", "4".to_string()),
+                ("expected", "4".to_string()),
+                ("found", "6".to_string()),
+            ]
+        );
         assert_eq!(
             f.to_string(),
             "office.log: cannot be read: the last line is not terminated"
