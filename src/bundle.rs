@@ -1785,7 +1785,7 @@ pub fn announce(
                 return Err(doc_error(
                     &ann_path,
                     CeremonyError::Reused {
-                        what: "commitment",
+                        what: verify::Reuse::Commitment,
                         party: name.clone(),
                         other: other.clone(),
                     },
@@ -1945,7 +1945,7 @@ pub fn draw(
                 return Err(doc_error(
                     &sheet_path,
                     CeremonyError::Reused {
-                        what: "secret",
+                        what: verify::Reuse::Secret,
                         party: r.name.clone(),
                         other: other.clone(),
                     },

@@ -586,7 +586,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
         )
         .unwrap_err();
     assert!(
-        matches!(ceremony_error(&e), CeremonyError::Reused { what: "commitment", other, .. } if other == "R1"),
+        matches!(ceremony_error(&e), CeremonyError::Reused { what: Reuse::Commitment, other, .. } if other == "R1"),
         "{e:?}"
     );
     // A commitment is bound to its draw: R1's does not open with the secret under R2.
@@ -617,7 +617,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
         )
         .unwrap_err();
     assert!(
-        matches!(ceremony_error(&e), CeremonyError::Reused { what: "secret", party, other }
+        matches!(ceremony_error(&e), CeremonyError::Reused { what: Reuse::Secret, party, other }
             if party == "witness" && other == "R1"),
         "{e:?}"
     );

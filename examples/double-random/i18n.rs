@@ -1883,10 +1883,9 @@ pub fn ceremony_error(lang: Lang, e: &CeremonyError) -> String {
             unix_time(*draw_time)
         ),
         CeremonyError::Reused { what, party, other } => {
-            let w = if *what == "secret" {
-                "秘密数"
-            } else {
-                "承诺值"
+            let w = match what {
+                Reuse::Secret => "秘密数",
+                _ => "承诺值",
             };
             format!("{party:?} 的{w}已在抽取 {other} 中用过")
         }

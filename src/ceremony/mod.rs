@@ -128,8 +128,8 @@ pub enum CeremonyError {
     /// A secret or commitment was already used in another draw of the log.
     #[error("{what} of {party:?} was already used in draw {other}")]
     Reused {
-        /// `secret` or `commitment`.
-        what: &'static str,
+        /// Secret or commitment.
+        what: verify::Reuse,
         /// The party.
         party: String,
         /// The other draw.
