@@ -1918,7 +1918,7 @@ pub fn announce(
                 return Err(doc_error(
                     &ann_path,
                     CeremonyError::Reused {
-                        what: "commitment",
+                        what: verify::Reuse::Commitment,
                         party: name.clone(),
                         other: other.clone(),
                     },
@@ -2078,7 +2078,7 @@ pub fn draw(
                 return Err(doc_error(
                     &sheet_path,
                     CeremonyError::Reused {
-                        what: "secret",
+                        what: verify::Reuse::Secret,
                         party: r.name.clone(),
                         other: other.clone(),
                     },
@@ -2437,7 +2437,7 @@ fn time_proof(
     }
     match crate::ceremony::timestamp::verify(&token, &Digest32::of(ann_bytes), trusted) {
         Err(e) => TimeProof::Failed {
-            reason: e.to_string(),
+            problem: verify::TimeProblem::Token(std::sync::Arc::new(e)),
         },
         Ok(v) => match beacon.time() {
             Ok(bt)
@@ -2452,11 +2452,10 @@ fn time_proof(
                 }
             }
             _ => TimeProof::Failed {
-                reason: format!(
-                    "the token's time {} is not {} s before the beacon's time: it does not prove that the announcement preceded the beacon",
-                    v.gen_time,
-                    crate::ceremony::MARGIN_SECONDS
-                ),
+                problem: verify::TimeProblem::TooLate {
+                    gen_time: v.gen_time,
+                    margin_seconds: crate::ceremony::MARGIN_SECONDS,
+                },
             },
         },
     }
@@ -2479,9 +2478,8 @@ pub fn verify_dir_with(
     let mut findings = vec![];
     let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
         if sig.is_none() {
-            findings.push(Finding::Unreadable {
+            findings.push(Finding::SignatureMissing {
                 document: signature_file(name),
-                detail: "the signature file is missing".into(),
             });
         }
     };
@@ -2503,10 +2501,7 @@ pub fn verify_dir_with(
         amendments.push((name, bytes, sig));
     }
     for stray in d.stray_amendments(amendments.len()) {
-        findings.push(Finding::Unreadable {
-            document: stray,
-            detail: "amendment numbers must follow one another from 1; an amendment before this one is missing".into(),
-        });
+        findings.push(Finding::AmendmentGap { document: stray });
     }
     // Inputs: all of them for a replay; the plan alone for the quota check.
     let ann = Announcement::parse(&ann_bytes).ok();
@@ -2617,7 +2612,7 @@ pub fn verify_dir_with(
     };
     let mut log_trust = None;
     if let Some(log_path) = opts.log {
-        report.checked.push("the office log".into());
+        report.checked.push(verify::Check::OfficeLog);
         let (mut f, t) = check_recorded(dir, log_path, opts.strict)?;
         findings.append(&mut f);
         log_trust = Some(t);
@@ -2627,15 +2622,12 @@ pub fn verify_dir_with(
         match Void::parse(&vb) {
             Err(e) => findings.push(Finding::Unreadable {
                 document: VOID_FILE.into(),
-                detail: e.to_string(),
+                error: std::sync::Arc::new(e),
             }),
             Ok(v) => {
                 if sheet_bytes.is_some() {
-                    findings.push(Finding::Unreadable {
+                    findings.push(Finding::VoidWithSheet {
                         document: VOID_FILE.into(),
-                        detail:
-                            "a drawn draw cannot be void, yet the folder holds a sheet and a void"
-                                .into(),
                     });
                 }
                 if v.announcement != Digest32::of(&ann_bytes) {
@@ -2646,26 +2638,30 @@ pub fn verify_dir_with(
                         found: v.announcement.to_hex(),
                     });
                 }
-                let sig = d.read_signature(VOID_FILE)?;
-                let ok = sig
-                    .as_deref()
-                    .and_then(|t| Signature::parse(t).ok())
-                    .is_some_and(|s| sign::verify(&key, &vb, &s).is_ok());
-                if !ok {
-                    findings.push(Finding::Signature {
-                        document: VOID_FILE.into(),
-                        detail: "missing or does not verify with the public key".into(),
-                    });
+                match d.read_signature(VOID_FILE)? {
+                    None => findings.push(Finding::SignatureMissing {
+                        document: signature_file(VOID_FILE),
+                    }),
+                    Some(t) => {
+                        if let Err(error) =
+                            Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
+                        {
+                            findings.push(Finding::Signature {
+                                document: VOID_FILE.into(),
+                                error,
+                            });
+                        }
+                    }
                 }
             }
         }
     }
     let trust = ann.as_ref().map(|a| {
         let proof = time_proof(&d, a, &ann_bytes, opts.tsa_certificates);
-        if let verify::TimeProof::Failed { reason } = &proof {
+        if let verify::TimeProof::Failed { problem } = &proof {
             findings.push(Finding::Timestamp {
                 document: TIMESTAMP_FILE.into(),
-                detail: reason.clone(),
+                problem: problem.clone(),
             });
         }
         let parsed: Vec<Amendment> = amendments
@@ -2734,9 +2730,9 @@ pub fn check_recorded(
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
-        .map(|f| Finding::Unreadable {
+        .map(|f| Finding::Log {
             document: log_name.clone(),
-            detail: f.to_string(),
+            finding: f.clone(),
         })
         .collect();
     let mut trust = verify::LogTrust {
@@ -2778,12 +2774,12 @@ pub fn check_recorded(
     for (name, kind, b, pos) in &docs {
         let Some(pos) = pos else { continue };
         let claims = log::document_claims(*kind, &draw_id, Digest32::of(b), *pos);
-        if let Err(e) = log::extends(&report, &claims) {
-            findings.push(Finding::Cites {
+        if let Err(divergence) = log::extends(&report, &claims) {
+            findings.push(Finding::NotInLog {
                 document: name.clone(),
-                field: "log",
-                expected: format!("the entry at line {} of {log_name}", pos.seq),
-                found: e.to_string(),
+                line: pos.seq,
+                log: log_name.clone(),
+                divergence,
             });
         }
     }
@@ -2869,7 +2865,7 @@ pub fn check_recorded(
                 findings.push(Finding::Reused {
                     document: ANNOUNCEMENT_FILE.into(),
                     party: p.name.clone(),
-                    what: "commitment",
+                    what: verify::Reuse::Commitment,
                     other: other.clone(),
                 });
             }
@@ -2894,7 +2890,7 @@ pub fn check_recorded(
                     findings.push(Finding::Reused {
                         document: SHEET_FILE.into(),
                         party: r.name.clone(),
-                        what: "secret",
+                        what: verify::Reuse::Secret,
                         other: other.clone(),
                     });
                 }
@@ -2931,9 +2927,9 @@ fn input_finding(problem: &InputProblem) -> Finding {
         | InputProblem::Draw { file, .. }
         | InputProblem::NeededColumn { file, .. } => file.clone(),
     };
-    Finding::Unreadable {
+    Finding::Input {
         document,
-        detail: problem.to_string(),
+        problem: Box::new(problem.clone()),
     }
 }
 
@@ -2951,19 +2947,21 @@ fn verify_announcement_only(
         Err(e) => {
             r.findings.push(Finding::Unreadable {
                 document: ANNOUNCEMENT_FILE.into(),
-                detail: e.to_string(),
+                error: std::sync::Arc::new(e),
             });
             return r;
         }
     };
-    r.checked.push(format!("signature of {ANNOUNCEMENT_FILE}"));
+    r.checked.push(verify::Check::Signature {
+        document: ANNOUNCEMENT_FILE.into(),
+    });
     let sig_result = Signature::parse(signature.unwrap_or(""))
         .and_then(|s| sign::verify(key, bytes, &s))
         .and_then(|v| v.fields());
     match sig_result {
-        Err(e) => r.findings.push(Finding::Signature {
+        Err(error) => r.findings.push(Finding::Signature {
             document: ANNOUNCEMENT_FILE.into(),
-            detail: e.to_string(),
+            error,
         }),
         Ok(fields) => {
             let digest = Digest32::of(bytes).to_hex();
@@ -2991,12 +2989,11 @@ fn verify_announcement_only(
     if let Err(e) = ann.check() {
         r.findings.push(Finding::Unreadable {
             document: ANNOUNCEMENT_FILE.into(),
-            detail: e.to_string(),
+            error: std::sync::Arc::new(e),
         });
     }
     if let Some(inputs) = inputs {
-        r.checked
-            .push("input digests against the announcement".into());
+        r.checked.push(verify::Check::InputDigests);
         for (name, announced, found) in ann.inputs.differences(&inputs.digests) {
             r.findings.push(Finding::InputChanged {
                 input: name.to_string(),

@@ -14,7 +14,7 @@ use double_random::ceremony::groups::{GroupSpec, read_typed};
 use double_random::ceremony::log::{self, Divergence, EntryKind, ForkProof, LogFinding, Statement};
 use double_random::ceremony::sheet::{self, Sheet};
 use double_random::ceremony::timestamp::{self, DemoTsa};
-use double_random::ceremony::verify::{Finding, Sibling, TimeProof};
+use double_random::ceremony::verify::{Finding, Reuse, Sibling, TimeProof};
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::ceremony::{CeremonyError, MARGIN_SECONDS, Timestamp};
 use double_random::digest::Digest32;
@@ -586,7 +586,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
         )
         .unwrap_err();
     assert!(
-        matches!(ceremony_error(&e), CeremonyError::Reused { what: "commitment", other, .. } if other == "R1"),
+        matches!(ceremony_error(&e), CeremonyError::Reused { what: Reuse::Commitment, other, .. } if other == "R1"),
         "{e:?}"
     );
     // A commitment is bound to its draw: R1's does not open with the secret under R2.
@@ -617,7 +617,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
         )
         .unwrap_err();
     assert!(
-        matches!(ceremony_error(&e), CeremonyError::Reused { what: "secret", party, other }
+        matches!(ceremony_error(&e), CeremonyError::Reused { what: Reuse::Secret, party, other }
             if party == "witness" && other == "R1"),
         "{e:?}"
     );
@@ -660,7 +660,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
     assert!(!v.passed());
     assert!(
         v.report.findings.iter().any(|f| matches!(f,
-            Finding::Reused { document, party, what: "secret", other }
+            Finding::Reused { document, party, what: Reuse::Secret, other }
                 if document == "sheet.json" && party == "witness" && other == "R1")),
         "{:#?}",
         v.report.findings

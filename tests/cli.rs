@@ -341,7 +341,9 @@ fn secrets_stay_private_and_are_never_printed_before_the_draw() {
             "--no-independent-randomness",
         ],
     );
-    let secret = std::fs::read_to_string(dir.join("private/secrets/S1/organizer.secret")).unwrap();
+    let secret =
+        std::fs::read_to_string(dir.join("private/secrets/S1/贵阳市市场监督管理局.secret"))
+            .unwrap();
     let secret = secret.trim();
     assert_eq!(secret.len(), 64);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
@@ -353,7 +355,7 @@ fn secrets_stay_private_and_are_never_printed_before_the_draw() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.join("private/secrets/S1/organizer.secret"))
+        let mode = std::fs::metadata(dir.join("private/secrets/S1/贵阳市市场监督管理局.secret"))
             .unwrap()
             .permissions()
             .mode();
@@ -416,6 +418,8 @@ fn make_fixtures(root: &Path) {
             id,
             "--inputs",
             ".",
+            "--organizer-name",
+            "organizer",
             "--witness",
             &commitment,
             "--lottery",
@@ -734,4 +738,140 @@ fn a_drand_round_named_in_advance_is_checked_offline() {
         text.contains("drand quicknet round 1") || text.contains("drand quicknet"),
         "{text}"
     );
+}
+
+/// `verify --json` as a program reads it (docs/MESSAGES.md): codes, fields and both texts.
+#[test]
+fn verify_json_gives_codes_fields_and_both_texts() {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let json = |dir: &str| -> (Option<i32>, serde_json::Value) {
+        let copy = fresh_dir(&format!("json-{dir}"));
+        copy_dir(&cli.join(dir), &copy);
+        let out = run(
+            &copy,
+            &[
+                "verify",
+                "GY-2026-01-1",
+                "--public-key",
+                "organizer.pub",
+                "--json",
+            ],
+        );
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap(),
+        )
+    };
+    let codes = |v: &serde_json::Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let (status, pass) = json("published");
+    assert_eq!(status, Some(0));
+    assert_eq!(pass["result"], "PASS");
+    assert!(codes(&pass, "findings").is_empty());
+    let checks = codes(&pass, "checked");
+    for c in [
+        "check.signature",
+        "check.seed",
+        "check.replay",
+        "check.amendment_replay",
+    ] {
+        assert!(checks.iter().any(|x| x == c), "{c} not in {checks:?}");
+    }
+    for c in pass["checked"].as_array().unwrap() {
+        assert_eq!(c["passed"], true);
+        assert!(!c["text"]["en"].as_str().unwrap().is_empty());
+        assert_ne!(c["text"]["zh"], c["text"]["en"]);
+    }
+
+    let (status, fail) = json("tampered");
+    assert_eq!(status, Some(1));
+    assert_eq!(fail["result"], "FAIL");
+    let findings = fail["findings"].as_array().unwrap();
+    let find = |code: &str| {
+        findings
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
+    };
+    let sig = find("signature.bad");
+    assert_eq!(sig["fields"]["document"], "sheet.json");
+    assert_eq!(sig["fields"]["cause"], "sign.bad_signature");
+    let differs = find("replay.inspectors_differ");
+    assert_eq!(differs["fields"]["document"], "amendment-1.json");
+    assert_eq!(differs["fields"]["part"], "inspectors_or_citations");
+    assert_eq!(
+        differs["text"]["zh"],
+        "amendment-1.json：检查人员或引用与重放结果不同"
+    );
+    assert_eq!(
+        differs["text"]["en"],
+        "amendment-1.json: inspectors or citations differs from the replay"
+    );
+    let entity = find("entity.differs");
+    assert_eq!(entity["fields"]["field"], "name");
+    // The failed checks are marked as such.
+    let failed: Vec<&str> = fail["checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"check.signature"), "{failed:?}");
+    assert!(failed.contains(&"check.replay"), "{failed:?}");
+    assert!(failed.contains(&"check.amendment_replay"), "{failed:?}");
+}
+
+/// The organizer's party name defaults to the plan's authority; an authority that is not a
+/// valid party name (SPEC §3.6) asks for --organizer-name instead of failing obscurely.
+#[test]
+fn the_organizer_is_named_after_the_authority_or_by_organizer_name() {
+    let dir = fresh_dir("authority");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/office.in"),
+        &dir,
+    );
+    let plan = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    assert!(plan.contains("authority = \"贵阳市市场监督管理局\""));
+    std::fs::write(
+        dir.join("plan.toml"),
+        plan.replace(
+            "贵阳市市场监督管理局\"",
+            "贵阳市市场监督管理局（知识产权局）\"",
+        ),
+    )
+    .unwrap();
+    let announce = |extra: &[&str]| {
+        let mut args = vec![
+            "announce",
+            "--draw-id",
+            "R1",
+            "--inputs",
+            ".",
+            "--no-independent-randomness",
+        ];
+        args.extend_from_slice(extra);
+        run(&dir, &args)
+    };
+    let refused = announce(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--organizer-name"), "{err}");
+    assert!(err.contains("U+FF08"), "{err}");
+    assert!(!dir.join("R1").exists());
+    let out = announce(&["--organizer-name", "贵阳市市场监督管理局"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("贵阳市市场监督管理局（组织者）"), "{text}");
 }

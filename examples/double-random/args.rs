@@ -5,6 +5,7 @@
 
 use crate::i18n::Lang;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use double_random::ceremony::amend::ReasonCode;
 use std::path::PathBuf;
 
 /// The command line.
@@ -239,9 +240,9 @@ pub struct AnnounceArgs {
     /// Where the password of an encrypted secret key comes from.
     #[command(flatten)]
     pub password: PasswordArgs,
-    /// Organizer's party name.
-    #[arg(long, value_name = "NAME", default_value = "organizer")]
-    pub organizer_name: String,
+    /// Organizer's party name (default: the plan's authority).
+    #[arg(long, value_name = "NAME")]
+    pub organizer_name: Option<String>,
     /// Witness commitments.
     #[arg(long, value_name = "NAME=COMMITMENT")]
     pub witness: Vec<String>,
@@ -334,27 +335,69 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-/// Reason codes of amendments.
+/// Reason codes of amendments (their help, in the language of messages, comes from
+/// [`ReasonArg::code`] and `publish::reason_text`).
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReasonArg {
-    /// 注销 / 吊销.
+    /// The entity was closed (注销 / 吊销).
     #[value(alias = "entity_closed")]
     EntityClosed,
-    /// 无法联系.
+    /// The entity cannot be reached.
     #[value(alias = "entity_unreachable")]
     EntityUnreachable,
-    /// 迁出.
+    /// The entity moved out.
     #[value(alias = "entity_moved_out")]
     EntityMovedOut,
-    /// Out of scope.
+    /// The entity is out of the task's scope.
     #[value(alias = "entity_out_of_scope")]
     EntityOutOfScope,
-    /// 回避.
+    /// The inspector recused (回避).
     #[value(alias = "inspector_recused")]
     InspectorRecused,
-    /// Unavailable.
+    /// The inspector is unavailable.
     #[value(alias = "inspector_unavailable")]
     InspectorUnavailable,
+}
+
+impl ReasonArg {
+    /// The reason code of the documents.
+    pub fn code(self) -> ReasonCode {
+        match self {
+            ReasonArg::EntityClosed => ReasonCode::EntityClosed,
+            ReasonArg::EntityUnreachable => ReasonCode::EntityUnreachable,
+            ReasonArg::EntityMovedOut => ReasonCode::EntityMovedOut,
+            ReasonArg::EntityOutOfScope => ReasonCode::EntityOutOfScope,
+            ReasonArg::InspectorRecused => ReasonCode::InspectorRecused,
+            ReasonArg::InspectorUnavailable => ReasonCode::InspectorUnavailable,
+        }
+    }
+}
+
+/// The `--reason` values with their meaning in `lang`, keyed by reason code.
+fn reason_help(lang: Lang) -> String {
+    let (title, heading) = match lang {
+        Lang::Zh => ("原因代码", "可选值"),
+        Lang::En => ("Reason code", "Possible values"),
+    };
+    let values: Vec<(String, &str)> = ReasonArg::value_variants()
+        .iter()
+        .filter_map(|v| {
+            let name = v.to_possible_value()?.get_name().to_string();
+            Some((
+                name,
+                double_random::publish::reason_text(crate::i18n::publish_lang(lang), v.code()),
+            ))
+        })
+        .collect();
+    let width = values.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut out = format!("{title}\n\n{heading}:");
+    for (name, text) in values {
+        out.push_str(&format!(
+            "\n- {name}:{} {text}",
+            " ".repeat(width - name.len())
+        ));
+    }
+    out
 }
 
 /// `amend`.
@@ -790,8 +833,8 @@ const ARGS: &[(&str, Text)] = &[
     (
         "organizer_name",
         t(
-            "组织者在公告中的名称",
-            "The organizer's party name in the announcement",
+            "组织者在公告中的名称（默认为计划中的 authority，即实施检查的机关）",
+            "The organizer's party name in the announcement (default: the plan's authority, the office that inspects)",
         ),
     ),
     (
@@ -1058,11 +1101,18 @@ fn set_arg_help(
             .find(|(name, _)| *name == id)
             .map(|(_, text)| text.get(lang));
         let heading = if positional { args } else { options };
+        let reason = cmd.get_name() == "amend" && id == "reason";
         cmd = cmd.mut_arg(id.as_str(), |a| {
             let a = a.help_heading(heading);
-            match help {
+            let a = match help {
                 Some(h) => a.help(h),
                 None => a,
+            };
+            if reason {
+                // The codes' meanings in the language of messages, keyed by reason code.
+                a.hide_possible_values(true).long_help(reason_help(lang))
+            } else {
+                a
             }
         });
     }

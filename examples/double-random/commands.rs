@@ -19,7 +19,7 @@ use double_random::ceremony::groups::{GroupSpec, read_typed};
 use double_random::ceremony::log;
 use double_random::ceremony::sheet::Sheet;
 use double_random::ceremony::timestamp;
-use double_random::ceremony::verify::{Finding, TimeProof, TrustSummary};
+use double_random::ceremony::verify::{Check, Finding, TimeProof, TrustSummary};
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::digest::Digest32;
 use double_random::formats::files;
@@ -730,6 +730,21 @@ fn party_name(raw: &str, lang: Lang) -> Result<String, Fail> {
     Ok(name)
 }
 
+/// The organizer's default party name: the plan's `authority`, the office that inspects.
+fn authority_party_name(authority: &str, lang: Lang) -> Result<String, Fail> {
+    let name = normalize::text(authority);
+    match bundle::check_name("party name", &name) {
+        Ok(()) => Ok(name),
+        Err(BundleError::BadName(e)) => Err(Fail::Usage(tr!(
+            lang,
+            "计划中的 authority {name:?} 不能用作组织者在公告中的名称（{}）；请用 --organizer-name 指定一个名称",
+            "the plan's authority {name:?} cannot be the organizer's party name ({}); give one with --organizer-name",
+            i18n::name_error(lang, &e)
+        ))),
+        Err(e) => Err(Fail::Usage(i18n::bundle_error(lang, &e))),
+    }
+}
+
 fn witness(a: WitnessArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let name = party_name(&a.name, lang)?;
     bundle::check_name("draw id", &a.draw_id)
@@ -1090,7 +1105,10 @@ fn parse_pair(raw: &str, flag: &str, lang: Lang) -> Result<(String, String), Fai
 fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     bundle::check_name("draw id", &a.draw_id)
         .map_err(|e| Fail::Usage(i18n::bundle_error(lang, &e)))?;
-    let organizer = party_name(&a.organizer_name, lang)?;
+    let organizer_name = match &a.organizer_name {
+        Some(n) => Some(party_name(n, lang)?),
+        None => None,
+    };
     let asked = match &a.scheduled_at {
         Some(raw) => Some(parse_time_arg("--scheduled-at", raw, lang)?),
         None => None,
@@ -1119,7 +1137,7 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
         let chain = drand_chain(net);
         let round = chain
             .future_round(now.unix(), a.drand_after.saturating_mul(60))
-            .map_err(|e| Fail::Usage(e.to_string()))?;
+            .map_err(|e| Fail::Usage(i18n::beacon_error(lang, &e)))?;
         Some(chain.spec(round))
     } else if let Some(lottery) = a.lottery {
         Some(lottery_spec(&a, lottery, lang)?)
@@ -1163,6 +1181,10 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
             "by the plan, no entity is eligible (n is 0 in every stratum): the draw would give an empty sheet. Nothing was changed.\nRun check to look at the plan's filters and strata and the rosters; to announce an empty draw all the same, add --allow-empty."
         )));
     }
+    let organizer = match organizer_name {
+        Some(n) => n,
+        None => authority_party_name(&inputs.plan.authority, lang)?,
+    };
     let key = load_key(&private, &a.password, lang)
         .map_err(|e| office_hint(e, &a.office.office, lang))?;
     let secret = fresh_secret(&a.draw_id, &organizer)?;
@@ -1246,7 +1268,9 @@ fn print_announcement(
     private: &PrivateDir,
     log_path: &Path,
 ) -> Result<(), Fail> {
-    let digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let digest = ann
+        .digest()
+        .map_err(|e| Fail::Ceremony(i18n::jcs_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
@@ -1391,8 +1415,9 @@ fn read_lottery_value(draw_dir: &DrawDir, text: &str, lang: Lang) -> Result<Beac
     let value = read_typed(groups, text).map_err(|e| {
         Fail::Ceremony(tr!(
             lang,
-            "--beacon-value {text:?} 不符合公告规定的号码格式：{e}",
-            "--beacon-value {text:?} does not fit the announced shape: {e}"
+            "--beacon-value {text:?} 不符合公告规定的号码格式：{}",
+            "--beacon-value {text:?} does not fit the announced shape: {}",
+            i18n::group_error(lang, &e)
         ))
     })?;
     outln!(
@@ -1810,8 +1835,8 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
             "log": log.as_deref().map(show),
             "withheld": v.withheld,
             "amendments": v.amendments,
-            "checked": v.report.checked,
-            "findings": v.report.findings.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            "checked": v.report.checked.iter().map(|c| check_json(c, &v.report.findings)).collect::<Vec<_>>(),
+            "findings": v.report.findings.iter().map(finding_json).collect::<Vec<_>>(),
             "views": v.views.iter().map(view_json).collect::<Vec<_>>(),
             "trust": v.trust,
         });
@@ -1820,6 +1845,44 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
         print_verification(lang, &a.dir, &v, log.as_deref());
     }
     Ok(ExitCode::from(verdict_code(&v)))
+}
+
+/// A check of `verify --json` (docs/MESSAGES.md): its code, document, whether it passed, and
+/// its words in both languages.
+fn check_json(c: &Check, findings: &[Finding]) -> serde_json::Value {
+    let document = match c {
+        Check::Signature { document } | Check::AmendmentReplay { document } => {
+            Some(document.as_str())
+        }
+        _ => None,
+    };
+    json!({
+        "code": c.code(),
+        "document": document,
+        "passed": !findings.iter().any(|f| c.fails(f)),
+        "text": {
+            "en": i18n::checked(Lang::En, c),
+            "zh": i18n::checked(Lang::Zh, c),
+        },
+    })
+}
+
+/// A finding of `verify --json` (docs/MESSAGES.md): its code, its structured fields, and its
+/// words in both languages.
+fn finding_json(f: &Finding) -> serde_json::Value {
+    let fields: serde_json::Map<String, serde_json::Value> = f
+        .fields()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+        .collect();
+    json!({
+        "code": f.code(),
+        "fields": fields,
+        "text": {
+            "en": i18n::finding(Lang::En, f),
+            "zh": i18n::finding(Lang::Zh, f),
+        },
+    })
 }
 
 fn view_json(c: &ViewCheck) -> serde_json::Value {
@@ -1934,56 +1997,6 @@ fn verdict_code(v: &bundle::DirVerification) -> u8 {
     }
 }
 
-/// Whether a finding belongs to a check line (so that line is marked failed).
-fn finding_fails(check: &str, f: &Finding) -> bool {
-    let doc_of = |f: &Finding| -> Option<String> {
-        match f {
-            Finding::Unreadable { document, .. }
-            | Finding::Signature { document, .. }
-            | Finding::SignedComment { document, .. }
-            | Finding::Cites { document, .. }
-            | Finding::Differs { document, .. }
-            | Finding::Unpublished { document, .. }
-            | Finding::Reused { document, .. } => Some(document.clone()),
-            _ => None,
-        }
-    };
-    if let Some(doc) = check.strip_prefix("signature of ") {
-        return matches!(f, Finding::Signature { .. } | Finding::SignedComment { .. })
-            && doc_of(f).as_deref() == Some(doc);
-    }
-    if let Some(doc) = check.strip_prefix("replay of ") {
-        return doc_of(f).as_deref() == Some(doc) && !matches!(f, Finding::Signature { .. });
-    }
-    match check {
-        "the sheet cites the announcement" => {
-            matches!(f, Finding::Cites { document, .. } if document == bundle::SHEET_FILE)
-        }
-        "commitments, beacon and seed derivation" => {
-            matches!(f, Finding::SeedInputs { .. } | Finding::Seed { .. })
-        }
-        "each stratum's k against the plan's quota for its n" => {
-            matches!(f, Finding::Stratum { field, .. } if *field == "k")
-        }
-        "input digests against the announcement" => matches!(f, Finding::InputChanged { .. }),
-        "full replay of the draw" => {
-            matches!(
-                f,
-                Finding::EntityMissing { .. }
-                    | Finding::EntityExtra { .. }
-                    | Finding::EntityField { .. }
-                    | Finding::ReplayFailed { .. }
-                    | Finding::Stratum { .. }
-            ) || matches!(f, Finding::Differs { document, .. } if document == bundle::SHEET_FILE)
-        }
-        "the office log" => {
-            matches!(f, Finding::Unpublished { .. } | Finding::Reused { .. })
-                || doc_of(f).is_some_and(|d| d.ends_with(".log"))
-        }
-        _ => false,
-    }
-}
-
 fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification, log: Option<&Path>) {
     outln!(
         "{}",
@@ -2030,7 +2043,7 @@ fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification, log: 
         Lang::En => ("✓ passed", "✗ failed", "- not checked"),
     };
     for c in &v.report.checked {
-        let failed = v.report.findings.iter().any(|f| finding_fails(c, f));
+        let failed = v.report.findings.iter().any(|f| c.fails(f));
         outln!(
             "  {}  {}",
             if failed { bad } else { ok },
@@ -2167,10 +2180,11 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
                     "  公告早于信标：有时间戳但未核验（没有 --tsa-cert），公告时间只是机关自己的说法",
                     "  announcement before the beacon: a timestamp is present but was not checked (no --tsa-cert); the announcement time is the office's own claim"
                 ),
-                TimeProof::Failed { reason } => tr!(
+                TimeProof::Failed { problem } => tr!(
                     lang,
-                    "  公告早于信标：时间戳不能证明：{reason}",
-                    "  announcement before the beacon: the timestamp does not prove it: {reason}"
+                    "  公告早于信标：时间戳不能证明：{}",
+                    "  announcement before the beacon: the timestamp does not prove it: {}",
+                    i18n::time_problem(lang, problem)
                 ),
                 _ => String::new(),
             };
@@ -2310,14 +2324,7 @@ fn void_code_name(lang: Lang, c: VoidCode) -> String {
 // ---------------------------------------------------------------------------------------------
 
 fn reason_code(r: ReasonArg) -> ReasonCode {
-    match r {
-        ReasonArg::EntityClosed => ReasonCode::EntityClosed,
-        ReasonArg::EntityUnreachable => ReasonCode::EntityUnreachable,
-        ReasonArg::EntityMovedOut => ReasonCode::EntityMovedOut,
-        ReasonArg::EntityOutOfScope => ReasonCode::EntityOutOfScope,
-        ReasonArg::InspectorRecused => ReasonCode::InspectorRecused,
-        ReasonArg::InspectorUnavailable => ReasonCode::InspectorUnavailable,
-    }
+    r.code()
 }
 
 fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
@@ -2989,7 +2996,8 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "发布抽查公告（抽取之前）",
         "Announce (before anything random exists)",
     );
-    let organizer_secret = fresh_secret(draw_id, "organizer")?;
+    let organizer = authority_party_name(&inputs.plan.authority, lang)?;
+    let organizer_secret = fresh_secret(draw_id, &organizer)?;
     // The lottery is published 30 minutes after the announcement: the demo's own clock moves
     // forward to it below, and says so.
     let published_at = Timestamp::from_unix(now.unix().saturating_add(30 * 60)).unwrap_or(now);
@@ -3007,7 +3015,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
             draw_id,
             inputs: &inputs,
             key: &key,
-            organizer: "organizer",
+            organizer: &organizer,
             organizer_secret: &organizer_secret,
             witnesses: &[(witness_name.clone(), witness_commitment)],
             beacon: Some(beacon),
@@ -3019,7 +3027,9 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     drop(organizer_secret);
     let public = out.join(bundle::PUBLIC_DIR);
     bundle::publish_office(out, &public)?;
-    let ann_digest = ann.digest().map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let ann_digest = ann
+        .digest()
+        .map_err(|e| Fail::Ceremony(i18n::jcs_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
@@ -3055,8 +3065,8 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     );
     let witness_reveal = witness_private.read_secret(draw_id, &witness_name)?;
     let groups = GroupSpec::shuangseqiu();
-    let value =
-        read_typed(&groups, DEMO_LOTTERY_VALUE).map_err(|e| Fail::Ceremony(e.to_string()))?;
+    let value = read_typed(&groups, DEMO_LOTTERY_VALUE)
+        .map_err(|e| Fail::Ceremony(i18n::group_error(lang, &e)))?;
     outln!(
         "{}",
         tr!(
@@ -3135,7 +3145,28 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         "补抽：一户无法联系",
         "Amend: one entity cannot be reached",
     );
-    let Some(first) = drawn.sheet.entities.first() else {
+    // The first entity whose stratum has members left to replace it.
+    let has_spare = |e: &&double_random::ceremony::sheet::SheetEntity| {
+        let label = drawn
+            .inputs
+            .entities
+            .iter()
+            .find(|x| x.id == e.id)
+            .and_then(|x| drawn.inputs.plan.stratum_of(x))
+            .map(|st| st.label().to_string());
+        drawn
+            .sheet
+            .strata
+            .iter()
+            .any(|s| s.k < s.n && label.as_deref() == Some(s.stratum.as_str()))
+    };
+    let Some(first) = drawn
+        .sheet
+        .entities
+        .iter()
+        .find(has_spare)
+        .or(drawn.sheet.entities.first())
+    else {
         return Err(Fail::Ceremony(tr!(
             lang,
             "示例抽取没有抽中任何对象",

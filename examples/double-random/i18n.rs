@@ -2,20 +2,28 @@
 //!
 //! The library's errors are structured; this module renders them for people, in the language
 //! chosen with `--lang` or by `LC_ALL` / `LC_MESSAGES` / `LANG` (a value starting with `en`
-//! selects English). Free-text details that come from deep inside the library stay in English.
+//! selects English). Verification results, log findings and beacon, signature and ceremony
+//! errors are rendered from their variants and fields (each has a stable code, see
+//! `docs/MESSAGES.md`), never by reading the library's English text.
 
 use double_random::bundle::{BundleError, DrawState, InputNote, InputProblem};
-use double_random::ceremony::CeremonyError;
-use double_random::ceremony::log::{AppendError, EntryKind, LogFinding, OrderProblem};
-use double_random::ceremony::verify::Finding;
+use double_random::ceremony::beacon::{BeaconError, DrandSignatureProblem, HexProblem};
+use double_random::ceremony::groups::GroupError;
+use double_random::ceremony::log::{
+    AppendError, BadEntry, Divergence, EntryKind, LogFinding, OrderProblem,
+};
+use double_random::ceremony::verify::{Check, Finding, Part, ReplayFailure, Reuse, TimeProblem};
+use double_random::ceremony::{CeremonyError, Timestamp};
 use double_random::codes::{CodeError, CodeKind, CodeWarning};
 use double_random::draw::DrawError;
 use double_random::draw::teams::CapKind;
 use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind, WorkbookLimit};
 use double_random::formats::files::FileError;
+use double_random::formats::jcs::JcsError;
 use double_random::formats::plan_toml::{PlanError, PlanErrorKind, RatioProblem};
 use double_random::names::{CharProblem, NameError, NameKind, NameProblem};
 use double_random::publish::check::{DifferenceKind, NotChecked, ViewDifference};
+use double_random::sign::{CommentKind, Field, SignError};
 use std::ffi::OsString;
 
 /// The language of messages.
@@ -77,67 +85,731 @@ pub fn detect(args: &[OsString]) -> Lang {
     Lang::Zh
 }
 
-/// A check performed by the verifier, in words.
-pub fn checked(lang: Lang, text: &str) -> String {
+/// A check performed by the verifier, in words (keyed by its variant, [`Check::code`]).
+pub fn checked(lang: Lang, c: &Check) -> String {
     if lang == Lang::En {
-        return text.to_string();
+        return c.to_string();
     }
-    if let Some(doc) = text.strip_prefix("signature of ") {
-        return format!("{doc} 的签名");
-    }
-    if let Some(doc) = text.strip_prefix("replay of ") {
-        return format!("重放 {doc}");
-    }
-    if let Some(rest) = text.strip_prefix("the office log records the documents (") {
-        return format!(
-            "机关日志（{}）完好，并记录了这些文件",
-            rest.trim_end_matches(')')
-        );
-    }
-    match text {
-        "the sheet cites the announcement" => "结果表引用的是本公告".into(),
-        "commitments, beacon and seed derivation" => "承诺值、信标与种子推导".into(),
-        "each stratum's k against the plan's quota for its n" => {
-            "各层抽取数 k 符合计划按总数 n 计算的比例".into()
-        }
-        "input digests against the announcement" => "输入文件的摘要与公告一致".into(),
-        "full replay of the draw" => "完整重放抽取过程".into(),
-        other => other.to_string(),
+    match c {
+        Check::Signature { document } => format!("{document} 的签名"),
+        Check::SheetCitesAnnouncement => "结果表引用的是本公告".into(),
+        Check::Seed => "承诺值、信标与种子推导".into(),
+        Check::Quotas => "各层抽取数 k 符合计划按总数 n 计算的比例".into(),
+        Check::InputDigests => "输入文件的摘要与公告一致".into(),
+        Check::Replay => "完整重放抽取过程".into(),
+        Check::AmendmentReplay { document } => format!("重放 {document}"),
+        Check::OfficeLog => "机关日志".into(),
+        other => fallback(lang, other.code(), other),
     }
 }
 
-/// A verification finding.
+/// Every message code of verification, with its meaning in Chinese and English: the checks and
+/// findings of `verify`, log findings, and beacon, signature and ceremony errors
+/// (`docs/MESSAGES.md` is this table; a test keeps the two the same).
+pub const MEANINGS: &[(&str, &str, &str)] = &[
+    // Checks (verify::Check).
+    (
+        "check.signature",
+        "文件的签名与签名注释",
+        "a document's signature and signed comment",
+    ),
+    (
+        "check.sheet_cites",
+        "结果表引用的是本公告",
+        "the sheet cites the announcement",
+    ),
+    (
+        "check.seed",
+        "承诺值、信标与种子推导",
+        "commitments, beacon and seed derivation",
+    ),
+    (
+        "check.quotas",
+        "各层抽取数 k 符合计划按总数 n 计算的比例",
+        "each stratum's k against the plan's quota for its n",
+    ),
+    (
+        "check.inputs",
+        "输入文件的摘要与公告一致",
+        "input digests against the announcement",
+    ),
+    (
+        "check.replay",
+        "完整重放抽取过程",
+        "full replay of the draw",
+    ),
+    (
+        "check.amendment_replay",
+        "重放一份补抽记录",
+        "replay of one amendment",
+    ),
+    (
+        "check.log",
+        "与机关日志核对",
+        "the draw against the office log",
+    ),
+    // Findings (verify::Finding).
+    (
+        "document.unreadable",
+        "文件无法读取或不是有效的记录",
+        "a document cannot be read or is not a valid record",
+    ),
+    (
+        "signature.missing",
+        "签名文件缺失",
+        "a signature file is missing",
+    ),
+    (
+        "amendment.gap",
+        "补抽记录编号不连续",
+        "amendment numbers skip one",
+    ),
+    (
+        "void.with_sheet",
+        "已抽取却又有作废记录",
+        "a drawn draw also holds a void",
+    ),
+    (
+        "input.unreadable",
+        "输入文件有问题",
+        "an input file has a problem",
+    ),
+    (
+        "log.not_recorded",
+        "文件不是日志在其位置记载的那一份",
+        "a document is not the entry the log holds at its position",
+    ),
+    (
+        "signature.bad",
+        "签名核验失败",
+        "a signature does not verify",
+    ),
+    (
+        "signature.comment",
+        "签名注释与文件不符",
+        "the signed comment does not describe the document",
+    ),
+    (
+        "document.cites",
+        "文件引用的值不对",
+        "a document cites a wrong value",
+    ),
+    (
+        "time.too_early",
+        "时间早于应有的时间",
+        "a time precedes a time it must follow",
+    ),
+    (
+        "time.before_beacon",
+        "抽取早于信标公布",
+        "the draw precedes the beacon",
+    ),
+    (
+        "amendment.recusal_cap",
+        "回避次数超过计划上限",
+        "more recusals for an entity than the plan allows",
+    ),
+    (
+        "amendment.reason_kind",
+        "原因代码与变更种类不符",
+        "a reason code of the other kind of amendment",
+    ),
+    (
+        "input.changed",
+        "输入文件在公告后被改动",
+        "an input file changed after the announcement",
+    ),
+    (
+        "seed.inputs",
+        "揭示值、承诺值或信标核验不通过",
+        "reveals, commitments or beacon do not check out",
+    ),
+    (
+        "seed.differs",
+        "结果表中的种子不是推导出的种子",
+        "the sheet's seed is not the derived one",
+    ),
+    (
+        "stratum.list",
+        "结果表中的层与计划不同",
+        "the sheet's strata are not the plan's",
+    ),
+    (
+        "stratum.differs",
+        "某层的数字与重放不同",
+        "a stratum's figure differs from the replay",
+    ),
+    (
+        "stratum.missing",
+        "重放有而结果表没有的层",
+        "a stratum of the replay is missing from the sheet",
+    ),
+    (
+        "stratum.extra",
+        "结果表有而重放没有的层",
+        "a stratum on the sheet that the replay lacks",
+    ),
+    ("stratum.unknown", "未知的层", "an unknown stratum label"),
+    (
+        "entity.missing",
+        "重放抽中但结果表中没有的检查对象",
+        "an entity drawn by the replay is missing from the sheet",
+    ),
+    (
+        "entity.extra",
+        "结果表中有但重放没有抽中的检查对象",
+        "an entity on the sheet that the replay did not draw",
+    ),
+    (
+        "entity.differs",
+        "检查对象的某个字段与重放不同",
+        "a field of a drawn entity differs from the replay",
+    ),
+    (
+        "replay.plan_differs",
+        "结果表引用的计划与公告不同",
+        "the sheet's plan differs from the announcement's",
+    ),
+    (
+        "replay.entity_count_differs",
+        "检查对象户数不等于各层 k 之和",
+        "the number of entities is not Σ k",
+    ),
+    (
+        "replay.outcome_differs",
+        "补抽结果与重放不同",
+        "an amendment's outcome differs from the replay",
+    ),
+    (
+        "replay.inspectors_differ",
+        "补抽记录的检查人员或引用与重放不同",
+        "an amendment's inspectors or citations differ from the replay",
+    ),
+    (
+        "replay.excluded_differ",
+        "排除名单与重放不同",
+        "the excluded entities differ from the replay",
+    ),
+    (
+        "replay.pools_differ",
+        "人员池与重放不同",
+        "the inspector pools differ from the replay",
+    ),
+    (
+        "replay.inspector_list_differs",
+        "检查人员名单与重放不同",
+        "the inspector list differs from the replay",
+    ),
+    (
+        "replay.entity_order_differs",
+        "检查对象的顺序与重放不同",
+        "the order of the entities differs from the replay",
+    ),
+    (
+        "replay.other_differs",
+        "结果表的其他字段与重放不同",
+        "another field of the sheet differs from the replay",
+    ),
+    (
+        "log.unpublished",
+        "日志记载的文件没有公开发布",
+        "a document the log records is not published",
+    ),
+    (
+        "log.reused_commitment",
+        "承诺值已在另一次抽取中用过",
+        "a commitment was used in another draw",
+    ),
+    (
+        "log.reused_secret",
+        "秘密数已在另一次抽取中用过",
+        "a secret was used in another draw",
+    ),
+    (
+        "timestamp.invalid",
+        "时间戳令牌无效或不受信任",
+        "the timestamp token is invalid or not trusted",
+    ),
+    (
+        "timestamp.too_late",
+        "时间戳不比信标早足够的时间",
+        "the timestamp is not early enough before the beacon",
+    ),
+    ("replay.failed", "重放失败", "the replay failed"),
+    // Log findings (log::LogFinding) and divergences (log::Divergence).
+    (
+        "log.bad_line",
+        "日志某行不是有效的条目",
+        "a log line is not a valid entry",
+    ),
+    (
+        "log.gap",
+        "日志序号不连续：有条目被删除",
+        "the sequence skips a number: an entry was dropped",
+    ),
+    (
+        "log.fork",
+        "日志序号重复：日志分叉",
+        "a sequence number appears again: the log forks",
+    ),
+    (
+        "log.broken_chain",
+        "哈希链断开：有条目被改写",
+        "the hash chain breaks: an entry was rewritten",
+    ),
+    (
+        "log.time_goes_back",
+        "条目时间早于上一条",
+        "an entry's time goes back",
+    ),
+    (
+        "log.pending",
+        "已公告但既无结果也未作废",
+        "announced but neither drawn nor void",
+    ),
+    (
+        "log.out_of_order",
+        "条目顺序不对",
+        "an entry out of its draw's order",
+    ),
+    (
+        "log.task_mismatch",
+        "条目的任务与其公告不同",
+        "an entry's task differs from its announcement's",
+    ),
+    (
+        "log.task_busy",
+        "同一任务同时有两次有效抽取",
+        "a second live draw of one task",
+    ),
+    (
+        "log.unterminated",
+        "最后一行没有换行符（写入被中断）",
+        "the last line is not terminated (a torn write)",
+    ),
+    (
+        "log.truncated",
+        "日志被截断或重置",
+        "the log was truncated or reset",
+    ),
+    (
+        "log.forks",
+        "日志与所签的记载不同：日志分叉",
+        "the log differs from what was signed: it forks",
+    ),
+    // Signature errors (sign::SignError).
+    (
+        "sign.missing_line",
+        "签名或密钥文件缺少一行",
+        "a line of a key or signature file is missing",
+    ),
+    (
+        "sign.extra_line",
+        "文件结束后还有内容",
+        "text after the end of the file",
+    ),
+    (
+        "sign.missing_prefix",
+        "注释行的开头不对",
+        "a comment line lacks its prefix",
+    ),
+    ("sign.base64", "不是有效的 base64", "not valid base64"),
+    (
+        "sign.wrong_length",
+        "字节数不对",
+        "the wrong number of bytes",
+    ),
+    (
+        "sign.unknown_algorithm",
+        "未知的签名算法",
+        "an unknown algorithm",
+    ),
+    (
+        "sign.encrypted_secret_key",
+        "私钥有口令保护，需要口令",
+        "the secret key is encrypted with a password, which is needed",
+    ),
+    (
+        "sign.unknown_kdf",
+        "未知的密钥派生函数",
+        "an unknown key derivation function",
+    ),
+    (
+        "sign.unknown_checksum",
+        "未知的校验函数",
+        "an unknown checksum function",
+    ),
+    (
+        "sign.bad_checksum",
+        "私钥校验和不符：文件损坏",
+        "the secret key's checksum does not match",
+    ),
+    (
+        "sign.inconsistent_secret_key",
+        "私钥前后不一致",
+        "the secret key is inconsistent",
+    ),
+    (
+        "sign.invalid_public_key",
+        "公钥无效",
+        "the public key is not a valid Ed25519 key",
+    ),
+    (
+        "sign.key_id_mismatch",
+        "签名不是此公钥签署的",
+        "the signature was made by another key",
+    ),
+    (
+        "sign.bad_signature",
+        "签名与文件内容不符：文件或签名被改动",
+        "the signature does not match the file: it was changed",
+    ),
+    (
+        "sign.bad_global_signature",
+        "签名注释被改动",
+        "the trusted comment was changed",
+    ),
+    (
+        "sign.comment_line_break",
+        "注释中含有换行",
+        "a comment contains a line break",
+    ),
+    (
+        "sign.comment_nul",
+        "注释中含有 NUL 字符",
+        "a comment contains a NUL character",
+    ),
+    ("sign.comment_too_long", "注释太长", "a comment is too long"),
+    (
+        "sign.invalid_field_key",
+        "签名注释的键无效",
+        "an invalid trusted-comment key",
+    ),
+    (
+        "sign.invalid_field_value",
+        "签名注释的值含不允许的字符",
+        "a trusted-comment value holds a forbidden character",
+    ),
+    (
+        "sign.field_without_colon",
+        "签名注释字段没有 ':'",
+        "a trusted-comment field has no ':'",
+    ),
+    (
+        "sign.duplicate_field",
+        "签名注释的键重复",
+        "a trusted-comment key appears twice",
+    ),
+    ("sign.invalid_key_id", "不是密钥编号", "not a key id"),
+    (
+        "sign.random",
+        "操作系统的随机数生成器出错",
+        "the operating system's random generator failed",
+    ),
+    (
+        "sign.wrong_password",
+        "私钥口令不对（或私钥文件损坏）",
+        "wrong password for the secret key (or the key file is damaged)",
+    ),
+    (
+        "sign.invalid_password",
+        "口令不能用（为空、太长或含换行、NUL）",
+        "the password cannot be used (empty, too long, or with a line break or NUL)",
+    ),
+    (
+        "sign.kdf_limits",
+        "私钥的 scrypt 参数超出限度",
+        "the secret key's scrypt limits are refused",
+    ),
+    // Beacon errors (beacon::BeaconError).
+    (
+        "beacon.kind_mismatch",
+        "信标与信标值种类不同",
+        "the beacon and its value are of different kinds",
+    ),
+    ("beacon.not_drand", "不是 drand 信标", "not a drand beacon"),
+    (
+        "beacon.round_zero",
+        "drand 没有第 0 轮",
+        "drand has no round 0",
+    ),
+    (
+        "beacon.zero_period",
+        "信标周期为 0",
+        "a beacon period of zero",
+    ),
+    (
+        "beacon.overflow",
+        "信标时间或轮次超出范围",
+        "the beacon time or round is out of range",
+    ),
+    (
+        "beacon.not_safe_integer",
+        "整数超过 2^53 − 1",
+        "an integer above 2^53 − 1",
+    ),
+    (
+        "beacon.empty_field",
+        "信标的某项为空",
+        "a beacon field is empty",
+    ),
+    (
+        "beacon.public_key_length",
+        "drand 公钥长度不对",
+        "the drand public key has the wrong length",
+    ),
+    (
+        "beacon.known_chain_mismatch",
+        "参数与已知 drand 链不同",
+        "parameters differ from the known drand chain's",
+    ),
+    (
+        "beacon.round_mismatch",
+        "信标值不是公告指定的轮次",
+        "the value is for another round than announced",
+    ),
+    (
+        "beacon.missing_previous_signature",
+        "缺少 previous_signature",
+        "previous_signature is missing",
+    ),
+    (
+        "beacon.unexpected_previous_signature",
+        "不应有 previous_signature",
+        "previous_signature where none belongs",
+    ),
+    (
+        "beacon.randomness_mismatch",
+        "随机数不是签名的 SHA-256",
+        "the randomness is not SHA-256 of the signature",
+    ),
+    (
+        "beacon.invalid_public_key",
+        "drand 公钥无效",
+        "the drand public key is invalid",
+    ),
+    (
+        "beacon.signature_pairing",
+        "drand 签名核验失败（配对检验不通过）",
+        "the drand signature does not verify (pairing check)",
+    ),
+    (
+        "beacon.signature_not_a_point",
+        "drand 签名不是曲线上的点",
+        "the drand signature is not a curve point",
+    ),
+    (
+        "beacon.drand_unavailable",
+        "本程序不能核验 drand 签名",
+        "this build cannot verify drand signatures",
+    ),
+    (
+        "beacon.round_too_early",
+        "drand 轮次发布得太早",
+        "the drand round is published too early",
+    ),
+    (
+        "beacon.published_too_early",
+        "外部信标公布得太早",
+        "the external beacon is published too early",
+    ),
+    (
+        "beacon.groups",
+        "外部信标的形式或号码不对",
+        "an external beacon's shape or value is refused",
+    ),
+    (
+        "beacon.hex_odd_length",
+        "十六进制数位数为奇数",
+        "hex of an odd number of digits",
+    ),
+    (
+        "beacon.hex_digit",
+        "十六进制数含不允许的字符",
+        "hex with a character other than 0-9, a-f",
+    ),
+    (
+        "beacon.hex_length",
+        "应为 64 位十六进制数字",
+        "hex of another length than 64 digits",
+    ),
+    // Ceremony errors (ceremony::CeremonyError).
+    (
+        "ceremony.document",
+        "文件不是规范的 JSON 记录",
+        "a document is not canonical JSON of its shape",
+    ),
+    (
+        "ceremony.json",
+        "无法写成规范 JSON",
+        "a value cannot be written as canonical JSON",
+    ),
+    (
+        "ceremony.wrong_format",
+        "文件种类不对",
+        "a document of another kind",
+    ),
+    (
+        "ceremony.unsupported_version",
+        "算法版本不受支持",
+        "an unsupported algorithm version",
+    ),
+    (
+        "ceremony.duplicate_party",
+        "参与方重名",
+        "a party listed twice",
+    ),
+    ("ceremony.no_organizer", "公告中没有组织者", "no organizer"),
+    (
+        "ceremony.scheduled_before_announced",
+        "抽取时间早于公告时间",
+        "the draw is scheduled before the announcement",
+    ),
+    (
+        "ceremony.reveal_count",
+        "揭示的秘密数个数不对",
+        "the wrong number of reveals",
+    ),
+    (
+        "ceremony.reveal_order",
+        "揭示顺序不对",
+        "reveals out of order",
+    ),
+    (
+        "ceremony.commitment_mismatch",
+        "秘密数与承诺值不符",
+        "a secret does not match its commitment",
+    ),
+    (
+        "ceremony.beacon_missing",
+        "缺少信标值",
+        "no beacon value was entered",
+    ),
+    (
+        "ceremony.beacon_not_announced",
+        "公告没有指定信标",
+        "a beacon value the announcement does not name",
+    ),
+    (
+        "ceremony.input_changed",
+        "输入文件在公告后被改动",
+        "an input changed since the announcement",
+    ),
+    (
+        "ceremony.name",
+        "名称中有不能使用的字符",
+        "a name breaks the name rules",
+    ),
+    (
+        "ceremony.organizers",
+        "组织者不止一个",
+        "not exactly one organizer",
+    ),
+    (
+        "ceremony.no_independent_randomness",
+        "既没有监督人也没有信标",
+        "neither a witness nor a beacon",
+    ),
+    (
+        "ceremony.beacon_after_draw",
+        "信标晚于抽取时间",
+        "the beacon is published after the draw time",
+    ),
+    (
+        "ceremony.reused",
+        "秘密数或承诺值已用过",
+        "a secret or commitment used before",
+    ),
+    (
+        "ceremony.recusal_cap",
+        "回避次数已达上限",
+        "the recusal cap is reached",
+    ),
+    (
+        "ceremony.no_replacement",
+        "没有可替换的检查人员",
+        "no replacement inspector",
+    ),
+    ("ceremony.draw", "抽取无法进行", "the draw cannot be made"),
+    (
+        "ceremony.mismatch",
+        "文件引用了另一次抽取或另一份文件",
+        "a document cites another draw or document",
+    ),
+];
+
+/// The meaning of a message code in `lang`, if the code is known.
+pub fn meaning(lang: Lang, code: &str) -> Option<&'static str> {
+    MEANINGS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, zh, en)| match lang {
+            Lang::Zh => *zh,
+            Lang::En => *en,
+        })
+}
+
+/// The text for a code this build knows no words for (a newer library): the code's meaning
+/// when known, and the English text.
+fn fallback(lang: Lang, code: &str, english: &dyn std::fmt::Display) -> String {
+    match meaning(lang, code) {
+        Some(m) => format!("{m}（{code}）：{english}"),
+        None => format!("{code}：{english}"),
+    }
+}
+
+/// The part of a document that differs from its replay.
+pub fn part(lang: Lang, p: Part) -> String {
+    if lang == Lang::En {
+        return p.to_string();
+    }
+    match p {
+        Part::Plan => "计划".into(),
+        Part::EntityCount => "检查对象户数（各层 k 之和）".into(),
+        Part::Outcome => "补抽结果".into(),
+        Part::InspectorsOrCitations => "检查人员或引用".into(),
+        Part::Excluded => "排除名单".into(),
+        Part::Pools => "人员池".into(),
+        Part::Inspectors => "检查人员名单".into(),
+        Part::EntityOrder => "检查对象的顺序".into(),
+        Part::OtherFields => "其他字段".into(),
+        other => fallback(lang, "replay.differs", &other),
+    }
+}
+
+/// A verification finding (keyed by its variant, [`Finding::code`]).
 pub fn finding(lang: Lang, f: &Finding) -> String {
     if lang == Lang::En {
         return f.to_string();
     }
     match f {
-        Finding::Unreadable { document, detail } if document.ends_with(".log") => {
-            let d = if let Some((id, note)) = detail
-                .strip_prefix("the log records draw ")
-                .and_then(|r| r.split_once(" as void: "))
-            {
-                format!("日志记载抽取 {id} 已作废：{note}")
-            } else if let Some(name) = detail
-                .split_once(" of draw ")
-                .filter(|(_, r)| r.ends_with(" is not recorded in the log"))
-                .map(|(n, _)| n)
-            {
-                format!("{name} 没有记入日志")
-            } else {
-                detail.clone()
-            };
-            format!("{document}：{d}")
+        Finding::Unreadable { document, error } => {
+            format!("{document}：无法读取：{}", ceremony_error(lang, error))
         }
-        Finding::Unreadable { document, detail }
-            if detail == "the log records a sheet, but the folder holds none" =>
-        {
-            format!("{document}：日志记载已有结果表，但文件夹中没有")
+        Finding::SignatureMissing { document } => format!("{document}：签名文件缺失"),
+        Finding::AmendmentGap { document } => {
+            format!("{document}：补抽记录应从 1 起连续编号，它之前的一份缺失")
         }
-        Finding::Unreadable { document, detail } => format!("{document}：无法读取：{detail}"),
-        Finding::Signature { document, detail } => {
-            format!("{document}：签名核验失败（文件被改动或不是此公钥签署）：{detail}")
+        Finding::VoidWithSheet { document } => {
+            format!("{document}：已抽取的抽取不能作废，但文件夹中既有结果表又有作废记录")
         }
+        Finding::Input { problem, .. } => input_problem(lang, problem),
+        Finding::Log { document, finding } => {
+            format!("{document}：{}", log_finding(lang, finding))
+        }
+        Finding::NotInLog {
+            document,
+            line,
+            log,
+            divergence,
+        } => format!(
+            "{document}：不是 {log} 第 {line} 行记载的文件：{}",
+            log_divergence(lang, divergence)
+        ),
+        Finding::Signature { document, error } => format!(
+            "{document}：签名核验失败（文件被改动或不是此公钥签署）：{}",
+            sign_error(lang, error)
+        ),
         Finding::SignedComment {
             document,
             field,
@@ -150,15 +822,46 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
             expected,
             found,
         } => format!("{document}：字段 {field} 为 {found}，应为 {expected}"),
+        Finding::TooEarly {
+            document,
+            field,
+            not_before,
+            found,
+        } => format!("{document}：{field} 为 {found}，不应早于 {not_before}"),
+        Finding::BeforeBeacon {
+            document,
+            found,
+            error,
+        } => format!(
+            "{document}：抽取时间 {found} 早于信标公布：{}",
+            ceremony_error(lang, error)
+        ),
+        Finding::RecusalCap {
+            document,
+            entity,
+            cap,
+            number,
+        } => {
+            format!("{document}：这是检查对象 {entity} 的第 {number} 次回避，计划规定至多 {cap} 次")
+        }
+        Finding::ReasonKind { document, code } => format!(
+            "{document}：原因代码“{}”与变更的种类不符",
+            double_random::publish::reason_text(publish_lang(lang), *code)
+        ),
         Finding::InputChanged {
             input,
             announced,
             found,
         } => format!("{input}：摘要 {found} 与公告中的 {announced} 不同，文件在公告后被改动"),
-        Finding::SeedInputs { detail } => format!("种子：{detail}"),
+        Finding::SeedInputs { error } => format!("种子：{}", ceremony_error(lang, error)),
         Finding::Seed { expected, found } => {
             format!("种子：结果表中为 {found}，按公告和揭示值推导应为 {expected}")
         }
+        Finding::Strata { expected, found } => format!(
+            "结果表中的层为 {}，计划中为 {}",
+            strata_names(lang, found),
+            strata_names(lang, expected)
+        ),
         Finding::Stratum {
             stratum,
             field,
@@ -168,6 +871,15 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
             "层 {}：{field} 在结果表中为 {found}，重放得 {expected}",
             stratum_name(lang, stratum)
         ),
+        Finding::StratumMissing { stratum } => format!(
+            "层 {}：重放有这一层，但结果表中没有",
+            stratum_name(lang, stratum)
+        ),
+        Finding::StratumExtra { stratum } => format!(
+            "层 {}：在结果表中，但重放没有这一层",
+            stratum_name(lang, stratum)
+        ),
+        Finding::UnknownStratum { stratum } => format!("{stratum:?} 不是已知的层"),
         Finding::EntityMissing { id } => format!("检查对象 {id}：重放抽中了它，但结果表中没有"),
         Finding::EntityExtra { id } => format!("检查对象 {id}：在结果表中，但重放没有抽中它"),
         Finding::EntityField {
@@ -176,8 +888,9 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
             expected,
             found,
         } => format!("检查对象 {id}：{field} 在结果表中为 {found}，重放得 {expected}"),
-        Finding::Differs { document, part } => format!("{document}：{part} 与重放结果不同"),
-        Finding::ReplayFailed { detail } => format!("重放失败：{detail}"),
+        Finding::Differs { document, part: p } => {
+            format!("{document}：{}与重放结果不同", part(lang, *p))
+        }
         Finding::Unpublished { document, line } => {
             format!("{document}：机关日志第 {line} 行记载了它，但没有公开发布")
         }
@@ -187,14 +900,345 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
             what,
             other,
         } => {
-            let w = if *what == "secret" {
-                "秘密数"
-            } else {
-                "承诺值"
+            let w = match what {
+                Reuse::Secret => "秘密数",
+                _ => "承诺值",
             };
             format!("{document}：{party} 的{w}已在抽取 {other} 中用过")
         }
-        Finding::Timestamp { document, detail } => format!("{document}：{detail}"),
+        Finding::Timestamp { document, problem } => {
+            format!("{document}：{}", time_problem(lang, problem))
+        }
+        Finding::ReplayFailed { failure } => match failure {
+            ReplayFailure::Draw(e) => format!("重放失败：{}", draw_error(lang, e)),
+            ReplayFailure::Digests(e) => format!("重放失败：{}", jcs_error(lang, e)),
+            ReplayFailure::Amendment { document, error } => {
+                format!("重放失败：{document}：{}", ceremony_error(lang, error))
+            }
+            other => format!("重放失败：{other}"),
+        },
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+/// Why a timestamp token does not prove the announcement's time.
+pub fn time_problem(lang: Lang, p: &TimeProblem) -> String {
+    if lang == Lang::En {
+        return p.to_string();
+    }
+    match p {
+        TimeProblem::TooLate {
+            gen_time,
+            margin_seconds,
+        } => format!(
+            "时间戳令牌的时间 {gen_time} 不比信标时间早 {margin_seconds} 秒，不能证明公告早于信标"
+        ),
+        TimeProblem::Token(e) => {
+            format!("时间戳令牌无效或不是受信任的时间戳机构签发：{e}")
+        }
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+fn strata_names(lang: Lang, labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|l| stratum_name(lang, l))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// How the log differs from a document's claim.
+pub fn log_divergence(lang: Lang, d: &Divergence) -> String {
+    if lang == Lang::En {
+        return d.to_string();
+    }
+    match d {
+        Divergence::Truncated { size, line } => {
+            format!("日志只有 {size} 行，而文件记载在第 {line} 行：日志被截断或重置")
+        }
+        Divergence::Differs { line } => {
+            format!("日志第 {line} 行与文件签署时的记载不同：日志出现分叉")
+        }
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+/// A document that is not canonical JSON.
+pub fn jcs_error(lang: Lang, e: &JcsError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        JcsError::Number { path, number } => {
+            format!("{path} 处的数 {number} 不是 ±(2^53−1) 以内的整数；文件中只能有整数")
+        }
+        JcsError::Syntax(j) => format!("不是有效的 JSON（第 {} 行第 {} 列）", j.line(), j.column()),
+        JcsError::NotCanonical { offset } => {
+            format!("JSON 不是规范形式（RFC 8785）：第 {offset} 字节起不同")
+        }
+    }
+}
+
+fn sign_field(f: Field) -> &'static str {
+    match f {
+        Field::UntrustedComment => "非签名注释",
+        Field::TrustedComment => "签名注释",
+        Field::PublicKey => "公钥",
+        Field::SecretKey => "私钥",
+        Field::Signature => "签名",
+        Field::GlobalSignature => "全局签名",
+        _ => "字段",
+    }
+}
+
+fn comment_kind(c: CommentKind) -> &'static str {
+    match c {
+        CommentKind::Trusted => "签名注释",
+        CommentKind::Untrusted => "非签名注释",
+    }
+}
+
+/// A signature or key error (keyed by its variant, [`SignError::code`]).
+pub fn sign_error(lang: Lang, e: &SignError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        SignError::MissingLine { line, field } => {
+            format!("第 {line} 行：缺少{}这一行", sign_field(*field))
+        }
+        SignError::ExtraLine { line, file } => {
+            format!(
+                "第 {line} 行：{}已结束，后面不应再有内容",
+                sign_field(*file)
+            )
+        }
+        SignError::MissingPrefix {
+            line,
+            field,
+            prefix,
+        } => format!(
+            "第 {line} 行：{}这一行必须以 {prefix:?} 开头",
+            sign_field(*field)
+        ),
+        SignError::Base64 { line, field, .. } => {
+            format!("第 {line} 行：{}不是有效的 base64", sign_field(*field))
+        }
+        SignError::WrongLength {
+            field,
+            expected,
+            found,
+        } => format!(
+            "{}有 {found} 字节，应为 {expected} 字节",
+            sign_field(*field)
+        ),
+        SignError::UnknownAlgorithm { field, found } => format!(
+            "{}使用了未知的算法 \"{}\"",
+            sign_field(*field),
+            found.escape_ascii()
+        ),
+        SignError::EncryptedSecretKey => {
+            "私钥有口令保护，需要口令才能使用（在终端输入，或用 --password-file 给出）".into()
+        }
+        SignError::WrongPassword => "私钥口令不对（或私钥文件已损坏）".into(),
+        SignError::InvalidPassword { problem } => {
+            format!("这个口令不能用：{}", password_problem(lang, problem))
+        }
+        SignError::KdfLimits {
+            opslimit,
+            memlimit,
+            max_memory,
+        } => format!(
+            "私钥要求的 scrypt 参数（opslimit {opslimit}，memlimit {memlimit}）超出限度，已拒绝：至多使用 {max_memory} 字节内存和标准 minisign 八倍的计算量"
+        ),
+        SignError::UnknownKdf { found } => {
+            format!("私钥使用了未知的密钥派生函数 \"{}\"", found.escape_ascii())
+        }
+        SignError::UnknownChecksum { found } => {
+            format!("私钥使用了未知的校验函数 \"{}\"", found.escape_ascii())
+        }
+        SignError::BadChecksum { key_id } => {
+            format!("私钥 {key_id} 的校验和不符：密钥文件已损坏")
+        }
+        SignError::InconsistentSecretKey { key_id } => {
+            format!("私钥 {key_id} 前后不一致：其中保存的公钥与私钥不配对")
+        }
+        SignError::InvalidPublicKey { key_id } => format!("公钥 {key_id} 不是有效的 Ed25519 公钥"),
+        SignError::KeyIdMismatch {
+            signature,
+            public_key,
+        } => format!("签名由密钥 {signature} 签署，但所用公钥是 {public_key}"),
+        SignError::BadSignature { key_id } => {
+            format!("密钥 {key_id} 的签名与文件内容不符：文件或签名被改动过")
+        }
+        SignError::BadGlobalSignature { key_id } => {
+            format!("密钥 {key_id} 对签名注释的签名不符：签名注释被改动过")
+        }
+        SignError::CommentLineBreak { comment } => format!("{}中含有换行", comment_kind(*comment)),
+        SignError::CommentNul { comment } => format!("{}中含有 NUL 字符", comment_kind(*comment)),
+        SignError::CommentTooLong {
+            comment,
+            length,
+            max,
+        } => format!(
+            "{}有 {length} 字节，至多 {max} 字节",
+            comment_kind(*comment)
+        ),
+        SignError::InvalidFieldKey { key } => {
+            format!("{key:?} 不能作签名注释的键（不能为空，不能含 ':'、制表符、换行或 NUL）")
+        }
+        SignError::InvalidFieldValue { key, found } => {
+            format!("签名注释字段 {key:?} 的值含有不允许的字符 {found:?}")
+        }
+        SignError::FieldWithoutColon { field } => {
+            format!("签名注释字段 {field:?} 的键和值之间没有 ':'")
+        }
+        SignError::DuplicateField { key } => format!("签名注释的键 {key:?} 出现了不止一次"),
+        SignError::InvalidKeyId { found } => {
+            format!("{found:?} 不是密钥编号（应为 16 位十六进制数字）")
+        }
+        SignError::Random(err) => format!("操作系统的随机数生成器出错：{err}"),
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+fn unix_time(t: u64) -> String {
+    Timestamp::from_unix(t).map_or_else(|| t.to_string(), |t| t.to_string())
+}
+
+/// A beacon (drand or external) error (keyed by its variant, [`BeaconError::code`]).
+pub fn beacon_error(lang: Lang, e: &BeaconError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        BeaconError::KindMismatch { spec, value } => {
+            format!("公告指定的信标是 {spec} 类，输入的信标值却是 {value} 类")
+        }
+        BeaconError::NotDrand { kind } => format!("应为 drand 信标，实际是 {kind} 类"),
+        BeaconError::RoundZero => "drand 轮次从 1 开始，没有第 0 轮".into(),
+        BeaconError::ZeroPeriod => "信标周期至少为 1 秒".into(),
+        BeaconError::Overflow => "信标时间或轮次超出范围".into(),
+        BeaconError::NotSafeInteger { field, value } => {
+            format!("{field} = {value} 超过 2^53 − 1")
+        }
+        BeaconError::EmptyField { field } => format!("{field} 为空"),
+        BeaconError::PublicKeyLength {
+            scheme,
+            expected,
+            found,
+        } => format!("{scheme:?} 方案的公钥应为 {expected} 字节，这个有 {found} 字节"),
+        BeaconError::KnownChainMismatch { chain, field } => {
+            format!("链哈希是 drand {chain} 的，但 {field} 与该链不同")
+        }
+        BeaconError::RoundMismatch { expected, found } => {
+            format!("公告指定第 {expected} 轮，输入的信标值却是第 {found} 轮")
+        }
+        BeaconError::MissingPreviousSignature { round } => {
+            format!("链式方案的第 {round} 轮需要 previous_signature")
+        }
+        BeaconError::UnexpectedPreviousSignature { round } => {
+            format!("非链式方案的第 {round} 轮不应有 previous_signature")
+        }
+        BeaconError::RandomnessMismatch { round } => {
+            format!("第 {round} 轮的随机数不是其签名的 SHA-256：信标值被改动过")
+        }
+        BeaconError::InvalidPublicKey => "drand 公钥无效：不是该方案曲线上的点".into(),
+        BeaconError::InvalidSignature { round, problem } => {
+            let why = match problem {
+                DrandSignatureProblem::PairingFailed => {
+                    "配对检验不通过：这不是 drand 为这一轮发布的签名，信标值被改动或抄错"
+                        .to_string()
+                }
+                DrandSignatureProblem::NotAPoint => "它不是该方案曲线上的点".to_string(),
+                other => other.to_string(),
+            };
+            format!("drand 第 {round} 轮的签名核验失败：{why}")
+        }
+        BeaconError::DrandUnavailable => {
+            "无法核验 drand 签名：本程序构建时未包含 drand 功能".into()
+        }
+        BeaconError::RoundTooEarly {
+            round,
+            publish_time,
+            announce_time,
+            margin_seconds,
+        } => format!(
+            "第 {round} 轮在 {} 发布，没有比公告时间 {} 晚至少 {margin_seconds} 秒",
+            unix_time(*publish_time),
+            unix_time(*announce_time)
+        ),
+        BeaconError::PublishedTooEarly {
+            published_at,
+            announce_time,
+            margin_seconds,
+        } => format!(
+            "外部信标在 {} 公布，没有比公告时间 {} 晚至少 {margin_seconds} 秒",
+            unix_time(*published_at),
+            unix_time(*announce_time)
+        ),
+        BeaconError::Groups(g) => format!("外部信标：{}", group_error(lang, g)),
+        BeaconError::InvalidHex { problem } => {
+            let why = match problem {
+                HexProblem::OddLength => "位数为奇数",
+                HexProblem::Digit => "只能用 0-9 和 a-f",
+                HexProblem::Length => "应为 64 位十六进制数字（32 字节）",
+                _ => "格式不对",
+            };
+            format!("十六进制数无效：{why}")
+        }
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+/// An external beacon's shape or value that is refused.
+pub fn group_error(lang: Lang, e: &GroupError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        GroupError::GroupCount { found } => {
+            format!(
+                "信标应有 1 到 {} 组，这个有 {found} 组",
+                double_random::ceremony::groups::MAX_GROUPS
+            )
+        }
+        GroupError::BadShape {
+            group,
+            count,
+            min,
+            max,
+            distinct,
+        } => format!(
+            "第 {group} 组：个数 {count}、范围 {min}–{max}、{} 不是可用的形式",
+            if *distinct {
+                "互不相同"
+            } else {
+                "可重复"
+            }
+        ),
+        GroupError::BadCharacter { ch, code, position } => {
+            format!("第 {position} 个字符 {ch:?}（U+{code:04X}）既不是数字也不是分隔符")
+        }
+        GroupError::TooLong { position } => format!("从第 {position} 个字符开始的数超过 9 位"),
+        GroupError::WrongCount { expected, found } => {
+            format!("信标需要 {expected} 个整数，输入了 {found} 个")
+        }
+        GroupError::OutOfRange {
+            group,
+            value,
+            min,
+            max,
+        } => format!("第 {group} 组：{value} 不在 {min}–{max} 之内"),
+        GroupError::Repeated { group, value } => {
+            format!("第 {group} 组：{value} 出现了两次，但这一组的数互不相同")
+        }
+        GroupError::NotSorted { group } => format!("第 {group} 组是集合，须按从小到大记录"),
+        GroupError::WrongShape { expected, found } => {
+            format!("记录的值有 {found} 组或某组个数不对；形式规定 {expected} 组")
+        }
+        other => other.to_string(),
     }
 }
 
@@ -232,7 +1276,19 @@ pub fn log_finding(lang: Lang, f: &LogFinding) -> String {
     }
     match f {
         LogFinding::BadLine { line, reason } => {
-            format!("第 {line} 行：不是有效的日志条目：{reason}")
+            let why = match reason {
+                BadEntry::NotAnEntry { column } => {
+                    format!("不是日志条目的 JSON（第 {column} 列）")
+                }
+                BadEntry::NotCanonical { offset } => {
+                    format!("JSON 不是规范形式（RFC 8785）：第 {offset} 字节起不同")
+                }
+                BadEntry::Number { path } => {
+                    format!("{path} 处的数不是 ±(2^53−1) 以内的整数")
+                }
+                other => other.to_string(),
+            };
+            format!("第 {line} 行：不是有效的日志条目：{why}")
         }
         LogFinding::Gap {
             line,
@@ -288,7 +1344,7 @@ pub fn log_finding(lang: Lang, f: &LogFinding) -> String {
             )
         }
         LogFinding::Unterminated => "最后一行没有换行符（写入被中断）".into(),
-        other => other.to_string(),
+        other => fallback(lang, other.code(), other),
     }
 }
 
@@ -826,7 +1882,7 @@ pub fn ceremony_error(lang: Lang, e: &CeremonyError) -> String {
         CeremonyError::DuplicateParty { name } => format!("参与方 {name:?} 出现了两次"),
         CeremonyError::NoOrganizer => "公告中没有组织者".into(),
         CeremonyError::ScheduledBeforeAnnounced => "抽取时间早于公告时间".into(),
-        CeremonyError::Beacon(b) => format!("信标：{b}"),
+        CeremonyError::Beacon(b) => format!("信标：{}", beacon_error(lang, b)),
         CeremonyError::RevealCount { expected, found } => {
             format!("公告有 {expected} 个参与方，但揭示了 {found} 个秘密数")
         }
@@ -853,15 +1909,43 @@ pub fn ceremony_error(lang: Lang, e: &CeremonyError) -> String {
             found,
         } => format!("{document} 的 {field} 为 {found}，应为 {expected}"),
         CeremonyError::Document { document, source } => {
-            format!("{document} 不是有效的文件：{source}")
+            format!("{document} 不是有效的文件：{}", jcs_error(lang, source))
+        }
+        CeremonyError::Jcs(e) => jcs_error(lang, e),
+        CeremonyError::Name(n) => name_error(lang, n),
+        CeremonyError::Organizers { found } => {
+            format!("公告列出了 {found} 个组织者，必须恰好一个")
+        }
+        CeremonyError::NoIndependentRandomness => {
+            "既没有监督人也没有信标：种子将完全由机关一方决定".into()
+        }
+        CeremonyError::BeaconAfterDraw {
+            beacon_time,
+            draw_time,
+        } => format!(
+            "信标在 {} 公布，晚于抽取时间 {}",
+            unix_time(*beacon_time),
+            unix_time(*draw_time)
+        ),
+        CeremonyError::Reused { what, party, other } => {
+            let w = match what {
+                Reuse::Secret => "秘密数",
+                _ => "承诺值",
+            };
+            format!("{party:?} 的{w}已在抽取 {other} 中用过")
+        }
+        CeremonyError::RecusalCap { entity, count } => {
+            format!("检查对象 {entity} 已回避 {count} 次，达到计划规定的上限")
+        }
+        CeremonyError::NoReplacement { pool, entity } => {
+            format!("人员池 {pool} 中没有可替换检查对象 {entity} 检查人员的人")
         }
         CeremonyError::WrongFormat { expected, found } => {
             format!("应为 {expected} 文件，实际是 {found:?}")
         }
         CeremonyError::UnsupportedVersion { found } => {
-            format!("算法版本 {found:?} 不受支持（本程序实现 v1）")
+            format!("算法版本 {found:?} 不受支持（本程序实现 v2）")
         }
-        other => other.to_string(),
     }
 }
 
@@ -911,7 +1995,9 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
         BundleError::Document { path, source } => {
             format!("{}：{}", path.display(), ceremony_error(lang, source))
         }
-        BundleError::Sign { path, source } => format!("{}：{source}", path.display()),
+        BundleError::Sign { path, source } => {
+            format!("{}：{}", path.display(), sign_error(lang, source))
+        }
         BundleError::Secret { path, source } => {
             format!(
                 "{}：不是秘密数文件（应为 64 位十六进制数字）：{source}",
@@ -1149,6 +2235,166 @@ mod tests {
         assert!(name_error(Lang::Zh, &hyphen).contains("第 3 个字符 U+2010 HYPHEN"));
         assert!(name_error(Lang::En, &e("draw id", "nul.txt")).contains("NUL is a device name"));
         assert!(name_error(Lang::Zh, &e("draw id", "\u{e000}")).contains("U+E000"));
+    }
+
+    /// Every code the library can give a verification result, log finding or error.
+    fn library_codes() -> Vec<&'static str> {
+        use double_random::ceremony::{beacon, log, verify};
+        let mut all: Vec<&'static str> = vec![];
+        all.extend(verify::CHECK_CODES);
+        all.extend(verify::FINDING_CODES);
+        all.extend(verify::MORE_FINDING_CODES);
+        all.extend(log::LOG_FINDING_CODES);
+        all.extend(["log.truncated", "log.forks"]);
+        all.extend(SignError::CODES);
+        all.extend(beacon::BEACON_ERROR_CODES);
+        all.extend(double_random::ceremony::CEREMONY_ERROR_CODES);
+        all
+    }
+
+    #[test]
+    fn every_code_is_unique_and_has_both_texts() {
+        let codes = library_codes();
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &codes {
+            assert!(seen.insert(*c), "code {c} is used twice");
+            let zh = meaning(Lang::Zh, c).unwrap_or_else(|| panic!("no Chinese text for {c}"));
+            let en = meaning(Lang::En, c).unwrap_or_else(|| panic!("no English text for {c}"));
+            assert!(
+                zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                "{c}: {zh}"
+            );
+            assert!(
+                en.is_ascii() || en.contains('Σ') || en.contains('−'),
+                "{c}: {en}"
+            );
+        }
+        let mut table = std::collections::BTreeSet::new();
+        for (c, _, _) in MEANINGS {
+            assert!(table.insert(*c), "{c} is twice in MEANINGS");
+            assert!(codes.contains(c), "{c} is in MEANINGS but no result has it");
+        }
+    }
+
+    /// docs/MESSAGES.md lists every code with both texts; `DOUBLE_RANDOM_REGENERATE=1` rewrites
+    /// its table.
+    #[test]
+    fn the_messages_document_lists_every_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MESSAGES.md");
+        let mut table = String::from("| code | 中文 | English |\n|---|---|---|\n");
+        for (c, zh, en) in MEANINGS {
+            table.push_str(&format!("| `{c}` | {zh} | {en} |\n"));
+        }
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        const BEGIN: &str = "<!-- codes: begin -->\n";
+        const END: &str = "<!-- codes: end -->";
+        let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
+            panic!("docs/MESSAGES.md has no {BEGIN:?} … {END:?} section");
+        };
+        let current = &doc[b + BEGIN.len()..e];
+        if std::env::var_os("DOUBLE_RANDOM_REGENERATE").is_some() {
+            let new = format!("{}{table}{}", &doc[..b + BEGIN.len()], &doc[e..]);
+            std::fs::write(&path, new).unwrap();
+            return;
+        }
+        assert_eq!(
+            current, table,
+            "docs/MESSAGES.md is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --example double-random messages"
+        );
+    }
+
+    #[test]
+    fn findings_named_in_chinese_have_no_english() {
+        use double_random::ceremony::beacon::BeaconError;
+        use double_random::sign::KeyId;
+        use std::sync::Arc;
+        let parts = [
+            Part::Plan,
+            Part::EntityCount,
+            Part::Outcome,
+            Part::InspectorsOrCitations,
+            Part::Excluded,
+            Part::Pools,
+            Part::Inspectors,
+            Part::EntityOrder,
+            Part::OtherFields,
+        ];
+        let mut samples: Vec<Finding> = parts
+            .iter()
+            .map(|p| Finding::Differs {
+                document: "amendment-1.json".into(),
+                part: *p,
+            })
+            .collect();
+        samples.push(Finding::Signature {
+            document: "sheet.json".into(),
+            error: SignError::BadSignature {
+                key_id: KeyId([0x44; 8]),
+            },
+        });
+        samples.push(Finding::Signature {
+            document: "sheet.json".into(),
+            error: SignError::KeyIdMismatch {
+                signature: KeyId([0x44; 8]),
+                public_key: KeyId([0x10; 8]),
+            },
+        });
+        samples.push(Finding::SeedInputs {
+            error: Arc::new(CeremonyError::Beacon(BeaconError::InvalidSignature {
+                round: 7,
+                problem: DrandSignatureProblem::PairingFailed,
+            })),
+        });
+        samples.push(Finding::SeedInputs {
+            error: Arc::new(CeremonyError::Beacon(BeaconError::RandomnessMismatch {
+                round: 7,
+            })),
+        });
+        samples.push(Finding::SignatureMissing {
+            document: "void.json.minisig".into(),
+        });
+        for f in &samples {
+            let zh = finding(Lang::Zh, f);
+            let en = finding(Lang::En, f);
+            assert_ne!(zh, en);
+            // No English word (file names, codes and acronyms aside).
+            let words: Vec<&str> = zh
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| {
+                    w.len() >= 3
+                        && w.chars().any(|c| c.is_ascii_lowercase())
+                        && !["amendment", "sheet", "void", "json", "minisig", "drand"].contains(w)
+                })
+                .collect();
+            assert!(words.is_empty(), "{} in Chinese: {zh}", f.code());
+        }
+        assert_eq!(
+            finding(Lang::Zh, &samples[3]),
+            "amendment-1.json：检查人员或引用与重放结果不同"
+        );
+    }
+
+    #[test]
+    fn typical_authority_names_are_valid_party_names() {
+        for name in [
+            "某某县市场监督管理局",
+            "贵阳市市场监督管理局",
+            "贵阳市观山湖区市场监督管理局",
+            "黔南布依族苗族自治州市场监督管理局",
+        ] {
+            assert!(
+                double_random::bundle::check_name("party name", name).is_ok(),
+                "{name}"
+            );
+        }
+        // Brackets are not allowed in names (SPEC §3.6): such an authority needs
+        // --organizer-name, and the message says which character.
+        let Err(BundleError::BadName(e)) =
+            double_random::bundle::check_name("party name", "某市市场监督管理局（知识产权局）")
+        else {
+            panic!("brackets accepted");
+        };
+        assert!(name_error(Lang::Zh, &e).contains("第 10 个字符 U+FF08"));
     }
 
     #[test]

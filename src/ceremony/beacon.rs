@@ -150,18 +150,15 @@ pub enum BeaconError {
         round: u64,
     },
     /// The public key is not a valid curve point.
-    #[error("the drand public key is invalid: {detail}")]
-    InvalidPublicKey {
-        /// What the BLS library said.
-        detail: String,
-    },
+    #[error("the drand public key is invalid: it is not a point of the scheme's curve")]
+    InvalidPublicKey,
     /// The signature does not verify (or is not a valid curve point).
-    #[error("the signature of round {round} does not verify: {detail}")]
+    #[error("the signature of round {round} does not verify: {problem}")]
     InvalidSignature {
         /// The round.
         round: u64,
         /// What failed.
-        detail: String,
+        problem: DrandSignatureProblem,
     },
     /// This build has no drand verification (the `drand` feature is off).
     #[error("drand signatures cannot be verified: built without the `drand` feature")]
@@ -198,18 +195,135 @@ pub enum BeaconError {
     #[error("external beacon: {0}")]
     Groups(super::groups::GroupError),
     /// A hex string is malformed.
-    #[error("invalid hex: {detail}")]
+    #[error("invalid hex: {problem}")]
     InvalidHex {
         /// What is wrong with it.
-        detail: &'static str,
+        problem: HexProblem,
     },
+}
+
+/// Every [`BeaconError::code`] but an external beacon's (`beacon.groups`), in enum order.
+pub const BEACON_ERROR_CODES: [&str; 23] = [
+    "beacon.kind_mismatch",
+    "beacon.not_drand",
+    "beacon.round_zero",
+    "beacon.zero_period",
+    "beacon.overflow",
+    "beacon.not_safe_integer",
+    "beacon.empty_field",
+    "beacon.public_key_length",
+    "beacon.known_chain_mismatch",
+    "beacon.round_mismatch",
+    "beacon.missing_previous_signature",
+    "beacon.unexpected_previous_signature",
+    "beacon.randomness_mismatch",
+    "beacon.invalid_public_key",
+    "beacon.signature_pairing",
+    "beacon.signature_not_a_point",
+    "beacon.drand_unavailable",
+    "beacon.round_too_early",
+    "beacon.published_too_early",
+    "beacon.groups",
+    "beacon.hex_odd_length",
+    "beacon.hex_digit",
+    "beacon.hex_length",
+];
+
+impl BeaconError {
+    /// The stable code of this error (one of [`BEACON_ERROR_CODES`]): programs and
+    /// translations key on it, not on the English text.
+    ///
+    /// ```
+    /// use double_random::ceremony::beacon::BeaconError;
+    /// assert_eq!(BeaconError::RoundZero.code(), "beacon.round_zero");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        BEACON_ERROR_CODES[match self {
+            BeaconError::KindMismatch { .. } => 0,
+            BeaconError::NotDrand { .. } => 1,
+            BeaconError::RoundZero => 2,
+            BeaconError::ZeroPeriod => 3,
+            BeaconError::Overflow => 4,
+            BeaconError::NotSafeInteger { .. } => 5,
+            BeaconError::EmptyField { .. } => 6,
+            BeaconError::PublicKeyLength { .. } => 7,
+            BeaconError::KnownChainMismatch { .. } => 8,
+            BeaconError::RoundMismatch { .. } => 9,
+            BeaconError::MissingPreviousSignature { .. } => 10,
+            BeaconError::UnexpectedPreviousSignature { .. } => 11,
+            BeaconError::RandomnessMismatch { .. } => 12,
+            BeaconError::InvalidPublicKey => 13,
+            BeaconError::InvalidSignature {
+                problem: DrandSignatureProblem::PairingFailed,
+                ..
+            } => 14,
+            BeaconError::InvalidSignature {
+                problem: DrandSignatureProblem::NotAPoint,
+                ..
+            } => 15,
+            BeaconError::DrandUnavailable => 16,
+            BeaconError::RoundTooEarly { .. } => 17,
+            BeaconError::PublishedTooEarly { .. } => 18,
+            BeaconError::Groups(_) => 19,
+            BeaconError::InvalidHex {
+                problem: HexProblem::OddLength,
+            } => 20,
+            BeaconError::InvalidHex {
+                problem: HexProblem::Digit,
+            } => 21,
+            BeaconError::InvalidHex {
+                problem: HexProblem::Length,
+            } => 22,
+        }]
+    }
+}
+
+/// Why a drand round's signature does not verify ([`BeaconError::InvalidSignature`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DrandSignatureProblem {
+    /// The signature is a curve point, but the pairing check with the chain's key fails.
+    PairingFailed,
+    /// The signature bytes are not a point of the scheme's curve.
+    NotAPoint,
+}
+
+impl std::fmt::Display for DrandSignatureProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DrandSignatureProblem::PairingFailed => "the pairing check failed",
+            DrandSignatureProblem::NotAPoint => "it is not a point of the scheme's curve",
+        })
+    }
+}
+
+/// What is wrong with a hex string ([`BeaconError::InvalidHex`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HexProblem {
+    /// An odd number of digits.
+    OddLength,
+    /// A character other than 0-9 and a-f.
+    Digit,
+    /// Not 64 digits where 32 bytes are required.
+    Length,
+}
+
+impl std::fmt::Display for HexProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HexProblem::OddLength => "odd number of digits",
+            HexProblem::Digit => "only the digits 0-9 and a-f are allowed",
+            HexProblem::Length => "expected exactly 64 hex digits (32 bytes)",
+        })
+    }
 }
 
 /// Decodes lowercase hex (the only spelling accepted, so that each value has one JSON form).
 fn decode_lower_hex(s: &str) -> Result<Vec<u8>, BeaconError> {
     if !s.len().is_multiple_of(2) {
         return Err(BeaconError::InvalidHex {
-            detail: "odd number of digits",
+            problem: HexProblem::OddLength,
         });
     }
     if !s
@@ -217,10 +331,12 @@ fn decode_lower_hex(s: &str) -> Result<Vec<u8>, BeaconError> {
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
         return Err(BeaconError::InvalidHex {
-            detail: "only the digits 0-9 and a-f are allowed",
+            problem: HexProblem::Digit,
         });
     }
-    hex::decode(s).map_err(|_| BeaconError::InvalidHex { detail: "not hex" })
+    hex::decode(s).map_err(|_| BeaconError::InvalidHex {
+        problem: HexProblem::Digit,
+    })
 }
 
 /// Bytes of any length, written in JSON as a lowercase hex string.
@@ -323,7 +439,7 @@ impl FromStr for Hex32 {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let v = decode_lower_hex(s)?;
         let a: [u8; 32] = v.try_into().map_err(|_| BeaconError::InvalidHex {
-            detail: "expected exactly 64 hex digits (32 bytes)",
+            problem: HexProblem::Length,
         })?;
         Ok(Hex32(a))
     }
@@ -897,9 +1013,7 @@ fn verify_bls(
     signature: &[u8],
 ) -> Result<(), BeaconError> {
     use drand_verify::{G1Pubkey, G2PubkeyRfc, Pubkey};
-    let bad_key = |e: drand_verify::InvalidPoint| BeaconError::InvalidPublicKey {
-        detail: e.to_string(),
-    };
+    let bad_key = |_: drand_verify::InvalidPoint| BeaconError::InvalidPublicKey;
     let outcome = match scheme {
         DrandScheme::PedersenBlsChained => G1Pubkey::from_variable(public_key)
             .map_err(bad_key)?
@@ -912,11 +1026,11 @@ fn verify_bls(
         Ok(true) => Ok(()),
         Ok(false) => Err(BeaconError::InvalidSignature {
             round,
-            detail: "the pairing check failed".into(),
+            problem: DrandSignatureProblem::PairingFailed,
         }),
-        Err(e) => Err(BeaconError::InvalidSignature {
+        Err(_) => Err(BeaconError::InvalidSignature {
             round,
-            detail: e.to_string(),
+            problem: DrandSignatureProblem::NotAPoint,
         }),
     }
 }
@@ -1478,7 +1592,7 @@ mod tests {
             assert!(
                 matches!(
                     r,
-                    Err(BeaconError::InvalidPublicKey { .. } | BeaconError::InvalidSignature { .. })
+                    Err(BeaconError::InvalidPublicKey | BeaconError::InvalidSignature { .. })
                 ),
                 "{r:?}"
             );

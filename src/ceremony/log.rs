@@ -36,6 +36,17 @@ pub enum EntryKind {
     Void,
 }
 
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EntryKind::Announcement => "announcement",
+            EntryKind::Sheet => "sheet",
+            EntryKind::Amendment => "amendment",
+            EntryKind::Void => "void",
+        })
+    }
+}
+
 /// The task a draw belongs to: one live draw per task (SPEC §12.2).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +163,18 @@ pub enum OrderProblem {
     AfterVoid,
 }
 
+impl std::fmt::Display for OrderProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OrderProblem::AlreadyAnnounced => "the draw is already announced",
+            OrderProblem::NeverAnnounced => "the draw was never announced",
+            OrderProblem::AlreadyResolved => "the draw already has a sheet or a void",
+            OrderProblem::NoSheet => "the draw has no sheet yet",
+            OrderProblem::AfterVoid => "the draw is void",
+        })
+    }
+}
+
 /// A problem found in a log.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -162,8 +185,8 @@ pub enum LogFinding {
     BadLine {
         /// Line number.
         line: u64,
-        /// Why (the JSON reader's message).
-        reason: String,
+        /// Why.
+        reason: BadEntry,
     },
     /// The sequence skips numbers (an entry was dropped).
     #[error("line {line}: sequence number {found}, expected {expected}: an entry is missing")]
@@ -204,7 +227,7 @@ pub enum LogFinding {
         line: u64,
     },
     /// An entry out of its draw's order.
-    #[error("line {line}: {kind:?} for draw {draw_id}: {problem:?}")]
+    #[error("line {line}: {kind} entry for draw {draw_id}, but {problem}")]
     OutOfOrder {
         /// Line number.
         line: u64,
@@ -240,6 +263,122 @@ pub enum LogFinding {
     /// The last line has no newline (a torn write).
     #[error("the last line is not terminated")]
     Unterminated,
+}
+
+/// Every [`LogFinding::code`], in the order of the enum.
+pub const LOG_FINDING_CODES: [&str; 10] = [
+    "log.bad_line",
+    "log.gap",
+    "log.fork",
+    "log.broken_chain",
+    "log.time_goes_back",
+    "log.pending",
+    "log.out_of_order",
+    "log.task_mismatch",
+    "log.task_busy",
+    "log.unterminated",
+];
+
+impl LogFinding {
+    /// The stable code of this finding (one of [`LOG_FINDING_CODES`]).
+    ///
+    /// ```
+    /// use double_random::ceremony::log::LogFinding;
+    /// assert_eq!(LogFinding::Unterminated.code(), "log.unterminated");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        LOG_FINDING_CODES[match self {
+            LogFinding::BadLine { .. } => 0,
+            LogFinding::Gap { .. } => 1,
+            LogFinding::Fork { .. } => 2,
+            LogFinding::BrokenChain { .. } => 3,
+            LogFinding::TimeGoesBack { .. } => 4,
+            LogFinding::Pending { .. } => 5,
+            LogFinding::OutOfOrder { .. } => 6,
+            LogFinding::TaskMismatch { .. } => 7,
+            LogFinding::TaskBusy { .. } => 8,
+            LogFinding::Unterminated => 9,
+        }]
+    }
+
+    /// The line the finding is about (for [`LogFinding::Pending`], its announcement's).
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            LogFinding::BadLine { line, .. }
+            | LogFinding::Gap { line, .. }
+            | LogFinding::Fork { line, .. }
+            | LogFinding::BrokenChain { line }
+            | LogFinding::TimeGoesBack { line }
+            | LogFinding::Pending { line, .. }
+            | LogFinding::OutOfOrder { line, .. }
+            | LogFinding::TaskMismatch { line, .. }
+            | LogFinding::TaskBusy { line, .. } => Some(*line),
+            LogFinding::Unterminated => None,
+        }
+    }
+}
+
+/// Why a log line is not an entry ([`LogFinding::BadLine`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BadEntry {
+    /// The line is not JSON, or not an entry's shape (the JSON reader's line and column).
+    NotAnEntry {
+        /// Column in the line (1-based; 0 when unknown).
+        column: u64,
+    },
+    /// The line is JSON but not in canonical form.
+    NotCanonical {
+        /// Offset of the first byte that differs from the canonical form.
+        offset: u64,
+    },
+    /// A number in the line is not an integer in ±(2^53−1).
+    Number {
+        /// The JSON path of the number.
+        path: String,
+    },
+}
+
+impl BadEntry {
+    fn of(e: &jcs::JcsError) -> Self {
+        match e {
+            jcs::JcsError::Syntax(j) => BadEntry::NotAnEntry {
+                column: j.column() as u64,
+            },
+            jcs::JcsError::NotCanonical { offset } => BadEntry::NotCanonical {
+                offset: *offset as u64,
+            },
+            jcs::JcsError::Number { path, .. } => BadEntry::Number { path: path.clone() },
+        }
+    }
+}
+
+impl std::fmt::Display for BadEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadEntry::NotAnEntry { column } => {
+                write!(f, "not JSON of a log entry (column {column})")
+            }
+            BadEntry::NotCanonical { offset } => write!(
+                f,
+                "JSON is not in canonical form (RFC 8785): first difference at byte {offset}"
+            ),
+            BadEntry::Number { path } => {
+                write!(f, "the number at {path} is not an integer in ±(2^53−1)")
+            }
+        }
+    }
+}
+
+impl Divergence {
+    /// The stable code: `log.truncated` or `log.forks`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Divergence::Truncated { .. } => "log.truncated",
+            Divergence::Differs { .. } => "log.forks",
+        }
+    }
 }
 
 /// One draw as the log records it.
@@ -378,7 +517,7 @@ pub fn check(bytes: &[u8], strict: bool) -> LogReport {
             Err(e) => {
                 r.findings.push(LogFinding::BadLine {
                     line: ln,
-                    reason: e.to_string(),
+                    reason: BadEntry::of(&e),
                 });
                 prev_hash = Some(hash);
                 expected = expected.saturating_add(1);

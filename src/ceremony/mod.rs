@@ -128,8 +128,8 @@ pub enum CeremonyError {
     /// A secret or commitment was already used in another draw of the log.
     #[error("{what} of {party:?} was already used in draw {other}")]
     Reused {
-        /// `secret` or `commitment`.
-        what: &'static str,
+        /// Secret or commitment.
+        what: verify::Reuse,
         /// The party.
         party: String,
         /// The other draw.
@@ -166,6 +166,71 @@ pub enum CeremonyError {
         /// Value found.
         found: String,
     },
+}
+
+/// Every code of [`CeremonyError`] besides a beacon error's (see [`CeremonyError::code`]).
+pub const CEREMONY_ERROR_CODES: [&str; 22] = [
+    "ceremony.document",
+    "ceremony.json",
+    "ceremony.wrong_format",
+    "ceremony.unsupported_version",
+    "ceremony.duplicate_party",
+    "ceremony.no_organizer",
+    "ceremony.scheduled_before_announced",
+    "ceremony.reveal_count",
+    "ceremony.reveal_order",
+    "ceremony.commitment_mismatch",
+    "ceremony.beacon_missing",
+    "ceremony.beacon_not_announced",
+    "ceremony.input_changed",
+    "ceremony.name",
+    "ceremony.organizers",
+    "ceremony.no_independent_randomness",
+    "ceremony.beacon_after_draw",
+    "ceremony.reused",
+    "ceremony.recusal_cap",
+    "ceremony.no_replacement",
+    "ceremony.draw",
+    "ceremony.mismatch",
+];
+
+impl CeremonyError {
+    /// The stable code of this error: one of [`CEREMONY_ERROR_CODES`], or for a beacon error
+    /// its own code ([`beacon::BeaconError::code`], `beacon.*`). Programs and translations key
+    /// on it, not on the English text.
+    ///
+    /// ```
+    /// use double_random::ceremony::CeremonyError;
+    /// assert_eq!(CeremonyError::NoOrganizer.code(), "ceremony.no_organizer");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        let i = match self {
+            CeremonyError::Beacon(b) => return b.code(),
+            CeremonyError::Document { .. } => 0,
+            CeremonyError::Jcs(_) => 1,
+            CeremonyError::WrongFormat { .. } => 2,
+            CeremonyError::UnsupportedVersion { .. } => 3,
+            CeremonyError::DuplicateParty { .. } => 4,
+            CeremonyError::NoOrganizer => 5,
+            CeremonyError::ScheduledBeforeAnnounced => 6,
+            CeremonyError::RevealCount { .. } => 7,
+            CeremonyError::RevealOrder { .. } => 8,
+            CeremonyError::CommitmentMismatch { .. } => 9,
+            CeremonyError::BeaconMissing => 10,
+            CeremonyError::BeaconNotAnnounced => 11,
+            CeremonyError::InputChanged { .. } => 12,
+            CeremonyError::Name(_) => 13,
+            CeremonyError::Organizers { .. } => 14,
+            CeremonyError::NoIndependentRandomness => 15,
+            CeremonyError::BeaconAfterDraw { .. } => 16,
+            CeremonyError::Reused { .. } => 17,
+            CeremonyError::RecusalCap { .. } => 18,
+            CeremonyError::NoReplacement { .. } => 19,
+            CeremonyError::Draw(_) => 20,
+            CeremonyError::Mismatch { .. } => 21,
+        };
+        CEREMONY_ERROR_CODES[i]
+    }
 }
 
 /// Seconds a beacon's time must follow the announcement (SPEC §8.5).

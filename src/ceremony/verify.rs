@@ -6,37 +6,401 @@
 //!   plan also each stratum's k against its n;
 //! - whoever holds one stratum's member list: that stratum's picks ([`replay_stratum`]);
 //! - whoever holds every input: the whole draw and every amendment, replayed bit for bit.
+//!
+//! Every check ([`Check`]) and finding ([`Finding`]) has a stable code ([`Check::code`],
+//! [`Finding::code`]; the lists are [`CHECK_CODES`] and [`FINDING_CODES`], described in
+//! `docs/MESSAGES.md`), so that programs and translations key on the code and the structured
+//! fields, never on the English text of `Display`.
 
-use super::amend::{self, Amendment};
+use super::CeremonyError;
+use super::amend::{self, Amendment, ReasonCode};
 use super::announce::{Announcement, plan_digest};
+use super::log::{Divergence, LogFinding, OrderProblem};
 use super::sheet::{self, Sheet};
+use super::timestamp::TokenError;
+use crate::bundle::InputProblem;
 use crate::digest::Digest32;
 use crate::draw::entities::{continue_stratum, members_digest};
-use crate::draw::{self, DrawInputs};
+use crate::draw::{self, DrawError, DrawInputs};
 use crate::model::{Plan, Stratum};
-use crate::sign::{self, PublicKey, Signature, TrustedComment};
+use crate::sign::{self, PublicKey, SignError, Signature, TrustedComment};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One check the verifier made: a line of its report, PASS or not.
+///
+/// ```
+/// use double_random::ceremony::verify::Check;
+/// let c = Check::Signature { document: "sheet.json".into() };
+/// assert_eq!(c.code(), "check.signature");
+/// assert_eq!(c.to_string(), "signature of sheet.json");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code")]
+#[non_exhaustive]
+pub enum Check {
+    /// `check.signature`: a document's signature and signed comment.
+    #[serde(rename = "check.signature")]
+    Signature {
+        /// The document signed.
+        document: String,
+    },
+    /// `check.sheet_cites`: the sheet cites the announcement (digest, draw id, plan, time).
+    #[serde(rename = "check.sheet_cites")]
+    SheetCitesAnnouncement,
+    /// `check.seed`: commitments against reveals, the beacon, the seed derivation.
+    #[serde(rename = "check.seed")]
+    Seed,
+    /// `check.quotas`: each stratum's k against the plan's quota for its n.
+    #[serde(rename = "check.quotas")]
+    Quotas,
+    /// `check.inputs`: the input files' digests against the announcement.
+    #[serde(rename = "check.inputs")]
+    InputDigests,
+    /// `check.replay`: the full replay of the draw.
+    #[serde(rename = "check.replay")]
+    Replay,
+    /// `check.amendment_replay`: the replay of one amendment.
+    #[serde(rename = "check.amendment_replay")]
+    AmendmentReplay {
+        /// The amendment's file.
+        document: String,
+    },
+    /// `check.log`: the draw against the office log.
+    #[serde(rename = "check.log")]
+    OfficeLog,
+}
+
+/// Every [`Check::code`], in the order of the enum.
+pub const CHECK_CODES: [&str; 8] = [
+    "check.signature",
+    "check.sheet_cites",
+    "check.seed",
+    "check.quotas",
+    "check.inputs",
+    "check.replay",
+    "check.amendment_replay",
+    "check.log",
+];
+
+impl Check {
+    /// The stable code of this check (one of [`CHECK_CODES`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Check::Signature { .. } => CHECK_CODES[0],
+            Check::SheetCitesAnnouncement => CHECK_CODES[1],
+            Check::Seed => CHECK_CODES[2],
+            Check::Quotas => CHECK_CODES[3],
+            Check::InputDigests => CHECK_CODES[4],
+            Check::Replay => CHECK_CODES[5],
+            Check::AmendmentReplay { .. } => CHECK_CODES[6],
+            Check::OfficeLog => CHECK_CODES[7],
+        }
+    }
+
+    /// Whether `finding` is a failure of this check (so its line is marked failed).
+    ///
+    /// Findings about no single check (a missing signature file, an unreadable input) fail
+    /// no line; they still make the verification FAIL.
+    ///
+    /// ```
+    /// use double_random::ceremony::verify::{Check, Finding};
+    /// let f = Finding::EntityMissing { id: "X".into() };
+    /// assert!(Check::Replay.fails(&f));
+    /// assert!(!Check::Seed.fails(&f));
+    /// ```
+    pub fn fails(&self, finding: &Finding) -> bool {
+        let f = finding;
+        match self {
+            Check::Signature { document } => {
+                matches!(f, Finding::Signature { .. } | Finding::SignedComment { .. })
+                    && f.document() == Some(document.as_str())
+            }
+            Check::AmendmentReplay { document } => {
+                f.document() == Some(document.as_str()) && !matches!(f, Finding::Signature { .. })
+            }
+            Check::SheetCitesAnnouncement => {
+                matches!(f, Finding::Cites { document, .. } | Finding::TooEarly { document, .. }
+                    | Finding::BeforeBeacon { document, .. } if document == "sheet.json")
+            }
+            Check::Seed => matches!(f, Finding::SeedInputs { .. } | Finding::Seed { .. }),
+            Check::Quotas => matches!(
+                f,
+                Finding::Stratum { field: "k", .. } | Finding::Strata { .. }
+            ),
+            Check::InputDigests => matches!(f, Finding::InputChanged { .. }),
+            Check::Replay => {
+                matches!(
+                    f,
+                    Finding::EntityMissing { .. }
+                        | Finding::EntityExtra { .. }
+                        | Finding::EntityField { .. }
+                        | Finding::ReplayFailed { .. }
+                        | Finding::Stratum { .. }
+                        | Finding::StratumMissing { .. }
+                        | Finding::StratumExtra { .. }
+                ) || matches!(f, Finding::Differs { document, .. } if document == "sheet.json")
+            }
+            Check::OfficeLog => matches!(
+                f,
+                Finding::Unpublished { .. }
+                    | Finding::Reused { .. }
+                    | Finding::Log { .. }
+                    | Finding::NotInLog { .. }
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Check::Signature { document } => write!(f, "signature of {document}"),
+            Check::SheetCitesAnnouncement => f.write_str("the sheet cites the announcement"),
+            Check::Seed => f.write_str("commitments, beacon and seed derivation"),
+            Check::Quotas => f.write_str("each stratum's k against the plan's quota for its n"),
+            Check::InputDigests => f.write_str("input digests against the announcement"),
+            Check::Replay => f.write_str("full replay of the draw"),
+            Check::AmendmentReplay { document } => write!(f, "replay of {document}"),
+            Check::OfficeLog => f.write_str("the office log"),
+        }
+    }
+}
+
+/// The part of a document that differs from its replay ([`Finding::Differs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Part {
+    /// The sheet's plan reference differs from the announcement's.
+    Plan,
+    /// The number of entities is not the sum of the strata's k.
+    EntityCount,
+    /// An amendment's outcome (the replacement drawn).
+    Outcome,
+    /// An amendment's inspectors or citations.
+    InspectorsOrCitations,
+    /// The sheet's excluded entities.
+    Excluded,
+    /// The sheet's inspector pools.
+    Pools,
+    /// The sheet's inspector list.
+    Inspectors,
+    /// The order of the sheet's entities.
+    EntityOrder,
+    /// Any other field of the sheet.
+    OtherFields,
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Part::Plan => "plan",
+            Part::EntityCount => "number of entities (Σ k)",
+            Part::Outcome => "outcome",
+            Part::InspectorsOrCitations => "inspectors or citations",
+            Part::Excluded => "excluded",
+            Part::Pools => "pools",
+            Part::Inspectors => "inspectors",
+            Part::EntityOrder => "entity order",
+            Part::OtherFields => "other fields",
+        })
+    }
+}
+
+/// What was used twice across the log's draws ([`Finding::Reused`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reuse {
+    /// A party's commitment.
+    Commitment,
+    /// A party's revealed secret.
+    Secret,
+}
+
+impl std::fmt::Display for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Reuse::Commitment => "commitment",
+            Reuse::Secret => "secret",
+        })
+    }
+}
+
+/// Why the replay could not be made ([`Finding::ReplayFailed`]).
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplayFailure {
+    /// The inputs could not be written as canonical JSON to digest them.
+    #[error("{0}")]
+    Digests(Arc<crate::formats::jcs::JcsError>),
+    /// The draw is impossible with these inputs.
+    #[error("{0}")]
+    Draw(DrawError),
+    /// An amendment cannot be replayed.
+    #[error("{document}: {error}")]
+    Amendment {
+        /// The amendment's file.
+        document: String,
+        /// Why.
+        error: Arc<CeremonyError>,
+    },
+}
+
+/// Why a timestamp token does not prove the announcement's time (SPEC §8.6).
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimeProblem {
+    /// The token is invalid or not signed by a trusted TSA.
+    #[error("{0}")]
+    Token(Arc<TokenError>),
+    /// The token's time is not early enough before the beacon's.
+    #[error(
+        "the token's time {gen_time} is not {margin_seconds} s before the beacon's time: it does not prove that the announcement preceded the beacon"
+    )]
+    TooLate {
+        /// The token's time.
+        gen_time: super::Timestamp,
+        /// The margin required.
+        margin_seconds: u64,
+    },
+}
+
+impl TimeProblem {
+    /// The stable code: `timestamp.invalid` or `timestamp.too_late`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TimeProblem::Token(_) => "timestamp.invalid",
+            TimeProblem::TooLate { .. } => "timestamp.too_late",
+        }
+    }
+}
+
+impl PartialEq for TimeProblem {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (TimeProblem::Token(a), TimeProblem::Token(b)) => {
+                Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
+            }
+            (
+                TimeProblem::TooLate {
+                    gen_time: a,
+                    margin_seconds: m,
+                },
+                TimeProblem::TooLate {
+                    gen_time: b,
+                    margin_seconds: n,
+                },
+            ) => a == b && m == n,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for TimeProblem {}
+
+impl serde::Serialize for TimeProblem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", self.code())?;
+        match self {
+            TimeProblem::Token(e) => m.serialize_entry("detail", &e.to_string())?,
+            TimeProblem::TooLate {
+                gen_time,
+                margin_seconds,
+            } => {
+                m.serialize_entry("gen_time", gen_time)?;
+                m.serialize_entry("margin_seconds", margin_seconds)?;
+            }
+        }
+        m.end()
+    }
+}
 
 /// One thing that did not check out. Each names the document and what differs.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// Each variant has a stable code ([`Finding::code`], listed in [`FINDING_CODES`]) and
+/// structured fields ([`Finding::fields`]); `Display` is English, for library users.
+/// Translations and programs key on the code:
+///
+/// ```
+/// use double_random::ceremony::verify::{Finding, Part};
+/// let f = Finding::Differs { document: "amendment-1.json".into(), part: Part::InspectorsOrCitations };
+/// assert_eq!(f.code(), "replay.inspectors_differ");
+/// assert_eq!(f.to_string(), "amendment-1.json: inspectors or citations differs from the replay");
+/// ```
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Finding {
-    /// A document could not be read.
-    #[error("{document}: cannot be read: {detail}")]
+    /// `document.unreadable`: a document is not a valid document of its kind.
+    #[error("{document}: cannot be read: {error}")]
     Unreadable {
         /// Which document.
         document: String,
         /// Why.
-        detail: String,
+        error: Arc<CeremonyError>,
     },
-    /// A signature does not verify with the public key.
-    #[error("{document}: signature does not verify: {detail}")]
+    /// `signature.missing`: a document's signature file is missing.
+    #[error("{document}: cannot be read: the signature file is missing")]
+    SignatureMissing {
+        /// The signature file (`<document>.minisig`).
+        document: String,
+    },
+    /// `amendment.gap`: amendment numbers skip one.
+    #[error(
+        "{document}: cannot be read: amendment numbers must follow one another from 1; an amendment before this one is missing"
+    )]
+    AmendmentGap {
+        /// The amendment after the gap.
+        document: String,
+    },
+    /// `void.with_sheet`: the folder holds both a sheet and a void.
+    #[error(
+        "{document}: cannot be read: a drawn draw cannot be void, yet the folder holds a sheet and a void"
+    )]
+    VoidWithSheet {
+        /// The void.
+        document: String,
+    },
+    /// `input.unreadable`: an input file of the folder has a problem.
+    #[error("{document}: cannot be read: {problem}")]
+    Input {
+        /// The input file.
+        document: String,
+        /// Its problem.
+        problem: Box<InputProblem>,
+    },
+    /// `log.<code>` (see [`LogFinding::code`]): the office log is damaged or out of order.
+    #[error("{document}: cannot be read: {finding}")]
+    Log {
+        /// The log file.
+        document: String,
+        /// What is wrong with it.
+        finding: LogFinding,
+    },
+    /// `log.not_recorded`: a document is not the entry the log holds at its position.
+    #[error("{document}: log is {divergence}, expected the entry at line {line} of {log}")]
+    NotInLog {
+        /// The document.
+        document: String,
+        /// The line it claims.
+        line: u64,
+        /// The log file.
+        log: String,
+        /// How the log differs.
+        divergence: Divergence,
+    },
+    /// `signature.bad`: a signature does not verify with the public key.
+    #[error("{document}: signature does not verify: {error}")]
     Signature {
         /// Which document.
         document: String,
-        /// Why.
-        detail: String,
+        /// Why (its own code: [`SignError::code`]).
+        error: SignError,
     },
-    /// The signed comment does not describe this document.
+    /// `signature.comment`: the signed comment does not describe this document.
     #[error("{document}: the signed comment says {field}={found}, but the document has {expected}")]
     SignedComment {
         /// Which document.
@@ -48,7 +412,7 @@ pub enum Finding {
         /// What the comment says.
         found: String,
     },
-    /// A document cites something else than it should.
+    /// `document.cites`: a document cites something else than it should.
     #[error("{document}: {field} is {found}, expected {expected}")]
     Cites {
         /// Which document.
@@ -60,7 +424,51 @@ pub enum Finding {
         /// Value found.
         found: String,
     },
-    /// An input file differs from the announced one.
+    /// `time.too_early`: a document's time precedes a time it must follow.
+    #[error("{document}: {field} is {found}, expected no earlier than {not_before}")]
+    TooEarly {
+        /// Which document.
+        document: String,
+        /// Which field (`drawn_at`, `amended_at`).
+        field: &'static str,
+        /// The earliest time allowed.
+        not_before: super::Timestamp,
+        /// The time found.
+        found: super::Timestamp,
+    },
+    /// `time.before_beacon`: the sheet was drawn before the beacon was published.
+    #[error("{document}: drawn_at is {found}, expected no earlier than the beacon: {error}")]
+    BeforeBeacon {
+        /// Which document.
+        document: String,
+        /// The sheet's time.
+        found: super::Timestamp,
+        /// Why.
+        error: Arc<CeremonyError>,
+    },
+    /// `amendment.recusal_cap`: more recusals for one entity than the plan allows.
+    #[error(
+        "{document}: action is recusal number {number}, expected at most {cap} recusals for entity {entity}"
+    )]
+    RecusalCap {
+        /// The amendment.
+        document: String,
+        /// The entity.
+        entity: String,
+        /// The plan's cap.
+        cap: u64,
+        /// This recusal's number for the entity.
+        number: u64,
+    },
+    /// `amendment.reason_kind`: an amendment's reason code is not of its action's kind.
+    #[error("{document}: reason.code is {code:?}, expected a reason of the action's kind")]
+    ReasonKind {
+        /// The amendment.
+        document: String,
+        /// The reason code given.
+        code: ReasonCode,
+    },
+    /// `input.changed`: an input file differs from the announced one.
     #[error("{input}: digest {found} differs from the announced {announced}")]
     InputChanged {
         /// Which input.
@@ -70,13 +478,13 @@ pub enum Finding {
         /// Digest of the file given.
         found: Digest32,
     },
-    /// Reveals, commitments or beacon do not check out.
-    #[error("seed: {detail}")]
+    /// `seed.inputs`: reveals, commitments or beacon do not check out.
+    #[error("seed: {error}")]
     SeedInputs {
-        /// Why.
-        detail: String,
+        /// Why (a beacon error names the drand check that failed).
+        error: Arc<CeremonyError>,
     },
-    /// The sheet's seed is not the one derived.
+    /// `seed.differs`: the sheet's seed is not the one derived.
     #[error("seed: the sheet has {found}, derivation gives {expected}")]
     Seed {
         /// Derived seed.
@@ -84,31 +492,57 @@ pub enum Finding {
         /// Sheet's seed.
         found: Digest32,
     },
-    /// A stratum's figure differs.
+    /// `stratum.list`: the sheet's strata are not the plan's.
+    #[error("stratum {}: present is {} on the sheet, replay gives {}", .found.join(","), .found.join(","), .expected.join(","))]
+    Strata {
+        /// The plan's strata.
+        expected: Vec<String>,
+        /// The sheet's strata.
+        found: Vec<String>,
+    },
+    /// `stratum.differs`: a stratum's figure differs.
     #[error("stratum {stratum}: {field} is {found} on the sheet, replay gives {expected}")]
     Stratum {
         /// Stratum label.
         stratum: String,
-        /// `n`, `k`, `members_digest`, or `present`.
+        /// `n`, `k` or `members_digest`.
         field: &'static str,
         /// Replayed value.
         expected: String,
         /// Sheet's value.
         found: String,
     },
-    /// A drawn entity is missing from the sheet.
+    /// `stratum.missing`: the replay has a stratum the sheet lacks.
+    #[error("stratum {stratum}: present is missing on the sheet, replay gives present")]
+    StratumMissing {
+        /// Stratum label.
+        stratum: String,
+    },
+    /// `stratum.extra`: the sheet has a stratum the replay lacks.
+    #[error("stratum {stratum}: present is present on the sheet, replay gives absent")]
+    StratumExtra {
+        /// Stratum label.
+        stratum: String,
+    },
+    /// `stratum.unknown`: a stratum label that is not one of SPEC §6.
+    #[error("stratum {stratum}: not a known stratum label")]
+    UnknownStratum {
+        /// The label.
+        stratum: String,
+    },
+    /// `entity.missing`: a drawn entity is missing from the sheet.
     #[error("entity {id}: drawn by the replay but missing from the sheet")]
     EntityMissing {
         /// Entity id.
         id: String,
     },
-    /// The sheet lists an entity the replay did not draw.
+    /// `entity.extra`: the sheet lists an entity the replay did not draw.
     #[error("entity {id}: on the sheet but not drawn by the replay")]
     EntityExtra {
         /// Entity id.
         id: String,
     },
-    /// A field of a drawn entity differs (team, name, stratum).
+    /// `entity.differs`: a field of a drawn entity differs (team, name, stratum).
     #[error("entity {id}: {field} is {found} on the sheet, replay gives {expected}")]
     EntityField {
         /// Entity id.
@@ -120,15 +554,16 @@ pub enum Finding {
         /// Sheet's value.
         found: String,
     },
-    /// Some other part of a document differs from the replay.
+    /// `replay.<part>_differs` (see [`Part`]): some other part of a document differs from the
+    /// replay.
     #[error("{document}: {part} differs from the replay")]
     Differs {
         /// Which document.
         document: String,
         /// Which part.
-        part: &'static str,
+        part: Part,
     },
-    /// A document the office log records is not published (missing or another file).
+    /// `log.unpublished`: a document the office log records is not published.
     #[error("{document}: recorded at line {line} of the office log, but not published")]
     Unpublished {
         /// The document, as `<draw id>/<file>`.
@@ -136,39 +571,386 @@ pub enum Finding {
         /// Its log line.
         line: u64,
     },
-    /// A commitment or secret used in another draw of the log (SPEC §8.2).
+    /// `log.reused_commitment`, `log.reused_secret`: a commitment or secret used in another
+    /// draw of the log (SPEC §8.2).
     #[error("{document}: the {what} of {party} was already used in draw {other}")]
     Reused {
         /// Which document.
         document: String,
         /// The party.
         party: String,
-        /// `commitment` or `secret`.
-        what: &'static str,
+        /// Commitment or secret.
+        what: Reuse,
         /// The other draw.
         other: String,
     },
-    /// The timestamp token does not prove the announcement's time (SPEC §8.6).
-    #[error("{document}: {detail}")]
+    /// `timestamp.invalid`, `timestamp.too_late`: the timestamp token does not prove the
+    /// announcement's time (SPEC §8.6).
+    #[error("{document}: {problem}")]
     Timestamp {
         /// The token file (`announcement.json.tsr`).
         document: String,
-        /// Why: the rule of §8.6 that failed, or the margin before the beacon.
-        detail: String,
+        /// Why.
+        problem: TimeProblem,
     },
-    /// The replay itself failed (the draw is impossible with these inputs).
-    #[error("replay failed: {detail}")]
+    /// `replay.failed`: the replay itself failed (the draw is impossible with these inputs).
+    #[error("replay failed: {failure}")]
     ReplayFailed {
         /// Why.
-        detail: String,
+        failure: ReplayFailure,
     },
 }
 
+/// Every code a [`Finding`] can have, with its meaning (the texts for people, in both
+/// languages, are in `docs/MESSAGES.md`). A [`Finding::Log`] has the code of its
+/// [`LogFinding`] (`log.*`, [`super::log::LOG_FINDING_CODES`]), listed there.
+pub const FINDING_CODES: [&str; 34] = [
+    "document.unreadable",
+    "signature.missing",
+    "amendment.gap",
+    "void.with_sheet",
+    "input.unreadable",
+    "log.not_recorded",
+    "signature.bad",
+    "signature.comment",
+    "document.cites",
+    "time.too_early",
+    "time.before_beacon",
+    "amendment.recusal_cap",
+    "amendment.reason_kind",
+    "input.changed",
+    "seed.inputs",
+    "seed.differs",
+    "stratum.list",
+    "stratum.differs",
+    "stratum.missing",
+    "stratum.extra",
+    "stratum.unknown",
+    "entity.missing",
+    "entity.extra",
+    "entity.differs",
+    "replay.plan_differs",
+    "replay.entity_count_differs",
+    "replay.outcome_differs",
+    "replay.inspectors_differ",
+    "replay.excluded_differ",
+    "replay.pools_differ",
+    "replay.inspector_list_differs",
+    "replay.entity_order_differs",
+    "replay.other_differs",
+    "log.unpublished",
+];
+
+/// The remaining codes of [`Finding`] (kept apart to keep [`FINDING_CODES`] readable).
+pub const MORE_FINDING_CODES: [&str; 5] = [
+    "log.reused_commitment",
+    "log.reused_secret",
+    "timestamp.invalid",
+    "timestamp.too_late",
+    "replay.failed",
+];
+
+impl Finding {
+    /// The stable code of this finding: one of [`FINDING_CODES`], [`MORE_FINDING_CODES`], or
+    /// for [`Finding::Log`] its [`LogFinding::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Finding::Unreadable { .. } => "document.unreadable",
+            Finding::SignatureMissing { .. } => "signature.missing",
+            Finding::AmendmentGap { .. } => "amendment.gap",
+            Finding::VoidWithSheet { .. } => "void.with_sheet",
+            Finding::Input { .. } => "input.unreadable",
+            Finding::Log { finding, .. } => finding.code(),
+            Finding::NotInLog { .. } => "log.not_recorded",
+            Finding::Signature { .. } => "signature.bad",
+            Finding::SignedComment { .. } => "signature.comment",
+            Finding::Cites { .. } => "document.cites",
+            Finding::TooEarly { .. } => "time.too_early",
+            Finding::BeforeBeacon { .. } => "time.before_beacon",
+            Finding::RecusalCap { .. } => "amendment.recusal_cap",
+            Finding::ReasonKind { .. } => "amendment.reason_kind",
+            Finding::InputChanged { .. } => "input.changed",
+            Finding::SeedInputs { .. } => "seed.inputs",
+            Finding::Seed { .. } => "seed.differs",
+            Finding::Strata { .. } => "stratum.list",
+            Finding::Stratum { .. } => "stratum.differs",
+            Finding::StratumMissing { .. } => "stratum.missing",
+            Finding::StratumExtra { .. } => "stratum.extra",
+            Finding::UnknownStratum { .. } => "stratum.unknown",
+            Finding::EntityMissing { .. } => "entity.missing",
+            Finding::EntityExtra { .. } => "entity.extra",
+            Finding::EntityField { .. } => "entity.differs",
+            Finding::Differs { part, .. } => match part {
+                Part::Plan => "replay.plan_differs",
+                Part::EntityCount => "replay.entity_count_differs",
+                Part::Outcome => "replay.outcome_differs",
+                Part::InspectorsOrCitations => "replay.inspectors_differ",
+                Part::Excluded => "replay.excluded_differ",
+                Part::Pools => "replay.pools_differ",
+                Part::Inspectors => "replay.inspector_list_differs",
+                Part::EntityOrder => "replay.entity_order_differs",
+                Part::OtherFields => "replay.other_differs",
+            },
+            Finding::Unpublished { .. } => "log.unpublished",
+            Finding::Reused { what, .. } => match what {
+                Reuse::Commitment => "log.reused_commitment",
+                Reuse::Secret => "log.reused_secret",
+            },
+            Finding::Timestamp { problem, .. } => problem.code(),
+            Finding::ReplayFailed { .. } => "replay.failed",
+        }
+    }
+
+    /// The document this finding is about, when it names one.
+    pub fn document(&self) -> Option<&str> {
+        match self {
+            Finding::Unreadable { document, .. }
+            | Finding::SignatureMissing { document }
+            | Finding::AmendmentGap { document }
+            | Finding::VoidWithSheet { document }
+            | Finding::Input { document, .. }
+            | Finding::Log { document, .. }
+            | Finding::NotInLog { document, .. }
+            | Finding::Signature { document, .. }
+            | Finding::SignedComment { document, .. }
+            | Finding::Cites { document, .. }
+            | Finding::TooEarly { document, .. }
+            | Finding::BeforeBeacon { document, .. }
+            | Finding::RecusalCap { document, .. }
+            | Finding::ReasonKind { document, .. }
+            | Finding::Differs { document, .. }
+            | Finding::Unpublished { document, .. }
+            | Finding::Reused { document, .. }
+            | Finding::Timestamp { document, .. } => Some(document),
+            Finding::ReplayFailed {
+                failure: ReplayFailure::Amendment { document, .. },
+            } => Some(document),
+            _ => None,
+        }
+    }
+
+    /// The finding's structured fields, by name, as text (the JSON `fields` object of
+    /// `verify --json`, docs/MESSAGES.md). A nested error is given by its code as `cause`.
+    ///
+    /// ```
+    /// use double_random::ceremony::verify::Finding;
+    /// let f = Finding::EntityExtra { id: "X".into() };
+    /// assert_eq!(f.fields(), vec![("id", "X".to_string())]);
+    /// ```
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let s = |v: &dyn std::fmt::Display| v.to_string();
+        let mut out: Vec<(&'static str, String)> = vec![];
+        if let Some(d) = self.document() {
+            out.push(("document", d.to_string()));
+        }
+        match self {
+            Finding::Unreadable { error, .. } | Finding::SeedInputs { error } => {
+                out.push(("cause", error.code().into()));
+            }
+            Finding::BeforeBeacon { found, error, .. } => {
+                out.push(("found", s(found)));
+                out.push(("cause", error.code().into()));
+            }
+            Finding::Input { problem, .. } => out.push(("detail", s(problem))),
+            Finding::Log { finding, .. } => {
+                if let Some(l) = finding.line() {
+                    out.push(("line", s(&l)));
+                }
+                match finding {
+                    LogFinding::BadLine { reason, .. } => out.push(("detail", s(reason))),
+                    LogFinding::Gap {
+                        expected, found, ..
+                    } => {
+                        out.push(("expected", s(expected)));
+                        out.push(("found", s(found)));
+                    }
+                    LogFinding::Fork { seq, .. } => out.push(("seq", s(seq))),
+                    LogFinding::Pending { draw_id, .. }
+                    | LogFinding::TaskMismatch { draw_id, .. } => {
+                        out.push(("draw_id", draw_id.clone()));
+                    }
+                    LogFinding::OutOfOrder {
+                        kind,
+                        draw_id,
+                        problem,
+                        ..
+                    } => {
+                        out.push(("kind", s(kind)));
+                        out.push(("draw_id", draw_id.clone()));
+                        let name = match problem {
+                            OrderProblem::AlreadyAnnounced => "already_announced",
+                            OrderProblem::NeverAnnounced => "never_announced",
+                            OrderProblem::AlreadyResolved => "already_resolved",
+                            OrderProblem::NoSheet => "no_sheet",
+                            OrderProblem::AfterVoid => "after_void",
+                        };
+                        out.push(("problem", name.to_string()));
+                    }
+                    LogFinding::TaskBusy { draw_id, other, .. } => {
+                        out.push(("draw_id", draw_id.clone()));
+                        out.push(("other", other.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            Finding::NotInLog {
+                line,
+                log,
+                divergence,
+                ..
+            } => {
+                out.push(("line", s(line)));
+                out.push(("log", log.clone()));
+                out.push(("cause", divergence.code().into()));
+            }
+            Finding::Signature { error, .. } => out.push(("cause", error.code().into())),
+            Finding::SignedComment {
+                field,
+                expected,
+                found,
+                ..
+            }
+            | Finding::Cites {
+                field,
+                expected,
+                found,
+                ..
+            } => {
+                out.push(("field", s(field)));
+                out.push(("expected", expected.clone()));
+                out.push(("found", found.clone()));
+            }
+            Finding::TooEarly {
+                field,
+                not_before,
+                found,
+                ..
+            } => {
+                out.push(("field", s(field)));
+                out.push(("not_before", s(not_before)));
+                out.push(("found", s(found)));
+            }
+            Finding::RecusalCap {
+                entity,
+                cap,
+                number,
+                ..
+            } => {
+                out.push(("entity", entity.clone()));
+                out.push(("cap", s(cap)));
+                out.push(("number", s(number)));
+            }
+            Finding::ReasonKind { code, .. } => {
+                out.push(("reason", reason_code_name(*code).into()))
+            }
+            Finding::InputChanged {
+                input,
+                announced,
+                found,
+            } => {
+                out.push(("input", input.clone()));
+                out.push(("announced", s(announced)));
+                out.push(("found", s(found)));
+            }
+            Finding::Seed { expected, found } => {
+                out.push(("expected", s(expected)));
+                out.push(("found", s(found)));
+            }
+            Finding::Strata { expected, found } => {
+                out.push(("expected", expected.join(",")));
+                out.push(("found", found.join(",")));
+            }
+            Finding::Stratum {
+                stratum,
+                field,
+                expected,
+                found,
+            } => {
+                out.push(("stratum", stratum.clone()));
+                out.push(("field", s(field)));
+                out.push(("expected", expected.clone()));
+                out.push(("found", found.clone()));
+            }
+            Finding::StratumMissing { stratum }
+            | Finding::StratumExtra { stratum }
+            | Finding::UnknownStratum { stratum } => out.push(("stratum", stratum.clone())),
+            Finding::EntityMissing { id } | Finding::EntityExtra { id } => {
+                out.push(("id", id.clone()));
+            }
+            Finding::EntityField {
+                id,
+                field,
+                expected,
+                found,
+            } => {
+                out.push(("id", id.clone()));
+                out.push(("field", s(field)));
+                out.push(("expected", expected.clone()));
+                out.push(("found", found.clone()));
+            }
+            Finding::Differs { part, .. } => out.push(("part", part_name(*part).into())),
+            Finding::Unpublished { line, .. } => out.push(("line", s(line))),
+            Finding::Reused { party, other, .. } => {
+                out.push(("party", party.clone()));
+                out.push(("other", other.clone()));
+            }
+            Finding::Timestamp { problem, .. } => match problem {
+                TimeProblem::Token(e) => out.push(("detail", s(e))),
+                TimeProblem::TooLate {
+                    gen_time,
+                    margin_seconds,
+                } => {
+                    out.push(("gen_time", s(gen_time)));
+                    out.push(("margin_seconds", s(margin_seconds)));
+                }
+            },
+            Finding::ReplayFailed { failure } => match failure {
+                ReplayFailure::Digests(e) => out.push(("detail", s(e))),
+                ReplayFailure::Draw(e) => out.push(("detail", s(e))),
+                ReplayFailure::Amendment { error, .. } => {
+                    out.push(("cause", error.code().into()));
+                }
+            },
+            Finding::SignatureMissing { .. }
+            | Finding::AmendmentGap { .. }
+            | Finding::VoidWithSheet { .. } => {}
+        }
+        out
+    }
+}
+
+/// The snake_case name of a part (as in JSON).
+fn part_name(p: Part) -> &'static str {
+    match p {
+        Part::Plan => "plan",
+        Part::EntityCount => "entity_count",
+        Part::Outcome => "outcome",
+        Part::InspectorsOrCitations => "inspectors_or_citations",
+        Part::Excluded => "excluded",
+        Part::Pools => "pools",
+        Part::Inspectors => "inspectors",
+        Part::EntityOrder => "entity_order",
+        Part::OtherFields => "other_fields",
+    }
+}
+
+/// The snake_case name of a reason code (as in the documents).
+fn reason_code_name(c: ReasonCode) -> &'static str {
+    match c {
+        ReasonCode::EntityClosed => "entity_closed",
+        ReasonCode::EntityUnreachable => "entity_unreachable",
+        ReasonCode::EntityMovedOut => "entity_moved_out",
+        ReasonCode::EntityOutOfScope => "entity_out_of_scope",
+        ReasonCode::InspectorRecused => "inspector_recused",
+        ReasonCode::InspectorUnavailable => "inspector_unavailable",
+    }
+}
+
 /// What verification looked at and what it found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Checks performed, in words, in order.
-    pub checked: Vec<String>,
+    /// Checks performed, in order.
+    pub checked: Vec<Check>,
     /// Problems; empty means PASS.
     pub findings: Vec<Finding>,
 }
@@ -228,25 +1010,27 @@ fn check_signature(
     doc: &SignedDocument<'_>,
     draw_id: &str,
 ) -> bool {
-    report.checked.push(format!("signature of {}", doc.name));
-    let fail = |report: &mut Report, detail: String| {
+    report.checked.push(Check::Signature {
+        document: doc.name.to_string(),
+    });
+    let fail = |report: &mut Report, error: SignError| {
         report.findings.push(Finding::Signature {
             document: doc.name.to_string(),
-            detail,
+            error,
         });
         false
     };
     let sig = match Signature::parse(doc.signature) {
         Ok(s) => s,
-        Err(e) => return fail(report, e.to_string()),
+        Err(e) => return fail(report, e),
     };
     let verified = match sign::verify(pk, doc.bytes, &sig) {
         Ok(v) => v,
-        Err(e) => return fail(report, e.to_string()),
+        Err(e) => return fail(report, e),
     };
     let fields = match verified.fields() {
         Ok(f) => f,
-        Err(e) => return fail(report, e.to_string()),
+        Err(e) => return fail(report, e),
     };
     let digest = Digest32::of(doc.bytes).to_hex();
     let mut ok = true;
@@ -287,16 +1071,16 @@ pub fn verify(
     inputs: Option<&DrawInputs<'_>>,
 ) -> Report {
     let mut r = Report::default();
-    let unreadable = |r: &mut Report, doc: &SignedDocument<'_>, e: &dyn std::fmt::Display| {
+    let unreadable = |r: &mut Report, doc: &SignedDocument<'_>, e: CeremonyError| {
         r.findings.push(Finding::Unreadable {
             document: doc.name.to_string(),
-            detail: e.to_string(),
+            error: Arc::new(e),
         });
     };
     let ann = match Announcement::parse(published.announcement.bytes) {
         Ok(a) => a,
         Err(e) => {
-            unreadable(&mut r, &published.announcement, &e);
+            unreadable(&mut r, &published.announcement, e);
             return r;
         }
     };
@@ -315,17 +1099,17 @@ pub fn verify(
         &ann.key_id,
     );
     if let Err(e) = ann.check() {
-        unreadable(&mut r, &published.announcement, &e);
+        unreadable(&mut r, &published.announcement, e);
     }
     let sheet = match Sheet::parse(published.sheet.bytes) {
         Ok(s) => s,
         Err(e) => {
-            unreadable(&mut r, &published.sheet, &e);
+            unreadable(&mut r, &published.sheet, e);
             return r;
         }
     };
     check_signature(&mut r, published.public_key, &published.sheet, &ann.draw_id);
-    r.checked.push("the sheet cites the announcement".into());
+    r.checked.push(Check::SheetCitesAnnouncement);
     let sname = published.sheet.name;
     cites(
         &mut r,
@@ -338,38 +1122,32 @@ pub fn verify(
     if sheet.plan != ann.plan {
         r.findings.push(Finding::Differs {
             document: sname.to_string(),
-            part: "plan",
+            part: Part::Plan,
         });
     }
     if let Err(e) = sheet::check_draw_time(&ann, sheet.drawn_at) {
-        cites(
-            &mut r,
-            sname,
-            "drawn_at",
-            &format!("no earlier than the beacon: {e}"),
-            &sheet.drawn_at.to_string(),
-        );
+        r.findings.push(Finding::BeforeBeacon {
+            document: sname.to_string(),
+            found: sheet.drawn_at,
+            error: Arc::new(e),
+        });
     }
     if sheet.drawn_at < ann.scheduled_at {
-        cites(
-            &mut r,
-            sname,
-            "drawn_at",
-            &format!("no earlier than {}", ann.scheduled_at),
-            &sheet.drawn_at.to_string(),
-        );
+        r.findings.push(Finding::TooEarly {
+            document: sname.to_string(),
+            field: "drawn_at",
+            not_before: ann.scheduled_at,
+            found: sheet.drawn_at,
+        });
     }
-    r.checked
-        .push("commitments, beacon and seed derivation".into());
+    r.checked.push(Check::Seed);
     match sheet::seed_for(&ann, &ann_digest, &sheet.reveals, sheet.beacon.as_ref()) {
         Ok(seed) if seed != sheet.seed => r.findings.push(Finding::Seed {
             expected: seed,
             found: sheet.seed,
         }),
         Ok(_) => {}
-        Err(e) => r.findings.push(Finding::SeedInputs {
-            detail: e.to_string(),
-        }),
+        Err(e) => r.findings.push(Finding::SeedInputs { error: Arc::new(e) }),
     }
     let plan = inputs.map(|i| i.plan).or(plan);
     if let Some(plan) = plan {
@@ -382,7 +1160,7 @@ pub fn verify(
         let a = match Amendment::parse(doc.bytes) {
             Ok(a) => a,
             Err(e) => {
-                unreadable(&mut r, doc, &e);
+                unreadable(&mut r, doc, e);
                 return r;
             }
         };
@@ -418,46 +1196,37 @@ pub fn verify(
                 })
                 .count() as u64;
             if before >= u64::from(plan.team.recusal_cap) {
-                cites(
-                    &mut r,
-                    doc.name,
-                    "action",
-                    &format!(
-                        "at most {} recusals for entity {entity}",
-                        plan.team.recusal_cap
-                    ),
-                    &format!("recusal number {}", before + 1),
-                );
+                r.findings.push(Finding::RecusalCap {
+                    document: doc.name.to_string(),
+                    entity: entity.clone(),
+                    cap: u64::from(plan.team.recusal_cap),
+                    number: before + 1,
+                });
             }
         }
         if let Some(last) = amendments.last()
             && a.amended_at < last.amended_at
         {
-            cites(
-                &mut r,
-                doc.name,
-                "amended_at",
-                &format!("no earlier than {}", last.amended_at),
-                &a.amended_at.to_string(),
-            );
+            r.findings.push(Finding::TooEarly {
+                document: doc.name.to_string(),
+                field: "amended_at",
+                not_before: last.amended_at,
+                found: a.amended_at,
+            });
         }
         if a.amended_at < sheet.drawn_at {
-            cites(
-                &mut r,
-                doc.name,
-                "amended_at",
-                &format!("no earlier than {}", sheet.drawn_at),
-                &a.amended_at.to_string(),
-            );
+            r.findings.push(Finding::TooEarly {
+                document: doc.name.to_string(),
+                field: "amended_at",
+                not_before: sheet.drawn_at,
+                found: a.amended_at,
+            });
         }
         if !a.reason.code.fits(&a.action) {
-            cites(
-                &mut r,
-                doc.name,
-                "reason.code",
-                "a reason of the action's kind",
-                &format!("{:?}", a.reason.code),
-            );
+            r.findings.push(Finding::ReasonKind {
+                document: doc.name.to_string(),
+                code: a.reason.code,
+            });
         }
         prev = Some(Digest32::of(doc.bytes));
         amendments.push(a);
@@ -469,8 +1238,7 @@ pub fn verify(
 }
 
 fn check_quotas(r: &mut Report, ann: &Announcement, sheet: &Sheet, plan: &Plan) {
-    r.checked
-        .push("each stratum's k against the plan's quota for its n".into());
+    r.checked.push(Check::Quotas);
     match plan_digest(plan) {
         Ok(d) if d != ann.inputs.plan => r.findings.push(Finding::InputChanged {
             input: "plan".into(),
@@ -486,11 +1254,9 @@ fn check_quotas(r: &mut Report, ann: &Announcement, sheet: &Sheet, plan: &Plan) 
         .collect();
     let found: Vec<String> = sheet.strata.iter().map(|s| s.stratum.clone()).collect();
     if labels != found {
-        r.findings.push(Finding::Stratum {
-            stratum: found.join(","),
-            field: "present",
-            expected: labels.join(","),
-            found: found.join(","),
+        r.findings.push(Finding::Strata {
+            expected: labels,
+            found,
         });
     }
     for s in &sheet.strata {
@@ -510,7 +1276,7 @@ fn check_quotas(r: &mut Report, ann: &Announcement, sheet: &Sheet, plan: &Plan) 
     if total != sheet.entities.len() as u64 {
         r.findings.push(Finding::Differs {
             document: "sheet".into(),
-            part: "number of entities (Σ k)",
+            part: Part::EntityCount,
         });
     }
 }
@@ -523,8 +1289,7 @@ fn replay(
     published: &Published<'_>,
     inputs: &DrawInputs<'_>,
 ) {
-    r.checked
-        .push("input digests against the announcement".into());
+    r.checked.push(Check::InputDigests);
     match super::announce::InputDigests::of(inputs) {
         Ok(found) => {
             for (name, announced, got) in ann.inputs.differences(&found) {
@@ -536,7 +1301,7 @@ fn replay(
             }
         }
         Err(e) => r.findings.push(Finding::ReplayFailed {
-            detail: e.to_string(),
+            failure: ReplayFailure::Digests(Arc::new(e)),
         }),
     }
     if r.findings
@@ -546,13 +1311,13 @@ fn replay(
         // A replay on other inputs would only repeat the same finding at every entity.
         return;
     }
-    r.checked.push("full replay of the draw".into());
+    r.checked.push(Check::Replay);
     let ann_digest = Digest32::of(published.announcement.bytes);
     let result = match draw::run(inputs, &sheet.seed) {
         Ok(x) => x,
         Err(e) => {
             r.findings.push(Finding::ReplayFailed {
-                detail: e.to_string(),
+                failure: ReplayFailure::Draw(e),
             });
             return;
         }
@@ -571,7 +1336,9 @@ fn replay(
     compare_sheets(r, &expected, sheet, published.sheet.name);
     for (i, a) in amendments.iter().enumerate() {
         let doc = &published.amendments[i];
-        r.checked.push(format!("replay of {}", doc.name));
+        r.checked.push(Check::AmendmentReplay {
+            document: doc.name.to_string(),
+        });
         match amend::amend(
             sheet,
             &amendments[..i],
@@ -585,17 +1352,20 @@ fn replay(
                 if want.outcome != a.outcome {
                     r.findings.push(Finding::Differs {
                         document: doc.name.to_string(),
-                        part: "outcome",
+                        part: Part::Outcome,
                     });
                 } else if want != *a {
                     r.findings.push(Finding::Differs {
                         document: doc.name.to_string(),
-                        part: "inspectors or citations",
+                        part: Part::InspectorsOrCitations,
                     });
                 }
             }
             Err(e) => r.findings.push(Finding::ReplayFailed {
-                detail: format!("{}: {e}", doc.name),
+                failure: ReplayFailure::Amendment {
+                    document: doc.name.to_string(),
+                    error: Arc::new(e),
+                },
             }),
         }
     }
@@ -604,11 +1374,8 @@ fn replay(
 fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
     for w in &want.strata {
         match got.strata.iter().find(|g| g.stratum == w.stratum) {
-            None => r.findings.push(Finding::Stratum {
+            None => r.findings.push(Finding::StratumMissing {
                 stratum: w.stratum.clone(),
-                field: "present",
-                expected: "present".into(),
-                found: "missing".into(),
             }),
             Some(g) => {
                 for (field, a, b) in [
@@ -634,11 +1401,8 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
     }
     for g in &got.strata {
         if !want.strata.iter().any(|w| w.stratum == g.stratum) {
-            r.findings.push(Finding::Stratum {
+            r.findings.push(Finding::StratumExtra {
                 stratum: g.stratum.clone(),
-                field: "present",
-                expected: "absent".into(),
-                found: "present".into(),
             });
         }
     }
@@ -682,11 +1446,11 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
         }
     }
     for (part, same) in [
-        ("excluded", want.excluded == got.excluded),
-        ("pools", want.pools == got.pools),
-        ("inspectors", want.inspectors == got.inspectors),
+        (Part::Excluded, want.excluded == got.excluded),
+        (Part::Pools, want.pools == got.pools),
+        (Part::Inspectors, want.inspectors == got.inspectors),
         (
-            "entity order",
+            Part::EntityOrder,
             want.entities == got.entities
                 || r.findings.iter().any(|f| {
                     matches!(
@@ -708,7 +1472,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
     if r.findings.is_empty() && want != got {
         r.findings.push(Finding::Differs {
             document: name.to_string(),
-            part: "other fields",
+            part: Part::OtherFields,
         });
     }
 }
@@ -734,11 +1498,8 @@ pub fn replay_stratum(
     k: u64,
     digest: &Digest32,
 ) -> Result<Vec<String>, Finding> {
-    let stratum = Stratum::parse(label).ok_or_else(|| Finding::Stratum {
+    let stratum = Stratum::parse(label).ok_or_else(|| Finding::UnknownStratum {
         stratum: label.to_string(),
-        field: "present",
-        expected: "a known stratum label".into(),
-        found: label.to_string(),
     })?;
     let mut ids = member_ids.to_vec();
     ids.sort_unstable();
@@ -784,7 +1545,7 @@ pub enum TimeProof {
     /// The token does not prove it (invalid, untrusted, or too late): a finding.
     Failed {
         /// Why.
-        reason: String,
+        problem: TimeProblem,
     },
 }
 
@@ -882,5 +1643,98 @@ impl TrustSummary {
             replacements: replacements.into_iter().collect(),
             recusals: recusals.into_iter().collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_across_every_result() {
+        let mut all: Vec<&str> = vec![];
+        all.extend(CHECK_CODES);
+        all.extend(FINDING_CODES);
+        all.extend(MORE_FINDING_CODES);
+        all.extend(super::super::log::LOG_FINDING_CODES);
+        all.extend(["log.truncated", "log.forks"]);
+        all.extend(SignError::CODES);
+        all.extend(super::super::beacon::BEACON_ERROR_CODES);
+        all.extend(super::super::CEREMONY_ERROR_CODES);
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &all {
+            assert!(seen.insert(*c), "{c} twice");
+            let (kind, rest) = c.split_once('.').unwrap();
+            assert!(!kind.is_empty() && !rest.is_empty(), "{c}");
+            assert!(
+                c.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'_'),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_part_and_reuse_has_its_own_listed_code() {
+        let parts = [
+            Part::Plan,
+            Part::EntityCount,
+            Part::Outcome,
+            Part::InspectorsOrCitations,
+            Part::Excluded,
+            Part::Pools,
+            Part::Inspectors,
+            Part::EntityOrder,
+            Part::OtherFields,
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for part in parts {
+            let f = Finding::Differs {
+                document: "sheet.json".into(),
+                part,
+            };
+            assert!(FINDING_CODES.contains(&f.code()), "{}", f.code());
+            assert!(codes.insert(f.code()));
+            assert_eq!(f.fields()[1].0, "part");
+        }
+        for what in [Reuse::Commitment, Reuse::Secret] {
+            let f = Finding::Reused {
+                document: "sheet.json".into(),
+                party: "p".into(),
+                what,
+                other: "D0".into(),
+            };
+            assert!(MORE_FINDING_CODES.contains(&f.code()), "{}", f.code());
+            assert!(codes.insert(f.code()));
+        }
+        let f = Finding::Log {
+            document: "office.log".into(),
+            finding: LogFinding::Unterminated,
+        };
+        assert_eq!(f.code(), "log.unterminated");
+        let gap = Finding::Log {
+            document: "office.log".into(),
+            finding: LogFinding::Gap {
+                line: 4,
+                expected: 4,
+                found: 6,
+            },
+        };
+        assert_eq!(gap.code(), "log.gap");
+        assert_eq!(
+            gap.fields(),
+            vec![
+                ("document", "office.log".to_string()),
+                ("line", "4".to_string()),
+                ("expected", "4".to_string()),
+                ("found", "6".to_string()),
+            ]
+        );
+        assert_eq!(
+            f.to_string(),
+            "office.log: cannot be read: the last line is not terminated"
+        );
     }
 }

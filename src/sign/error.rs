@@ -256,6 +256,79 @@ impl fmt::Display for PasswordProblem {
     }
 }
 
+impl SignError {
+    /// Every [`SignError::code`] (the password errors, added later, come last).
+    pub const CODES: [&'static str; 27] = [
+        "sign.missing_line",
+        "sign.extra_line",
+        "sign.missing_prefix",
+        "sign.base64",
+        "sign.wrong_length",
+        "sign.unknown_algorithm",
+        "sign.encrypted_secret_key",
+        "sign.unknown_kdf",
+        "sign.unknown_checksum",
+        "sign.bad_checksum",
+        "sign.inconsistent_secret_key",
+        "sign.invalid_public_key",
+        "sign.key_id_mismatch",
+        "sign.bad_signature",
+        "sign.bad_global_signature",
+        "sign.comment_line_break",
+        "sign.comment_nul",
+        "sign.comment_too_long",
+        "sign.invalid_field_key",
+        "sign.invalid_field_value",
+        "sign.field_without_colon",
+        "sign.duplicate_field",
+        "sign.invalid_key_id",
+        "sign.random",
+        "sign.wrong_password",
+        "sign.invalid_password",
+        "sign.kdf_limits",
+    ];
+
+    /// The stable code of this error (one of [`SignError::CODES`]): programs and translations
+    /// key on it, not on the English text.
+    ///
+    /// ```
+    /// use double_random::sign::{KeyId, SignError};
+    /// let e = SignError::BadSignature { key_id: KeyId([0; 8]) };
+    /// assert_eq!(e.code(), "sign.bad_signature");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        Self::CODES[match self {
+            SignError::MissingLine { .. } => 0,
+            SignError::ExtraLine { .. } => 1,
+            SignError::MissingPrefix { .. } => 2,
+            SignError::Base64 { .. } => 3,
+            SignError::WrongLength { .. } => 4,
+            SignError::UnknownAlgorithm { .. } => 5,
+            SignError::EncryptedSecretKey => 6,
+            SignError::UnknownKdf { .. } => 7,
+            SignError::UnknownChecksum { .. } => 8,
+            SignError::BadChecksum { .. } => 9,
+            SignError::InconsistentSecretKey { .. } => 10,
+            SignError::InvalidPublicKey { .. } => 11,
+            SignError::KeyIdMismatch { .. } => 12,
+            SignError::BadSignature { .. } => 13,
+            SignError::BadGlobalSignature { .. } => 14,
+            SignError::CommentLineBreak { .. } => 15,
+            SignError::CommentNul { .. } => 16,
+            SignError::CommentTooLong { .. } => 17,
+            SignError::InvalidFieldKey { .. } => 18,
+            SignError::InvalidFieldValue { .. } => 19,
+            SignError::FieldWithoutColon { .. } => 20,
+            SignError::DuplicateField { .. } => 21,
+            SignError::InvalidKeyId { .. } => 22,
+            SignError::Random(_) => 23,
+            SignError::WrongPassword => 24,
+            SignError::InvalidPassword { .. } => 25,
+            SignError::KdfLimits { .. } => 26,
+        }]
+    }
+}
+
 /// A part of a key or signature file, used to say where an error is.
 ///
 /// ```
