@@ -720,7 +720,18 @@ pub fn load_input_files(
     paths: &InputPaths,
     progress: &mut dyn Progress,
 ) -> Result<Inputs, BundleError> {
-    load_input_files_with(paths, progress, true)
+    load_input_files_with(paths, progress, true, Guard::Office)
+}
+
+/// Whether loading inputs also refuses rosters that lack a column the plan reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// Before announcing or drawing: a roster without a column the plan reads is refused
+    /// (SPEC §3.3), since its rows would all take the column's default.
+    Office,
+    /// Replaying a published draw: the absent column's default is what the draw used, and
+    /// SPEC §3.3 makes the guard no part of the draw, so a verifier does not apply it.
+    Replay,
 }
 
 /// [`load_input_files`], with the entity roster read on every core when `parallel` and the file
@@ -729,6 +740,7 @@ fn load_input_files_with(
     paths: &InputPaths,
     progress: &mut dyn Progress,
     parallel: bool,
+    guard: Guard,
 ) -> Result<Inputs, BundleError> {
     let mut problems = InputProblems::default();
     let entities = parallel
@@ -816,7 +828,9 @@ fn load_input_files_with(
     if let Some(p) = &paths.history {
         files.push((Table::History, p.as_path(), &history.columns));
     }
-    needed_columns(&plan, &items.rows, &files, &mut problems);
+    if guard == Guard::Office {
+        needed_columns(&plan, &items.rows, &files, &mut problems);
+    }
     if !problems.problems.is_empty() {
         return Err(BundleError::Inputs(problems));
     }
@@ -2162,7 +2176,8 @@ fn load_draw_inputs(
     progress: &mut dyn Progress,
 ) -> Result<Inputs, BundleError> {
     let paths = draw_dir.input_paths().map_err(BundleError::Inputs)?;
-    load_input_files(&paths, progress)
+    // The announcement fixed these inputs; the needed-column guard was announce's to apply.
+    load_input_files_with(&paths, progress, true, Guard::Replay)
 }
 
 /// Records an amendment (补抽 / 回避) of a drawn sheet: computes it from the rankings fixed by
@@ -2533,7 +2548,7 @@ pub fn verify_dir_with(
                 }
             }
             if complete {
-                match load_input_files(&paths, progress) {
+                match load_input_files_with(&paths, progress, true, Guard::Replay) {
                     Ok(i) => inputs = Some(i),
                     Err(BundleError::Inputs(p)) => {
                         for problem in p.problems {
@@ -3219,6 +3234,35 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_column_the_plan_reads_is_refused_before_announcing_but_replays_with_its_default() {
+        // The example roster without its kind column, and a plan filtering on kinds.
+        let roster = "统一社会信用代码,名称,行政区划代码,登记状态\n\
+                      91520102MA6D0000X3,甲商贸有限公司,520102,存续\n\
+                      92520103MA6D00018E,乙餐饮店,520103,存续\n";
+        let (dir, paths) = inputs_with(Some(roster.as_bytes()));
+        let plan = std::fs::read_to_string(dir.path().join("plan.toml")).unwrap();
+        let plan = plan.replace("[strata]", "[filters]\nkinds = [\"企业\"]\n[strata]");
+        std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+        let office = load_input_files_with(&paths, &mut NoProgress, false, Guard::Office);
+        let Err(BundleError::Inputs(p)) = office else {
+            panic!("the office's check accepted a roster without the kind column")
+        };
+        assert!(
+            matches!(
+                &p.problems[..],
+                [InputProblem::NeededColumn { field: "kind", .. }]
+            ),
+            "{p}"
+        );
+        // A verifier replays the same files: every kind is the default (none), so no entity
+        // passes the filter, as the draw that was announced from them found too.
+        let replay = load_input_files_with(&paths, &mut NoProgress, false, Guard::Replay);
+        let inputs = replay.expect("replay loads the inputs the draw used");
+        assert_eq!(inputs.entities.len(), 2);
+        assert!(inputs.entities.iter().all(|e| e.kind.is_none()));
+    }
+
+    #[test]
     fn the_entity_roster_loads_alike_on_every_core_and_on_one() {
         let header = "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态,标签\n";
         let mut plain = String::from(header);
@@ -3246,8 +3290,8 @@ mod tests {
         ];
         for (what, bytes) in cases {
             let (_dir, paths) = inputs_with(bytes);
-            let parallel = load_input_files_with(&paths, &mut NoProgress, true);
-            let sequential = load_input_files_with(&paths, &mut NoProgress, false);
+            let parallel = load_input_files_with(&paths, &mut NoProgress, true, Guard::Office);
+            let sequential = load_input_files_with(&paths, &mut NoProgress, false, Guard::Office);
             assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"), "{what}");
             let outcome = match what {
                 "an id twice" | "a broken row" => parallel.is_err(),
