@@ -515,22 +515,23 @@ pub fn exit_codes(lang: Lang) -> &'static str {
             "退出码：
   0  成功；核验通过（PASS）
   1  核验未通过（FAIL），或输入文件有问题，或日志损坏
-  2  用法错误：未知选项、缺少参数或参数格式不对
+  2  用法错误：未知选项、缺少参数或参数格式不对；私钥口令不对或无法询问
   3  文件无法读取或写入（不存在、无权限、磁盘已满）
   4  拒绝覆盖：公告、结果表、补抽记录、密钥、秘密数或日志条目已存在
-  5  仪式拒绝此步骤：秘密数与承诺不符、信标值不对、未到抽取时间、密钥不符、没有独立随机性，或不存在满足全部规则的分配
+  5  仪式拒绝此步骤：秘密数与承诺不符、信标值不对、未到抽取时间、密钥不符、没有独立随机性、按计划没有可抽的对象（未加 --allow-empty），或不存在满足全部规则的分配
   6  未核验：没有用 --public-key 指定公钥，只用了文件夹中的公钥，不能给出 PASS"
         }
         Lang::En => {
             "Exit codes:
   0  success; verification PASS
   1  verification FAIL, or problems in the inputs, or a damaged log
-  2  usage error: unknown option, missing or malformed argument
+  2  usage error: unknown option, missing or malformed argument; a wrong password for the secret
+     key, or none can be asked for
   3  a file cannot be read or written (missing, permission, disk full)
   4  refused to overwrite: an announcement, sheet, amendment, key, secret or log entry already exists
   5  the ceremony refused the step: a secret does not match its commitment, a wrong beacon value,
-     the draw is not yet due, the wrong key, no independent randomness, or no assignment satisfies
-     every rule
+     the draw is not yet due, the wrong key, no independent randomness, nobody eligible under the
+     plan (without --allow-empty), or no assignment satisfies every rule
   6  NOT VERIFIED: no --public-key was given and the key was taken from the folder, so no PASS"
         }
     }

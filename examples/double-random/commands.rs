@@ -2156,6 +2156,7 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
     match &t.beacon {
         None => outln!("{}", tr!(lang, "  信标：无", "  beacon: none")),
         Some((what, time)) => {
+            let time = show_time(lang, *time);
             outln!(
                 "{}",
                 tr!(
@@ -2167,8 +2168,9 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
             let proof = match &t.time {
                 TimeProof::Proven { tsa, gen_time } => tr!(
                     lang,
-                    "  公告早于信标：已由时间戳证明（TSA：{tsa}，时间 {gen_time}）",
-                    "  announcement before the beacon: proven by a timestamp (TSA: {tsa}, time {gen_time})"
+                    "  公告早于信标：已由时间戳证明（TSA：{tsa}，时间 {}）",
+                    "  announcement before the beacon: proven by a timestamp (TSA: {tsa}, time {})",
+                    show_time(lang, *gen_time)
                 ),
                 TimeProof::OfficeClaim => tr!(
                     lang,
@@ -2521,7 +2523,12 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
     }
     let mut rows = vec![vec![
         tr!(lang, "序号", "Seq"),
-        tr!(lang, "时间", "Time"),
+        tr!(
+            lang,
+            "时间（{}）",
+            "Time ({})",
+            zone().label(i18n::publish_lang(lang))
+        ),
         tr!(lang, "类型", "Kind"),
         tr!(lang, "抽取编号", "Draw"),
         tr!(lang, "文件摘要", "Document"),
@@ -2531,7 +2538,7 @@ fn show_log(a: LogArgs, lang: Lang) -> Result<ExitCode, Fail> {
         let d = e.document.to_hex();
         rows.push(vec![
             e.seq.to_string(),
-            e.time.to_string(),
+            zone().local(e.time),
             i18n::entry_kind(lang, e.kind).to_string(),
             e.draw_id.clone(),
             d.get(..16).unwrap_or(&d).to_string(),
