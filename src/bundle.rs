@@ -112,6 +112,73 @@ pub fn signature_file(document: &str) -> String {
 // Errors
 // ---------------------------------------------------------------------------------------------
 
+/// What a missing file is ([`BundleError::Missing`]), so that messages can name it in any
+/// language without matching English text.
+///
+/// ```
+/// use double_random::bundle::Needed;
+/// assert_eq!(Needed::Sheet.to_string(), "the result sheet");
+/// assert_eq!(Needed::Sheet.code(), "missing.sheet");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Needed {
+    /// `announcement.json`.
+    Announcement,
+    /// `sheet.json`.
+    Sheet,
+    /// `sheet.json`, asked for by an amendment (amendments follow the draw).
+    SheetBeforeAmendment,
+    /// An `amendment-<n>.json`.
+    Amendment,
+    /// `void.json`.
+    Void,
+    /// The organizer's public key.
+    PublicKey,
+    /// The organizer's secret key (made by `keygen`).
+    SecretKey,
+    /// A party's seed secret.
+    Secret,
+    /// A document's signature.
+    Signature,
+}
+
+impl Needed {
+    /// Every [`Needed::code`].
+    pub const CODES: [&'static str; 9] = [
+        "missing.announcement",
+        "missing.sheet",
+        "missing.sheet_before_amendment",
+        "missing.amendment",
+        "missing.void",
+        "missing.public_key",
+        "missing.secret_key",
+        "missing.secret",
+        "missing.signature",
+    ];
+
+    /// The stable code of this kind of file (one of [`Needed::CODES`]).
+    pub fn code(self) -> &'static str {
+        Self::CODES[self as usize]
+    }
+}
+
+impl std::fmt::Display for Needed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Needed::Announcement => "the announcement",
+            Needed::Sheet => "the result sheet",
+            Needed::SheetBeforeAmendment => "the result sheet (amendments follow the draw)",
+            Needed::Amendment => "an amendment",
+            Needed::Void => "the void",
+            Needed::PublicKey => "the organizer's public key",
+            Needed::SecretKey => "the organizer's secret key (made by keygen)",
+            Needed::Secret => "a seed secret",
+            Needed::Signature => "the signature",
+        })
+    }
+}
+
 /// Why a step on a draw folder could not be done. Every variant names the file concerned.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -128,7 +195,7 @@ pub enum BundleError {
         /// The path looked for.
         path: PathBuf,
         /// What the file is.
-        what: &'static str,
+        what: Needed,
     },
     /// A record this step would write is already there; nothing was changed.
     #[error("{}: already exists; records are never overwritten", path.display())]
@@ -1305,14 +1372,14 @@ impl PrivateDir {
     /// call [`PrivateDir::read_key_with_password`]).
     pub fn read_key(&self) -> Result<SecretKey, BundleError> {
         let path = self.key_path();
-        let text = read_secret_text(&path, "the organizer's secret key (made by keygen)")?;
+        let text = read_secret_text(&path, Needed::SecretKey)?;
         SecretKey::parse(&text).map_err(|e| sign_error(&path, e))
     }
 
     /// Reads the organizer's secret key, opening an encrypted one with `password`.
     pub fn read_key_with_password(&self, password: &[u8]) -> Result<SecretKey, BundleError> {
         let path = self.key_path();
-        let text = read_secret_text(&path, "the organizer's secret key (made by keygen)")?;
+        let text = read_secret_text(&path, Needed::SecretKey)?;
         SecretKey::parse_with_password(&text, password).map_err(|e| sign_error(&path, e))
     }
 
@@ -1354,14 +1421,14 @@ impl PrivateDir {
 
 /// Reads a seed secret file (64 hex digits); the bytes read are wiped after parsing.
 pub fn read_secret_file(path: &Path) -> Result<Secret, BundleError> {
-    let text = read_secret_text(path, "a seed secret")?;
+    let text = read_secret_text(path, Needed::Secret)?;
     Secret::from_hex(&text).map_err(|source| BundleError::Secret {
         path: path.to_path_buf(),
         source,
     })
 }
 
-fn read_secret_text(path: &Path, what: &'static str) -> Result<Zeroizing<String>, BundleError> {
+fn read_secret_text(path: &Path, what: Needed) -> Result<Zeroizing<String>, BundleError> {
     let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
         Ok(b) => Zeroizing::new(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -1501,7 +1568,7 @@ impl DrawDir {
         self.root.join(name)
     }
 
-    fn read_bytes(&self, name: &str, what: &'static str) -> Result<Vec<u8>, BundleError> {
+    fn read_bytes(&self, name: &str, what: Needed) -> Result<Vec<u8>, BundleError> {
         let path = self.path(name);
         match files::read_limited(&path, MAX_DOCUMENT_BYTES) {
             Ok(b) => Ok(b),
@@ -1526,7 +1593,7 @@ impl DrawDir {
     fn read_document<T>(
         &self,
         name: &str,
-        what: &'static str,
+        what: Needed,
         parse: impl FnOnce(&[u8]) -> Result<T, CeremonyError>,
     ) -> Result<ReadDocument<T>, BundleError> {
         let bytes = self.read_bytes(name, what)?;
@@ -1546,7 +1613,7 @@ impl DrawDir {
 
     /// Reads `announcement.json` and its signature.
     pub fn read_announcement(&self) -> Result<ReadDocument<Announcement>, BundleError> {
-        self.read_document(ANNOUNCEMENT_FILE, "the announcement", Announcement::parse)
+        self.read_document(ANNOUNCEMENT_FILE, Needed::Announcement, Announcement::parse)
     }
 
     /// Reads `sheet.json` and its signature, if the draw has been made.
@@ -1554,7 +1621,7 @@ impl DrawDir {
         if !self.has(SHEET_FILE) {
             return Ok(None);
         }
-        self.read_document(SHEET_FILE, "the result sheet", Sheet::parse)
+        self.read_document(SHEET_FILE, Needed::Sheet, Sheet::parse)
             .map(Some)
     }
 
@@ -1566,7 +1633,7 @@ impl DrawDir {
             if !self.has(&name) {
                 break;
             }
-            v.push(self.read_document(&name, "an amendment", Amendment::parse)?);
+            v.push(self.read_document(&name, Needed::Amendment, Amendment::parse)?);
         }
         Ok(v)
     }
@@ -1647,7 +1714,7 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKey, BundleError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(BundleError::Missing {
                 path: path.to_path_buf(),
-                what: "the organizer's public key",
+                what: Needed::PublicKey,
             });
         }
         Err(e) => return Err(e.into()),
@@ -1992,7 +2059,7 @@ pub fn announce(
     })?;
     made.ok_or(BundleError::Missing {
         path: ann_path,
-        what: "the announcement",
+        what: Needed::Announcement,
     })
 }
 
@@ -2125,7 +2192,7 @@ pub fn draw(
     outcome?;
     let sheet = made.ok_or(BundleError::Missing {
         path: sheet_path,
-        what: "the result sheet",
+        what: Needed::Sheet,
     })?;
     Ok(Drawn {
         announcement: ann,
@@ -2144,7 +2211,7 @@ fn check_own_signature<T>(
     let Some(text) = &doc.signature else {
         return Err(BundleError::Missing {
             path: sig_path,
-            what: "the signature",
+            what: Needed::Signature,
         });
     };
     let sig = Signature::parse(text).map_err(|e| sign_error(&sig_path, e))?;
@@ -2200,7 +2267,7 @@ pub fn amend(
     let Some(sheet_doc) = draw_dir.read_sheet()? else {
         return Err(BundleError::Missing {
             path: draw_dir.path(SHEET_FILE),
-            what: "the result sheet (amendments follow the draw)",
+            what: Needed::SheetBeforeAmendment,
         });
     };
     check_own_signature(draw_dir, &sheet_doc, key, &ann.draw_id)?;
@@ -2247,7 +2314,7 @@ pub fn amend(
     })?;
     let a = made.ok_or(BundleError::Missing {
         path: draw_dir.root().to_path_buf(),
-        what: "the amendment",
+        what: Needed::Amendment,
     })?;
     Ok((
         a,
@@ -2313,7 +2380,7 @@ pub fn void(
     })?;
     made.ok_or(BundleError::Missing {
         path: draw_dir.path(VOID_FILE),
-        what: "the void",
+        what: Needed::Void,
     })
 }
 
@@ -2484,7 +2551,7 @@ pub fn verify_dir_with(
 ) -> Result<DirVerification, BundleError> {
     let public_key = opts.public_key;
     let d = DrawDir::new(dir);
-    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
     let ann_sig = d.read_signature(ANNOUNCEMENT_FILE)?;
     let (key, key_from_folder) = match public_key {
         Some(k) => (*k, false),
@@ -2500,7 +2567,7 @@ pub fn verify_dir_with(
     };
     missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
     let sheet_bytes = if d.has(SHEET_FILE) {
-        Some(d.read_bytes(SHEET_FILE, "the result sheet")?)
+        Some(d.read_bytes(SHEET_FILE, Needed::Sheet)?)
     } else {
         None
     };
@@ -2511,7 +2578,7 @@ pub fn verify_dir_with(
         if !d.has(&name) {
             break;
         }
-        let bytes = d.read_bytes(&name, "an amendment")?;
+        let bytes = d.read_bytes(&name, Needed::Amendment)?;
         let sig = d.read_signature(&name)?;
         amendments.push((name, bytes, sig));
     }
@@ -2633,7 +2700,7 @@ pub fn verify_dir_with(
         log_trust = Some(t);
     }
     if d.has(VOID_FILE) {
-        let vb = d.read_bytes(VOID_FILE, "the void")?;
+        let vb = d.read_bytes(VOID_FILE, Needed::Void)?;
         match Void::parse(&vb) {
             Err(e) => findings.push(Finding::Unreadable {
                 document: VOID_FILE.into(),
@@ -2754,7 +2821,7 @@ pub fn check_recorded(
         siblings: vec![],
         supersedes: false,
     };
-    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, "the announcement")?;
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
     let Ok(ann) = Announcement::parse(&ann_bytes) else {
         return Ok((findings, trust));
     };
@@ -2768,7 +2835,7 @@ pub fn check_recorded(
         Some(ann.log),
     )];
     if d.has(SHEET_FILE) {
-        let b = d.read_bytes(SHEET_FILE, "the result sheet")?;
+        let b = d.read_bytes(SHEET_FILE, Needed::Sheet)?;
         let pos = Sheet::parse(&b).ok().map(|s| s.log);
         docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
     }
@@ -2777,12 +2844,12 @@ pub fn check_recorded(
         if !d.has(&name) {
             break;
         }
-        let b = d.read_bytes(&name, "an amendment")?;
+        let b = d.read_bytes(&name, Needed::Amendment)?;
         let pos = Amendment::parse(&b).ok().map(|a| a.log);
         docs.push((name, EntryKind::Amendment, b, pos));
     }
     if d.has(VOID_FILE) {
-        let b = d.read_bytes(VOID_FILE, "the void")?;
+        let b = d.read_bytes(VOID_FILE, Needed::Void)?;
         let pos = Void::parse(&b).ok().map(|v| v.log);
         docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
     }
@@ -2888,7 +2955,7 @@ pub fn check_recorded(
     }
     if let Some(sheet) = d
         .has(SHEET_FILE)
-        .then(|| d.read_bytes(SHEET_FILE, "the result sheet").ok())
+        .then(|| d.read_bytes(SHEET_FILE, Needed::Sheet).ok())
         .flatten()
         .and_then(|b| Sheet::parse(&b).ok())
     {

@@ -6,7 +6,7 @@
 //! errors are rendered from their variants and fields (each has a stable code, see
 //! `docs/MESSAGES.md`), never by reading the library's English text.
 
-use double_random::bundle::{BundleError, DrawState, InputNote, InputProblem};
+use double_random::bundle::{BundleError, DrawState, InputNote, InputProblem, Needed};
 use double_random::ceremony::beacon::{BeaconError, DrandSignatureProblem, HexProblem};
 use double_random::ceremony::groups::GroupError;
 use double_random::ceremony::log::{
@@ -736,6 +736,36 @@ pub const MEANINGS: &[(&str, &str, &str)] = &[
         "文件引用了另一次抽取或另一份文件",
         "a document cites another draw or document",
     ),
+    // Files a step needs (bundle::Needed, in BundleError::Missing).
+    (
+        "missing.announcement",
+        "缺少抽查公告",
+        "the announcement is missing",
+    ),
+    ("missing.sheet", "缺少结果表", "the result sheet is missing"),
+    (
+        "missing.sheet_before_amendment",
+        "缺少结果表：补抽只能在抽取之后",
+        "the result sheet is missing: amendments follow the draw",
+    ),
+    (
+        "missing.amendment",
+        "缺少补抽记录",
+        "an amendment is missing",
+    ),
+    ("missing.void", "缺少作废记录", "the void is missing"),
+    (
+        "missing.public_key",
+        "缺少组织者公钥",
+        "the organizer's public key is missing",
+    ),
+    (
+        "missing.secret_key",
+        "缺少组织者私钥（由 keygen 生成）",
+        "the organizer's secret key (made by keygen) is missing",
+    ),
+    ("missing.secret", "缺少秘密数", "a seed secret is missing"),
+    ("missing.signature", "缺少签名", "the signature is missing"),
 ];
 
 /// The meaning of a message code in `lang`, if the code is known.
@@ -1985,7 +2015,7 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
             .join("\n"),
         BundleError::File(f) => file_error(lang, f),
         BundleError::Missing { path, what } => {
-            format!("{}：找不到（{}）", path.display(), what_name(what))
+            format!("{}：找不到（{}）", path.display(), needed_name(*what))
         }
         BundleError::Exists { path } => format!(
             "{} 已存在：公告、结果表、补抽记录和密钥从不覆盖，本次未作任何改动",
@@ -2044,17 +2074,19 @@ pub fn bundle_error(lang: Lang, e: &BundleError) -> String {
     }
 }
 
-fn what_name(what: &str) -> String {
+/// What a missing file is, in Chinese (keyed by [`Needed`], never by its English text).
+fn needed_name(what: Needed) -> &'static str {
     match what {
-        "the announcement" => "抽查公告".into(),
-        "the result sheet" => "结果表".into(),
-        "the result sheet (amendments follow the draw)" => "结果表（补抽只能在抽取之后）".into(),
-        "an amendment" => "补抽记录".into(),
-        "the organizer's public key" => "组织者公钥".into(),
-        "the organizer's secret key (made by keygen)" => "组织者私钥（由 keygen 生成）".into(),
-        "a seed secret" => "秘密数".into(),
-        "the signature" => "签名".into(),
-        other => other.to_string(),
+        Needed::Announcement => "抽查公告",
+        Needed::Sheet => "结果表",
+        Needed::SheetBeforeAmendment => "结果表（补抽只能在抽取之后）",
+        Needed::Amendment => "补抽记录",
+        Needed::Void => "作废记录",
+        Needed::PublicKey => "组织者公钥",
+        Needed::SecretKey => "组织者私钥（由 keygen 生成）",
+        Needed::Secret => "秘密数",
+        Needed::Signature => "签名",
+        _ => "所需文件",
     }
 }
 
@@ -2249,6 +2281,7 @@ mod tests {
         all.extend(SignError::CODES);
         all.extend(beacon::BEACON_ERROR_CODES);
         all.extend(double_random::ceremony::CEREMONY_ERROR_CODES);
+        all.extend(Needed::CODES);
         all
     }
 
