@@ -2747,8 +2747,14 @@ fn timestamp(a: TimestampArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let ann = draw_dir.read_announcement()?;
     let bytes =
         files::read_limited(&a.token, bundle::MAX_SMALL_FILE_BYTES).map_err(BundleError::from)?;
-    let token =
-        timestamp::parse(&bytes).map_err(|e| Fail::Ceremony(format!("{}: {e}", show(&a.token))))?;
+    let token = timestamp::parse(&bytes).map_err(|e| {
+        Fail::Ceremony(format!(
+            "{}{}{}",
+            show(&a.token),
+            tr!(lang, "：", ": "),
+            i18n::token_error(lang, &e)
+        ))
+    })?;
     let digest = Digest32::of(&ann.bytes);
     if token.imprint != Some(digest) {
         return Err(Fail::Ceremony(tr!(

@@ -12,6 +12,7 @@ use double_random::ceremony::groups::GroupError;
 use double_random::ceremony::log::{
     AppendError, BadEntry, Divergence, EntryKind, LogFinding, OrderProblem,
 };
+use double_random::ceremony::timestamp::TokenError;
 use double_random::ceremony::verify::{Check, Finding, Part, ReplayFailure, Reuse, TimeProblem};
 use double_random::ceremony::{CeremonyError, Timestamp};
 use double_random::codes::{CodeError, CodeKind, CodeWarning};
@@ -964,9 +965,61 @@ pub fn time_problem(lang: Lang, p: &TimeProblem) -> String {
             "时间戳令牌的时间 {gen_time} 不比信标时间早 {margin_seconds} 秒，不能证明公告早于信标"
         ),
         TimeProblem::Token(e) => {
-            format!("时间戳令牌无效或不是受信任的时间戳机构签发：{e}")
+            format!(
+                "时间戳令牌无效或不是受信任的时间戳机构签发：{}",
+                token_error(lang, e)
+            )
         }
         other => fallback(lang, other.code(), other),
+    }
+}
+
+/// An RFC 3161 timestamp token error (keyed by its variant; rare structural ones keep their
+/// English detail after a Chinese summary).
+pub fn token_error(lang: Lang, e: &TokenError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        TokenError::Malformed { part, source } => {
+            format!("不是格式正确的 RFC 3161 时间戳令牌（{part} 的 DER 解码出错：{source}）")
+        }
+        TokenError::NotGranted { status, .. } => {
+            format!("时间戳机构拒绝了请求（状态 {status}）：{e}")
+        }
+        TokenError::MissingToken => "时间戳机构的回复中没有令牌".into(),
+        TokenError::ImprintMismatch { expected, found } => {
+            format!("令牌盖的是 {found}，不是这份文件（{expected}）")
+        }
+        TokenError::ImprintAlgorithm { found } => {
+            format!("令牌的摘要算法是 {found}，不是 SHA-256")
+        }
+        TokenError::SignerCount { found } => format!("令牌有 {found} 个签署者（应恰好 1 个）"),
+        TokenError::SignerNotFound => "令牌和受信任的证书中都找不到签署者的证书".into(),
+        TokenError::BadSignature { signer } => format!("{signer} 的签名核验失败：令牌被改动"),
+        TokenError::WrongPurpose { subject, .. } => {
+            format!("证书 {subject} 不是时间戳专用证书（{e}）")
+        }
+        TokenError::NotValidAtGenTime {
+            subject,
+            not_before,
+            not_after,
+            gen_time,
+        } => format!(
+            "证书 {subject} 的有效期为 {not_before} 至 {not_after}，不包括令牌时间 {gen_time}"
+        ),
+        TokenError::IssuerNotCa { subject } => format!("签发者 {subject} 不是证书机构（CA）"),
+        TokenError::CertificateSignature { subject, issuer } => {
+            format!("证书 {subject} 上的签名不能用 {issuer} 的公钥核验")
+        }
+        TokenError::Untrusted { signer } => {
+            format!("{signer} 签署的令牌不能追溯到任何受信任的证书（用 --tsa-cert 指定）")
+        }
+        TokenError::MessageDigestMismatch => {
+            "令牌的 message-digest 属性与内容不符：令牌被改动".into()
+        }
+        TokenError::NoCertificate => "证书文件中没有证书".into(),
+        other => format!("时间戳令牌有问题（{other}）"),
     }
 }
 
