@@ -1478,6 +1478,8 @@ mod cli {
             .lines()
             .find_map(|l| l.trim().strip_prefix("--witness "))
             .unwrap()
+            // Printed quoted for the shell, as one word.
+            .trim_matches('\'')
             .to_string();
         ok(
             d.path(),
