@@ -17,6 +17,7 @@ pub mod commit;
 pub mod groups;
 pub mod log;
 pub mod sheet;
+pub mod steps;
 pub mod timestamp;
 pub mod verify;
 pub mod void;
