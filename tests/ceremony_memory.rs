@@ -593,3 +593,30 @@ fn the_folder_and_the_memory_store_publish_the_same_bytes() {
     assert_eq!(std::fs::read(&log_path).unwrap(), m.log, "the logs differ");
     assert!(Announcement::parse(m.bytes("D1", "announcement.json")).is_ok());
 }
+
+#[test]
+fn the_steps_touch_no_file_clock_or_os_randomness() {
+    let source = include_str!("../src/ceremony/steps.rs");
+    let code: String = source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for banned in [
+        "std::fs",
+        "std::path",
+        "formats::files",
+        "std::time",
+        "Timestamp::now",
+        "SystemTime",
+        "getrandom",
+        "::generate(",
+        "std::env",
+    ] {
+        assert!(!code.contains(banned), "steps.rs uses {banned}");
+    }
+    assert!(
+        code.contains("pub fn announce("),
+        "the check reads the right file"
+    );
+}
