@@ -37,14 +37,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::ceremony::amend::{self, Action, Amendment, Reason};
-use crate::ceremony::announce::{
-    ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
-};
+use crate::ceremony::amend::{Action, Amendment, Reason};
+use crate::ceremony::announce::{Announcement, InputDigests};
 use crate::ceremony::beacon::{BeaconSpec, BeaconValue};
-use crate::ceremony::commit::{Party, Reveal, Role, Secret, SecretError, commitment};
+use crate::ceremony::commit::{Role, Secret, SecretError};
 use crate::ceremony::log::{self, AppendError, Entry, EntryKind, LogReport};
-use crate::ceremony::sheet::{self, Sheet};
+use crate::ceremony::sheet::Sheet;
+use crate::ceremony::steps::{self, Signed, StepError, Stored};
 use crate::ceremony::verify::{self, Finding, Published, Report, SignedDocument};
 use crate::ceremony::void::{Void, VoidReason};
 use crate::ceremony::{CeremonyError, Timestamp};
@@ -62,12 +61,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-/// `announcement.json`.
-pub const ANNOUNCEMENT_FILE: &str = "announcement.json";
-/// `sheet.json`.
-pub const SHEET_FILE: &str = "sheet.json";
-/// File name of a void.
-pub const VOID_FILE: &str = "void.json";
+pub use crate::ceremony::steps::{
+    ANNOUNCEMENT_FILE, SHEET_FILE, SIGNATURE_EXTENSION, VOID_FILE, amendment_file, sign_document,
+    signature_file,
+};
 /// File name of the timestamp token over the announcement (SPEC §8.5).
 pub const TIMESTAMP_FILE: &str = "announcement.json.tsr";
 /// Folder of the log's signed checkpoints, beside the log (SPEC §12.3).
@@ -82,31 +79,11 @@ pub const PLAN_FILE: &str = "plan.toml";
 pub const LOG_FILE: &str = "office.log";
 /// The folder of seed secrets inside the private folder.
 pub const SECRETS_DIR: &str = "secrets";
-/// The extension of detached signatures (appended to the document's name).
-pub const SIGNATURE_EXTENSION: &str = ".minisig";
 
 /// The largest announcement, sheet or amendment read (256 MiB).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
 /// The largest signature, key, secret or plan file read (1 MiB).
 pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
-
-/// The file name of amendment `seq`: `amendment-<seq>.json`.
-///
-/// ```
-/// assert_eq!(double_random::bundle::amendment_file(2), "amendment-2.json");
-/// ```
-pub fn amendment_file(seq: u32) -> String {
-    format!("amendment-{seq}.json")
-}
-
-/// The file name of the detached signature of `document`: `<document>.minisig`.
-///
-/// ```
-/// assert_eq!(double_random::bundle::signature_file("sheet.json"), "sheet.json.minisig");
-/// ```
-pub fn signature_file(document: &str) -> String {
-    format!("{document}{SIGNATURE_EXTENSION}")
-}
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -1684,8 +1661,23 @@ impl DrawDir {
         }
         let minisig = sign_document(key, draw_id, name, bytes)
             .map_err(|e| sign_error(&self.path(&sig_name), e))?;
+        self.write_new(name, bytes, &minisig)
+    }
+
+    /// Writes a document a step made and its signature, refusing to replace either.
+    fn write_signed(&self, doc: &Signed) -> Result<(), BundleError> {
+        let sig_name = signature_file(&doc.name);
+        for n in [doc.name.as_str(), sig_name.as_str()] {
+            if self.has(n) {
+                return Err(BundleError::Exists { path: self.path(n) });
+            }
+        }
+        self.write_new(&doc.name, &doc.bytes, &doc.signature)
+    }
+
+    fn write_new(&self, name: &str, bytes: &[u8], minisig: &str) -> Result<(), BundleError> {
         files::write_new(self.path(name), bytes)?;
-        files::write_new(self.path(&sig_name), minisig.as_bytes())?;
+        files::write_new(self.path(&signature_file(name)), minisig.as_bytes())?;
         Ok(())
     }
 
@@ -1725,28 +1717,6 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKey, BundleError> {
     PublicKey::parse(&text).map_err(|e| sign_error(path, e))
 }
 
-/// Signs a document as the ceremony does: the trusted comment names the draw, the file and the
-/// document's SHA-256 (SPEC §14). Returns the `.minisig` text.
-///
-/// ```
-/// use double_random::bundle::sign_document;
-/// use double_random::sign::{self, SecretKey, Signature};
-/// let key = SecretKey::generate()?;
-/// let minisig = sign_document(&key, "D1", "sheet.json", b"{}")?;
-/// let ok = sign::verify(&key.public_key(), b"{}", &Signature::parse(&minisig)?)?;
-/// assert_eq!(ok.fields()?.get("file"), Some("sheet.json"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn sign_document(
-    key: &SecretKey,
-    draw_id: &str,
-    file: &str,
-    bytes: &[u8],
-) -> Result<String, SignError> {
-    let comment = verify::trusted_comment(draw_id, file, &Digest32::of(bytes))?;
-    Ok(sign::sign(key, bytes, &comment.to_string(), "double-random signature")?.to_minisig())
-}
-
 // ---------------------------------------------------------------------------------------------
 // The office log
 // ---------------------------------------------------------------------------------------------
@@ -1766,23 +1736,6 @@ pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleErr
     Ok(report.state(draw_id))
 }
 
-fn require_state(
-    report: &LogReport,
-    log_path: &Path,
-    draw_id: &str,
-    want: DrawState,
-) -> Result<(), BundleError> {
-    let state = report.state(draw_id);
-    if state != want {
-        return Err(BundleError::LogState {
-            log: log_path.to_path_buf(),
-            draw_id: draw_id.to_string(),
-            state,
-        });
-    }
-    Ok(())
-}
-
 /// The folder the office publishes: the log's folder, holding one folder per draw id.
 fn office_dir(log_path: &Path) -> PathBuf {
     log_path
@@ -1790,30 +1743,80 @@ fn office_dir(log_path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The published documents of `kind` of earlier draws in the log, read from the office folder
-/// (`<office>/<draw id>/<file>`); documents that are missing or unreadable are skipped here
-/// (verification reports them).
-fn earlier_documents<T>(
-    report: &LogReport,
-    log_path: &Path,
-    kind: EntryKind,
-    file: &str,
-    parse: fn(&[u8]) -> Result<T, CeremonyError>,
-) -> Vec<(String, T)> {
-    let office = office_dir(log_path);
-    report
-        .entries
-        .iter()
-        .filter(|e| e.kind == kind)
-        .filter_map(|e| {
-            let bytes =
-                files::read_limited(office.join(&e.draw_id).join(file), MAX_DOCUMENT_BYTES).ok()?;
-            (Digest32::of(&bytes) == e.document)
-                .then(|| parse(&bytes).ok())
-                .flatten()
-                .map(|d| (e.draw_id.clone(), d))
-        })
-        .collect()
+/// The documents of the office on disk, as the steps read them: `<office>/<draw id>/<file>`,
+/// and the draw at hand in its own folder.
+struct OnDisk<'a> {
+    office: PathBuf,
+    this: Option<(&'a str, &'a DrawDir)>,
+}
+
+impl<'a> OnDisk<'a> {
+    fn new(log_path: &Path, this: Option<(&'a str, &'a DrawDir)>) -> Self {
+        OnDisk {
+            office: office_dir(log_path),
+            this,
+        }
+    }
+
+    fn path(&self, draw_id: &str, name: &str) -> PathBuf {
+        match self.this {
+            Some((id, dir)) if id == draw_id => dir.path(name),
+            _ => self.office.join(draw_id).join(name),
+        }
+    }
+}
+
+impl steps::Records for OnDisk<'_> {
+    fn document(&self, draw_id: &str, name: &str) -> Option<Vec<u8>> {
+        files::read_limited(self.path(draw_id, name), MAX_DOCUMENT_BYTES).ok()
+    }
+
+    fn has(&self, draw_id: &str, name: &str) -> bool {
+        self.path(draw_id, name).exists()
+    }
+}
+
+/// A step's refusal as the folder's error: documents named by their paths in `draw_dir`.
+fn step_error(e: StepError, draw_dir: &Path, log_path: &Path) -> BundleError {
+    match e {
+        StepError::Document { name, source } => match name {
+            Some(n) => doc_error(&draw_dir.join(n), source),
+            None => doc_error(draw_dir, source),
+        },
+        StepError::Damaged(f) => log_error(log_path, AppendError::Damaged(f)),
+        StepError::Log(f) => log_error(log_path, AppendError::Refused(f)),
+        StepError::State { draw_id, state } => BundleError::LogState {
+            log: log_path.to_path_buf(),
+            draw_id,
+            state,
+        },
+        StepError::NotYetDue { scheduled_at, now } => BundleError::NotYetDue { scheduled_at, now },
+        StepError::UnknownParty { party } => BundleError::UnknownParty { party },
+        StepError::MissingReveal { party, .. } => BundleError::MissingReveal {
+            party,
+            hint: "the witness must reveal its secret".into(),
+        },
+        StepError::Unsigned { name } => BundleError::Missing {
+            path: draw_dir.join(name),
+            what: Needed::Signature,
+        },
+        StepError::Sign { name, source } => sign_error(&draw_dir.join(name), source),
+        StepError::Exists { name } => BundleError::Exists {
+            path: draw_dir.join(name),
+        },
+        StepError::AlreadyDrawn { name } => BundleError::AlreadyDrawn {
+            path: draw_dir.join(name),
+        },
+        StepError::BadName(e) => BundleError::BadName(e),
+        StepError::Jcs(e) => BundleError::Jcs(e),
+    }
+}
+
+fn stored<T>(doc: &ReadDocument<T>) -> Stored<'_> {
+    Stored {
+        bytes: &doc.bytes,
+        signature: doc.signature.as_deref(),
+    }
 }
 
 /// Runs `step` under the log's lock and appends the entry it returns, then writes the
@@ -1957,15 +1960,21 @@ pub fn announce(
     log_path: &Path,
     req: &AnnounceRequest<'_>,
 ) -> Result<Announcement, BundleError> {
-    check_name("draw id", req.draw_id)?;
-    check_name("party name", req.organizer)?;
-    for (name, _) in req.witnesses {
-        check_name("party name", name)?;
-    }
-    let ann_path = draw_dir.path(ANNOUNCEMENT_FILE);
-    if req.witnesses.is_empty() && req.beacon.is_none() && !req.drill {
-        return Err(doc_error(&ann_path, CeremonyError::NoIndependentRandomness));
-    }
+    let step = steps::AnnounceStep {
+        draw_id: req.draw_id,
+        plan: &req.inputs.plan,
+        inputs: req.inputs.digests,
+        key: req.key,
+        organizer: req.organizer,
+        organizer_secret: req.organizer_secret,
+        witnesses: req.witnesses,
+        beacon: req.beacon.as_ref(),
+        announced_at: req.announced_at,
+        scheduled_at: req.scheduled_at,
+        drill: req.drill,
+    };
+    step.check()
+        .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
     check_private_outside(private.root(), draw_dir.root())?;
     for n in [ANNOUNCEMENT_FILE, SHEET_FILE, VOID_FILE] {
         if draw_dir.has(n) {
@@ -1978,60 +1987,11 @@ pub fn announce(
     if secret_path.exists() {
         return Err(BundleError::Exists { path: secret_path });
     }
-    let plan = PlanRef::of(&req.inputs.plan);
-    let task = log::Task::of(&plan);
+    let records = OnDisk::new(log_path, None);
     let mut made = None;
     append_step(log_path, req.key, req.announced_at, |report| {
-        let supersedes = log::may_announce(report, req.draw_id, &task)
-            .map_err(|f| log_error(log_path, log::AppendError::Refused(f)))?;
-        let earlier = earlier_documents(
-            report,
-            log_path,
-            EntryKind::Announcement,
-            ANNOUNCEMENT_FILE,
-            Announcement::parse,
-        );
-        for (name, c) in req.witnesses {
-            if let Some((other, _)) = earlier
-                .iter()
-                .find(|(_, a)| a.parties.iter().any(|p| p.commitment == *c))
-            {
-                return Err(doc_error(
-                    &ann_path,
-                    CeremonyError::Reused {
-                        what: verify::Reuse::Commitment,
-                        party: name.clone(),
-                        other: other.clone(),
-                    },
-                ));
-            }
-        }
-        let mut parties = vec![Party {
-            name: req.organizer.to_string(),
-            role: Role::Organizer,
-            commitment: commitment(req.draw_id, req.organizer, req.organizer_secret),
-        }];
-        parties.extend(req.witnesses.iter().map(|(name, c)| Party {
-            name: name.clone(),
-            role: Role::Witness,
-            commitment: *c,
-        }));
-        let ann = Announcement {
-            format: ANNOUNCEMENT_FORMAT.into(),
-            version: VERSION.into(),
-            draw_id: req.draw_id.to_string(),
-            plan: plan.clone(),
-            inputs: req.inputs.digests,
-            parties,
-            beacon: req.beacon.clone(),
-            announced_at: req.announced_at,
-            scheduled_at: req.scheduled_at,
-            key_id: req.key.key_id().to_string(),
-            log: report.next_position(),
-            supersedes,
-        };
-        ann.check().map_err(|e| doc_error(&ann_path, e))?;
-        let bytes = ann.to_canonical()?;
+        let m = steps::announce(report, &records, &step)
+            .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
         create_dir(draw_dir.root())?;
         private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
         for (from, name) in req.inputs.paths.standard_names() {
@@ -2046,19 +2006,13 @@ pub fn announce(
         } else {
             files::write_new(&pub_path, req.key.public_key().to_minisign().as_bytes())?;
         }
-        draw_dir.publish(ANNOUNCEMENT_FILE, &bytes, req.key, req.draw_id)?;
-        let record = log::Record {
-            kind: EntryKind::Announcement,
-            draw_id: req.draw_id.to_string(),
-            document: Digest32::of(&bytes),
-            task: task.clone(),
-            time: req.announced_at,
-        };
-        made = Some(ann);
+        draw_dir.write_signed(&m.document)?;
+        let record = m.record();
+        made = Some(m.value);
         Ok(record)
     })?;
     made.ok_or(BundleError::Missing {
-        path: ann_path,
+        path: draw_dir.path(ANNOUNCEMENT_FILE),
         what: Needed::Announcement,
     })
 }
@@ -2102,96 +2056,40 @@ pub fn draw(
     progress: &mut dyn Progress,
 ) -> Result<Drawn, BundleError> {
     let ann_doc = draw_dir.read_announcement()?;
-    let ann = ann_doc.value.clone();
-    check_own_signature(draw_dir, &ann_doc, req.key, &ann.draw_id)?;
-    if draw_dir.has(SHEET_FILE) {
-        return Err(BundleError::Exists {
-            path: draw_dir.path(SHEET_FILE),
-        });
-    }
-    if req.drawn_at < ann.scheduled_at {
-        return Err(BundleError::NotYetDue {
-            scheduled_at: ann.scheduled_at,
-            now: req.drawn_at,
-        });
-    }
+    let records = OnDisk::new(log_path, Some((&ann_doc.value.draw_id, draw_dir)));
+    let fail = |e| step_error(e, draw_dir.root(), log_path);
+    let given = steps::DrawStep {
+        announcement: stored(&ann_doc),
+        key: req.key,
+        reveals: req.reveals,
+        beacon: req.beacon.as_ref(),
+        drawn_at: req.drawn_at,
+    };
     // The log is checked again under its lock; this first look refuses early, before any
     // secret is read.
     let before = log::read(log_path).map_err(|e| log_error(log_path, e))?;
-    require_state(&before, log_path, &ann.draw_id, DrawState::Pending)?;
-    for (name, _) in req.reveals {
-        if !ann.parties.iter().any(|p| &p.name == name) {
-            return Err(BundleError::UnknownParty {
-                party: name.clone(),
-            });
-        }
-    }
-    let mut reveals = Vec::with_capacity(ann.parties.len());
+    let ann = steps::may_draw(&before, &records, &given).map_err(fail)?;
+    let mut reveals = req.reveals.to_vec();
     for p in &ann.parties {
-        let given = req.reveals.iter().find(|(n, _)| n == &p.name);
-        let secret = match (given, p.role) {
-            (Some((_, s)), _) => s.clone(),
-            (None, Role::Organizer) => private.read_secret(&ann.draw_id, &p.name)?,
-            (None, Role::Witness) => {
-                return Err(BundleError::MissingReveal {
-                    party: p.name.clone(),
-                    hint: "the witness must reveal its secret".into(),
-                });
-            }
-        };
-        reveals.push(Reveal {
-            name: p.name.clone(),
-            secret: Digest32(*secret.as_bytes()),
-        });
+        if p.role == Role::Organizer && !reveals.iter().any(|(n, _)| n == &p.name) {
+            reveals.push((p.name.clone(), private.read_secret(&ann.draw_id, &p.name)?));
+        }
     }
     let inputs = load_draw_inputs(draw_dir, progress)?;
-    let sheet_path = draw_dir.path(SHEET_FILE);
+    let step = steps::DrawStep {
+        reveals: &reveals,
+        ..given
+    };
     let mut made = None;
-    let outcome = append_step(log_path, req.key, req.drawn_at, |report| {
-        require_state(report, log_path, &ann.draw_id, DrawState::Pending)?;
-        let earlier =
-            earlier_documents(report, log_path, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
-        for r in &reveals {
-            if let Some((other, _)) = earlier
-                .iter()
-                .find(|(_, s)| s.reveals.iter().any(|x| x.secret == r.secret))
-            {
-                return Err(doc_error(
-                    &sheet_path,
-                    CeremonyError::Reused {
-                        what: verify::Reuse::Secret,
-                        party: r.name.clone(),
-                        other: other.clone(),
-                    },
-                ));
-            }
-        }
-        let sheet = sheet::run(
-            &ann,
-            &reveals,
-            req.beacon.as_ref(),
-            &inputs.as_draw_inputs(),
-            req.drawn_at,
-            report.next_position(),
-        )
-        .map_err(|e| doc_error(draw_dir.root(), e))?;
-        let bytes = sheet.to_canonical()?;
-        draw_dir.publish(SHEET_FILE, &bytes, req.key, &ann.draw_id)?;
-        made = Some(sheet);
-        Ok(log::Record {
-            kind: EntryKind::Sheet,
-            draw_id: ann.draw_id.clone(),
-            document: Digest32::of(&bytes),
-            task: log::Task::of(&ann.plan),
-            time: req.drawn_at,
-        })
-    });
-    for r in &mut reveals {
-        zeroize::Zeroize::zeroize(&mut r.secret.0);
-    }
-    outcome?;
+    append_step(log_path, req.key, req.drawn_at, |report| {
+        let m = steps::draw(report, &records, &step, &inputs.as_draw_inputs()).map_err(fail)?;
+        draw_dir.write_signed(&m.document)?;
+        let record = m.record();
+        made = Some(m.value);
+        Ok(record)
+    })?;
     let sheet = made.ok_or(BundleError::Missing {
-        path: sheet_path,
+        path: draw_dir.path(SHEET_FILE),
         what: Needed::Sheet,
     })?;
     Ok(Drawn {
@@ -2201,39 +2099,16 @@ pub fn draw(
     })
 }
 
+/// Checks that a document read from `draw_dir` carries the organizer's own signature.
 fn check_own_signature<T>(
     draw_dir: &DrawDir,
+    log_path: &Path,
     doc: &ReadDocument<T>,
     key: &SecretKey,
     draw_id: &str,
 ) -> Result<(), BundleError> {
-    let sig_path = draw_dir.path(&signature_file(&doc.name));
-    let Some(text) = &doc.signature else {
-        return Err(BundleError::Missing {
-            path: sig_path,
-            what: Needed::Signature,
-        });
-    };
-    let sig = Signature::parse(text).map_err(|e| sign_error(&sig_path, e))?;
-    let ok =
-        sign::verify(&key.public_key(), &doc.bytes, &sig).map_err(|e| sign_error(&sig_path, e))?;
-    let fields = ok.fields().map_err(|e| sign_error(&sig_path, e))?;
-    let digest = Digest32::of(&doc.bytes).to_hex();
-    for (field, want) in [("draw", draw_id), ("sha256", digest.as_str())] {
-        let found = fields.get(field).unwrap_or("");
-        if found != want {
-            return Err(doc_error(
-                &sig_path,
-                CeremonyError::Mismatch {
-                    document: "signature",
-                    field,
-                    expected: want.to_string(),
-                    found: found.to_string(),
-                },
-            ));
-        }
-    }
-    Ok(())
+    steps::check_signature(stored(doc), &doc.name, key, draw_id)
+        .map_err(|e| step_error(e, draw_dir.root(), log_path))
 }
 
 /// Loads the inputs from a draw folder (by standard names) and checks them against the
@@ -2263,54 +2138,37 @@ pub fn amend(
 ) -> Result<(Amendment, Drawn), BundleError> {
     let ann_doc = draw_dir.read_announcement()?;
     let ann = ann_doc.value.clone();
-    check_own_signature(draw_dir, &ann_doc, key, &ann.draw_id)?;
+    check_own_signature(draw_dir, log_path, &ann_doc, key, &ann.draw_id)?;
     let Some(sheet_doc) = draw_dir.read_sheet()? else {
         return Err(BundleError::Missing {
             path: draw_dir.path(SHEET_FILE),
             what: Needed::SheetBeforeAmendment,
         });
     };
-    check_own_signature(draw_dir, &sheet_doc, key, &ann.draw_id)?;
+    check_own_signature(draw_dir, log_path, &sheet_doc, key, &ann.draw_id)?;
     let previous: Vec<Amendment> = draw_dir
         .read_amendments()?
         .into_iter()
         .map(|d| d.value)
         .collect();
     let inputs = load_draw_inputs(draw_dir, progress)?;
-    if let Some((name, announced, found)) = ann.inputs.differences(&inputs.digests).first() {
-        return Err(doc_error(
-            draw_dir.root(),
-            CeremonyError::InputChanged {
-                input: name,
-                announced: *announced,
-                found: *found,
-            },
-        ));
-    }
+    let step = steps::AmendStep {
+        announcement: stored(&ann_doc),
+        sheet: stored(&sheet_doc),
+        previous: &previous,
+        key,
+        action: &action,
+        reason: &reason,
+        amended_at,
+    };
     let mut made = None;
     append_step(log_path, key, amended_at, |report| {
-        require_state(report, log_path, &ann.draw_id, DrawState::Drawn)?;
-        let a = amend::amend(
-            &sheet_doc.value,
-            &previous,
-            action,
-            reason,
-            &inputs.as_draw_inputs(),
-            amended_at,
-            report.next_position(),
-        )
-        .map_err(|e| doc_error(draw_dir.root(), e))?;
-        let name = amendment_file(a.seq);
-        let bytes = a.to_canonical()?;
-        draw_dir.publish(&name, &bytes, key, &ann.draw_id)?;
-        made = Some(a);
-        Ok(log::Record {
-            kind: EntryKind::Amendment,
-            draw_id: ann.draw_id.clone(),
-            document: Digest32::of(&bytes),
-            task: log::Task::of(&ann.plan),
-            time: amended_at,
-        })
+        let m = steps::amend(report, &step, &inputs.as_draw_inputs(), &inputs.digests)
+            .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
+        draw_dir.write_signed(&m.document)?;
+        let record = m.record();
+        made = Some(m.value);
+        Ok(record)
     })?;
     let a = made.ok_or(BundleError::Missing {
         path: draw_dir.root().to_path_buf(),
@@ -2339,8 +2197,16 @@ pub fn void(
     time: Timestamp,
 ) -> Result<Void, BundleError> {
     let ann_doc = draw_dir.read_announcement()?;
-    let ann = ann_doc.value.clone();
-    check_own_signature(draw_dir, &ann_doc, key, &ann.draw_id)?;
+    let records = OnDisk::new(log_path, Some((&ann_doc.value.draw_id, draw_dir)));
+    let step = steps::VoidStep {
+        announcement: stored(&ann_doc),
+        key,
+        reason: &reason,
+        time,
+    };
+    let fail = |e| step_error(e, draw_dir.root(), log_path);
+    // Refuses a drawn draw before the log is locked.
+    check_own_signature(draw_dir, log_path, &ann_doc, key, &ann_doc.value.draw_id)?;
     if draw_dir.has(SHEET_FILE) {
         return Err(BundleError::AlreadyDrawn {
             path: draw_dir.path(SHEET_FILE),
@@ -2348,35 +2214,11 @@ pub fn void(
     }
     let mut made = None;
     append_step(log_path, key, time, |report| {
-        require_state(report, log_path, &ann.draw_id, DrawState::Pending)?;
-        let v = Void::new(
-            &ann.draw_id,
-            Digest32::of(&ann_doc.bytes),
-            reason,
-            time,
-            report.next_position(),
-        );
-        if v.voided_at < ann.announced_at {
-            return Err(doc_error(
-                &draw_dir.path(VOID_FILE),
-                CeremonyError::Mismatch {
-                    document: "void",
-                    field: "voided_at",
-                    expected: format!("no earlier than {}", ann.announced_at),
-                    found: v.voided_at.to_string(),
-                },
-            ));
-        }
-        let bytes = v.to_canonical()?;
-        draw_dir.publish(VOID_FILE, &bytes, key, &ann.draw_id)?;
-        made = Some(v);
-        Ok(log::Record {
-            kind: EntryKind::Void,
-            draw_id: ann.draw_id.clone(),
-            document: Digest32::of(&bytes),
-            task: log::Task::of(&ann.plan),
-            time,
-        })
+        let m = steps::void(report, &records, &step).map_err(fail)?;
+        draw_dir.write_signed(&m.document)?;
+        let record = m.record();
+        made = Some(m.value);
+        Ok(record)
     })?;
     made.ok_or(BundleError::Missing {
         path: draw_dir.path(VOID_FILE),
@@ -2934,9 +2776,9 @@ pub fn check_recorded(
             found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
         });
     }
-    let anns = earlier_documents(
+    let anns = steps::earlier_documents(
         &report,
-        log_path,
+        &OnDisk::new(log_path, None),
         EntryKind::Announcement,
         ANNOUNCEMENT_FILE,
         Announcement::parse,
@@ -2959,9 +2801,9 @@ pub fn check_recorded(
         .flatten()
         .and_then(|b| Sheet::parse(&b).ok())
     {
-        let sheets = earlier_documents(
+        let sheets = steps::earlier_documents(
             &report,
-            log_path,
+            &OnDisk::new(log_path, None),
             EntryKind::Sheet,
             SHEET_FILE,
             Sheet::parse,

@@ -9,6 +9,9 @@
 //!    drawn on its own stream; nothing is ever redrawn silently.
 //!
 //! Every document is canonical JSON; the office [`log`] chains them by hash.
+//!
+//! [`steps`] holds the ceremony's rules as pure functions over any storage: each step takes the
+//! log, the documents published before and its values, and returns what to publish and append.
 
 pub mod amend;
 pub mod announce;
@@ -17,6 +20,7 @@ pub mod commit;
 pub mod groups;
 pub mod log;
 pub mod sheet;
+pub mod steps;
 pub mod timestamp;
 pub mod verify;
 pub mod void;
