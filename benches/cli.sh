@@ -58,7 +58,7 @@ echo "$N entities ($(du -h "$DIR/entities.csv" | cut -f1)), $(nproc) cores"
 for round in $(seq "$ROUNDS"); do
   for bin in "${BINS[@]}"; do
     office=$(mktemp -d)
-    "$bin" --lang en keygen --office "$office" >/dev/null
+    "$bin" --lang en keygen --office "$office" --unencrypted >/dev/null
     step check "$bin" --lang en check --inputs "$INPUTS"
     # A timing run, not a draw anyone relies on: a declared drill (no witness, no beacon).
     step announce "$bin" --lang en announce --draw-id BENCH-1 --inputs "$INPUTS" \

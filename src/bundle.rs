@@ -963,7 +963,7 @@ fn read_entities_in_parallel(
     }
     let file = std::fs::File::open(path).ok()?;
     let size = file.metadata().ok().map(|m| m.len());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::threads();
     progress.start(path, size);
     let all = {
         let reader = ProgressReader {

@@ -29,6 +29,9 @@ pub mod publish;
 pub mod rng;
 mod shares;
 pub mod sign;
+mod threads;
+
+pub use threads::{DEFAULT_MAX_THREADS, set_threads, threads};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

@@ -44,10 +44,8 @@
 
 use crate::ceremony::announce::{InputDigests, InputRef, plan_digest};
 use crate::codes::{NOT_USCC, USCC_CHARSET, USCC_VALUE};
-use crate::digest::{Digest32, Framed};
-use crate::draw::entities::{
-    EntityDraw, Exclusion, MEMBERS_TAG, RepeatIndex, StratumDraw, stream_label,
-};
+use crate::digest::Digest32;
+use crate::draw::entities::{self, EntityDraw, Exclusion, RepeatIndex, StratumDraw, stratum_count};
 use crate::draw::teams::Exclusions;
 use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
@@ -57,7 +55,6 @@ use crate::formats::jcs::JcsError;
 use crate::formats::roster::{Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
 use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
-use crate::rng::{Sampler, Stream};
 use crate::shares::in_shares;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -322,11 +319,24 @@ fn take<T>(roster: Roster<T>, digest: fn(&Roster<T>) -> Digest32) -> (InputRef, 
     )
 }
 
+/// [`run_on`] with the library's thread setting ([`crate::threads`]).
 fn run(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
     announced: Option<&InputDigests>,
+) -> Result<Outcome, PipelineError> {
+    run_on(files, plan, seed, announced, crate::threads())
+}
+
+/// The draw or replay on `threads` threads; at 1, nothing runs beside the calling thread but
+/// the entity reader's one worker.
+fn run_on(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+    announced: Option<&InputDigests>,
+    threads: usize,
 ) -> Result<Outcome, PipelineError> {
     // The small tables, read whole.
     let read_small = || -> Result<Small, PipelineError> {
@@ -391,7 +401,6 @@ fn run(
     // The entity file: on every core when it is plain, otherwise with the sequential reader,
     // which explains every problem.
     let name = file_name(&files.entities);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let read_entities = |repeat: &RepeatIndex| -> Result<(Summary, Kept), PipelineError> {
         let scanned = File::open(&files.entities)
             .ok()
@@ -416,7 +425,7 @@ fn run(
     let independent =
         plan.repeat.entity_window_days.is_none() && plan.repeat.entity_yearly_cap.is_none();
     let no_repeats = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-    let (small, history_read, entities_read) = if independent {
+    let (small, history_read, entities_read) = if independent && threads > 1 {
         std::thread::scope(|scope| {
             let other = scope.spawn(|| (read_small(), read_history(false)));
             let e = read_entities(&no_repeats);
@@ -427,7 +436,7 @@ fn run(
         })
     } else {
         let small = read_small()?;
-        let h = read_history(true)?;
+        let h = read_history(threads > 1)?;
         let e = read_entities(&h.0);
         (Ok(small), Ok(h), e)
     };
@@ -463,12 +472,18 @@ fn run(
     // digest is made beside the latter two, which leave a core idle at times (team assignment
     // runs on one), rather than beside the strata, which keep every core busy. A changed input
     // is still reported before any problem of the draw.
+    let digest_of = move || match summary {
+        Summary::Read(s) => s,
+        Summary::Scanned(u, _) => u.digest(),
+    };
     let (summary, drawn) = std::thread::scope(|scope| {
-        let strata = draw_strata(plan, members, general_cap, seed);
-        let digest = scope.spawn(move || match summary {
-            Summary::Read(s) => s,
-            Summary::Scanned(u, _) => u.digest(),
-        });
+        let strata = draw_strata(plan, members, general_cap, seed, threads);
+        // Beside the draw on a thread of its own, or after it on one thread.
+        let digest = if threads > 1 {
+            Ok(scope.spawn(digest_of))
+        } else {
+            Err(digest_of)
+        };
         let drawn = strata.and_then(|(strata, drawn_at)| {
             let entity_draw = EntityDraw { strata, excluded };
             let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
@@ -483,9 +498,10 @@ fn run(
             let result = draw::assign_teams(&inputs, entity_draw, seed)?;
             Ok((result, drawn))
         });
-        let summary = digest
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let summary = match digest {
+            Ok(d) => d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(digest_of) => digest_of(),
+        };
         (summary, drawn)
     });
     let digests = InputDigests {
@@ -927,34 +943,18 @@ fn draw_strata(
     members: BTreeMap<Stratum, Vec<Vec<Member>>>,
     general_cap: Option<u32>,
     seed: &Digest32,
+    threads: usize,
 ) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
     let mut work = Vec::with_capacity(members.len());
     for (stratum, lists) in members {
-        let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
-            entity: String::new(),
-            risk: Some(stratum.label().to_string()),
-        })?;
         let n = lists.iter().map(Vec::len).sum::<usize>() as u64;
-        let k = quota.count_for(n);
-        if let Some(cap_bp) = general_cap {
-            let limit = (u128::from(n) * u128::from(cap_bp)).div_ceil(10_000) as u64;
-            if k > limit {
-                return Err(DrawError::GeneralCapExceeded {
-                    stratum: stratum.label().to_string(),
-                    n,
-                    k,
-                    cap_bp,
-                }
-                .into());
-            }
-        }
+        let k = stratum_count(plan, stratum, n, general_cap)?;
         work.push((stratum, lists, n, k));
     }
     // The largest strata first, each taken by the next free thread.
     let mut order: Vec<usize> = (0..work.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(work[i].2));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut done: Vec<(usize, StratumDraw, Vec<Member>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads.min(work.len()))
             .map(|_| {
@@ -987,9 +987,9 @@ fn draw_strata(
     Ok((strata, drawn))
 }
 
-/// Draws `k` of the `n` members of one stratum (in `lists`, each sorted by id): the picks
-/// (ranks in id order) first, then one pass over the members in id order hashes them all and
-/// takes the picked ones. Returns the stratum's draw and its picks in pick order.
+/// Draws `k` of the `n` members of one stratum (in `lists`, each sorted by id) with
+/// [`entities::draw_stratum`], walking the lists merged in id order. Returns the stratum's draw
+/// and its picks in pick order.
 fn draw_stratum(
     stratum: Stratum,
     lists: &[Vec<Member>],
@@ -997,39 +997,20 @@ fn draw_stratum(
     k: u64,
     seed: &Digest32,
 ) -> (StratumDraw, Vec<Member>) {
-    let ranks: Vec<u64> = Sampler::new(Stream::new(seed, &stream_label(stratum)), n)
-        .take(k as usize)
-        .collect();
-    let mut wanted: Vec<(u64, usize)> = ranks.iter().enumerate().map(|(o, &r)| (r, o)).collect();
-    wanted.sort_unstable();
-    let mut picked: Vec<Option<Member>> = vec![None; ranks.len()];
-    let mut next = wanted.iter().peekable();
-    let mut h = Framed::new(MEMBERS_TAG)
-        .part(stratum.label().as_bytes())
-        .part(&n.to_be_bytes())
-        .buffered();
     let keys: Vec<Keys<'_>> = lists.iter().map(|l| Keys::Members(l)).collect();
-    let mut rank = 0u64;
-    // Ids are unique: the merge cannot fail.
-    let _ = merge(&keys, |(l, i)| {
-        let m = lists[l][i];
-        let (b, len) = m.id_bytes();
-        h.push(&b[..len]);
-        while let Some(&&(r, o)) = next.peek() {
-            if r != rank {
-                break;
-            }
-            picked[o] = Some(m);
-            next.next();
-        }
-        rank += 1;
+    let (members_digest, picked) = entities::draw_stratum(seed, stratum, n, k, |each| {
+        // Ids are unique: the merge cannot fail.
+        let _ = merge(&keys, |(l, i)| {
+            let m = &lists[l][i];
+            let (b, len) = m.id_bytes();
+            each(&b[..len], m);
+        });
     });
-    let picked: Vec<Member> = picked.into_iter().flatten().collect();
     let draw = StratumDraw {
         stratum,
         n,
         k,
-        members_digest: h.finish(),
+        members_digest,
         picks: picked.iter().map(Member::id).collect(),
     };
     (draw, picked)
@@ -1174,6 +1155,67 @@ mod tests {
             std::fs::write(dir.path().join("history.csv"), &bytes).unwrap();
             for plan in ["plan.toml", "capped.toml"] {
                 check_dir(dir.path(), &plans.join(plan), &Digest32([1; 32]));
+            }
+        }
+    }
+
+    /// A valid USCC of a 贵阳市南明区 enterprise, the `i`-th of its kind.
+    fn uscc(i: u32) -> String {
+        use crate::codes::{org_code_check, uscc_check_char};
+        let subject = format!("MA{i:06}");
+        let org = USCC_CHARSET
+            .chars()
+            .map(|c| format!("{subject}{c}"))
+            .find(|o| org_code_check(o))
+            .unwrap();
+        let first17 = format!("91520102{org}");
+        let check = uscc_check_char(&first17).unwrap();
+        format!("{first17}{check}")
+    }
+
+    #[test]
+    fn the_same_on_one_thread_as_on_several() {
+        // A roster of several blocks of the parallel reader, so several workers share it.
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        let dir = tempfile::tempdir().unwrap();
+        for t in ["inspectors", "items", "conflicts", "history"] {
+            let name = format!("{t}.csv");
+            std::fs::copy(src.join(&name), dir.path().join(&name)).unwrap();
+        }
+        let sample = std::fs::read_to_string(src.join("entities.csv")).unwrap();
+        let mut lines = sample.lines();
+        let mut csv = format!("{}\n", lines.next().unwrap());
+        let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let rows = 16_000;
+        for i in 0..rows {
+            let mut r = row.clone();
+            let id = uscc(i);
+            r[0] = &id;
+            // One row in 60 in the population (a draw the sample inspectors can staff).
+            r[4] = if i % 60 == 0 { "520102" } else { "110101" };
+            r[8] = ["A", "B", "C", "D"][(i / 60 % 4) as usize];
+            csv.push_str(&r.join(","));
+            csv.push('\n');
+        }
+        assert!(csv.len() > 2 << 20);
+        std::fs::write(dir.path().join("entities.csv"), &csv).unwrap();
+        let files = RosterFiles::in_dir(dir.path());
+        let text = std::fs::read_to_string(src.join("plan.toml")).unwrap();
+        // Without entity repeat rules the small tables are read beside the entities.
+        let free = text
+            .replace("entity_window_days = 180\n", "")
+            .replace("entity_yearly_cap = 2\n", "");
+        assert_ne!(free, text);
+        for text in [text, free] {
+            let plan = read_plan("plan.toml", &text).unwrap();
+            let seed = Digest32([3; 32]);
+            let one = run_on(&files, &plan, &seed, None, 1).unwrap();
+            assert_eq!(one.digests.entities.rows, u64::from(rows));
+            let (digests, result, _) = reference(&files, &plan, &seed);
+            assert_eq!((&one.digests, &one.result), (&digests, &result));
+            for threads in [2, 8] {
+                let many = run_on(&files, &plan, &seed, None, threads).unwrap();
+                assert_eq!(many, one, "{threads} threads");
             }
         }
     }

@@ -30,6 +30,16 @@ pub struct Cli {
         display_order = 900
     )]
     pub utc_offset: Option<String>,
+    /// How many threads the library's parallel parts use (results do not depend on it).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        env = "DOUBLE_RANDOM_THREADS",
+        hide_env = true,
+        display_order = 901
+    )]
+    pub threads: Option<std::num::NonZeroUsize>,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -694,6 +704,13 @@ const ARGS: &[(&str, Text)] = &[
         t(
             "显示时间所用的时区（与 UTC 的差），如 +08:00（默认北京时间 +08:00，也可由环境变量 DOUBLE_RANDOM_UTC_OFFSET 设定）；不带时区的时间也按它读取。文件中的时间始终是 UTC",
             "Zone times are shown in, as an offset from UTC such as +08:00 (default: Beijing time, +08:00; also DOUBLE_RANDOM_UTC_OFFSET); times typed without an offset are read in it. The documents always hold UTC",
+        ),
+    ),
+    (
+        "threads",
+        t(
+            "使用的线程数（默认为本机核数，至多 8；也可由环境变量 DOUBLE_RANDOM_THREADS 设定）；结果与线程数无关",
+            "Threads to use (default: the machine's cores, at most 8; also DOUBLE_RANDOM_THREADS); results do not depend on it",
         ),
     ),
     (

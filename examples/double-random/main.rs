@@ -44,6 +44,9 @@ fn main() -> ExitCode {
                 Some(args::LangArg::Zh) => i18n::Lang::Zh,
                 None => lang,
             };
+            if let Some(n) = cli.threads {
+                double_random::set_threads(n.get());
+            }
             commands::run(cli, lang)
         }
         Err(e) => {

@@ -207,6 +207,9 @@ impl<'p> Population<'p> {
     }
 
     /// Draws every stratum with `seed` (SPEC §6.3–6.4).
+    ///
+    /// Each stratum is counted with [`stratum_count`] and drawn with [`draw_stratum`], the
+    /// two steps the streamed draw (`pipeline`) takes on its packed members.
     pub fn draw(self, seed: &Digest32) -> Result<EntityDraw, DrawError> {
         let cap = self.general_cap_bp;
         let mut strata = Vec::with_capacity(self.members.len());
@@ -215,31 +218,13 @@ impl<'p> Population<'p> {
             if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
                 return Err(DrawError::DuplicateEntity { id: w[0].clone() });
             }
-            let quota = self
-                .plan
-                .quota(stratum)
-                .ok_or_else(|| DrawError::NoStratum {
-                    entity: String::new(),
-                    risk: Some(stratum.label().to_string()),
-                })?;
             let n = ids.len() as u64;
-            let k = quota.count_for(n);
-            if let Some(cap_bp) = cap {
-                let limit = (u128::from(n) * u128::from(cap_bp)).div_ceil(10_000) as u64;
-                if k > limit {
-                    return Err(DrawError::GeneralCapExceeded {
-                        stratum: stratum.label().to_string(),
-                        n,
-                        k,
-                        cap_bp,
-                    });
+            let k = stratum_count(self.plan, stratum, n, cap)?;
+            let (members_digest, picks) = draw_stratum(seed, stratum, n, k, |each| {
+                for id in &ids {
+                    each(id.as_bytes(), id);
                 }
-            }
-            let members_digest = members_digest(stratum, &ids);
-            let picks = Sampler::new(Stream::new(seed, &stream_label(stratum)), n)
-                .take(k as usize)
-                .map(|i| ids[i as usize].clone())
-                .collect();
+            });
             strata.push(StratumDraw {
                 stratum,
                 n,
@@ -253,6 +238,102 @@ impl<'p> Population<'p> {
             excluded: self.excluded,
         })
     }
+}
+
+/// How many of the `n` members of `stratum` are drawn: the plan's quota for `n` (SPEC §6.3),
+/// refused when the general-item ratio cap `general_cap_bp` (basis points) is set and
+/// exceeded.
+///
+/// ```
+/// use double_random::{draw::entities::stratum_count, model::{RiskClass, Stratum}};
+/// let plan = double_random::draw::example_plan(); // class A: 3%, class B: 10%
+/// assert_eq!(stratum_count(&plan, Stratum::Risk(RiskClass::B), 100, None)?, 10);
+/// // A general-item cap of 5% refuses class B's 10%.
+/// assert!(stratum_count(&plan, Stratum::Risk(RiskClass::B), 100, Some(500)).is_err());
+/// // A stratum the plan does not have.
+/// assert!(stratum_count(&plan, Stratum::All, 100, None).is_err());
+/// # Ok::<(), double_random::draw::DrawError>(())
+/// ```
+pub fn stratum_count(
+    plan: &Plan,
+    stratum: Stratum,
+    n: u64,
+    general_cap_bp: Option<u32>,
+) -> Result<u64, DrawError> {
+    let quota = plan.quota(stratum).ok_or_else(|| DrawError::NoStratum {
+        entity: String::new(),
+        risk: Some(stratum.label().to_string()),
+    })?;
+    let k = quota.count_for(n);
+    if let Some(cap_bp) = general_cap_bp {
+        let limit = (u128::from(n) * u128::from(cap_bp)).div_ceil(10_000) as u64;
+        if k > limit {
+            return Err(DrawError::GeneralCapExceeded {
+                stratum: stratum.label().to_string(),
+                n,
+                k,
+                cap_bp,
+            });
+        }
+    }
+    Ok(k)
+}
+
+/// Draws `k` of the `n` members of `stratum` (SPEC §6.4): the ranks come from the stratum's
+/// stream first, then one pass over the members hashes them all into the member digest and
+/// takes the picked ones. Returns the digest and the picks in draw order.
+///
+/// `members` calls its argument once for each member, in ascending order of id bytes, with
+/// the id's bytes and the member; it must give exactly `n`. The member can be anything that
+/// stands for a row: the id itself in memory, or a packed id and file position when the
+/// roster is streamed, so both draws are this one function.
+///
+/// ```
+/// use double_random::{digest::Digest32, draw::entities::*, model::Stratum};
+/// let ids: Vec<String> = (0..20).map(|i| format!("E{i:02}")).collect();
+/// let seed = Digest32([4; 32]);
+/// let (digest, picks) = draw_stratum(&seed, Stratum::All, 20, 3, |each| {
+///     for id in &ids {
+///         each(id.as_bytes(), id);
+///     }
+/// });
+/// assert_eq!(digest, members_digest(Stratum::All, &ids));
+/// assert_eq!(picks, continue_stratum(&seed, Stratum::All, &ids, 0, 3));
+/// ```
+pub fn draw_stratum<M: Clone>(
+    seed: &Digest32,
+    stratum: Stratum,
+    n: u64,
+    k: u64,
+    members: impl FnOnce(&mut dyn FnMut(&[u8], &M)),
+) -> (Digest32, Vec<M>) {
+    let ranks = Sampler::new(Stream::new(seed, &stream_label(stratum)), n).take(k as usize);
+    let mut wanted: Vec<(u64, usize)> = ranks.enumerate().map(|(o, r)| (r, o)).collect();
+    wanted.sort_unstable();
+    let mut picked: Vec<Option<M>> = vec![None; wanted.len()];
+    let mut next = wanted.iter().peekable();
+    let mut h = members_hasher(stratum, n);
+    let mut rank = 0u64;
+    members(&mut |id, m| {
+        h.push(id);
+        while let Some(&&(r, o)) = next.peek() {
+            if r != rank {
+                break;
+            }
+            picked[o] = Some(m.clone());
+            next.next();
+        }
+        rank += 1;
+    });
+    (h.finish(), picked.into_iter().flatten().collect())
+}
+
+/// The member digest of a stratum of `n`, before its ids.
+fn members_hasher(s: Stratum, n: u64) -> crate::digest::FramedParts {
+    Framed::new(MEMBERS_TAG)
+        .part(s.label().as_bytes())
+        .part(&n.to_be_bytes())
+        .buffered()
 }
 
 /// The stream label of a stratum's entity draw: `entities/<label>`.
@@ -276,10 +357,7 @@ pub fn stream_label(s: Stratum) -> String {
 /// assert_ne!(a, members_digest(Stratum::All, &["A".to_string()]));
 /// ```
 pub fn members_digest(s: Stratum, ids: &[String]) -> Digest32 {
-    let mut h = Framed::new(MEMBERS_TAG)
-        .part(s.label().as_bytes())
-        .part(&(ids.len() as u64).to_be_bytes())
-        .buffered();
+    let mut h = members_hasher(s, ids.len() as u64);
     for id in ids {
         h.push(id.as_bytes());
     }

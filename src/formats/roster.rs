@@ -580,8 +580,7 @@ const DIGEST_ROWS_PER_THREAD: usize = 1 << 14;
 /// a thread of its own; the leaves are sorted before the table digest, so how the rows were
 /// split changes nothing.
 fn digest_rows<T: Sync>(table: Table, rows: &[T], write: fn(&T, &mut Vec<u8>)) -> Digest32 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get().min(8))
+    let threads = crate::threads()
         .min(rows.len() / DIGEST_ROWS_PER_THREAD)
         .max(1);
     leaves_in_runs(rows, write, threads).digest(table.as_str())
