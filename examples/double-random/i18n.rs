@@ -2394,17 +2394,7 @@ mod tests {
         use double_random::ceremony::beacon::BeaconError;
         use double_random::sign::KeyId;
         use std::sync::Arc;
-        let parts = [
-            Part::Plan,
-            Part::EntityCount,
-            Part::Outcome,
-            Part::InspectorsOrCitations,
-            Part::Excluded,
-            Part::Pools,
-            Part::Inspectors,
-            Part::EntityOrder,
-            Part::OtherFields,
-        ];
+        let parts = Part::ALL;
         let mut samples: Vec<Finding> = parts
             .iter()
             .map(|p| Finding::Differs {

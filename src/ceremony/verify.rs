@@ -192,6 +192,26 @@ pub enum Part {
     OtherFields,
 }
 
+impl Part {
+    /// Every part, in the order of the enum (for tables of texts and their tests).
+    ///
+    /// ```
+    /// use double_random::ceremony::verify::Part;
+    /// assert!(Part::ALL.contains(&Part::InspectorsOrCitations));
+    /// ```
+    pub const ALL: [Part; 9] = [
+        Part::Plan,
+        Part::EntityCount,
+        Part::Outcome,
+        Part::InspectorsOrCitations,
+        Part::Excluded,
+        Part::Pools,
+        Part::Inspectors,
+        Part::EntityOrder,
+        Part::OtherFields,
+    ];
+}
+
 impl std::fmt::Display for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -1678,17 +1698,7 @@ mod tests {
 
     #[test]
     fn each_part_and_reuse_has_its_own_listed_code() {
-        let parts = [
-            Part::Plan,
-            Part::EntityCount,
-            Part::Outcome,
-            Part::InspectorsOrCitations,
-            Part::Excluded,
-            Part::Pools,
-            Part::Inspectors,
-            Part::EntityOrder,
-            Part::OtherFields,
-        ];
+        let parts = Part::ALL;
         let mut codes = std::collections::BTreeSet::new();
         for part in parts {
             let f = Finding::Differs {
