@@ -49,9 +49,9 @@ use crate::ceremony::void::{Void, VoidReason};
 use crate::ceremony::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::{self, DrawError, DrawInputs};
-use crate::formats::error::{InputError, InputErrors, InputWarning};
+use crate::formats::error::{InputErrors, InputWarning};
 use crate::formats::files::{self, FileError};
-use crate::formats::plan_toml::{self, PlanError};
+use crate::formats::plan_toml;
 use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
@@ -62,11 +62,9 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 pub use crate::ceremony::steps::{
-    ANNOUNCEMENT_FILE, SHEET_FILE, SIGNATURE_EXTENSION, VOID_FILE, amendment_file, sign_document,
-    signature_file,
+    ANNOUNCEMENT_FILE, SHEET_FILE, SIGNATURE_EXTENSION, TIMESTAMP_FILE, VOID_FILE, amendment_file,
+    sign_document, signature_file,
 };
-/// File name of the timestamp token over the announcement (SPEC §8.5).
-pub const TIMESTAMP_FILE: &str = "announcement.json.tsr";
 /// Folder of the log's signed checkpoints, beside the log (SPEC §12.3).
 pub const CHECKPOINT_DIR: &str = "checkpoints";
 /// `organizer.pub`: the organizer's public key, minisign format.
@@ -82,8 +80,7 @@ pub const SECRETS_DIR: &str = "secrets";
 
 /// The largest announcement, sheet or amendment read (256 MiB).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
-/// The largest signature, key, secret or plan file read (1 MiB).
-pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
+pub use crate::formats::files::MAX_SMALL_FILE_BYTES;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -218,7 +215,7 @@ pub enum BundleError {
         /// Why.
         source: AppendError,
     },
-    /// A draw id or party name breaks the rules of SPEC §3.6 (see [`crate::names`]).
+    /// A draw id or party name breaks the rules of SPEC §3.6.
     #[error(transparent)]
     BadName(#[from] NameError),
     /// The private folder lies inside the draw folder, which is published.
@@ -319,7 +316,7 @@ fn log_error(path: &Path, source: AppendError) -> BundleError {
     }
 }
 
-/// Checks a draw id or party name against SPEC §3.6 (see [`crate::names::check`]).
+/// Checks a draw id or party name against SPEC §3.6.
 ///
 /// `what` is `"draw id"` or `"party name"` (anything else is checked as a draw id). Names
 /// become folder and file names and are shown to people, so only letters and digits of any
@@ -347,84 +344,7 @@ pub fn check_name(what: &'static str, value: &str) -> Result<(), BundleError> {
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-/// One problem with the inputs of a draw, with its place.
-///
-/// Roster problems keep the reader's structured error (file, line, field, kind); the others say
-/// which file they concern.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum InputProblem {
-    /// A required input file is absent.
-    #[error("{}: missing: {what}", path.display())]
-    Missing {
-        /// The path looked for (or, for an input found by name, the folder and name).
-        path: PathBuf,
-        /// Which input.
-        what: &'static str,
-    },
-    /// Both `name.csv` and `name.xlsx` are present, so which one is meant is unclear.
-    #[error("{} and {} are both present: keep one", csv.display(), xlsx.display())]
-    Ambiguous {
-        /// The CSV file.
-        csv: PathBuf,
-        /// The workbook.
-        xlsx: PathBuf,
-    },
-    /// An input file's extension is neither `.csv` nor `.xlsx` (or `.toml` for the plan).
-    #[error("{}: unsupported file type; use .csv{}", path.display(), if *xlsx_allowed { " or .xlsx" } else { "" })]
-    UnsupportedType {
-        /// The file.
-        path: PathBuf,
-        /// Whether a workbook would be accepted here.
-        xlsx_allowed: bool,
-    },
-    /// A file could not be read.
-    #[error("{message}")]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        message: String,
-    },
-    /// A problem in a roster file, at a line and field.
-    #[error(transparent)]
-    Roster(InputError),
-    /// More roster problems were found than kept.
-    #[error("{file}: … and {count} more problems")]
-    Omitted {
-        /// The file.
-        file: String,
-        /// How many more.
-        count: u64,
-    },
-    /// A problem in the plan file, at a line and field.
-    #[error(transparent)]
-    Plan(PlanError),
-    /// A roster lacks a column that the plan uses (SPEC §3.3): without it every row would have
-    /// the field's default and the plan's rule would silently admit or refuse everyone.
-    #[error("{file}: no column {field} ({}), which the plan's {plan_field} needs; add it to the {table} file", headers.join(", "))]
-    NeededColumn {
-        /// The roster file.
-        file: String,
-        /// Its table.
-        table: crate::formats::roster::Table,
-        /// The missing field's canonical name.
-        field: &'static str,
-        /// The headers that name it.
-        headers: Vec<&'static str>,
-        /// The plan setting that needs it.
-        plan_field: &'static str,
-    },
-    /// The inputs are each valid but do not fit together (an item missing from the item list,
-    /// a risk class without a quota, an empty inspector pool).
-    #[error("{file}: {error}")]
-    Draw {
-        /// The file to change (usually the plan).
-        file: String,
-        /// Why.
-        error: DrawError,
-    },
-}
+pub use crate::formats::InputProblem;
 
 /// Something accepted in the inputs but worth a look.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -92,7 +92,7 @@ pub struct InputDigests {
 impl InputDigests {
     /// Computes every digest of `inputs`.
     ///
-    /// Each table's digest is [`crate::digest::table_digest_of`] over its rows; every row type
+    /// Each table's digest is [`crate::formats::jcs::table_digest_of`] over its rows; every row type
     /// writes its own canonical JSON rather than going through serde, and a table of more than
     /// a few tens of thousands of rows is hashed on every core.
     ///
@@ -263,7 +263,7 @@ impl Announcement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::table_digest_of;
+    use crate::formats::jcs::table_digest_of;
 
     #[test]
     fn input_digests_are_the_serde_table_digests() {

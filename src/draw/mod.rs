@@ -4,7 +4,7 @@
 //! secrets and the beacon) and records the result; this module only computes it.
 //!
 //! ```
-//! use double_random::{digest::Digest32, draw};
+//! use double_random::{Digest32, draw};
 //! let inputs = draw::example_inputs();
 //! let result = draw::run(&inputs.as_inputs(), &Digest32([9; 32])).unwrap();
 //! assert_eq!(result.strata.len(), 2);
@@ -28,6 +28,7 @@ use teams::{Blockers, Exclusions, PoolAssignment, Target};
 
 /// Why a draw cannot be made. Each variant names the entity, stratum or pool concerned.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DrawError {
     /// An admitted entity's risk class has no quota in the plan.
     #[error(
@@ -152,6 +153,7 @@ pub struct DrawInputs<'a> {
 
 /// One drawn entity with its team.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Assignment {
     /// Entity id.
     pub entity: String,
@@ -166,6 +168,7 @@ pub struct Assignment {
 
 /// The outcome of a draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DrawResult {
     /// Per stratum: n, k, member digest, picks.
     pub strata: Vec<StratumDraw>,
@@ -179,6 +182,7 @@ pub struct DrawResult {
 
 /// Size and cap of one pool, as recorded on the sheet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PoolSummary {
     /// Pool label.
     pub label: String,

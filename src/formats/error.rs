@@ -84,6 +84,7 @@ impl fmt::Display for Field {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", location(.file, *.line, .field.as_ref()))]
+#[non_exhaustive]
 pub struct InputError {
     /// The file name as given to the reader.
     pub file: String,
@@ -372,6 +373,43 @@ pub enum InputErrorKind {
     },
 }
 
+impl InputErrorKind {
+    /// A stable code for this kind of problem, without its values (`input.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputErrorKind::Io { .. } => "input.io",
+            InputErrorKind::EmptyFile => "input.empty_file",
+            InputErrorKind::NoRows => "input.no_rows",
+            InputErrorKind::InvalidEncoding { .. } => "input.invalid_encoding",
+            InputErrorKind::MixedEncoding { .. } => "input.mixed_encoding",
+            InputErrorKind::MisplacedBom { .. } => "input.misplaced_bom",
+            InputErrorKind::FieldTooLong { .. } => "input.field_too_long",
+            InputErrorKind::RowTooLong { .. } => "input.row_too_long",
+            InputErrorKind::FieldCount { .. } => "input.field_count",
+            InputErrorKind::UnnamedColumn { .. } => "input.unnamed_column",
+            InputErrorKind::UnknownColumn { .. } => "input.unknown_column",
+            InputErrorKind::MissingColumn { .. } => "input.missing_column",
+            InputErrorKind::DuplicateColumn { .. } => "input.duplicate_column",
+            InputErrorKind::Empty => "input.empty",
+            InputErrorKind::Code(c) => c.code(),
+            InputErrorKind::UnknownValue { .. } => "input.unknown_value",
+            InputErrorKind::BadBool { .. } => "input.bad_bool",
+            InputErrorKind::BadDate { .. } => "input.bad_date",
+            InputErrorKind::DuplicateId { .. } => "input.duplicate_id",
+            InputErrorKind::DuplicateConflict { .. } => "input.duplicate_conflict",
+            InputErrorKind::NumberInCodeColumn { .. } => "input.number_in_code_column",
+            InputErrorKind::IndustryNumber { .. } => "input.industry_number",
+            InputErrorKind::CellError { .. } => "input.cell_error",
+            InputErrorKind::Workbook { .. } => "input.workbook",
+            InputErrorKind::NoWorksheet => "input.no_worksheet",
+            InputErrorKind::WorkbookLimit { .. } => "input.workbook_limit",
+            InputErrorKind::HeaderNotInFirstRow => "input.header_not_in_first_row",
+            InputErrorKind::Canonical { .. } => "input.canonical",
+        }
+    }
+}
+
 /// Which bound of an .xlsx workbook was passed ([`InputErrorKind::WorkbookLimit`]).
 ///
 /// Sizes are in bytes as stored in the part (XML markup and escapes included), so that they
@@ -506,6 +544,7 @@ fn encoding_name(e: &Option<Encoding>) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", render_list(.errors, *.omitted))]
+#[non_exhaustive]
 pub struct InputErrors {
     /// The problems, in the order found (by line).
     pub errors: Vec<InputError>,
@@ -586,6 +625,7 @@ fn render_list<T: fmt::Display>(items: &[T], omitted: u64) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", location(.file, *.line, .field.as_ref()))]
+#[non_exhaustive]
 pub struct InputWarning {
     /// The file name as given to the reader.
     pub file: String,
@@ -612,6 +652,16 @@ pub enum InputWarningKind {
     /// A code passed its main check but not a secondary one.
     #[error(transparent)]
     Code(#[from] CodeWarning),
+}
+
+impl InputWarningKind {
+    /// A stable code for this kind of problem, without its values (`input.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputWarningKind::Code(c) => c.code(),
+        }
+    }
 }
 
 /// Collects problems and warnings for one file, keeping at most [`MAX_REPORTED`] of each.

@@ -88,6 +88,7 @@ use crate::normalize;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {}{kind}", field_prefix(.field))]
+#[non_exhaustive]
 pub struct PlanError {
     /// The file name as given to [`read_plan`].
     pub file: String,
@@ -120,6 +121,7 @@ fn field_prefix(field: &str) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+#[non_exhaustive]
 pub struct PlanErrors {
     /// The problems (never empty).
     pub errors: Vec<PlanError>,
@@ -378,7 +380,7 @@ pub fn read_plan(file_name: &str, text: &str) -> Result<Plan, PlanErrors> {
 /// Only if a count in a hand-built plan exceeds 2^53 − 1 (plans read by [`read_plan`] never do).
 ///
 /// ```
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// use double_random::formats::{jcs, plan_toml::{plan_digest, read_plan}};
 ///
 /// let text = "plan_id = \"P\"\nplan_name = \"N\"\ntask_id = \"T\"\ntask_name = \"N\"\n\
