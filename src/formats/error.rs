@@ -379,6 +379,7 @@ impl InputErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             InputErrorKind::Io { .. } => "input.io",
+            InputErrorKind::Utf16 => "input.utf16",
             InputErrorKind::EmptyFile => "input.empty_file",
             InputErrorKind::NoRows => "input.no_rows",
             InputErrorKind::InvalidEncoding { .. } => "input.invalid_encoding",
