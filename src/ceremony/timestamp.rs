@@ -347,7 +347,7 @@ const FAILURE_NAMES: [(usize, &str); 8] = [
 pub struct DerError {
     /// The byte offset where decoding stopped, when the decoder knows it.
     pub position: Option<u64>,
-    /// The decoder's description.
+    /// The decoder's description (with the position, when known).
     pub detail: String,
 }
 
@@ -355,7 +355,7 @@ impl From<der::Error> for DerError {
     fn from(e: der::Error) -> Self {
         DerError {
             position: e.position().map(|p| u64::from(u32::from(p))),
-            detail: e.kind().to_string(),
+            detail: e.to_string(),
         }
     }
 }
@@ -498,7 +498,7 @@ fn sha256_algorithm() -> AlgorithmIdentifierOwned {
 /// it back.
 ///
 /// ```
-/// use double_random::{ceremony::timestamp, digest::Digest32};
+/// use double_random::{ceremony::timestamp, Digest32};
 /// let req = timestamp::request(&Digest32::of(b"x"), 7);
 /// assert_eq!(req[0], 0x30); // a DER SEQUENCE
 /// ```

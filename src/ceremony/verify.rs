@@ -1010,7 +1010,7 @@ pub struct Published<'a> {
 /// The trusted comment signed with a document: `draw`, `file`, `sha256` (SPEC §14).
 ///
 /// ```
-/// use double_random::{ceremony::verify::trusted_comment, digest::Digest32};
+/// use double_random::{ceremony::verify::trusted_comment, Digest32};
 /// let c = trusted_comment("D1", "sheet.json", &Digest32([0; 32])).unwrap();
 /// assert!(c.to_string().starts_with("draw:D1\tfile:sheet.json\tsha256:0000"));
 /// ```
@@ -1504,7 +1504,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
 /// the caller finds on the sheet. Needs neither the inspector roster nor other strata.
 ///
 /// ```
-/// use double_random::{ceremony::verify::replay_stratum, digest::Digest32,
+/// use double_random::{ceremony::verify::replay_stratum, Digest32,
 ///     draw::entities::members_digest, model::Stratum};
 /// let ids: Vec<String> = (0..10).map(|i| format!("E{i}")).collect();
 /// let d = members_digest(Stratum::All, &ids);

@@ -72,15 +72,13 @@ impl fmt::Display for Field {
 /// is empty). `field` is `None` for problems of a whole row or of the header.
 ///
 /// ```
-/// use double_random::formats::error::{Field, InputError, InputErrorKind};
+/// use double_random::formats::{error::InputErrorKind, roster_csv::read_items};
 ///
-/// let e = InputError {
-///     file: "entities.csv".into(),
-///     line: 17,
-///     field: Some(Field { header: "登记状态".into(), name: "status" }),
-///     kind: InputErrorKind::Empty,
-/// };
-/// assert_eq!(e.to_string(), "entities.csv:17: field 登记状态 (status): a value is required here");
+/// let errors = read_items("items.csv", "id,name,category\nI1,,一般\n".as_bytes()).unwrap_err();
+/// let e = &errors.errors[0];
+/// assert_eq!((e.line, e.field.as_ref().map(|f| f.name)), (2, Some("name")));
+/// assert_eq!(e.kind, InputErrorKind::Empty);
+/// assert_eq!(e.to_string(), "items.csv:2: field name: a value is required here");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", location(.file, *.line, .field.as_ref()))]
@@ -587,10 +585,10 @@ impl InputErrors {
     /// Use it for a summary line ("37 problems in entities.csv").
     ///
     /// ```
-    /// use double_random::formats::error::InputErrors;
+    /// use double_random::formats::roster_csv::read_items;
     ///
-    /// let e = InputErrors { errors: vec![], omitted: 3 };
-    /// assert_eq!(e.total(), 3);
+    /// let e = read_items("items.csv", "id,name,category\nI1,,一般\nI2,,重点\n".as_bytes()).unwrap_err();
+    /// assert_eq!(e.total(), 2);
     /// ```
     pub fn total(&self) -> u64 {
         self.errors.len() as u64 + self.omitted

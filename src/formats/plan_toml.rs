@@ -76,15 +76,13 @@ use crate::normalize;
 /// `team.joint[1].items[0]`), empty for a problem of the whole file.
 ///
 /// ```
-/// use double_random::formats::plan_toml::{PlanError, PlanErrorKind};
+/// use double_random::formats::plan_toml::read_plan;
 ///
-/// let e = PlanError {
-///     file: "plan.toml".into(),
-///     line: 14,
-///     field: "team.officers".into(),
-///     kind: PlanErrorKind::TooFewOfficers { officers: 1 },
-/// };
-/// assert!(e.to_string().starts_with("plan.toml:14: team.officers: "));
+/// let text = include_str!("../../examples/data/plan.toml").replace("officers = 2", "officers = 1");
+/// let errors = read_plan("plan.toml", &text).unwrap_err();
+/// let e = &errors.errors[0];
+/// assert_eq!(e.field, "team.officers");
+/// assert!(e.to_string().starts_with(&format!("plan.toml:{}: team.officers: ", e.line)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {}{kind}", field_prefix(.field))]
