@@ -343,15 +343,26 @@ fn drawn_regions<'a>(drawn: &[(&str, Stratum)], entities: &'a [Entity]) -> Vec<&
     regions
 }
 
-/// Owned inputs, for examples and tests.
-#[doc(hidden)]
+/// The inputs of a draw held by value: what a program that builds its tables itself (from a
+/// database, say) keeps, and lends to the draw as [`DrawInputs`].
+///
+/// ```
+/// let owned = double_random::draw::example_inputs();
+/// assert_eq!(owned.as_inputs().entities.len(), 60);
+/// ```
 #[derive(Clone, Debug)]
 pub struct OwnedInputs {
+    /// The plan.
     pub plan: Plan,
+    /// The entity roster.
     pub entities: Vec<Entity>,
+    /// The inspector roster.
     pub inspectors: Vec<Inspector>,
+    /// The inspection items.
     pub items: Vec<Item>,
+    /// Declared conflicts of interest.
     pub conflicts: Vec<Conflict>,
+    /// Earlier inspections, for the repeat rules.
     pub history: Vec<HistoryRecord>,
 }
 
@@ -369,7 +380,7 @@ impl OwnedInputs {
     }
 }
 
-#[doc(hidden)]
+/// A small valid plan (two risk classes, teams of two officers), to try the API with.
 pub fn example_plan() -> Plan {
     let q = |bp| Quota {
         ratio_bp: Some(bp),
@@ -413,7 +424,7 @@ pub fn example_plan() -> Plan {
     }
 }
 
-#[doc(hidden)]
+/// An active entity of the example data, with id `id` and risk class `risk`.
 pub fn example_entity(id: &str, risk: RiskClass) -> Entity {
     Entity {
         id: id.into(),
@@ -429,7 +440,7 @@ pub fn example_entity(id: &str, risk: RiskClass) -> Entity {
     }
 }
 
-#[doc(hidden)]
+/// The one inspection item of [`example_plan`].
 pub fn example_items() -> Vec<Item> {
     vec![Item {
         id: "I1".into(),
@@ -443,7 +454,7 @@ pub fn example_items() -> Vec<Item> {
     }]
 }
 
-#[doc(hidden)]
+/// Officer number `i` of the example data (id `X000`, `X001`, …).
 pub fn example_inspector(i: usize) -> Inspector {
     Inspector {
         id: format!("X{i:03}"),
@@ -457,7 +468,7 @@ pub fn example_inspector(i: usize) -> Inspector {
     }
 }
 
-#[doc(hidden)]
+/// The example plan's one inspector pool, with five example officers.
 pub fn example_pool() -> (teams::PoolSpec, Vec<Inspector>) {
     let pool = teams::pools(&example_plan(), &example_items())
         .expect("example plan is valid")
@@ -465,7 +476,8 @@ pub fn example_pool() -> (teams::PoolSpec, Vec<Inspector>) {
     (pool, (0..5).map(example_inspector).collect())
 }
 
-#[doc(hidden)]
+/// Example inputs to try the API with: [`example_plan`], 60 entities in two risk classes and
+/// six officers.
 pub fn example_inputs() -> OwnedInputs {
     let entities = (0..60)
         .map(|i| {
