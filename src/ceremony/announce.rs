@@ -146,16 +146,9 @@ impl InputDigests {
     }
 }
 
-/// The plan digest: SHA-256 of the plan's canonical JSON.
-///
-/// ```
-/// let plan = double_random::draw::example_plan();
-/// let d = double_random::ceremony::announce::plan_digest(&plan).unwrap();
-/// assert_eq!(d.to_hex().len(), 64);
-/// ```
-pub fn plan_digest(plan: &Plan) -> Result<Digest32, jcs::JcsError> {
-    Ok(Digest32::of(&jcs::to_canonical(plan)?))
-}
+/// The plan digest: SHA-256 of the plan's canonical JSON (one function, kept with the plan's
+/// reader).
+pub use crate::formats::plan_toml::plan_digest;
 
 /// The announcement document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
