@@ -22,9 +22,9 @@ use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind
 use double_random::formats::files::FileError;
 use double_random::formats::jcs::JcsError;
 use double_random::formats::plan_toml::{PlanError, PlanErrorKind, RatioProblem};
-use double_random::names::{CharProblem, NameError, NameKind, NameProblem};
 use double_random::publish::check::{DifferenceKind, NotChecked, ViewDifference};
 use double_random::sign::{CommentKind, Field, SignError};
+use double_random::{CharProblem, NameError, NameKind, NameProblem};
 use std::ffi::OsString;
 
 /// The language of messages.
@@ -1056,10 +1056,13 @@ pub fn jcs_error(lang: Lang, e: &JcsError) -> String {
         JcsError::Number { path, number } => {
             format!("{path} 处的数 {number} 不是 ±(2^53−1) 以内的整数；文件中只能有整数")
         }
-        JcsError::Syntax(j) => format!("不是有效的 JSON（第 {} 行第 {} 列）", j.line(), j.column()),
+        JcsError::Syntax { line, column, .. } => {
+            format!("不是有效的 JSON（第 {line} 行第 {column} 列）")
+        }
         JcsError::NotCanonical { offset } => {
             format!("JSON 不是规范形式（RFC 8785）：第 {offset} 字节起不同")
         }
+        other => other.to_string(),
     }
 }
 
@@ -1937,6 +1940,7 @@ pub fn draw_error(lang: Lang, e: &DrawError) -> String {
             let which = match cap_kind {
                 CapKind::Plan => "计划中的 team.workload_cap",
                 CapKind::Balanced => "计划未设 team.workload_cap 时的均衡份额",
+                _ => "上限",
             };
             format!(
                 "人员池 {pool}：检查对象 {entity} 需要本池 {needed} 名检查人员，可以检查它的有 {eligible} 人，但其中 {at_cap} 人在分配排在它之前的检查对象后已达到每人 {cap} 户的上限（{which}），{on_team} 人已在它的检查组中（请提高上限或增加人员）"
@@ -1953,6 +1957,7 @@ pub fn draw_error(lang: Lang, e: &DrawError) -> String {
         DrawError::StratumExhausted { stratum } => {
             format!("层 {} 已没有可补抽的对象", stratum_name(lang, stratum))
         }
+        other => other.to_string(),
     }
 }
 
@@ -2029,6 +2034,7 @@ pub fn ceremony_error(lang: Lang, e: &CeremonyError) -> String {
         CeremonyError::UnsupportedVersion { found } => {
             format!("算法版本 {found:?} 不受支持（本程序实现 v2）")
         }
+        other => other.to_string(),
     }
 }
 
@@ -2230,6 +2236,7 @@ pub fn view_not_checked(lang: Lang, why: &NotChecked) -> String {
         }
         (Lang::Zh, NotChecked::NoWorkbookSupport) => "本程序构建时未包含 xlsx 支持".into(),
         (Lang::En, other) => other.to_string(),
+        (Lang::Zh, other) => other.to_string(),
     }
 }
 

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a ceremony step was refused.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CeremonyError {
     /// A document is not canonical JSON of the expected shape.
     #[error("{document}: {source}")]
@@ -275,6 +276,7 @@ pub struct Timestamp(i64);
 /// Why a timestamp did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{value:?} is not a UTC time of the form 2026-03-01T02:00:00Z")]
+#[non_exhaustive]
 pub struct TimestampError {
     /// The text given.
     pub value: String,
