@@ -21,6 +21,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod form;
+
 use super::amend::{self, Amendment};
 use super::calendar::{Calendars, PUBLICATION_WORKING_DAYS};
 use super::sheet::{Sheet, SheetEntity};
@@ -438,6 +440,15 @@ pub enum OutcomeFinding {
         /// Why.
         error: Arc<CeremonyError>,
     },
+    /// `outcome.signature`: the signature is missing, does not verify, or its trusted
+    /// comment does not describe the record.
+    #[error("{document}: signature: {cause}")]
+    Signature {
+        /// The file.
+        document: String,
+        /// [`crate::sign::SignError::code`], `missing`, or `comment.<field>`.
+        cause: String,
+    },
     /// `outcome.cites`: a citation (sheet, draw id, seq, previous, amendments) is wrong.
     #[error("{document}: {field} is {found}, expected {expected}")]
     Cites {
@@ -596,8 +607,9 @@ pub enum OutcomeFinding {
 }
 
 /// Every [`OutcomeFinding::code`], in the order of the enum.
-pub const OUTCOME_FINDING_CODES: [&str; 15] = [
+pub const OUTCOME_FINDING_CODES: [&str; 16] = [
     "outcome.unreadable",
+    "outcome.signature",
     "outcome.cites",
     "outcome.time",
     "outcome.stale",
@@ -619,20 +631,21 @@ impl OutcomeFinding {
     pub fn code(&self) -> &'static str {
         let i = match self {
             OutcomeFinding::Unreadable { .. } => 0,
-            OutcomeFinding::Cites { .. } => 1,
-            OutcomeFinding::Time { .. } => 2,
-            OutcomeFinding::Stale { .. } => 3,
-            OutcomeFinding::NotDrawn { .. } => 4,
-            OutcomeFinding::Duplicate { .. } => 5,
-            OutcomeFinding::Item { .. } => 6,
-            OutcomeFinding::Result { .. } => 7,
-            OutcomeFinding::NotAllowed { .. } => 8,
-            OutcomeFinding::Team { .. } => 9,
-            OutcomeFinding::Dates { .. } => 10,
-            OutcomeFinding::Correction { .. } => 11,
-            OutcomeFinding::Late { .. } => 12,
-            OutcomeFinding::Calendar { .. } => 13,
-            OutcomeFinding::Overdue { .. } => 14,
+            OutcomeFinding::Signature { .. } => 1,
+            OutcomeFinding::Cites { .. } => 2,
+            OutcomeFinding::Time { .. } => 3,
+            OutcomeFinding::Stale { .. } => 4,
+            OutcomeFinding::NotDrawn { .. } => 5,
+            OutcomeFinding::Duplicate { .. } => 6,
+            OutcomeFinding::Item { .. } => 7,
+            OutcomeFinding::Result { .. } => 8,
+            OutcomeFinding::NotAllowed { .. } => 9,
+            OutcomeFinding::Team { .. } => 10,
+            OutcomeFinding::Dates { .. } => 11,
+            OutcomeFinding::Correction { .. } => 12,
+            OutcomeFinding::Late { .. } => 13,
+            OutcomeFinding::Calendar { .. } => 14,
+            OutcomeFinding::Overdue { .. } => 15,
         };
         OUTCOME_FINDING_CODES[i]
     }
@@ -641,6 +654,7 @@ impl OutcomeFinding {
     pub fn document(&self) -> Option<&str> {
         match self {
             OutcomeFinding::Unreadable { document, .. }
+            | OutcomeFinding::Signature { document, .. }
             | OutcomeFinding::Cites { document, .. }
             | OutcomeFinding::Time { document, .. }
             | OutcomeFinding::Stale { document, .. }
@@ -682,6 +696,7 @@ impl OutcomeFinding {
         let s = |x: &dyn std::fmt::Display| x.to_string();
         match self {
             OutcomeFinding::Unreadable { error, .. } => vec![("error", s(error))],
+            OutcomeFinding::Signature { cause, .. } => vec![("cause", cause.clone())],
             OutcomeFinding::Cites {
                 field,
                 expected,
@@ -1151,6 +1166,78 @@ fn check_team(out: &mut Review, document: &str, r: &EntityResult, team: &SheetEn
     });
 }
 
+/// A published record: its file name, bytes and `.minisig` text.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedRecord<'a> {
+    /// File name (`outcomes-<seq>.json`).
+    pub name: &'a str,
+    /// The record's bytes.
+    pub bytes: &'a [u8],
+    /// The signature file's text, when present.
+    pub signature: Option<&'a str>,
+}
+
+/// Checks a record's signature and trusted comment (`draw`, `sha256`; SPEC §14, §18.1).
+///
+/// ```
+/// use double_random::ceremony::outcomes::{check_signature, SignedRecord};
+/// use double_random::sign::SecretKey;
+/// let key = SecretKey::generate()?;
+/// let r = SignedRecord { name: "outcomes-1.json", bytes: b"{}", signature: None };
+/// assert_eq!(check_signature(&key.public_key(), "D1", &r).unwrap().code(), "outcome.signature");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_signature(
+    public_key: &crate::sign::PublicKey,
+    draw_id: &str,
+    record: &SignedRecord<'_>,
+) -> Option<OutcomeFinding> {
+    let fail = |cause: &str| {
+        Some(OutcomeFinding::Signature {
+            document: record.name.to_string(),
+            cause: cause.to_string(),
+        })
+    };
+    let Some(text) = record.signature else {
+        return fail("missing");
+    };
+    let fields = crate::sign::Signature::parse(text)
+        .and_then(|sig| crate::sign::verify(public_key, record.bytes, &sig))
+        .and_then(|v| v.fields());
+    let fields = match fields {
+        Ok(f) => f,
+        Err(e) => return fail(e.code()),
+    };
+    let digest = Digest32::of(record.bytes).to_hex();
+    for (field, expected) in [("draw", draw_id), ("sha256", digest.as_str())] {
+        if fields.get(field).unwrap_or("") != expected {
+            return fail(&format!("comment.{field}"));
+        }
+    }
+    None
+}
+
+/// [`review`] of signed records: each signature is checked first (a record whose signature
+/// fails is still reviewed, so every problem shows).
+pub fn verify_signed(
+    public_key: &crate::sign::PublicKey,
+    signed: &[SignedRecord<'_>],
+    inputs: &ReviewInputs<'_>,
+) -> Review {
+    let mut sig_findings: Vec<OutcomeFinding> = signed
+        .iter()
+        .filter_map(|r| check_signature(public_key, &inputs.sheet.draw_id, r))
+        .collect();
+    let records: Vec<(&str, &[u8])> = signed.iter().map(|r| (r.name, r.bytes)).collect();
+    let mut out = review(&ReviewInputs {
+        records: &records,
+        ..*inputs
+    });
+    sig_findings.append(&mut out.findings);
+    out.findings = sig_findings;
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1161,7 +1248,7 @@ mod tests {
     use crate::ceremony::sheet;
     use crate::draw;
 
-    const CAL_2026: &str = include_str!("../../examples/data/holidays-2026.toml");
+    const CAL_2026: &str = include_str!("../../../examples/data/holidays-2026.toml");
 
     struct Draw {
         sheet: Sheet,
@@ -1694,6 +1781,50 @@ mod tests {
         let mut pretty = b;
         pretty.push(b'\n');
         assert!(OutcomeRecord::parse(&pretty).is_err());
+    }
+
+    #[test]
+    fn signatures_of_records_are_checked_before_their_contents() {
+        let d = drawn();
+        let e = state(&d)[0].clone();
+        let mut recs = Records::new();
+        recs.push(&d, vec![result(&e, "2026-09-11")], "2026-09-14T02:00:00Z");
+        let (name, bytes) = recs.bytes[0].clone();
+        let key = crate::sign::SecretKey::generate().unwrap();
+        let sig = crate::ceremony::steps::sign_document(&key, "D1", &name, &bytes).unwrap();
+        let other = crate::ceremony::steps::sign_document(&key, "D2", &name, &bytes).unwrap();
+        let cals = calendars();
+        let run = |signature: Option<&str>, bytes: &[u8]| {
+            let signed = [SignedRecord {
+                name: &name,
+                bytes,
+                signature,
+            }];
+            let inputs = ReviewInputs {
+                sheet: &d.sheet,
+                amendments: &d.amendments,
+                records: &[],
+                calendars: &cals,
+                vocabulary: None,
+                today: date("2026-09-14"),
+                inspections_end: None,
+            };
+            verify_signed(&key.public_key(), &signed, &inputs)
+                .findings
+                .iter()
+                .map(|f| f.fields().first().map(|x| x.1.clone()).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert!(run(Some(&sig), &bytes).is_empty());
+        assert_eq!(run(None, &bytes), ["missing"]);
+        assert_eq!(run(Some(&other), &bytes), ["comment.draw"]);
+        let mut tampered = bytes.clone();
+        let at = tampered
+            .windows(10)
+            .position(|w| w == b"2026-09-11")
+            .unwrap();
+        tampered[at + 9] = b'2';
+        assert_eq!(run(Some(&sig), &tampered), ["sign.bad_signature"]);
     }
 
     #[test]
