@@ -587,7 +587,7 @@ pub enum OutcomeFinding {
         published_on: Date,
     },
     /// `outcome.calendar`: the deadline reaches a year without a calendar.
-    #[error("{document}: {entity}: no holiday calendar for {year}")]
+    #[error("{}{entity}: no holiday calendar for {year}", doc_prefix(.document))]
     Calendar {
         /// The file (empty for an overdue count).
         document: String,
@@ -604,6 +604,15 @@ pub enum OutcomeFinding {
         /// The deadline.
         deadline: Date,
     },
+}
+
+/// `"<document>: "`, or nothing for a finding about no single record.
+fn doc_prefix(document: &str) -> String {
+    if document.is_empty() {
+        String::new()
+    } else {
+        format!("{document}: ")
+    }
 }
 
 /// Every [`OutcomeFinding::code`], in the order of the enum.
