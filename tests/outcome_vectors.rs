@@ -79,15 +79,17 @@ fn build() -> Vec<(String, Vec<u8>)> {
     }
     files.push((
         "holidays-2026.toml".into(),
-        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/holidays-2026.toml")),
+        read(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/data/calendars/holidays-2026.toml"),
+        ),
     ));
     let sheet = Sheet::parse(&files[0].1).unwrap();
     let key = key();
     let end = d("2026-09-30");
     let mut records: Vec<OutcomeRecord> = vec![];
     let mut publish = |records: &mut Vec<OutcomeRecord>, results, at: &str| -> Digest32 {
-        let rec =
-            OutcomeRecord::next(&sheet, &amendments, records, results, t(at), end).unwrap();
+        let rec = OutcomeRecord::next(&sheet, &amendments, records, results, t(at), end).unwrap();
         let bytes = rec.to_canonical().unwrap();
         let name = rec.file_name();
         let sig = sign_document(&key, &sheet.draw_id, &name, &bytes).unwrap();
@@ -224,8 +226,7 @@ fn review_folder(files: &[(String, Vec<u8>)]) -> Review {
         .map_while(|s| get(&format!("amendment-{s}.json")))
         .map(|b| Amendment::parse(b).unwrap())
         .collect();
-    let pk = PublicKey::parse(std::str::from_utf8(get("organizer.pub").unwrap()).unwrap())
-        .unwrap();
+    let pk = PublicKey::parse(std::str::from_utf8(get("organizer.pub").unwrap()).unwrap()).unwrap();
     let mut cals = Calendars::default();
     cals.add_toml(
         "holidays-2026.toml",
@@ -378,7 +379,9 @@ fn the_outcome_vector_shows_every_check() {
         .collect();
     assert_eq!(
         late,
-        [r#"[("formed_on", "2026-09-11"), ("deadline", "2026-10-15"), ("published_on", "2026-10-16")]"#]
+        [
+            r#"[("formed_on", "2026-09-11"), ("deadline", "2026-10-15"), ("published_on", "2026-10-16")]"#
+        ]
     );
     let current = r
         .entities

@@ -707,11 +707,11 @@ pub fn verify_outcomes(
 const SAMPLE_CALENDARS: &[(&str, &str)] = &[
     (
         "holidays-2026.toml",
-        include_str!("../data/holidays-2026.toml"),
+        include_str!("../data/calendars/holidays-2026.toml"),
     ),
     (
         "holidays-2027.toml",
-        include_str!("../data/holidays-2027.toml"),
+        include_str!("../data/calendars/holidays-2027.toml"),
     ),
 ];
 

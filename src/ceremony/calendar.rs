@@ -256,12 +256,12 @@ mod tests {
         let mut c = Calendars::default();
         c.add_toml(
             "holidays-2026.toml",
-            include_str!("../../examples/data/holidays-2026.toml"),
+            include_str!("../../examples/data/calendars/holidays-2026.toml"),
         )
         .unwrap();
         c.add_toml(
             "holidays-2027.toml",
-            include_str!("../../examples/data/holidays-2027.toml"),
+            include_str!("../../examples/data/calendars/holidays-2027.toml"),
         )
         .unwrap();
         let years: Vec<(i32, bool)> = c.years().map(|y| (y.year, y.provisional)).collect();

@@ -1257,7 +1257,7 @@ mod tests {
     use crate::ceremony::sheet;
     use crate::draw;
 
-    const CAL_2026: &str = include_str!("../../../examples/data/holidays-2026.toml");
+    const CAL_2026: &str = include_str!("../../../examples/data/calendars/holidays-2026.toml");
 
     struct Draw {
         sheet: Sheet,
