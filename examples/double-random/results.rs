@@ -428,19 +428,95 @@ pub fn record_at(
         outln!("  {}", i18n::outcome_finding(lang, f));
     }
     print_completion(lang, &after);
+    let views = write_results_views(&a.dir, &office, &d.sheet, &after, published_on, lang)?;
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  已写出：{}（公示系统的列；可直接上报）。",
+            "  Wrote {} (the publicity system's columns, ready to upload).",
+            views.join("、")
+        )
+    );
     Ok(after)
+}
+
+/// The items' names from the draw folder's `items.csv`, when it is there and readable.
+fn item_names(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let Ok(bytes) = std::fs::read(dir.join("items.csv")) else {
+        return Default::default();
+    };
+    double_random::formats::roster_csv::read_items("items.csv", bytes.as_slice())
+        .map(|r| r.rows.into_iter().map(|i| (i.id, i.name)).collect())
+        .unwrap_or_default()
+}
+
+/// Writes `results.csv`, `results.xlsx` and `results.html` into the draw folder (replacing
+/// earlier ones: they are views of the records) and into the office's public copy.
+fn write_results_views(
+    dir: &Path,
+    office: &Path,
+    sheet: &Sheet,
+    review: &Review,
+    as_of: Date,
+    lang: Lang,
+) -> Result<Vec<String>, Fail> {
+    use double_random::publish::results as views;
+    let names = item_names(dir);
+    let table = views::results_table(sheet, review, &names);
+    let publish_lang = i18n::publish_lang(lang);
+    let mut out: Vec<(&str, Vec<u8>)> = vec![];
+    out.push((
+        views::RESULTS_CSV_FILE,
+        views::results_csv(&table).map_err(|e| Fail::Io(e.to_string()))?,
+    ));
+    #[cfg(feature = "xlsx")]
+    {
+        let created = review
+            .records
+            .last()
+            .map_or(sheet.drawn_at, |r| r.published_at);
+        out.push((
+            views::RESULTS_XLSX_FILE,
+            views::results_xlsx(sheet, &table, created).map_err(|e| Fail::Io(e.to_string()))?,
+        ));
+    }
+    out.push((
+        views::RESULTS_NOTICE_FILE,
+        views::results_notice(sheet, review, &names, as_of, publish_lang).into_bytes(),
+    ));
+    let public = office
+        .join(double_random::bundle::PUBLIC_DIR)
+        .join(&sheet.draw_id);
+    let mut written = vec![];
+    for (name, bytes) in out {
+        for folder in [dir.to_path_buf(), public.clone()] {
+            if folder.is_dir() {
+                let path = folder.join(name);
+                files::write_replace(&path, &bytes)
+                    .map_err(|e| Fail::Io(format!("{}: {e}", show(&path))))?;
+            }
+        }
+        written.push(name.to_string());
+    }
+    Ok(written)
 }
 
 fn print_completion(lang: Lang, r: &Review) {
     let total = r.entities.len();
     let done = r.completed();
+    let c = double_random::publish::results::ResultCounts::of(r);
     outln!(
         "{}",
         tr!(
             lang,
-            "  完成率：{done}/{total} 户已公示结果（{}）。",
-            "  Completion: {done} of {total} entities have a published result ({}).",
-            percent(done, total)
+            "  完成率：{done}/{total} 户已公示结果（{}）；逾期公示 {}，更正 {}，逾期未公示 {}，待公示 {}。",
+            "  Completion: {done} of {total} entities have a published result ({}); late {}, corrected {}, overdue {}, not yet due {}.",
+            percent(done, total),
+            c.late,
+            c.corrections,
+            c.overdue,
+            c.due
         )
     );
     if r.provisional {
