@@ -105,6 +105,9 @@ pub struct RecordArgs {
     /// Holiday calendar files.
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
     /// Office and private folders.
     #[command(flatten)]
     pub office: OfficeArgs,
@@ -122,6 +125,9 @@ pub struct StatusArgs {
     /// Holiday calendar files.
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
     /// The day to judge by.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
@@ -398,6 +404,10 @@ pub struct VerifyArgs {
     /// Holiday calendar files (for outcome records).
     #[arg(long, value_name = "FILE")]
     pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+
     /// The day to judge outcome deadlines by.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
@@ -802,6 +812,13 @@ const ARGS: &[(&str, Text)] = &[
         t(
             "国务院节假日安排文件（可多次给出；默认读机关文件夹中的 holidays-*.toml）",
             "Holiday calendar files (repeatable; by default holidays-*.toml in the office folder)",
+        ),
+    ),
+    (
+        "vocabulary",
+        t(
+            "各检查事项允许的检查结果（TOML，SPEC §18.4；默认读机关文件夹中的 results.toml，没有则不限）",
+            "Which results each item admits (TOML, SPEC §18.4; by default results.toml in the office folder, else any)",
         ),
     ),
     (

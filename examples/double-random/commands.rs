@@ -1834,9 +1834,14 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
         None => DrawDir::new(&a.dir).read_public_key().ok(),
     };
     let outcomes = match outcome_key {
-        Some(k) => {
-            crate::results::verify_outcomes(&a.dir, &k, &a.calendar, a.today.as_deref(), lang)?
-        }
+        Some(k) => crate::results::verify_outcomes(
+            &a.dir,
+            &k,
+            &a.calendar,
+            a.vocabulary.as_deref(),
+            a.today.as_deref(),
+            lang,
+        )?,
         None => None,
     };
     let outcomes_failed = outcomes.as_ref().is_some_and(|r| !r.findings.is_empty());

@@ -10,7 +10,7 @@ use double_random::ceremony::amend::Amendment;
 use double_random::ceremony::calendar::{Calendars, YearCalendar};
 use double_random::ceremony::outcomes::{
     self, Correction, EntityResult, OutcomeFinding, OutcomeRecord, Review, ReviewInputs,
-    SignedRecord, Standing, form,
+    SignedRecord, Standing, Vocabulary, form,
 };
 use double_random::ceremony::sheet::Sheet;
 use double_random::digest::Digest32;
@@ -137,6 +137,36 @@ pub fn load_calendars(given: &[PathBuf], dirs: &[PathBuf], lang: Lang) -> Result
     Ok(cals)
 }
 
+/// The vocabulary named, or else `results.toml` in the first of `dirs` that has one.
+pub fn load_vocabulary(
+    given: Option<&Path>,
+    dirs: &[PathBuf],
+    lang: Lang,
+) -> Result<Option<Vocabulary>, Fail> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => match dirs
+            .iter()
+            .map(|d| d.join("results.toml"))
+            .find(|p| p.is_file())
+        {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let text = String::from_utf8(read(&path)?).map_err(|_| {
+        Fail::Io(tr!(
+            lang,
+            "{} 不是 UTF-8 文本",
+            "{} is not UTF-8 text",
+            show(&path)
+        ))
+    })?;
+    Vocabulary::from_toml(&show(&path), &text)
+        .map(Some)
+        .map_err(|e| Fail::Usage(e.to_string()))
+}
+
 fn parse_date(flag: &str, raw: &str, lang: Lang) -> Result<Date, Fail> {
     raw.trim().parse().map_err(|_| {
         Fail::Usage(tr!(
@@ -241,6 +271,7 @@ fn review_of(
     d: &DrawOutcomes,
     extra: Option<(&str, &[u8])>,
     calendars: &Calendars,
+    vocabulary: Option<&Vocabulary>,
     today: Date,
     inspections_end: Option<Date>,
 ) -> Review {
@@ -255,7 +286,7 @@ fn review_of(
         amendments: &d.amendments,
         records: &records,
         calendars,
-        vocabulary: None,
+        vocabulary,
         today,
         inspections_end,
     })
@@ -278,8 +309,20 @@ pub fn record_at(
     let mut results = read_form(&a.form, lang)?;
     let office = a.office.office.clone();
     let calendars = load_calendars(&a.calendar, &[office.clone(), a.dir.clone()], lang)?;
+    let vocabulary = load_vocabulary(
+        a.vocabulary.as_deref(),
+        &[office.clone(), a.dir.clone()],
+        lang,
+    )?;
     let published_on = outcomes::beijing_date(published_at);
-    let before = review_of(&d, None, &calendars, published_on, None);
+    let before = review_of(
+        &d,
+        None,
+        &calendars,
+        vocabulary.as_ref(),
+        published_on,
+        None,
+    );
     let previous = before.records.clone();
     if previous.len() < d.records.len() {
         return Err(Fail::Ceremony(tr!(
@@ -365,6 +408,7 @@ pub fn record_at(
         &d,
         Some((&name, &bytes)),
         &calendars,
+        vocabulary.as_ref(),
         published_on,
         Some(inspections_end),
     );
@@ -700,14 +744,15 @@ pub fn outcome_finding_json(f: &OutcomeFinding) -> serde_json::Value {
 pub fn status(a: StatusArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let d = read_draw(&a.dir, lang)?;
     let office = office_of(&a.dir);
-    let calendars = load_calendars(&a.calendar, &[office, a.dir.clone()], lang)?;
+    let calendars = load_calendars(&a.calendar, &[office.clone(), a.dir.clone()], lang)?;
+    let vocabulary = load_vocabulary(a.vocabulary.as_deref(), &[office, a.dir.clone()], lang)?;
     let today = today(a.today.as_deref(), lang)?;
     let end = a
         .inspections_end
         .as_deref()
         .map(|r| parse_date("--inspections-end", r, lang))
         .transpose()?;
-    let r = review_of(&d, None, &calendars, today, end);
+    let r = review_of(&d, None, &calendars, vocabulary.as_ref(), today, end);
     if a.json {
         let mut v = review_json(&r);
         v["today"] = today.to_string().into();
@@ -744,6 +789,7 @@ pub fn verify_outcomes(
     dir: &Path,
     public_key: &PublicKey,
     calendars: &[PathBuf],
+    vocabulary: Option<&Path>,
     today_raw: Option<&str>,
     lang: Lang,
 ) -> Result<Option<Review>, Fail> {
@@ -753,7 +799,12 @@ pub fn verify_outcomes(
     let d = read_draw(dir, lang)?;
     let office = office_of(dir);
     let above = office_of(&office);
-    let cals = load_calendars(calendars, &[office, above, dir.to_path_buf()], lang)?;
+    let cals = load_calendars(
+        calendars,
+        &[office.clone(), above.clone(), dir.to_path_buf()],
+        lang,
+    )?;
+    let vocabulary = load_vocabulary(vocabulary, &[office, above, dir.to_path_buf()], lang)?;
     let today = today(today_raw, lang)?;
     let signed: Vec<SignedRecord<'_>> = d
         .records
@@ -772,7 +823,7 @@ pub fn verify_outcomes(
             amendments: &d.amendments,
             records: &[],
             calendars: &cals,
-            vocabulary: None,
+            vocabulary: vocabulary.as_ref(),
             today,
             inspections_end: None,
         },
@@ -856,6 +907,7 @@ pub fn demo_results(
         inspections_end: Some(end.to_string()),
         text: None,
         calendar: vec![],
+        vocabulary: None,
         office: crate::args::OfficeArgs {
             office: out.to_path_buf(),
             private: Some(private.to_path_buf()),
@@ -892,6 +944,7 @@ pub fn demo_results(
         &read_draw(draw_dir.root(), lang)?,
         None,
         &calendars,
+        None,
         today,
         None,
     );
@@ -938,4 +991,41 @@ pub fn demo_results(
         )
     );
     Ok(())
+}
+
+#[cfg(all(test, feature = "xlsx"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xlsx_form_reads_like_its_csv_with_dates_and_numbers_as_cells() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        let header = [
+            "统一社会信用代码",
+            "检查事项",
+            "检查结果",
+            "检查日期",
+            "结果形成日期",
+            "检查人员执法证号",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "91520102MA6D00202T").unwrap();
+        ws.write_string(1, 1, "GZ-SC-001").unwrap();
+        ws.write_string(1, 2, "未发现问题").unwrap();
+        // A date typed into Excel becomes a date cell; a certificate number a number cell.
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 5).unwrap();
+        let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        ws.write_datetime_with_format(1, 3, &date, &fmt).unwrap();
+        ws.write_string(1, 4, "2026-03-06").unwrap();
+        ws.write_number(1, 5, 52010008.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let rows = xlsx_rows(Path::new("results.xlsx"), bytes, Lang::En).unwrap_or_default();
+        let results = form::read_rows("results.xlsx", &rows).unwrap();
+        assert_eq!(results[0].inspected_on.to_string(), "2026-03-05");
+        assert_eq!(results[0].inspectors, ["52010008"]);
+        assert_eq!(results[0].items[0].result, "no_problem");
+    }
 }
