@@ -957,6 +957,8 @@ pub fn demo_results(
             show(draw_dir.root())
         )
     );
+    let d = read_draw(draw_dir.root(), lang)?;
+    write_results_views(draw_dir.root(), out, &d.sheet, &r, today, lang)?;
     let overdue: Vec<&outcomes::EntityStatus> = r.overdue().collect();
     outln!(
         "{}",
@@ -986,8 +988,9 @@ pub fn demo_results(
         "{}",
         tr!(
             lang,
-            "  结果记录 outcomes-1.json 已签名，引用结果表和补抽记录：任何人都能核对每户是否由抽中的检查组检查、是否在 20 个工作日内公示；\n  逾期未公示的对象在 verify 和 status 中都会列出。",
-            "  The record outcomes-1.json is signed and cites the sheet and the amendment: anyone can check that each entity was inspected by its drawn team and its result published within 20 working days;\n  entities still without a result past the deadline are listed by verify and status."
+            "  结果记录 outcomes-1.json 已签名，引用结果表和补抽记录：任何人都能核对每户是否由抽中的检查组检查、是否在 20 个工作日内公示；\n  逾期未公示的对象在 verify 和 status 中都会列出，结果公示页 {} 截至 {today} 也列出了它。",
+            "  The record outcomes-1.json is signed and cites the sheet and the amendment: anyone can check that each entity was inspected by its drawn team and its result published within 20 working days;\n  entities still without a result past the deadline are listed by verify and status, and by the results page {} as of {today}.",
+            show(&draw_dir.path(double_random::publish::results::RESULTS_NOTICE_FILE))
         )
     );
     Ok(())

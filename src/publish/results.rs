@@ -310,10 +310,17 @@ pub fn results_notice(
             .iter()
             .map(|c| {
                 let v = escape(&row[*c]);
-                if *c == 8 || *c == 11 {
-                    format!("<td><code>{v}</code></td>")
-                } else {
-                    format!("<td>{v}</td>")
+                match *c {
+                    8 => format!("<td><code>{v}</code></td>"),
+                    // Each certificate number unbroken, the list free to wrap between them.
+                    11 => format!(
+                        "<td>{}</td>",
+                        v.split('、')
+                            .map(|id| format!("<code>{id}</code>"))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                    _ => format!("<td>{v}</td>"),
                 }
             })
             .collect();
