@@ -546,4 +546,19 @@ mod tests {
         assert_eq!(errs.len(), 4);
         assert!(errs.iter().all(|e| e.line == 1));
     }
+
+    proptest::proptest! {
+        /// Any cells under the standard header: results or errors with lines, never a panic.
+        #[test]
+        fn any_cells_read_without_panic(
+            cells in proptest::collection::vec(proptest::collection::vec(".{0,12}", 0..12), 0..8)
+        ) {
+            let mut rows = rows(HEAD);
+            rows.extend(cells);
+            match read_rows("r.csv", &rows) {
+                Ok(results) => proptest::prop_assert!(results.windows(2).all(|w| w[0].entity < w[1].entity)),
+                Err(errs) => proptest::prop_assert!(errs.iter().all(|e| e.line >= 2)),
+            }
+        }
+    }
 }

@@ -1836,6 +1836,41 @@ mod tests {
         assert_eq!(run(Some(&sig), &tampered), ["sign.bad_signature"]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any bytes as a record, or a real record with one byte changed: findings, never a
+        /// panic, and every entity of the state still listed.
+        #[test]
+        fn any_record_bytes_give_findings_not_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            at in 0usize..4000,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let d = drawn();
+            let e = state(&d)[0].clone();
+            let mut recs = Records::new();
+            recs.push(&d, vec![result(&e, "2026-09-11")], "2026-09-14T02:00:00Z");
+            let mut changed = recs.bytes[0].1.clone();
+            let i = at % changed.len();
+            changed[i] = byte;
+            let cals = calendars();
+            for bytes in [junk.clone(), changed] {
+                let records = [("outcomes-1.json", bytes.as_slice())];
+                let r = review(&ReviewInputs {
+                    sheet: &d.sheet,
+                    amendments: &d.amendments,
+                    records: &records,
+                    calendars: &cals,
+                    vocabulary: None,
+                    today: date("2026-12-31"),
+                    inspections_end: Some(date("2026-09-30")),
+                });
+                proptest::prop_assert_eq!(r.entities.len(), state(&d).len());
+            }
+        }
+    }
+
     #[test]
     fn finding_codes_are_distinct() {
         let set: BTreeSet<&str> = OUTCOME_FINDING_CODES.into_iter().collect();
