@@ -237,6 +237,7 @@ class Verification:
         self.token_state = "none"
         self.log = None
         self.fates = None
+        self.today = None  # the day outcome records are judged by (SPEC §18.5); None: today
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -324,7 +325,7 @@ class Verification:
                     except (InputError, UnicodeDecodeError) as e:
                         raise UsageError(f"{n}: {e}") from None
                 break
-        today = outcomes.beijing_date(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        today = self.today or outcomes.beijing_date(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         amendments = [doc for _, _, doc in self.amendment_docs]
         r.begin(f"11. outcome records ({len(records)}): signatures, citations, entities, teams, "
                 f"one current result, 20 working days, overdue on {today} (SPEC §18)")

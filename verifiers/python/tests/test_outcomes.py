@@ -109,5 +109,32 @@ class Vector(unittest.TestCase):
         self.assertTrue(all(s["standing"] == "due" for s in statuses))
 
 
+class InTheVerifier(unittest.TestCase):
+    """`python3 -m double_random_verify DIR` checks the outcome records it finds (step 11)."""
+
+    def test_a_draw_folder_with_records_is_judged_on_the_day_given(self):
+        import shutil
+        import tempfile
+        from double_random_verify.verify import Verification
+        draw = os.path.join(VECTORS, "ceremony-recusals", "GY-2026-03-R")
+        if not (os.path.isdir(CASE) and os.path.isdir(draw)):
+            self.skipTest("no vectors")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = os.path.join(tmp, "GY-2026-03-R")
+            shutil.copytree(draw, folder)
+            for n in os.listdir(CASE):
+                if n.startswith("outcomes-") or n.startswith("holidays-"):
+                    shutil.copy(os.path.join(CASE, n), folder)
+            key = os.path.join(VECTORS, "ceremony-recusals", "organizer.pub")
+            v = Verification(folder, key_path=key)
+            v.today = d("2026-11-10")
+            report = v.run()
+            codes = sorted({f.field for f in report.findings})
+            self.assertEqual(codes, ["outcome.correction", "outcome.duplicate", "outcome.late",
+                                     "outcome.not_drawn", "outcome.overdue", "outcome.result",
+                                     "outcome.team"])
+            self.assertFalse(report.passed)
+
+
 if __name__ == "__main__":
     unittest.main()
