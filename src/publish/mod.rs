@@ -57,6 +57,7 @@ pub mod check;
 pub mod csv;
 pub mod local_time;
 pub mod notice;
+pub mod results;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

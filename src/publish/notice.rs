@@ -330,7 +330,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}\
+pub(crate) const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}\
 h1{text-align:center;font-size:1.6em;margin-bottom:.2em}\
 .sub{text-align:center;color:#444;margin-top:0}\
 h2{font-size:1.15em;border-bottom:1px solid #999;padding-bottom:.2em;margin-top:1.6em}\

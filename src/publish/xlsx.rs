@@ -44,19 +44,36 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
         .chain([p.sheet.drawn_at])
         .max()
         .unwrap_or(p.sheet.drawn_at);
-    let created = ExcelDateTime::from_timestamp(i64::try_from(last.unix()).unwrap_or(0))?;
+    text_workbook(
+        &p.table(),
+        WORKSHEET,
+        &format!("抽查结果 {}", p.sheet.draw_id),
+        &p.sheet.plan.authority,
+        last,
+    )
+}
+
+/// A workbook of one worksheet whose every cell is a text cell, the first row bold and
+/// frozen; `created` is its creation time (so the same table gives the same bytes).
+pub(crate) fn text_workbook(
+    table: &[Vec<String>],
+    worksheet: &str,
+    title: &str,
+    author: &str,
+    created: crate::ceremony::Timestamp,
+) -> Result<Vec<u8>, XlsxError> {
+    let created = ExcelDateTime::from_timestamp(i64::try_from(created.unix()).unwrap_or(0))?;
     let mut book = Workbook::new();
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!("抽查结果 {}", p.sheet.draw_id))
-            .set_author(p.sheet.plan.authority.clone())
+            .set_title(title)
+            .set_author(author)
             .set_creation_datetime(&created),
     );
     let text = Format::new().set_num_format("@");
     let bold = Format::new().set_num_format("@").set_bold();
     let ws = book.add_worksheet();
-    ws.set_name(WORKSHEET)?;
-    let table = p.table();
+    ws.set_name(worksheet)?;
     let mut widths = vec![0usize; table.first().map_or(0, Vec::len)];
     for (r, rec) in table.iter().enumerate() {
         let row = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
