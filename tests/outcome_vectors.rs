@@ -9,6 +9,7 @@
 //! reproduces byte for byte. Written once with `DR_BLESS_VECTORS=1` when missing, reviewed
 //! and committed; never rewritten.
 
+use double_random::Digest32;
 use double_random::ceremony::Timestamp;
 use double_random::ceremony::amend::Amendment;
 use double_random::ceremony::calendar::Calendars;
@@ -18,7 +19,6 @@ use double_random::ceremony::outcomes::{
 };
 use double_random::ceremony::sheet::Sheet;
 use double_random::ceremony::steps::sign_document;
-use double_random::digest::Digest32;
 use double_random::formats::jcs;
 use double_random::model::Date;
 use double_random::sign::{KeyId, PublicKey, SecretKey};

@@ -4,6 +4,7 @@
 use crate::args::{RecordArgs, StatusArgs};
 use crate::commands::{Fail, load_key, now, office_hint, show};
 use crate::i18n::{self, Lang};
+use double_random::Digest32;
 use double_random::bundle::{DrawDir, PrivateDir};
 use double_random::ceremony::Timestamp;
 use double_random::ceremony::amend::Amendment;
@@ -13,7 +14,6 @@ use double_random::ceremony::outcomes::{
     SignedRecord, Standing, Vocabulary, form,
 };
 use double_random::ceremony::sheet::Sheet;
-use double_random::digest::Digest32;
 use double_random::formats::files;
 use double_random::model::Date;
 use double_random::sign::PublicKey;

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use double_random::publish::results::{RESULTS_HEADER, results_table};
-//! # let (_, sheet) = double_random::publish::check::example_documents()?;
+//! # let (_, sheet) = double_random::internals::example_documents()?;
 //! let review = double_random::ceremony::outcomes::Review::default();
 //! let table = results_table(&sheet, &review, &Default::default());
 //! assert_eq!(table, vec![RESULTS_HEADER.iter().map(|s| s.to_string()).collect::<Vec<_>>()]);
@@ -98,9 +98,9 @@ pub fn results_table(
 /// The CSV bytes of a results table: UTF-8 with a byte order mark, CRLF, formulas
 /// neutralised (as `sheet.csv`, see [`super::csv`]).
 pub fn results_csv(table: &[Vec<String>]) -> Result<Vec<u8>, PublishError> {
-    let err = |source| PublishError::Csv {
+    let err = |e: ::csv::Error| PublishError::Csv {
         file: RESULTS_CSV_FILE,
-        source,
+        detail: e.to_string(),
     };
     let mut out = Vec::from(*b"\xEF\xBB\xBF");
     {
@@ -131,9 +131,9 @@ pub fn results_xlsx(
         &sheet.plan.authority,
         created,
     )
-    .map_err(|source| PublishError::Xlsx {
+    .map_err(|e| PublishError::Xlsx {
         file: RESULTS_XLSX_FILE,
-        source,
+        detail: e.to_string(),
     })
 }
 
@@ -186,7 +186,7 @@ impl ResultCounts {
 ///
 /// ```
 /// use double_random::publish::{Lang, results::results_notice};
-/// # let (_, sheet) = double_random::publish::check::example_documents()?;
+/// # let (_, sheet) = double_random::internals::example_documents()?;
 /// let review = double_random::ceremony::outcomes::Review::default();
 /// let page = results_notice(&sheet, &review, &Default::default(), "2026-04-01".parse()?, Lang::Zh);
 /// assert!(page.contains("<html lang=\"zh-CN\">"));
@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn results_rows_carry_the_publicity_columns_and_stay_text() {
-        let (_, sheet) = crate::publish::check::example_documents().unwrap();
+        let (_, sheet) = crate::internals::example_documents().unwrap();
         let r = review(&sheet);
         let names = [("I1".to_string(), "年报公示信息".to_string())].into();
         let table = results_table(&sheet, &r, &names);
@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn the_results_page_shows_the_rate_the_overdue_and_each_result() {
-        let (_, sheet) = crate::publish::check::example_documents().unwrap();
+        let (_, sheet) = crate::internals::example_documents().unwrap();
         let r = review(&sheet);
         let page = results_notice(
             &sheet,
