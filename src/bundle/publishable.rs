@@ -36,8 +36,8 @@ pub(super) enum Kind {
 
 /// Copies what the office may publish into `public` (normally `<office>/`[`PUBLIC_DIR`]):
 /// `office.log`, `checkpoints/`, `organizer.pub`, and for each draw of the log whose folder is
-/// `<office>/<draw id>`, the folder `public/<draw id>/` with only [`PUBLISHABLE_FILES`] and the
-/// amendments with their signatures. Returns the files written (identical ones are skipped).
+/// `<office>/<draw id>`, the folder `public/<draw id>/` with only [`PUBLISHABLE_FILES`], the
+/// amendments and outcome records with their signatures, and the results views. Returns the files written (identical ones are skipped).
 ///
 /// The draw folder stays the office's working folder: it also holds the rosters (the entity
 /// roster with its internal risk classes, the inspectors' personal data, conflicts and history),
@@ -144,6 +144,22 @@ pub fn publish_office(office: &Path, public: &Path) -> Result<Vec<PathBuf>, Bund
             }
             names.push((signature_file(&name), Kind::Record));
             names.push((name, Kind::Record));
+        }
+        // The outcome records (SPEC §18) and the results views made from them.
+        for seq in 1u32.. {
+            let name = format!("outcomes-{seq}.json");
+            if !from.has(&name) {
+                break;
+            }
+            names.push((signature_file(&name), Kind::Record));
+            names.push((name, Kind::Record));
+        }
+        for view in [
+            crate::publish::results::RESULTS_CSV_FILE,
+            crate::publish::results::RESULTS_XLSX_FILE,
+            crate::publish::results::RESULTS_NOTICE_FILE,
+        ] {
+            names.push((view.to_string(), Kind::View));
         }
         for (name, kind) in names {
             let src = from.path(&name);
