@@ -87,6 +87,7 @@ pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
 
 mod draw_dir;
 mod error;
+mod folder_source;
 mod inputs;
 mod office_log;
 mod private_dir;
@@ -98,6 +99,7 @@ mod verify_folder;
 
 pub use draw_dir::*;
 pub use error::*;
+pub use folder_source::*;
 pub use inputs::*;
 pub use office_log::*;
 pub use private_dir::*;

@@ -20,6 +20,7 @@ pub mod commit;
 pub mod groups;
 pub mod log;
 pub mod sheet;
+pub mod source;
 pub mod steps;
 pub mod timestamp;
 pub mod verify;
