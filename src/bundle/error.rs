@@ -131,7 +131,7 @@ pub enum BundleError {
         /// Why.
         source: AppendError,
     },
-    /// A draw id or party name breaks the rules of SPEC §3.6 (see [`crate::names`]).
+    /// A draw id or party name breaks the rules of SPEC §3.6.
     #[error(transparent)]
     BadName(#[from] NameError),
     /// The private folder lies inside the draw folder, which is published.
@@ -235,7 +235,7 @@ pub(super) fn log_error(path: &Path, source: AppendError) -> BundleError {
     }
 }
 
-/// Checks a draw id or party name against SPEC §3.6 (see [`crate::names::check`]).
+/// Checks a draw id or party name against SPEC §3.6.
 ///
 /// `what` is `"draw id"` or `"party name"` (anything else is checked as a draw id). Names
 /// become folder and file names and are shown to people, so only letters and digits of any

@@ -53,9 +53,9 @@ use crate::ceremony::void::{Void, VoidReason};
 use crate::ceremony::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::{self, DrawError, DrawInputs};
-use crate::formats::error::{InputError, InputErrors, InputWarning};
+use crate::formats::error::{InputErrors, InputWarning};
 use crate::formats::files::{self, FileError};
-use crate::formats::plan_toml::{self, PlanError};
+use crate::formats::plan_toml;
 use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
@@ -66,11 +66,9 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 pub use crate::ceremony::steps::{
-    ANNOUNCEMENT_FILE, SHEET_FILE, SIGNATURE_EXTENSION, VOID_FILE, amendment_file, sign_document,
-    signature_file,
+    ANNOUNCEMENT_FILE, SHEET_FILE, SIGNATURE_EXTENSION, TIMESTAMP_FILE, VOID_FILE, amendment_file,
+    sign_document, signature_file,
 };
-/// File name of the timestamp token over the announcement (SPEC §8.5).
-pub const TIMESTAMP_FILE: &str = "announcement.json.tsr";
 /// Folder of the log's signed checkpoints, beside the log (SPEC §12.3).
 pub const CHECKPOINT_DIR: &str = "checkpoints";
 /// `organizer.pub`: the organizer's public key, minisign format.
@@ -86,8 +84,8 @@ pub const SECRETS_DIR: &str = "secrets";
 
 /// The largest announcement, sheet or amendment read (256 MiB).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
-/// The largest signature, key, secret or plan file read (1 MiB).
-pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
+pub use crate::formats::InputProblem;
+pub use crate::formats::files::MAX_SMALL_FILE_BYTES;
 
 mod draw_dir;
 mod error;
