@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wall time and peak memory of the command-line example's ceremony on a large roster: check,
-# announce, draw and verify, as an office runs them with rosters held in memory.
+# announce, draw, verify, amend and verify again (with the amendment), as an office runs them.
 #
 #   bash benches/cli.sh [--entities N] [--rounds R] [--dir DIR] [BIN ...]
 #
@@ -11,7 +11,7 @@
 # alternate between them, so that a slow spell of a shared machine falls on all alike. Each
 # ceremony runs in a fresh office folder under a temporary directory, with a new key and no
 # witness or beacon (the organizer's secret alone), and must end in PASS.
-# Needs: cargo, GNU time (apt-get install time).
+# Needs: cargo, python3, GNU time (apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +66,10 @@ for round in $(seq "$ROUNDS"); do
     step draw "$bin" --lang en draw "$office/draw" --office "$office"
     step verify "$bin" --lang en verify "$office/draw" --public-key "$office/organizer.pub"
     "$bin" --lang en verify "$office/draw" --public-key "$office/organizer.pub" | grep -q PASS || { echo "verify did not PASS" >&2; exit 1; }
+    first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entities"][0]["id"])' "$office/draw/sheet.json")
+    step amend "$bin" --lang en amend "$office/draw" --office "$office" \
+      --replace-entity "$first" --reason entity-closed --text bench
+    step verify+1 "$bin" --lang en verify "$office/draw" --public-key "$office/organizer.pub"
     rm -rf "$office"
   done
 done

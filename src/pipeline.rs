@@ -154,6 +154,8 @@ pub struct Outcome {
     pub drawn: Vec<Entity>,
     /// The inspector roster (small; for names on the sheet).
     pub inspectors: Vec<Inspector>,
+    /// The item list (small; for the names of items in what is published).
+    pub items: Vec<Item>,
 }
 
 /// Draws from roster files: digests every input and runs the draw with `seed`.
@@ -532,6 +534,7 @@ fn run_on(
         result,
         drawn,
         inspectors,
+        items,
     })
 }
 

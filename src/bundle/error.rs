@@ -186,6 +186,9 @@ pub enum BundleError {
     /// Canonical JSON failed (not expected for the documents of this crate).
     #[error(transparent)]
     Jcs(#[from] crate::formats::jcs::JcsError),
+    /// A store of inputs other than the folder's failed (its own error).
+    #[error(transparent)]
+    Store(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl BundleError {

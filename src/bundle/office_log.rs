@@ -90,6 +90,11 @@ pub(super) fn step_error(e: StepError, draw_dir: &Path, log_path: &Path) -> Bund
         },
         StepError::BadName(e) => BundleError::BadName(e),
         StepError::Jcs(e) => BundleError::Jcs(e),
+        // The folder's own sources give their errors as `BundleError`s.
+        StepError::Store(e) => match e.downcast::<BundleError>() {
+            Ok(b) => *b,
+            Err(other) => BundleError::Store(other),
+        },
     }
 }
 

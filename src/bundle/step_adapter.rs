@@ -153,20 +153,23 @@ pub struct DrawRequest<'a> {
     pub drawn_at: Timestamp,
 }
 
-/// A draw made: the announcement, the sheet and the inputs it was made from.
+/// A draw made: the announcement, the sheet and what the outputs need of its inputs.
 #[derive(Debug)]
 pub struct Drawn {
     /// The announcement.
     pub announcement: Announcement,
     /// The sheet written.
     pub sheet: Sheet,
-    /// The inputs read from the draw folder.
-    pub inputs: Inputs,
+    /// The plan, the small tables and the rows of the entities the sheet names.
+    pub inputs: DrawnInputs,
 }
 
 /// Makes the draw of an announced ceremony: checks the reveals against the commitments and
 /// against every secret revealed before in the log, runs the draw on the inputs in the draw
 /// folder, writes `sheet.json` and its signature at its log position, and appends it.
+///
+/// Plain CSV inputs are streamed (memory grows with the rows drawn, not with the roster);
+/// a workbook is read whole. Either way a problem of the files is reported with its place.
 ///
 /// Refuses when the sheet exists, when the log shows the draw as drawn or void, or before the
 /// scheduled time. (See [`announce`] for a whole ceremony.)
@@ -197,20 +200,24 @@ pub fn draw(
             reveals.push((p.name.clone(), private.read_secret(&ann.draw_id, &p.name)?));
         }
     }
-    let inputs = load_draw_inputs(draw_dir, progress)?;
+    let source = FolderSource::open(draw_dir, progress)?;
     let step = steps::DrawStep {
         reveals: &reveals,
         ..given
     };
     let mut made = None;
     append_step(log_path, req.key, req.drawn_at, |report| {
-        let m = steps::draw(report, &records, &step, &inputs.as_draw_inputs()).map_err(fail)?;
+        let m = steps::draw(report, &records, &step, &source).map_err(fail)?;
         draw_dir.write_signed(&m.document)?;
         let record = m.record();
         made = Some(m.value);
         Ok(record)
     })?;
     let sheet = made.ok_or(BundleError::Missing {
+        path: draw_dir.path(SHEET_FILE),
+        what: Needed::Sheet,
+    })?;
+    let inputs = source.drawn().ok_or(BundleError::Missing {
         path: draw_dir.path(SHEET_FILE),
         what: Needed::Sheet,
     })?;
@@ -296,11 +303,29 @@ pub fn amend(
         path: draw_dir.root().to_path_buf(),
         what: Needed::Amendment,
     })?;
+    let sheet = sheet_doc.value;
+    let named: std::collections::HashSet<&str> = sheet
+        .entities
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(
+            previous
+                .iter()
+                .chain([&a])
+                .filter_map(|x| match &x.outcome {
+                    crate::ceremony::amend::Outcome::ReplaceEntity { entity } => {
+                        Some(entity.id.as_str())
+                    }
+                    crate::ceremony::amend::Outcome::ReplaceInspector { .. } => None,
+                }),
+        )
+        .collect();
+    let inputs = DrawnInputs::of(inputs, |id| named.contains(id));
     Ok((
         a,
         Drawn {
             announcement: ann,
-            sheet: sheet_doc.value,
+            sheet,
             inputs,
         },
     ))

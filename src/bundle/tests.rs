@@ -83,3 +83,73 @@ fn the_entity_roster_loads_alike_on_every_core_and_on_one() {
     let read = crate::formats::entity_scan::read_all("e.csv", plain.as_bytes(), 2).unwrap();
     assert_eq!(read.rows.len(), 20_000);
 }
+
+#[test]
+fn a_folder_of_csv_files_is_streamed_and_draws_as_its_rows_in_memory() {
+    use crate::ceremony::source::{DrawSource, SourceError};
+    let (dir, _) = inputs_with(None);
+    let loaded = load_inputs(dir.path(), None).unwrap();
+    let seed = Digest32([5; 32]);
+    let mut progress = NoProgress;
+    let source = FolderSource::open(&DrawDir::new(dir.path()), &mut progress).unwrap();
+    assert!(matches!(source.rows, Rows::Streamed { .. }));
+    let streamed = source.draw(&loaded.digests, &seed).unwrap();
+    let in_memory = loaded
+        .as_draw_inputs()
+        .draw(&loaded.digests, &seed)
+        .unwrap();
+    assert_eq!(streamed, in_memory);
+    let kept = source.drawn().unwrap();
+    assert_eq!(kept.entities, in_memory.entities);
+    assert_eq!(kept.digests, loaded.digests);
+
+    // A changed file is named as the in-memory draw names it.
+    let mut announced = loaded.digests;
+    announced.items.digest = Digest32([0; 32]);
+    let changed = |r: Result<_, SourceError>| match r {
+        Err(SourceError::Ceremony(CeremonyError::InputChanged { input, .. })) => input,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(changed(source.draw(&announced, &seed)), "items");
+    assert_eq!(
+        changed(loaded.as_draw_inputs().draw(&announced, &seed)),
+        "items"
+    );
+}
+
+#[test]
+fn a_problem_met_while_streaming_is_reported_as_reading_the_files_whole_reports_it() {
+    use crate::ceremony::source::{DrawSource, SourceError};
+    let (dir, paths) = inputs_with(None);
+    let digests = load_inputs(dir.path(), None).unwrap().digests;
+    // A broken region code: the announced files were changed.
+    let e = std::fs::read_to_string(&paths.entities).unwrap();
+    std::fs::write(&paths.entities, e.replacen(",520102,", ",52010X,", 1)).unwrap();
+    let whole = load_input_files_with(&paths, &mut NoProgress, true, Guard::Replay).unwrap_err();
+    let mut progress = NoProgress;
+    let source = FolderSource::open(&DrawDir::new(dir.path()), &mut progress).unwrap();
+    let Err(SourceError::Store(e)) = source.draw(&digests, &Digest32([5; 32])) else {
+        panic!("a broken row was drawn from")
+    };
+    let e = e.downcast::<BundleError>().unwrap();
+    assert!(matches!(*e, BundleError::Inputs(_)));
+    assert_eq!(format!("{e:?}"), format!("{whole:?}"));
+}
+
+#[test]
+fn a_sheet_without_amendments_is_replayed_by_streaming_its_files() {
+    let (dir, paths) = inputs_with(None);
+    let loaded = load_inputs(dir.path(), None).unwrap();
+    let seed = Digest32([5; 32]);
+    let (plan, out) = FolderSource::replay(&paths, &seed).expect("plain CSV files stream");
+    assert_eq!(plan, loaded.plan);
+    assert_eq!(out.digests, loaded.digests);
+    assert_eq!(
+        out.result,
+        draw::run(&loaded.as_draw_inputs(), &seed).unwrap()
+    );
+    // A workbook is read whole.
+    let mut xlsx = paths.clone();
+    xlsx.entities = xlsx.entities.with_extension("xlsx");
+    assert!(FolderSource::replay(&xlsx, &seed).is_none());
+}

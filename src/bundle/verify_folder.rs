@@ -1,6 +1,7 @@
 //! Verification of a draw folder, as deep as its files allow.
 
 use super::*;
+use crate::pipeline;
 
 /// How deep a folder could be verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,6 +206,7 @@ pub fn verify_dir_with(
     let mut withheld = vec![];
     let mut plan: Option<Plan> = None;
     let mut inputs: Option<Inputs> = None;
+    let mut streamed: Option<(Plan, pipeline::Outcome)> = None;
     match InputPaths::find(dir, None) {
         Ok(paths) => {
             // Conflicts or history announced with rows but absent: withheld, no replay.
@@ -228,7 +230,17 @@ pub fn verify_dir_with(
                     }
                 }
             }
-            if complete {
+            // A sheet without amendments is replayed from plain CSV files by streaming them;
+            // anything else, or a problem met on the way, reads the files whole.
+            let seed = sheet_bytes
+                .as_deref()
+                .filter(|_| amendments.is_empty())
+                .and_then(|b| Sheet::parse(b).ok())
+                .map(|s| s.seed);
+            if complete && let Some(seed) = seed {
+                streamed = FolderSource::replay(&paths, &seed);
+            }
+            if complete && streamed.is_none() {
                 match load_input_files_with(&paths, progress, true, Guard::Replay) {
                     Ok(i) => inputs = Some(i),
                     Err(BundleError::Inputs(p)) => {
@@ -292,7 +304,7 @@ pub fn verify_dir_with(
                     })
                     .collect(),
             };
-            let depth = if inputs.is_some() {
+            let depth = if inputs.is_some() || streamed.is_some() {
                 Depth::Full
             } else if plan.is_some() {
                 Depth::Plan
@@ -300,8 +312,19 @@ pub fn verify_dir_with(
                 Depth::Public
             };
             let di = inputs.as_ref().map(Inputs::as_draw_inputs);
+            let replay = match (&di, &streamed) {
+                (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
+                (None, Some((plan, out))) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
+                    plan,
+                    digests: &out.digests,
+                    result: &out.result,
+                    entities: &out.drawn,
+                    inspectors: &out.inspectors,
+                })),
+                (None, None) => None,
+            };
             (
-                verify::verify(&published, plan.as_ref(), di.as_ref()),
+                verify::verify_replayed(&published, plan.as_ref(), replay),
                 depth,
             )
         }

@@ -24,6 +24,7 @@ pub mod groups;
 pub mod log;
 pub mod outcomes;
 pub mod sheet;
+pub mod source;
 pub mod steps;
 pub mod timestamp;
 pub mod verify;

@@ -8,6 +8,7 @@
 use super::announce::{Announcement, PlanRef, VERSION};
 use super::beacon::{self, BeaconValue};
 use super::commit::{Reveal, Secret, commitment, derive_seed};
+use super::source::{DrawSource, SourceError};
 use super::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::entities::Exclusion;
@@ -237,6 +238,48 @@ pub fn run(
         log,
         inputs,
         &result,
+    ))
+}
+
+/// [`run`] on any [`DrawSource`]: the inputs in memory or streamed by a store.
+///
+/// Checks the draw time and the reveals first (before any input is read), then lets the
+/// source check its inputs' digests against the announcement and draw; builds the sheet from
+/// the result and the rows the source gives.
+///
+/// # Errors
+///
+/// As [`run`]; a store's own failure is [`SourceError::Store`].
+pub fn run_from(
+    announcement: &Announcement,
+    reveals: &[Reveal],
+    beacon_value: Option<&BeaconValue>,
+    source: &dyn DrawSource,
+    drawn_at: Timestamp,
+    log: super::log::Position,
+) -> Result<Sheet, SourceError> {
+    check_draw_time(announcement, drawn_at)?;
+    let ann_digest = announcement.digest().map_err(CeremonyError::from)?;
+    let seed = seed_for(announcement, &ann_digest, reveals, beacon_value)?;
+    let drawn = source.draw(&announcement.inputs, &seed)?;
+    let named = DrawInputs {
+        plan: source.plan(),
+        entities: &drawn.entities,
+        inspectors: &drawn.inspectors,
+        items: &[],
+        conflicts: &[],
+        history: &[],
+    };
+    Ok(build(
+        announcement,
+        &ann_digest,
+        reveals,
+        beacon_value,
+        seed,
+        drawn_at,
+        log,
+        &named,
+        &drawn.result,
     ))
 }
 

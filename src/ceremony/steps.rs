@@ -55,6 +55,7 @@ use super::beacon::{BeaconSpec, BeaconValue};
 use super::commit::{Party, Reveal, Role, Secret, commitment};
 use super::log::{self, DrawState, Entry, EntryKind, LogFinding, LogReport};
 use super::sheet::{self, Sheet};
+use super::source::{DrawSource, SourceError};
 use super::verify::{self, SignedDocument};
 use super::void::{Void, VoidReason};
 use super::{CeremonyError, Timestamp};
@@ -351,6 +352,10 @@ pub enum StepError {
     /// Canonical JSON failed (not expected for the documents of this crate).
     #[error(transparent)]
     Jcs(#[from] JcsError),
+    /// The store of the draw's inputs could not give them ([`SourceError::Store`]: a file's
+    /// problems, a database's failure); a caller that knows the store may downcast it.
+    #[error(transparent)]
+    Store(Box<dyn std::error::Error + Send + Sync>),
 }
 
 fn refused(name: Option<&str>, source: CeremonyError) -> StepError {
@@ -740,13 +745,14 @@ pub fn may_draw(
 
 /// Makes the draw of an announced ceremony (SPEC §10): checks what [`may_draw`] checks, that
 /// every party revealed, that no secret was revealed in an earlier sheet of the log, runs the
-/// draw on `inputs` (which must be the announced ones) and builds and signs `sheet.json` at its
-/// log position. See the [module](self) for a whole ceremony.
+/// draw on `inputs` (which must be the announced ones: rows in memory, [`DrawInputs`], or any
+/// other [`DrawSource`], such as a store that streams its rosters) and builds and signs
+/// `sheet.json` at its log position. See the [module](self) for a whole ceremony.
 pub fn draw(
     log: &LogReport,
     records: &dyn Records,
     req: &DrawStep<'_>,
-    inputs: &DrawInputs<'_>,
+    inputs: &dyn DrawSource,
 ) -> Result<Made<Sheet>, StepError> {
     let ann = may_draw(log, records, req)?;
     let mut reveals = Vec::with_capacity(ann.parties.len());
@@ -775,7 +781,7 @@ fn draw_with(
     req: &DrawStep<'_>,
     ann: &Announcement,
     reveals: &[Reveal],
-    inputs: &DrawInputs<'_>,
+    inputs: &dyn DrawSource,
 ) -> Result<Made<Sheet>, StepError> {
     let earlier = earlier_documents(log, records, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
     for r in reveals {
@@ -793,7 +799,7 @@ fn draw_with(
             ));
         }
     }
-    let sheet = sheet::run(
+    let sheet = sheet::run_from(
         ann,
         reveals,
         req.beacon,
@@ -801,7 +807,10 @@ fn draw_with(
         req.drawn_at,
         log.next_position(),
     )
-    .map_err(|e| refused(None, e))?;
+    .map_err(|e| match e {
+        SourceError::Ceremony(e) => refused(None, e),
+        SourceError::Store(e) => StepError::Store(e),
+    })?;
     let bytes = sheet.to_canonical()?;
     publish(
         log,

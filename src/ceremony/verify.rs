@@ -14,7 +14,7 @@
 
 use super::CeremonyError;
 use super::amend::{self, Amendment, ReasonCode};
-use super::announce::{Announcement, plan_digest};
+use super::announce::{Announcement, InputDigests, plan_digest};
 use super::log::{Divergence, LogFinding, OrderProblem};
 use super::sheet::{self, Sheet};
 use super::timestamp::TokenError;
@@ -22,7 +22,7 @@ use crate::digest::Digest32;
 use crate::draw::entities::{continue_stratum, members_digest};
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::InputProblem;
-use crate::model::{Plan, Stratum};
+use crate::model::{Entity, Inspector, Plan, Stratum};
 use crate::sign::{self, PublicKey, SignError, Signature, TrustedComment};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -1091,6 +1091,54 @@ pub fn verify(
     plan: Option<&Plan>,
     inputs: Option<&DrawInputs<'_>>,
 ) -> Report {
+    verify_replayed(published, plan, inputs.map(ReplayInputs::Rows))
+}
+
+/// The inputs of a full replay: rows in memory, or a draw a store made by streaming them.
+#[derive(Clone, Copy, Debug)]
+pub enum ReplayInputs<'a> {
+    /// Every row in memory: the digests, the draw and the amendments are replayed here.
+    Rows(&'a DrawInputs<'a>),
+    /// A store's own draw with the sheet's seed (for instance `pipeline::draw`, which streams
+    /// the rosters). It replays the sheet; amendments need [`ReplayInputs::Rows`].
+    Drawn(Replayed<'a>),
+}
+
+impl ReplayInputs<'_> {
+    fn plan(&self) -> &Plan {
+        match self {
+            ReplayInputs::Rows(i) => i.plan,
+            ReplayInputs::Drawn(d) => d.plan,
+        }
+    }
+}
+
+/// A draw made by a store with the sheet's seed, for [`verify_replayed`].
+#[derive(Clone, Copy, Debug)]
+pub struct Replayed<'a> {
+    /// The plan read.
+    pub plan: &'a Plan,
+    /// The digests of every input as read.
+    pub digests: &'a InputDigests,
+    /// The draw with the sheet's seed.
+    pub result: &'a draw::DrawResult,
+    /// The rows of the drawn entities (at least).
+    pub entities: &'a [Entity],
+    /// The inspector roster.
+    pub inspectors: &'a [Inspector],
+}
+
+/// [`verify`] with the replay's inputs as rows or as a store's own draw ([`ReplayInputs`]).
+///
+/// ```
+/// use double_random::ceremony::verify::{verify_replayed, ReplayInputs, Published};
+/// # let _ = |p: &Published<'_>| verify_replayed(p, None, None::<ReplayInputs<'_>>);
+/// ```
+pub fn verify_replayed(
+    published: &Published<'_>,
+    plan: Option<&Plan>,
+    inputs: Option<ReplayInputs<'_>>,
+) -> Report {
     let mut r = Report::default();
     let unreadable = |r: &mut Report, doc: &SignedDocument<'_>, e: CeremonyError| {
         r.findings.push(Finding::Unreadable {
@@ -1170,7 +1218,7 @@ pub fn verify(
         Ok(_) => {}
         Err(e) => r.findings.push(Finding::SeedInputs { error: Arc::new(e) }),
     }
-    let plan = inputs.map(|i| i.plan).or(plan);
+    let plan = inputs.as_ref().map(ReplayInputs::plan).or(plan);
     if let Some(plan) = plan {
         check_quotas(&mut r, &ann, &sheet, plan);
     }
@@ -1207,7 +1255,7 @@ pub fn verify(
             &prev.map(|d| d.to_hex()).unwrap_or_default(),
             &a.previous.map(|d| d.to_hex()).unwrap_or_default(),
         );
-        if let Some(plan) = plan.or(inputs.map(|i| i.plan))
+        if let Some(plan) = plan.or(inputs.as_ref().map(ReplayInputs::plan))
             && let amend::Action::ReplaceInspector { entity, .. } = &a.action
         {
             let before = amendments
@@ -1308,10 +1356,14 @@ fn replay(
     sheet: &Sheet,
     amendments: &[Amendment],
     published: &Published<'_>,
-    inputs: &DrawInputs<'_>,
+    inputs: ReplayInputs<'_>,
 ) {
     r.checked.push(Check::InputDigests);
-    match super::announce::InputDigests::of(inputs) {
+    let digests = match inputs {
+        ReplayInputs::Rows(i) => InputDigests::of(i),
+        ReplayInputs::Drawn(d) => Ok(*d.digests),
+    };
+    match digests {
         Ok(found) => {
             for (name, announced, got) in ann.inputs.differences(&found) {
                 r.findings.push(Finding::InputChanged {
@@ -1334,14 +1386,31 @@ fn replay(
     }
     r.checked.push(Check::Replay);
     let ann_digest = Digest32::of(published.announcement.bytes);
-    let result = match draw::run(inputs, &sheet.seed) {
-        Ok(x) => x,
-        Err(e) => {
-            r.findings.push(Finding::ReplayFailed {
-                failure: ReplayFailure::Draw(e),
-            });
-            return;
-        }
+    let owned;
+    let (result, named) = match inputs {
+        ReplayInputs::Rows(i) => match draw::run(i, &sheet.seed) {
+            Ok(x) => {
+                owned = x;
+                (&owned, *i)
+            }
+            Err(e) => {
+                r.findings.push(Finding::ReplayFailed {
+                    failure: ReplayFailure::Draw(e),
+                });
+                return;
+            }
+        },
+        ReplayInputs::Drawn(d) => (
+            d.result,
+            DrawInputs {
+                plan: d.plan,
+                entities: d.entities,
+                inspectors: d.inspectors,
+                items: &[],
+                conflicts: &[],
+                history: &[],
+            },
+        ),
     };
     let expected = sheet::build(
         ann,
@@ -1351,8 +1420,8 @@ fn replay(
         sheet.seed,
         sheet.drawn_at,
         sheet.log,
-        inputs,
-        &result,
+        &named,
+        result,
     );
     compare_sheets(r, &expected, sheet, published.sheet.name);
     for (i, a) in amendments.iter().enumerate() {
@@ -1360,15 +1429,24 @@ fn replay(
         r.checked.push(Check::AmendmentReplay {
             document: doc.name.to_string(),
         });
-        match amend::amend(
-            sheet,
-            &amendments[..i],
-            a.action.clone(),
-            a.reason.clone(),
-            inputs,
-            a.amended_at,
-            a.log,
-        ) {
+        let replayed = match inputs {
+            ReplayInputs::Rows(rows) => amend::amend(
+                sheet,
+                &amendments[..i],
+                a.action.clone(),
+                a.reason.clone(),
+                rows,
+                a.amended_at,
+                a.log,
+            ),
+            ReplayInputs::Drawn(_) => Err(CeremonyError::Mismatch {
+                document: "amendment",
+                field: "inputs",
+                expected: "every row of the inputs".into(),
+                found: "a replay of the sheet alone".into(),
+            }),
+        };
+        match replayed {
             Ok(want) => {
                 if want.outcome != a.outcome {
                     r.findings.push(Finding::Differs {

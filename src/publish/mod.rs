@@ -217,6 +217,9 @@ pub struct Publication<'a> {
     /// The zone the notice shows times in (北京时间 unless set with [`Publication::with_zone`]);
     /// the notice records it, so the check rebuilds it.
     pub zone: local_time::Zone,
+    /// The named inspectors by id, the sheet's before the amendments' (the first of an id
+    /// listed twice), so that naming every team takes time in proportion to the teams.
+    inspectors_by_id: std::collections::HashMap<&'a str, &'a SheetInspector>,
 }
 
 /// What the notice can say of the timestamp token beside the announcement.
@@ -300,6 +303,17 @@ impl<'a> Publication<'a> {
             item_names,
             timestamp: None,
             zone: local_time::Zone::BEIJING,
+            inspectors_by_id: {
+                let mut by_id = std::collections::HashMap::new();
+                for i in sheet
+                    .inspectors
+                    .iter()
+                    .chain(amendments.iter().flat_map(|a| a.inspectors.iter()))
+                {
+                    by_id.entry(i.id.as_str()).or_insert(i);
+                }
+                by_id
+            },
         })
     }
 
@@ -384,11 +398,7 @@ impl<'a> Publication<'a> {
     }
 
     fn inspector(&self, id: &str) -> Option<&SheetInspector> {
-        self.sheet
-            .inspectors
-            .iter()
-            .chain(self.amendments.iter().flat_map(|a| a.inspectors.iter()))
-            .find(|i| i.id == id)
+        self.inspectors_by_id.get(id).copied()
     }
 
     /// An inspector's name (the id when unknown).
