@@ -214,7 +214,7 @@ static void run_script(const char *script, const char *vectors) {
         if (expect) {
             check(s == DR_STATUS_REFUSED && has_code(&out, expect), "refused", what);
         } else if (strcmp(line, "verify") == 0) {
-            check(s == DR_STATUS_OK && strstr((char *)out.data, "\"passed\":true") != NULL,
+            check(s == DR_STATUS_OK && strstr((char *)out.data, "\"passed\":true,\"replayed\":true") != NULL,
                   "verify", what);
         } else {
             check(s == DR_STATUS_OK, "step", what);
