@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
 done
 DIR=${DIR:-/tmp/dr-compare/$N}
 cargo build --release --quiet --example gen-rosters
-cargo build --release --quiet -p double-random-ffi --example draw_timing
+cargo build --release --quiet -p double-random-ffi --lib --example draw_timing
 if [ ! -s "$DIR/entities.csv" ]; then
   mkdir -p "$DIR"
   target/release/examples/gen-rosters --entities "$N" --inspectors 5000 --seed 2026 --out "$DIR" >&2
@@ -36,4 +36,4 @@ javac --release 8 -Xlint:-options -cp /usr/share/java/jna.jar -d "$classes" \
 echo "$N entities ($(du -hL "$INPUTS/entities.csv" | cut -f1)), $(nproc) cores, one run each"
 target/release/examples/draw_timing "$INPUTS"
 python3 benches/bindings_timing.py "$INPUTS"
-java -cp "/usr/share/java/jna.jar:$classes" -Djna.library.path=target/release BindingsTiming "$INPUTS"
+java -cp "/usr/share/java/jna.jar:$classes" -Djna.library.path="$PWD/target/release" BindingsTiming "$INPUTS"
