@@ -630,3 +630,26 @@ pub unsafe extern "C" fn dr_replay_stratum(
         api::replay_stratum(request)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_status_7_with_its_code_and_crosses_nothing() {
+        let mut out = DrBuffer::empty();
+        let status = run(&mut out, || panic!("a bug"));
+        assert_eq!(status, DrStatus::Internal as i32);
+        // SAFETY: `out` was filled by `run` just above.
+        let text = unsafe { std::slice::from_raw_parts(out.data, out.len) };
+        let e: serde_json::Value = serde_json::from_slice(text).unwrap();
+        assert_eq!(e["code"], "internal.panic");
+        assert_eq!(e["status"], 7);
+        // SAFETY: a buffer this library filled; freed once, then empty.
+        unsafe {
+            dr_buffer_free(&mut out);
+            dr_buffer_free(&mut out);
+        }
+        assert!(out.data.is_null() && out.len == 0);
+    }
+}
