@@ -5,8 +5,11 @@
 //! at 10,000,000.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use double_random::digest::{Digest32, Framed, TABLE_TAG, table_digest};
 use double_random::internals::leaf_set_digest;
+use double_random::{
+    Digest32,
+    internals::{Framed, TABLE_TAG, table_digest},
+};
 use std::collections::BinaryHeap;
 use std::hint::black_box;
 

@@ -4,12 +4,12 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use double_random::ceremony::announce::InputDigests;
-use double_random::digest::{Digest32, table_digest_of};
 use double_random::draw::teams::{Exclusions, Target, assign_pool, pools};
 use double_random::draw::{self, example_entity, example_inspector};
+use double_random::internals::Stream;
 use double_random::model::{Conflict, RiskClass};
-use double_random::rng::Stream;
 use double_random::sign::{self, SecretKey};
+use double_random::{Digest32, internals::table_digest_of};
 use std::hint::black_box;
 
 fn entities(n: usize) -> Vec<double_random::model::Entity> {

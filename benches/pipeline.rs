@@ -7,8 +7,8 @@
 //! National-scale figures come from `benches/compare.sh`, not from here.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use double_random::Digest32;
 use double_random::codes::{org_code_check, uscc_check_char};
-use double_random::digest::Digest32;
 use double_random::formats::error::InputErrors;
 use double_random::formats::plan_toml::read_plan;
 use double_random::formats::roster_csv::{for_each_entity, read_entities};

@@ -9,6 +9,7 @@
 //! ```
 //! Deterministic: the same arguments write the same bytes.
 
+use double_random::Digest32;
 use double_random::bundle::{
     AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, amend, announce, draw,
     void,
@@ -20,8 +21,7 @@ use double_random::ceremony::commit::{Secret, commitment};
 use double_random::ceremony::groups::GroupSpec;
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::codes::uscc_check_char;
-use double_random::digest::Digest32;
-use double_random::rng::Stream;
+use double_random::internals::Stream;
 use double_random::sign::{KeyId, SecretKey};
 use std::fmt::Write as _;
 use std::path::Path;

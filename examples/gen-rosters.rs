@@ -17,9 +17,9 @@
 #![forbid(unsafe_code)]
 
 use double_random::codes::{USCC_CHARSET, org_code_check, regno_check_digit, uscc_check_char};
-use double_random::digest::Framed;
+use double_random::internals::Framed;
+use double_random::internals::Stream;
 use double_random::model::Date;
-use double_random::rng::Stream;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

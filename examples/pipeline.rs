@@ -13,8 +13,8 @@
 //! national-scale rosters.
 #![forbid(unsafe_code)]
 
+use double_random::Digest32;
 use double_random::ceremony::announce::InputDigests;
-use double_random::digest::Digest32;
 use double_random::formats::plan_toml::read_plan;
 use double_random::pipeline::{self, RosterFiles};
 use std::process::ExitCode;

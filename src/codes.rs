@@ -283,6 +283,35 @@ pub enum CodeError {
     },
 }
 
+impl CodeError {
+    /// A stable code for this kind of problem, without its values (`code.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    ///
+    /// ```
+    /// use double_random::codes::{uscc_check_char, CodeError};
+    /// let e = CodeError::Empty { kind: double_random::codes::CodeKind::Uscc };
+    /// assert_eq!(e.code(), "code.empty");
+    /// # let _ = uscc_check_char;
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            CodeError::Empty { .. } => "code.empty",
+            CodeError::ScientificNotation { .. } => "code.scientific_notation",
+            CodeError::PrecisionLost { .. } => "code.precision_lost",
+            CodeError::BadLength { .. } => "code.bad_length",
+            CodeError::BadCharacter { .. } => "code.bad_character",
+            CodeError::BadCheck { .. } => "code.bad_check",
+            CodeError::RegionDigitMissing { .. } => "code.region_digit_missing",
+            CodeError::RegionBadFirstDigit { .. } => "code.region_bad_first_digit",
+            CodeError::IndustryLeadingZeroLost { .. } => "code.industry_leading_zero_lost",
+            CodeError::BadIndustryFormat { .. } => "code.bad_industry_format",
+            CodeError::UnknownIndustrySection { .. } => "code.unknown_industry_section",
+            CodeError::UnknownIndustryDivision { .. } => "code.unknown_industry_division",
+            CodeError::IndustrySectionMismatch { .. } => "code.industry_section_mismatch",
+        }
+    }
+}
+
 /// "18 or 15", "6".
 fn alternatives(lengths: &[usize]) -> String {
     let words: Vec<String> = lengths.iter().map(usize::to_string).collect();
@@ -329,6 +358,16 @@ pub enum CodeWarning {
         /// The whole USCC.
         uscc: String,
     },
+}
+
+impl CodeWarning {
+    /// A stable code for this kind of problem, without its values (`code.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CodeWarning::OrgCodeCheck { .. } => "code.org_code_check",
+        }
+    }
 }
 
 /// A checked entity identifier in canonical form.

@@ -18,7 +18,7 @@ pub(crate) use leaves::LeafSet;
 /// commitments, seeds.
 ///
 /// ```
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// let d = Digest32::of(b"abc");
 /// assert_eq!(d.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// assert_eq!(Digest32::from_hex(&d.to_hex()), Some(d));
@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for Digest32 {
 /// digests (SPEC §2). Framing makes the encoding of a list of parts injective.
 ///
 /// ```
-/// use double_random::digest::Framed;
+/// use double_random::internals::Framed;
 /// let a = Framed::new("double-random/v1/example").part(b"ab").part(b"c").finish();
 /// let b = Framed::new("double-random/v1/example").part(b"a").part(b"bc").finish();
 /// assert_ne!(a, b);
@@ -169,7 +169,7 @@ pub const TABLE_TAG: &str = "double-random/v1/table";
 /// collision would need a SHA-256 collision), unlike XOR or sums of row hashes.
 ///
 /// ```
-/// use double_random::digest::{table_digest, Digest32};
+/// use double_random::{Digest32, internals::table_digest};
 /// let a = table_digest("entities", vec![Digest32::of(b"x"), Digest32::of(b"y")]);
 /// let b = table_digest("entities", vec![Digest32::of(b"y"), Digest32::of(b"x")]);
 /// assert_eq!(a, b);
@@ -183,34 +183,6 @@ pub fn table_digest(kind: &str, mut leaves: Vec<Digest32>) -> Digest32 {
         h.push(&leaf.0);
     }
     h.finish()
-}
-
-/// The leaf hash of one row: SHA-256 of its canonical JSON.
-///
-/// ```
-/// use double_random::digest::{row_leaf, Digest32};
-/// let leaf = row_leaf(&serde_json::json!({"b": 1, "a": "x"})).unwrap();
-/// assert_eq!(leaf, Digest32::of(br#"{"a":"x","b":1}"#));
-/// ```
-pub fn row_leaf<T: serde::Serialize + ?Sized>(
-    row: &T,
-) -> Result<Digest32, crate::formats::jcs::JcsError> {
-    Ok(Digest32::of(&crate::formats::jcs::to_canonical(row)?))
-}
-
-/// The table digest of `rows` (see [`table_digest`]).
-///
-/// ```
-/// use double_random::digest::table_digest_of;
-/// let a = table_digest_of("t", &[1, 2, 3]).unwrap();
-/// assert_eq!(a, table_digest_of("t", &[3, 1, 2]).unwrap());
-/// ```
-pub fn table_digest_of<T: serde::Serialize>(
-    kind: &str,
-    rows: &[T],
-) -> Result<Digest32, crate::formats::jcs::JcsError> {
-    let leaves = rows.iter().map(row_leaf).collect::<Result<Vec<_>, _>>()?;
-    Ok(table_digest(kind, leaves))
 }
 
 #[cfg(test)]

@@ -1,15 +1,22 @@
-//! Crate-internal collectors, reachable from `benches/` so that they can be timed. Not part of
-//! the public API: names and signatures may change at any time.
+//! The building blocks below the API, reachable from the tests and `benches/` (feature
+//! `test-support`): the framed hashes, the ChaCha20 streams and the collectors, so that they
+//! can be checked against the specification's vectors and timed. Not part of the API: names
+//! and signatures may change at any time.
 #![doc(hidden)]
 
 use crate::digest::{Digest32, LeafSet};
+
+pub use crate::digest::{Framed, TABLE_TAG, table_digest};
+pub use crate::formats::jcs::{row_leaf, table_digest_of};
+pub use crate::names::check as check_name;
+pub use crate::rng::{STREAM_TAG, Sampler, Stream, sample, stream_key};
 
 /// The table digest of `leaves` through the leaf collector used when reading rosters.
 ///
 /// Times the collector against [`crate::digest::table_digest`] (which gives the same value).
 ///
 /// ```
-/// use double_random::digest::{Digest32, table_digest};
+/// use double_random::{Digest32, internals::table_digest};
 /// use double_random::internals::leaf_set_digest;
 /// let leaves: Vec<_> = (0u8..10).map(|i| Digest32::of(&[i])).collect();
 /// assert_eq!(leaf_set_digest("t", &leaves), table_digest("t", leaves));
@@ -47,4 +54,52 @@ pub fn history_rows(bytes: &[u8], plain: bool) -> Option<(u64, Digest32)> {
         .ok()?
     };
     Some((summary.rows, summary.digest))
+}
+
+/// An announcement and its sheet from the example inputs, for the documentation's examples.
+pub fn example_documents() -> Result<(crate::Announcement, crate::Sheet), Box<dyn std::error::Error>>
+{
+    use crate::bundle::{
+        AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, announce, draw,
+        example_input_files, load_inputs,
+    };
+    use crate::ceremony::commit::Secret;
+    let office = tempfile::tempdir()?;
+    example_input_files(&office.path().join("r"))?;
+    let private = PrivateDir::new(office.path().join("private"));
+    let log = office.path().join(LOG_FILE);
+    let key = crate::sign::SecretKey::generate()?;
+    let folder = DrawDir::new(office.path().join("D1"));
+    let inputs = load_inputs(&office.path().join("r"), None)?;
+    let t: crate::ceremony::Timestamp = "2026-03-01T01:00:00Z".parse()?;
+    announce(
+        &folder,
+        &private,
+        &log,
+        &AnnounceRequest {
+            draw_id: "D1",
+            inputs: &inputs,
+            key: &key,
+            organizer: "organizer",
+            organizer_secret: &Secret::from_bytes([7; 32]),
+            witnesses: &[],
+            beacon: None,
+            announced_at: t,
+            scheduled_at: t,
+            drill: true,
+        },
+    )?;
+    let drawn = draw(
+        &folder,
+        &private,
+        &log,
+        &DrawRequest {
+            key: &key,
+            reveals: &[],
+            beacon: None,
+            drawn_at: t,
+        },
+        &mut NoProgress,
+    )?;
+    Ok((drawn.announcement, drawn.sheet))
 }

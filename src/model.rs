@@ -27,6 +27,7 @@ pub struct Date(time::Date);
 /// Why a date did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{value:?} is not a date of the form YYYY-MM-DD (e.g. 2026-03-01)")]
+#[non_exhaustive]
 pub struct DateError {
     /// The text that was given.
     pub value: String,

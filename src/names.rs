@@ -8,7 +8,7 @@
 //! every script are accepted, so Chinese, Uyghur or Tibetan names need no transcription.
 //!
 //! ```
-//! use double_random::names::{check, CharProblem, NameKind, NameProblem};
+//! use double_random::{internals::check_name as check, CharProblem, NameKind, NameProblem};
 //!
 //! assert!(check(NameKind::DrawId, "GY-2026-01").is_ok());
 //! assert!(check(NameKind::PartyName, "阿卜杜拉·艾则孜").is_ok());
@@ -28,7 +28,7 @@ pub const MAX_CHARS: usize = 100;
 /// What a name names; party names may also hold inner spaces and `·`.
 ///
 /// ```
-/// use double_random::names::NameKind;
+/// use double_random::NameKind;
 /// assert_eq!(NameKind::DrawId.to_string(), "draw id");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,7 +51,7 @@ impl std::fmt::Display for NameKind {
 /// Why one character is refused.
 ///
 /// ```
-/// use double_random::names::CharProblem;
+/// use double_random::CharProblem;
 /// assert_eq!(CharProblem::Bidi.to_string(), "it changes the direction of the text around it");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -89,7 +89,7 @@ pub enum CharProblem {
 /// Why a name is refused.
 ///
 /// ```
-/// use double_random::names::NameProblem;
+/// use double_random::NameProblem;
 /// assert_eq!(NameProblem::Empty.to_string(), "it is empty");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,7 +98,7 @@ pub enum NameProblem {
     /// No characters.
     #[error("it is empty")]
     Empty,
-    /// More than [`MAX_CHARS`] characters.
+    /// More than 100 characters (SPEC §3.6).
     #[error("it has {chars} characters, more than {max}")]
     TooLong {
         /// Its length in characters.
@@ -139,12 +139,13 @@ pub enum NameProblem {
 /// A refused name: which kind, the value, and why.
 ///
 /// ```
-/// use double_random::names::{check, NameKind};
+/// use double_random::{internals::check_name as check, NameKind};
 /// let e = check(NameKind::DrawId, "CON").unwrap_err();
 /// assert_eq!(e.to_string(), "draw id \"CON\" cannot be used: CON is a device name on Windows and cannot be a file name");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} {value:?} cannot be used: {problem}")]
+#[non_exhaustive]
 pub struct NameError {
     /// What the name names.
     pub kind: NameKind,
@@ -176,7 +177,7 @@ const WINDOWS_RESERVED: &[&str] = &[
 /// The first rule the name breaks, in the order of SPEC §3.6 (see [`NameProblem`]).
 ///
 /// ```
-/// use double_random::names::{check, CharProblem, NameKind, NameProblem};
+/// use double_random::{internals::check_name as check, CharProblem, NameKind, NameProblem};
 ///
 /// assert!(check(NameKind::PartyName, "纪检监督员 王芳").is_ok());
 /// assert_eq!(check(NameKind::DrawId, "a b").unwrap_err().problem,

@@ -26,7 +26,7 @@
 //! inputs changed reports that before any problem of the draw.
 //!
 //! ```
-//! use double_random::digest::Digest32;
+//! use double_random::Digest32;
 //! use double_random::formats::plan_toml::read_plan;
 //! use double_random::pipeline::{self, RosterFiles};
 //!
@@ -109,10 +109,11 @@ impl RosterFiles {
 /// use double_random::pipeline::{self, PipelineError, RosterFiles};
 /// let plan = double_random::draw::example_plan();
 /// let err = pipeline::draw(&RosterFiles::in_dir("/nonexistent"), &plan,
-///     &double_random::digest::Digest32([0; 32])).unwrap_err();
+///     &double_random::Digest32([0; 32])).unwrap_err();
 /// assert!(matches!(err, PipelineError::Input(_)));
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PipelineError {
     /// A file could not be read, or holds problems (every one located).
     #[error(transparent)]
@@ -143,6 +144,7 @@ pub enum PipelineError {
 
 /// What a streamed draw computes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The digests of every input, as [`InputDigests::of`] gives them.
     pub digests: InputDigests,
@@ -164,7 +166,7 @@ pub struct Outcome {
 /// See [`PipelineError`]; errors come in the order given in the [module docs](self).
 ///
 /// ```
-/// use double_random::{digest::Digest32, formats::plan_toml::read_plan, pipeline};
+/// use double_random::{Digest32, formats::plan_toml::read_plan, pipeline};
 /// let plan = read_plan("plan.toml", &std::fs::read_to_string("examples/data/plan.toml")?)?;
 /// let out = pipeline::draw(&pipeline::RosterFiles::in_dir("examples/data"), &plan, &Digest32([1; 32]))?;
 /// assert!(out.digests.entities.rows > 0);
@@ -185,7 +187,7 @@ pub fn draw(files: &RosterFiles, plan: &Plan, seed: &Digest32) -> Result<Outcome
 /// items, conflicts, history, plan) whose digest differs; otherwise as [`draw()`].
 ///
 /// ```
-/// use double_random::{digest::Digest32, formats::plan_toml::read_plan, pipeline};
+/// use double_random::{Digest32, formats::plan_toml::read_plan, pipeline};
 /// let plan = read_plan("plan.toml", &std::fs::read_to_string("examples/data/plan.toml")?)?;
 /// let files = pipeline::RosterFiles::in_dir("examples/data");
 /// let mut announced = pipeline::draw(&files, &plan, &Digest32([1; 32]))?.digests;

@@ -21,7 +21,7 @@ pub const STREAM_TAG: &str = "double-random/v1/stream";
 /// little-endian keystream words, low word first.
 ///
 /// ```
-/// use double_random::{digest::Digest32, rng::Stream};
+/// use double_random::{Digest32, internals::Stream};
 /// let seed = Digest32([7; 32]);
 /// let mut a = Stream::new(&seed, "entities/A");
 /// let mut b = Stream::new(&seed, "entities/A");
@@ -79,7 +79,7 @@ impl Stream {
 /// The key of the stream named `label`: `Framed(STREAM_TAG, seed, utf8(label))`.
 ///
 /// ```
-/// use double_random::{digest::Digest32, rng::stream_key};
+/// use double_random::{Digest32, internals::stream_key};
 /// assert_ne!(stream_key(&Digest32([0; 32]), "a"), stream_key(&Digest32([0; 32]), "b"));
 /// ```
 pub fn stream_key(seed: &Digest32, label: &str) -> Digest32 {
@@ -97,7 +97,7 @@ pub fn stream_key(seed: &Digest32, label: &str) -> Digest32 {
 /// not O(n).
 ///
 /// ```
-/// use double_random::{digest::Digest32, rng::{Sampler, Stream}};
+/// use double_random::{Digest32, internals::{Sampler, Stream}};
 /// let seed = Digest32([1; 32]);
 /// let mut s = Sampler::new(Stream::new(&seed, "x"), 1000);
 /// let first: Vec<u64> = (0..5).map(|_| s.next().unwrap()).collect();
@@ -121,11 +121,6 @@ impl Sampler {
             i: 0,
             moved: HashMap::new(),
         }
-    }
-
-    /// How many picks were made so far.
-    pub fn picked(&self) -> u64 {
-        self.i
     }
 
     fn at(&self, pos: u64) -> u64 {
@@ -152,10 +147,11 @@ impl Iterator for Sampler {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// `k` picks from `0..n` (fewer if `k > n`), in draw order.
 ///
 /// ```
-/// use double_random::{digest::Digest32, rng::{sample, Stream}};
+/// use double_random::{Digest32, internals::{sample, Stream}};
 /// let picks = sample(Stream::new(&Digest32([1; 32]), "x"), 10, 3);
 /// assert_eq!(picks.len(), 3);
 /// ```

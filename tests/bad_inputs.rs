@@ -7,10 +7,10 @@
 //! Plain-text cases (and hostile .xlsx workbooks) are written by `tests/bad_inputs/make_cases.py`; the signed ones (logs,
 //! signatures, verification) by `DR_WRITE_BAD_INPUTS=1 cargo test --test bad_inputs`.
 
+use double_random::Digest32;
 use double_random::ceremony::announce::Announcement;
 use double_random::ceremony::log::{self, EntryKind, Task, next_entry};
 use double_random::ceremony::sheet::Sheet;
-use double_random::digest::Digest32;
 use double_random::draw;
 use double_random::formats::plan_toml;
 use double_random::fuzzing::{self, Fixture, InputFiles};

@@ -1,6 +1,7 @@
 //! The whole ceremony in memory: announce, draw, sign, verify, amend, and every failure
 //! class the verifier must catch.
 
+use double_random::Digest32;
 use double_random::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
 use double_random::ceremony::announce::{
     ANNOUNCEMENT_FORMAT, Announcement, InputDigests, PlanRef, VERSION,
@@ -13,7 +14,6 @@ use double_random::ceremony::sheet::{self, Sheet};
 use double_random::ceremony::verify::{
     Check, Finding, Part, Published, Report, SignedDocument, trusted_comment, verify,
 };
-use double_random::digest::Digest32;
 use double_random::draw::{self, OwnedInputs};
 use double_random::sign::{self, PublicKey, SecretKey};
 

@@ -2,6 +2,7 @@
 //! documents and the log's bytes. No file is read or written by the steps; the same values give
 //! the same bytes as the folder storage of `bundle`.
 
+use double_random::Digest32;
 use double_random::bundle::{self, DrawDir, DrawRequest, NoProgress, PrivateDir};
 use double_random::ceremony::amend::{Action, Amendment, Reason, ReasonCode};
 use double_random::ceremony::announce::{Announcement, InputDigests};
@@ -14,7 +15,6 @@ use double_random::ceremony::steps::{
 use double_random::ceremony::verify::{self, Published, Reuse};
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::ceremony::{CeremonyError, Timestamp};
-use double_random::digest::Digest32;
 use double_random::draw::{DrawInputs, OwnedInputs, example_inputs};
 use double_random::model::Plan;
 use double_random::sign::{KeyId, SecretKey};

@@ -6,6 +6,7 @@
 //! commitments, the beacon bytes and the seed. Written once with `DR_BLESS_VECTORS=1` when
 //! missing, reviewed and committed; never rewritten: a changed byte is a version change.
 
+use double_random::Digest32;
 use double_random::bundle::{
     AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, TIMESTAMP_FILE,
     VerifyOptions, amend, announce, draw, load_inputs, verify_dir_with, void,
@@ -18,7 +19,6 @@ use double_random::ceremony::timestamp::{DemoTsa, read_certificates, request};
 use double_random::ceremony::verify::TimeProof;
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::ceremony::{CeremonyError, Timestamp};
-use double_random::digest::Digest32;
 use double_random::sign::{KeyId, SecretKey};
 use serde_json::json;
 use std::collections::BTreeMap;

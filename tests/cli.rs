@@ -11,8 +11,6 @@
 //! `DOUBLE_RANDOM_REGENERATE=1 cargo test --test cli fixtures`; update the expected output of
 //! the trycmd cases with `TRYCMD=overwrite cargo test --test cli cli_cases`.
 
-#![cfg(feature = "cli")]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -185,7 +183,7 @@ fn notice_html_shows_digests_and_chances_escapes_names_and_loads_nothing() {
         // Digests may break between groups of 16 digits (<wbr>); the text is the same.
         let html = page.replace("<wbr>", "");
         let ann = std::fs::read(draw.join("announcement.json")).unwrap();
-        let digest = double_random::digest::Digest32::of(&ann).to_hex();
+        let digest = double_random::Digest32::of(&ann).to_hex();
         assert!(html.contains(&digest), "announcement digest missing");
         let sheet: serde_json::Value =
             serde_json::from_slice(&std::fs::read(draw.join("sheet.json")).unwrap()).unwrap();

@@ -2,11 +2,11 @@
 //! (checked against exhaustive search on small random instances), and what it returns
 //! honours every rule.
 
-use double_random::digest::Digest32;
+use double_random::Digest32;
 use double_random::draw::teams::{CapKind, Exclusions, PoolSpec, Target, assign_pool};
 use double_random::draw::{DrawError, example_inspector};
+use double_random::internals::Stream;
 use double_random::model::InspectorKind;
-use double_random::rng::Stream;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

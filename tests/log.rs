@@ -2,6 +2,7 @@
 //! the steps on disk keep one live draw per task, write a checkpoint after each step, and a
 //! reset or forked log is caught by the statements people kept.
 
+use double_random::Digest32;
 use double_random::bundle::{
     self, AnnounceRequest, BundleError, DrawDir, DrawRequest, Inputs, NoProgress, PrivateDir,
 };
@@ -11,7 +12,6 @@ use double_random::ceremony::log::{
     self, AppendError, Divergence, EntryKind, ForkProof, LogFinding, Record, Statement, Task,
 };
 use double_random::ceremony::void::{VoidCode, VoidReason};
-use double_random::digest::Digest32;
 use double_random::sign::{self, SecretKey, Signature};
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};

@@ -390,7 +390,7 @@ fn library_uses_stock_encrypted_keys() {
 
 /// The command-line example, built (or brought up to date) with this test's profile and target
 /// folder: `cargo test --test minisign_interop` alone does not build examples.
-#[cfg(all(unix, feature = "cli"))]
+#[cfg(unix)]
 fn example_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable has a path");
     let profile_dir = exe
@@ -421,7 +421,7 @@ fn example_bin() -> PathBuf {
 /// Runs `command` (a shell command line) on a pseudo-terminal made by util-linux's `script`,
 /// answering each prompt in turn with `answer` and a line end; returns the exit status and
 /// everything the terminal showed.
-#[cfg(all(unix, feature = "cli"))]
+#[cfg(unix)]
 fn on_terminal(
     command: &str,
     prompts: &[&str],
@@ -481,7 +481,7 @@ fn on_terminal(
 /// shows it; the stock `minisign -S` then signs with the key file it wrote, given the same
 /// password, and `minisign -V` accepts the signature with the public key it wrote. A signing
 /// step (`announce`) asks once, shows nothing, and signs.
-#[cfg(all(unix, feature = "cli"))]
+#[cfg(unix)]
 #[test]
 fn keygen_on_a_terminal_hides_the_password_and_the_stock_tool_signs_with_its_key() {
     if !have_minisign() {

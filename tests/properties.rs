@@ -1,7 +1,7 @@
 //! Properties the spec promises for the draw: order independence, domain separation,
 //! prefix stability, and value stability (no `rand` distribution in the draw path).
 
-use double_random::digest::Digest32;
+use double_random::Digest32;
 use double_random::draw::{self, OwnedInputs, example_entity, example_inspector};
 use double_random::model::{Quota, RiskClass, Rounding, Strata};
 use proptest::prelude::*;

@@ -426,7 +426,7 @@ fn the_timestamp_token_is_an_input_of_the_notice() {
 
 #[test]
 fn a_drill_notice_says_the_office_alone_chose_the_seed() {
-    let (ann, sheet) = double_random::publish::check::example_documents().unwrap();
+    let (ann, sheet) = double_random::internals::example_documents().unwrap();
     let p = Publication::new(&ann, &sheet, &[], None).unwrap();
     let page = publish::notice::render(&p, Lang::Zh, &publish::notice::standard_sections());
     assert!(page.contains("种子完全由机关一方决定（演练）"));

@@ -5,10 +5,10 @@
 //! With `DR_WRITE_FUZZ_SEEDS=1`, `write_fuzz_seeds` (re)writes the small seed corpus of the
 //! document, log, minisign and verify targets under `fuzz/corpus/`.
 
+use double_random::Digest32;
 use double_random::ceremony::amend::{self, Action, Amendment, Reason, ReasonCode};
 use double_random::ceremony::log::{self as office_log, EntryKind, Position, Task, next_entry};
 use double_random::ceremony::sheet::Sheet;
-use double_random::digest::Digest32;
 use double_random::fuzzing::{self, Fixture, InputFiles};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};

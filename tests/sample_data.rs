@@ -4,8 +4,8 @@
 //! Whether the generator still reproduces these files byte for byte is checked by
 //! `examples/data/regen.sh`, not here (it needs a release build of the example).
 
+use double_random::Digest32;
 use double_random::codes::{EntityId, parse_entity_id, parse_industry, parse_region};
-use double_random::digest::Digest32;
 use double_random::draw;
 use double_random::model::*;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -1,11 +1,11 @@
 //! Secrets: seed secrets (`Secret`) and signing keys (`SecretKey`) are redacted in `Debug`,
 //! wiped on drop, written to private files, and never echoed by an error message.
 
+use double_random::Digest32;
 use double_random::ceremony::announce::Announcement;
 use double_random::ceremony::commit::{Reveal, Secret};
 use double_random::ceremony::log::Position;
 use double_random::ceremony::sheet;
-use double_random::digest::Digest32;
 use double_random::formats::files::write_secret_new;
 use double_random::fuzzing::{self, Fixture, InputFiles};
 use double_random::sign::{KdfLimits, KeyId, SecretKey, SignError};

@@ -13,7 +13,7 @@
 //! Counts are printed (`cargo test --test tamper -- --nocapture`) and recorded in
 //! `docs/ROBUSTNESS.md`.
 
-use double_random::digest::Digest32;
+use double_random::Digest32;
 use double_random::draw::OwnedInputs;
 use double_random::formats::{plan_toml, roster_csv};
 use double_random::fuzzing::{self, Fixture, InputFiles};

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use double_random::Digest32;
 use double_random::ceremony::Timestamp;
 use double_random::ceremony::timestamp::{
     self, DemoTsa, PurposeProblem, TokenError, parse, read_certificates, request, verify,
 };
-use double_random::digest::Digest32;
 
 const ANNOUNCEMENT: &[u8] = b"{\"format\":\"double-random/announcement\",\"office\":\"test\"}\n";
 

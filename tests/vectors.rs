@@ -2,9 +2,9 @@
 //! give the committed digests and result. A case without `expected.json` is written once
 //! when `DR_BLESS_VECTORS=1` (for review and commit); an existing one is never rewritten.
 
+use double_random::Digest32;
 use double_random::ceremony::announce::{InputDigests, PlanRef};
 use double_random::ceremony::sheet::SheetEntity;
-use double_random::digest::Digest32;
 use double_random::draw;
 use double_random::formats::jcs;
 use serde::{Deserialize, Serialize};

@@ -79,6 +79,64 @@ pub enum Command {
     Timestamp(TimestampArgs),
     /// Show or check the office log.
     Log(LogArgs),
+    /// Record a batch of inspection results.
+    Record(RecordArgs),
+    /// Correct published results.
+    Correct(RecordArgs),
+    /// Show what is due when.
+    Status(StatusArgs),
+}
+
+/// `record` and `correct`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The results form the inspectors filled in (.csv or .xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub form: PathBuf,
+    /// The date the task's inspections end.
+    #[arg(long, value_name = "DATE")]
+    pub inspections_end: Option<String>,
+    /// Why the results are corrected (correct only).
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Holiday calendar files.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+    /// Office and private folders.
+    #[command(flatten)]
+    pub office: OfficeArgs,
+    /// Where the password of an encrypted secret key comes from.
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Draw folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Holiday calendar files.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+    /// The day to judge by.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// The date the task's inspections end, when no record states it.
+    #[arg(long, value_name = "DATE")]
+    pub inspections_end: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The office folder and the private folder.
@@ -343,6 +401,16 @@ pub struct VerifyArgs {
     /// JSON output.
     #[arg(long)]
     pub json: bool,
+    /// Holiday calendar files (for outcome records).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+    /// Which result codes each item admits (SPEC §18.4).
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+
+    /// The day to judge outcome deadlines by.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Reason codes of amendments (their help, in the language of messages, comes from
@@ -568,6 +636,39 @@ impl Text {
 /// `(subcommand, about, example)`.
 const ABOUT: &[(&str, Text, Text)] = &[
     (
+        "record",
+        t(
+            "一公开：把检查人员填写的结果表写成签名的检查结果记录 outcomes-<n>.json（核对检查对象、检查组、日期与 20 个工作日的公示期限）",
+            "Record inspection results: turns the form the inspectors filled in into a signed outcome record outcomes-<n>.json (checks entities, teams, dates and the 20-working-day deadline)",
+        ),
+        t(
+            "示例：\n  double-random record GZ-2026-01 --form 检查结果.csv --inspections-end 2026-03-31\n结果表每行一户一项：统一社会信用代码、检查事项、检查结果、检查日期、结果形成日期、检查人员执法证号（可选：结果说明、后续处置、人员变动原因、人员变动说明）。节假日安排默认读机关文件夹中的 holidays-*.toml。",
+            "Example:\n  double-random record GZ-2026-01 --form results.csv --inspections-end 2026-03-31\nOne row per entity and item: entity, item, result, inspected_on, formed_on, inspectors (optional: result_text, follow_up, deviation, deviation_text). Holiday calendars are read from holidays-*.toml in the office folder unless given.",
+        ),
+    ),
+    (
+        "correct",
+        t(
+            "更正已公示的检查结果：写出新的签名记录，引用被更正的记录（原记录从不改动）",
+            "Correct published results: writes a new signed record citing the one it corrects (records are never edited)",
+        ),
+        t(
+            "示例：\n  double-random correct GZ-2026-01 --form 更正.csv --text \"年报信息核对有误\"",
+            "Example:\n  double-random correct GZ-2026-01 --form correction.csv --text \"annual report misread\"",
+        ),
+    ),
+    (
+        "status",
+        t(
+            "检查结果的公示进度：每户已公示、待公示（期限）或已逾期，以及完成率",
+            "What is due when: for each drawn entity, published, due (by when) or overdue, and the completion rate",
+        ),
+        t(
+            "示例：\n  double-random status GZ-2026-01 --today 2026-05-06",
+            "Example:\n  double-random status GZ-2026-01 --today 2026-05-06",
+        ),
+    ),
+    (
         "demo",
         t(
             "用示例数据完整演示一次抽取：生成密钥、监督人秘密数、检查、公告、抽取、公示、补抽、核验",
@@ -692,6 +793,41 @@ const ABOUT: &[(&str, Text, Text)] = &[
 
 /// `(argument id, help)`, shared by every subcommand that has the argument.
 const ARGS: &[(&str, Text)] = &[
+    (
+        "form",
+        t(
+            "检查人员填写的结果表（.csv 或 .xlsx）",
+            "The results form the inspectors filled in (.csv or .xlsx)",
+        ),
+    ),
+    (
+        "inspections_end",
+        t(
+            "本次抽查任务的检查完成期限（YYYY-MM-DD）；未公示结果的期限从此日起算 20 个工作日",
+            "The date the task's inspections end (YYYY-MM-DD); results still missing are due 20 working days after it",
+        ),
+    ),
+    (
+        "calendar",
+        t(
+            "国务院节假日安排文件（可多次给出；默认读机关文件夹中的 holidays-*.toml）",
+            "Holiday calendar files (repeatable; by default holidays-*.toml in the office folder)",
+        ),
+    ),
+    (
+        "vocabulary",
+        t(
+            "各检查事项允许的检查结果（TOML，SPEC §18.4；默认读机关文件夹中的 results.toml，没有则不限）",
+            "Which results each item admits (TOML, SPEC §18.4; by default results.toml in the office folder, else any)",
+        ),
+    ),
+    (
+        "today",
+        t(
+            "据以判断是否逾期的日期（YYYY-MM-DD，默认今天，北京时间）",
+            "The day to judge deadlines by (YYYY-MM-DD; default today, Beijing time)",
+        ),
+    ),
     (
         "lang",
         t(

@@ -3,6 +3,7 @@
 use crate::args::*;
 use crate::i18n::{self, Lang};
 use crate::output::{self, Bar};
+use double_random::Digest32;
 use double_random::bundle::DrawState;
 use double_random::bundle::{
     self, AnnounceRequest, BundleError, Depth, DrawDir, DrawRequest, InputPaths, InputProblem,
@@ -21,7 +22,6 @@ use double_random::ceremony::sheet::Sheet;
 use double_random::ceremony::timestamp;
 use double_random::ceremony::verify::{Check, Finding, TimeProof, TrustSummary};
 use double_random::ceremony::void::{VoidCode, VoidReason};
-use double_random::digest::Digest32;
 use double_random::formats::files;
 use double_random::model::Item;
 use double_random::normalize;
@@ -101,6 +101,9 @@ pub fn run(cli: Cli, lang: Lang) -> ExitCode {
         Command::Void(a) => void(a, lang),
         Command::Timestamp(a) => timestamp(a, lang),
         Command::Log(a) => show_log(a, lang),
+        Command::Record(a) => crate::results::record(a, false, lang),
+        Command::Correct(a) => crate::results::record(a, true, lang),
+        Command::Status(a) => crate::results::status(a, lang),
     });
     match result {
         Ok(code) => code,
@@ -155,7 +158,7 @@ fn zone() -> Zone {
 
 /// A time for people, in the display zone with its offset:
 /// `2026-03-01 09:00:00（北京时间 UTC+08:00）`.
-fn show_time(lang: Lang, t: Timestamp) -> String {
+pub(crate) fn show_time(lang: Lang, t: Timestamp) -> String {
     zone().show(t, i18n::publish_lang(lang))
 }
 
@@ -227,7 +230,7 @@ fn notice_settings(draw_dir: &DrawDir, asked: Option<LangArg>) -> (publish::Lang
 
 /// `e` with a hint when a file is missing and the office folder has no office log (the step
 /// was run from another folder): which folder was searched, and `--office` to name another.
-fn office_hint(e: Fail, office: &Path, lang: Lang) -> Fail {
+pub(crate) fn office_hint(e: Fail, office: &Path, lang: Lang) -> Fail {
     let Fail::Bundle(b @ BundleError::Missing { .. }) = &e else {
         return e;
     };
@@ -252,7 +255,7 @@ fn office_hint(e: Fail, office: &Path, lang: Lang) -> Fail {
 /// In debug builds only, the environment variable `DOUBLE_RANDOM_TEST_NOW` (an RFC 3339 UTC
 /// time) fixes it, so that tests have reproducible output. Release builds ignore the variable
 /// and always read the system clock: a real draw's times cannot be set from outside.
-fn now(lang: Lang) -> Result<Timestamp, Fail> {
+pub(crate) fn now(lang: Lang) -> Result<Timestamp, Fail> {
     #[cfg(debug_assertions)]
     if let Ok(t) = std::env::var("DOUBLE_RANDOM_TEST_NOW") {
         return t.parse().map_err(|_| {
@@ -299,7 +302,7 @@ fn fresh_key() -> Result<SecretKey, Fail> {
     SecretKey::generate().map_err(|e| Fail::Io(e.to_string()))
 }
 
-fn show(p: &Path) -> String {
+pub(crate) fn show(p: &Path) -> String {
     let s = p.display().to_string();
     match s.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
@@ -659,7 +662,11 @@ fn prompt_password(prompt: &str, lang: Lang) -> Result<Password, Fail> {
 
 /// The organizer's secret key for a step that signs: an unencrypted key as it is; an encrypted
 /// one opened with the password from `--password-file`, or asked for once on the terminal.
-fn load_key(private: &PrivateDir, source: &PasswordArgs, lang: Lang) -> Result<SecretKey, Fail> {
+pub(crate) fn load_key(
+    private: &PrivateDir,
+    source: &PasswordArgs,
+    lang: Lang,
+) -> Result<SecretKey, Fail> {
     match private.read_key() {
         Err(BundleError::Sign {
             source: SignError::EncryptedSecretKey,
@@ -948,7 +955,7 @@ fn problem_group(p: &InputProblem) -> Option<String> {
             "{}|{}|{}",
             e.file,
             e.field.as_ref().map_or("", |f| f.name),
-            kind_of(&format!("{:?}", e.kind))
+            e.kind.code()
         )),
         _ => None,
     }
@@ -971,7 +978,7 @@ fn note_said(lang: Lang, n: &bundle::InputNote) -> (Option<String>, String, Opti
                 "{}|{}|{}",
                 w.file,
                 w.field.as_ref().map_or("", |f| f.name),
-                kind_of(&format!("{:?}", w.kind))
+                w.kind.code()
             )),
             text,
             Some(w.line),
@@ -981,12 +988,6 @@ fn note_said(lang: Lang, n: &bundle::InputNote) -> (Option<String>, String, Opti
         } => (Some(format!("{file}|{field}|unknown")), text, Some(*line)),
         _ => (None, text, None),
     }
-}
-
-/// The variant path of a value's `Debug` form, without its values: `Code(Uscc(BadCheck `.
-fn kind_of(debug: &str) -> &str {
-    let end = debug.find(['{', '"', '\'']).unwrap_or(debug.len());
-    &debug[..end]
 }
 
 /// Messages in their order, those of one group after the first said once: the first message
@@ -1794,7 +1795,7 @@ fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, Fail> {
 }
 
 /// The office log beside a draw folder, when there is one.
-fn log_beside(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn log_beside(dir: &Path) -> Option<PathBuf> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -1821,9 +1822,31 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
     };
     let mut bar = Bar::new();
     let v = bundle::verify_dir_with(&a.dir, &opts, &mut bar)?;
+    // Outcome records (SPEC §18), checked with the key the draw was checked with.
+    let outcome_key = match pk {
+        Some(k) => Some(k),
+        None => DrawDir::new(&a.dir).read_public_key().ok(),
+    };
+    let outcomes = match outcome_key {
+        Some(k) => crate::results::verify_outcomes(
+            &a.dir,
+            &k,
+            &a.calendar,
+            a.vocabulary.as_deref(),
+            a.today.as_deref(),
+            lang,
+        )?,
+        None => None,
+    };
+    let outcomes_failed = outcomes.as_ref().is_some_and(|r| !r.findings.is_empty());
+    let (result, code) = if outcomes_failed {
+        ("FAIL", 1)
+    } else {
+        (verdict(&v), verdict_code(&v))
+    };
     if a.json {
         let out = json!({
-            "result": verdict(&v),
+            "result": result,
             "draw_id": v.draw_id,
             "depth": match v.depth {
                 Depth::Announcement => "announcement",
@@ -1839,12 +1862,46 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
             "findings": v.report.findings.iter().map(finding_json).collect::<Vec<_>>(),
             "views": v.views.iter().map(view_json).collect::<Vec<_>>(),
             "trust": v.trust,
+            "outcomes": outcomes.as_ref().map(crate::results::review_json),
         });
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_verification(lang, &a.dir, &v, log.as_deref());
+        if let Some(r) = &outcomes {
+            outln!();
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "检查结果记录（一公开）：{} 份，{}",
+                    "Outcome records: {}, {}",
+                    r.records.len(),
+                    if r.findings.is_empty() {
+                        tr!(lang, "全部相符（PASS）", "all consistent (PASS)")
+                    } else {
+                        tr!(
+                            lang,
+                            "问题 {} 处（FAIL）",
+                            "problems: {} (FAIL)",
+                            r.findings.len()
+                        )
+                    }
+                )
+            );
+            crate::results::print_review(lang, r);
+            if outcomes_failed {
+                outln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "总体结论：FAIL（检查结果记录有问题或有逾期对象）",
+                        "Overall: FAIL (the outcome records have problems or entities are overdue)"
+                    )
+                );
+            }
+        }
     }
-    Ok(ExitCode::from(verdict_code(&v)))
+    Ok(ExitCode::from(code))
 }
 
 /// A check of `verify --json` (docs/MESSAGES.md): its code, document, whether it passed, and
@@ -3269,6 +3326,14 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     if !v.passed() {
         return Ok(ExitCode::from(1));
     }
+
+    // 9. Results.
+    step(
+        9,
+        "一公开：登记检查结果，查看公示进度",
+        "Publish the results (一公开) and see what is due",
+    );
+    crate::results::demo_results(out, &draw_dir, private.root(), lang)?;
     outln!();
     outln!(
         "{}",
@@ -3290,6 +3355,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use double_random::formats::error::InputErrorKind;
 
     #[test]
     fn a_password_file_gives_its_first_line() {
@@ -3372,13 +3438,15 @@ mod tests {
     fn a_problem_said_once_has_no_summary_and_kinds_ignore_values() {
         let one = grouped(Lang::En, vec![said("g", 7)], false);
         assert_eq!(one, ["e.xlsx:7: format the column as Text"]);
-        assert_eq!(
-            kind_of(r#"Code(Uscc(BadCheck { found: 'Y', expected: 'X' }))"#),
-            "Code(Uscc(BadCheck "
-        );
-        assert_eq!(
-            kind_of(r#"NumberInCodeColumn { value: "9.1E+17" }"#),
-            "NumberInCodeColumn "
-        );
+        // Problems group by their code, which holds no value of the row.
+        let a = InputErrorKind::NumberInCodeColumn {
+            value: "9.1E+17".into(),
+        };
+        let b = InputErrorKind::NumberInCodeColumn {
+            value: "9.2E+17".into(),
+        };
+        assert_eq!(a.code(), b.code());
+        assert_eq!(a.code(), "input.number_in_code_column");
+        assert_ne!(a.code(), InputErrorKind::EmptyFile.code());
     }
 }

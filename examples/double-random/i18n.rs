@@ -8,10 +8,13 @@
 
 use double_random::bundle::{BundleError, DrawState, InputNote, InputProblem, Needed};
 use double_random::ceremony::beacon::{BeaconError, DrandSignatureProblem, HexProblem};
+use double_random::ceremony::calendar::{CalendarError, CalendarProblem};
 use double_random::ceremony::groups::GroupError;
 use double_random::ceremony::log::{
     AppendError, BadEntry, Divergence, EntryKind, LogFinding, OrderProblem,
 };
+use double_random::ceremony::outcomes::form::{FORM_COLUMNS, FormError, FormProblem};
+use double_random::ceremony::outcomes::{ItemProblem, OutcomeFinding};
 use double_random::ceremony::timestamp::TokenError;
 use double_random::ceremony::verify::{Check, Finding, Part, ReplayFailure, Reuse, TimeProblem};
 use double_random::ceremony::{CeremonyError, Timestamp};
@@ -22,9 +25,9 @@ use double_random::formats::error::{InputError, InputErrorKind, InputWarningKind
 use double_random::formats::files::FileError;
 use double_random::formats::jcs::JcsError;
 use double_random::formats::plan_toml::{PlanError, PlanErrorKind, RatioProblem};
-use double_random::names::{CharProblem, NameError, NameKind, NameProblem};
 use double_random::publish::check::{DifferenceKind, NotChecked, ViewDifference};
 use double_random::sign::{CommentKind, Field, SignError};
+use double_random::{CharProblem, NameError, NameKind, NameProblem};
 use std::ffi::OsString;
 
 /// The language of messages.
@@ -767,6 +770,87 @@ pub const MEANINGS: &[(&str, &str, &str)] = &[
     ),
     ("missing.secret", "缺少秘密数", "a seed secret is missing"),
     ("missing.signature", "缺少签名", "the signature is missing"),
+    // Outcome records (ceremony::outcomes::OutcomeFinding, SPEC §18.5).
+    (
+        "outcome.unreadable",
+        "检查结果记录无法读取或不是有效的记录",
+        "an outcome record cannot be read or is not a valid record",
+    ),
+    (
+        "outcome.signature",
+        "检查结果记录的签名缺失、核验失败或签名注释与记录不符",
+        "an outcome record's signature is missing, does not verify, or its comment does not describe it",
+    ),
+    (
+        "outcome.cites",
+        "检查结果记录引用的结果表、编号、上一份记录或补抽记录不对",
+        "an outcome record cites the wrong sheet, number, previous record or amendment",
+    ),
+    (
+        "outcome.time",
+        "检查结果记录的公示时间早于抽取或上一份记录",
+        "an outcome record is dated before the draw or the previous record",
+    ),
+    (
+        "outcome.stale",
+        "检查结果记录未计入在它之前作出的补抽记录",
+        "an outcome record ignores an amendment made before it",
+    ),
+    (
+        "outcome.not_drawn",
+        "检查结果所列对象不是（补抽后）被抽中的对象",
+        "a result names an entity that is not drawn (after amendments)",
+    ),
+    (
+        "outcome.duplicate",
+        "同一对象有两份现行结果",
+        "an entity has two current results",
+    ),
+    (
+        "outcome.item",
+        "检查事项不在计划中、顺序不对或缺失",
+        "an item is not in the plan, out of order, or missing",
+    ),
+    (
+        "outcome.result",
+        "检查结果代码未知或文字与标准用语不符",
+        "a result code is unknown or its text is not the standard one",
+    ),
+    (
+        "outcome.not_allowed",
+        "该检查事项不允许此检查结果",
+        "the item does not admit this result",
+    ),
+    (
+        "outcome.team",
+        "检查人员不是抽中的检查组，记录也未说明原因",
+        "the inspectors are not the drawn team and the record does not say why",
+    ),
+    (
+        "outcome.dates",
+        "检查日期、结果形成日期与公示日期的先后不对",
+        "inspection, formation and publication dates are out of order",
+    ),
+    (
+        "outcome.correction",
+        "更正未引用该对象的现行结果",
+        "a correction does not cite the entity's current result",
+    ),
+    (
+        "outcome.late",
+        "结果未在形成后 20 个工作日内公示",
+        "a result was published more than 20 working days after it was formed",
+    ),
+    (
+        "outcome.calendar",
+        "缺少计算期限所需年份的节假日安排",
+        "no holiday calendar for a year the deadline reaches",
+    ),
+    (
+        "outcome.overdue",
+        "期限已过仍无检查结果",
+        "no result and the deadline has passed",
+    ),
 ];
 
 /// The meaning of a message code in `lang`, if the code is known.
@@ -1056,10 +1140,13 @@ pub fn jcs_error(lang: Lang, e: &JcsError) -> String {
         JcsError::Number { path, number } => {
             format!("{path} 处的数 {number} 不是 ±(2^53−1) 以内的整数；文件中只能有整数")
         }
-        JcsError::Syntax(j) => format!("不是有效的 JSON（第 {} 行第 {} 列）", j.line(), j.column()),
+        JcsError::Syntax { line, column, .. } => {
+            format!("不是有效的 JSON（第 {line} 行第 {column} 列）")
+        }
         JcsError::NotCanonical { offset } => {
             format!("JSON 不是规范形式（RFC 8785）：第 {offset} 字节起不同")
         }
+        other => other.to_string(),
     }
 }
 
@@ -1937,6 +2024,7 @@ pub fn draw_error(lang: Lang, e: &DrawError) -> String {
             let which = match cap_kind {
                 CapKind::Plan => "计划中的 team.workload_cap",
                 CapKind::Balanced => "计划未设 team.workload_cap 时的均衡份额",
+                _ => "上限",
             };
             format!(
                 "人员池 {pool}：检查对象 {entity} 需要本池 {needed} 名检查人员，可以检查它的有 {eligible} 人，但其中 {at_cap} 人在分配排在它之前的检查对象后已达到每人 {cap} 户的上限（{which}），{on_team} 人已在它的检查组中（请提高上限或增加人员）"
@@ -1953,6 +2041,7 @@ pub fn draw_error(lang: Lang, e: &DrawError) -> String {
         DrawError::StratumExhausted { stratum } => {
             format!("层 {} 已没有可补抽的对象", stratum_name(lang, stratum))
         }
+        other => other.to_string(),
     }
 }
 
@@ -2029,6 +2118,7 @@ pub fn ceremony_error(lang: Lang, e: &CeremonyError) -> String {
         CeremonyError::UnsupportedVersion { found } => {
             format!("算法版本 {found:?} 不受支持（本程序实现 v2）")
         }
+        other => other.to_string(),
     }
 }
 
@@ -2230,6 +2320,7 @@ pub fn view_not_checked(lang: Lang, why: &NotChecked) -> String {
         }
         (Lang::Zh, NotChecked::NoWorkbookSupport) => "本程序构建时未包含 xlsx 支持".into(),
         (Lang::En, other) => other.to_string(),
+        (Lang::Zh, other) => other.to_string(),
     }
 }
 
@@ -2279,6 +2370,202 @@ pub fn kdf_limits_refused(
             path.display()
         ),
     }
+}
+
+/// A finding about outcome records (keyed by its variant, [`OutcomeFinding::code`]).
+pub fn outcome_finding(lang: Lang, f: &OutcomeFinding) -> String {
+    if lang == Lang::En {
+        return f.to_string();
+    }
+    let doc = |d: &str| {
+        if d.is_empty() {
+            String::new()
+        } else {
+            format!("{d}：")
+        }
+    };
+    match f {
+        OutcomeFinding::Unreadable { document, error } => {
+            format!("{document}：无法读取：{}", ceremony_error(lang, error))
+        }
+        OutcomeFinding::Signature { document, cause } => match cause.as_str() {
+            "missing" => format!("{document}：签名文件缺失"),
+            c if c.starts_with("comment.") => {
+                format!(
+                    "{document}：签名注释的 {} 与记录不符",
+                    &c["comment.".len()..]
+                )
+            }
+            c => format!("{document}：签名核验失败（{c}）：文件被改动或不是此公钥签署"),
+        },
+        OutcomeFinding::Cites {
+            document,
+            field,
+            expected,
+            found,
+        } => format!("{document}：{field} 应为 {expected}，实为 {found}"),
+        OutcomeFinding::Time {
+            document,
+            not_before,
+            found,
+        } => format!("{document}：公示时间 {found} 早于 {not_before}"),
+        OutcomeFinding::Stale {
+            document,
+            amendment,
+        } => format!("{document}：补抽记录 {amendment} 在本记录之前作出，却未计入"),
+        OutcomeFinding::NotDrawn { document, entity } => {
+            format!("{document}：{entity} 不是（补抽后）被抽中的检查对象")
+        }
+        OutcomeFinding::Duplicate { document, entity } => {
+            format!("{document}：{entity} 已有现行结果；如需更改请用更正（correct）")
+        }
+        OutcomeFinding::Item {
+            document,
+            entity,
+            item,
+            problem,
+        } => {
+            let p = match problem {
+                ItemProblem::NotInPlan => "不是计划中的检查事项",
+                ItemProblem::Order => "顺序不对或重复",
+                _ => "没有检查事项",
+            };
+            format!("{document}：{entity}：检查事项 {item} {p}")
+        }
+        OutcomeFinding::Result {
+            document,
+            entity,
+            item,
+            code,
+            text,
+        } => format!(
+            "{document}：{entity}：检查事项 {item} 的检查结果 {code}（{text}）不是标准用语，也不是以 x- 开头并附文字的自定代码"
+        ),
+        OutcomeFinding::NotAllowed {
+            document,
+            entity,
+            item,
+            code,
+        } => format!("{document}：{entity}：检查事项 {item} 不允许检查结果 {code}"),
+        OutcomeFinding::Team {
+            document,
+            entity,
+            missing,
+            extra,
+        } => format!(
+            "{document}：{entity}：检查人员与抽中的检查组不同（未参加：{}；非抽中：{}），记录未说明原因",
+            if missing.is_empty() {
+                "无".into()
+            } else {
+                missing.join("、")
+            },
+            if extra.is_empty() {
+                "无".into()
+            } else {
+                extra.join("、")
+            }
+        ),
+        OutcomeFinding::Dates {
+            document,
+            entity,
+            field,
+        } => {
+            let what = if *field == "inspected_on" {
+                "检查日期早于抽取日期"
+            } else {
+                "结果形成日期早于检查日期或晚于公示日期"
+            };
+            format!("{document}：{entity}：{what}")
+        }
+        OutcomeFinding::Correction {
+            document,
+            entity,
+            cited,
+            ..
+        } => format!(
+            "{document}：{entity}：更正引用的记录 {} 不是现行结果所在的记录（或未写更正原因）",
+            &cited.to_hex()[..16]
+        ),
+        OutcomeFinding::Late {
+            document,
+            entity,
+            formed_on,
+            deadline,
+            published_on,
+        } => format!(
+            "{document}：{entity}：结果 {formed_on} 形成，应于 {deadline} 前公示，实际 {published_on} 公示（逾期）"
+        ),
+        OutcomeFinding::Calendar {
+            document,
+            entity,
+            year,
+        } => format!(
+            "{}{entity}：缺少 {year} 年的节假日安排，期限无法计算",
+            doc(document)
+        ),
+        OutcomeFinding::Overdue { entity, deadline } => {
+            format!("{entity}：应于 {deadline} 前公示检查结果，至今没有")
+        }
+        other => fallback(lang, other.code(), other),
+    }
+}
+
+/// A problem in a holiday calendar file.
+pub fn calendar_error(lang: Lang, e: &CalendarError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let what = match &e.problem {
+        CalendarProblem::Syntax { message } => format!("格式有误：{message}"),
+        CalendarProblem::OtherYear { date, year } => format!("{date} 不在 {year} 年"),
+        CalendarProblem::OffAndWork { date } => format!("{date} 既列为放假又列为上班"),
+        CalendarProblem::YearTwice { year } => format!("{year} 年的节假日安排已读入过一份"),
+    };
+    format!("{}:{}: {what}", e.file, e.line)
+}
+
+/// A problem in a results form.
+pub fn form_error(lang: Lang, e: &FormError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let column = e
+        .column
+        .and_then(|c| FORM_COLUMNS.iter().find(|x| x.name == c))
+        .map(|c| format!("{}：", c.chinese))
+        .unwrap_or_default();
+    let what = match &e.problem {
+        FormProblem::Empty => "结果表是空的".into(),
+        FormProblem::MissingColumn { chinese, name } => format!("缺少列 {chinese}（{name}）"),
+        FormProblem::ColumnTwice => "该列出现了两次".into(),
+        FormProblem::EmptyValue => "不能为空".into(),
+        FormProblem::BadDate { value } => format!("{value:?} 不是日期，应写成 2026-09-11"),
+        FormProblem::BadResult { value } => {
+            format!("{value:?} 不是检查结果用语（标准用语或代码，或以 x- 开头的自定代码）")
+        }
+        FormProblem::ResultTextMissing { code } => {
+            format!("自定代码 {code} 需要在“结果说明”列写明文字")
+        }
+        FormProblem::BadFollowUp { value } => format!(
+            "{value:?} 不是后续处置（列入经营异常名录、立案调查、责令限期改正、移送有关部门、复查）"
+        ),
+        FormProblem::BadDeviation { value } => format!(
+            "{value:?} 不是人员变动原因（inspector_absent、inspector_added、team_replaced、other）"
+        ),
+        FormProblem::DeviationIncomplete => {
+            "人员变动须同时写明“人员变动原因”和“人员变动说明”".into()
+        }
+        FormProblem::RowTwice {
+            entity,
+            item,
+            first,
+        } => format!("{entity} 的检查事项 {item} 已在第 {first} 行"),
+        FormProblem::Disagrees { first } => {
+            format!("与同一对象第 {first} 行的日期、检查人员、后续处置或人员变动不一致")
+        }
+        other => other.to_string(),
+    };
+    format!("{}:{}: {column}{what}", e.file, e.line)
 }
 
 #[cfg(test)]
@@ -2335,6 +2622,7 @@ mod tests {
         all.extend(beacon::BEACON_ERROR_CODES);
         all.extend(double_random::ceremony::CEREMONY_ERROR_CODES);
         all.extend(Needed::CODES);
+        all.extend(double_random::ceremony::outcomes::OUTCOME_FINDING_CODES);
         all
     }
 
@@ -2447,6 +2735,82 @@ mod tests {
         assert_eq!(
             finding(Lang::Zh, &samples[3]),
             "amendment-1.json：检查人员或引用与重放结果不同"
+        );
+    }
+
+    #[test]
+    fn outcome_findings_have_chinese_words_of_their_own() {
+        use double_random::ceremony::outcomes::{ItemProblem, OutcomeFinding as F};
+        let d = || "outcomes-1.json".to_string();
+        let e = || "E1".to_string();
+        let date: double_random::model::Date = "2026-04-13".parse().unwrap();
+        let samples = [
+            F::Signature {
+                document: d(),
+                cause: "missing".into(),
+            },
+            F::Stale {
+                document: d(),
+                amendment: 2,
+            },
+            F::NotDrawn {
+                document: d(),
+                entity: e(),
+            },
+            F::Duplicate {
+                document: d(),
+                entity: e(),
+            },
+            F::Item {
+                document: d(),
+                entity: e(),
+                item: "I1".into(),
+                problem: ItemProblem::NotInPlan,
+            },
+            F::Team {
+                document: d(),
+                entity: e(),
+                missing: vec!["A".into()],
+                extra: vec![],
+            },
+            F::Dates {
+                document: d(),
+                entity: e(),
+                field: "formed_on",
+            },
+            F::Late {
+                document: d(),
+                entity: e(),
+                formed_on: date,
+                deadline: date,
+                published_on: date,
+            },
+            F::Calendar {
+                document: String::new(),
+                entity: e(),
+                year: 2027,
+            },
+            F::Overdue {
+                entity: e(),
+                deadline: date,
+            },
+        ];
+        for f in &samples {
+            let zh = outcome_finding(Lang::Zh, f);
+            assert_ne!(zh, outcome_finding(Lang::En, f));
+            let words: Vec<&str> = zh
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 3 && !["outcomes", "json", "correct"].contains(w))
+                .collect();
+            assert!(words.is_empty(), "{}: {zh}", f.code());
+        }
+        assert_eq!(
+            outcome_finding(Lang::Zh, &samples[9]),
+            "E1：应于 2026-04-13 前公示检查结果，至今没有"
+        );
+        assert_eq!(
+            outcome_finding(Lang::En, &samples[8]),
+            "E1: no holiday calendar for 2027"
         );
     }
 

@@ -224,7 +224,7 @@ pub fn state_after(
 /// `rank/<label>/<entity>` drives a prefix-stable permutation (SPEC §11.2), read lazily.
 ///
 /// ```
-/// use double_random::{ceremony::amend::ranking, digest::Digest32};
+/// use double_random::{ceremony::amend::ranking, Digest32};
 /// let members = ["A", "B", "C", "D"];
 /// let r: Vec<&str> = ranking(&Digest32([1; 32]), "officers", "E1", &members).copied().collect();
 /// assert_eq!(r.len(), 4);

@@ -92,7 +92,7 @@ pub struct InputDigests {
 impl InputDigests {
     /// Computes every digest of `inputs`.
     ///
-    /// Each table's digest is [`crate::digest::table_digest_of`] over its rows; every row type
+    /// Each table's digest is [`crate::formats::jcs::table_digest_of`] over its rows; every row type
     /// writes its own canonical JSON rather than going through serde, and a table of more than
     /// a few tens of thousands of rows is hashed on every core.
     ///
@@ -146,16 +146,9 @@ impl InputDigests {
     }
 }
 
-/// The plan digest: SHA-256 of the plan's canonical JSON.
-///
-/// ```
-/// let plan = double_random::draw::example_plan();
-/// let d = double_random::ceremony::announce::plan_digest(&plan).unwrap();
-/// assert_eq!(d.to_hex().len(), 64);
-/// ```
-pub fn plan_digest(plan: &Plan) -> Result<Digest32, jcs::JcsError> {
-    Ok(Digest32::of(&jcs::to_canonical(plan)?))
-}
+/// The plan digest: SHA-256 of the plan's canonical JSON (one function, kept with the plan's
+/// reader).
+pub use crate::formats::plan_toml::plan_digest;
 
 /// The announcement document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,7 +256,7 @@ impl Announcement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::table_digest_of;
+    use crate::formats::jcs::table_digest_of;
 
     #[test]
     fn input_digests_are_the_serde_table_digests() {

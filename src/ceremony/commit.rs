@@ -18,10 +18,11 @@ pub const SEED_TAG: &str = "double-random/v2/seed";
 
 /// Why a secret could not be made or read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SecretError {
     /// The operating system's generator failed.
-    #[error("the operating system's random generator failed: {0}")]
-    Random(getrandom::Error),
+    #[error("{0}")]
+    Random(crate::OsRandomError),
     /// Not 64 hex digits.
     #[error("a secret is 64 hexadecimal digits; this text is not (length {length})")]
     BadHex {
@@ -46,7 +47,7 @@ impl Secret {
     /// 32 fresh bytes from the operating system's generator.
     pub fn generate() -> Result<Self, SecretError> {
         let mut b = [0u8; 32];
-        getrandom::fill(&mut b).map_err(SecretError::Random)?;
+        crate::os_random::fill(&mut b).map_err(SecretError::Random)?;
         Ok(Secret(b))
     }
 
@@ -140,7 +141,7 @@ pub struct Reveal {
 /// announcement names a beacon (SPEC §8.3).
 ///
 /// ```
-/// use double_random::{digest::Digest32, ceremony::commit::derive_seed};
+/// use double_random::{Digest32, ceremony::commit::derive_seed};
 /// let a = Digest32([0; 32]);
 /// let s1 = derive_seed(&a, &[[1; 32], [2; 32]], None);
 /// let s2 = derive_seed(&a, &[[2; 32], [1; 32]], None);

@@ -343,8 +343,8 @@ pub enum BadEntry {
 impl BadEntry {
     fn of(e: &jcs::JcsError) -> Self {
         match e {
-            jcs::JcsError::Syntax(j) => BadEntry::NotAnEntry {
-                column: j.column() as u64,
+            jcs::JcsError::Syntax { column, .. } => BadEntry::NotAnEntry {
+                column: *column as u64,
             },
             jcs::JcsError::NotCanonical { offset } => BadEntry::NotCanonical {
                 offset: *offset as u64,
@@ -483,7 +483,7 @@ pub fn state_of(entries: &[Entry], draw_id: &str) -> DrawState {
 ///
 /// ```
 /// use double_random::ceremony::log::*;
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// let task = Task { plan_id: "P".into(), task_id: "T".into(), batch: "".into() };
 /// let e = next_entry(&check(b"", false), EntryKind::Announcement, "D1", Digest32([1; 32]),
 ///     &task, "2026-03-01T01:00:00Z".parse().unwrap());

@@ -7,6 +7,8 @@
 //! 3. [`verify`]: anyone replays the draw from the published files.
 //! 4. [`amend`]: a replacement (补抽) or recusal (回避) after the draw is a signed amendment
 //!    drawn on its own stream; nothing is ever redrawn silently.
+//! 5. [`outcomes`]: signed inspection results, checked against the draw and the working-day
+//!    deadline of the holiday [`calendar`] (一公开).
 //!
 //! Every document is canonical JSON; the office [`log`] chains them by hash.
 //!
@@ -16,9 +18,11 @@
 pub mod amend;
 pub mod announce;
 pub mod beacon;
+pub mod calendar;
 pub mod commit;
 pub mod groups;
 pub mod log;
+pub mod outcomes;
 pub mod sheet;
 pub mod steps;
 pub mod timestamp;
@@ -30,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a ceremony step was refused.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CeremonyError {
     /// A document is not canonical JSON of the expected shape.
     #[error("{document}: {source}")]
@@ -275,6 +280,7 @@ pub struct Timestamp(i64);
 /// Why a timestamp did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{value:?} is not a UTC time of the form 2026-03-01T02:00:00Z")]
+#[non_exhaustive]
 pub struct TimestampError {
     /// The text given.
     pub value: String,

@@ -202,7 +202,7 @@ pub fn seed_for(
 ///     key_id: "0000000000000001".into(),
 ///     log: ceremony::log::Position { seq: 1, prev: None }, supersedes: None,
 /// };
-/// let reveals = vec![Reveal { name: "organizer".into(), secret: double_random::digest::Digest32(*secret.as_bytes()) }];
+/// let reveals = vec![Reveal { name: "organizer".into(), secret: double_random::Digest32(*secret.as_bytes()) }];
 /// let at = ceremony::log::Position { seq: 2, prev: None };
 /// let sheet = run(&ann, &reveals, None, &inputs.as_inputs(), "2026-03-01T02:00:00Z".parse().unwrap(), at).unwrap();
 /// assert_eq!(sheet.entities.len(), sheet.strata.iter().map(|s| s.k).sum::<u64>() as usize);

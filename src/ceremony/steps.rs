@@ -73,6 +73,8 @@ pub const SHEET_FILE: &str = "sheet.json";
 pub const VOID_FILE: &str = "void.json";
 /// The extension of detached signatures (appended to the document's name).
 pub const SIGNATURE_EXTENSION: &str = ".minisig";
+/// File name of the timestamp token over the announcement (SPEC §8.5).
+pub const TIMESTAMP_FILE: &str = "announcement.json.tsr";
 
 /// The file name of amendment `seq`: `amendment-<seq>.json`.
 ///
@@ -229,6 +231,7 @@ impl Signed {
 ///
 /// See the [module](self) for a whole ceremony.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Made<T> {
     /// The document.
     pub value: T,

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use double_random::ceremony::{timestamp, Timestamp};
-//! use double_random::digest::Digest32;
+//! use double_random::Digest32;
 //!
 //! let tsa = timestamp::DemoTsa::from_seed([7; 32]).unwrap();
 //! let imprint = Digest32::of(b"announcement bytes");
@@ -101,7 +101,7 @@ pub enum TokenError {
         /// Which part (e.g. "TimeStampResp", "TSTInfo", "certificate").
         part: &'static str,
         /// What the DER decoder said.
-        source: der::Error,
+        source: DerError,
     },
     /// The TSA did not grant the request.
     #[error(
@@ -268,13 +268,13 @@ pub enum TokenError {
         /// Position in the trusted list.
         index: usize,
         /// What the DER decoder said.
-        source: der::Error,
+        source: DerError,
     },
     /// Certificate file holds no certificate, or PEM that does not decode.
     #[error("certificate file: {source}")]
     CertificateFile {
         /// What the PEM or DER decoder said.
-        source: der::Error,
+        source: DerError,
     },
     /// Certificate file has no certificate at all.
     #[error("certificate file holds no certificate")]
@@ -283,11 +283,11 @@ pub enum TokenError {
     #[error("timestamp request: {source}")]
     Request {
         /// What the DER decoder said.
-        source: der::Error,
+        source: DerError,
     },
     /// The demonstration TSA could not make a key.
-    #[error("demonstration TSA: the operating system's random generator failed: {0}")]
-    Random(getrandom::Error),
+    #[error("demonstration TSA: {0}")]
+    Random(crate::OsRandomError),
     /// The demonstration TSA could not sign.
     #[error("demonstration TSA: signing failed")]
     Signing,
@@ -337,8 +337,34 @@ const FAILURE_NAMES: [(usize, &str); 8] = [
     (25, "systemFailure"),
 ];
 
+/// What the DER (or PEM) decoder found wrong: where, and in its words.
+///
+/// Kept apart from the decoder's own error type so that the library's errors hold no type of
+/// another crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{detail}")]
+#[non_exhaustive]
+pub struct DerError {
+    /// The byte offset where decoding stopped, when the decoder knows it.
+    pub position: Option<u64>,
+    /// The decoder's description (with the position, when known).
+    pub detail: String,
+}
+
+impl From<der::Error> for DerError {
+    fn from(e: der::Error) -> Self {
+        DerError {
+            position: e.position().map(|p| u64::from(u32::from(p))),
+            detail: e.to_string(),
+        }
+    }
+}
+
 fn malformed(part: &'static str) -> impl FnOnce(der::Error) -> TokenError {
-    move |source| TokenError::Malformed { part, source }
+    move |source| TokenError::Malformed {
+        part,
+        source: source.into(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,7 +498,7 @@ fn sha256_algorithm() -> AlgorithmIdentifierOwned {
 /// it back.
 ///
 /// ```
-/// use double_random::{ceremony::timestamp, digest::Digest32};
+/// use double_random::{ceremony::timestamp, Digest32};
 /// let req = timestamp::request(&Digest32::of(b"x"), 7);
 /// assert_eq!(req[0], 0x30); // a DER SEQUENCE
 /// ```
@@ -577,7 +603,8 @@ fn decode(bytes: &[u8]) -> Result<Decoded, TokenError> {
             source: der::Error::from(der::ErrorKind::TagUnexpected {
                 expected: Some(Tag::Sequence),
                 actual: outer.tag(),
-            }),
+            })
+            .into(),
         });
     }
     let first_tag =
@@ -631,7 +658,8 @@ fn decode(bytes: &[u8]) -> Result<Decoded, TokenError> {
             source: der::Error::from(der::ErrorKind::TagUnexpected {
                 expected: Some(Tag::OctetString),
                 actual: econtent.tag(),
-            }),
+            })
+            .into(),
         });
     }
     let tst_der = econtent.value().to_vec();
@@ -814,7 +842,7 @@ impl Cert {
 ///
 /// ```
 /// use double_random::ceremony::timestamp::{verify, TokenError};
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// assert!(matches!(verify(&[], &Digest32::of(b""), &[]), Err(TokenError::Malformed { .. })));
 /// ```
 pub fn verify(
@@ -886,7 +914,10 @@ pub fn verify(
         .iter()
         .enumerate()
         .map(|(index, c)| {
-            Cert::parse(c).map_err(|source| TokenError::TrustedCertificate { index, source })
+            Cert::parse(c).map_err(|source| TokenError::TrustedCertificate {
+                index,
+                source: source.into(),
+            })
         })
         .collect::<Result<_, _>>()?;
     let signer = carried
@@ -1354,16 +1385,22 @@ fn walk(
 pub fn read_certificates(pem_or_der: &[u8]) -> Result<Vec<Vec<u8>>, TokenError> {
     let text = std::str::from_utf8(pem_or_der).ok();
     let certs = if text.is_some_and(|t| t.contains("-----BEGIN")) {
-        let certs = Certificate::load_pem_chain(pem_or_der)
-            .map_err(|source| TokenError::CertificateFile { source })?;
+        let certs = Certificate::load_pem_chain(pem_or_der).map_err(|source| {
+            TokenError::CertificateFile {
+                source: source.into(),
+            }
+        })?;
         certs
             .iter()
             .map(|c| c.to_der())
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|source| TokenError::CertificateFile { source })?
+            .map_err(|source| TokenError::CertificateFile {
+                source: source.into(),
+            })?
     } else {
-        Certificate::from_der(pem_or_der)
-            .map_err(|source| TokenError::CertificateFile { source })?;
+        Certificate::from_der(pem_or_der).map_err(|source| TokenError::CertificateFile {
+            source: source.into(),
+        })?;
         vec![pem_or_der.to_vec()]
     };
     if certs.is_empty() {
@@ -1462,7 +1499,7 @@ impl DemoTsa {
     /// A demonstration TSA with a fresh key from the operating system's generator.
     pub fn generate() -> Result<Self, TokenError> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(TokenError::Random)?;
+        crate::os_random::fill(&mut seed).map_err(TokenError::Random)?;
         Self::from_seed(seed)
     }
 
@@ -1591,11 +1628,12 @@ impl DemoTsa {
         time: Timestamp,
         serial: u64,
     ) -> Result<Vec<u8>, TokenError> {
-        let req =
-            TimeStampReq::from_der(request_der).map_err(|source| TokenError::Request { source })?;
+        let req = TimeStampReq::from_der(request_der).map_err(|source| TokenError::Request {
+            source: source.into(),
+        })?;
         if req.version != 1 {
             return Err(TokenError::Request {
-                source: der::Error::from(der::ErrorKind::Value { tag: Tag::Integer }),
+                source: der::Error::from(der::ErrorKind::Value { tag: Tag::Integer }).into(),
             });
         }
         let when = time::OffsetDateTime::from_unix_timestamp(time.unix() as i64)

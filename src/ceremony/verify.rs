@@ -18,10 +18,10 @@ use super::announce::{Announcement, plan_digest};
 use super::log::{Divergence, LogFinding, OrderProblem};
 use super::sheet::{self, Sheet};
 use super::timestamp::TokenError;
-use crate::bundle::InputProblem;
 use crate::digest::Digest32;
 use crate::draw::entities::{continue_stratum, members_digest};
 use crate::draw::{self, DrawError, DrawInputs};
+use crate::formats::InputProblem;
 use crate::model::{Plan, Stratum};
 use crate::sign::{self, PublicKey, SignError, Signature, TrustedComment};
 use std::collections::BTreeMap;
@@ -968,6 +968,7 @@ fn reason_code_name(c: ReasonCode) -> &'static str {
 
 /// What verification looked at and what it found.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// Checks performed, in order.
     pub checked: Vec<Check>,
@@ -1009,7 +1010,7 @@ pub struct Published<'a> {
 /// The trusted comment signed with a document: `draw`, `file`, `sha256` (SPEC §14).
 ///
 /// ```
-/// use double_random::{ceremony::verify::trusted_comment, digest::Digest32};
+/// use double_random::{ceremony::verify::trusted_comment, Digest32};
 /// let c = trusted_comment("D1", "sheet.json", &Digest32([0; 32])).unwrap();
 /// assert!(c.to_string().starts_with("draw:D1\tfile:sheet.json\tsha256:0000"));
 /// ```
@@ -1503,7 +1504,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
 /// the caller finds on the sheet. Needs neither the inspector roster nor other strata.
 ///
 /// ```
-/// use double_random::{ceremony::verify::replay_stratum, digest::Digest32,
+/// use double_random::{ceremony::verify::replay_stratum, Digest32,
 ///     draw::entities::members_digest, model::Stratum};
 /// let ids: Vec<String> = (0..10).map(|i| format!("E{i}")).collect();
 /// let d = members_digest(Stratum::All, &ids);
@@ -1571,6 +1572,7 @@ pub enum TimeProof {
 
 /// Another draw of the same task, and what became of it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Sibling {
     /// Its draw id.
     pub draw_id: String,
@@ -1582,6 +1584,7 @@ pub struct Sibling {
 
 /// What the office log says about this draw's task (SPEC §12.4).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LogTrust {
     /// Other draws of the task, in log order.
     pub siblings: Vec<Sibling>,
@@ -1591,6 +1594,7 @@ pub struct LogTrust {
 
 /// What stops the office from choosing this result, and what does not (SPEC §13.3).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct TrustSummary {
     /// Witnesses that committed.
     pub witnesses: Vec<String>,

@@ -45,7 +45,7 @@ pub struct VoidReason {
 /// ```
 /// use double_random::ceremony::void::*;
 /// use double_random::ceremony::log::Position;
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// let v = Void::new("D1", Digest32([1; 32]),
 ///     VoidReason { code: VoidCode::SecretNotRevealed, text: "监督人未到场".into() },
 ///     "2026-03-01T03:00:00Z".parse().unwrap(), Position { seq: 2, prev: Some(Digest32([2; 32])) });

@@ -289,7 +289,7 @@ pub fn stratum_count(
 /// roster is streamed, so both draws are this one function.
 ///
 /// ```
-/// use double_random::{digest::Digest32, draw::entities::*, model::Stratum};
+/// use double_random::{Digest32, draw::entities::*, model::Stratum};
 /// let ids: Vec<String> = (0..20).map(|i| format!("E{i:02}")).collect();
 /// let seed = Digest32([4; 32]);
 /// let (digest, picks) = draw_stratum(&seed, Stratum::All, 20, 3, |each| {
@@ -370,7 +370,7 @@ pub fn members_digest(s: Stratum, ids: &[String]) -> Digest32 {
 /// fixed before anyone knows which entity will need replacing.
 ///
 /// ```
-/// use double_random::{digest::Digest32, draw::entities::continue_stratum, model::Stratum};
+/// use double_random::{Digest32, draw::entities::continue_stratum, model::Stratum};
 /// let ids: Vec<String> = (0..20).map(|i| format!("E{i:02}")).collect();
 /// let seed = Digest32([4; 32]);
 /// let first = continue_stratum(&seed, Stratum::All, &ids, 0, 3);

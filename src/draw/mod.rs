@@ -4,7 +4,7 @@
 //! secrets and the beacon) and records the result; this module only computes it.
 //!
 //! ```
-//! use double_random::{digest::Digest32, draw};
+//! use double_random::{Digest32, draw};
 //! let inputs = draw::example_inputs();
 //! let result = draw::run(&inputs.as_inputs(), &Digest32([9; 32])).unwrap();
 //! assert_eq!(result.strata.len(), 2);
@@ -28,6 +28,7 @@ use teams::{Blockers, Exclusions, PoolAssignment, Target};
 
 /// Why a draw cannot be made. Each variant names the entity, stratum or pool concerned.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DrawError {
     /// An admitted entity's risk class has no quota in the plan.
     #[error(
@@ -152,6 +153,7 @@ pub struct DrawInputs<'a> {
 
 /// One drawn entity with its team.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Assignment {
     /// Entity id.
     pub entity: String,
@@ -166,6 +168,7 @@ pub struct Assignment {
 
 /// The outcome of a draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DrawResult {
     /// Per stratum: n, k, member digest, picks.
     pub strata: Vec<StratumDraw>,
@@ -179,6 +182,7 @@ pub struct DrawResult {
 
 /// Size and cap of one pool, as recorded on the sheet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PoolSummary {
     /// Pool label.
     pub label: String,
@@ -339,15 +343,26 @@ fn drawn_regions<'a>(drawn: &[(&str, Stratum)], entities: &'a [Entity]) -> Vec<&
     regions
 }
 
-/// Owned inputs, for examples and tests.
-#[doc(hidden)]
+/// The inputs of a draw held by value: what a program that builds its tables itself (from a
+/// database, say) keeps, and lends to the draw as [`DrawInputs`].
+///
+/// ```
+/// let owned = double_random::draw::example_inputs();
+/// assert_eq!(owned.as_inputs().entities.len(), 60);
+/// ```
 #[derive(Clone, Debug)]
 pub struct OwnedInputs {
+    /// The plan.
     pub plan: Plan,
+    /// The entity roster.
     pub entities: Vec<Entity>,
+    /// The inspector roster.
     pub inspectors: Vec<Inspector>,
+    /// The inspection items.
     pub items: Vec<Item>,
+    /// Declared conflicts of interest.
     pub conflicts: Vec<Conflict>,
+    /// Earlier inspections, for the repeat rules.
     pub history: Vec<HistoryRecord>,
 }
 
@@ -365,7 +380,7 @@ impl OwnedInputs {
     }
 }
 
-#[doc(hidden)]
+/// A small valid plan (two risk classes, teams of two officers), to try the API with.
 pub fn example_plan() -> Plan {
     let q = |bp| Quota {
         ratio_bp: Some(bp),
@@ -409,7 +424,7 @@ pub fn example_plan() -> Plan {
     }
 }
 
-#[doc(hidden)]
+/// An active entity of the example data, with id `id` and risk class `risk`.
 pub fn example_entity(id: &str, risk: RiskClass) -> Entity {
     Entity {
         id: id.into(),
@@ -425,7 +440,7 @@ pub fn example_entity(id: &str, risk: RiskClass) -> Entity {
     }
 }
 
-#[doc(hidden)]
+/// The one inspection item of [`example_plan`].
 pub fn example_items() -> Vec<Item> {
     vec![Item {
         id: "I1".into(),
@@ -439,7 +454,7 @@ pub fn example_items() -> Vec<Item> {
     }]
 }
 
-#[doc(hidden)]
+/// Officer number `i` of the example data (id `X000`, `X001`, …).
 pub fn example_inspector(i: usize) -> Inspector {
     Inspector {
         id: format!("X{i:03}"),
@@ -453,7 +468,7 @@ pub fn example_inspector(i: usize) -> Inspector {
     }
 }
 
-#[doc(hidden)]
+/// The example plan's one inspector pool, with five example officers.
 pub fn example_pool() -> (teams::PoolSpec, Vec<Inspector>) {
     let pool = teams::pools(&example_plan(), &example_items())
         .expect("example plan is valid")
@@ -461,7 +476,8 @@ pub fn example_pool() -> (teams::PoolSpec, Vec<Inspector>) {
     (pool, (0..5).map(example_inspector).collect())
 }
 
-#[doc(hidden)]
+/// Example inputs to try the API with: [`example_plan`], 60 entities in two risk classes and
+/// six officers.
 pub fn example_inputs() -> OwnedInputs {
     let entities = (0..60)
         .map(|i| {

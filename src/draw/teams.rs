@@ -225,6 +225,7 @@ pub struct PoolAssignment {
 /// assert_eq!(CapKind::Plan.to_string(), "team.workload_cap in the plan");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum CapKind {
     /// `team.workload_cap`, written in the plan.
     #[error("team.workload_cap in the plan")]
@@ -253,7 +254,7 @@ pub struct Blockers {
 /// balanced share `ceil(Σ need / pool size)`.
 ///
 /// ```
-/// use double_random::{digest::Digest32, rng::Stream, draw::teams::*};
+/// use double_random::{Digest32, internals::Stream, draw::teams::*};
 /// # let (pool, inspectors) = double_random::draw::example_pool();
 /// let targets: Vec<Target> = (0..3).map(|i| Target { id: format!("E{i}"), region: "520102".into() }).collect();
 /// let got = assign_pool(&pool, &inspectors, &targets, &[vec![], vec![], vec![]], &[2, 2, 2],

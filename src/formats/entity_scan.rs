@@ -1072,11 +1072,13 @@ fn finish<C: Collector>(
     })
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Collects every row as (offset, length, canonical JSON): for checking the scan against the
 /// sequential reader.
 #[derive(Default)]
 pub(crate) struct Rows(pub(crate) Vec<(u64, usize, Vec<u8>)>);
 
+#[cfg(any(test, feature = "test-support"))]
 impl Collector for Rows {
     fn add<T: AsRef<str>>(&mut self, e: &EntityFields<'_, T>, offset: u64, len: usize) {
         let mut json = Vec::new();
@@ -1088,6 +1090,7 @@ impl Collector for Rows {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// What checking the scan against the sequential reader found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Agreement {
@@ -1100,6 +1103,7 @@ pub(crate) enum Agreement {
     Repeated,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Scans `data` with `threads` workers and blocks of `block` bytes, and compares the outcome with
 /// [`roster_csv::for_each_entity`](super::roster_csv::for_each_entity): a scan that reads the
 /// file must say exactly what the sequential reader says, and a file the sequential reader
@@ -1167,6 +1171,7 @@ pub(crate) fn cross_check(data: &[u8], threads: usize, block: usize) -> Result<A
     Ok(Agreement::Same)
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// The id's bytes in a row's canonical JSON (`…,"id":"…",…`; an id holds no quote).
 fn id_in(json: &[u8]) -> &[u8] {
     let key = b"\"id\":\"";

@@ -72,18 +72,17 @@ impl fmt::Display for Field {
 /// is empty). `field` is `None` for problems of a whole row or of the header.
 ///
 /// ```
-/// use double_random::formats::error::{Field, InputError, InputErrorKind};
+/// use double_random::formats::{error::InputErrorKind, roster_csv::read_items};
 ///
-/// let e = InputError {
-///     file: "entities.csv".into(),
-///     line: 17,
-///     field: Some(Field { header: "登记状态".into(), name: "status" }),
-///     kind: InputErrorKind::Empty,
-/// };
-/// assert_eq!(e.to_string(), "entities.csv:17: field 登记状态 (status): a value is required here");
+/// let errors = read_items("items.csv", "id,name,category\nI1,,一般\n".as_bytes()).unwrap_err();
+/// let e = &errors.errors[0];
+/// assert_eq!((e.line, e.field.as_ref().map(|f| f.name)), (2, Some("name")));
+/// assert_eq!(e.kind, InputErrorKind::Empty);
+/// assert_eq!(e.to_string(), "items.csv:2: field name: a value is required here");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", location(.file, *.line, .field.as_ref()))]
+#[non_exhaustive]
 pub struct InputError {
     /// The file name as given to the reader.
     pub file: String,
@@ -372,6 +371,44 @@ pub enum InputErrorKind {
     },
 }
 
+impl InputErrorKind {
+    /// A stable code for this kind of problem, without its values (`input.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputErrorKind::Io { .. } => "input.io",
+            InputErrorKind::Utf16 => "input.utf16",
+            InputErrorKind::EmptyFile => "input.empty_file",
+            InputErrorKind::NoRows => "input.no_rows",
+            InputErrorKind::InvalidEncoding { .. } => "input.invalid_encoding",
+            InputErrorKind::MixedEncoding { .. } => "input.mixed_encoding",
+            InputErrorKind::MisplacedBom { .. } => "input.misplaced_bom",
+            InputErrorKind::FieldTooLong { .. } => "input.field_too_long",
+            InputErrorKind::RowTooLong { .. } => "input.row_too_long",
+            InputErrorKind::FieldCount { .. } => "input.field_count",
+            InputErrorKind::UnnamedColumn { .. } => "input.unnamed_column",
+            InputErrorKind::UnknownColumn { .. } => "input.unknown_column",
+            InputErrorKind::MissingColumn { .. } => "input.missing_column",
+            InputErrorKind::DuplicateColumn { .. } => "input.duplicate_column",
+            InputErrorKind::Empty => "input.empty",
+            InputErrorKind::Code(c) => c.code(),
+            InputErrorKind::UnknownValue { .. } => "input.unknown_value",
+            InputErrorKind::BadBool { .. } => "input.bad_bool",
+            InputErrorKind::BadDate { .. } => "input.bad_date",
+            InputErrorKind::DuplicateId { .. } => "input.duplicate_id",
+            InputErrorKind::DuplicateConflict { .. } => "input.duplicate_conflict",
+            InputErrorKind::NumberInCodeColumn { .. } => "input.number_in_code_column",
+            InputErrorKind::IndustryNumber { .. } => "input.industry_number",
+            InputErrorKind::CellError { .. } => "input.cell_error",
+            InputErrorKind::Workbook { .. } => "input.workbook",
+            InputErrorKind::NoWorksheet => "input.no_worksheet",
+            InputErrorKind::WorkbookLimit { .. } => "input.workbook_limit",
+            InputErrorKind::HeaderNotInFirstRow => "input.header_not_in_first_row",
+            InputErrorKind::Canonical { .. } => "input.canonical",
+        }
+    }
+}
+
 /// Which bound of an .xlsx workbook was passed ([`InputErrorKind::WorkbookLimit`]).
 ///
 /// Sizes are in bytes as stored in the part (XML markup and escapes included), so that they
@@ -506,6 +543,7 @@ fn encoding_name(e: &Option<Encoding>) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", render_list(.errors, *.omitted))]
+#[non_exhaustive]
 pub struct InputErrors {
     /// The problems, in the order found (by line).
     pub errors: Vec<InputError>,
@@ -547,10 +585,10 @@ impl InputErrors {
     /// Use it for a summary line ("37 problems in entities.csv").
     ///
     /// ```
-    /// use double_random::formats::error::InputErrors;
+    /// use double_random::formats::roster_csv::read_items;
     ///
-    /// let e = InputErrors { errors: vec![], omitted: 3 };
-    /// assert_eq!(e.total(), 3);
+    /// let e = read_items("items.csv", "id,name,category\nI1,,一般\nI2,,重点\n".as_bytes()).unwrap_err();
+    /// assert_eq!(e.total(), 2);
     /// ```
     pub fn total(&self) -> u64 {
         self.errors.len() as u64 + self.omitted
@@ -586,6 +624,7 @@ fn render_list<T: fmt::Display>(items: &[T], omitted: u64) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", location(.file, *.line, .field.as_ref()))]
+#[non_exhaustive]
 pub struct InputWarning {
     /// The file name as given to the reader.
     pub file: String,
@@ -612,6 +651,16 @@ pub enum InputWarningKind {
     /// A code passed its main check but not a secondary one.
     #[error(transparent)]
     Code(#[from] CodeWarning),
+}
+
+impl InputWarningKind {
+    /// A stable code for this kind of problem, without its values (`input.…`): what the
+    /// command line groups repeated problems by, and what a program may match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputWarningKind::Code(c) => c.code(),
+        }
+    }
 }
 
 /// Collects problems and warnings for one file, keeping at most [`MAX_REPORTED`] of each.

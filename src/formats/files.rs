@@ -406,6 +406,9 @@ pub fn write_replace(path: impl AsRef<Path>, bytes: &[u8]) -> Result<(), FileErr
     sync_dir(&dir)
 }
 
+/// The largest signature, key, secret or plan file read (1 MiB).
+pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
+
 /// Reads the whole of `path`, refusing files larger than `max_bytes`.
 ///
 /// Use it for every input file so that a huge or endless file (a wrong path, `/dev/zero`, a

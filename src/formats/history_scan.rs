@@ -340,6 +340,7 @@ fn plain_row(columns: &Columns, fields: &[&str], out: &mut HistoryRecord) -> boo
     true
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// What checking the scan against the sequential reader found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Agreement {
@@ -349,6 +350,7 @@ pub(crate) enum Agreement {
     Declined(Declined),
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Scans `data` reading `block` bytes at a time, and compares the outcome with
 /// [`roster_csv::for_each_history`](super::roster_csv::for_each_history): a scan that reads
 /// the file must say exactly what the sequential reader says.

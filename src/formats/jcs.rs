@@ -14,6 +14,7 @@ use std::io::Write as _;
 
 /// Why a value could not be written, or a byte string is not canonical JSON.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum JcsError {
     /// The value holds a number JCS would write as a double.
     #[error(
@@ -26,14 +27,57 @@ pub enum JcsError {
         number: String,
     },
     /// The bytes are not JSON at all.
-    #[error("not valid JSON: {0}")]
-    Syntax(#[from] serde_json::Error),
+    #[error("not valid JSON: {detail}")]
+    Syntax {
+        /// 1-based line of the error (0 when the text is valid JSON of the wrong shape).
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The parser's description.
+        detail: String,
+    },
     /// The bytes are JSON but differ from their canonical form.
     #[error("JSON is not in canonical form (RFC 8785): first difference at byte {offset}")]
     NotCanonical {
         /// Offset of the first byte that differs from the canonical re-encoding.
         offset: usize,
     },
+}
+
+impl From<serde_json::Error> for JcsError {
+    fn from(e: serde_json::Error) -> Self {
+        JcsError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// The leaf hash of one row: SHA-256 of its canonical JSON.
+///
+/// ```
+/// use double_random::{Digest32, internals::row_leaf};
+/// let leaf = row_leaf(&serde_json::json!({"b": 1, "a": "x"})).unwrap();
+/// assert_eq!(leaf, Digest32::of(br#"{"a":"x","b":1}"#));
+/// ```
+pub fn row_leaf<T: serde::Serialize + ?Sized>(row: &T) -> Result<crate::Digest32, JcsError> {
+    Ok(crate::Digest32::of(&to_canonical(row)?))
+}
+
+/// The table digest of `rows` (the sort-then-hash table digest of SPEC §3.4).
+///
+/// ```
+/// use double_random::internals::table_digest_of;
+/// let a = table_digest_of("t", &[1, 2, 3]).unwrap();
+/// assert_eq!(a, table_digest_of("t", &[3, 1, 2]).unwrap());
+/// ```
+pub fn table_digest_of<T: serde::Serialize>(
+    kind: &str,
+    rows: &[T],
+) -> Result<crate::Digest32, JcsError> {
+    let leaves = rows.iter().map(row_leaf).collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::digest::table_digest(kind, leaves))
 }
 
 /// Serialises `value` as RFC 8785 canonical JSON bytes.

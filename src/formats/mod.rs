@@ -6,7 +6,10 @@ pub mod files;
 pub(crate) mod history_scan;
 pub mod jcs;
 pub mod plan_toml;
+mod problem;
 pub mod roster;
 pub mod roster_csv;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
+
+pub use problem::InputProblem;

@@ -76,18 +76,17 @@ use crate::normalize;
 /// `team.joint[1].items[0]`), empty for a problem of the whole file.
 ///
 /// ```
-/// use double_random::formats::plan_toml::{PlanError, PlanErrorKind};
+/// use double_random::formats::plan_toml::read_plan;
 ///
-/// let e = PlanError {
-///     file: "plan.toml".into(),
-///     line: 14,
-///     field: "team.officers".into(),
-///     kind: PlanErrorKind::TooFewOfficers { officers: 1 },
-/// };
-/// assert!(e.to_string().starts_with("plan.toml:14: team.officers: "));
+/// let text = include_str!("../../examples/data/plan.toml").replace("officers = 2", "officers = 1");
+/// let errors = read_plan("plan.toml", &text).unwrap_err();
+/// let e = &errors.errors[0];
+/// assert_eq!(e.field, "team.officers");
+/// assert!(e.to_string().starts_with(&format!("plan.toml:{}: team.officers: ", e.line)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {}{kind}", field_prefix(.field))]
+#[non_exhaustive]
 pub struct PlanError {
     /// The file name as given to [`read_plan`].
     pub file: String,
@@ -120,6 +119,7 @@ fn field_prefix(field: &str) -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+#[non_exhaustive]
 pub struct PlanErrors {
     /// The problems (never empty).
     pub errors: Vec<PlanError>,
@@ -378,7 +378,7 @@ pub fn read_plan(file_name: &str, text: &str) -> Result<Plan, PlanErrors> {
 /// Only if a count in a hand-built plan exceeds 2^53 − 1 (plans read by [`read_plan`] never do).
 ///
 /// ```
-/// use double_random::digest::Digest32;
+/// use double_random::Digest32;
 /// use double_random::formats::{jcs, plan_toml::{plan_digest, read_plan}};
 ///
 /// let text = "plan_id = \"P\"\nplan_name = \"N\"\ntask_id = \"T\"\ntask_name = \"N\"\n\

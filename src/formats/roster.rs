@@ -29,7 +29,7 @@ use std::fmt;
 use super::error::{Field, InputErrorKind, InputErrors, InputWarning, InputWarningKind, Sink};
 use super::jcs::JcsError;
 use crate::codes::{self, NOT_USCC, USCC_VALUE};
-use crate::digest::{self, Digest32, LeafSet};
+use crate::digest::{Digest32, LeafSet};
 use crate::model::{
     Conflict, Date, Entity, EntityFields, EntityKind, EntityStatus, HistoryKind, HistoryRecord,
     Inspector, InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
@@ -39,7 +39,7 @@ use crate::normalize;
 /// The five tables a draw reads.
 ///
 /// Each has its own columns and its own fingerprint domain (`kind` in
-/// [`digest::table_digest`]).
+/// the table digest of SPEC §3.4).
 ///
 /// ```
 /// use double_random::formats::roster::Table;
@@ -549,7 +549,7 @@ pub struct Roster<T> {
 }
 
 impl<T: serde::Serialize> Roster<T> {
-    /// The table's fingerprint: [`digest::table_digest_of`] over the rows, under the table's name.
+    /// The table's fingerprint: [`crate::formats::jcs::table_digest_of`] over the rows, under the table's name.
     ///
     /// This is the digest an announcement commits to; it does not depend on row order, encoding
     /// or header language.
@@ -567,7 +567,7 @@ impl<T: serde::Serialize> Roster<T> {
     /// assert_eq!(a.digest().unwrap(), b.digest().unwrap());
     /// ```
     pub fn digest(&self) -> Result<Digest32, JcsError> {
-        digest::table_digest_of(self.table.as_str(), &self.rows)
+        crate::formats::jcs::table_digest_of(self.table.as_str(), &self.rows)
     }
 }
 
@@ -607,7 +607,7 @@ fn leaves_in_runs<T: Sync>(rows: &[T], write: fn(&T, &mut Vec<u8>), threads: usi
 }
 
 /// The table digest of typed rows, as [`Roster::fast_digest`] computes it: equal to
-/// [`digest::table_digest_of`] under the row type's table name.
+/// [`crate::formats::jcs::table_digest_of`] under the row type's table name.
 pub(crate) fn rows_digest<T: FastDigest>(rows: &[T]) -> Digest32 {
     digest_rows(T::TABLE, rows, T::WRITE)
 }
@@ -2382,11 +2382,11 @@ mod tests {
                 },
             })
             .collect();
-        let want = digest::table_digest_of("conflicts", &rows).unwrap();
+        let want = crate::formats::jcs::table_digest_of("conflicts", &rows).unwrap();
         for n in [0, 1, 2, 3, 999, 1_000] {
             for threads in [1, 2, 3, 7, 1_000, 2_000] {
                 let got = leaves_in_runs(&rows[..n], write_conflict_json, threads);
-                let one = digest::table_digest_of("conflicts", &rows[..n]).unwrap();
+                let one = crate::formats::jcs::table_digest_of("conflicts", &rows[..n]).unwrap();
                 assert_eq!(got.digest("conflicts"), one, "{n} rows, {threads} threads");
             }
         }
@@ -2401,7 +2401,7 @@ mod tests {
             .collect();
         assert_eq!(
             rows_digest(&many),
-            digest::table_digest_of("conflicts", &many).unwrap()
+            crate::formats::jcs::table_digest_of("conflicts", &many).unwrap()
         );
     }
 

@@ -1131,7 +1131,7 @@ mod tests {
     fn streamed_digest_over_many_batches_equals_the_serde_digest() {
         let s = many_entities(7_000);
         let full = read_entities("e.csv", s.as_bytes()).unwrap();
-        let serde_digest = crate::digest::table_digest_of("entities", &full.rows).unwrap();
+        let serde_digest = crate::formats::jcs::table_digest_of("entities", &full.rows).unwrap();
         let summary =
             for_each_entity("e.csv", s.as_bytes(), |_, _| Ok::<(), InputErrors>(())).unwrap();
         assert_eq!(summary.rows, 7_000);

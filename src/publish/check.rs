@@ -18,11 +18,11 @@
 use super::{
     CSV_FILE, ITEMS_HEADER, Lang, NOTICE_FILE, Publication, XLSX_FILE, csv::neutralise, notice,
 };
-use crate::bundle::{ANNOUNCEMENT_FILE, SHEET_FILE, amendment_file};
 use crate::ceremony::amend::Amendment;
 use crate::ceremony::announce::Announcement;
 use crate::ceremony::sheet::Sheet;
-use crate::digest::table_digest_of;
+use crate::ceremony::steps::{ANNOUNCEMENT_FILE, SHEET_FILE, amendment_file};
+use crate::formats::jcs::table_digest_of;
 use crate::formats::{files, roster_csv};
 use crate::model::Item;
 use std::path::Path;
@@ -35,6 +35,7 @@ const MAX_VIEW_BYTES: u64 = 1 << 30;
 
 /// The check of one view file.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ViewCheck {
     /// The file's name (`sheet.csv`, `sheet.xlsx`, `notice.html`).
     pub file: String,
@@ -73,6 +74,7 @@ pub enum ViewStatus {
 
 /// Why a view was not checked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NotChecked {
     /// The folder has no sheet yet, or a document could not be read.
     #[error("the signed documents could not be read: {detail}")]
@@ -131,6 +133,7 @@ pub enum DifferenceKind {
 
 /// One difference between a view and its rebuild.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ViewDifference {
     /// The notice's section (its heading); `None` for the tables.
     pub section: Option<String>,
@@ -707,54 +710,6 @@ fn text_of(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
-}
-
-/// An announcement and its sheet from the example inputs, for the documentation's examples.
-#[doc(hidden)]
-pub fn example_documents() -> Result<(Announcement, Sheet), Box<dyn std::error::Error>> {
-    use crate::bundle::{
-        AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, announce, draw,
-        example_input_files, load_inputs,
-    };
-    use crate::ceremony::commit::Secret;
-    let office = tempfile::tempdir()?;
-    example_input_files(&office.path().join("r"))?;
-    let private = PrivateDir::new(office.path().join("private"));
-    let log = office.path().join(LOG_FILE);
-    let key = crate::sign::SecretKey::generate()?;
-    let folder = DrawDir::new(office.path().join("D1"));
-    let inputs = load_inputs(&office.path().join("r"), None)?;
-    let t: crate::ceremony::Timestamp = "2026-03-01T01:00:00Z".parse()?;
-    announce(
-        &folder,
-        &private,
-        &log,
-        &AnnounceRequest {
-            draw_id: "D1",
-            inputs: &inputs,
-            key: &key,
-            organizer: "organizer",
-            organizer_secret: &Secret::from_bytes([7; 32]),
-            witnesses: &[],
-            beacon: None,
-            announced_at: t,
-            scheduled_at: t,
-            drill: true,
-        },
-    )?;
-    let drawn = draw(
-        &folder,
-        &private,
-        &log,
-        &DrawRequest {
-            key: &key,
-            reveals: &[],
-            beacon: None,
-            drawn_at: t,
-        },
-        &mut NoProgress,
-    )?;
-    Ok((drawn.announcement, drawn.sheet))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 ///
 /// ```
 /// # use double_random::publish::{Publication, csv::sheet_csv};
-/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// # let (ann, sheet) = double_random::internals::example_documents()?;
 /// let p = Publication::new(&ann, &sheet, &[], None)?;
 /// let bytes = sheet_csv(&p)?;
 /// assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
@@ -26,9 +26,9 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sheet_csv(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
-    let err = |source| PublishError::Csv {
+    let err = |e: ::csv::Error| PublishError::Csv {
         file: super::CSV_FILE,
-        source,
+        detail: e.to_string(),
     };
     let mut out = Vec::from(*b"\xEF\xBB\xBF");
     {

@@ -43,6 +43,7 @@ impl Default for Zone {
 
 /// Why a zone or a time typed by people did not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TimeInputError {
     /// Not an offset of the form `+08:00`.
     #[error("{value:?} is not a UTC offset such as +08:00, -05:00 or Z")]

@@ -57,6 +57,7 @@ pub mod check;
 pub mod csv;
 pub mod local_time;
 pub mod notice;
+pub mod results;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 
@@ -120,6 +121,7 @@ impl Lang {
 
 /// Why views could not be built or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PublishError {
     /// A document could not be serialised to compute its digest.
     #[error("{document}: cannot compute its digest: {source}")]
@@ -130,21 +132,21 @@ pub enum PublishError {
         source: JcsError,
     },
     /// The CSV writer failed.
-    #[error("{file}: {source}")]
+    #[error("{file}: {detail}")]
     Csv {
         /// Which file.
         file: &'static str,
-        /// Why.
-        source: ::csv::Error,
+        /// The writer's description.
+        detail: String,
     },
     /// The workbook writer failed.
     #[cfg(feature = "xlsx")]
-    #[error("{file}: {source}")]
+    #[error("{file}: {detail}")]
     Xlsx {
         /// Which file.
         file: &'static str,
-        /// Why.
-        source: rust_xlsxwriter::XlsxError,
+        /// The writer's description.
+        detail: String,
     },
     /// A view could not be written.
     #[error(transparent)]
@@ -245,12 +247,12 @@ pub enum TimestampNote {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_timestamp(dir: &Path) -> Option<TimestampNote> {
-    let path = dir.join(crate::bundle::TIMESTAMP_FILE);
+    let path = dir.join(crate::ceremony::steps::TIMESTAMP_FILE);
     if !path.exists() {
         return None;
     }
     Some(
-        files::read_limited(&path, crate::bundle::MAX_SMALL_FILE_BYTES)
+        files::read_limited(&path, files::MAX_SMALL_FILE_BYTES)
             .ok()
             .and_then(|b| crate::ceremony::timestamp::parse(&b).ok())
             .map_or(TimestampNote::Unreadable, TimestampNote::Token),
@@ -433,7 +435,7 @@ impl<'a> Publication<'a> {
     ///
     /// ```
     /// # use double_random::publish::{Publication, Lang};
-    /// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+    /// # let (ann, sheet) = double_random::internals::example_documents()?;
     /// let p = Publication::new(&ann, &sheet, &[], None)?;
     /// let e = &sheet.entities[0];
     /// let lead = &e.officers[0];

@@ -55,7 +55,7 @@ pub fn hex_html(hex: &str) -> String {
 ///
 /// ```
 /// # use double_random::publish::{Publication, Lang, notice, local_time::Zone};
-/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// # let (ann, sheet) = double_random::internals::example_documents()?;
 /// let zone: Zone = "-05:00".parse()?;
 /// let p = Publication::new(&ann, &sheet, &[], None)?.with_zone(zone);
 /// let page = notice::render(&p, Lang::En, &notice::standard_sections());
@@ -111,7 +111,7 @@ pub fn standard_sections() -> Vec<Box<dyn Section>> {
 ///
 /// ```
 /// # use double_random::publish::{Publication, Lang, notice::{Section, TrustSection}};
-/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// # let (ann, sheet) = double_random::internals::example_documents()?;
 /// // The example is a drill: no witness, no beacon.
 /// let p = Publication::new(&ann, &sheet, &[], None)?;
 /// let text = TrustSection.render(&p, Lang::En);
@@ -199,7 +199,7 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
             "Public beacon: none.".into()
         }
     }));
-    let tsr = crate::bundle::TIMESTAMP_FILE;
+    let tsr = crate::ceremony::steps::TIMESTAMP_FILE;
     match &p.timestamp {
         Some(super::TimestampNote::Token(t)) => {
             let tsa = t.signer.as_deref().map(escape);
@@ -330,7 +330,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}\
+pub(crate) const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}\
 h1{text-align:center;font-size:1.6em;margin-bottom:.2em}\
 .sub{text-align:center;color:#444;margin-top:0}\
 h2{font-size:1.15em;border-bottom:1px solid #999;padding-bottom:.2em;margin-top:1.6em}\
@@ -349,7 +349,7 @@ li code{overflow-wrap:anywhere}\
 ///
 /// ```
 /// # use double_random::publish::{Publication, Lang, notice};
-/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// # let (ann, sheet) = double_random::internals::example_documents()?;
 /// let p = Publication::new(&ann, &sheet, &[], None)?;
 /// let page = notice::render(&p, Lang::Zh, &notice::standard_sections());
 /// assert!(page.contains("<html lang=\"zh-CN\">"));

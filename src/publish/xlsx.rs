@@ -21,7 +21,7 @@ pub const WORKSHEET: &str = "抽查结果";
 ///
 /// ```
 /// # use double_random::publish::{Publication, xlsx};
-/// # let (ann, sheet) = double_random::publish::check::example_documents()?;
+/// # let (ann, sheet) = double_random::internals::example_documents()?;
 /// let p = Publication::new(&ann, &sheet, &[], None)?;
 /// let bytes = xlsx::sheet_xlsx(&p)?;
 /// let cells = xlsx::read_cells(&bytes)?;
@@ -30,9 +30,9 @@ pub const WORKSHEET: &str = "抽查结果";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sheet_xlsx(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
-    build(p).map_err(|source| PublishError::Xlsx {
+    build(p).map_err(|e| PublishError::Xlsx {
         file: super::XLSX_FILE,
-        source,
+        detail: e.to_string(),
     })
 }
 
@@ -44,19 +44,36 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
         .chain([p.sheet.drawn_at])
         .max()
         .unwrap_or(p.sheet.drawn_at);
-    let created = ExcelDateTime::from_timestamp(i64::try_from(last.unix()).unwrap_or(0))?;
+    text_workbook(
+        &p.table(),
+        WORKSHEET,
+        &format!("抽查结果 {}", p.sheet.draw_id),
+        &p.sheet.plan.authority,
+        last,
+    )
+}
+
+/// A workbook of one worksheet whose every cell is a text cell, the first row bold and
+/// frozen; `created` is its creation time (so the same table gives the same bytes).
+pub(crate) fn text_workbook(
+    table: &[Vec<String>],
+    worksheet: &str,
+    title: &str,
+    author: &str,
+    created: crate::ceremony::Timestamp,
+) -> Result<Vec<u8>, XlsxError> {
+    let created = ExcelDateTime::from_timestamp(i64::try_from(created.unix()).unwrap_or(0))?;
     let mut book = Workbook::new();
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!("抽查结果 {}", p.sheet.draw_id))
-            .set_author(p.sheet.plan.authority.clone())
+            .set_title(title)
+            .set_author(author)
             .set_creation_datetime(&created),
     );
     let text = Format::new().set_num_format("@");
     let bold = Format::new().set_num_format("@").set_bold();
     let ws = book.add_worksheet();
-    ws.set_name(WORKSHEET)?;
-    let table = p.table();
+    ws.set_name(worksheet)?;
     let mut widths = vec![0usize; table.first().map_or(0, Vec::len)];
     for (r, rec) in table.iter().enumerate() {
         let row = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
@@ -102,10 +119,14 @@ impl Cell {
 
 /// Why a workbook could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     /// Not a workbook calamine can open.
-    #[error("not a readable workbook: {0}")]
-    Workbook(#[from] calamine::XlsxError),
+    #[error("not a readable workbook: {detail}")]
+    Workbook {
+        /// The reader's description.
+        detail: String,
+    },
     /// The workbook has no worksheet.
     #[error("the workbook has no worksheet")]
     NoWorksheet,
@@ -114,8 +135,15 @@ pub enum ReadError {
 /// The cells of the first worksheet of a workbook, by row from A1 (rows and columns before
 /// the first used cell are kept as empty cells, so indexes are positions on the sheet).
 pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ReadError> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))?;
-    let range = book.worksheet_range_at(0).ok_or(ReadError::NoWorksheet)??;
+    let unreadable = |e: calamine::XlsxError| ReadError::Workbook {
+        detail: e.to_string(),
+    };
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(ReadError::NoWorksheet)?
+        .map_err(unreadable)?;
     let Some((r0, c0)) = range.start() else {
         return Ok(vec![]);
     };

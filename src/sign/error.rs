@@ -52,8 +52,6 @@ pub enum SignError {
         line: usize,
         /// What the line should have held.
         field: Field,
-        /// The decoder's explanation.
-        source: base64::DecodeError,
     },
     /// A decoded value has the wrong number of bytes.
     #[error("the {field} has {found} bytes, expected {expected}")]
@@ -212,8 +210,8 @@ pub enum SignError {
         found: String,
     },
     /// The operating system's random generator failed.
-    #[error("the operating system's random generator failed: {0}")]
-    Random(getrandom::Error),
+    #[error("{0}")]
+    Random(crate::OsRandomError),
 }
 
 /// Why a password cannot protect a secret key.

@@ -78,7 +78,7 @@ impl KeyId {
     /// ```
     pub fn random() -> Result<KeyId, SignError> {
         let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes).map_err(SignError::Random)?;
+        crate::os_random::fill(&mut bytes).map_err(SignError::Random)?;
         Ok(KeyId(bytes))
     }
 
@@ -160,7 +160,7 @@ impl SecretKey {
     /// ```
     pub fn generate() -> Result<SecretKey, SignError> {
         let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(SignError::Random)?;
+        crate::os_random::fill(seed.as_mut()).map_err(SignError::Random)?;
         let key_id = KeyId::random()?;
         Ok(SecretKey::from_seed(key_id, &seed))
     }
@@ -271,7 +271,7 @@ impl SecretKey {
     ) -> Result<Zeroizing<String>, SignError> {
         check_password(password)?;
         let mut salt = [0u8; 32];
-        getrandom::fill(&mut salt).map_err(SignError::Random)?;
+        crate::os_random::fill(&mut salt).map_err(SignError::Random)?;
         let stream = limits.derive::<{ SECRET_KEY_LEN - SK_KEY_ID }>(password, &salt)?;
         let mut raw = self.raw_unencrypted();
         raw[SK_KDF..SK_KDF + 2].copy_from_slice(&KDF_SCRYPT);

@@ -110,10 +110,9 @@ pub(crate) fn decode(
     let mut out = Zeroizing::new(Vec::new());
     STANDARD
         .decode_vec(text, &mut out)
-        .map_err(|source| SignError::Base64 {
+        .map_err(|_| SignError::Base64 {
             line: index + 1,
             field,
-            source,
         })?;
     Ok(out)
 }

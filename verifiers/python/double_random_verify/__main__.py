@@ -7,7 +7,7 @@ from . import DrawError, InputError, jcs
 from .verify import UsageError, Verification
 
 USAGE = """\
-python3 -m double_random_verify DIR --public-key FILE [--tsa-cert FILE] [--log FILE] [--strict] [--json]
+python3 -m double_random_verify DIR --public-key FILE [--tsa-cert FILE] [--log FILE] [--strict] [--today DATE] [--json]
 python3 -m double_random_verify vector DIR [--json]
 python3 -m double_random_verify stratum SHEET LABEL MEMBERS_FILE
 python3 -m double_random_verify fork PROOF --public-key FILE"""
@@ -36,8 +36,16 @@ def main_verify(argv):
                    help="with an office log: report announced draws that are still pending")
     p.add_argument("--json", action="store_true", help="print the recomputed sheet JSON on "
                    "standard output (the report goes to standard error)")
+    p.add_argument("--today", metavar="DATE", help="the day outcome records are judged by "
+                   "(YYYY-MM-DD, SPEC §18.5; default: today in Beijing time)")
     args = p.parse_args(argv)
     v = Verification(args.dir, args.public_key, args.log, args.strict, args.tsa_cert)
+    if args.today:
+        import datetime
+        try:
+            v.today = datetime.date.fromisoformat(args.today)
+        except ValueError:
+            p.error(f"--today {args.today!r} is not a date YYYY-MM-DD")
     report = v.run()
     out = sys.stderr if args.json else sys.stdout
     _print_report(report, out)

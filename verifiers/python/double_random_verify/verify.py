@@ -237,6 +237,7 @@ class Verification:
         self.token_state = "none"
         self.log = None
         self.fates = None
+        self.today = None  # the day outcome records are judged by (SPEC §18.5); None: today
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -293,11 +294,52 @@ class Verification:
         if self.has_sheet:
             self.replay()
         self.check_log(key)
+        if self.has_sheet:
+            self.check_outcomes(key)
         r.not_checked("the views sheet.csv, sheet.xlsx, notice.html",
                       "not rebuilt by this verifier: they are unsigned, so an edit in them "
                       "shows only in `double-random verify`")
         self.trust_summary()
         return r
+
+    # 11: SPEC §18, when the folder holds outcome records
+    def check_outcomes(self, key):
+        from . import outcomes
+        r = self.report
+        records = []
+        while os.path.exists(self.path(f"outcomes-{len(records) + 1}.json")):
+            name = f"outcomes-{len(records) + 1}.json"
+            sig = self.path(name + ".minisig")
+            records.append((name, _read(self.path(name)), _read(sig) if os.path.exists(sig) else None))
+        if not records:
+            return
+        cals = outcomes.Calendars()
+        for folder in (self.dir, os.path.dirname(os.path.abspath(self.dir)),
+                       os.path.dirname(os.path.dirname(os.path.abspath(self.dir)))):
+            found = sorted(n for n in os.listdir(folder)
+                           if n.startswith("holidays-") and n.endswith(".toml"))
+            if found:
+                for n in found:
+                    try:
+                        cals.add_toml(_read(os.path.join(folder, n)).decode("utf-8"), n)
+                    except (InputError, UnicodeDecodeError) as e:
+                        raise UsageError(f"{n}: {e}") from None
+                break
+        today = self.today or outcomes.beijing_date(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        amendments = [doc for _, _, doc in self.amendment_docs]
+        r.begin(f"11. outcome records ({len(records)}): signatures, citations, entities, teams, "
+                f"one current result, 20 working days, overdue on {today} (SPEC §18)")
+        if any(doc is None for doc in amendments):
+            r.end(["an amendment could not be read: not checked"])
+            return
+        findings, statuses, _, completed = outcomes.review(
+            self.sheet, self.sheet_bytes, amendments, [data for _, data, _ in self.amendment_docs],
+            records, cals, today, key=key)
+        for f in findings:
+            detail = ", ".join(f"{k} {v}" for k, v in sorted(f["fields"].items()))
+            r.finding(f["document"] or "outcomes", f["code"], detail, f["entity"])
+        r.end([f"{completed} of {len(statuses)} drawn entities have a published result"]
+              + ([] if cals.years else ["no holiday calendar (holidays-*.toml) found: deadlines not computed"]))
 
     # 3: the announcement's own rules (SPEC §9, §8.4, §8.5)
     def check_announcement(self):

@@ -1,0 +1,158 @@
+//! The office log on disk, and the records the ceremony steps read from a folder.
+
+use super::*;
+
+pub use crate::ceremony::log::DrawState;
+
+/// Where `draw_id` stands in the log at `log_path` (a missing log is empty).
+///
+/// ```
+/// use double_random::bundle::{draw_state, DrawState};
+/// let dir = tempfile::tempdir()?;
+/// assert_eq!(draw_state(&dir.path().join("office.log"), "D1")?, DrawState::NotAnnounced);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleError> {
+    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    Ok(report.state(draw_id))
+}
+
+/// The folder the office publishes: the log's folder, holding one folder per draw id.
+pub(super) fn office_dir(log_path: &Path) -> PathBuf {
+    log_path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The documents of the office on disk, as the steps read them: `<office>/<draw id>/<file>`,
+/// and the draw at hand in its own folder.
+pub(super) struct OnDisk<'a> {
+    office: PathBuf,
+    this: Option<(&'a str, &'a DrawDir)>,
+}
+
+impl<'a> OnDisk<'a> {
+    pub(super) fn new(log_path: &Path, this: Option<(&'a str, &'a DrawDir)>) -> Self {
+        OnDisk {
+            office: office_dir(log_path),
+            this,
+        }
+    }
+
+    fn path(&self, draw_id: &str, name: &str) -> PathBuf {
+        match self.this {
+            Some((id, dir)) if id == draw_id => dir.path(name),
+            _ => self.office.join(draw_id).join(name),
+        }
+    }
+}
+
+impl steps::Records for OnDisk<'_> {
+    fn document(&self, draw_id: &str, name: &str) -> Option<Vec<u8>> {
+        files::read_limited(self.path(draw_id, name), MAX_DOCUMENT_BYTES).ok()
+    }
+
+    fn has(&self, draw_id: &str, name: &str) -> bool {
+        self.path(draw_id, name).exists()
+    }
+}
+
+/// A step's refusal as the folder's error: documents named by their paths in `draw_dir`.
+pub(super) fn step_error(e: StepError, draw_dir: &Path, log_path: &Path) -> BundleError {
+    match e {
+        StepError::Document { name, source } => match name {
+            Some(n) => doc_error(&draw_dir.join(n), source),
+            None => doc_error(draw_dir, source),
+        },
+        StepError::Damaged(f) => log_error(log_path, AppendError::Damaged(f)),
+        StepError::Log(f) => log_error(log_path, AppendError::Refused(f)),
+        StepError::State { draw_id, state } => BundleError::LogState {
+            log: log_path.to_path_buf(),
+            draw_id,
+            state,
+        },
+        StepError::NotYetDue { scheduled_at, now } => BundleError::NotYetDue { scheduled_at, now },
+        StepError::UnknownParty { party } => BundleError::UnknownParty { party },
+        StepError::MissingReveal { party, .. } => BundleError::MissingReveal {
+            party,
+            hint: "the witness must reveal its secret".into(),
+        },
+        StepError::Unsigned { name } => BundleError::Missing {
+            path: draw_dir.join(name),
+            what: Needed::Signature,
+        },
+        StepError::Sign { name, source } => sign_error(&draw_dir.join(name), source),
+        StepError::Exists { name } => BundleError::Exists {
+            path: draw_dir.join(name),
+        },
+        StepError::AlreadyDrawn { name } => BundleError::AlreadyDrawn {
+            path: draw_dir.join(name),
+        },
+        StepError::BadName(e) => BundleError::BadName(e),
+        StepError::Jcs(e) => BundleError::Jcs(e),
+    }
+}
+
+pub(super) fn stored<T>(doc: &ReadDocument<T>) -> Stored<'_> {
+    Stored {
+        bytes: &doc.bytes,
+        signature: doc.signature.as_deref(),
+    }
+}
+
+/// Runs `step` under the log's lock and appends the entry it returns, then writes the
+/// checkpoint of the new log (SPEC §12.3).
+pub(super) fn append_step<F>(
+    log_path: &Path,
+    key: &SecretKey,
+    time: Timestamp,
+    step: F,
+) -> Result<Entry, BundleError>
+where
+    F: FnOnce(&LogReport) -> Result<log::Record, BundleError>,
+{
+    let entry = log::append_with(log_path, step).map_err(|e| match e {
+        log::AppendError::Step(inner) => inner,
+        log::AppendError::File(f) => BundleError::File(f),
+        log::AppendError::Damaged(f) => log_error(log_path, log::AppendError::Damaged(f)),
+        log::AppendError::Refused(f) => log_error(log_path, log::AppendError::Refused(f)),
+        log::AppendError::Jcs(j) => BundleError::Jcs(j),
+    })?;
+    write_checkpoint(log_path, key, time)?;
+    Ok(entry)
+}
+
+/// Writes the signed checkpoint of the log at `log_path` into `checkpoints/` beside it, unless
+/// that checkpoint exists. Returns its path.
+pub fn write_checkpoint(
+    log_path: &Path,
+    key: &SecretKey,
+    time: Timestamp,
+) -> Result<PathBuf, BundleError> {
+    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    let cp = log::Checkpoint::of(&report, &key.key_id().to_string(), time);
+    let dir = office_dir(log_path).join(CHECKPOINT_DIR);
+    create_dir(&dir)?;
+    let name = cp.file_name();
+    let path = dir.join(&name);
+    if path.exists() {
+        return Ok(path);
+    }
+    let bytes = cp.to_canonical()?;
+    let comment = TrustedComment::new()
+        .with("log", &cp.size.to_string())
+        .and_then(|c| c.with("file", &name))
+        .and_then(|c| c.with("sha256", &Digest32::of(&bytes).to_hex()))
+        .map_err(|e| sign_error(&path, e))?;
+    let sig = sign::sign(
+        key,
+        &bytes,
+        &comment.to_string(),
+        "double-random checkpoint",
+    )
+    .map_err(|e| sign_error(&path, e))?
+    .to_minisig();
+    files::write_new(&path, &bytes)?;
+    files::write_new(dir.join(signature_file(&name)), sig.as_bytes())?;
+    Ok(path)
+}

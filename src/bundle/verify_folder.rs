@@ -1,0 +1,702 @@
+//! Verification of a draw folder, as deep as its files allow.
+
+use super::*;
+
+/// How deep a folder could be verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Only an announcement (the draw has not been made): signature, consistency, and the
+    /// inputs' digests when they are present.
+    Announcement,
+    /// Public checks: signatures, citations, commitments, beacon, seed.
+    Public,
+    /// Public checks and each stratum's k against the plan.
+    Plan,
+    /// Everything replayed from the inputs.
+    Full,
+}
+
+/// The result of [`verify_dir_detailed`].
+#[derive(Debug, Clone)]
+pub struct DirVerification {
+    /// Checks and findings.
+    pub report: Report,
+    /// How deep the check went.
+    pub depth: Depth,
+    /// Inputs that were not in the folder (so the replay could not be made).
+    pub withheld: Vec<String>,
+    /// Whether the public key was taken from the folder itself rather than given.
+    pub key_from_folder: bool,
+    /// The draw id.
+    pub draw_id: String,
+    /// The number of amendments found.
+    pub amendments: usize,
+    /// What stops the office from choosing this result (SPEC §13.3), when the announcement
+    /// could be read.
+    pub trust: Option<verify::TrustSummary>,
+    /// The views present (`sheet.csv`, `sheet.xlsx`, `notice.html`), rebuilt from the
+    /// documents and compared; a view that differs is a failure, see [`crate::publish::check`].
+    pub views: Vec<crate::publish::check::ViewCheck>,
+}
+
+impl DirVerification {
+    /// PASS: every check succeeded, every view present matches the documents, and the public
+    /// key was named by the verifier.
+    pub fn passed(&self) -> bool {
+        self.report.passed() && !self.key_from_folder && !self.views.iter().any(|v| v.failed())
+    }
+}
+
+/// Verifies a draw folder: the auditor's one call.
+///
+/// Loads what is present and checks as deep as it allows (see [`Depth`]). `public_key` is the
+/// organizer's key as obtained independently; without it, `organizer.pub` in the folder is used,
+/// which proves only that the files agree with each other.
+///
+/// ```
+/// use double_random::bundle::{verify_dir, BundleError};
+/// let dir = tempfile::tempdir()?;
+/// // An empty folder holds no announcement: an error, not a FAIL.
+/// assert!(matches!(verify_dir(dir.path(), None), Err(BundleError::Missing { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// See [`announce`] for a verification that passes and [`verify_dir_detailed`] for one that
+/// fails.
+pub fn verify_dir(dir: &Path, public_key: Option<&PublicKey>) -> Result<Report, BundleError> {
+    verify_dir_detailed(dir, public_key, &mut NoProgress).map(|v| v.report)
+}
+
+/// [`verify_dir`], also saying how deep it went and what was withheld.
+///
+/// ```
+/// # use double_random::bundle::*;
+/// # use double_random::ceremony::commit::Secret;
+/// # use double_random::sign::SecretKey;
+/// # let office = tempfile::tempdir()?;
+/// # example_input_files(&office.path().join("r"))?;
+/// # let private = PrivateDir::new(office.path().join("private"));
+/// # let log = office.path().join(LOG_FILE);
+/// # let key = SecretKey::generate()?;
+/// # let folder = DrawDir::new(office.path().join("D1"));
+/// # let inputs = load_inputs(&office.path().join("r"), None)?;
+/// # let t = |s: &str| s.parse().unwrap();
+/// # announce(&folder, &private, &log, &AnnounceRequest {
+/// #     draw_id: "D1", inputs: &inputs, key: &key, organizer: "organizer",
+/// #     organizer_secret: &Secret::generate()?, witnesses: &[], beacon: None,
+/// #     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T01:00:00Z"),
+/// #     drill: true,
+/// # })?;
+/// # draw(&folder, &private, &log, &DrawRequest { key: &key, reveals: &[], beacon: None,
+/// #     drawn_at: t("2026-03-01T01:00:00Z") }, &mut NoProgress)?;
+/// // The public folder: the inspector roster is withheld, so no full replay.
+/// std::fs::remove_file(folder.path("inspectors.csv"))?;
+/// let v = verify_dir_detailed(folder.root(), Some(&key.public_key()), &mut NoProgress)?;
+/// assert!(v.report.passed());
+/// assert_eq!(v.depth, Depth::Plan);
+/// assert_eq!(v.withheld, ["inspectors.csv"]);
+///
+/// // Another office's key: FAIL, naming the documents.
+/// let other = SecretKey::generate()?.public_key();
+/// let v = verify_dir_detailed(folder.root(), Some(&other), &mut NoProgress)?;
+/// assert!(!v.report.passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_dir_detailed(
+    dir: &Path,
+    public_key: Option<&PublicKey>,
+    progress: &mut dyn Progress,
+) -> Result<DirVerification, BundleError> {
+    let opts = VerifyOptions {
+        public_key,
+        ..VerifyOptions::default()
+    };
+    verify_dir_with(dir, &opts, progress)
+}
+
+/// How the timestamp token beside the announcement proves its time (SPEC §8.5, §8.6).
+pub(super) fn time_proof(
+    d: &DrawDir,
+    ann: &Announcement,
+    ann_bytes: &[u8],
+    trusted: &[Vec<u8>],
+) -> verify::TimeProof {
+    use verify::TimeProof;
+    let Some(beacon) = &ann.beacon else {
+        return TimeProof::NoBeacon;
+    };
+    let Ok(token) = files::read_limited(d.path(TIMESTAMP_FILE), MAX_SMALL_FILE_BYTES) else {
+        return TimeProof::OfficeClaim;
+    };
+    if trusted.is_empty() {
+        return TimeProof::NotChecked;
+    }
+    match crate::ceremony::timestamp::verify(&token, &Digest32::of(ann_bytes), trusted) {
+        Err(e) => TimeProof::Failed {
+            problem: verify::TimeProblem::Token(std::sync::Arc::new(e)),
+        },
+        Ok(v) => match beacon.time() {
+            Ok(bt)
+                if v.gen_time
+                    .unix()
+                    .saturating_add(crate::ceremony::MARGIN_SECONDS)
+                    <= bt =>
+            {
+                TimeProof::Proven {
+                    tsa: v.signer,
+                    gen_time: v.gen_time,
+                }
+            }
+            _ => TimeProof::Failed {
+                problem: verify::TimeProblem::TooLate {
+                    gen_time: v.gen_time,
+                    margin_seconds: crate::ceremony::MARGIN_SECONDS,
+                },
+            },
+        },
+    }
+}
+
+/// [`verify_dir`] with every option: the log, strictness and trusted TSA certificates.
+pub fn verify_dir_with(
+    dir: &Path,
+    opts: &VerifyOptions<'_>,
+    progress: &mut dyn Progress,
+) -> Result<DirVerification, BundleError> {
+    let public_key = opts.public_key;
+    let d = DrawDir::new(dir);
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
+    let ann_sig = d.read_signature(ANNOUNCEMENT_FILE)?;
+    let (key, key_from_folder) = match public_key {
+        Some(k) => (*k, false),
+        None => (d.read_public_key()?, true),
+    };
+    let mut findings = vec![];
+    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
+        if sig.is_none() {
+            findings.push(Finding::SignatureMissing {
+                document: signature_file(name),
+            });
+        }
+    };
+    missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
+    let sheet_bytes = if d.has(SHEET_FILE) {
+        Some(d.read_bytes(SHEET_FILE, Needed::Sheet)?)
+    } else {
+        None
+    };
+    let sheet_sig = d.read_signature(SHEET_FILE)?;
+    let mut amendments = vec![];
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !d.has(&name) {
+            break;
+        }
+        let bytes = d.read_bytes(&name, Needed::Amendment)?;
+        let sig = d.read_signature(&name)?;
+        amendments.push((name, bytes, sig));
+    }
+    for stray in d.stray_amendments(amendments.len()) {
+        findings.push(Finding::AmendmentGap { document: stray });
+    }
+    // Inputs: all of them for a replay; the plan alone for the quota check.
+    let ann = Announcement::parse(&ann_bytes).ok();
+    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
+    let mut withheld = vec![];
+    let mut plan: Option<Plan> = None;
+    let mut inputs: Option<Inputs> = None;
+    match InputPaths::find(dir, None) {
+        Ok(paths) => {
+            // Conflicts or history announced with rows but absent: withheld, no replay.
+            let mut complete = true;
+            if let Some(a) = &ann {
+                for (file, present, rows) in [
+                    (
+                        "conflicts.csv",
+                        paths.conflicts.is_some(),
+                        a.inputs.conflicts.rows,
+                    ),
+                    (
+                        "history.csv",
+                        paths.history.is_some(),
+                        a.inputs.history.rows,
+                    ),
+                ] {
+                    if !present && rows > 0 {
+                        withheld.push(file.to_string());
+                        complete = false;
+                    }
+                }
+            }
+            if complete {
+                match load_input_files_with(&paths, progress, true, Guard::Replay) {
+                    Ok(i) => inputs = Some(i),
+                    Err(BundleError::Inputs(p)) => {
+                        for problem in p.problems {
+                            findings.push(input_finding(&problem));
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                plan = read_plan_quietly(&paths.plan, &mut findings);
+            }
+        }
+        Err(p) => {
+            for problem in &p.problems {
+                if let InputProblem::Missing { path, .. } = problem {
+                    withheld.push(
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
+                } else {
+                    findings.push(input_finding(problem));
+                }
+            }
+            let plan_path = d.path(PLAN_FILE);
+            if plan_path.is_file() {
+                plan = read_plan_quietly(&plan_path, &mut findings);
+            }
+        }
+    }
+    let amendment_count = amendments.len();
+    let (mut report, depth) = match &sheet_bytes {
+        None => (
+            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), inputs.as_ref()),
+            Depth::Announcement,
+        ),
+        Some(sheet_bytes) => {
+            missing_sig(SHEET_FILE, &sheet_sig, &mut findings);
+            for (name, _, sig) in &amendments {
+                missing_sig(name, sig, &mut findings);
+            }
+            let published = Published {
+                public_key: &key,
+                announcement: SignedDocument {
+                    name: ANNOUNCEMENT_FILE,
+                    bytes: &ann_bytes,
+                    signature: ann_sig.as_deref().unwrap_or(""),
+                },
+                sheet: SignedDocument {
+                    name: SHEET_FILE,
+                    bytes: sheet_bytes,
+                    signature: sheet_sig.as_deref().unwrap_or(""),
+                },
+                amendments: amendments
+                    .iter()
+                    .map(|(name, bytes, sig)| SignedDocument {
+                        name,
+                        bytes,
+                        signature: sig.as_deref().unwrap_or(""),
+                    })
+                    .collect(),
+            };
+            let depth = if inputs.is_some() {
+                Depth::Full
+            } else if plan.is_some() {
+                Depth::Plan
+            } else {
+                Depth::Public
+            };
+            let di = inputs.as_ref().map(Inputs::as_draw_inputs);
+            (
+                verify::verify(&published, plan.as_ref(), di.as_ref()),
+                depth,
+            )
+        }
+    };
+    let mut log_trust = None;
+    if let Some(log_path) = opts.log {
+        report.checked.push(verify::Check::OfficeLog);
+        let (mut f, t) = check_recorded(dir, log_path, opts.strict)?;
+        findings.append(&mut f);
+        log_trust = Some(t);
+    }
+    if d.has(VOID_FILE) {
+        let vb = d.read_bytes(VOID_FILE, Needed::Void)?;
+        match Void::parse(&vb) {
+            Err(e) => findings.push(Finding::Unreadable {
+                document: VOID_FILE.into(),
+                error: std::sync::Arc::new(e),
+            }),
+            Ok(v) => {
+                if sheet_bytes.is_some() {
+                    findings.push(Finding::VoidWithSheet {
+                        document: VOID_FILE.into(),
+                    });
+                }
+                if v.announcement != Digest32::of(&ann_bytes) {
+                    findings.push(Finding::Cites {
+                        document: VOID_FILE.into(),
+                        field: "announcement",
+                        expected: Digest32::of(&ann_bytes).to_hex(),
+                        found: v.announcement.to_hex(),
+                    });
+                }
+                match d.read_signature(VOID_FILE)? {
+                    None => findings.push(Finding::SignatureMissing {
+                        document: signature_file(VOID_FILE),
+                    }),
+                    Some(t) => {
+                        if let Err(error) =
+                            Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
+                        {
+                            findings.push(Finding::Signature {
+                                document: VOID_FILE.into(),
+                                error,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let trust = ann.as_ref().map(|a| {
+        let proof = time_proof(&d, a, &ann_bytes, opts.tsa_certificates);
+        if let verify::TimeProof::Failed { problem } = &proof {
+            findings.push(Finding::Timestamp {
+                document: TIMESTAMP_FILE.into(),
+                problem: problem.clone(),
+            });
+        }
+        let parsed: Vec<Amendment> = amendments
+            .iter()
+            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+            .collect();
+        verify::TrustSummary::of(a, &parsed, proof, log_trust)
+    });
+    let mut all = findings;
+    all.append(&mut report.findings);
+    report.findings = all;
+    Ok(DirVerification {
+        report,
+        depth,
+        withheld,
+        key_from_folder,
+        draw_id,
+        amendments: amendment_count,
+        trust,
+        views: crate::publish::check::check_views(
+            dir,
+            &ann_bytes,
+            sheet_bytes.as_deref(),
+            &amendments
+                .iter()
+                .map(|(_, b, _)| b.as_slice())
+                .collect::<Vec<_>>(),
+        ),
+    })
+}
+
+/// What [`verify_dir_with`] is given besides the folder.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions<'a> {
+    /// The organizer's public key as obtained independently. Without it, `organizer.pub` in
+    /// the folder is used, which proves only that the files agree with each other: never PASS.
+    pub public_key: Option<&'a PublicKey>,
+    /// The office log (SPEC §12.4); its folder holds the other draws' folders.
+    pub log: Option<&'a Path>,
+    /// Report draws still pending in the log.
+    pub strict: bool,
+    /// Trusted TSA certificates (DER) for the timestamp token (SPEC §8.6).
+    pub tsa_certificates: &'a [Vec<u8>],
+}
+
+/// Checks a draw folder against the office log (SPEC §12.2, §12.4): the log is sound; every
+/// document of the draw is recorded at the position it carries; every entry's document is
+/// published; `supersedes` cites the task's last void; no commitment or secret was used in
+/// another draw. Returns the findings and what the log says about the draw's task.
+///
+/// This is what makes a quiet re-run visible: a second live draw of one task cannot be
+/// recorded, a document that is not the recorded one does not match, and a recorded document
+/// that was not published is named.
+pub fn check_recorded(
+    dir: &Path,
+    log_path: &Path,
+    strict: bool,
+) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
+    let d = DrawDir::new(dir);
+    let log_name = log_path.file_name().map_or_else(
+        || LOG_FILE.to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes = files::LogFile::open(log_path)?.read()?;
+    let report = log::check(&bytes, strict);
+    let mut findings: Vec<Finding> = report
+        .findings
+        .iter()
+        .map(|f| Finding::Log {
+            document: log_name.clone(),
+            finding: f.clone(),
+        })
+        .collect();
+    let mut trust = verify::LogTrust {
+        siblings: vec![],
+        supersedes: false,
+    };
+    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
+    let Ok(ann) = Announcement::parse(&ann_bytes) else {
+        return Ok((findings, trust));
+    };
+    let draw_id = ann.draw_id.clone();
+    trust.supersedes = ann.supersedes.is_some();
+    // Each document of this draw is recorded at the position it carries.
+    let mut docs: Vec<(String, EntryKind, Vec<u8>, Option<log::Position>)> = vec![(
+        ANNOUNCEMENT_FILE.into(),
+        EntryKind::Announcement,
+        ann_bytes.clone(),
+        Some(ann.log),
+    )];
+    if d.has(SHEET_FILE) {
+        let b = d.read_bytes(SHEET_FILE, Needed::Sheet)?;
+        let pos = Sheet::parse(&b).ok().map(|s| s.log);
+        docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
+    }
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !d.has(&name) {
+            break;
+        }
+        let b = d.read_bytes(&name, Needed::Amendment)?;
+        let pos = Amendment::parse(&b).ok().map(|a| a.log);
+        docs.push((name, EntryKind::Amendment, b, pos));
+    }
+    if d.has(VOID_FILE) {
+        let b = d.read_bytes(VOID_FILE, Needed::Void)?;
+        let pos = Void::parse(&b).ok().map(|v| v.log);
+        docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
+    }
+    for (name, kind, b, pos) in &docs {
+        let Some(pos) = pos else { continue };
+        let claims = log::document_claims(*kind, &draw_id, Digest32::of(b), *pos);
+        if let Err(divergence) = log::extends(&report, &claims) {
+            findings.push(Finding::NotInLog {
+                document: name.clone(),
+                line: pos.seq,
+                log: log_name.clone(),
+                divergence,
+            });
+        }
+    }
+    // Every entry's document is published (the draw folders sit beside the log).
+    let office = office_dir(log_path);
+    for rec in report.draws() {
+        let mut amendment = 0u32;
+        for e in &rec.entries {
+            let file = match e.kind {
+                EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
+                EntryKind::Sheet => SHEET_FILE.to_string(),
+                EntryKind::Void => VOID_FILE.to_string(),
+                EntryKind::Amendment => {
+                    amendment += 1;
+                    amendment_file(amendment)
+                }
+            };
+            let path = if rec.draw_id == draw_id {
+                d.path(&file)
+            } else {
+                office.join(&rec.draw_id).join(&file)
+            };
+            let found = files::read_limited(&path, MAX_DOCUMENT_BYTES)
+                .ok()
+                .map(|b| Digest32::of(&b));
+            if found != Some(e.document) {
+                findings.push(Finding::Unpublished {
+                    document: format!("{}/{file}", rec.draw_id),
+                    line: e.seq,
+                });
+            }
+        }
+    }
+    // The task's other draws, the void cited, commitments and secrets used once.
+    let task = log::Task::of(&ann.plan);
+    let this_line = ann.log.seq;
+    let mut last_void: Option<Digest32> = None;
+    for rec in report
+        .draws()
+        .into_iter()
+        .filter(|r| r.task == task && r.draw_id != draw_id)
+    {
+        let void_reason = if rec.state == DrawState::Void {
+            files::read_limited(
+                office.join(&rec.draw_id).join(VOID_FILE),
+                MAX_DOCUMENT_BYTES,
+            )
+            .ok()
+            .and_then(|b| Void::parse(&b).ok())
+            .map(|v| v.reason.code)
+        } else {
+            None
+        };
+        if let Some(v) = rec.entry(EntryKind::Void)
+            && v.seq < this_line
+        {
+            last_void = Some(v.document);
+        }
+        trust.siblings.push(verify::Sibling {
+            draw_id: rec.draw_id.clone(),
+            state: rec.state,
+            void_reason,
+        });
+    }
+    if ann.supersedes != last_void {
+        findings.push(Finding::Cites {
+            document: ANNOUNCEMENT_FILE.into(),
+            field: "supersedes",
+            expected: last_void.map_or("null".into(), |d| d.to_hex()),
+            found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
+        });
+    }
+    let anns = steps::earlier_documents(
+        &report,
+        &OnDisk::new(log_path, None),
+        EntryKind::Announcement,
+        ANNOUNCEMENT_FILE,
+        Announcement::parse,
+    );
+    for (other, a) in anns.into_iter().filter(|(id, _)| *id != draw_id) {
+        for p in &ann.parties {
+            if a.parties.iter().any(|q| q.commitment == p.commitment) {
+                findings.push(Finding::Reused {
+                    document: ANNOUNCEMENT_FILE.into(),
+                    party: p.name.clone(),
+                    what: verify::Reuse::Commitment,
+                    other: other.clone(),
+                });
+            }
+        }
+    }
+    if let Some(sheet) = d
+        .has(SHEET_FILE)
+        .then(|| d.read_bytes(SHEET_FILE, Needed::Sheet).ok())
+        .flatten()
+        .and_then(|b| Sheet::parse(&b).ok())
+    {
+        let sheets = steps::earlier_documents(
+            &report,
+            &OnDisk::new(log_path, None),
+            EntryKind::Sheet,
+            SHEET_FILE,
+            Sheet::parse,
+        );
+        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != draw_id) {
+            for r in &sheet.reveals {
+                if s.reveals.iter().any(|x| x.secret == r.secret) {
+                    findings.push(Finding::Reused {
+                        document: SHEET_FILE.into(),
+                        party: r.name.clone(),
+                        what: verify::Reuse::Secret,
+                        other: other.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok((findings, trust))
+}
+
+pub(super) fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {
+    let mut problems = InputProblems::default();
+    let plan = read_plan_file(path, &mut problems);
+    for p in &problems.problems {
+        findings.push(input_finding(p));
+    }
+    plan
+}
+
+pub(super) fn input_finding(problem: &InputProblem) -> Finding {
+    let document = match problem {
+        InputProblem::Missing { path, .. }
+        | InputProblem::UnsupportedType { path, .. }
+        | InputProblem::Unreadable { path, .. } => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        InputProblem::Ambiguous { csv, .. } => csv
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        InputProblem::Roster(e) => e.file.clone(),
+        InputProblem::Plan(e) => e.file.clone(),
+        InputProblem::Omitted { file, .. }
+        | InputProblem::Draw { file, .. }
+        | InputProblem::NeededColumn { file, .. } => file.clone(),
+    };
+    Finding::Input {
+        document,
+        problem: Box::new(problem.clone()),
+    }
+}
+
+/// Checks an announcement alone (before the draw): its signature and signed comment, its key id,
+/// its own consistency, and the inputs' digests when given.
+pub(super) fn verify_announcement_only(
+    key: &PublicKey,
+    bytes: &[u8],
+    signature: Option<&str>,
+    inputs: Option<&Inputs>,
+) -> Report {
+    let mut r = Report::default();
+    let ann = match Announcement::parse(bytes) {
+        Ok(a) => a,
+        Err(e) => {
+            r.findings.push(Finding::Unreadable {
+                document: ANNOUNCEMENT_FILE.into(),
+                error: std::sync::Arc::new(e),
+            });
+            return r;
+        }
+    };
+    r.checked.push(verify::Check::Signature {
+        document: ANNOUNCEMENT_FILE.into(),
+    });
+    let sig_result = Signature::parse(signature.unwrap_or(""))
+        .and_then(|s| sign::verify(key, bytes, &s))
+        .and_then(|v| v.fields());
+    match sig_result {
+        Err(error) => r.findings.push(Finding::Signature {
+            document: ANNOUNCEMENT_FILE.into(),
+            error,
+        }),
+        Ok(fields) => {
+            let digest = Digest32::of(bytes).to_hex();
+            for (field, want) in [("draw", ann.draw_id.as_str()), ("sha256", digest.as_str())] {
+                let found = fields.get(field).unwrap_or("");
+                if found != want {
+                    r.findings.push(Finding::SignedComment {
+                        document: ANNOUNCEMENT_FILE.into(),
+                        field,
+                        expected: want.to_string(),
+                        found: found.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if ann.key_id != key.key_id().to_string() {
+        r.findings.push(Finding::Cites {
+            document: ANNOUNCEMENT_FILE.into(),
+            field: "key_id",
+            expected: key.key_id().to_string(),
+            found: ann.key_id.clone(),
+        });
+    }
+    if let Err(e) = ann.check() {
+        r.findings.push(Finding::Unreadable {
+            document: ANNOUNCEMENT_FILE.into(),
+            error: std::sync::Arc::new(e),
+        });
+    }
+    if let Some(inputs) = inputs {
+        r.checked.push(verify::Check::InputDigests);
+        for (name, announced, found) in ann.inputs.differences(&inputs.digests) {
+            r.findings.push(Finding::InputChanged {
+                input: name.to_string(),
+                announced,
+                found,
+            });
+        }
+    }
+    r
+}
