@@ -1,5 +1,6 @@
 //! Every item of the `double_random` library this crate uses, in one place.
 
+pub(crate) use double_random::Digest32;
 pub(crate) use double_random::ceremony::amend::{Action, Amendment, Reason};
 pub(crate) use double_random::ceremony::announce::InputDigests;
 pub(crate) use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
@@ -12,7 +13,6 @@ pub(crate) use double_random::ceremony::steps::{
 pub(crate) use double_random::ceremony::verify::{self, Finding, Published, SignedDocument};
 pub(crate) use double_random::ceremony::void::VoidReason;
 pub(crate) use double_random::ceremony::{CeremonyError, Timestamp, TimestampError};
-pub(crate) use double_random::digest::Digest32;
 pub(crate) use double_random::draw::{self, DrawInputs};
 pub(crate) use double_random::formats::error::InputErrors;
 pub(crate) use double_random::formats::plan_toml::{PlanErrors, read_plan};
