@@ -60,7 +60,7 @@ use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};
 use crate::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
 use crate::names::{NameError, NameKind};
-use crate::sign::{self, PublicKey, SecretKey, SignError, Signature, TrustedComment};
+use crate::sign::{self, PublicKey, SecretKey, SignError, Signature};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;

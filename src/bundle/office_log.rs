@@ -135,29 +135,14 @@ pub fn write_checkpoint(
     time: Timestamp,
 ) -> Result<PathBuf, BundleError> {
     let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
-    let cp = log::Checkpoint::of(&report, &key.key_id().to_string(), time);
     let dir = office_dir(log_path).join(CHECKPOINT_DIR);
+    let cp = steps::checkpoint(&report, key, time).map_err(|e| step_error(e, &dir, log_path))?;
     create_dir(&dir)?;
-    let name = cp.file_name();
-    let path = dir.join(&name);
+    let path = dir.join(&cp.name);
     if path.exists() {
         return Ok(path);
     }
-    let bytes = cp.to_canonical()?;
-    let comment = TrustedComment::new()
-        .with("log", &cp.size.to_string())
-        .and_then(|c| c.with("file", &name))
-        .and_then(|c| c.with("sha256", &Digest32::of(&bytes).to_hex()))
-        .map_err(|e| sign_error(&path, e))?;
-    let sig = sign::sign(
-        key,
-        &bytes,
-        &comment.to_string(),
-        "double-random checkpoint",
-    )
-    .map_err(|e| sign_error(&path, e))?
-    .to_minisig();
-    files::write_new(&path, &bytes)?;
-    files::write_new(dir.join(signature_file(&name)), sig.as_bytes())?;
+    files::write_new(&path, &cp.bytes)?;
+    files::write_new(dir.join(signature_file(&cp.name)), cp.signature.as_bytes())?;
     Ok(path)
 }

@@ -122,6 +122,54 @@ pub fn sign_document(
     Ok(sign::sign(key, bytes, &comment.to_string(), "double-random signature")?.to_minisig())
 }
 
+/// The signed checkpoint of the log after a step (SPEC §12.3): `checkpoint-<size>.json` and its
+/// signature, which a storage publishes beside the log, at most once per log size.
+///
+/// Every storage makes the same bytes: Ed25519 signatures are deterministic, and the checkpoint
+/// holds only the log's size, head and the given time.
+///
+/// ```
+/// use double_random::ceremony::{log, steps};
+/// use double_random::sign::{KeyId, SecretKey};
+/// let key = SecretKey::from_seed(KeyId([1; 8]), &[2; 32]);
+/// let at = "2026-03-01T01:00:00Z".parse()?;
+/// let cp = steps::checkpoint(&log::check(b"", false), &key, at)?;
+/// assert_eq!(cp.name, "checkpoint-0.json");
+/// assert_eq!(cp, steps::checkpoint(&log::check(b"", false), &key, at)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn checkpoint(
+    report: &LogReport,
+    key: &SecretKey,
+    time: Timestamp,
+) -> Result<Signed, StepError> {
+    let cp = log::Checkpoint::of(report, &key.key_id().to_string(), time);
+    let name = cp.file_name();
+    let bytes = cp.to_canonical()?;
+    let fail = |source| StepError::Sign {
+        name: signature_file(&name),
+        source,
+    };
+    let comment = sign::TrustedComment::new()
+        .with("log", &cp.size.to_string())
+        .and_then(|c| c.with("file", &name))
+        .and_then(|c| c.with("sha256", &Digest32::of(&bytes).to_hex()))
+        .map_err(fail)?;
+    let signature = sign::sign(
+        key,
+        &bytes,
+        &comment.to_string(),
+        "double-random checkpoint",
+    )
+    .map_err(fail)?
+    .to_minisig();
+    Ok(Signed {
+        name,
+        bytes,
+        signature,
+    })
+}
+
 /// The documents a storage has published, read by the steps (never written).
 ///
 /// A step looks up the documents of earlier draws that the log lists (to refuse a reused
