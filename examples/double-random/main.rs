@@ -31,6 +31,7 @@ mod i18n;
 mod args;
 mod commands;
 mod output;
+mod verify_json;
 
 use std::process::ExitCode;
 
