@@ -12,7 +12,7 @@ use super::text::{
     UNTRUSTED_PREFIX, decode, decode_exact, encode_into, encoded_len, line, no_extra_lines,
     split_lines, strip_prefix,
 };
-use super::{Field, PasswordProblem, SignError};
+use super::{Field, SignError};
 
 /// minisign's tag for Ed25519 keys (and for legacy, non-prehashed signatures).
 pub(crate) const ALG_ED25519: [u8; 2] = *b"Ed";
@@ -460,6 +460,7 @@ fn xor_into(data: &mut [u8], stream: &[u8]) {
 /// Refuses passwords that protect nothing or that the stock tool could not read back.
 #[cfg(feature = "os-random")]
 fn check_password(password: &[u8]) -> Result<(), SignError> {
+    use super::PasswordProblem;
     let problem = if password.is_empty() {
         PasswordProblem::Empty
     } else if password.len() > MAX_PASSWORD_BYTES {
@@ -670,6 +671,7 @@ impl fmt::Debug for PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::PasswordProblem;
 
     /// Made by the stock `minisign -G -W` (0.11): zero salt, limits and checksum.
     const STOCK_SK: &str = "untrusted comment: minisign encrypted secret key\nRWQAAEIyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA7DsX6RXztGydWmwG/UtFjoFPgVa+zxbAi8jZ+Kg/0mlIHeCWtTe8KzR15+M6lH46xYlxydE8gdflxr/IbfIc3vDVhAAAPWQSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";

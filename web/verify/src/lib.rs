@@ -127,6 +127,8 @@ mod js {
         contents: &[u8],
         key_given: bool,
     ) -> String {
+        // A panic is a bug: show its message to the reader instead of "unreachable".
+        std::panic::set_hook(Box::new(|info| wasm_bindgen::throw_str(&info.to_string())));
         let mut files = Vec::with_capacity(names.len());
         let mut at = 0usize;
         for (name, len) in names.into_iter().zip(lengths) {
