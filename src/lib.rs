@@ -111,7 +111,11 @@
 //! # Features
 //!
 //! `xlsx` (default) reads rosters from `.xlsx` workbooks and writes `sheet.xlsx`; `drand`
-//! (default) checks drand beacon rounds offline. `test-support` exposes hooks for the fuzz
+//! (default) checks drand beacon rounds offline; `os-random` (default) makes seed secrets, keys
+//! and key-file salts from the operating system's generator. Verification needs none of them
+//! but `drand`: without `os-random` the library builds for `wasm32-unknown-unknown`, and
+//! [`bundle::verify_files`] verifies a draw's published files given in memory (`web/` builds
+//! the page that does this in a browser). `test-support` exposes hooks for the fuzz
 //! targets and benchmarks; no embedding program needs it.
 //!
 //! # Threads

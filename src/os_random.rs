@@ -1,6 +1,10 @@
 //! The operating system's generator: where seed secrets, signing keys and key-file salts
 //! come from. The draw itself never uses it (its randomness is the seeded stream of
 //! [`crate::rng`]).
+//!
+//! Without the `os-random` feature (a verifier built for WebAssembly) the generator is not
+//! compiled in, and neither is anything that makes a secret, a key or a salt; the error type
+//! stays, since the errors of the verify path name it.
 
 /// The operating system's random generator failed.
 ///
@@ -27,6 +31,7 @@ impl OsRandomError {
 }
 
 /// Fills `buf` from the operating system's generator.
+#[cfg(feature = "os-random")]
 pub(crate) fn fill(buf: &mut [u8]) -> Result<(), OsRandomError> {
     getrandom::fill(buf).map_err(|e| OsRandomError {
         os_error: e.raw_os_error(),

@@ -272,6 +272,7 @@ pub trait SignatureScheme {
     type Signature;
 
     /// Generates a new secret key from the operating system's random generator.
+    #[cfg(feature = "os-random")]
     fn generate() -> Result<Self::SecretKey, SignError>;
     /// The public key of a secret key.
     fn public_key(secret_key: &Self::SecretKey) -> Self::PublicKey;
@@ -326,6 +327,7 @@ impl SignatureScheme for Ed25519Minisign {
     type PublicKey = PublicKey;
     type Signature = Signature;
 
+    #[cfg(feature = "os-random")]
     fn generate() -> Result<SecretKey, SignError> {
         SecretKey::generate()
     }

@@ -33,13 +33,16 @@ pub fn set_threads(n: usize) {
 
 /// How many threads the library's parallel parts use: the number given to [`set_threads`], or
 /// by default the machine's available parallelism capped at [`DEFAULT_MAX_THREADS`]. Always at
-/// least 1.
+/// least 1. On WebAssembly always 1: `std::thread` compiles there but cannot start a thread.
 ///
 /// ```
 /// let n = double_random::threads();
 /// assert!(n >= 1);
 /// ```
 pub fn threads() -> usize {
+    if cfg!(target_family = "wasm") {
+        return 1;
+    }
     match THREADS.load(Ordering::Relaxed) {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(DEFAULT_MAX_THREADS)),
         n => n,

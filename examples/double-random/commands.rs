@@ -3,6 +3,7 @@
 use crate::args::*;
 use crate::i18n::{self, Lang};
 use crate::output::{self, Bar};
+use crate::verify_json;
 use double_random::Digest32;
 use double_random::bundle::DrawState;
 use double_random::bundle::{
@@ -20,12 +21,12 @@ use double_random::ceremony::groups::{GroupSpec, read_typed};
 use double_random::ceremony::log;
 use double_random::ceremony::sheet::Sheet;
 use double_random::ceremony::timestamp;
-use double_random::ceremony::verify::{Check, Finding, TimeProof, TrustSummary};
+use double_random::ceremony::verify::{TimeProof, TrustSummary};
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::formats::files;
 use double_random::model::Item;
 use double_random::normalize;
-use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
+use double_random::publish::check::ViewStatus;
 use double_random::publish::local_time::{self, TimeInputError, Zone};
 use double_random::publish::{self, Publication};
 use double_random::sign::{KdfLimits, KeyId, SecretKey, SignError};
@@ -1842,28 +1843,12 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let (result, code) = if outcomes_failed {
         ("FAIL", 1)
     } else {
-        (verdict(&v), verdict_code(&v))
+        (verify_json::verdict(&v), verdict_code(&v))
     };
     if a.json {
-        let out = json!({
-            "result": result,
-            "draw_id": v.draw_id,
-            "depth": match v.depth {
-                Depth::Announcement => "announcement",
-                Depth::Public => "public",
-                Depth::Plan => "plan",
-                Depth::Full => "full",
-            },
-            "key_from_folder": v.key_from_folder,
-            "log": log.as_deref().map(show),
-            "withheld": v.withheld,
-            "amendments": v.amendments,
-            "checked": v.report.checked.iter().map(|c| check_json(c, &v.report.findings)).collect::<Vec<_>>(),
-            "findings": v.report.findings.iter().map(finding_json).collect::<Vec<_>>(),
-            "views": v.views.iter().map(view_json).collect::<Vec<_>>(),
-            "trust": v.trust,
-            "outcomes": outcomes.as_ref().map(crate::results::review_json),
-        });
+        let mut out = verify_json::verification(&v, log.as_deref().map(show));
+        out["result"] = json!(result);
+        out["outcomes"] = json!(outcomes.as_ref().map(crate::results::review_json));
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_verification(lang, &a.dir, &v, log.as_deref());
@@ -1902,73 +1887,6 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
         }
     }
     Ok(ExitCode::from(code))
-}
-
-/// A check of `verify --json` (docs/MESSAGES.md): its code, document, whether it passed, and
-/// its words in both languages.
-fn check_json(c: &Check, findings: &[Finding]) -> serde_json::Value {
-    let document = match c {
-        Check::Signature { document } | Check::AmendmentReplay { document } => {
-            Some(document.as_str())
-        }
-        _ => None,
-    };
-    json!({
-        "code": c.code(),
-        "document": document,
-        "passed": !findings.iter().any(|f| c.fails(f)),
-        "text": {
-            "en": i18n::checked(Lang::En, c),
-            "zh": i18n::checked(Lang::Zh, c),
-        },
-    })
-}
-
-/// A finding of `verify --json` (docs/MESSAGES.md): its code, its structured fields, and its
-/// words in both languages.
-fn finding_json(f: &Finding) -> serde_json::Value {
-    let fields: serde_json::Map<String, serde_json::Value> = f
-        .fields()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
-        .collect();
-    json!({
-        "code": f.code(),
-        "fields": fields,
-        "text": {
-            "en": i18n::finding(Lang::En, f),
-            "zh": i18n::finding(Lang::Zh, f),
-        },
-    })
-}
-
-fn view_json(c: &ViewCheck) -> serde_json::Value {
-    let (status, reason) = match &c.status {
-        ViewStatus::Matches => ("matches", None),
-        ViewStatus::Differs => ("differs", None),
-        ViewStatus::NotChecked(why) => ("not_checked", Some(why.to_string())),
-    };
-    json!({
-        "file": c.file,
-        "status": status,
-        "reason": reason,
-        "differences": c.differences.iter().map(|d| json!({
-            "section": d.section,
-            "row": d.row,
-            "column": d.column,
-            "line": d.line,
-            "kind": match d.kind {
-                DifferenceKind::Text => "text",
-                DifferenceKind::NotTextCell => "not_text_cell",
-                DifferenceKind::MissingRow => "missing_row",
-                DifferenceKind::ExtraRow => "extra_row",
-            },
-            "expected": d.expected,
-            "found": d.found,
-        })).collect::<Vec<_>>(),
-        "omitted": c.omitted,
-        "unchecked": c.unchecked,
-    })
 }
 
 fn print_views(lang: Lang, v: &bundle::DirVerification) {
@@ -2029,23 +1947,8 @@ fn print_views(lang: Lang, v: &bundle::DirVerification) {
     }
 }
 
-/// FAIL when a check or a view failed.
-fn failed(v: &bundle::DirVerification) -> bool {
-    !v.report.passed() || v.views.iter().any(ViewCheck::failed)
-}
-
-fn verdict(v: &bundle::DirVerification) -> &'static str {
-    if failed(v) {
-        "FAIL"
-    } else if v.key_from_folder {
-        "NOT VERIFIED"
-    } else {
-        "PASS"
-    }
-}
-
 fn verdict_code(v: &bundle::DirVerification) -> u8 {
-    if failed(v) {
+    if verify_json::failed(v) {
         1
     } else if v.key_from_folder {
         NOT_VERIFIED
@@ -2135,7 +2038,7 @@ fn print_verification(lang: Lang, dir: &Path, v: &bundle::DirVerification, log: 
     for u in &unchecked {
         outln!("  {skip}  {u}");
     }
-    if failed(v) {
+    if verify_json::failed(v) {
         let differences: usize = v
             .views
             .iter()

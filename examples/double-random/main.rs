@@ -32,6 +32,7 @@ mod args;
 mod commands;
 mod output;
 mod results;
+mod verify_json;
 
 use std::process::ExitCode;
 

@@ -53,25 +53,11 @@ impl DrawDir {
     }
 
     pub(super) fn read_bytes(&self, name: &str, what: Needed) -> Result<Vec<u8>, BundleError> {
-        let path = self.path(name);
-        match files::read_limited(&path, MAX_DOCUMENT_BYTES) {
-            Ok(b) => Ok(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(BundleError::Missing { path, what })
-            }
-            Err(e) => Err(e.into()),
-        }
+        read_document_bytes(&self.root.as_path(), name, what)
     }
 
     pub(super) fn read_signature(&self, name: &str) -> Result<Option<String>, BundleError> {
-        let path = self.path(&signature_file(name));
-        match files::read_limited(&path, MAX_SMALL_FILE_BYTES) {
-            Ok(b) => String::from_utf8(b)
-                .map(Some)
-                .map_err(|_| BundleError::NotUtf8 { path }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        read_signature_text(&self.root.as_path(), name)
     }
 
     fn read_document<T>(
@@ -125,21 +111,7 @@ impl DrawDir {
     /// Amendment files whose number does not follow the ones before it (`amendment-3.json`
     /// without `amendment-2.json`): a gap means a file was removed.
     pub fn stray_amendments(&self, found: usize) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(&self.root) else {
-            return vec![];
-        };
-        let mut stray: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| {
-                n.strip_prefix("amendment-")
-                    .and_then(|r| r.strip_suffix(".json"))
-                    .and_then(|num| num.parse::<usize>().ok())
-                    .is_some_and(|k| k == 0 || k > found)
-            })
-            .collect();
-        stray.sort();
-        stray
+        stray_amendments(&self.root.as_path(), found)
     }
 
     /// Reads `organizer.pub`.
@@ -208,7 +180,15 @@ impl DrawDir {
 
 /// Reads a minisign public key file.
 pub fn read_public_key_file(path: &Path) -> Result<PublicKey, BundleError> {
-    let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
+    public_key_from_read(path, files::read_limited(path, MAX_SMALL_FILE_BYTES))
+}
+
+/// A public key from the result of reading its file at `path`.
+pub(super) fn public_key_from_read(
+    path: &Path,
+    read: Result<Vec<u8>, FileError>,
+) -> Result<PublicKey, BundleError> {
+    let bytes = match read {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(BundleError::Missing {
@@ -222,4 +202,53 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKey, BundleError> {
         path: path.to_path_buf(),
     })?;
     PublicKey::parse(&text).map_err(|e| sign_error(path, e))
+}
+
+/// A document's bytes from `src`; an absent file is [`BundleError::Missing`].
+pub(super) fn read_document_bytes(
+    src: &dyn FileSource,
+    name: &str,
+    what: Needed,
+) -> Result<Vec<u8>, BundleError> {
+    match src.read_file(name, MAX_DOCUMENT_BYTES) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(BundleError::Missing {
+            path: src.path_of(name),
+            what,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The text of `name`'s signature file in `src`, `None` when there is none.
+pub(super) fn read_signature_text(
+    src: &dyn FileSource,
+    name: &str,
+) -> Result<Option<String>, BundleError> {
+    let sig = signature_file(name);
+    match src.read_file(&sig, MAX_SMALL_FILE_BYTES) {
+        Ok(b) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| BundleError::NotUtf8 {
+                path: src.path_of(&sig),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Amendment files in `src` outside the sequence 1..=`found`, sorted.
+pub(super) fn stray_amendments(src: &dyn FileSource, found: usize) -> Vec<String> {
+    let mut stray: Vec<String> = src
+        .file_names()
+        .into_iter()
+        .filter(|n| {
+            n.strip_prefix("amendment-")
+                .and_then(|r| r.strip_suffix(".json"))
+                .and_then(|num| num.parse::<usize>().ok())
+                .is_some_and(|k| k == 0 || k > found)
+        })
+        .collect();
+    stray.sort();
+    stray
 }

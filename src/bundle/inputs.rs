@@ -691,7 +691,20 @@ pub(super) fn read_table<T>(
 }
 
 pub(super) fn read_plan_file(path: &Path, problems: &mut InputProblems) -> Option<Plan> {
-    let bytes = match files::read_limited(path, MAX_SMALL_FILE_BYTES) {
+    plan_from_read(
+        path,
+        files::read_limited(path, MAX_SMALL_FILE_BYTES),
+        problems,
+    )
+}
+
+/// The plan from the result of reading its file at `path`, every problem collected.
+pub(super) fn plan_from_read(
+    path: &Path,
+    read: Result<Vec<u8>, FileError>,
+    problems: &mut InputProblems,
+) -> Option<Plan> {
+    let bytes = match read {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             problems.problems.push(InputProblem::Missing {

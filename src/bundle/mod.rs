@@ -54,7 +54,7 @@ use crate::ceremony::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::error::{InputErrors, InputWarning};
-use crate::formats::files::{self, FileError};
+use crate::formats::files::{self, FileError, FileSource};
 use crate::formats::plan_toml;
 use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};

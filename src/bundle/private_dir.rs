@@ -71,6 +71,7 @@ impl PrivateDir {
     /// assert_eq!(p.read_key_with_password(b"pw")?.key_id(), key.key_id());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[cfg(feature = "os-random")]
     pub fn write_key_encrypted(
         &self,
         key: &SecretKey,

@@ -8,7 +8,7 @@ pub const PUBLIC_DIR: &str = "public";
 /// The files of a draw folder that may be published, besides the amendments (see
 /// [`publish_office`]): the signed documents with their signatures, the timestamp token, the
 /// plan, the items, the public key and the views. Never the rosters, never a secret.
-pub const PUBLISHABLE_FILES: [&str; 12] = [
+pub const PUBLISHABLE_FILES: [&str; 13] = [
     ANNOUNCEMENT_FILE,
     "announcement.json.minisig",
     TIMESTAMP_FILE,
@@ -21,6 +21,7 @@ pub const PUBLISHABLE_FILES: [&str; 12] = [
     PUBLIC_KEY_FILE,
     crate::publish::CSV_FILE,
     crate::publish::NOTICE_FILE,
+    crate::publish::VERIFY_PAGE_FILE,
 ];
 
 /// How a file of the publishable folder may change.
@@ -132,7 +133,12 @@ pub fn publish_office(office: &Path, public: &Path) -> Result<Vec<PathBuf>, Bund
         let mut names: Vec<(String, Kind)> = PUBLISHABLE_FILES
             .iter()
             .map(|n| {
-                let view = [crate::publish::CSV_FILE, crate::publish::NOTICE_FILE].contains(n);
+                let view = [
+                    crate::publish::CSV_FILE,
+                    crate::publish::NOTICE_FILE,
+                    crate::publish::VERIFY_PAGE_FILE,
+                ]
+                .contains(n);
                 (n.to_string(), if view { Kind::View } else { Kind::Record })
             })
             .collect();

@@ -117,7 +117,7 @@ pub fn verify_dir_detailed(
 
 /// How the timestamp token beside the announcement proves its time (SPEC §8.5, §8.6).
 pub(super) fn time_proof(
-    d: &DrawDir,
+    src: &dyn FileSource,
     ann: &Announcement,
     ann_bytes: &[u8],
     trusted: &[Vec<u8>],
@@ -126,7 +126,7 @@ pub(super) fn time_proof(
     let Some(beacon) = &ann.beacon else {
         return TimeProof::NoBeacon;
     };
-    let Ok(token) = files::read_limited(d.path(TIMESTAMP_FILE), MAX_SMALL_FILE_BYTES) else {
+    let Ok(token) = src.read_file(TIMESTAMP_FILE, MAX_SMALL_FILE_BYTES) else {
         return TimeProof::OfficeClaim;
     };
     if trusted.is_empty() {
@@ -164,45 +164,118 @@ pub fn verify_dir_with(
     opts: &VerifyOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<DirVerification, BundleError> {
-    let public_key = opts.public_key;
-    let d = DrawDir::new(dir);
-    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
-    let ann_sig = d.read_signature(ANNOUNCEMENT_FILE)?;
-    let (key, key_from_folder) = match public_key {
-        Some(k) => (*k, false),
-        None => (d.read_public_key()?, true),
+    let mut load =
+        |ann: Option<&Announcement>, seed: Option<Digest32>, findings: &mut Vec<Finding>| {
+            folder_inputs(dir, ann, seed, findings, progress)
+        };
+    let mut log = || match opts.log {
+        Some(log_path) => check_recorded(dir, log_path, opts.strict).map(Some),
+        None => Ok(None),
     };
-    let mut findings = vec![];
-    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
-        if sig.is_none() {
-            findings.push(Finding::SignatureMissing {
-                document: signature_file(name),
-            });
+    verify_source(
+        &dir,
+        opts.public_key,
+        opts.tsa_certificates,
+        &mut load,
+        &mut log,
+    )
+}
+
+/// Verifies the published files of one draw given in memory, by name (`announcement.json`,
+/// `sheet.json`, `amendment-N.json`, their `.minisig`, `void.json`, `timestamp.tsr`,
+/// `plan.toml`, the views): what a browser is given when a reader drops the published files.
+///
+/// The same checks as [`verify_dir_with`] on a folder holding these files, except two that need
+/// more than one draw's files: the office log (the other draws' folders sit beside it) and the
+/// full replay (the rosters are read from files). Rosters among `files` are listed in
+/// [`DirVerification::withheld`] as not replayed, and the depth is at most [`Depth::Plan`].
+///
+/// ```
+/// use double_random::bundle::{verify_files, BundleError};
+/// use double_random::formats::files::MemoryFiles;
+///
+/// // No announcement: an error, not a FAIL.
+/// let files = MemoryFiles::new();
+/// assert!(matches!(verify_files(&files, None, &[]), Err(BundleError::Missing { .. })));
+/// ```
+pub fn verify_files(
+    files: &files::MemoryFiles,
+    public_key: Option<&PublicKey>,
+    tsa_certificates: &[Vec<u8>],
+) -> Result<DirVerification, BundleError> {
+    let mut load = |_: Option<&Announcement>, _: Option<Digest32>, findings: &mut Vec<Finding>| {
+        Ok(memory_inputs(files, findings))
+    };
+    verify_source(files, public_key, tsa_certificates, &mut load, &mut || {
+        Ok(None)
+    })
+}
+
+/// The inputs of files in memory: the plan only. Absent inputs are withheld, as in a folder; a
+/// complete set of rosters is not replayed here, and is listed as withheld too.
+fn memory_inputs(files: &files::MemoryFiles, findings: &mut Vec<Finding>) -> LoadedInputs {
+    let mut absent = vec![];
+    let mut present = vec![];
+    for (stem, xlsx) in [("entities", true), ("inspectors", true), ("items", false)] {
+        let csv = format!("{stem}.csv");
+        let book = format!("{stem}.xlsx");
+        match (files.contains_key(&csv), xlsx && files.contains_key(&book)) {
+            (false, false) => absent.push(csv),
+            (_, true) => present.push(book),
+            (true, false) => present.push(csv),
         }
-    };
-    missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
-    let sheet_bytes = if d.has(SHEET_FILE) {
-        Some(d.read_bytes(SHEET_FILE, Needed::Sheet)?)
+    }
+    let mut plan = None;
+    if files.contains_key(PLAN_FILE) {
+        let mut problems = InputProblems::default();
+        plan = plan_from_read(
+            Path::new(PLAN_FILE),
+            files.read_file(PLAN_FILE, MAX_SMALL_FILE_BYTES),
+            &mut problems,
+        );
+        for p in &problems.problems {
+            findings.push(input_finding(p));
+        }
     } else {
-        None
-    };
-    let sheet_sig = d.read_signature(SHEET_FILE)?;
-    let mut amendments = vec![];
-    for seq in 1u32.. {
-        let name = amendment_file(seq);
-        if !d.has(&name) {
-            break;
-        }
-        let bytes = d.read_bytes(&name, Needed::Amendment)?;
-        let sig = d.read_signature(&name)?;
-        amendments.push((name, bytes, sig));
+        absent.push(PLAN_FILE.to_string());
     }
-    for stray in d.stray_amendments(amendments.len()) {
-        findings.push(Finding::AmendmentGap { document: stray });
+    LoadedInputs {
+        plan,
+        inputs: None,
+        streamed: None,
+        withheld: if absent.is_empty() { present } else { absent },
     }
-    // Inputs: all of them for a replay; the plan alone for the quota check.
-    let ann = Announcement::parse(&ann_bytes).ok();
-    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
+}
+
+/// What was read of the inputs: all of them (a replay), the draw streamed from them, the plan
+/// alone, or neither.
+pub(super) struct LoadedInputs {
+    plan: Option<Plan>,
+    inputs: Option<Inputs>,
+    streamed: Option<(Plan, pipeline::Outcome)>,
+    withheld: Vec<String>,
+}
+
+/// Reads the inputs given the announcement and, when the sheet has no amendments, its seed (a
+/// replay may then stream the files).
+type LoadInputs<'a> = dyn FnMut(
+        Option<&Announcement>,
+        Option<Digest32>,
+        &mut Vec<Finding>,
+    ) -> Result<LoadedInputs, BundleError>
+    + 'a;
+type CheckLog<'a> =
+    dyn FnMut() -> Result<Option<(Vec<Finding>, verify::LogTrust)>, BundleError> + 'a;
+
+/// The inputs in the folder `dir`, read for a replay when they are all there.
+fn folder_inputs(
+    dir: &Path,
+    ann: Option<&Announcement>,
+    seed: Option<Digest32>,
+    findings: &mut Vec<Finding>,
+    progress: &mut dyn Progress,
+) -> Result<LoadedInputs, BundleError> {
+    let d = DrawDir::new(dir);
     let mut withheld = vec![];
     let mut plan: Option<Plan> = None;
     let mut inputs: Option<Inputs> = None;
@@ -211,7 +284,7 @@ pub fn verify_dir_with(
         Ok(paths) => {
             // Conflicts or history announced with rows but absent: withheld, no replay.
             let mut complete = true;
-            if let Some(a) = &ann {
+            if let Some(a) = ann {
                 for (file, present, rows) in [
                     (
                         "conflicts.csv",
@@ -232,11 +305,6 @@ pub fn verify_dir_with(
             }
             // A sheet without amendments is replayed from plain CSV files by streaming them;
             // anything else, or a problem met on the way, reads the files whole.
-            let seed = sheet_bytes
-                .as_deref()
-                .filter(|_| amendments.is_empty())
-                .and_then(|b| Sheet::parse(b).ok())
-                .map(|s| s.seed);
             if complete && let Some(seed) = seed {
                 streamed = FolderSource::replay(&paths, &seed);
             }
@@ -251,7 +319,7 @@ pub fn verify_dir_with(
                     Err(e) => return Err(e),
                 }
             } else {
-                plan = read_plan_quietly(&paths.plan, &mut findings);
+                plan = read_plan_quietly(&paths.plan, findings);
             }
         }
         Err(p) => {
@@ -268,10 +336,82 @@ pub fn verify_dir_with(
             }
             let plan_path = d.path(PLAN_FILE);
             if plan_path.is_file() {
-                plan = read_plan_quietly(&plan_path, &mut findings);
+                plan = read_plan_quietly(&plan_path, findings);
             }
         }
     }
+    Ok(LoadedInputs {
+        plan,
+        inputs,
+        streamed,
+        withheld,
+    })
+}
+
+/// The verification of one draw's files, wherever they are kept: [`verify_dir_with`] and
+/// [`verify_files`] are this, with the inputs and the log read as each can.
+fn verify_source(
+    src: &dyn FileSource,
+    public_key: Option<&PublicKey>,
+    tsa_certificates: &[Vec<u8>],
+    load: &mut LoadInputs<'_>,
+    check_log: &mut CheckLog<'_>,
+) -> Result<DirVerification, BundleError> {
+    let ann_bytes = read_document_bytes(src, ANNOUNCEMENT_FILE, Needed::Announcement)?;
+    let ann_sig = read_signature_text(src, ANNOUNCEMENT_FILE)?;
+    let (key, key_from_folder) = match public_key {
+        Some(k) => (*k, false),
+        None => (
+            public_key_from_read(
+                &src.path_of(PUBLIC_KEY_FILE),
+                src.read_file(PUBLIC_KEY_FILE, MAX_SMALL_FILE_BYTES),
+            )?,
+            true,
+        ),
+    };
+    let mut findings = vec![];
+    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
+        if sig.is_none() {
+            findings.push(Finding::SignatureMissing {
+                document: signature_file(name),
+            });
+        }
+    };
+    missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
+    let sheet_bytes = if src.has_file(SHEET_FILE) {
+        Some(read_document_bytes(src, SHEET_FILE, Needed::Sheet)?)
+    } else {
+        None
+    };
+    let sheet_sig = read_signature_text(src, SHEET_FILE)?;
+    let mut amendments = vec![];
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !src.has_file(&name) {
+            break;
+        }
+        let bytes = read_document_bytes(src, &name, Needed::Amendment)?;
+        let sig = read_signature_text(src, &name)?;
+        amendments.push((name, bytes, sig));
+    }
+    for stray in stray_amendments(src, amendments.len()) {
+        findings.push(Finding::AmendmentGap { document: stray });
+    }
+    // Inputs: all of them for a replay; the plan alone for the quota check.
+    let ann = Announcement::parse(&ann_bytes).ok();
+    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
+    // A sheet without amendments may be replayed by streaming the rosters: its seed.
+    let seed = sheet_bytes
+        .as_deref()
+        .filter(|_| amendments.is_empty())
+        .and_then(|b| Sheet::parse(b).ok())
+        .map(|s| s.seed);
+    let LoadedInputs {
+        plan,
+        inputs,
+        streamed,
+        withheld,
+    } = load(ann.as_ref(), seed, &mut findings)?;
     let amendment_count = amendments.len();
     let (mut report, depth) = match &sheet_bytes {
         None => (
@@ -330,14 +470,13 @@ pub fn verify_dir_with(
         }
     };
     let mut log_trust = None;
-    if let Some(log_path) = opts.log {
+    if let Some((mut f, t)) = check_log()? {
         report.checked.push(verify::Check::OfficeLog);
-        let (mut f, t) = check_recorded(dir, log_path, opts.strict)?;
         findings.append(&mut f);
         log_trust = Some(t);
     }
-    if d.has(VOID_FILE) {
-        let vb = d.read_bytes(VOID_FILE, Needed::Void)?;
+    if src.has_file(VOID_FILE) {
+        let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
         match Void::parse(&vb) {
             Err(e) => findings.push(Finding::Unreadable {
                 document: VOID_FILE.into(),
@@ -357,7 +496,7 @@ pub fn verify_dir_with(
                         found: v.announcement.to_hex(),
                     });
                 }
-                match d.read_signature(VOID_FILE)? {
+                match read_signature_text(src, VOID_FILE)? {
                     None => findings.push(Finding::SignatureMissing {
                         document: signature_file(VOID_FILE),
                     }),
@@ -376,7 +515,7 @@ pub fn verify_dir_with(
         }
     }
     let trust = ann.as_ref().map(|a| {
-        let proof = time_proof(&d, a, &ann_bytes, opts.tsa_certificates);
+        let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
         if let verify::TimeProof::Failed { problem } = &proof {
             findings.push(Finding::Timestamp {
                 document: TIMESTAMP_FILE.into(),
@@ -400,8 +539,8 @@ pub fn verify_dir_with(
         draw_id,
         amendments: amendment_count,
         trust,
-        views: crate::publish::check::check_views(
-            dir,
+        views: crate::publish::check::check_views_in(
+            src,
             &ann_bytes,
             sheet_bytes.as_deref(),
             &amendments

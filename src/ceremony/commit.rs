@@ -45,6 +45,7 @@ pub struct Secret([u8; 32]);
 
 impl Secret {
     /// 32 fresh bytes from the operating system's generator.
+    #[cfg(feature = "os-random")]
     pub fn generate() -> Result<Self, SecretError> {
         let mut b = [0u8; 32];
         crate::os_random::fill(&mut b).map_err(SecretError::Random)?;

@@ -1497,6 +1497,7 @@ impl DemoTsa {
     }
 
     /// A demonstration TSA with a fresh key from the operating system's generator.
+    #[cfg(feature = "os-random")]
     pub fn generate() -> Result<Self, TokenError> {
         let mut seed = [0u8; 32];
         crate::os_random::fill(&mut seed).map_err(TokenError::Random)?;

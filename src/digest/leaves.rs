@@ -120,7 +120,9 @@ impl LeafSet {
         h.push(&(n as u64).to_be_bytes());
         let limit = RUN_MIN_LIMIT.max(n / 64);
         let mut frames = Vec::with_capacity(HASH_BATCH * 40);
-        if n >= PARALLEL_MIN && digest_in_two_threads(&mut self.buckets, limit, &mut h, &mut frames)
+        if n >= PARALLEL_MIN
+            && !cfg!(target_family = "wasm")
+            && digest_in_two_threads(&mut self.buckets, limit, &mut h, &mut frames)
         {
             return h.finish();
         }

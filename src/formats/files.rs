@@ -209,6 +209,95 @@ impl FileError {
     }
 }
 
+/// The published files of one draw, read by name: a folder on disk, or files a reader was
+/// given in memory (a verifier in a browser has the dropped files, not a folder).
+///
+/// Verification reads through this, so a folder and a set of files are checked by the same code.
+///
+/// ```
+/// use double_random::formats::files::{FileSource, MemoryFiles};
+///
+/// let mut files = MemoryFiles::new();
+/// files.insert("sheet.json".into(), b"{}".to_vec());
+/// assert_eq!(files.read_file("sheet.json", 10)?, b"{}");
+/// assert_eq!(files.read_file("sheet.json", 1).unwrap_err().kind(), std::io::ErrorKind::FileTooLarge);
+/// assert!(!files.has_file("announcement.json"));
+/// # Ok::<(), double_random::formats::files::FileError>(())
+/// ```
+pub trait FileSource {
+    /// The bytes of `name`, at most `max_bytes` ([`FileError::TooLarge`] past that); an absent
+    /// file is an error of kind [`io::ErrorKind::NotFound`].
+    fn read_file(&self, name: &str, max_bytes: u64) -> Result<Vec<u8>, FileError>;
+    /// Whether `name` is present.
+    fn has_file(&self, name: &str) -> bool;
+    /// The names present, in no particular order.
+    fn file_names(&self) -> Vec<String>;
+    /// How `name` is shown in problems: its path in the folder, or the name alone.
+    fn path_of(&self, name: &str) -> PathBuf;
+}
+
+/// Files held in memory, by name (no folders): what a reader gives a verifier in a browser.
+pub type MemoryFiles = std::collections::BTreeMap<String, Vec<u8>>;
+
+impl FileSource for &Path {
+    fn read_file(&self, name: &str, max_bytes: u64) -> Result<Vec<u8>, FileError> {
+        read_limited(self.join(name), max_bytes)
+    }
+
+    fn has_file(&self, name: &str) -> bool {
+        self.join(name).exists()
+    }
+
+    fn file_names(&self) -> Vec<String> {
+        std::fs::read_dir(self)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn path_of(&self, name: &str) -> PathBuf {
+        self.join(name)
+    }
+}
+
+impl FileSource for MemoryFiles {
+    fn read_file(&self, name: &str, max_bytes: u64) -> Result<Vec<u8>, FileError> {
+        let path = PathBuf::from(name);
+        let Some(bytes) = self.get(name) else {
+            return Err(FileError::io(
+                &path,
+                FileOp::Open,
+                io::Error::from(io::ErrorKind::NotFound),
+            ));
+        };
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if size > max_bytes {
+            return Err(FileError::TooLarge {
+                path,
+                limit: max_bytes,
+                size,
+            });
+        }
+        Ok(bytes.clone())
+    }
+
+    fn has_file(&self, name: &str) -> bool {
+        self.contains_key(name)
+    }
+
+    fn file_names(&self) -> Vec<String> {
+        self.keys().cloned().collect()
+    }
+
+    fn path_of(&self, name: &str) -> PathBuf {
+        PathBuf::from(name)
+    }
+}
+
 /// How a new file's permissions are chosen.
 #[derive(Clone, Copy)]
 enum Mode {

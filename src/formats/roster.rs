@@ -1993,7 +1993,7 @@ impl Leaves {
     /// of their own once the first batch is full.
     pub(crate) fn new(here: bool) -> Self {
         Leaves {
-            local: here,
+            local: here || cfg!(target_family = "wasm"),
             ..Leaves::default()
         }
     }

@@ -700,7 +700,8 @@ fn run<T: Row, E>(
         decoder,
         width: None,
     };
-    if !threads {
+    // WebAssembly cannot start a thread.
+    if !threads || cfg!(target_family = "wasm") {
         // Everything on this thread: records, rows and the callback in turn.
         w.driver.hash_here();
         let mut rec = csv::ByteRecord::new();

@@ -183,9 +183,19 @@ pub fn check_views(
     sheet: Option<&[u8]>,
     amendments: &[&[u8]],
 ) -> Vec<ViewCheck> {
+    check_views_in(&dir, announcement, sheet, amendments)
+}
+
+/// [`check_views`] on the files of a folder or on files in memory.
+pub fn check_views_in(
+    src: &dyn files::FileSource,
+    announcement: &[u8],
+    sheet: Option<&[u8]>,
+    amendments: &[&[u8]],
+) -> Vec<ViewCheck> {
     let present: Vec<&str> = [CSV_FILE, XLSX_FILE, NOTICE_FILE]
         .into_iter()
-        .filter(|f| dir.join(f).is_file())
+        .filter(|f| src.has_file(f))
         .collect();
     if present.is_empty() {
         return vec![];
@@ -207,9 +217,9 @@ pub fn check_views(
                 .collect();
         }
     };
-    let items = read_items(dir, &ann);
+    let items = read_items(src, &ann);
     let p = match Publication::new(&ann, &sheet, &amendments, items.as_deref()) {
-        Ok(p) => p.with_timestamp(super::read_timestamp(dir)),
+        Ok(p) => p.with_timestamp(super::read_timestamp_in(src)),
         Err(e) => {
             return present
                 .into_iter()
@@ -227,7 +237,7 @@ pub fn check_views(
     present
         .into_iter()
         .map(|f| {
-            let bytes = match files::read_limited(dir.join(f), MAX_VIEW_BYTES) {
+            let bytes = match src.read_file(f, MAX_VIEW_BYTES) {
                 Ok(b) => b,
                 Err(e) => {
                     return not_checked(
@@ -265,8 +275,8 @@ fn parse_documents(
 }
 
 /// The items of `dir/items.csv` when their digest is the announced one.
-fn read_items(dir: &Path, ann: &Announcement) -> Option<Vec<Item>> {
-    let bytes = files::read_limited(dir.join("items.csv"), MAX_VIEW_BYTES).ok()?;
+fn read_items(src: &dyn files::FileSource, ann: &Announcement) -> Option<Vec<Item>> {
+    let bytes = src.read_file("items.csv", MAX_VIEW_BYTES).ok()?;
     let roster = roster_csv::read_items("items.csv", bytes.as_slice()).ok()?;
     let digest = table_digest_of("items", &roster.rows).ok()?;
     (digest == ann.inputs.items.digest).then_some(roster.rows)

@@ -78,6 +78,13 @@ pub const CSV_FILE: &str = "sheet.csv";
 pub const XLSX_FILE: &str = "sheet.xlsx";
 /// The notice's file name.
 pub const NOTICE_FILE: &str = "notice.html";
+/// The verification page beside the notice: the verifier compiled to WebAssembly, in one file
+/// (`web/build.sh` builds it from this library).
+pub const VERIFY_PAGE_FILE: &str = "verify.html";
+
+/// The bytes of [`VERIFY_PAGE_FILE`], built by `web/build.sh` and committed under `web/dist/`.
+#[cfg(feature = "verify-page")]
+pub const VERIFY_PAGE: &[u8] = include_bytes!("../../web/dist/verify.html");
 
 /// The layout version of the views; a view written with another one is not checked.
 ///
@@ -250,12 +257,17 @@ pub enum TimestampNote {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_timestamp(dir: &Path) -> Option<TimestampNote> {
-    let path = dir.join(crate::ceremony::steps::TIMESTAMP_FILE);
-    if !path.exists() {
+    read_timestamp_in(&dir)
+}
+
+/// [`read_timestamp`] from a folder or from files in memory.
+pub(crate) fn read_timestamp_in(src: &dyn files::FileSource) -> Option<TimestampNote> {
+    let name = crate::ceremony::steps::TIMESTAMP_FILE;
+    if !src.has_file(name) {
         return None;
     }
     Some(
-        files::read_limited(&path, files::MAX_SMALL_FILE_BYTES)
+        src.read_file(name, files::MAX_SMALL_FILE_BYTES)
             .ok()
             .and_then(|b| crate::ceremony::timestamp::parse(&b).ok())
             .map_or(TimestampNote::Unreadable, TimestampNote::Token),
@@ -650,5 +662,10 @@ pub fn write_views(
     let page = notice::render(p, lang, &notice::standard_sections());
     files::write_replace(dir.join(NOTICE_FILE), page.as_bytes())?;
     written.push(NOTICE_FILE.to_string());
+    #[cfg(feature = "verify-page")]
+    {
+        files::write_replace(dir.join(VERIFY_PAGE_FILE), VERIFY_PAGE)?;
+        written.push(VERIFY_PAGE_FILE.to_string());
+    }
     Ok(written)
 }

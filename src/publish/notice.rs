@@ -726,6 +726,14 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             "The entity roster holds the office's internal risk classes and the inspector roster personal data, so they are not published: the public files prove the signatures, the log, the plan and each stratum's count; a full replay of the draw needs the rosters and is for those entitled to them (such as the discipline inspectors), in the office's working folder."
         ),
     );
+    let _ = writeln!(
+        h,
+        "<p>{}</p>",
+        l(
+            "不用安装任何程序：在浏览器中打开同一文件夹中的 <a href=\"verify.html\">verify.html</a>，把本次抽取的文件拖进去，它用与核验程序相同的代码核对签名、承诺、随机种子和各层抽取数，全部在本机完成，不联网。",
+            "Nothing to install: open <a href=\"verify.html\">verify.html</a> from the same folder in a browser and drop this draw's files on it; it checks the signatures, commitments, seed and each stratum's count with the same code as the verifier, on this computer, without the network."
+        ),
+    );
     h.push_str("</body>\n</html>\n");
     h
 }

@@ -12,7 +12,7 @@ use super::text::{
     UNTRUSTED_PREFIX, decode, decode_exact, encode_into, encoded_len, line, no_extra_lines,
     split_lines, strip_prefix,
 };
-use super::{Field, PasswordProblem, SignError};
+use super::{Field, SignError};
 
 /// minisign's tag for Ed25519 keys (and for legacy, non-prehashed signatures).
 pub(crate) const ALG_ED25519: [u8; 2] = *b"Ed";
@@ -40,6 +40,7 @@ const SK_CHECKSUM: usize = 126;
 /// The untrusted comment this library writes on unencrypted secret key files.
 const SECRET_KEY_COMMENT: &str = "minisign secret key (unencrypted)";
 /// The untrusted comment on encrypted secret key files (the stock tool's own).
+#[cfg(feature = "os-random")]
 const ENCRYPTED_KEY_COMMENT: &str = "minisign encrypted secret key";
 /// The longest password the stock tool reads (its buffer is 1024 bytes with the final NUL).
 pub const MAX_PASSWORD_BYTES: usize = 1023;
@@ -76,6 +77,7 @@ impl KeyId {
     /// let b = KeyId::random().unwrap();
     /// assert_ne!(a, b);
     /// ```
+    #[cfg(feature = "os-random")]
     pub fn random() -> Result<KeyId, SignError> {
         let mut bytes = [0u8; 8];
         crate::os_random::fill(&mut bytes).map_err(SignError::Random)?;
@@ -158,6 +160,7 @@ impl SecretKey {
     /// let sk = SecretKey::generate().unwrap();
     /// assert_eq!(sk.public_key().key_id(), sk.key_id());
     /// ```
+    #[cfg(feature = "os-random")]
     pub fn generate() -> Result<SecretKey, SignError> {
         let mut seed = Zeroizing::new([0u8; 32]);
         crate::os_random::fill(seed.as_mut()).map_err(SignError::Random)?;
@@ -264,6 +267,7 @@ impl SecretKey {
     /// let again = SecretKey::parse_with_password(&text, b"correct horse").unwrap();
     /// assert_eq!(again.public_key(), sk.public_key());
     /// ```
+    #[cfg(feature = "os-random")]
     pub fn to_encrypted_key_file(
         &self,
         password: &[u8],
@@ -454,7 +458,9 @@ fn xor_into(data: &mut [u8], stream: &[u8]) {
 }
 
 /// Refuses passwords that protect nothing or that the stock tool could not read back.
+#[cfg(feature = "os-random")]
 fn check_password(password: &[u8]) -> Result<(), SignError> {
+    use super::PasswordProblem;
     let problem = if password.is_empty() {
         PasswordProblem::Empty
     } else if password.len() > MAX_PASSWORD_BYTES {
@@ -665,6 +671,7 @@ impl fmt::Debug for PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::PasswordProblem;
 
     /// Made by the stock `minisign -G -W` (0.11): zero salt, limits and checksum.
     const STOCK_SK: &str = "untrusted comment: minisign encrypted secret key\nRWQAAEIyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA7DsX6RXztGydWmwG/UtFjoFPgVa+zxbAi8jZ+Kg/0mlIHeCWtTe8KzR15+M6lH46xYlxydE8gdflxr/IbfIc3vDVhAAAPWQSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";

@@ -1,0 +1,115 @@
+//! The JSON of `verify --json` (docs/MESSAGES.md): one verdict, its checks and findings by code,
+//! each with its words in both languages.
+//!
+//! The browser verifier (`web/verify`) compiles this same file, so the page and the command line
+//! give the same JSON for the same files.
+
+use crate::i18n::{self, Lang};
+use double_random::bundle::{self, Depth};
+use double_random::ceremony::verify::{Check, Finding};
+use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
+use serde_json::json;
+
+/// The whole verdict: `log` is the office log checked, as shown to the reader.
+pub fn verification(v: &bundle::DirVerification, log: Option<String>) -> serde_json::Value {
+    json!({
+        "result": verdict(v),
+        "draw_id": v.draw_id,
+        "depth": match v.depth {
+            Depth::Announcement => "announcement",
+            Depth::Public => "public",
+            Depth::Plan => "plan",
+            Depth::Full => "full",
+        },
+        "key_from_folder": v.key_from_folder,
+        "log": log,
+        "withheld": v.withheld,
+        "amendments": v.amendments,
+        "checked": v.report.checked.iter().map(|c| check_json(c, &v.report.findings)).collect::<Vec<_>>(),
+        "findings": v.report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "views": v.views.iter().map(view_json).collect::<Vec<_>>(),
+        "trust": v.trust,
+    })
+}
+
+/// A check of `verify --json` (docs/MESSAGES.md): its code, document, whether it passed, and
+/// its words in both languages.
+pub fn check_json(c: &Check, findings: &[Finding]) -> serde_json::Value {
+    let document = match c {
+        Check::Signature { document } | Check::AmendmentReplay { document } => {
+            Some(document.as_str())
+        }
+        _ => None,
+    };
+    json!({
+        "code": c.code(),
+        "document": document,
+        "passed": !findings.iter().any(|f| c.fails(f)),
+        "text": {
+            "en": i18n::checked(Lang::En, c),
+            "zh": i18n::checked(Lang::Zh, c),
+        },
+    })
+}
+
+/// A finding of `verify --json` (docs/MESSAGES.md): its code, its structured fields, and its
+/// words in both languages.
+pub fn finding_json(f: &Finding) -> serde_json::Value {
+    let fields: serde_json::Map<String, serde_json::Value> = f
+        .fields()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+        .collect();
+    json!({
+        "code": f.code(),
+        "fields": fields,
+        "text": {
+            "en": i18n::finding(Lang::En, f),
+            "zh": i18n::finding(Lang::Zh, f),
+        },
+    })
+}
+
+pub fn view_json(c: &ViewCheck) -> serde_json::Value {
+    let (status, reason) = match &c.status {
+        ViewStatus::Matches => ("matches", None),
+        ViewStatus::Differs => ("differs", None),
+        ViewStatus::NotChecked(why) => ("not_checked", Some(why.to_string())),
+    };
+    json!({
+        "file": c.file,
+        "status": status,
+        "reason": reason,
+        "differences": c.differences.iter().map(|d| json!({
+            "section": d.section,
+            "row": d.row,
+            "column": d.column,
+            "line": d.line,
+            "kind": match d.kind {
+                DifferenceKind::Text => "text",
+                DifferenceKind::NotTextCell => "not_text_cell",
+                DifferenceKind::MissingRow => "missing_row",
+                DifferenceKind::ExtraRow => "extra_row",
+            },
+            "expected": d.expected,
+            "found": d.found,
+        })).collect::<Vec<_>>(),
+        "omitted": c.omitted,
+        "unchecked": c.unchecked,
+    })
+}
+
+/// FAIL when a check or a view failed.
+pub fn failed(v: &bundle::DirVerification) -> bool {
+    !v.report.passed() || v.views.iter().any(ViewCheck::failed)
+}
+
+pub fn verdict(v: &bundle::DirVerification) -> &'static str {
+    if failed(v) {
+        "FAIL"
+    } else if v.key_from_folder {
+        "NOT VERIFIED"
+    } else {
+        "PASS"
+    }
+}
