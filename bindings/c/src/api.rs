@@ -295,8 +295,10 @@ impl Store {
             .collect()
     }
 
-    /// Appends the entry, then stores the document and its signature; returns the result JSON.
-    fn publish<T>(&mut self, made: &Made<T>) -> Result<Vec<u8>, Error> {
+    /// Appends the entry, then stores the document and its signature and the signed checkpoint
+    /// of the new log (SPEC §12.3, under the draw id `checkpoints`, as in an office folder);
+    /// returns the result JSON.
+    fn publish<T>(&mut self, made: &Made<T>, key: &SecretKey) -> Result<Vec<u8>, Error> {
         let draw_id = made.entry.draw_id.clone();
         let doc = &made.document;
         let sig_name = signature_file(&doc.name);
@@ -316,7 +318,16 @@ impl Store {
             .map_err(crate::library::StepError::from)?;
         let mut log = self.log.clone();
         made.append_to(&mut log)?;
+        let checkpoint = steps::checkpoint(&log::check(&log, false), key, made.entry.time)?;
         self.log = log;
+        self.docs.insert(
+            (CHECKPOINTS.to_string(), signature_file(&checkpoint.name)),
+            checkpoint.signature.clone().into_bytes(),
+        );
+        self.docs.insert(
+            (CHECKPOINTS.to_string(), checkpoint.name.clone()),
+            checkpoint.bytes.clone(),
+        );
         self.docs
             .insert((draw_id.clone(), doc.name.clone()), doc.bytes.clone());
         self.docs.insert(
@@ -330,9 +341,19 @@ impl Store {
             "signature_name": sig_name,
             "signature": doc.signature,
             "entry": String::from_utf8_lossy(&line),
+            "checkpoint": {
+                "name": checkpoint.name,
+                "document": String::from_utf8_lossy(&checkpoint.bytes),
+                "signature_name": signature_file(&checkpoint.name),
+                "signature": checkpoint.signature,
+            },
         })))
     }
 }
+
+/// The "draw id" under which the office keeps the log's signed checkpoints (the folder name an
+/// office folder gives them).
+pub const CHECKPOINTS: &str = "checkpoints";
 
 /// An office in memory: the log and the documents published so far, by draw id and file name.
 ///
@@ -496,7 +517,7 @@ impl Office {
                 drill: r.drill,
             },
         )?;
-        s.publish(&made)
+        s.publish(&made, &key.0)
     }
 
     /// Draws an announced draw: request `{"draw_id", "reveals": [{"name", "secret"}],
@@ -525,7 +546,7 @@ impl Office {
                 &inputs.draw_inputs(),
             )?
         };
-        s.publish(&made)
+        s.publish(&made, &key.0)
     }
 
     /// Amends a drawn draw: request `{"draw_id", "action", "reason", "amended_at"}`.
@@ -560,7 +581,7 @@ impl Office {
                 &inputs.digests,
             )?
         };
-        s.publish(&made)
+        s.publish(&made, &key.0)
     }
 
     /// Voids an announced draw that has no sheet: request `{"draw_id", "reason", "voided_at"}`.
@@ -581,7 +602,7 @@ impl Office {
                 },
             )?
         };
-        s.publish(&made)
+        s.publish(&made, &key.0)
     }
 
     /// Verifies a drawn draw (SPEC §13) against the organizer's public key, with the inputs for

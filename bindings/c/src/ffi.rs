@@ -475,7 +475,7 @@ unsafe fn step_args<'a>(
 
 /// Announces a draw (JSON request, see docs/bindings/c.md). On success the office holds the
 /// announcement, its signature and the log entry, and `out` holds `{"draw_id", "name",
-/// "document", "signature_name", "signature", "entry"}` for the caller's storage.
+/// "document", "signature_name", "signature", "entry", "checkpoint"}` for the caller's storage.
 ///
 /// # Safety
 /// Live handles; the pair as the module says.

@@ -78,9 +78,10 @@ static DrInputs *load_inputs(const char *vectors, const char *dir) {
     return inputs;
 }
 
-/* A file the bindings publish: a document or its signature. */
+/* A file the bindings publish: a document, a checkpoint of the log, or its signature. */
 static int published(const char *name) {
     static const char *exact[] = {"announcement.json", "sheet.json", "void.json"};
+    static const char *numbered[] = {"amendment-", "checkpoint-"};
     char base[256];
     snprintf(base, sizeof base, "%s", name);
     size_t l = strlen(base);
@@ -88,7 +89,12 @@ static int published(const char *name) {
     for (int i = 0; i < 3; i++)
         if (strcmp(base, exact[i]) == 0) return 1;
     l = strlen(base);
-    return strncmp(base, "amendment-", 10) == 0 && l > 15 && strcmp(base + l - 5, ".json") == 0;
+    for (int i = 0; i < 2; i++) {
+        size_t p = strlen(numbered[i]);
+        if (strncmp(base, numbered[i], p) == 0 && l > p + 5 && strcmp(base + l - 5, ".json") == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Every published file of the vector equals the office's, and the office has no other. */
@@ -100,7 +106,7 @@ static void compare(DrOffice *office, const char *vectors, const char *vector) {
     if (!d) { check(0, "open vector", dir); return; }
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "checkpoints") == 0) continue;
+        if (e->d_name[0] == '.') continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         struct stat st;
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) continue;

@@ -65,8 +65,15 @@ fn a_ceremony_in_memory_announces_draws_and_verifies() {
     );
     assert_eq!(e.fields["scheduled_at"], "2026-03-01T02:00:00Z");
     let on_time = early.replace("01:59:59", "02:00:00");
-    office.draw(&inputs, &key, on_time.as_bytes()).unwrap();
-    assert_eq!(office.len(), 4);
+    let drawn: Value =
+        serde_json::from_slice(&office.draw(&inputs, &key, on_time.as_bytes()).unwrap()).unwrap();
+    // Two documents, their signatures, and a signed checkpoint of the log after each step.
+    assert_eq!(office.len(), 8);
+    assert_eq!(drawn["checkpoint"]["name"], "checkpoint-2.json");
+    assert_eq!(
+        office.get("checkpoints", "checkpoint-2.json").unwrap(),
+        drawn["checkpoint"]["document"].as_str().unwrap().as_bytes()
+    );
     let pk: Value = serde_json::from_slice(&key.public()).unwrap();
     let req = json!({"draw_id": "D1", "public_key": pk["public_key"], "strict": true}).to_string();
     let v: Value =
