@@ -196,7 +196,7 @@ int32_t dr_office_list(const struct DrOffice *office, struct DrBuffer *out);
 
 // Announces a draw (JSON request, see docs/bindings/c.md). On success the office holds the
 // announcement, its signature and the log entry, and `out` holds `{"draw_id", "name",
-// "document", "signature_name", "signature", "entry"}` for the caller's storage.
+// "document", "signature_name", "signature", "entry", "checkpoint"}` for the caller's storage.
 //
 // # Safety
 // Live handles; the pair as the module says.
