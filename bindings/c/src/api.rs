@@ -9,8 +9,8 @@ use crate::library::{
     Action, AmendStep, Amendment, AnnounceStep, BeaconSpec, BeaconValue, Conflict, Digest32,
     DrawInputs, DrawStep, Entity, HistoryRecord, InputDigests, Inspector, Item, KeyId, Made, Plan,
     PublicKey, Published, Reason, Records, SHEET_FILE, Secret, SecretKey, SignedDocument, Stored,
-    Timestamp, TimestampError, VoidReason, VoidStep, amendment_file, commitment, draw, log,
-    read_plan, roster_csv, signature_file, steps, verify,
+    Table, Timestamp, TimestampError, VoidReason, VoidStep, amendment_file, commitment, draw, log,
+    needed_fields, read_plan, roster_csv, signature_file, steps, verify,
 };
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::{Value, json};
@@ -86,17 +86,30 @@ pub struct Inputs {
     report: Vec<u8>,
 }
 
+/// The error of inputs with `problems`, each with its file, line and field.
+fn invalid(problems: Vec<Value>) -> Error {
+    Error::new(
+        DrStatus::Input,
+        "input.invalid",
+        format!("{} problem(s) in the inputs", problems.len()),
+    )
+    .with("problems", problems)
+}
+
 impl Inputs {
     /// Reads and checks the inputs: every problem of every file at once, then whether they fit
     /// the plan. The report (JSON: digests, row counts, warnings) is [`Inputs::report`].
     pub fn load(files: &InputFiles<'_>) -> Result<Inputs, Error> {
         let mut problems: Vec<Value> = vec![];
         let mut warnings: Vec<Value> = vec![];
+        // The columns each file lacks, for the plan's needed columns (SPEC §3.3).
+        let mut absent: Vec<(Table, &'static str, Vec<&'static str>)> = vec![];
         macro_rules! table {
             ($read:path, $name:literal, $bytes:expr) => {
                 match $read($name, $bytes) {
                     Ok(r) => {
                         warnings.extend(r.warnings.iter().map(|w| json!(w.to_string())));
+                        absent.push((r.table, $name, r.columns.absent.clone()));
                         Some(r.rows)
                     }
                     Err(e) => {
@@ -135,6 +148,26 @@ impl Inputs {
                 None
             }
         };
+        // A roster without a column the plan reads would give every row the field's default, and
+        // the plan's rule would silently admit or refuse everyone: refused, as `check` and
+        // `announce` refuse it.
+        if let (Some(plan), Some(items)) = (&plan, &items) {
+            for n in needed_fields(plan, items) {
+                if let Some((_, file, _)) = absent
+                    .iter()
+                    .find(|(t, _, a)| *t == n.table && a.contains(&n.field))
+                {
+                    problems.push(json!({
+                        "file": file, "line": 0, "field": n.field, "code": "input.needed_column",
+                        "plan_field": n.plan_field,
+                        "message": format!(
+                            "no column {}, which the plan's {} needs; add it to the {} file",
+                            n.field, n.plan_field, file
+                        ),
+                    }));
+                }
+            }
+        }
         let (
             Some(entities),
             Some(inspectors),
@@ -144,13 +177,11 @@ impl Inputs {
             Some(plan),
         ) = (entities, inspectors, items, conflicts, history, plan)
         else {
-            return Err(Error::new(
-                DrStatus::Input,
-                "input.invalid",
-                format!("{} problem(s) in the inputs", problems.len()),
-            )
-            .with("problems", problems));
+            return Err(invalid(problems));
         };
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
         let di = DrawInputs {
             plan: &plan,
             entities: &entities,

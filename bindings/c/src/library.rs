@@ -16,6 +16,7 @@ pub(crate) use double_random::ceremony::{CeremonyError, Timestamp, TimestampErro
 pub(crate) use double_random::draw::{self, DrawInputs};
 pub(crate) use double_random::formats::error::InputErrors;
 pub(crate) use double_random::formats::plan_toml::{PlanErrors, read_plan};
+pub(crate) use double_random::formats::roster::{Table, needed_fields};
 pub(crate) use double_random::formats::roster_csv;
 pub(crate) use double_random::model::{Conflict, Entity, HistoryRecord, Inspector, Item, Plan};
 pub(crate) use double_random::sign::{KeyId, PublicKey, SecretKey, SignError};

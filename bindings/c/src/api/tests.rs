@@ -131,3 +131,49 @@ fn bad_requests_and_inputs_are_typed_errors() {
     );
     assert!(problems.iter().any(|p| p["file"] == "plan.toml"));
 }
+
+#[test]
+fn a_roster_without_a_column_the_plan_reads_is_refused() {
+    let f = files("01-small-undirected");
+    // The plan keeps one region; the entity roster has no region column (its 5th).
+    let plan = String::from_utf8(f[5].clone())
+        .unwrap()
+        .replace("[filters]", "[filters]\nregions = [\"5201\"]");
+    let entities: String = String::from_utf8(f[0].clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(4);
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let load = |entities: &[u8], plan: &[u8]| {
+        Inputs::load(&InputFiles {
+            entities,
+            inspectors: &f[1],
+            items: &f[2],
+            conflicts: Some(&f[3]),
+            history: Some(&f[4]),
+            plan,
+        })
+    };
+    let Err(e) = load(entities.as_bytes(), plan.as_bytes()) else {
+        panic!("a roster without the region column was accepted for a plan that filters by region");
+    };
+    assert_eq!(
+        (e.status, e.code.as_str()),
+        (DrStatus::Input, "input.invalid")
+    );
+    let p = &e.fields["problems"][0];
+    assert_eq!(
+        (&p["code"], &p["field"], &p["plan_field"]),
+        (
+            &json!("input.needed_column"),
+            &json!("region"),
+            &json!("filters.regions")
+        )
+    );
+    // Without the region filter the same roster is accepted: the column is optional.
+    assert!(load(entities.as_bytes(), &f[5]).is_ok());
+}
