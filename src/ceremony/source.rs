@@ -12,7 +12,7 @@
 //! ```
 //! use double_random::ceremony::announce::InputDigests;
 //! use double_random::ceremony::source::DrawSource;
-//! use double_random::digest::Digest32;
+//! use double_random::Digest32;
 //! let owned = double_random::draw::example_inputs();
 //! let inputs = owned.as_inputs();
 //! let announced = InputDigests::of(&inputs)?;
