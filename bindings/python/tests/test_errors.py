@@ -28,7 +28,9 @@ def test_a_draw_before_its_time_raises_with_the_code_and_fields():
                              {"name": "w", "secret": b"\x04" * 32}])
     assert e.value.code == "step.not_yet_due"
     assert e.value.fields["scheduled_at"] == "2026-03-01T02:00:00Z"
-    assert len(office) == 2, "nothing was published"
+    # The announcement, its signature and the log's checkpoint with its signature: the refused
+    # draw published nothing.
+    assert len(office) == 4, "nothing was published"
 
 
 def test_bad_inputs_name_file_line_and_field():
@@ -70,5 +72,5 @@ def test_one_office_and_one_key_from_many_threads():
         t.start()
     for t in threads:
         t.join()
-    assert len(office) == 2
+    assert len(office) == 4  # one announcement and one checkpoint, each with its signature
     assert errors == ["log.task_busy"] * 7
