@@ -12,12 +12,21 @@ repo=$(cd .. && pwd)
 want=$(grep -A1 '^name = "wasm-bindgen"$' verify/Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
 [ "$have" = "$want" ] || { echo "wasm-bindgen-cli $want is needed (found: ${have:-none})"; exit 1; }
-# Paths differ between checkouts: keep them out of the binary so every build is the same.
-export RUSTFLAGS="--remap-path-prefix=$repo=/double-random --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+# Paths differ between checkouts, and cargo's hashes of path dependencies (which order the
+# functions in the binary) include their path: the sources are built from one fixed folder, and
+# the paths left in the binary are remapped, so every checkout builds the same page.
+stage="${TMPDIR:-/tmp}/double-random-web-build"
+rm -rf "$stage" && mkdir -p "$stage"
+(cd "$repo" && git ls-files -z -c -o --exclude-standard -- Cargo.toml Cargo.lock README.md src benches \
+  examples bindings/c/Cargo.toml bindings/python/Cargo.toml web/verify) |
+  (cd "$repo" && xargs -0 cp --parents -t "$stage")
+export RUSTFLAGS="--remap-path-prefix=$stage=/double-random --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 export CARGO_INCREMENTAL=0
-cargo build --quiet --locked --release --target wasm32-unknown-unknown --manifest-path verify/Cargo.toml
+export CARGO_TARGET_DIR="$web/verify/target"
+cargo build --quiet --locked --release --target wasm32-unknown-unknown \
+  --manifest-path "$stage/web/verify/Cargo.toml"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$stage"' EXIT
 wasm-bindgen --target no-modules --no-typescript --out-dir "$out" \
   verify/target/wasm32-unknown-unknown/release/double_random_web_verify.wasm
 target=dist/verify.html
