@@ -940,13 +940,13 @@ impl crate::ceremony::source::AmendSource for Population {
         })
     }
 
-    fn members(&self, stratum: Stratum) -> std::borrow::Cow<'_, [String]> {
-        std::borrow::Cow::Owned(
-            self.strata
-                .get(&stratum)
-                .map(|v| v.iter().map(Member::id).collect())
-                .unwrap_or_default(),
-        )
+    fn stratum_len(&self, stratum: Stratum) -> u64 {
+        self.strata.get(&stratum).map_or(0, |v| v.len() as u64)
+    }
+
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        self.strata.get(&stratum)?.get(i).map(Member::id)
     }
 
     fn entity(&self, id: &str) -> Option<Entity> {

@@ -14,13 +14,13 @@ use super::sheet::{Sheet, SheetEntity, SheetInspector};
 use super::source::AmendSource;
 use super::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
-use crate::draw::entities::continue_stratum;
+use crate::draw::entities::stream_label;
 use crate::draw::teams::{self, Exclusions, Target};
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::jcs;
 use crate::model::{Entity, Inspector};
 use crate::model::{InspectorKind, Stratum};
-use crate::rng::Stream;
+use crate::rng::{Sampler, Stream};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -362,7 +362,8 @@ fn fitting(action: &Action, reason: &Reason) -> Result<(), CeremonyError> {
 /// let rows = RowsInMemory::new(&inputs)?;
 /// let first = &inputs.entities[0].id;
 /// let stratum = rows.stratum_of(first).unwrap();
-/// assert!(rows.members(stratum).contains(first));
+/// let n = rows.stratum_len(stratum);
+/// assert!((0..n).any(|i| rows.member(stratum, i).as_ref() == Some(first)));
 /// assert_eq!(rows.entity(first).as_ref(), Some(&inputs.entities[0]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -402,8 +403,13 @@ impl AmendSource for RowsInMemory<'_> {
         self.strata_of.get(id).copied()
     }
 
-    fn members(&self, stratum: Stratum) -> std::borrow::Cow<'_, [String]> {
-        std::borrow::Cow::Borrowed(self.population.get(&stratum).map_or(&[][..], Vec::as_slice))
+    fn stratum_len(&self, stratum: Stratum) -> u64 {
+        self.population.get(&stratum).map_or(0, |v| v.len() as u64)
+    }
+
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        self.population.get(&stratum)?.get(i).cloned()
     }
 
     fn entity(&self, id: &str) -> Option<Entity> {
@@ -486,18 +492,23 @@ pub fn amend_from(
             let stratum = *strata_of
                 .get(entity)
                 .ok_or_else(|| not_in_sheet("entity", entity))?;
-            let members = rows.members(stratum);
             let k = sheet
                 .strata
                 .iter()
                 .find(|s| s.stratum == stratum.label())
                 .map_or(0, |s| s.k);
             let used = k + state.replacements.get(&stratum).copied().unwrap_or(0);
-            let new_id = continue_stratum(&sheet.seed, stratum, &members, used, 1)
-                .pop()
-                .ok_or_else(|| DrawError::StratumExhausted {
-                    stratum: stratum.label().to_string(),
-                })?;
+            // The next pick of the stratum's stream, as `continue_stratum` gives it, found by
+            // its place among the members.
+            let new_id = Sampler::new(
+                Stream::new(&sheet.seed, &stream_label(stratum)),
+                rows.stratum_len(stratum),
+            )
+            .nth(used as usize)
+            .and_then(|i| rows.member(stratum, i))
+            .ok_or_else(|| DrawError::StratumExhausted {
+                stratum: stratum.label().to_string(),
+            })?;
             let others: Vec<&SheetEntity> =
                 state.entities.iter().filter(|e| &e.id != entity).collect();
             let name = rows.entity(&new_id).map(|e| e.name).unwrap_or_default();

@@ -119,8 +119,10 @@ pub trait AmendSource: std::fmt::Debug {
     fn tables(&self) -> DrawInputs<'_>;
     /// The stratum of entity `id`, if it is a member of the population (SPEC §6).
     fn stratum_of(&self, id: &str) -> Option<Stratum>;
-    /// The members of `stratum`, in ascending id order.
-    fn members(&self, stratum: Stratum) -> std::borrow::Cow<'_, [String]>;
+    /// How many members `stratum` has.
+    fn stratum_len(&self, stratum: Stratum) -> u64;
+    /// The member of `stratum` at `index` in ascending id order.
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String>;
     /// The row of entity `id` (a source that streams may give only members' rows).
     fn entity(&self, id: &str) -> Option<Entity>;
 }
