@@ -178,7 +178,6 @@ pub fn verify_dir_with(
         opts.tsa_certificates,
         &mut load,
         &mut log,
-        true,
     )
 }
 
@@ -208,15 +207,9 @@ pub fn verify_files(
         |_: Option<&Announcement>, _: Option<(Digest32, bool)>, findings: &mut Vec<Finding>| {
             Ok(memory_inputs(files, findings))
         };
-    // Also compiled to WebAssembly, where no thread is started.
-    verify_source(
-        files,
-        public_key,
-        tsa_certificates,
-        &mut load,
-        &mut || Ok(None),
-        false,
-    )
+    verify_source(files, public_key, tsa_certificates, &mut load, &mut || {
+        Ok(None)
+    })
 }
 
 /// The inputs of files in memory: the plan only. Absent inputs are withheld, as in a folder; a
@@ -374,15 +367,12 @@ fn folder_inputs(
 
 /// The verification of one draw's files, wherever they are kept: [`verify_dir_with`] and
 /// [`verify_files`] are this, with the inputs and the log read as each can.
-///
-/// With `parallel`, the views are checked on a thread of their own.
 fn verify_source(
-    src: &(dyn FileSource + Sync),
+    src: &dyn FileSource,
     public_key: Option<&PublicKey>,
     tsa_certificates: &[Vec<u8>],
     load: &mut LoadInputs<'_>,
     check_log: &mut CheckLog<'_>,
-    parallel: bool,
 ) -> Result<DirVerification, BundleError> {
     let ann_bytes = read_document_bytes(src, ANNOUNCEMENT_FILE, Needed::Announcement)?;
     let ann_sig = read_signature_text(src, ANNOUNCEMENT_FILE)?;
@@ -424,184 +414,171 @@ fn verify_source(
     for stray in stray_amendments(src, amendments.len()) {
         findings.push(Finding::AmendmentGap { document: stray });
     }
-    // The published views are rebuilt and compared beside the replay (they need no input).
-    let amendment_bytes: Vec<&[u8]> = amendments.iter().map(|(_, b, _)| b.as_slice()).collect();
-    let check_views = || {
-        crate::publish::check::check_views_in(
-            src,
-            &ann_bytes,
-            sheet_bytes.as_deref(),
-            &amendment_bytes,
-        )
-    };
-    std::thread::scope(|scope| {
-        let views = parallel.then(|| scope.spawn(check_views));
-        // Inputs: all of them for a replay; the plan alone for the quota check.
-        let ann = Announcement::parse(&ann_bytes).ok();
-        let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
-        // The sheet may be replayed by streaming the rosters: its seed, and whether the population
-        // must be kept for its amendments.
-        let seed = sheet_bytes
-            .as_deref()
-            .and_then(seed_of)
-            .map(|seed| (seed, !amendments.is_empty()));
-        let amendment_count = amendments.len();
-        let before = findings.len();
-        let replay = |loaded: &LoadedInputs, findings: &mut Vec<Finding>| match &sheet_bytes {
-            None => (
-                verify_announcement_only(
-                    &key,
-                    &ann_bytes,
-                    ann_sig.as_deref(),
-                    loaded.inputs.as_ref(),
-                ),
-                Depth::Announcement,
-            ),
-            Some(sheet_bytes) => {
-                missing_sig(SHEET_FILE, &sheet_sig, findings);
-                for (name, _, sig) in &amendments {
-                    missing_sig(name, sig, findings);
-                }
-                let published = Published {
-                    public_key: &key,
-                    announcement: SignedDocument {
-                        name: ANNOUNCEMENT_FILE,
-                        bytes: &ann_bytes,
-                        signature: ann_sig.as_deref().unwrap_or(""),
-                    },
-                    sheet: SignedDocument {
-                        name: SHEET_FILE,
-                        bytes: sheet_bytes,
-                        signature: sheet_sig.as_deref().unwrap_or(""),
-                    },
-                    amendments: amendments
-                        .iter()
-                        .map(|(name, bytes, sig)| SignedDocument {
-                            name,
-                            bytes,
-                            signature: sig.as_deref().unwrap_or(""),
-                        })
-                        .collect(),
-                };
-                let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
-                    Depth::Full
-                } else if loaded.plan.is_some() {
-                    Depth::Plan
-                } else {
-                    Depth::Public
-                };
-                let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
-                let replay = match (&di, &loaded.streamed) {
-                    (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
-                    (None, Some(s)) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
-                        plan: &s.plan,
-                        digests: &s.outcome.digests,
-                        result: &s.outcome.result,
-                        entities: &s.outcome.drawn,
-                        inspectors: &s.outcome.inspectors,
-                        rows: s
-                            .rows
-                            .as_ref()
-                            .map(|r| r as &dyn crate::ceremony::source::AmendSource),
-                    })),
-                    (None, None) => None,
-                };
-                (
-                    verify::verify_replayed(&published, loaded.plan.as_ref(), replay),
-                    depth,
-                )
+    // Inputs: all of them for a replay; the plan alone for the quota check.
+    let ann = Announcement::parse(&ann_bytes).ok();
+    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
+    // The sheet may be replayed by streaming the rosters: its seed, and whether the population
+    // must be kept for its amendments.
+    let seed = sheet_bytes
+        .as_deref()
+        .and_then(seed_of)
+        .map(|seed| (seed, !amendments.is_empty()));
+    let amendment_count = amendments.len();
+    let before = findings.len();
+    let replay = |loaded: &LoadedInputs, findings: &mut Vec<Finding>| match &sheet_bytes {
+        None => (
+            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), loaded.inputs.as_ref()),
+            Depth::Announcement,
+        ),
+        Some(sheet_bytes) => {
+            missing_sig(SHEET_FILE, &sheet_sig, findings);
+            for (name, _, sig) in &amendments {
+                missing_sig(name, sig, findings);
             }
-        };
-        let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
-        let (mut report, mut depth) = replay(&loaded, &mut findings);
-        // An amendment that asked the stream for a row it could not give is replayed again on
-        // every row read whole.
-        let missed = loaded
-            .streamed
-            .as_ref()
-            .and_then(|s| s.rows.as_ref())
-            .is_some_and(pipeline::Population::missed);
-        if missed {
-            findings.truncate(before);
-            loaded = load(ann.as_ref(), None, &mut findings)?;
-            (report, depth) = replay(&loaded, &mut findings);
+            let published = Published {
+                public_key: &key,
+                announcement: SignedDocument {
+                    name: ANNOUNCEMENT_FILE,
+                    bytes: &ann_bytes,
+                    signature: ann_sig.as_deref().unwrap_or(""),
+                },
+                sheet: SignedDocument {
+                    name: SHEET_FILE,
+                    bytes: sheet_bytes,
+                    signature: sheet_sig.as_deref().unwrap_or(""),
+                },
+                amendments: amendments
+                    .iter()
+                    .map(|(name, bytes, sig)| SignedDocument {
+                        name,
+                        bytes,
+                        signature: sig.as_deref().unwrap_or(""),
+                    })
+                    .collect(),
+            };
+            let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
+                Depth::Full
+            } else if loaded.plan.is_some() {
+                Depth::Plan
+            } else {
+                Depth::Public
+            };
+            let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
+            let replay = match (&di, &loaded.streamed) {
+                (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
+                (None, Some(s)) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
+                    plan: &s.plan,
+                    digests: &s.outcome.digests,
+                    result: &s.outcome.result,
+                    entities: &s.outcome.drawn,
+                    inspectors: &s.outcome.inspectors,
+                    rows: s
+                        .rows
+                        .as_ref()
+                        .map(|r| r as &dyn crate::ceremony::source::AmendSource),
+                })),
+                (None, None) => None,
+            };
+            (
+                verify::verify_replayed(&published, loaded.plan.as_ref(), replay),
+                depth,
+            )
         }
-        let withheld = loaded.withheld;
-        let mut log_trust = None;
-        if let Some((mut f, t)) = check_log()? {
-            report.checked.push(verify::Check::OfficeLog);
-            findings.append(&mut f);
-            log_trust = Some(t);
-        }
-        if src.has_file(VOID_FILE) {
-            let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
-            match Void::parse(&vb) {
-                Err(e) => findings.push(Finding::Unreadable {
-                    document: VOID_FILE.into(),
-                    error: std::sync::Arc::new(e),
-                }),
-                Ok(v) => {
-                    if sheet_bytes.is_some() {
-                        findings.push(Finding::VoidWithSheet {
-                            document: VOID_FILE.into(),
-                        });
-                    }
-                    if v.announcement != Digest32::of(&ann_bytes) {
-                        findings.push(Finding::Cites {
-                            document: VOID_FILE.into(),
-                            field: "announcement",
-                            expected: Digest32::of(&ann_bytes).to_hex(),
-                            found: v.announcement.to_hex(),
-                        });
-                    }
-                    match read_signature_text(src, VOID_FILE)? {
-                        None => findings.push(Finding::SignatureMissing {
-                            document: signature_file(VOID_FILE),
-                        }),
-                        Some(t) => {
-                            if let Err(error) =
-                                Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
-                            {
-                                findings.push(Finding::Signature {
-                                    document: VOID_FILE.into(),
-                                    error,
-                                });
-                            }
+    };
+    let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
+    let (mut report, mut depth) = replay(&loaded, &mut findings);
+    // An amendment that asked the stream for a row it could not give is replayed again on
+    // every row read whole.
+    let missed = loaded
+        .streamed
+        .as_ref()
+        .and_then(|s| s.rows.as_ref())
+        .is_some_and(pipeline::Population::missed);
+    if missed {
+        findings.truncate(before);
+        loaded = load(ann.as_ref(), None, &mut findings)?;
+        (report, depth) = replay(&loaded, &mut findings);
+    }
+    let withheld = loaded.withheld;
+    let mut log_trust = None;
+    if let Some((mut f, t)) = check_log()? {
+        report.checked.push(verify::Check::OfficeLog);
+        findings.append(&mut f);
+        log_trust = Some(t);
+    }
+    if src.has_file(VOID_FILE) {
+        let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
+        match Void::parse(&vb) {
+            Err(e) => findings.push(Finding::Unreadable {
+                document: VOID_FILE.into(),
+                error: std::sync::Arc::new(e),
+            }),
+            Ok(v) => {
+                if sheet_bytes.is_some() {
+                    findings.push(Finding::VoidWithSheet {
+                        document: VOID_FILE.into(),
+                    });
+                }
+                if v.announcement != Digest32::of(&ann_bytes) {
+                    findings.push(Finding::Cites {
+                        document: VOID_FILE.into(),
+                        field: "announcement",
+                        expected: Digest32::of(&ann_bytes).to_hex(),
+                        found: v.announcement.to_hex(),
+                    });
+                }
+                match read_signature_text(src, VOID_FILE)? {
+                    None => findings.push(Finding::SignatureMissing {
+                        document: signature_file(VOID_FILE),
+                    }),
+                    Some(t) => {
+                        if let Err(error) =
+                            Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
+                        {
+                            findings.push(Finding::Signature {
+                                document: VOID_FILE.into(),
+                                error,
+                            });
                         }
                     }
                 }
             }
         }
-        let trust = ann.as_ref().map(|a| {
-            let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
-            if let verify::TimeProof::Failed { problem } = &proof {
-                findings.push(Finding::Timestamp {
-                    document: TIMESTAMP_FILE.into(),
-                    problem: problem.clone(),
-                });
-            }
-            let parsed: Vec<Amendment> = amendments
+    }
+    let trust = ann.as_ref().map(|a| {
+        let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
+        if let verify::TimeProof::Failed { problem } = &proof {
+            findings.push(Finding::Timestamp {
+                document: TIMESTAMP_FILE.into(),
+                problem: problem.clone(),
+            });
+        }
+        let parsed: Vec<Amendment> = amendments
+            .iter()
+            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+            .collect();
+        verify::TrustSummary::of(a, &parsed, proof, log_trust)
+    });
+    let mut all = findings;
+    all.append(&mut report.findings);
+    report.findings = all;
+    Ok(DirVerification {
+        report,
+        depth,
+        withheld,
+        key_from_folder,
+        draw_id,
+        amendments: amendment_count,
+        trust,
+        views: crate::publish::check::check_views_in(
+            src,
+            &ann_bytes,
+            sheet_bytes.as_deref(),
+            &amendments
                 .iter()
-                .filter_map(|(_, b, _)| Amendment::parse(b).ok())
-                .collect();
-            verify::TrustSummary::of(a, &parsed, proof, log_trust)
-        });
-        let mut all = findings;
-        all.append(&mut report.findings);
-        report.findings = all;
-        Ok(DirVerification {
-            report,
-            depth,
-            withheld,
-            key_from_folder,
-            draw_id,
-            amendments: amendment_count,
-            trust,
-            views: match views {
-                Some(v) => v.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => check_views(),
-            },
-        })
+                .map(|(_, b, _)| b.as_slice())
+                .collect::<Vec<_>>(),
+        ),
     })
 }
 
