@@ -65,4 +65,7 @@ echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --versio
 echo "$N entities: $(du -h "$DIR/entities.csv" | cut -f1) entities.csv, $(du -sh "$work/big/WEB-1" | cut -f1) draw folder"
 python3 web/test/drive.py web/dist/verify.html "$bin" "$work/shots" \
   "demo=$work/demo/$(basename "$draw")" "replay-$N=$work/big/WEB-1"
+# The command line on the same folder, for comparison (the log beside it found as the page's).
+TIMEFORMAT="the command line's verify on the same folder: %R s"
+time "$bin" --lang en verify "$work/big/WEB-1" --public-key "$work/big/WEB-1/organizer.pub" >/dev/null
 echo "page: $(stat -c %s web/dist/verify.html) bytes"
