@@ -100,7 +100,7 @@ pub fn verify(
                 .map_err(|e| unreadable("results.toml", &e))?,
         ),
     };
-    let now = Timestamp::from_unix(now_unix).unwrap_or_else(|| sheet.drawn_at);
+    let now = Timestamp::from_unix(now_unix).unwrap_or(sheet.drawn_at);
     let signed: Vec<SignedRecord<'_>> = records
         .iter()
         .map(|(name, bytes, signature)| SignedRecord {
