@@ -26,7 +26,8 @@ mod outcomes;
 /// `key_given` (otherwise the verdict is at best NOT VERIFIED, as on the command line).
 ///
 /// Files named with a folder (`D1/sheet.json`, as a dropped folder or a zip gives them) are
-/// taken by their last component. An error (no announcement, an unreadable key) is returned as
+/// taken by their last component (so the files of one draw are expected: two draws' folders
+/// would overwrite each other's files). An error (no announcement, an unreadable key) is returned as
 /// `{"error": {"en": …, "zh": …}}`.
 ///
 /// When the rosters and the plan are among the files, the draw is replayed from them; when
@@ -39,8 +40,12 @@ pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool, now_un
     for (name, bytes) in files {
         let mut parts = name.rsplit(['/', '\\']);
         let base = parts.next().unwrap_or(&name).to_string();
-        // `D2/sheet.json` is also kept whole: the log check reads the other draws' documents.
-        if let Some(folder) = parts.next().filter(|f| !f.is_empty()) {
+        // `D2/sheet.json` is also kept whole: the log check reads the other draws' documents
+        // (JSON documents only: a roster is not copied).
+        if let Some(folder) = parts
+            .next()
+            .filter(|f| !f.is_empty() && base.ends_with(".json"))
+        {
             map.insert(format!("{folder}/{base}"), bytes.clone());
         }
         map.insert(base, bytes);
