@@ -21,21 +21,34 @@ fn drawn(office: &Path) -> (SecretKey, DrawDir) {
 /// A drawn ceremony in `office`, its folder holding every input (as a discipline inspector is
 /// given it), the office log beside it.
 fn drawn_with_rosters(office: &Path) -> (SecretKey, DrawDir) {
-    example_input_files(&office.join("r")).unwrap();
+    let key = SecretKey::generate().unwrap();
+    let folder = drawn_as(office, &key, "D1", "T1");
+    (key, folder)
+}
+
+/// Draw `draw_id` of task `task` in `office`, signed with `key`.
+fn drawn_as(office: &Path, key: &SecretKey, draw_id: &str, task: &str) -> DrawDir {
+    let r = office.join(format!("r-{draw_id}"));
+    example_input_files(&r).unwrap();
+    let plan = std::fs::read_to_string(r.join("plan.toml")).unwrap();
+    std::fs::write(
+        r.join("plan.toml"),
+        plan.replace("task_id = \"T1\"", &format!("task_id = \"{task}\"")),
+    )
+    .unwrap();
     let private = PrivateDir::new(office.join("private"));
     let log = office.join(LOG_FILE);
-    let key = SecretKey::generate().unwrap();
-    let folder = DrawDir::new(office.join("D1"));
-    let inputs = load_inputs(&office.join("r"), None).unwrap();
+    let folder = DrawDir::new(office.join(draw_id));
+    let inputs = load_inputs(&r, None).unwrap();
     let t = |s: &str| s.parse().unwrap();
     announce(
         &folder,
         &private,
         &log,
         &AnnounceRequest {
-            draw_id: "D1",
+            draw_id,
             inputs: &inputs,
-            key: &key,
+            key,
             organizer: "organizer",
             organizer_secret: &Secret::generate().unwrap(),
             witnesses: &[],
@@ -51,7 +64,7 @@ fn drawn_with_rosters(office: &Path) -> (SecretKey, DrawDir) {
         &private,
         &log,
         &DrawRequest {
-            key: &key,
+            key,
             reveals: &[],
             beacon: None,
             drawn_at: t("2026-03-01T01:00:00Z"),
@@ -59,7 +72,7 @@ fn drawn_with_rosters(office: &Path) -> (SecretKey, DrawDir) {
         &mut NoProgress,
     )
     .unwrap();
-    (key, folder)
+    folder
 }
 
 fn in_memory(dir: &Path) -> MemoryFiles {
@@ -278,4 +291,43 @@ fn a_log_that_does_not_record_the_draw_fails_in_memory_as_beside_the_folder() {
         in_mem.report.findings
     );
     assert_eq!(seen(&on_disk), seen(&in_mem));
+}
+
+#[test]
+fn the_other_draws_of_the_log_are_read_from_their_folders_among_the_files() {
+    let office = tempfile::tempdir().unwrap();
+    let key = SecretKey::generate().unwrap();
+    let d1 = drawn_as(office.path(), &key, "D1", "T1");
+    let d2 = drawn_as(office.path(), &key, "D2", "T2");
+    let log = office.path().join(LOG_FILE);
+    // In a folder, D1 sits beside D2; among the files, only when its documents are given.
+    let (on_disk, in_mem) = both_with_log(d2.root(), &log, &key);
+    let mut files = in_memory(d2.root());
+    files.insert(LOG_FILE.into(), std::fs::read(&log).unwrap());
+    assert!(
+        !in_mem.passed(),
+        "D1's documents are not among the files: unpublished"
+    );
+    for f in ["announcement.json", "sheet.json"] {
+        files.insert(format!("D1/{f}"), std::fs::read(d1.path(f)).unwrap());
+    }
+    let with_d1 = verify_files(&files, Some(&key.public_key()), &[]).unwrap();
+    assert!(with_d1.passed(), "{:?}", with_d1.report.findings);
+    assert!(on_disk.passed(), "{:?}", on_disk.report.findings);
+    assert_eq!(seen(&on_disk), seen(&with_d1));
+    // D1's sheet among the files is not the one the log records: named, as in a folder.
+    files.insert(
+        "D1/sheet.json".into(),
+        std::fs::read(d2.path("sheet.json")).unwrap(),
+    );
+    let v = verify_files(&files, Some(&key.public_key()), &[]).unwrap();
+    let unpublished: Vec<_> = v
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.code() == "log.unpublished")
+        .map(|f| f.fields())
+        .collect();
+    assert_eq!(unpublished.len(), 1, "{:?}", v.report.findings);
+    assert!(unpublished[0].iter().any(|(_, v)| v == "D1/sheet.json"));
 }
