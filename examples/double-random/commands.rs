@@ -14,7 +14,7 @@ use double_random::ceremony::Timestamp;
 use double_random::ceremony::amend::{Action, Amendment, Outcome, Reason, ReasonCode};
 use double_random::ceremony::announce::Announcement;
 use double_random::ceremony::beacon::{
-    BeaconSpec, BeaconValue, DRAND_MAINNET, DRAND_QUICKNET, DrandChain, Hex32, HexBytes,
+    BeaconSpec, BeaconValue, DRAND_MAINNET, DRAND_QUICKNET, DrandChain, HexBytes,
 };
 use double_random::ceremony::commit::{Role, Secret, commitment};
 use double_random::ceremony::groups::{GroupSpec, read_typed};
@@ -1400,7 +1400,7 @@ fn read_drand_round(path: &Path, lang: Lang) -> Result<BeaconValue, Fail> {
             Some(p) if !p.trim().is_empty() => Some(HexBytes(decode(p)?)),
             _ => None,
         },
-        randomness: Hex32(randomness),
+        randomness: Digest32(randomness),
     })
 }
 
