@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 /// A column of the form: its name and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FormColumn {
     /// The English name, also accepted as a header.
     pub name: &'static str,
@@ -36,6 +37,15 @@ pub struct FormColumn {
 }
 
 /// The form's columns, in the order of the template.
+///
+/// A program that hands the inspectors a blank form writes these headers.
+///
+/// ```
+/// use double_random::ceremony::outcomes::form::FORM_COLUMNS;
+/// let header: Vec<&str> = FORM_COLUMNS.iter().map(|c| c.chinese).collect();
+/// assert_eq!(header[0], "统一社会信用代码");
+/// assert!(FORM_COLUMNS.iter().any(|c| c.name == "follow_up" && !c.required));
+/// ```
 pub const FORM_COLUMNS: [FormColumn; 10] = [
     FormColumn {
         name: "entity",
@@ -92,6 +102,7 @@ pub const FORM_COLUMNS: [FormColumn; 10] = [
 /// A problem in the form, with its line (from 1, the header being line 1) and column.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {}{problem}", .column.map(|c| format!("{c}: ")).unwrap_or_default())]
+#[non_exhaustive]
 pub struct FormError {
     /// The file.
     pub file: String,
@@ -204,6 +215,9 @@ struct Pending {
 
 /// Reads the rows of a form (the first row is the header) into results, one per entity in
 /// ascending entity order, items ascending; or every problem found.
+///
+/// The rows come from a CSV file ([`csv_rows`]) or a workbook's cells; see the
+/// [module](self) for an example.
 pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, Vec<FormError>> {
     let mut errors = vec![];
     let err = |line: u64, column: Option<&'static str>, problem| FormError {
@@ -453,6 +467,15 @@ pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, 
 }
 
 /// Reads a CSV form (UTF-8, a byte order mark allowed) into rows of cells.
+///
+/// The rows then go to [`read_rows`]; a file that is not UTF-8 CSV is one error on its line.
+///
+/// ```
+/// use double_random::ceremony::outcomes::form::csv_rows;
+/// let rows = csv_rows("results.csv", "\u{feff}检查事项,检查结果\r\nI1,未发现问题\r\n".as_bytes()).unwrap();
+/// assert_eq!(rows, [["检查事项", "检查结果"], ["I1", "未发现问题"]]);
+/// assert_eq!(csv_rows("results.csv", b"a\n\xff\n").unwrap_err()[0].line, 2);
+/// ```
 pub fn csv_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Vec<FormError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
