@@ -951,13 +951,8 @@ fn team_set(e: &SheetEntity) -> BTreeSet<&str> {
 pub fn review(inp: &ReviewInputs<'_>) -> Review {
     let mut out = Review::default();
     let sheet = inp.sheet;
-    let sheet_digest = sheet.digest().ok();
-    let amendment_digests: Vec<Option<Digest32>> =
-        inp.amendments.iter().map(|a| a.digest().ok()).collect();
-    let drawn_on = beijing_date(sheet.drawn_at);
     let no_strata = BTreeMap::new();
-    // entity -> (record index, record digest, result)
-    let mut current: BTreeMap<String, (usize, Digest32, EntityResult)> = BTreeMap::new();
+    let mut current = Current::new();
     let mut prev: Option<(Digest32, Timestamp, u32)> = None;
     for (i, (name, bytes)) in inp.records.iter().enumerate() {
         let document = name.to_string();
@@ -972,147 +967,16 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
             }
         };
         let digest = Digest32::of(bytes);
-        let mut cites = |field: &'static str, expected: String, found: String| {
-            if expected != found {
-                out.findings.push(OutcomeFinding::Cites {
-                    document: document.clone(),
-                    field,
-                    expected,
-                    found,
-                });
-            }
-        };
-        let hex = |d: Option<Digest32>| d.map_or("null".to_string(), |d| d.to_hex());
-        cites("sheet", hex(sheet_digest), rec.sheet.to_hex());
-        cites("draw_id", sheet.draw_id.clone(), rec.draw_id.clone());
-        cites("seq", (i + 1).to_string(), rec.seq.to_string());
-        cites("previous", hex(prev.map(|p| p.0)), hex(rec.previous));
-        let s = rec.accounts_for.seq as usize;
-        if s > inp.amendments.len() {
-            cites(
-                "accounts_for.seq",
-                format!("at most {}", inp.amendments.len()),
-                s.to_string(),
-            );
-        } else {
-            let expected = if s == 0 {
-                None
-            } else {
-                amendment_digests[s - 1]
-            };
-            cites(
-                "accounts_for.amendment",
-                hex(expected),
-                hex(rec.accounts_for.amendment),
-            );
-        }
-        if let Some((_, _, prev_s)) = prev
-            && rec.accounts_for.seq < prev_s
-        {
-            cites(
-                "accounts_for.seq",
-                format!("at least {prev_s}"),
-                rec.accounts_for.seq.to_string(),
-            );
-        }
-        let not_before = prev.map_or(sheet.drawn_at, |p| p.1.max(sheet.drawn_at));
-        if rec.published_at < not_before {
-            out.findings.push(OutcomeFinding::Time {
-                document: document.clone(),
-                not_before,
-                found: rec.published_at,
-            });
-        }
-        let s = s.min(inp.amendments.len());
-        if let Some(a) = inp.amendments[s..]
-            .iter()
-            .find(|a| a.amended_at <= rec.published_at)
-        {
-            out.findings.push(OutcomeFinding::Stale {
-                document: document.clone(),
-                amendment: a.seq,
-            });
-        }
+        let s = check_citations(&mut out, inp, i, &document, &rec, prev);
         let state = amend::state_after(sheet, &inp.amendments[..s], &no_strata);
-        let published_on = beijing_date(rec.published_at);
-        let mut last_entity: Option<&str> = None;
-        for r in &rec.results {
-            let entity = r.entity.clone();
-            let doc = || document.clone();
-            let Some(team) = state.entities.iter().find(|e| e.id == r.entity) else {
-                out.findings.push(OutcomeFinding::NotDrawn {
-                    document: doc(),
-                    entity,
-                });
-                continue;
-            };
-            if last_entity.is_some_and(|l| l >= r.entity.as_str()) {
-                out.findings.push(OutcomeFinding::Duplicate {
-                    document: doc(),
-                    entity: entity.clone(),
-                });
-            }
-            last_entity = Some(&r.entity);
-            check_items(&mut out, &document, r, &sheet.plan.items, inp.vocabulary);
-            check_team(&mut out, &document, r, team);
-            if r.inspected_on < drawn_on {
-                out.findings.push(OutcomeFinding::Dates {
-                    document: doc(),
-                    entity: entity.clone(),
-                    field: "inspected_on",
-                });
-            }
-            if r.formed_on < r.inspected_on || r.formed_on > published_on {
-                out.findings.push(OutcomeFinding::Dates {
-                    document: doc(),
-                    entity: entity.clone(),
-                    field: "formed_on",
-                });
-            }
-            let held = current.get(&r.entity).map(|c| c.1);
-            match (&r.corrects, held) {
-                (None, Some(_)) => {
-                    out.findings.push(OutcomeFinding::Duplicate {
-                        document: doc(),
-                        entity: entity.clone(),
-                    });
-                    continue;
-                }
-                (Some(c), held) if Some(c.document) != held || c.reason.trim().is_empty() => {
-                    out.findings.push(OutcomeFinding::Correction {
-                        document: doc(),
-                        entity: entity.clone(),
-                        cited: c.document,
-                        current: held,
-                    });
-                    continue;
-                }
-                _ => {}
-            }
-            match inp
-                .calendars
-                .deadline(&r.formed_on, PUBLICATION_WORKING_DAYS)
-            {
-                Ok(deadline) => {
-                    out.provisional |= inp.calendars.provisional_between(&r.formed_on, &deadline);
-                    if published_on > deadline {
-                        out.findings.push(OutcomeFinding::Late {
-                            document: doc(),
-                            entity: entity.clone(),
-                            formed_on: r.formed_on,
-                            deadline,
-                            published_on,
-                        });
-                    }
-                }
-                Err(year) => out.findings.push(OutcomeFinding::Calendar {
-                    document: doc(),
-                    entity: entity.clone(),
-                    year,
-                }),
-            }
-            current.insert(entity, (i, digest, r.clone()));
-        }
+        review_results(
+            &mut out,
+            inp,
+            (i, &document, digest),
+            &rec,
+            &state,
+            &mut current,
+        );
         prev = Some((digest, rec.published_at, rec.accounts_for.seq));
         out.records.push(rec);
     }
@@ -1121,6 +985,190 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
         .last()
         .map(|r| r.inspections_end)
         .or(inp.inspections_end);
+    standings(&mut out, inp, &current);
+    out
+}
+
+/// Each entity's current result: the index of the record holding it, its digest, the result.
+type Current = BTreeMap<String, (usize, Digest32, EntityResult)>;
+
+/// Checks what record `i` (`rec`, named `document`) cites and when it was published, against
+/// the sheet, the amendments and the record before it (`prev`: digest, time, amendments
+/// accounted for). Returns how many amendments it takes into account (at most all of them).
+fn check_citations(
+    out: &mut Review,
+    inp: &ReviewInputs<'_>,
+    i: usize,
+    document: &str,
+    rec: &OutcomeRecord,
+    prev: Option<(Digest32, Timestamp, u32)>,
+) -> usize {
+    let sheet = inp.sheet;
+    let sheet_digest = sheet.digest().ok();
+    let amendment_digests: Vec<Option<Digest32>> =
+        inp.amendments.iter().map(|a| a.digest().ok()).collect();
+    let mut cites = |field: &'static str, expected: String, found: String| {
+        if expected != found {
+            out.findings.push(OutcomeFinding::Cites {
+                document: document.to_string(),
+                field,
+                expected,
+                found,
+            });
+        }
+    };
+    let hex = |d: Option<Digest32>| d.map_or("null".to_string(), |d| d.to_hex());
+    cites("sheet", hex(sheet_digest), rec.sheet.to_hex());
+    cites("draw_id", sheet.draw_id.clone(), rec.draw_id.clone());
+    cites("seq", (i + 1).to_string(), rec.seq.to_string());
+    cites("previous", hex(prev.map(|p| p.0)), hex(rec.previous));
+    let s = rec.accounts_for.seq as usize;
+    if s > inp.amendments.len() {
+        cites(
+            "accounts_for.seq",
+            format!("at most {}", inp.amendments.len()),
+            s.to_string(),
+        );
+    } else {
+        let expected = if s == 0 {
+            None
+        } else {
+            amendment_digests[s - 1]
+        };
+        cites(
+            "accounts_for.amendment",
+            hex(expected),
+            hex(rec.accounts_for.amendment),
+        );
+    }
+    if let Some((_, _, prev_s)) = prev
+        && rec.accounts_for.seq < prev_s
+    {
+        cites(
+            "accounts_for.seq",
+            format!("at least {prev_s}"),
+            rec.accounts_for.seq.to_string(),
+        );
+    }
+    let not_before = prev.map_or(sheet.drawn_at, |p| p.1.max(sheet.drawn_at));
+    if rec.published_at < not_before {
+        out.findings.push(OutcomeFinding::Time {
+            document: document.to_string(),
+            not_before,
+            found: rec.published_at,
+        });
+    }
+    let s = s.min(inp.amendments.len());
+    if let Some(a) = inp.amendments[s..]
+        .iter()
+        .find(|a| a.amended_at <= rec.published_at)
+    {
+        out.findings.push(OutcomeFinding::Stale {
+            document: document.to_string(),
+            amendment: a.seq,
+        });
+    }
+    s
+}
+
+/// Checks the results of record `i` (named `document`, with `digest`) against the state of
+/// the draw it accounts for, and makes each result that passes its entity's current one.
+fn review_results(
+    out: &mut Review,
+    inp: &ReviewInputs<'_>,
+    (i, document, digest): (usize, &str, Digest32),
+    rec: &OutcomeRecord,
+    state: &amend::State,
+    current: &mut Current,
+) {
+    let sheet = inp.sheet;
+    let drawn_on = beijing_date(sheet.drawn_at);
+    let published_on = beijing_date(rec.published_at);
+    let mut last_entity: Option<&str> = None;
+    for r in &rec.results {
+        let entity = r.entity.clone();
+        let doc = || document.to_string();
+        let Some(team) = state.entities.iter().find(|e| e.id == r.entity) else {
+            out.findings.push(OutcomeFinding::NotDrawn {
+                document: doc(),
+                entity,
+            });
+            continue;
+        };
+        if last_entity.is_some_and(|l| l >= r.entity.as_str()) {
+            out.findings.push(OutcomeFinding::Duplicate {
+                document: doc(),
+                entity: entity.clone(),
+            });
+        }
+        last_entity = Some(&r.entity);
+        check_items(out, document, r, &sheet.plan.items, inp.vocabulary);
+        check_team(out, document, r, team);
+        if r.inspected_on < drawn_on {
+            out.findings.push(OutcomeFinding::Dates {
+                document: doc(),
+                entity: entity.clone(),
+                field: "inspected_on",
+            });
+        }
+        if r.formed_on < r.inspected_on || r.formed_on > published_on {
+            out.findings.push(OutcomeFinding::Dates {
+                document: doc(),
+                entity: entity.clone(),
+                field: "formed_on",
+            });
+        }
+        let held = current.get(&r.entity).map(|c| c.1);
+        match (&r.corrects, held) {
+            (None, Some(_)) => {
+                out.findings.push(OutcomeFinding::Duplicate {
+                    document: doc(),
+                    entity: entity.clone(),
+                });
+                continue;
+            }
+            (Some(c), held) if Some(c.document) != held || c.reason.trim().is_empty() => {
+                out.findings.push(OutcomeFinding::Correction {
+                    document: doc(),
+                    entity: entity.clone(),
+                    cited: c.document,
+                    current: held,
+                });
+                continue;
+            }
+            _ => {}
+        }
+        match inp
+            .calendars
+            .deadline(&r.formed_on, PUBLICATION_WORKING_DAYS)
+        {
+            Ok(deadline) => {
+                out.provisional |= inp.calendars.provisional_between(&r.formed_on, &deadline);
+                if published_on > deadline {
+                    out.findings.push(OutcomeFinding::Late {
+                        document: doc(),
+                        entity: entity.clone(),
+                        formed_on: r.formed_on,
+                        deadline,
+                        published_on,
+                    });
+                }
+            }
+            Err(year) => out.findings.push(OutcomeFinding::Calendar {
+                document: doc(),
+                entity: entity.clone(),
+                year,
+            }),
+        }
+        current.insert(entity, (i, digest, r.clone()));
+    }
+}
+
+/// Each entity of the draw after all amendments, with its standing on `inp.today`; an
+/// overdue entity, or a deadline no calendar covers, is a finding.
+fn standings(out: &mut Review, inp: &ReviewInputs<'_>, current: &Current) {
+    let sheet = inp.sheet;
+    let no_strata = BTreeMap::new();
     let due = out
         .inspections_end
         .map(|e| inp.calendars.deadline(&e, PUBLICATION_WORKING_DAYS));
@@ -1178,7 +1226,6 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
             result,
         });
     }
-    out
 }
 
 fn check_items(
