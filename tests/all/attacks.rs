@@ -1289,7 +1289,7 @@ mod cli {
     use super::*;
     use std::process::{Command, Output};
 
-    /// The example binary, built once per test run (see `tests/cli.rs`).
+    /// The example binary, built once per test run (see `tests/all/cli.rs`).
     fn bin() -> PathBuf {
         static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
         BIN.get_or_init(|| {
