@@ -620,6 +620,7 @@ fn standing(lang: Lang, s: &Standing) -> String {
             "已逾期：期限 {deadline}，仍无结果",
             "OVERDUE: due {deadline}, no result"
         ),
+        _ => tr!(lang, "未知", "unknown"),
     }
 }
 
@@ -704,6 +705,7 @@ pub fn review_json(r: &Review) -> serde_json::Value {
                 ),
                 Standing::Due { deadline } => ("due", *deadline, None, None),
                 Standing::Overdue { deadline } => ("overdue", Some(*deadline), None, None),
+                _ => ("unknown", None, None, None),
             };
             json!({
                 "entity": s.entity.id,
