@@ -2520,6 +2520,7 @@ pub fn calendar_error(lang: Lang, e: &CalendarError) -> String {
         CalendarProblem::OtherYear { date, year } => format!("{date} 不在 {year} 年"),
         CalendarProblem::OffAndWork { date } => format!("{date} 既列为放假又列为上班"),
         CalendarProblem::YearTwice { year } => format!("{year} 年的节假日安排已读入过一份"),
+        other => other.to_string(),
     };
     format!("{}:{}: {what}", e.file, e.line)
 }

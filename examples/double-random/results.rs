@@ -620,6 +620,7 @@ fn standing(lang: Lang, s: &Standing) -> String {
             "已逾期：期限 {deadline}，仍无结果",
             "OVERDUE: due {deadline}, no result"
         ),
+        _ => tr!(lang, "未知", "unknown"),
     }
 }
 

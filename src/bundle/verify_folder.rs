@@ -427,13 +427,6 @@ fn verify_source(
         ),
     };
     let mut findings = vec![];
-    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
-        if sig.is_none() {
-            findings.push(Finding::SignatureMissing {
-                document: signature_file(name),
-            });
-        }
-    };
     missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
     let sheet_bytes = if src.has_file(SHEET_FILE) {
         Some(read_document_bytes(src, SHEET_FILE, Needed::Sheet)?)
@@ -441,19 +434,7 @@ fn verify_source(
         None
     };
     let sheet_sig = read_signature_text(src, SHEET_FILE)?;
-    let mut amendments = vec![];
-    for seq in 1u32.. {
-        let name = amendment_file(seq);
-        if !src.has_file(&name) {
-            break;
-        }
-        let bytes = read_document_bytes(src, &name, Needed::Amendment)?;
-        let sig = read_signature_text(src, &name)?;
-        amendments.push((name, bytes, sig));
-    }
-    for stray in stray_amendments(src, amendments.len()) {
-        findings.push(Finding::AmendmentGap { document: stray });
-    }
+    let amendments = read_amendments(src, &mut findings)?;
     // Inputs: all of them for a replay; the plan alone for the quota check.
     let ann = Announcement::parse(&ann_bytes).ok();
     let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
@@ -463,16 +444,11 @@ fn verify_source(
         .filter(|_| amendments.is_empty())
         .and_then(|b| Sheet::parse(b).ok())
         .map(|s| s.seed);
-    let LoadedInputs {
-        plan,
-        inputs,
-        streamed,
-        withheld,
-    } = load(ann.as_ref(), seed, &mut findings)?;
+    let loaded = load(ann.as_ref(), seed, &mut findings)?;
     let amendment_count = amendments.len();
     let (mut report, depth) = match &sheet_bytes {
         None => (
-            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), inputs.as_ref()),
+            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), loaded.inputs.as_ref()),
             Depth::Announcement,
         ),
         Some(sheet_bytes) => {
@@ -501,29 +477,7 @@ fn verify_source(
                     })
                     .collect(),
             };
-            let depth = if inputs.is_some() || streamed.is_some() {
-                Depth::Full
-            } else if plan.is_some() {
-                Depth::Plan
-            } else {
-                Depth::Public
-            };
-            let di = inputs.as_ref().map(Inputs::as_draw_inputs);
-            let replay = match (&di, &streamed) {
-                (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
-                (None, Some((plan, out))) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
-                    plan,
-                    digests: &out.digests,
-                    result: &out.result,
-                    entities: &out.drawn,
-                    inspectors: &out.inspectors,
-                })),
-                (None, None) => None,
-            };
-            (
-                verify::verify_replayed(&published, plan.as_ref(), replay),
-                depth,
-            )
+            verify_published(&published, &loaded)
         }
     };
     let mut log_trust = None;
@@ -532,45 +486,7 @@ fn verify_source(
         findings.append(&mut f);
         log_trust = Some(t);
     }
-    if src.has_file(VOID_FILE) {
-        let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
-        match Void::parse(&vb) {
-            Err(e) => findings.push(Finding::Unreadable {
-                document: VOID_FILE.into(),
-                error: std::sync::Arc::new(e),
-            }),
-            Ok(v) => {
-                if sheet_bytes.is_some() {
-                    findings.push(Finding::VoidWithSheet {
-                        document: VOID_FILE.into(),
-                    });
-                }
-                if v.announcement != Digest32::of(&ann_bytes) {
-                    findings.push(Finding::Cites {
-                        document: VOID_FILE.into(),
-                        field: "announcement",
-                        expected: Digest32::of(&ann_bytes).to_hex(),
-                        found: v.announcement.to_hex(),
-                    });
-                }
-                match read_signature_text(src, VOID_FILE)? {
-                    None => findings.push(Finding::SignatureMissing {
-                        document: signature_file(VOID_FILE),
-                    }),
-                    Some(t) => {
-                        if let Err(error) =
-                            Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
-                        {
-                            findings.push(Finding::Signature {
-                                document: VOID_FILE.into(),
-                                error,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
+    check_void(src, &key, &ann_bytes, sheet_bytes.is_some(), &mut findings)?;
     let trust = ann.as_ref().map(|a| {
         let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
         if let verify::TimeProof::Failed { problem } = &proof {
@@ -591,7 +507,7 @@ fn verify_source(
     Ok(DirVerification {
         report,
         depth,
-        withheld,
+        withheld: loaded.withheld,
         key_from_folder,
         draw_id,
         amendments: amendment_count,
@@ -606,6 +522,120 @@ fn verify_source(
                 .collect::<Vec<_>>(),
         ),
     })
+}
+
+/// A missing signature file, as a finding.
+fn missing_sig(name: &str, sig: &Option<String>, findings: &mut Vec<Finding>) {
+    if sig.is_none() {
+        findings.push(Finding::SignatureMissing {
+            document: signature_file(name),
+        });
+    }
+}
+
+/// An amendment as read: its file name, bytes and signature text (if any).
+type ReadAmendment = (String, Vec<u8>, Option<String>);
+
+/// The amendments 1, 2, … up to the first missing one, with their signatures; an amendment
+/// after a gap is a finding.
+fn read_amendments(
+    src: &dyn FileSource,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<ReadAmendment>, BundleError> {
+    let mut amendments = vec![];
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !src.has_file(&name) {
+            break;
+        }
+        let bytes = read_document_bytes(src, &name, Needed::Amendment)?;
+        let sig = read_signature_text(src, &name)?;
+        amendments.push((name, bytes, sig));
+    }
+    for stray in stray_amendments(src, amendments.len()) {
+        findings.push(Finding::AmendmentGap { document: stray });
+    }
+    Ok(amendments)
+}
+
+/// Verifies the published documents as deep as the inputs `loaded` allow: a replay from the
+/// rows or from the streamed draw, the plan's quotas, or the signatures and citations alone.
+fn verify_published(published: &Published<'_>, loaded: &LoadedInputs) -> (Report, Depth) {
+    let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
+        Depth::Full
+    } else if loaded.plan.is_some() {
+        Depth::Plan
+    } else {
+        Depth::Public
+    };
+    let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
+    let replay = match (&di, &loaded.streamed) {
+        (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
+        (None, Some((plan, out))) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
+            plan,
+            digests: &out.digests,
+            result: &out.result,
+            entities: &out.drawn,
+            inspectors: &out.inspectors,
+        })),
+        (None, None) => None,
+    };
+    (
+        verify::verify_replayed(published, loaded.plan.as_ref(), replay),
+        depth,
+    )
+}
+
+/// Checks a void notice, if the folder holds one: readable, no sheet beside it, citing this
+/// announcement, signed by `key`.
+fn check_void(
+    src: &dyn FileSource,
+    key: &PublicKey,
+    ann_bytes: &[u8],
+    has_sheet: bool,
+    findings: &mut Vec<Finding>,
+) -> Result<(), BundleError> {
+    if !src.has_file(VOID_FILE) {
+        return Ok(());
+    }
+    let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
+    match Void::parse(&vb) {
+        Err(e) => findings.push(Finding::Unreadable {
+            document: VOID_FILE.into(),
+            error: std::sync::Arc::new(e),
+        }),
+        Ok(v) => {
+            if has_sheet {
+                findings.push(Finding::VoidWithSheet {
+                    document: VOID_FILE.into(),
+                });
+            }
+            if v.announcement != Digest32::of(ann_bytes) {
+                findings.push(Finding::Cites {
+                    document: VOID_FILE.into(),
+                    field: "announcement",
+                    expected: Digest32::of(ann_bytes).to_hex(),
+                    found: v.announcement.to_hex(),
+                });
+            }
+            match read_signature_text(src, VOID_FILE)? {
+                None => findings.push(Finding::SignatureMissing {
+                    document: signature_file(VOID_FILE),
+                }),
+                Some(t) => {
+                    if let Err(error) =
+                        Signature::parse(&t).and_then(|s| sign::verify(key, &vb, &s))
+                    {
+                        findings.push(Finding::Signature {
+                            document: VOID_FILE.into(),
+                            error,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What [`verify_dir_with`] is given besides the folder.
