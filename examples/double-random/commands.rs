@@ -1848,7 +1848,7 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
     if a.json {
         let mut out = verify_json::verification(&v, log.as_deref().map(show));
         out["result"] = json!(result);
-        out["outcomes"] = json!(outcomes.as_ref().map(crate::results::review_json));
+        out["outcomes"] = json!(outcomes.as_ref().map(crate::verify_json::review_json));
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_verification(lang, &a.dir, &v, log.as_deref());
