@@ -443,9 +443,8 @@ pub(super) fn load_inputs_from(
     guard: Guard,
 ) -> Result<Inputs, BundleError> {
     let mut problems = InputProblems::default();
-    let parallel = parallel && matches!(source, InputSource::Disk);
     let entities = parallel
-        .then(|| read_entities_in_parallel(&paths.entities, progress, &mut problems))
+        .then(|| read_entities_in_parallel(source, &paths.entities, progress, &mut problems))
         .flatten()
         .or_else(|| {
             read_table(
@@ -616,6 +615,7 @@ pub(super) fn display_name(path: &Path) -> String {
 /// is not a file the parallel reader takes (then the sequential reader reads it and reports
 /// every problem).
 pub(super) fn read_entities_in_parallel(
+    source: &InputSource<'_>,
     path: &Path,
     progress: &mut dyn Progress,
     problems: &mut InputProblems,
@@ -623,8 +623,7 @@ pub(super) fn read_entities_in_parallel(
     if is_xlsx(path) {
         return None;
     }
-    let file = std::fs::File::open(path).ok()?;
-    let size = file.metadata().ok().map(|m| m.len());
+    let (file, size) = source.open(path).ok()?;
     let threads = crate::threads();
     progress.start(path, size);
     let all = {

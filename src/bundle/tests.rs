@@ -181,17 +181,29 @@ fn rosters_in_memory_load_as_on_disk_csv_and_xlsx() {
         let files = memory_copy(&dir);
         let in_memory = InputPaths::find_in(&files).unwrap();
         assert_eq!(in_memory.entities, disk.paths.entities.file_name().unwrap());
-        let mem = load_inputs_from(
-            &InputSource::Memory(&files),
-            &in_memory,
-            &mut NoProgress,
-            false,
-            Guard::Replay,
-        )
-        .unwrap();
-        assert_eq!(mem.digests, disk.digests, "{}", dir.display());
-        assert_eq!(mem.entities, disk.entities);
-        assert!(!mem.entities.is_empty());
+        // The sequential reader and the fast one (on one thread: no worker, as in a browser),
+        // with the same warnings (named by the file's name alone, as it was given).
+        let mut first_notes = None;
+        for (fast, threads) in [(false, 2), (true, 1), (true, 2)] {
+            crate::set_threads(threads);
+            let mem = load_inputs_from(
+                &InputSource::Memory(&files),
+                &in_memory,
+                &mut NoProgress,
+                fast,
+                Guard::Replay,
+            );
+            crate::set_threads(0);
+            let mem = mem.unwrap();
+            assert_eq!(mem.digests, disk.digests, "{} {fast}", dir.display());
+            assert_eq!(mem.entities, disk.entities);
+            assert_eq!(
+                &mem.notes,
+                first_notes.get_or_insert_with(|| mem.notes.clone())
+            );
+            assert_eq!(mem.notes.len(), disk.notes.len());
+            assert!(!mem.entities.is_empty());
+        }
     }
 }
 

@@ -244,7 +244,9 @@ fn memory_inputs(
         Ok(paths) => {
             withheld = announced_but_absent(&paths, ann);
             if withheld.is_empty() {
-                match load_inputs_from(&source, &paths, &mut NoProgress, false, Guard::Replay) {
+                // The fast entity reader, on as many threads as there are (one in a browser,
+                // where it parses on the calling thread).
+                match load_inputs_from(&source, &paths, &mut NoProgress, true, Guard::Replay) {
                     Ok(i) => inputs = Some(i),
                     Err(BundleError::Inputs(p)) => {
                         for problem in p.problems {
