@@ -15,7 +15,7 @@ pub(crate) use leaves::LeafSet;
 /// A 32-byte SHA-256 value, shown as lower-case hex.
 ///
 /// Used for every fingerprint in announcements and sheets: table digests, plan digest,
-/// commitments, seeds.
+/// commitments, seeds, and the drand chain hashes and randomness of beacons.
 ///
 /// ```
 /// use double_random::Digest32;

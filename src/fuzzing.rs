@@ -1,5 +1,5 @@
 //! Robustness properties, shared by the fuzz targets in `fuzz/` and the property tests in
-//! `tests/robustness.rs`.
+//! `tests/all/robustness.rs`.
 //!
 //! Every `check_*` function takes arbitrary bytes, runs one parser or checker on them and
 //! returns `Err` with a description when a property is violated (a panic inside the library

@@ -56,9 +56,31 @@ pub fn history_rows(bytes: &[u8], plain: bool) -> Option<(u64, Digest32)> {
     Some((summary.rows, summary.digest))
 }
 
-/// An announcement and its sheet from the example inputs, for the documentation's examples.
-pub fn example_documents() -> Result<(crate::Announcement, crate::Sheet), Box<dyn std::error::Error>>
-{
+/// The example inputs announced and drawn as `D1` in a temporary office folder.
+///
+/// What the documentation's examples and the tests of the published views start from: the
+/// folder stays on disk while this value lives.
+pub struct ExampleDraw {
+    /// The office folder (removed when this is dropped).
+    pub office: tempfile::TempDir,
+    /// The draw folder, `D1` in the office folder.
+    pub folder: crate::bundle::DrawDir,
+    /// The office's signing key.
+    pub key: crate::sign::SecretKey,
+    /// What the draw gave: announcement, sheet and inputs.
+    pub drawn: crate::bundle::Drawn,
+}
+
+/// The example inputs, announced at 2026-03-01T01:00:00Z as a drill without beacon nor
+/// witnesses, and drawn at once.
+///
+/// ```
+/// let d = double_random::internals::example_draw()?;
+/// assert!(d.folder.path(double_random::bundle::SHEET_FILE).exists());
+/// assert_eq!(d.drawn.sheet.draw_id, "D1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn example_draw() -> Result<ExampleDraw, Box<dyn std::error::Error>> {
     use crate::bundle::{
         AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, announce, draw,
         example_input_files, load_inputs,
@@ -101,5 +123,17 @@ pub fn example_documents() -> Result<(crate::Announcement, crate::Sheet), Box<dy
         },
         &mut NoProgress,
     )?;
-    Ok((drawn.announcement, drawn.sheet))
+    Ok(ExampleDraw {
+        office,
+        folder,
+        key,
+        drawn,
+    })
+}
+
+/// An announcement and its sheet from the example inputs, for the documentation's examples.
+pub fn example_documents() -> Result<(crate::Announcement, crate::Sheet), Box<dyn std::error::Error>>
+{
+    let d = example_draw()?;
+    Ok((d.drawn.announcement, d.drawn.sheet))
 }

@@ -26,7 +26,7 @@
 //! [`ceremony::steps::Records`]), its values, a clock reading and the office's
 //! [`SecretKey`], and returns the document to publish with the log record to append. Where the
 //! documents live is the caller's choice. [`bundle`] keeps them in folders, as the command-line
-//! example does; `tests/ceremony_memory.rs` keeps them in memory. [`pipeline`] draws and replays
+//! example does; `tests/all/ceremony_memory.rs` keeps them in memory. [`pipeline`] draws and replays
 //! rosters of millions of rows straight from their files in bounded memory, and [`publish`]
 //! renders the views people read (the notice, `sheet.csv`, `sheet.xlsx`).
 //!
@@ -88,7 +88,7 @@
 //!
 //! # Layers
 //!
-//! Each module uses only those listed before it (`tests/layers.rs` checks this list against
+//! Each module uses only those listed before it (`tests/all/layers.rs` checks this list against
 //! every `use crate::` in the source):
 //!
 //! <!-- layers:begin -->

@@ -14,7 +14,7 @@ use double_random::ceremony::Timestamp;
 use double_random::ceremony::amend::{Action, Amendment, Outcome, Reason, ReasonCode};
 use double_random::ceremony::announce::Announcement;
 use double_random::ceremony::beacon::{
-    BeaconSpec, BeaconValue, DRAND_MAINNET, DRAND_QUICKNET, DrandChain, Hex32, HexBytes,
+    BeaconSpec, BeaconValue, DRAND_MAINNET, DRAND_QUICKNET, DrandChain, HexBytes,
 };
 use double_random::ceremony::commit::{Role, Secret, commitment};
 use double_random::ceremony::groups::{GroupSpec, read_typed};
@@ -1391,7 +1391,7 @@ fn read_drand_round(path: &Path, lang: Lang) -> Result<BeaconValue, Fail> {
             Some(p) if !p.trim().is_empty() => Some(HexBytes(decode(p)?)),
             _ => None,
         },
-        randomness: Hex32(randomness),
+        randomness: Digest32(randomness),
     })
 }
 
@@ -1839,7 +1839,7 @@ fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, Fail> {
     if a.json {
         let mut out = verify_json::verification(&v, log.as_deref().map(show));
         out["result"] = json!(result);
-        out["outcomes"] = json!(outcomes.as_ref().map(crate::results::review_json));
+        out["outcomes"] = json!(outcomes.as_ref().map(crate::verify_json::review_json));
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_verification(lang, &a.dir, &v, log.as_deref());
@@ -2830,6 +2830,135 @@ fn demo_timestamp(
 }
 
 fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
+    let data = demo_folders(&a, lang)?;
+    let now = now(lang)?;
+    let d = Demo::new(&a, lang);
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "演示：用示例数据（{}）在 {} 中完整走一遍双随机抽取。每一步都会说明它做了什么、为什么。",
+            "Demo: a whole 双随机 draw on the sample data ({}) in {}. Each step says what it does and why.",
+            show(&data),
+            show(d.out)
+        )
+    );
+
+    demo_step(
+        lang,
+        1,
+        "机关生成签名密钥",
+        "The office makes its signing key",
+    );
+    let key = demo_key(&d)?;
+    demo_step(
+        lang,
+        2,
+        "监督人生成自己的秘密数",
+        "A witness makes its own secret",
+    );
+    let witness_commitment = demo_witness(&d)?;
+    demo_step(lang, 3, "检查名录和计划", "Check rosters and plan");
+    let inputs = demo_check(&d, &data)?;
+    demo_step(
+        lang,
+        4,
+        "发布抽查公告（抽取之前）",
+        "Announce (before anything random exists)",
+    );
+    let (draw_time, tsa_cert) = demo_announce(&d, &inputs, &key, witness_commitment, now)?;
+    demo_step(
+        lang,
+        5,
+        "抽取：揭示秘密数，输入信标值",
+        "Draw: reveal the secrets, enter the beacon value",
+    );
+    let drawn = demo_draw(&d, &key, draw_time)?;
+    demo_step(
+        lang,
+        6,
+        "写出公示页和公示表",
+        "Write the publication page and table",
+    );
+    demo_publish(&d, &drawn)?;
+    demo_step(
+        lang,
+        7,
+        "补抽：一户无法联系",
+        "Amend: one entity cannot be reached",
+    );
+    demo_amend(&d, &key, &drawn, draw_time)?;
+    demo_step(lang, 8, "核验（任何人都可以做）", "Verify (anyone can)");
+    let (passed, cert_arg) = demo_verify(&d, tsa_cert.as_deref())?;
+    if !passed {
+        return Ok(ExitCode::from(1));
+    }
+    demo_step(
+        lang,
+        9,
+        "一公开：登记检查结果，查看公示进度",
+        "Publish the results (一公开) and see what is due",
+    );
+    crate::results::demo_results(d.out, &d.draw_dir, d.private.root(), lang)?;
+    let public_draw = d.public.join(d.draw_id);
+    outln!();
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "演示完成。\n  {} 是可以公开的文件夹：机关日志、检查点、公钥，以及 {}/ 中签名的公告、结果表、补抽记录、时间戳令牌、计划、检查事项和公示页 {}。\n  名录（含内部风险分类和检查人员个人信息）不公开，只留在工作文件夹 {} 中，供有权查阅者完整重放：\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            "Demo complete.\n  {} is the folder to publish: the office log, its checkpoints, the public key, and in {}/ the signed announcement, sheet and amendment, the timestamp token, the plan, the items and the notice {}.\n  The rosters (internal risk classes, inspectors' personal data) are not published: they stay in the working folder {}, for a full replay by those entitled to it:\n    double-random verify {} --public-key {} --log {}{cert_arg}",
+            show(&d.public),
+            d.draw_id,
+            show(&public_draw.join(publish::NOTICE_FILE)),
+            show(d.draw_dir.root()),
+            show(d.draw_dir.root()),
+            show(&d.pub_path),
+            show(&d.log_path)
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folders and names the demo's steps share.
+struct Demo<'a> {
+    lang: Lang,
+    notice_lang: Option<LangArg>,
+    out: &'a Path,
+    private: PrivateDir,
+    witness_private: PrivateDir,
+    log_path: PathBuf,
+    pub_path: PathBuf,
+    public: PathBuf,
+    witness_name: String,
+    draw_id: &'static str,
+    draw_dir: DrawDir,
+}
+
+impl<'a> Demo<'a> {
+    fn new(a: &'a DemoArgs, lang: Lang) -> Self {
+        let out = a.out.as_path();
+        let draw_id = "DEMO-2026-01";
+        Demo {
+            lang,
+            notice_lang: a.notice_lang,
+            out,
+            private: PrivateDir::new(out.join("private")),
+            witness_private: PrivateDir::new(out.join("witness-private")),
+            log_path: out.join(bundle::LOG_FILE),
+            pub_path: out.join(bundle::PUBLIC_KEY_FILE),
+            public: out.join(bundle::PUBLIC_DIR),
+            witness_name: tr!(lang, "纪检监督员", "witness"),
+            draw_id,
+            draw_dir: DrawDir::new(out.join(draw_id)),
+        }
+    }
+}
+
+/// Refuses a missing `--data` or a non-empty `--out`, creates `--out`, and returns the data
+/// folder: without `--data`, the sample rosters built into the program are written out first,
+/// so the demo runs wherever the program is.
+fn demo_folders(a: &DemoArgs, lang: Lang) -> Result<PathBuf, Fail> {
     if let Some(data) = &a.data
         && !data.is_dir()
     {
@@ -2854,9 +2983,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         }
     }
     std::fs::create_dir_all(&a.out).map_err(|e| Fail::Io(format!("{}: {e}", show(&a.out))))?;
-    // Without --data, the sample rosters built into the program are written out first, so the
-    // demo runs wherever the program is.
-    let data = match &a.data {
+    Ok(match &a.data {
         Some(d) => d.clone(),
         None => {
             let d = a.out.join("sample-data");
@@ -2866,102 +2993,93 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
             }
             d
         }
-    };
-    let now = now(lang)?;
-    let out = &a.out;
-    let private = PrivateDir::new(out.join("private"));
-    let witness_private = PrivateDir::new(out.join("witness-private"));
-    let log_path = out.join(bundle::LOG_FILE);
-    let pub_path = out.join(bundle::PUBLIC_KEY_FILE);
-    let witness_name = tr!(lang, "纪检监督员", "witness");
-    let draw_id = "DEMO-2026-01";
-    let draw_dir = DrawDir::new(out.join(draw_id));
-    let step = |n: u32, zh: &str, en: &str| {
-        outln!();
-        outln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("第 {n} 步　{zh}"),
-                Lang::En => format!("Step {n}. {en}"),
-            }
-        );
-    };
-    outln!(
-        "{}",
-        tr!(
-            lang,
-            "演示：用示例数据（{}）在 {} 中完整走一遍双随机抽取。每一步都会说明它做了什么、为什么。",
-            "Demo: a whole 双随机 draw on the sample data ({}) in {}. Each step says what it does and why.",
-            show(&data),
-            show(out)
-        )
-    );
+    })
+}
 
-    // 1. Key.
-    step(1, "机关生成签名密钥", "The office makes its signing key");
+/// The heading of step `n`.
+fn demo_step(lang: Lang, n: u32, zh: &str, en: &str) {
+    outln!();
+    outln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("第 {n} 步　{zh}"),
+            Lang::En => format!("Step {n}. {en}"),
+        }
+    );
+}
+
+/// Step 1: the office's signing key, written unencrypted (the demo runs unattended).
+fn demo_key(d: &Demo<'_>) -> Result<SecretKey, Fail> {
     let key = fresh_key()?;
-    write_key_pair(&private, &pub_path, &key, None, lang)?;
+    write_key_pair(&d.private, &d.pub_path, &key, None, d.lang)?;
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  私钥存入 {}（只有本人可读，绝不公开）；公钥存入 {}，编号 {}。\n  机关发布的每份文件都用私钥签名，任何人都能用公钥确认文件确实出自机关且未被改动。\n  演示无人值守地运行，所以私钥未加密（如同 keygen --unencrypted）；正式使用时 keygen 默认用口令加密私钥。",
             "  The secret key is in {} (readable by you only, never published); the public key in {}, id {}.\n  Every file the office publishes is signed, so anyone can confirm with the public key that it comes from the office, unchanged.\n  The demo runs unattended, so its secret key is not encrypted (as with keygen --unencrypted); keygen encrypts the key with a password by default.",
-            show(&private.key_path()),
-            show(&pub_path),
+            show(&d.private.key_path()),
+            show(&d.pub_path),
             key.key_id()
         )
     );
+    Ok(key)
+}
 
-    // 2. Witness.
-    step(
-        2,
-        "监督人生成自己的秘密数",
-        "A witness makes its own secret",
-    );
-    let witness_secret = fresh_secret(draw_id, &witness_name)?;
-    let witness_file = witness_private.write_secret(draw_id, &witness_name, &witness_secret)?;
-    let witness_commitment = commitment(draw_id, &witness_name, &witness_secret);
+/// Step 2: the witness's secret, kept in its own folder; returns the commitment it gives.
+fn demo_witness(d: &Demo<'_>) -> Result<Digest32, Fail> {
+    let witness_secret = fresh_secret(d.draw_id, &d.witness_name)?;
+    let witness_file =
+        d.witness_private
+            .write_secret(d.draw_id, &d.witness_name, &witness_secret)?;
+    let witness_commitment = commitment(d.draw_id, &d.witness_name, &witness_secret);
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  监督人在自己的电脑上运行 witness，秘密数存入 {}，只把承诺值交给机关：\n    {witness_commitment}\n  承诺值写入公告后，秘密数就不能再更改；只要监督人不与机关串通，机关就无法事先算出结果。",
             "  The witness runs `witness` on its own machine; the secret stays in {}, only the commitment goes to the office:\n    {witness_commitment}\n  Once the commitment is announced the secret cannot change; unless the witness colludes, the office cannot compute the result in advance.",
             show(&witness_file)
         )
     );
+    Ok(witness_commitment)
+}
 
-    // 3. Check.
-    step(3, "检查名录和计划", "Check rosters and plan");
-    let paths = InputPaths::find(&data, None).map_err(|p| Fail::Bundle(BundleError::Inputs(p)))?;
+/// Step 3: reads and checks the rosters and plan, and tries the draw once.
+fn demo_check(d: &Demo<'_>, data: &Path) -> Result<Inputs, Fail> {
+    let paths = InputPaths::find(data, None).map_err(|p| Fail::Bundle(BundleError::Inputs(p)))?;
     let inputs = load(&paths)?;
-    let d = &inputs.digests;
+    let dg = &inputs.digests;
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  检查对象 {} 户、检查人员 {} 人、抽查事项 {} 项、回避关系 {} 条、检查历史 {} 条，均无问题。\n  每个文件都计算了摘要（指纹），任何一处改动都会改变摘要。",
             "  {} entities, {} inspectors, {} items, {} conflicts, {} history rows: no problems.\n  Each file gets a digest (fingerprint); any change to it changes the digest.",
-            d.entities.rows,
-            d.inspectors.rows,
-            d.items.rows,
-            d.conflicts.rows,
-            d.history.rows
+            dg.entities.rows,
+            dg.inspectors.rows,
+            dg.items.rows,
+            dg.conflicts.rows,
+            dg.history.rows
         )
     );
     if let Some(e) = bundle::trial_draw(&inputs) {
-        return Err(Fail::Ceremony(i18n::draw_error(lang, &e)));
+        return Err(Fail::Ceremony(i18n::draw_error(d.lang, &e)));
     }
+    Ok(inputs)
+}
 
-    // 4. Announce.
-    step(
-        4,
-        "发布抽查公告（抽取之前）",
-        "Announce (before anything random exists)",
-    );
-    let organizer = authority_party_name(&inputs.plan.authority, lang)?;
-    let organizer_secret = fresh_secret(draw_id, &organizer)?;
+/// Step 4: the announcement, its publication and timestamp; returns the time the demo's
+/// clock moves to (the lottery's publication) and the timestamp authority's certificate.
+fn demo_announce(
+    d: &Demo<'_>,
+    inputs: &Inputs,
+    key: &SecretKey,
+    witness_commitment: Digest32,
+    now: Timestamp,
+) -> Result<(Timestamp, Option<PathBuf>), Fail> {
+    let organizer = authority_party_name(&inputs.plan.authority, d.lang)?;
+    let organizer_secret = fresh_secret(d.draw_id, &organizer)?;
     // The lottery is published 30 minutes after the announcement: the demo's own clock moves
     // forward to it below, and says so.
     let published_at = Timestamp::from_unix(now.unix().saturating_add(30 * 60)).unwrap_or(now);
@@ -2972,16 +3090,16 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         groups: GroupSpec::shuangseqiu(),
     };
     let ann = bundle::announce(
-        &draw_dir,
-        &private,
-        &log_path,
+        &d.draw_dir,
+        &d.private,
+        &d.log_path,
         &AnnounceRequest {
-            draw_id,
-            inputs: &inputs,
-            key: &key,
+            draw_id: d.draw_id,
+            inputs,
+            key,
             organizer: &organizer,
             organizer_secret: &organizer_secret,
-            witnesses: &[(witness_name.clone(), witness_commitment)],
+            witnesses: &[(d.witness_name.clone(), witness_commitment)],
             beacon: Some(beacon),
             announced_at: now,
             scheduled_at: published_at,
@@ -2989,23 +3107,22 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         },
     )?;
     drop(organizer_secret);
-    let public = out.join(bundle::PUBLIC_DIR);
-    bundle::publish_office(out, &public)?;
+    bundle::publish_office(d.out, &d.public)?;
     let ann_digest = ann
         .digest()
-        .map_err(|e| Fail::Ceremony(i18n::jcs_error(lang, &e)))?;
+        .map_err(|e| Fail::Ceremony(i18n::jcs_error(d.lang, &e)))?;
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  公告 {} 固定了：全部输入文件的摘要、机关和监督人的承诺值、一个尚未产生的公共信标（双色球 2026023 期开奖号码，{} 公布）。\n  公告摘要：{ann_digest}\n  公告已签名并记入机关日志 {}；日志是哈希链，删改任何一条都会被发现。",
             "  The announcement {} fixes: every input's digest, the office's and the witness's commitments, and a public beacon not yet known (双色球 lottery draw 2026023, published {}).\n  Announcement digest: {ann_digest}\n  It is signed and recorded in the office log {}; the log is a hash chain, so removing or editing an entry shows.",
-            show(&draw_dir.path(bundle::ANNOUNCEMENT_FILE)),
-            show_time(lang, published_at),
-            show(&log_path)
+            show(&d.draw_dir.path(bundle::ANNOUNCEMENT_FILE)),
+            show_time(d.lang, published_at),
+            show(&d.log_path)
         )
     );
-    let tsa_cert = demo_timestamp(lang, a.notice_lang, out, &draw_dir, now)?;
+    let tsa_cert = demo_timestamp(d.lang, d.notice_lang, d.out, &d.draw_dir, now)?;
 
     // The lottery is published after the announcement; the demo does not wait for it.
     let draw_time = published_at;
@@ -3013,40 +3130,38 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "（演示时钟：从 {} 拨到开奖公布时间 {}。真实抽取要等到开奖结果公布后才能进行。）",
             "(Demo clock: moved forward from {} to the lottery's publication, {}. A real draw waits until the result is published.)",
-            show_time(lang, now),
-            show_time(lang, draw_time)
+            show_time(d.lang, now),
+            show_time(d.lang, draw_time)
         )
     );
+    Ok((draw_time, tsa_cert))
+}
 
-    // 5. Draw.
-    step(
-        5,
-        "抽取：揭示秘密数，输入信标值",
-        "Draw: reveal the secrets, enter the beacon value",
-    );
-    let witness_reveal = witness_private.read_secret(draw_id, &witness_name)?;
+/// Step 5: the reveals and the lottery's value, the draw, and each stratum's chance.
+fn demo_draw(d: &Demo<'_>, key: &SecretKey, draw_time: Timestamp) -> Result<bundle::Drawn, Fail> {
+    let witness_reveal = d.witness_private.read_secret(d.draw_id, &d.witness_name)?;
     let groups = GroupSpec::shuangseqiu();
     let value = read_typed(&groups, DEMO_LOTTERY_VALUE)
-        .map_err(|e| Fail::Ceremony(i18n::group_error(lang, &e)))?;
+        .map_err(|e| Fail::Ceremony(i18n::group_error(d.lang, &e)))?;
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  开奖号码照公布的样子录入（演示值）：{DEMO_LOTTERY_VALUE}\n  程序按公告规定的格式读作：{}（红球从小到大，蓝球在后）；无论怎么写，同一组号码只有这一种读法。",
             "  The numbers are typed as published (a demonstration value): {DEMO_LOTTERY_VALUE}\n  Read by the announced shape as: {} (red balls ascending, then the blue ball); every spelling of the same numbers reads the same.",
             groups_text(&value)
         )
     );
     let drawn = bundle::draw(
-        &draw_dir,
-        &private,
-        &log_path,
+        &d.draw_dir,
+        &d.private,
+        &d.log_path,
         &DrawRequest {
-            key: &key,
-            reveals: &[(witness_name.clone(), witness_reveal)],
+            key,
+            reveals: &[(d.witness_name.clone(), witness_reveal)],
             beacon: Some(BeaconValue::External { groups: value }),
             drawn_at: draw_time,
         },
@@ -3055,7 +3170,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  监督人和机关揭示秘密数，程序核对它们与承诺值相符；信标值公开可查。\n  种子 = 公告摘要 + 各方秘密数 + 信标值 的哈希：{}\n  程序用这个种子按公开的规则抽取检查对象和检查人员：",
             "  The witness and the office reveal their secrets, checked against the commitments; the beacon value is public.\n  seed = hash of announcement digest, secrets and beacon value: {}\n  The draw follows public rules from this seed:",
             drawn.sheet.seed
@@ -3065,50 +3180,51 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         outln!(
             "{}",
             tr!(
-                lang,
+                d.lang,
                 "    {}：共 {} 户，抽取 {} 户，每户被抽中的机会 {}",
                 "    {}: {} entities, {} drawn, each with chance {}",
-                i18n::stratum_name(lang, &s.stratum),
+                i18n::stratum_name(d.lang, &s.stratum),
                 s.n,
                 s.k,
                 i18n::chance(s.k, s.n)
             )
         );
     }
+    Ok(drawn)
+}
 
-    // 6. Publish.
-    step(
-        6,
-        "写出公示页和公示表",
-        "Write the publication page and table",
-    );
+/// Step 6: the notice and tables, and the public folder.
+fn demo_publish(d: &Demo<'_>, drawn: &bundle::Drawn) -> Result<(), Fail> {
     write_views(
-        &draw_dir,
+        &d.draw_dir,
         &drawn.announcement,
         &drawn.sheet,
         &[],
         &drawn.inputs.items,
-        a.notice_lang,
+        d.notice_lang,
     )?;
-    bundle::publish_office(out, &public)?;
+    bundle::publish_office(d.out, &d.public)?;
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  {} 是签名的结果表（可重放的记录）；{} 可直接用 Excel 打开上报；{} 是可打印的公示页。",
             "  {} is the signed result (the replayable record); {} opens in Excel for the publicity system; {} is the printable notice.",
-            show(&draw_dir.path(bundle::SHEET_FILE)),
-            show(&draw_dir.path("sheet.csv")),
-            show(&draw_dir.path("notice.html"))
+            show(&d.draw_dir.path(bundle::SHEET_FILE)),
+            show(&d.draw_dir.path("sheet.csv")),
+            show(&d.draw_dir.path("notice.html"))
         )
     );
+    Ok(())
+}
 
-    // 7. Amend.
-    step(
-        7,
-        "补抽：一户无法联系",
-        "Amend: one entity cannot be reached",
-    );
+/// Step 7: replaces the first entity whose stratum has members left, and republishes.
+fn demo_amend(
+    d: &Demo<'_>,
+    key: &SecretKey,
+    drawn: &bundle::Drawn,
+    draw_time: Timestamp,
+) -> Result<(), Fail> {
     // The first entity whose stratum has members left to replace it.
     let has_spare = |e: &&double_random::ceremony::sheet::SheetEntity| {
         let label = drawn
@@ -3132,7 +3248,7 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         .or(drawn.sheet.entities.first())
     else {
         return Err(Fail::Ceremony(tr!(
-            lang,
+            d.lang,
             "示例抽取没有抽中任何对象",
             "the demo draw drew nothing"
         )));
@@ -3140,16 +3256,16 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let victim = first.id.clone();
     let victim_name = first.name.clone();
     let (amendment, _) = bundle::amend(
-        &draw_dir,
-        &log_path,
-        &key,
+        &d.draw_dir,
+        &d.log_path,
+        key,
         Action::ReplaceEntity {
             entity: victim.clone(),
         },
         Reason {
             code: ReasonCode::EntityUnreachable,
             text: tr!(
-                lang,
+                d.lang,
                 "现场核查：通过登记的住所无法联系（演示）",
                 "on site: not found at the registered address (demo)"
             ),
@@ -3157,43 +3273,47 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
         Timestamp::from_unix(draw_time.unix().saturating_add(3600)).unwrap_or(draw_time),
         &mut Bar::new(),
     )?;
-    let all: Vec<Amendment> = draw_dir
+    let all: Vec<Amendment> = d
+        .draw_dir
         .read_amendments()?
         .into_iter()
         .map(|d| d.value)
         .collect();
     write_views(
-        &draw_dir,
+        &d.draw_dir,
         &drawn.announcement,
         &drawn.sheet,
         &all,
         &drawn.inputs.items,
-        a.notice_lang,
+        d.notice_lang,
     )?;
-    bundle::publish_office(out, &public)?;
+    bundle::publish_office(d.out, &d.public)?;
     if let Outcome::ReplaceEntity { entity: new } = &amendment.outcome {
         outln!(
             "{}",
             tr!(
-                lang,
+                d.lang,
                 "  {victim_name}（{victim}）无法联系。替补不是挑选的：它是同一层抽取序列的下一个，在知道谁需要替换之前就已确定。\n  替补：{}（{}）。补抽记录 {} 已签名、记入日志，公示页已更新。",
                 "  {victim_name} ({victim}) cannot be reached. The replacement is not chosen: it is the next pick of the same stratum, fixed before anyone knew who would need replacing.\n  Replacement: {} ({}). Amendment {} is signed and logged; the notice is updated.",
                 new.name,
                 new.id,
-                show(&draw_dir.path(&bundle::amendment_file(amendment.seq)))
+                show(&d.draw_dir.path(&bundle::amendment_file(amendment.seq)))
             )
         );
     }
+    Ok(())
+}
 
-    // 8. Verify.
-    step(8, "核验（任何人都可以做）", "Verify (anyone can)");
-    let public_draw = public.join(draw_id);
-    let public_key = public.join(bundle::PUBLIC_KEY_FILE);
-    let public_log = public.join(bundle::LOG_FILE);
+/// Step 8: verifies the public folder as anyone would; returns whether it passed and the
+/// `--tsa-cert` argument of the command shown.
+fn demo_verify(d: &Demo<'_>, tsa_cert: Option<&Path>) -> Result<(bool, String), Fail> {
+    let public_draw = d.public.join(d.draw_id);
+    let public_key = d.public.join(bundle::PUBLIC_KEY_FILE);
+    let public_log = d.public.join(bundle::LOG_FILE);
     let pk = bundle::read_public_key_file(&public_key)?;
     let mut certs = vec![];
     let mut cert_arg = String::new();
-    if let Some(c) = &tsa_cert {
+    if let Some(c) = tsa_cert {
         certs = read_certificates(c)?;
         cert_arg = format!(" --tsa-cert {}", show(c));
     }
@@ -3207,43 +3327,17 @@ fn demo(a: DemoArgs, lang: Lang) -> Result<ExitCode, Fail> {
     outln!(
         "{}",
         tr!(
-            lang,
+            d.lang,
             "  核验者只需要公开文件夹 {} 中的文件和机关的公钥：\n    double-random verify {} --public-key {} --log {}{cert_arg}",
             "  A verifier needs only the files of the public folder {} and the office's public key:\n    double-random verify {} --public-key {} --log {}{cert_arg}",
-            show(&public),
+            show(&d.public),
             show(&public_draw),
             show(&public_key),
             show(&public_log)
         )
     );
-    print_verification(lang, &public_draw, &v, Some(&public_log));
-    if !v.passed() {
-        return Ok(ExitCode::from(1));
-    }
-
-    // 9. Results.
-    step(
-        9,
-        "一公开：登记检查结果，查看公示进度",
-        "Publish the results (一公开) and see what is due",
-    );
-    crate::results::demo_results(out, &draw_dir, private.root(), lang)?;
-    outln!();
-    outln!(
-        "{}",
-        tr!(
-            lang,
-            "演示完成。\n  {} 是可以公开的文件夹：机关日志、检查点、公钥，以及 {draw_id}/ 中签名的公告、结果表、补抽记录、时间戳令牌、计划、检查事项和公示页 {}。\n  名录（含内部风险分类和检查人员个人信息）不公开，只留在工作文件夹 {} 中，供有权查阅者完整重放：\n    double-random verify {} --public-key {} --log {}{cert_arg}",
-            "Demo complete.\n  {} is the folder to publish: the office log, its checkpoints, the public key, and in {draw_id}/ the signed announcement, sheet and amendment, the timestamp token, the plan, the items and the notice {}.\n  The rosters (internal risk classes, inspectors' personal data) are not published: they stay in the working folder {}, for a full replay by those entitled to it:\n    double-random verify {} --public-key {} --log {}{cert_arg}",
-            show(&public),
-            show(&public_draw.join(publish::NOTICE_FILE)),
-            show(draw_dir.root()),
-            show(draw_dir.root()),
-            show(&pub_path),
-            show(&log_path)
-        )
-    );
-    Ok(ExitCode::SUCCESS)
+    print_verification(d.lang, &public_draw, &v, Some(&public_log));
+    Ok((v.passed(), cert_arg))
 }
 
 #[cfg(test)]

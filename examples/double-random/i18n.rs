@@ -2520,6 +2520,7 @@ pub fn calendar_error(lang: Lang, e: &CalendarError) -> String {
         CalendarProblem::OtherYear { date, year } => format!("{date} 不在 {year} 年"),
         CalendarProblem::OffAndWork { date } => format!("{date} 既列为放假又列为上班"),
         CalendarProblem::YearTwice { year } => format!("{year} 年的节假日安排已读入过一份"),
+        other => other.to_string(),
     };
     format!("{}:{}: {what}", e.file, e.line)
 }
@@ -2654,7 +2655,13 @@ mod tests {
     /// its table.
     #[test]
     fn the_messages_document_lists_every_code() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MESSAGES.md");
+        // The repository's docs: beside this crate's manifest, or above it when these files are
+        // compiled into another crate of the repository (web/verify).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|d| d.join("docs/MESSAGES.md"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| panic!("no docs/MESSAGES.md above {}", env!("CARGO_MANIFEST_DIR")));
         let mut table = String::from("| code | 中文 | English |\n|---|---|---|\n");
         for (c, zh, en) in MEANINGS {
             table.push_str(&format!("| `{c}` | {zh} | {en} |\n"));

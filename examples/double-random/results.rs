@@ -4,6 +4,7 @@
 use crate::args::{RecordArgs, StatusArgs};
 use crate::commands::{Fail, load_key, now, office_hint, show};
 use crate::i18n::{self, Lang};
+use crate::verify_json::review_json;
 use double_random::Digest32;
 use double_random::bundle::{DrawDir, PrivateDir};
 use double_random::ceremony::Timestamp;
@@ -17,7 +18,6 @@ use double_random::ceremony::sheet::Sheet;
 use double_random::formats::files;
 use double_random::model::Date;
 use double_random::sign::PublicKey;
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -620,6 +620,7 @@ fn standing(lang: Lang, s: &Standing) -> String {
             "已逾期：期限 {deadline}，仍无结果",
             "OVERDUE: due {deadline}, no result"
         ),
+        _ => tr!(lang, "未知", "unknown"),
     }
 }
 
@@ -684,60 +685,6 @@ pub fn print_review(lang: Lang, r: &Review) {
             outln!("    ✗ {}", i18n::outcome_finding(lang, f));
         }
     }
-}
-
-/// The outcome part of `verify --json` and `status --json`.
-pub fn review_json(r: &Review) -> serde_json::Value {
-    json!({
-        "records": r.records.len(),
-        "inspections_end": r.inspections_end.map(|d| d.to_string()),
-        "completed": r.completed(),
-        "entities": r.entities.len(),
-        "provisional_calendar": r.provisional,
-        "status": r.entities.iter().map(|s| {
-            let (code, deadline, document, published_on) = match &s.standing {
-                Standing::Published { document, published_on, deadline, late } => (
-                    if *late { "published_late" } else { "published" },
-                    *deadline,
-                    Some(document.clone()),
-                    Some(published_on.to_string()),
-                ),
-                Standing::Due { deadline } => ("due", *deadline, None, None),
-                Standing::Overdue { deadline } => ("overdue", Some(*deadline), None, None),
-            };
-            json!({
-                "entity": s.entity.id,
-                "name": s.entity.name,
-                "status": code,
-                "deadline": deadline.map(|d| d.to_string()),
-                "document": document,
-                "published_on": published_on,
-            })
-        }).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(outcome_finding_json).collect::<Vec<_>>(),
-    })
-}
-
-/// A finding of the outcome records, shaped like `verify --json`'s findings.
-pub fn outcome_finding_json(f: &OutcomeFinding) -> serde_json::Value {
-    let mut fields = serde_json::Map::new();
-    if let Some(d) = f.document().filter(|d| !d.is_empty()) {
-        fields.insert("document".into(), d.into());
-    }
-    if let Some(e) = f.entity() {
-        fields.insert("id".into(), e.into());
-    }
-    for (k, v) in f.fields() {
-        fields.insert(k.into(), v.into());
-    }
-    json!({
-        "code": f.code(),
-        "fields": fields,
-        "text": {
-            "en": i18n::outcome_finding(Lang::En, f),
-            "zh": i18n::outcome_finding(Lang::Zh, f),
-        },
-    })
 }
 
 /// `status`.

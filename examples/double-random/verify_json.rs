@@ -6,6 +6,7 @@
 
 use crate::i18n::{self, Lang};
 use double_random::bundle::{self, Depth};
+use double_random::ceremony::outcomes::{OutcomeFinding, Review, Standing};
 use double_random::ceremony::verify::{Check, Finding};
 use double_random::publish::check::{DifferenceKind, ViewCheck, ViewStatus};
 use serde_json::json;
@@ -112,4 +113,59 @@ pub fn verdict(v: &bundle::DirVerification) -> &'static str {
     } else {
         "PASS"
     }
+}
+
+/// The outcome part of `verify --json` and `status --json`.
+pub fn review_json(r: &Review) -> serde_json::Value {
+    json!({
+        "records": r.records.len(),
+        "inspections_end": r.inspections_end.map(|d| d.to_string()),
+        "completed": r.completed(),
+        "entities": r.entities.len(),
+        "provisional_calendar": r.provisional,
+        "status": r.entities.iter().map(|s| {
+            let (code, deadline, document, published_on) = match &s.standing {
+                Standing::Published { document, published_on, deadline, late } => (
+                    if *late { "published_late" } else { "published" },
+                    *deadline,
+                    Some(document.clone()),
+                    Some(published_on.to_string()),
+                ),
+                Standing::Due { deadline } => ("due", *deadline, None, None),
+                Standing::Overdue { deadline } => ("overdue", Some(*deadline), None, None),
+                _ => ("unknown", None, None, None),
+            };
+            json!({
+                "entity": s.entity.id,
+                "name": s.entity.name,
+                "status": code,
+                "deadline": deadline.map(|d| d.to_string()),
+                "document": document,
+                "published_on": published_on,
+            })
+        }).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(outcome_finding_json).collect::<Vec<_>>(),
+    })
+}
+
+/// A finding of the outcome records, shaped like `verify --json`'s findings.
+pub fn outcome_finding_json(f: &OutcomeFinding) -> serde_json::Value {
+    let mut fields = serde_json::Map::new();
+    if let Some(d) = f.document().filter(|d| !d.is_empty()) {
+        fields.insert("document".into(), d.into());
+    }
+    if let Some(e) = f.entity() {
+        fields.insert("id".into(), e.into());
+    }
+    for (k, v) in f.fields() {
+        fields.insert(k.into(), v.into());
+    }
+    json!({
+        "code": f.code(),
+        "fields": fields,
+        "text": {
+            "en": i18n::outcome_finding(Lang::En, f),
+            "zh": i18n::outcome_finding(Lang::Zh, f),
+        },
+    })
 }

@@ -95,11 +95,27 @@ impl InputPaths {
     ///
     /// Every missing or ambiguous file is reported, not only the first.
     pub fn find(dir: &Path, plan: Option<&Path>) -> Result<InputPaths, InputProblems> {
+        Self::find_by(dir, plan, &|p| p.is_file())
+    }
+
+    /// [`InputPaths::find`] among files given in memory: each path is the file's name alone.
+    pub(super) fn find_in(files: &files::MemoryFiles) -> Result<InputPaths, InputProblems> {
+        Self::find_by(Path::new(""), None, &|p| {
+            p.to_str().is_some_and(|n| files.contains_key(n))
+        })
+    }
+
+    /// [`InputPaths::find`], asking `is_file` whether a file is there.
+    fn find_by(
+        dir: &Path,
+        plan: Option<&Path>,
+        is_file: &dyn Fn(&Path) -> bool,
+    ) -> Result<InputPaths, InputProblems> {
         let mut problems = InputProblems::default();
         let mut table = |stem: &'static str, xlsx: bool, required: bool| -> Option<PathBuf> {
             let csv = dir.join(format!("{stem}.csv"));
             let book = dir.join(format!("{stem}.xlsx"));
-            match (csv.is_file(), xlsx && book.is_file()) {
+            match (is_file(&csv), xlsx && is_file(&book)) {
                 (true, true) => {
                     problems
                         .problems
@@ -128,7 +144,7 @@ impl InputPaths {
             Some(p) => Some(p.to_path_buf()),
             None => {
                 let p = dir.join(PLAN_FILE);
-                if p.is_file() {
+                if is_file(&p) {
                     Some(p)
                 } else {
                     problems.problems.push(InputProblem::Missing {
@@ -362,12 +378,77 @@ pub(super) fn load_input_files_with(
     parallel: bool,
     guard: Guard,
 ) -> Result<Inputs, BundleError> {
+    load_inputs_from(&InputSource::Disk, paths, progress, parallel, guard)
+}
+
+/// Where the input files are read from: the disk, or files given in memory (a verifier in a
+/// browser has the dropped files, not a folder), found by their names alone.
+pub(super) enum InputSource<'a> {
+    /// Files on disk, at their paths.
+    Disk,
+    /// Files in memory, by name: a path's file name is looked up.
+    Memory(&'a files::MemoryFiles),
+}
+
+impl InputSource<'_> {
+    /// The bytes of the file at `path`, when it is in memory; `None` on disk.
+    fn in_memory(&self, path: &Path) -> Option<Result<&[u8], std::io::Error>> {
+        let InputSource::Memory(files) = self else {
+            return None;
+        };
+        Some(
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| files.get(n))
+                .map(Vec::as_slice)
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+        )
+    }
+
+    /// Opens the file at `path` for reading, with its size.
+    fn open(&self, path: &Path) -> std::io::Result<(Box<dyn Read + '_>, Option<u64>)> {
+        match self.in_memory(path) {
+            Some(bytes) => {
+                let bytes = bytes?;
+                Ok((Box::new(bytes), u64::try_from(bytes.len()).ok()))
+            }
+            None => {
+                let file = std::fs::File::open(path)?;
+                let size = file.metadata().ok().map(|m| m.len());
+                Ok((Box::new(std::io::BufReader::new(file)), size))
+            }
+        }
+    }
+
+    /// The plan at `path`, every problem collected.
+    fn read_plan(&self, path: &Path, problems: &mut InputProblems) -> Option<Plan> {
+        match self {
+            InputSource::Disk => read_plan_file(path, problems),
+            InputSource::Memory(files) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let read = files.read_file(name.as_deref().unwrap_or(""), MAX_SMALL_FILE_BYTES);
+                plan_from_read(path, read, problems)
+            }
+        }
+    }
+}
+
+/// [`load_input_files_with`] from `source`: the one loader of the inputs, whether they are on
+/// disk or in memory.
+pub(super) fn load_inputs_from(
+    source: &InputSource<'_>,
+    paths: &InputPaths,
+    progress: &mut dyn Progress,
+    parallel: bool,
+    guard: Guard,
+) -> Result<Inputs, BundleError> {
     let mut problems = InputProblems::default();
     let entities = parallel
-        .then(|| read_entities_in_parallel(&paths.entities, progress, &mut problems))
+        .then(|| read_entities_in_parallel(source, &paths.entities, progress, &mut problems))
         .flatten()
         .or_else(|| {
             read_table(
+                source,
                 &paths.entities,
                 "entities",
                 true,
@@ -380,6 +461,7 @@ pub(super) fn load_input_files_with(
             .map(|r| (r.rows, r.columns))
         });
     let inspectors = read_table(
+        source,
         &paths.inspectors,
         "inspectors",
         true,
@@ -390,6 +472,7 @@ pub(super) fn load_input_files_with(
         |p| crate::formats::xlsx::read_inspectors_xlsx(p),
     );
     let items = read_table(
+        source,
         &paths.items,
         "items",
         false,
@@ -401,6 +484,7 @@ pub(super) fn load_input_files_with(
     );
     let conflicts = match &paths.conflicts {
         Some(p) => read_table(
+            source,
             p,
             "conflicts",
             false,
@@ -414,6 +498,7 @@ pub(super) fn load_input_files_with(
     };
     let history = match &paths.history {
         Some(p) => read_table(
+            source,
             p,
             "history",
             false,
@@ -425,7 +510,7 @@ pub(super) fn load_input_files_with(
         ),
         None => Some(empty_roster()),
     };
-    let plan = read_plan_file(&paths.plan, &mut problems);
+    let plan = source.read_plan(&paths.plan, &mut problems);
     let (
         Some((entities, entity_columns)),
         Some(inspectors),
@@ -530,6 +615,7 @@ pub(super) fn display_name(path: &Path) -> String {
 /// is not a file the parallel reader takes (then the sequential reader reads it and reports
 /// every problem).
 pub(super) fn read_entities_in_parallel(
+    source: &InputSource<'_>,
     path: &Path,
     progress: &mut dyn Progress,
     problems: &mut InputProblems,
@@ -537,8 +623,7 @@ pub(super) fn read_entities_in_parallel(
     if is_xlsx(path) {
         return None;
     }
-    let file = std::fs::File::open(path).ok()?;
-    let size = file.metadata().ok().map(|m| m.len());
+    let (file, size) = source.open(path).ok()?;
     let threads = crate::threads();
     progress.start(path, size);
     let all = {
@@ -604,7 +689,9 @@ pub(super) fn needed_columns(
     }
 }
 
-pub(super) fn read_table<T>(
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_table<T: crate::formats::roster::Row>(
+    source: &InputSource<'_>,
     path: &Path,
     what: &'static str,
     xlsx_allowed: bool,
@@ -625,7 +712,11 @@ pub(super) fn read_table<T>(
         #[cfg(feature = "xlsx")]
         {
             progress.start(path, None);
-            let r = xlsx(path);
+            let r = match source.in_memory(path) {
+                None => xlsx(path),
+                Some(Ok(bytes)) => crate::formats::xlsx::read_xlsx_bytes(&name, bytes),
+                Some(Err(e)) => Err(InputErrors::io(&name, &e)),
+            };
             progress.finish();
             r
         }
@@ -638,7 +729,7 @@ pub(super) fn read_table<T>(
             return None;
         }
     } else {
-        let file = match std::fs::File::open(path) {
+        let (file, size) = match source.open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.problems.push(InputProblem::Missing {
@@ -655,11 +746,10 @@ pub(super) fn read_table<T>(
                 return None;
             }
         };
-        let size = file.metadata().ok().map(|m| m.len());
         progress.start(path, size);
         let r = {
             let mut reader = ProgressReader {
-                inner: std::io::BufReader::new(file),
+                inner: file,
                 progress: &mut *progress,
             };
             csv(&name, &mut reader)

@@ -14,7 +14,7 @@
 //! | `entities.csv` (or `.xlsx`), `inspectors.csv` (or `.xlsx`), `items.csv`, `conflicts.csv`, `history.csv`, `plan.toml` | draw folder (copied at announcement) | [`announce`] |
 //! | `organizer.key` | private folder, mode 0600 | [`PrivateDir::write_key`] |
 //! | `secrets/<draw id>/<party>.secret` | private folder, mode 0600 | [`PrivateDir::write_secret`] |
-//! | `office.log` | the office folder | every step, through [`log::append_with`] |
+//! | `office.log` | the office folder | every step, through [`append_with`] |
 //!
 //! Records are written with [`files::write_new`]: an announcement, a sheet, an amendment or a
 //! log entry is never overwritten. Secrets are written with [`files::write_secret_new`] and

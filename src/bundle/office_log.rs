@@ -13,8 +13,70 @@ pub use crate::ceremony::log::DrawState;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn draw_state(log_path: &Path, draw_id: &str) -> Result<DrawState, BundleError> {
-    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    let report = read_log(log_path).map_err(|e| log_error(log_path, e))?;
     Ok(report.state(draw_id))
+}
+
+/// Runs `step` under the office log's exclusive lock and appends the entry it returns.
+///
+/// `step` gets the sound log as it stands (whose [`LogReport::next_position`] is the position
+/// the new document must carry) and returns what to record; the entry is checked against the
+/// whole log before it is written ([`log::append_entry`]). If `step` fails, nothing is
+/// appended. A missing log is created.
+///
+/// ```
+/// use double_random::bundle::{append_with, read_log};
+/// use double_random::ceremony::log::{EntryKind, Record, Task};
+/// use double_random::Digest32;
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("office.log");
+/// let time = "2025-03-01T09:00:00Z".parse()?;
+/// let entry = append_with::<std::convert::Infallible, _>(&path, |report| {
+///     assert_eq!(report.next_position().seq, 1);
+///     Ok(Record {
+///         kind: EntryKind::Announcement,
+///         draw_id: "D1".into(),
+///         document: Digest32([1; 32]),
+///         task: Task { plan_id: "P".into(), task_id: "T".into(), batch: "".into() },
+///         time,
+///     })
+/// })?;
+/// assert_eq!(entry.seq, 1);
+/// assert_eq!(read_log(&path)?.entries, vec![entry]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn append_with<E, F>(path: &Path, step: F) -> Result<Entry, AppendError<E>>
+where
+    E: std::error::Error + 'static,
+    F: FnOnce(&LogReport) -> Result<log::Record, E>,
+{
+    let file = files::LogFile::open(path)?;
+    let mut written = None;
+    file.with_lock(|current| {
+        let report = log::sound(current)?;
+        let rec = step(&report).map_err(AppendError::Step)?;
+        let (entry, line) = log::append_entry(current, &report, rec)?;
+        written = Some(entry);
+        Ok::<_, AppendError<E>>(Some(line))
+    })?;
+    written.ok_or(AppendError::Refused(log::LogFinding::Unterminated))
+}
+
+/// Reads and checks the office log at `path` (a missing log is empty); refuses a damaged one.
+///
+/// ```
+/// use double_random::bundle::read_log;
+/// let dir = tempfile::tempdir()?;
+/// assert!(read_log(&dir.path().join("office.log"))?.entries.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_log(path: &Path) -> Result<LogReport, AppendError> {
+    let bytes = if path.exists() {
+        files::LogFile::open(path)?.read()?
+    } else {
+        vec![]
+    };
+    log::sound(&bytes)
 }
 
 /// The folder the office publishes: the log's folder, holding one folder per draw id.
@@ -116,7 +178,7 @@ pub(super) fn append_step<F>(
 where
     F: FnOnce(&LogReport) -> Result<log::Record, BundleError>,
 {
-    let entry = log::append_with(log_path, step).map_err(|e| match e {
+    let entry = append_with(log_path, step).map_err(|e| match e {
         log::AppendError::Step(inner) => inner,
         log::AppendError::File(f) => BundleError::File(f),
         log::AppendError::Damaged(f) => log_error(log_path, log::AppendError::Damaged(f)),
@@ -134,7 +196,7 @@ pub fn write_checkpoint(
     key: &SecretKey,
     time: Timestamp,
 ) -> Result<PathBuf, BundleError> {
-    let report = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    let report = read_log(log_path).map_err(|e| log_error(log_path, e))?;
     let dir = office_dir(log_path).join(CHECKPOINT_DIR);
     let cp = steps::checkpoint(&report, key, time).map_err(|e| step_error(e, &dir, log_path))?;
     create_dir(&dir)?;

@@ -87,7 +87,7 @@ pub fn publish_office(office: &Path, public: &Path) -> Result<Vec<PathBuf>, Bund
         return Ok(written);
     }
     create_dir(public)?;
-    let report = log::read(&log_path).map_err(|e| log_error(&log_path, e))?;
+    let report = read_log(&log_path).map_err(|e| log_error(&log_path, e))?;
     publish_file(&log_path, &public.join(LOG_FILE), Kind::Log, &mut written)?;
     let checkpoints = office.join(CHECKPOINT_DIR);
     if checkpoints.is_dir() {

@@ -192,7 +192,7 @@ pub fn draw(
     };
     // The log is checked again under its lock; this first look refuses early, before any
     // secret is read.
-    let before = log::read(log_path).map_err(|e| log_error(log_path, e))?;
+    let before = read_log(log_path).map_err(|e| log_error(log_path, e))?;
     let ann = steps::may_draw(&before, &records, &given).map_err(fail)?;
     let mut reveals = req.reveals.to_vec();
     for p in &ann.parties {

@@ -412,3 +412,91 @@ fn an_amended_sheet_is_amended_and_replayed_from_the_streamed_rosters() {
             .any(|c| matches!(c, verify::Check::AmendmentReplay { .. }))
     );
 }
+
+/// The files of `dir` in memory, by name.
+fn memory_copy(dir: &Path) -> files::MemoryFiles {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rosters_in_memory_load_as_on_disk_csv_and_xlsx() {
+    for dir in [
+        "tests/vectors/01-small-undirected",
+        "tests/vectors/08-small-undirected-xlsx",
+    ] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let on_disk = InputPaths::find(&dir, None).unwrap();
+        let disk = load_input_files_with(&on_disk, &mut NoProgress, false, Guard::Replay).unwrap();
+        let files = memory_copy(&dir);
+        let in_memory = InputPaths::find_in(&files).unwrap();
+        assert_eq!(in_memory.entities, disk.paths.entities.file_name().unwrap());
+        // The sequential reader and the fast one (on one thread: no worker, as in a browser),
+        // with the same warnings (named by the file's name alone, as it was given).
+        let mut first_notes = None;
+        for (fast, threads) in [(false, 2), (true, 1), (true, 2)] {
+            crate::set_threads(threads);
+            let mem = load_inputs_from(
+                &InputSource::Memory(&files),
+                &in_memory,
+                &mut NoProgress,
+                fast,
+                Guard::Replay,
+            );
+            crate::set_threads(0);
+            let mem = mem.unwrap();
+            assert_eq!(mem.digests, disk.digests, "{} {fast}", dir.display());
+            assert_eq!(mem.entities, disk.entities);
+            assert_eq!(
+                &mem.notes,
+                first_notes.get_or_insert_with(|| mem.notes.clone())
+            );
+            assert_eq!(mem.notes.len(), disk.notes.len());
+            assert!(!mem.entities.is_empty());
+        }
+    }
+}
+
+#[test]
+fn a_broken_row_in_memory_names_the_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    example_input_files(dir.path()).unwrap();
+    let mut files = memory_copy(dir.path());
+    files.insert(
+        "inspectors.csv".into(),
+        "执法证号,姓名,所属部门\nA1,,局\n".as_bytes().to_vec(),
+    );
+    files.remove("items.csv");
+    let paths = InputPaths::find_in(&files).unwrap_err();
+    assert!(matches!(
+        &paths.problems[..],
+        [InputProblem::Missing { what: "items", .. }]
+    ));
+    files.insert(
+        "items.csv".into(),
+        std::fs::read(dir.path().join("items.csv")).unwrap(),
+    );
+    let paths = InputPaths::find_in(&files).unwrap();
+    let source = InputSource::Memory(&files);
+    let Err(BundleError::Inputs(p)) =
+        load_inputs_from(&source, &paths, &mut NoProgress, false, Guard::Replay)
+    else {
+        panic!("a broken roster loaded")
+    };
+    let InputProblem::Roster(e) = &p.problems[0] else {
+        panic!("{p}")
+    };
+    assert_eq!(
+        (e.file.as_str(), e.line, e.field.as_ref().map(|f| f.name)),
+        ("inspectors.csv", 2, Some("name"))
+    );
+}

@@ -185,10 +185,12 @@ pub fn verify_dir_with(
 /// `sheet.json`, `amendment-N.json`, their `.minisig`, `void.json`, `timestamp.tsr`,
 /// `plan.toml`, the views): what a browser is given when a reader drops the published files.
 ///
-/// The same checks as [`verify_dir_with`] on a folder holding these files, except two that need
-/// more than one draw's files: the office log (the other draws' folders sit beside it) and the
-/// full replay (the rosters are read from files). Rosters among `files` are listed in
-/// [`DirVerification::withheld`] as not replayed, and the depth is at most [`Depth::Plan`].
+/// The same checks as [`verify_dir_with`] on a folder holding these files: when the rosters and
+/// the plan are among them, the draw is replayed from them (read by the loader a folder's are
+/// read with); when `office.log` is among them, the draw is checked against it as with
+/// [`VerifyOptions::log`] (not strict). The office's other draws' documents, which the log
+/// check looks for beside the log, are `<draw id>/<file>` among `files`; those absent are named
+/// as unpublished, as they would be in a folder.
 ///
 /// ```
 /// use double_random::bundle::{verify_files, BundleError};
@@ -204,48 +206,122 @@ pub fn verify_files(
     tsa_certificates: &[Vec<u8>],
 ) -> Result<DirVerification, BundleError> {
     let mut load =
-        |_: Option<&Announcement>, _: Option<(Digest32, bool)>, findings: &mut Vec<Finding>| {
-            Ok(memory_inputs(files, findings))
+        |ann: Option<&Announcement>, _: Option<(Digest32, bool)>, findings: &mut Vec<Finding>| {
+            Ok(memory_inputs(files, ann, findings))
         };
-    verify_source(files, public_key, tsa_certificates, &mut load, &mut || {
-        Ok(None)
-    })
+    let mut log = || {
+        if !files.contains_key(LOG_FILE) {
+            return Ok(None);
+        }
+        let bytes = files.read_file(LOG_FILE, files::LogFile::DEFAULT_MAX_BYTES)?;
+        check_recorded_in(files, LOG_FILE, &bytes, &MemoryOffice(files), false).map(Some)
+    };
+    verify_source(files, public_key, tsa_certificates, &mut load, &mut log)
 }
 
-/// The inputs of files in memory: the plan only. Absent inputs are withheld, as in a folder; a
-/// complete set of rosters is not replayed here, and is listed as withheld too.
-fn memory_inputs(files: &files::MemoryFiles, findings: &mut Vec<Finding>) -> LoadedInputs {
-    let mut absent = vec![];
-    let mut present = vec![];
-    for (stem, xlsx) in [("entities", true), ("inspectors", true), ("items", false)] {
-        let csv = format!("{stem}.csv");
-        let book = format!("{stem}.xlsx");
-        match (files.contains_key(&csv), xlsx && files.contains_key(&book)) {
-            (false, false) => absent.push(csv),
-            (_, true) => present.push(book),
-            (true, false) => present.push(csv),
-        }
+/// The office's other draws among files in memory: `<draw id>/<file>`, as a dropped office
+/// folder names them.
+struct MemoryOffice<'a>(&'a files::MemoryFiles);
+
+impl steps::Records for MemoryOffice<'_> {
+    fn document(&self, draw_id: &str, name: &str) -> Option<Vec<u8>> {
+        self.0.get(&format!("{draw_id}/{name}")).cloned()
     }
+}
+
+/// The inputs among files in memory, read for a replay when they are all there (by the loader
+/// a folder's are read with, from memory): what [`folder_inputs`] does, without streaming.
+fn memory_inputs(
+    files: &files::MemoryFiles,
+    ann: Option<&Announcement>,
+    findings: &mut Vec<Finding>,
+) -> LoadedInputs {
+    let source = InputSource::Memory(files);
+    let mut withheld = vec![];
     let mut plan = None;
-    if files.contains_key(PLAN_FILE) {
-        let mut problems = InputProblems::default();
-        plan = plan_from_read(
-            Path::new(PLAN_FILE),
-            files.read_file(PLAN_FILE, MAX_SMALL_FILE_BYTES),
-            &mut problems,
-        );
-        for p in &problems.problems {
-            findings.push(input_finding(p));
+    let mut inputs = None;
+    match InputPaths::find_in(files) {
+        Ok(paths) => {
+            withheld = announced_but_absent(&paths, ann);
+            if withheld.is_empty() {
+                // The fast entity reader, on as many threads as there are (one in a browser,
+                // where it parses on the calling thread).
+                match load_inputs_from(&source, &paths, &mut NoProgress, true, Guard::Replay) {
+                    Ok(i) => inputs = Some(i),
+                    Err(BundleError::Inputs(p)) => {
+                        for problem in p.problems {
+                            findings.push(input_finding(&problem));
+                        }
+                    }
+                    // Only the inputs' own problems reach here from memory; anything else is
+                    // reported as a problem of the plan.
+                    Err(e) => findings.push(input_finding(&InputProblem::Unreadable {
+                        path: PLAN_FILE.into(),
+                        message: e.to_string(),
+                    })),
+                }
+            } else {
+                plan = read_memory_plan(files, findings);
+            }
         }
-    } else {
-        absent.push(PLAN_FILE.to_string());
+        Err(p) => {
+            for problem in &p.problems {
+                if let InputProblem::Missing { path, .. } = problem {
+                    withheld.push(path.to_string_lossy().into_owned());
+                } else {
+                    findings.push(input_finding(problem));
+                }
+            }
+            if files.contains_key(PLAN_FILE) {
+                plan = read_memory_plan(files, findings);
+            }
+        }
     }
     LoadedInputs {
         plan,
-        inputs: None,
+        inputs,
         streamed: None,
-        withheld: if absent.is_empty() { present } else { absent },
+        withheld,
     }
+}
+
+/// The plan among files in memory, its problems as findings.
+fn read_memory_plan(files: &files::MemoryFiles, findings: &mut Vec<Finding>) -> Option<Plan> {
+    let mut problems = InputProblems::default();
+    let plan = plan_from_read(
+        Path::new(PLAN_FILE),
+        files.read_file(PLAN_FILE, MAX_SMALL_FILE_BYTES),
+        &mut problems,
+    );
+    for p in &problems.problems {
+        findings.push(input_finding(p));
+    }
+    plan
+}
+
+/// Conflicts or history the announcement counts rows of but that are absent: withheld, so no
+/// replay.
+fn announced_but_absent(paths: &InputPaths, ann: Option<&Announcement>) -> Vec<String> {
+    let mut withheld = vec![];
+    if let Some(a) = ann {
+        for (file, present, rows) in [
+            (
+                "conflicts.csv",
+                paths.conflicts.is_some(),
+                a.inputs.conflicts.rows,
+            ),
+            (
+                "history.csv",
+                paths.history.is_some(),
+                a.inputs.history.rows,
+            ),
+        ] {
+            if !present && rows > 0 {
+                withheld.push(file.to_string());
+            }
+        }
+    }
+    withheld
 }
 
 /// What was read of the inputs: all of them (a replay), the draw streamed from them, the plan
@@ -293,26 +369,8 @@ fn folder_inputs(
     match InputPaths::find(dir, None) {
         Ok(paths) => {
             // Conflicts or history announced with rows but absent: withheld, no replay.
-            let mut complete = true;
-            if let Some(a) = ann {
-                for (file, present, rows) in [
-                    (
-                        "conflicts.csv",
-                        paths.conflicts.is_some(),
-                        a.inputs.conflicts.rows,
-                    ),
-                    (
-                        "history.csv",
-                        paths.history.is_some(),
-                        a.inputs.history.rows,
-                    ),
-                ] {
-                    if !present && rows > 0 {
-                        withheld.push(file.to_string());
-                        complete = false;
-                    }
-                }
-            }
+            withheld = announced_but_absent(&paths, ann);
+            let complete = withheld.is_empty();
             // A sheet without amendments is replayed from plain CSV files by streaming them;
             // anything else, or a problem met on the way, reads the files whole.
             if complete && let Some((seed, amended)) = seed {
@@ -387,13 +445,6 @@ fn verify_source(
         ),
     };
     let mut findings = vec![];
-    let missing_sig = |name: &str, sig: &Option<String>, findings: &mut Vec<Finding>| {
-        if sig.is_none() {
-            findings.push(Finding::SignatureMissing {
-                document: signature_file(name),
-            });
-        }
-    };
     missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
     let sheet_bytes = if src.has_file(SHEET_FILE) {
         Some(read_document_bytes(src, SHEET_FILE, Needed::Sheet)?)
@@ -401,19 +452,7 @@ fn verify_source(
         None
     };
     let sheet_sig = read_signature_text(src, SHEET_FILE)?;
-    let mut amendments = vec![];
-    for seq in 1u32.. {
-        let name = amendment_file(seq);
-        if !src.has_file(&name) {
-            break;
-        }
-        let bytes = read_document_bytes(src, &name, Needed::Amendment)?;
-        let sig = read_signature_text(src, &name)?;
-        amendments.push((name, bytes, sig));
-    }
-    for stray in stray_amendments(src, amendments.len()) {
-        findings.push(Finding::AmendmentGap { document: stray });
-    }
+    let amendments = read_amendments(src, &mut findings)?;
     // Inputs: all of them for a replay; the plan alone for the quota check.
     let ann = Announcement::parse(&ann_bytes).ok();
     let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
@@ -456,33 +495,7 @@ fn verify_source(
                     })
                     .collect(),
             };
-            let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
-                Depth::Full
-            } else if loaded.plan.is_some() {
-                Depth::Plan
-            } else {
-                Depth::Public
-            };
-            let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
-            let replay = match (&di, &loaded.streamed) {
-                (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
-                (None, Some(s)) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
-                    plan: &s.plan,
-                    digests: &s.outcome.digests,
-                    result: &s.outcome.result,
-                    entities: &s.outcome.drawn,
-                    inspectors: &s.outcome.inspectors,
-                    rows: s
-                        .rows
-                        .as_ref()
-                        .map(|r| r as &dyn crate::ceremony::source::AmendSource),
-                })),
-                (None, None) => None,
-            };
-            (
-                verify::verify_replayed(&published, loaded.plan.as_ref(), replay),
-                depth,
-            )
+            verify_published(&published, loaded)
         }
     };
     let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
@@ -499,52 +512,13 @@ fn verify_source(
         loaded = load(ann.as_ref(), None, &mut findings)?;
         (report, depth) = replay(&loaded, &mut findings);
     }
-    let withheld = loaded.withheld;
     let mut log_trust = None;
     if let Some((mut f, t)) = check_log()? {
         report.checked.push(verify::Check::OfficeLog);
         findings.append(&mut f);
         log_trust = Some(t);
     }
-    if src.has_file(VOID_FILE) {
-        let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
-        match Void::parse(&vb) {
-            Err(e) => findings.push(Finding::Unreadable {
-                document: VOID_FILE.into(),
-                error: std::sync::Arc::new(e),
-            }),
-            Ok(v) => {
-                if sheet_bytes.is_some() {
-                    findings.push(Finding::VoidWithSheet {
-                        document: VOID_FILE.into(),
-                    });
-                }
-                if v.announcement != Digest32::of(&ann_bytes) {
-                    findings.push(Finding::Cites {
-                        document: VOID_FILE.into(),
-                        field: "announcement",
-                        expected: Digest32::of(&ann_bytes).to_hex(),
-                        found: v.announcement.to_hex(),
-                    });
-                }
-                match read_signature_text(src, VOID_FILE)? {
-                    None => findings.push(Finding::SignatureMissing {
-                        document: signature_file(VOID_FILE),
-                    }),
-                    Some(t) => {
-                        if let Err(error) =
-                            Signature::parse(&t).and_then(|s| sign::verify(&key, &vb, &s))
-                        {
-                            findings.push(Finding::Signature {
-                                document: VOID_FILE.into(),
-                                error,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
+    check_void(src, &key, &ann_bytes, sheet_bytes.is_some(), &mut findings)?;
     let trust = ann.as_ref().map(|a| {
         let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
         if let verify::TimeProof::Failed { problem } = &proof {
@@ -565,7 +539,7 @@ fn verify_source(
     Ok(DirVerification {
         report,
         depth,
-        withheld,
+        withheld: loaded.withheld,
         key_from_folder,
         draw_id,
         amendments: amendment_count,
@@ -590,6 +564,124 @@ fn seed_of(sheet: &[u8]) -> Option<Digest32> {
         seed: Digest32,
     }
     serde_json::from_slice::<Seed>(sheet).ok().map(|s| s.seed)
+}
+
+/// A missing signature file, as a finding.
+fn missing_sig(name: &str, sig: &Option<String>, findings: &mut Vec<Finding>) {
+    if sig.is_none() {
+        findings.push(Finding::SignatureMissing {
+            document: signature_file(name),
+        });
+    }
+}
+
+/// An amendment as read: its file name, bytes and signature text (if any).
+type ReadAmendment = (String, Vec<u8>, Option<String>);
+
+/// The amendments 1, 2, … up to the first missing one, with their signatures; an amendment
+/// after a gap is a finding.
+fn read_amendments(
+    src: &dyn FileSource,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<ReadAmendment>, BundleError> {
+    let mut amendments = vec![];
+    for seq in 1u32.. {
+        let name = amendment_file(seq);
+        if !src.has_file(&name) {
+            break;
+        }
+        let bytes = read_document_bytes(src, &name, Needed::Amendment)?;
+        let sig = read_signature_text(src, &name)?;
+        amendments.push((name, bytes, sig));
+    }
+    for stray in stray_amendments(src, amendments.len()) {
+        findings.push(Finding::AmendmentGap { document: stray });
+    }
+    Ok(amendments)
+}
+
+/// Verifies the published documents as deep as the inputs `loaded` allow: a replay from the
+/// rows or from the streamed draw, the plan's quotas, or the signatures and citations alone.
+fn verify_published(published: &Published<'_>, loaded: &LoadedInputs) -> (Report, Depth) {
+    let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
+        Depth::Full
+    } else if loaded.plan.is_some() {
+        Depth::Plan
+    } else {
+        Depth::Public
+    };
+    let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
+    let replay = match (&di, &loaded.streamed) {
+        (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
+        (None, Some(s)) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
+            plan: &s.plan,
+            digests: &s.outcome.digests,
+            result: &s.outcome.result,
+            entities: &s.outcome.drawn,
+            inspectors: &s.outcome.inspectors,
+            rows: s
+                .rows
+                .as_ref()
+                .map(|r| r as &dyn crate::ceremony::source::AmendSource),
+        })),
+        (None, None) => None,
+    };
+    (
+        verify::verify_replayed(published, loaded.plan.as_ref(), replay),
+        depth,
+    )
+}
+
+/// Checks a void notice, if the folder holds one: readable, no sheet beside it, citing this
+/// announcement, signed by `key`.
+fn check_void(
+    src: &dyn FileSource,
+    key: &PublicKey,
+    ann_bytes: &[u8],
+    has_sheet: bool,
+    findings: &mut Vec<Finding>,
+) -> Result<(), BundleError> {
+    if !src.has_file(VOID_FILE) {
+        return Ok(());
+    }
+    let vb = read_document_bytes(src, VOID_FILE, Needed::Void)?;
+    match Void::parse(&vb) {
+        Err(e) => findings.push(Finding::Unreadable {
+            document: VOID_FILE.into(),
+            error: std::sync::Arc::new(e),
+        }),
+        Ok(v) => {
+            if has_sheet {
+                findings.push(Finding::VoidWithSheet {
+                    document: VOID_FILE.into(),
+                });
+            }
+            if v.announcement != Digest32::of(ann_bytes) {
+                findings.push(Finding::Cites {
+                    document: VOID_FILE.into(),
+                    field: "announcement",
+                    expected: Digest32::of(ann_bytes).to_hex(),
+                    found: v.announcement.to_hex(),
+                });
+            }
+            match read_signature_text(src, VOID_FILE)? {
+                None => findings.push(Finding::SignatureMissing {
+                    document: signature_file(VOID_FILE),
+                }),
+                Some(t) => {
+                    if let Err(error) =
+                        Signature::parse(&t).and_then(|s| sign::verify(key, &vb, &s))
+                    {
+                        findings.push(Finding::Signature {
+                            document: VOID_FILE.into(),
+                            error,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What [`verify_dir_with`] is given besides the folder.
@@ -619,13 +711,31 @@ pub fn check_recorded(
     log_path: &Path,
     strict: bool,
 ) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
-    let d = DrawDir::new(dir);
     let log_name = log_path.file_name().map_or_else(
         || LOG_FILE.to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let bytes = files::LogFile::open(log_path)?.read()?;
-    let report = log::check(&bytes, strict);
+    check_recorded_in(
+        &dir,
+        &log_name,
+        &bytes,
+        &OnDisk::new(log_path, None),
+        strict,
+    )
+}
+
+/// [`check_recorded`] on one draw's files in `this`, the log's bytes (`log_name` names it in
+/// findings), and the office's other draws' documents in `office`.
+fn check_recorded_in(
+    this: &dyn FileSource,
+    log_name: &str,
+    bytes: &[u8],
+    office: &dyn steps::Records,
+    strict: bool,
+) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
+    let log_name = log_name.to_string();
+    let report = log::check(bytes, strict);
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
@@ -638,7 +748,7 @@ pub fn check_recorded(
         siblings: vec![],
         supersedes: false,
     };
-    let ann_bytes = d.read_bytes(ANNOUNCEMENT_FILE, Needed::Announcement)?;
+    let ann_bytes = read_document_bytes(this, ANNOUNCEMENT_FILE, Needed::Announcement)?;
     let Ok(ann) = Announcement::parse(&ann_bytes) else {
         return Ok((findings, trust));
     };
@@ -651,22 +761,22 @@ pub fn check_recorded(
         ann_bytes.clone(),
         Some(ann.log),
     )];
-    if d.has(SHEET_FILE) {
-        let b = d.read_bytes(SHEET_FILE, Needed::Sheet)?;
+    if this.has_file(SHEET_FILE) {
+        let b = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
         let pos = Sheet::parse(&b).ok().map(|s| s.log);
         docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
     }
     for seq in 1u32.. {
         let name = amendment_file(seq);
-        if !d.has(&name) {
+        if !this.has_file(&name) {
             break;
         }
-        let b = d.read_bytes(&name, Needed::Amendment)?;
+        let b = read_document_bytes(this, &name, Needed::Amendment)?;
         let pos = Amendment::parse(&b).ok().map(|a| a.log);
         docs.push((name, EntryKind::Amendment, b, pos));
     }
-    if d.has(VOID_FILE) {
-        let b = d.read_bytes(VOID_FILE, Needed::Void)?;
+    if this.has_file(VOID_FILE) {
+        let b = read_document_bytes(this, VOID_FILE, Needed::Void)?;
         let pos = Void::parse(&b).ok().map(|v| v.log);
         docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
     }
@@ -683,7 +793,6 @@ pub fn check_recorded(
         }
     }
     // Every entry's document is published (the draw folders sit beside the log).
-    let office = office_dir(log_path);
     for rec in report.draws() {
         let mut amendment = 0u32;
         for e in &rec.entries {
@@ -696,14 +805,12 @@ pub fn check_recorded(
                     amendment_file(amendment)
                 }
             };
-            let path = if rec.draw_id == draw_id {
-                d.path(&file)
+            let found = if rec.draw_id == draw_id {
+                this.read_file(&file, MAX_DOCUMENT_BYTES).ok()
             } else {
-                office.join(&rec.draw_id).join(&file)
-            };
-            let found = files::read_limited(&path, MAX_DOCUMENT_BYTES)
-                .ok()
-                .map(|b| Digest32::of(&b));
+                office.document(&rec.draw_id, &file)
+            }
+            .map(|b| Digest32::of(&b));
             if found != Some(e.document) {
                 findings.push(Finding::Unpublished {
                     document: format!("{}/{file}", rec.draw_id),
@@ -722,13 +829,10 @@ pub fn check_recorded(
         .filter(|r| r.task == task && r.draw_id != draw_id)
     {
         let void_reason = if rec.state == DrawState::Void {
-            files::read_limited(
-                office.join(&rec.draw_id).join(VOID_FILE),
-                MAX_DOCUMENT_BYTES,
-            )
-            .ok()
-            .and_then(|b| Void::parse(&b).ok())
-            .map(|v| v.reason.code)
+            office
+                .document(&rec.draw_id, VOID_FILE)
+                .and_then(|b| Void::parse(&b).ok())
+                .map(|v| v.reason.code)
         } else {
             None
         };
@@ -753,7 +857,7 @@ pub fn check_recorded(
     }
     let anns = steps::earlier_documents(
         &report,
-        &OnDisk::new(log_path, None),
+        office,
         EntryKind::Announcement,
         ANNOUNCEMENT_FILE,
         Announcement::parse,
@@ -770,19 +874,14 @@ pub fn check_recorded(
             }
         }
     }
-    if let Some(sheet) = d
-        .has(SHEET_FILE)
-        .then(|| d.read_bytes(SHEET_FILE, Needed::Sheet).ok())
+    if let Some(sheet) = this
+        .has_file(SHEET_FILE)
+        .then(|| read_document_bytes(this, SHEET_FILE, Needed::Sheet).ok())
         .flatten()
         .and_then(|b| Sheet::parse(&b).ok())
     {
-        let sheets = steps::earlier_documents(
-            &report,
-            &OnDisk::new(log_path, None),
-            EntryKind::Sheet,
-            SHEET_FILE,
-            Sheet::parse,
-        );
+        let sheets =
+            steps::earlier_documents(&report, office, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
         for (other, s) in sheets.into_iter().filter(|(id, _)| *id != draw_id) {
             for r in &sheet.reveals {
                 if s.reveals.iter().any(|x| x.secret == r.secret) {

@@ -43,6 +43,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::Digest32;
+
 /// The largest integer that every JSON reader represents exactly: 2<sup>53</sup> − 1.
 ///
 /// Integers in beacon specs and values must not exceed it, so that a verifier in any language
@@ -406,67 +408,31 @@ impl<'de> Deserialize<'de> for HexBytes {
     }
 }
 
-/// Exactly 32 bytes (a SHA-256 output), written in JSON as 64 lowercase hex digits.
+/// Parses 64 lowercase hex digits into a [`Digest32`], with the beacon's own errors.
 ///
-/// Used for chain hashes and drand randomness, so a value of the wrong length cannot even be
-/// parsed.
-///
-/// ```
-/// use double_random::ceremony::beacon::Hex32;
-///
-/// let h: Hex32 = "00".repeat(32).parse()?;
-/// assert_eq!(h.0, [0u8; 32]);
-/// assert!("00".parse::<Hex32>().is_err());
-/// # Ok::<(), double_random::ceremony::beacon::BeaconError>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Hex32(pub [u8; 32]);
-
-impl fmt::Debug for Hex32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Hex32({self})")
-    }
+/// Chain hashes and drand randomness are [`Digest32`] values like every other SHA-256 output;
+/// they are read through this so that a bad one is reported as a [`HexProblem`].
+fn parse_hex32(s: &str) -> Result<Digest32, BeaconError> {
+    let v = decode_lower_hex(s)?;
+    let a: [u8; 32] = v.try_into().map_err(|_| BeaconError::InvalidHex {
+        problem: HexProblem::Length,
+    })?;
+    Ok(Digest32(a))
 }
 
-impl fmt::Display for Hex32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
+/// Serde adapter for the [`Digest32`] fields of drand specs and values: written as
+/// [`Digest32`] writes itself, read through [`parse_hex32`].
+mod hex32 {
+    use super::{Digest32, parse_hex32};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-impl FromStr for Hex32 {
-    type Err = BeaconError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let v = decode_lower_hex(s)?;
-        let a: [u8; 32] = v.try_into().map_err(|_| BeaconError::InvalidHex {
-            problem: HexProblem::Length,
-        })?;
-        Ok(Hex32(a))
+    pub(super) fn serialize<S: Serializer>(v: &Digest32, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
     }
-}
 
-impl AsRef<[u8]> for Hex32 {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<[u8; 32]> for Hex32 {
-    fn from(v: [u8; 32]) -> Self {
-        Hex32(v)
-    }
-}
-
-impl Serialize for Hex32 {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(self.0))
-    }
-}
-
-impl<'de> Deserialize<'de> for Hex32 {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Digest32, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        parse_hex32(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -580,7 +546,8 @@ pub enum BeaconSpec {
     /// A future round of a drand chain.
     Drand {
         /// The chain's hash, which identifies it (drand's `hash` in `/info`).
-        chain_hash: Hex32,
+        #[serde(with = "hex32")]
+        chain_hash: Digest32,
         /// The chain's BLS public key.
         public_key: HexBytes,
         /// The chain's signature scheme.
@@ -831,7 +798,8 @@ pub enum BeaconValue {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         previous_signature: Option<HexBytes>,
         /// SHA-256 of the signature, as published.
-        randomness: Hex32,
+        #[serde(with = "hex32")]
+        randomness: Digest32,
     },
     /// The published result of an external random event, as canonical integer groups.
     External {
@@ -945,13 +913,15 @@ pub fn verify(spec: &BeaconSpec, value: &BeaconValue) -> Result<Vec<u8>, BeaconE
 ///
 /// ```
 /// use double_random::ceremony::beacon::{verify_drand, BeaconError, BeaconValue, DRAND_QUICKNET};
+/// use double_random::Digest32;
 ///
 /// let spec = DRAND_QUICKNET.spec(1);
 /// let value = BeaconValue::Drand {
 ///     round: 1,
 ///     signature: "b55e7cb2d5c613ee0b2e28d6750aabbb78c39dcc96bd9d38c2c2e12198df95571de8e8e402a0cc48871c7089a2b3af4b".parse()?,
 ///     previous_signature: None,
-///     randomness: "1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a".parse()?,
+///     randomness: Digest32::from_hex("1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a")
+///         .expect("64 hex digits"),
 /// };
 /// # #[cfg(feature = "drand")]
 /// assert_eq!(hex::encode(verify_drand(&spec, &value)?), "1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a");
@@ -1194,7 +1164,7 @@ impl DrandChain {
     /// ```
     pub fn spec(&self, round: u64) -> BeaconSpec {
         BeaconSpec::Drand {
-            chain_hash: Hex32(self.chain_hash),
+            chain_hash: Digest32(self.chain_hash),
             public_key: HexBytes(self.public_key.to_vec()),
             scheme: self.scheme,
             period_seconds: self.period_seconds,
@@ -1366,8 +1336,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn h32(s: &str) -> Hex32 {
-        s.parse().unwrap()
+    fn h32(s: &str) -> Digest32 {
+        Digest32::from_hex(s).unwrap()
     }
 
     fn mainnet_r1() -> BeaconValue {
@@ -1400,7 +1370,7 @@ mod tests {
         };
         BeaconValue::Drand {
             round,
-            randomness: Hex32(Sha256::digest(&sig).into()),
+            randomness: Digest32(Sha256::digest(&sig).into()),
             signature: HexBytes(sig),
             previous_signature,
         }
@@ -1580,7 +1550,7 @@ mod tests {
         let mut pk = DRAND_MAINNET.public_key.to_vec();
         pk[10] ^= 1;
         let spec = BeaconSpec::Drand {
-            chain_hash: Hex32([0; 32]),
+            chain_hash: Digest32([0; 32]),
             public_key: HexBytes(pk),
             scheme: DrandScheme::PedersenBlsChained,
             period_seconds: 30,
@@ -1628,7 +1598,7 @@ mod tests {
             unreachable!()
         };
         let forged = BeaconSpec::Drand {
-            chain_hash: Hex32(DRAND_MAINNET.chain_hash),
+            chain_hash: Digest32(DRAND_MAINNET.chain_hash),
             public_key: HexBytes(DRAND_QUICKNET.public_key.to_vec()),
             scheme,
             period_seconds,
@@ -1786,7 +1756,7 @@ mod tests {
                             .unwrap();
                         assert_eq!(r, expected, "g={genesis} p={period} t={t} m={margin}");
                         let spec = BeaconSpec::Drand {
-                            chain_hash: Hex32([0; 32]),
+                            chain_hash: Digest32([0; 32]),
                             public_key: HexBytes(vec![0; 96]),
                             scheme: DrandScheme::BlsUnchainedG1Rfc9380,
                             period_seconds: period,
@@ -1796,7 +1766,7 @@ mod tests {
                         assert_eq!(spec.check_named_in_advance(t, margin), Ok(()));
                         if r > 1 {
                             let earlier = BeaconSpec::Drand {
-                                chain_hash: Hex32([0; 32]),
+                                chain_hash: Digest32([0; 32]),
                                 public_key: HexBytes(vec![0; 96]),
                                 scheme: DrandScheme::BlsUnchainedG1Rfc9380,
                                 period_seconds: period,
@@ -1919,7 +1889,7 @@ mod tests {
     #[test]
     fn validate_rejects_unsafe_integers_and_zero() {
         let base = |round: u64, period: u64, genesis: u64| BeaconSpec::Drand {
-            chain_hash: Hex32([1; 32]),
+            chain_hash: Digest32([1; 32]),
             public_key: HexBytes(vec![0; 48]),
             scheme: DrandScheme::PedersenBlsChained,
             period_seconds: period,

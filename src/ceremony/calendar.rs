@@ -30,6 +30,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
 /// Working days allowed between formation and publication (企业信息公示暂行条例 第6条).
+///
+/// The `n` of [`Calendars::deadline`] for a result's publication.
+///
+/// ```
+/// assert_eq!(double_random::ceremony::calendar::PUBLICATION_WORKING_DAYS, 20);
+/// ```
 pub const PUBLICATION_WORKING_DAYS: u32 = 20;
 
 /// One year's schedule.
@@ -50,6 +56,7 @@ pub struct YearCalendar {
 /// Why a calendar file was refused: the file, the line and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {problem}")]
+#[non_exhaustive]
 pub struct CalendarError {
     /// The file.
     pub file: String,
@@ -61,6 +68,7 @@ pub struct CalendarError {
 
 /// What is wrong in a calendar file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CalendarProblem {
     /// Not TOML of the expected shape (an unknown key, a wrong type, a bad date).
     #[error("{message}")]
@@ -123,6 +131,18 @@ fn line_of(text: &str, offset: usize) -> u64 {
 
 impl YearCalendar {
     /// Reads one calendar file (SPEC §18.3); `file` names it in errors.
+    ///
+    /// Every date must lie in the file's year and none be both off and working.
+    ///
+    /// ```
+    /// use double_random::ceremony::calendar::{CalendarProblem, YearCalendar};
+    /// let cal = YearCalendar::from_toml("h.toml", "year = 2026\nsource = \"通知\"\n")?;
+    /// assert_eq!((cal.year, cal.off.len()), (2026, 0));
+    /// let e = YearCalendar::from_toml("h.toml", "year = 2026\nsource = \"x\"\n[[holiday]]\nname = \"元旦\"\noff = [\"2025-01-01\"]\n").unwrap_err();
+    /// assert_eq!(e.line, 5);
+    /// assert!(matches!(e.problem, CalendarProblem::OtherYear { year: 2026, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_toml(file: &str, text: &str) -> Result<Self, CalendarError> {
         let err = |line, problem| CalendarError {
             file: file.to_string(),
@@ -175,7 +195,7 @@ impl YearCalendar {
 }
 
 /// Day of the week, 0 = Monday … 6 = Sunday.
-pub fn weekday(d: &Date) -> u8 {
+pub(crate) fn weekday(d: &Date) -> u8 {
     // 1970-01-05 was a Monday.
     let monday = Date::from_ymd(1970, 1, 5).expect("1970-01-05 exists");
     d.days_since(&monday).rem_euclid(7) as u8
@@ -220,7 +240,15 @@ impl Calendars {
 
     /// The `n`-th working day after `formed` (the day of formation not counted, SPEC §18.3).
     ///
-    /// `Err(year)` names the first year the count reaches without a calendar.
+    /// `Err(year)` names the first year the count reaches without a calendar: a deadline is
+    /// never guessed. See the [module](self) for a count across a holiday.
+    ///
+    /// ```
+    /// use double_random::ceremony::calendar::Calendars;
+    /// let none = Calendars::default();
+    /// assert_eq!(none.deadline(&"2026-09-11".parse()?, 20), Err(2026));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn deadline(&self, formed: &Date, n: u32) -> Result<Date, i32> {
         let mut d = *formed;
         let mut counted = 0;

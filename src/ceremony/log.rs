@@ -11,11 +11,10 @@
 
 use super::Timestamp;
 use crate::digest::Digest32;
-use crate::formats::files::{FileError, LogFile};
+use crate::formats::files::FileError;
 use crate::formats::jcs;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// `format` of checkpoints.
 pub const CHECKPOINT_FORMAT: &str = "double-random/checkpoint";
@@ -632,7 +631,8 @@ pub fn next_entry(
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AppendError<E: std::error::Error + 'static = std::convert::Infallible> {
-    /// The file could not be read or written.
+    /// The log's file could not be read or written (the folder layer's
+    /// `bundle::append_with` and `bundle::read_log`).
     #[error(transparent)]
     File(#[from] FileError),
     /// The log is not sound; nothing is appended to a broken log.
@@ -664,58 +664,69 @@ pub struct Record {
     pub time: Timestamp,
 }
 
-/// Runs `step` under the log's exclusive lock and appends the entry it returns.
+/// The log `current` as it stands, if it is sound: the report a step builds on.
 ///
-/// `step` gets the sound log as it stands (whose [`LogReport::next_position`] is the position
-/// the new document must carry) and returns what to record; the entry is checked against the
-/// whole log before it is written. If `step` fails, nothing is appended.
-pub fn append_with<E, F>(path: &Path, step: F) -> Result<Entry, AppendError<E>>
-where
-    E: std::error::Error + 'static,
-    F: FnOnce(&LogReport) -> Result<Record, E>,
-{
-    let log = LogFile::open(path)?;
-    let mut written = None;
-    log.with_lock(|current| {
-        let report = check(current, false);
-        if let Some(f) = report.findings.first() {
-            return Err(AppendError::Damaged(f.clone()));
-        }
-        let rec = step(&report).map_err(AppendError::Step)?;
-        let entry = next_entry(
-            &report,
-            rec.kind,
-            &rec.draw_id,
-            rec.document,
-            &rec.task,
-            rec.time,
-        );
-        let mut line = entry.to_line()?;
-        line.push(b'\n');
-        let mut all = current.to_vec();
-        all.extend_from_slice(&line);
-        let after = check(&all, false);
-        if let Some(f) = after.findings.first() {
-            return Err(AppendError::Refused(f.clone()));
-        }
-        written = Some(entry);
-        Ok(Some(line))
-    })?;
-    written.ok_or(AppendError::Refused(LogFinding::Unterminated))
+/// Nothing is appended to a damaged log; the first finding is the refusal. The folder layer
+/// (`bundle::append_with`) calls this under the log's lock, before the step runs.
+///
+/// ```
+/// use double_random::ceremony::log::{AppendError, sound};
+/// assert_eq!(sound::<std::convert::Infallible>(b"").unwrap().entries.len(), 0);
+/// assert!(matches!(sound::<std::convert::Infallible>(b"{}\n"), Err(AppendError::Damaged(_))));
+/// ```
+pub fn sound<E: std::error::Error + 'static>(current: &[u8]) -> Result<LogReport, AppendError<E>> {
+    let report = check(current, false);
+    match report.findings.first() {
+        Some(f) => Err(AppendError::Damaged(f.clone())),
+        None => Ok(report),
+    }
 }
 
-/// Reads and checks the log at `path` (a missing log is empty); refuses a damaged one.
-pub fn read(path: &Path) -> Result<LogReport, AppendError> {
-    let bytes = if path.exists() {
-        LogFile::open(path)?.read()?
-    } else {
-        vec![]
-    };
-    let report = check(&bytes, false);
-    if let Some(f) = report.findings.first() {
-        return Err(AppendError::Damaged(f.clone()));
+/// The entry that records `rec` after the sound log `report` of `current`, and its line.
+///
+/// The line (with its `\n`) is what is appended to `current`; the entry is checked against
+/// the whole log first, so an entry that does not fit (e.g. a second sheet for one draw) is
+/// refused and nothing is written.
+///
+/// ```
+/// use double_random::ceremony::{Timestamp, log::*};
+/// use double_random::Digest32;
+/// let task = Task { plan_id: "P".into(), task_id: "T".into(), batch: "".into() };
+/// let rec = Record {
+///     kind: EntryKind::Announcement,
+///     draw_id: "D1".into(),
+///     document: Digest32([1; 32]),
+///     task,
+///     time: "2025-03-01T09:00:00Z".parse::<Timestamp>()?,
+/// };
+/// let report = sound::<std::convert::Infallible>(b"")?;
+/// let (entry, line) = append_entry::<std::convert::Infallible>(b"", &report, rec)?;
+/// assert_eq!(entry.seq, 1);
+/// assert!(check(&line, true).findings.iter().all(|f| matches!(f, LogFinding::Pending { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn append_entry<E: std::error::Error + 'static>(
+    current: &[u8],
+    report: &LogReport,
+    rec: Record,
+) -> Result<(Entry, Vec<u8>), AppendError<E>> {
+    let entry = next_entry(
+        report,
+        rec.kind,
+        &rec.draw_id,
+        rec.document,
+        &rec.task,
+        rec.time,
+    );
+    let mut line = entry.to_line()?;
+    line.push(b'\n');
+    let mut all = current.to_vec();
+    all.extend_from_slice(&line);
+    let after = check(&all, false);
+    if let Some(f) = after.findings.first() {
+        return Err(AppendError::Refused(f.clone()));
     }
-    Ok(report)
+    Ok((entry, line))
 }
 
 /// Would an announcement of `draw_id` for `task` be allowed now? Returns the refusal, and

@@ -29,6 +29,8 @@ use crate::draw::{self, DrawInputs, DrawResult};
 use crate::model::{Entity, Inspector, Plan, Stratum};
 
 /// A draw made by a [`DrawSource`]: the result and the rows the sheet names.
+///
+/// Not `#[non_exhaustive]`: a store outside this crate implementing [`DrawSource`] builds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceDraw {
     /// The draw, as [`draw::run`] gives it.
@@ -42,6 +44,7 @@ pub struct SourceDraw {
 
 /// Why a [`DrawSource`] gave no draw.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SourceError {
     /// The inputs are not the announced ones, or the draw is impossible with them.
     #[error(transparent)]

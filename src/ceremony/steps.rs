@@ -292,7 +292,7 @@ pub struct Made<T> {
 
 impl<T> Made<T> {
     /// What the entry records, for a storage that builds the entry itself under its lock
-    /// ([`log::append_with`]); on the log the step was given it builds [`Made::entry`].
+    /// (`bundle::append_with`); on the log the step was given it builds [`Made::entry`].
     pub fn record(&self) -> log::Record {
         log::Record {
             kind: self.entry.kind,

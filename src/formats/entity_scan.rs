@@ -259,14 +259,77 @@ fn scan_blocks<C: Collector>(
     let base_lines = count_newlines(&buf[..data_start]);
     buf.drain(..data_start);
 
+    let start = (buf, eof, data_start as u64, block);
+    let parts = if threads <= 1 {
+        vec![scan_here(
+            file_name,
+            &mut file,
+            start,
+            &header,
+            hash,
+            make(),
+        )?]
+    } else {
+        scan_on_workers(file_name, &mut file, start, (threads, hash), &header, &make)?
+    };
+    let header_end = data_start as u64 + if bom { 3 } else { 0 };
+    finish(file_name, bom, (base_lines, header_end), &header, parts)
+}
+
+/// Where the blocks after the header start: the buffer read so far (from the first record),
+/// whether the file ended, the stream offset of the buffer's first byte, and the block size.
+type Start = (Vec<u8>, bool, u64, usize);
+
+/// Reads every block on the calling thread and parses it there: for one thread, and for targets
+/// without threads (WebAssembly in a browser). The rows, warnings and digest are those of any
+/// number of workers.
+fn scan_here<C: Collector>(
+    file_name: &str,
+    file: &mut impl Read,
+    start: Start,
+    header: &Header,
+    hash: bool,
+    collector: C,
+) -> Result<Part<C>, Declined> {
+    let mut worker = Worker::new(file_name, header, collector);
+    worker.hash = hash;
+    let abort = AtomicBool::new(false);
+    // The block just parsed, whose buffer the next block reuses.
+    let spare = std::cell::Cell::new(None);
+    read_blocks(
+        file,
+        start,
+        &mut |chunk| {
+            if let Err(d) = worker.chunk(&chunk) {
+                worker.part.declined.get_or_insert(d);
+                abort.store(true, Ordering::Relaxed);
+            }
+            spare.set(Some(chunk.data));
+            true
+        },
+        &mut || spare.take(),
+        &abort,
+    )?;
+    Ok(worker.part)
+}
+
+/// Reads the blocks on the calling thread and parses them on `threads` workers.
+fn scan_on_workers<C: Collector>(
+    file_name: &str,
+    file: &mut impl Read,
+    start: Start,
+    (threads, hash): (usize, bool),
+    header: &Header,
+    make: &(impl Fn() -> C + Sync),
+) -> Result<Vec<Part<C>>, Declined> {
     let abort = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
     let rx = Mutex::new(rx);
-    let parts = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
         let mut workers = Vec::with_capacity(threads);
-        for _ in 0..threads.max(1) {
-            let (rx, abort, header, make) = (&rx, &abort, &header, &make);
+        for _ in 0..threads {
+            let (rx, abort) = (&rx, &abort);
             let recycle_tx = recycle_tx.clone();
             workers.push(scope.spawn(move || {
                 let mut worker = Worker::new(file_name, header, make());
@@ -291,10 +354,10 @@ fn scan_blocks<C: Collector>(
         }
         drop(recycle_tx);
         let read = read_blocks(
-            &mut file,
-            (buf, eof, data_start as u64, block),
-            &tx,
-            &recycle_rx,
+            file,
+            start,
+            &mut |chunk| tx.send(chunk).is_ok(),
+            &mut || recycle_rx.try_recv().ok(),
             &abort,
         );
         if read.is_err() {
@@ -309,9 +372,7 @@ fn scan_blocks<C: Collector>(
             }
         }
         read.map(|()| parts)
-    })?;
-    let header_end = data_start as u64 + if bom { 3 } else { 0 };
-    finish(file_name, bom, (base_lines, header_end), &header, parts)
+    })
 }
 
 /// Reads from `file` until `buf` holds at least `want` bytes or the file ends; `true` at the end.
@@ -367,9 +428,9 @@ struct Chunk {
 /// The reading loop: cuts the stream into chunks and sends them to the workers.
 fn read_blocks(
     file: &mut impl Read,
-    (mut buf, mut eof, mut offset, block): (Vec<u8>, bool, u64, usize),
-    tx: &mpsc::SyncSender<Chunk>,
-    recycled: &mpsc::Receiver<Vec<u8>>,
+    (mut buf, mut eof, mut offset, block): Start,
+    send: &mut dyn FnMut(Chunk) -> bool,
+    recycled: &mut dyn FnMut() -> Option<Vec<u8>>,
     abort: &AtomicBool,
 ) -> Result<(), Declined> {
     let mut index = 0;
@@ -395,8 +456,8 @@ fn read_blocks(
                 offset,
                 last: true,
             };
-            // A closed channel means every worker stopped; they say why.
-            let _ = tx.send(chunk);
+            // A refusal means every worker stopped; they say why.
+            let _ = send(chunk);
             return Ok(());
         }
         let Some(cut) = find_cut(&buf) else {
@@ -407,7 +468,7 @@ fn read_blocks(
             continue;
         };
         need_more = false;
-        let mut next = recycled.try_recv().unwrap_or_default();
+        let mut next = recycled().unwrap_or_default();
         next.clear();
         next.reserve(2 * block);
         next.extend_from_slice(&buf[cut..]);
@@ -418,7 +479,7 @@ fn read_blocks(
             offset,
             last: false,
         };
-        if tx.send(chunk).is_err() {
+        if !send(chunk) {
             return Ok(());
         }
         index += 1;

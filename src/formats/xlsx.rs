@@ -233,6 +233,15 @@ impl Default for XlsxLimits {
     }
 }
 
+/// Reads a roster from a workbook held in memory, under [`XlsxLimits::DEFAULT`]; `file_name`
+/// names it in errors (a verifier in a browser has the dropped file's bytes, not a path).
+pub(crate) fn read_xlsx_bytes<T: Row>(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Roster<T>, InputErrors> {
+    read_workbook(file_name, std::io::Cursor::new(bytes), &XlsxLimits::DEFAULT)
+}
+
 fn read_path<T: Row>(path: &Path) -> Result<Roster<T>, InputErrors> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),

@@ -360,14 +360,35 @@ li code{overflow-wrap:anywhere}\
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>]) -> String {
-    let l = |zh: &'static str, en: &'static str| match lang {
+    let mut h = String::new();
+    page_head(&mut h, view, lang);
+    plan_part(&mut h, view, lang);
+    seed_part(&mut h, view, lang);
+    strata_part(&mut h, view, lang);
+    let rows = view.rows();
+    result_part(&mut h, view, lang, &rows);
+    amendment_part(&mut h, view, lang, &rows);
+    for s in sections {
+        h.push_str(&s.render(view, lang));
+    }
+    how_to_verify(&mut h, view, lang);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// `zh` or `en`, as `lang` asks.
+fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
         Lang::Zh => zh,
         Lang::En => en,
-    };
+    }
+}
+
+/// The document head, the title and the authority and draw id under it.
+fn page_head(h: &mut String, view: &Publication<'_>, lang: Lang) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
     let sheet = view.sheet;
-    let ann = view.announcement;
-    let plan = &sheet.plan;
-    let mut h = String::new();
+    let plan = &view.sheet.plan;
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{}\">\n<meta name=\"{OFFSET_META}\" content=\"{}\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
@@ -388,7 +409,14 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         escape(&plan.authority),
         escape(&sheet.draw_id)
     );
+}
 
+/// The task: plan, task, batch, kind, authority, items and the times.
+fn plan_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
+    let ann = view.announcement;
+    let plan = &view.sheet.plan;
     // The plan.
     let _ = writeln!(h, "<h2>{}</h2>\n<table>", l("抽查任务", "Task"));
     let kind = if plan.directed {
@@ -430,7 +458,13 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         let _ = writeln!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
     }
     h.push_str("</table>\n");
+}
 
+/// The announcement, the parties' commitments and reveals, the beacon and the seed.
+fn seed_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
+    let ann = view.announcement;
     // Commitments, reveals, beacon and seed.
     let _ = writeln!(
         h,
@@ -506,7 +540,12 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         hex_html(&sheet.seed.to_hex())
     );
     h.push_str("</table>\n");
+}
 
+/// Each stratum's n, k and chance, and the entities left out.
+fn strata_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
     // Strata: n, k and the chance.
     let _ = writeln!(
         h,
@@ -549,9 +588,13 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             ),
         }
     );
+}
 
+/// The drawn entities and their teams, with the amendments that changed them.
+fn result_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[super::Row]) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
     // Results.
-    let rows = view.rows();
     let publish_risk = sheet.entities.iter().any(|e| e.stratum.is_some());
     let _ = write!(
         h,
@@ -610,7 +653,12 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         let _ = writeln!(h, "<td>{}</td></tr>", notes.join("；"));
     }
     h.push_str("</table>\n");
+}
 
+/// The amendments: what changed, why, and what the fixed rules drew.
+fn amendment_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[super::Row]) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
     // Amendments.
     let _ = writeln!(h, "<h2>{}</h2>", l("补抽与回避记录", "Amendments"));
     if view.amendments.is_empty() {
@@ -681,11 +729,12 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
         }
         h.push_str("</table>\n");
     }
+}
 
-    for s in sections {
-        h.push_str(&s.render(view, lang));
-    }
-
+/// How to verify: runnable as printed from inside the office's public folder.
+fn how_to_verify(h: &mut String, view: &Publication<'_>, lang: Lang) {
+    let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
+    let sheet = view.sheet;
     // How to verify: runnable as printed from inside the office's public folder.
     let id = escape(&sheet.draw_id);
     let tsa = if view.timestamp.is_some() {
@@ -734,8 +783,6 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
             "Nothing to install: open <a href=\"verify.html\">verify.html</a> from the same folder in a browser and drop this draw's files on it; it checks the signatures, commitments, seed and each stratum's count with the same code as the verifier, on this computer, without the network."
         ),
     );
-    h.push_str("</body>\n</html>\n");
-    h
 }
 
 fn beacon_text(

@@ -97,6 +97,16 @@ pub fn results_table(
 
 /// The CSV bytes of a results table: UTF-8 with a byte order mark, CRLF, formulas
 /// neutralised (as `sheet.csv`, see [`super::csv`]).
+///
+/// Written as [`RESULTS_CSV_FILE`] beside the notice, for the publicity system's import.
+///
+/// ```
+/// use double_random::publish::results::results_csv;
+/// let bytes = results_csv(&[vec!["名称".into()], vec!["=1+1".into()]])?;
+/// assert!(bytes.starts_with("\u{feff}名称\r\n".as_bytes()));
+/// assert!(bytes.ends_with(b"'=1+1\r\n"));
+/// # Ok::<(), double_random::publish::PublishError>(())
+/// ```
 pub fn results_csv(table: &[Vec<String>]) -> Result<Vec<u8>, PublishError> {
     let err = |e: ::csv::Error| PublishError::Csv {
         file: RESULTS_CSV_FILE,
@@ -138,7 +148,17 @@ pub fn results_xlsx(
 }
 
 /// Counts for the summary: published (on time, late), corrections, overdue, due.
+///
+/// The page's summary line; a program reporting progress upward uses the same numbers.
+///
+/// ```
+/// use double_random::publish::results::ResultCounts;
+/// let c = ResultCounts::of(&double_random::ceremony::outcomes::Review::default());
+/// assert_eq!((c.entities, c.overdue), (0, 0));
+/// assert_eq!(c.completion_permille(), None);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResultCounts {
     /// Drawn entities (after amendments).
     pub entities: usize,

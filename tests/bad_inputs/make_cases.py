@@ -2,8 +2,8 @@
 """Writes the plain-text cases of the bad-input catalogue (rosters, plans, draws).
 
 The signed cases (signatures, verification, logs) are written by
-`DR_WRITE_BAD_INPUTS=1 cargo test --test bad_inputs`. Each case is a directory holding its
-files and `expect.toml`; `tests/bad_inputs.rs` runs them all.
+`DR_WRITE_BAD_INPUTS=1 cargo test --test all bad_inputs::`. Each case is a directory holding its
+files and `expect.toml`; `tests/all/bad_inputs.rs` runs them all.
 """
 import os, shutil
 

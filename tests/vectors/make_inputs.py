@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the input files of the test vectors (run once; the outputs are committed).
 
-The expected results (`expected.json`) are computed once by `cargo test --test vectors`
+The expected results (`expected.json`) are computed once by `cargo test --test all vectors::`
 with DR_BLESS_VECTORS=1 for cases that have none, reviewed, and committed. They are never
 regenerated to make a failure go away: a changed vector is a version change (SPEC §16).
 """

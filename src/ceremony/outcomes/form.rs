@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 /// A column of the form: its name and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FormColumn {
     /// The English name, also accepted as a header.
     pub name: &'static str,
@@ -36,6 +37,15 @@ pub struct FormColumn {
 }
 
 /// The form's columns, in the order of the template.
+///
+/// A program that hands the inspectors a blank form writes these headers.
+///
+/// ```
+/// use double_random::ceremony::outcomes::form::FORM_COLUMNS;
+/// let header: Vec<&str> = FORM_COLUMNS.iter().map(|c| c.chinese).collect();
+/// assert_eq!(header[0], "统一社会信用代码");
+/// assert!(FORM_COLUMNS.iter().any(|c| c.name == "follow_up" && !c.required));
+/// ```
 pub const FORM_COLUMNS: [FormColumn; 10] = [
     FormColumn {
         name: "entity",
@@ -92,6 +102,7 @@ pub const FORM_COLUMNS: [FormColumn; 10] = [
 /// A problem in the form, with its line (from 1, the header being line 1) and column.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {}{problem}", .column.map(|c| format!("{c}: ")).unwrap_or_default())]
+#[non_exhaustive]
 pub struct FormError {
     /// The file.
     pub file: String,
@@ -204,6 +215,9 @@ struct Pending {
 
 /// Reads the rows of a form (the first row is the header) into results, one per entity in
 /// ascending entity order, items ascending; or every problem found.
+///
+/// The rows come from a CSV file ([`csv_rows`]) or a workbook's cells; see the
+/// [module](self) for an example.
 pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, Vec<FormError>> {
     let mut errors = vec![];
     let err = |line: u64, column: Option<&'static str>, problem| FormError {
@@ -215,30 +229,7 @@ pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, 
     let Some((header, body)) = rows.split_first() else {
         return Err(vec![err(0, None, FormProblem::Empty)]);
     };
-    let mut at: [Option<usize>; FORM_COLUMNS.len()] = [None; FORM_COLUMNS.len()];
-    for (i, h) in header.iter().enumerate() {
-        if let Some(c) = find_column(h) {
-            if at[c].is_some() {
-                errors.push(err(1, Some(FORM_COLUMNS[c].name), FormProblem::ColumnTwice));
-            }
-            at[c] = Some(i);
-        }
-    }
-    for (c, col) in FORM_COLUMNS.iter().enumerate() {
-        if col.required && at[c].is_none() {
-            errors.push(err(
-                1,
-                None,
-                FormProblem::MissingColumn {
-                    name: col.name,
-                    chinese: col.chinese,
-                },
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let at = columns(file, header)?;
     let mut by_entity: BTreeMap<String, Pending> = BTreeMap::new();
     for (n, row) in body.iter().enumerate() {
         let line = n as u64 + 2;
@@ -274,122 +265,12 @@ pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, 
         if inspectors.is_empty() {
             errors.push(err(line, Some("inspectors"), FormProblem::EmptyValue));
         }
-        let mut date = |c: usize| -> Option<Date> {
-            let v = normalize::text(cell(c));
-            if v.is_empty() {
-                errors.push(err(
-                    line,
-                    Some(FORM_COLUMNS[c].name),
-                    FormProblem::EmptyValue,
-                ));
-                return None;
-            }
-            match v.parse::<Date>() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push(err(
-                        line,
-                        Some(FORM_COLUMNS[c].name),
-                        FormProblem::BadDate { value: v },
-                    ));
-                    None
-                }
-            }
-        };
-        let inspected_on = date(4);
-        let formed_on = date(5);
-        let lower = result_cell.to_ascii_lowercase();
-        let item_result = if result_cell.is_empty() {
-            None
-        } else if let Some(code) = standard_code(&result_cell).or_else(|| {
-            STANDARD_RESULTS
-                .iter()
-                .map(|(c, _)| *c)
-                .find(|c| *c == lower)
-        }) {
-            ItemResult::standard(&item, code)
-        } else if is_own_code(&lower) {
-            if result_text.is_empty() {
-                errors.push(err(
-                    line,
-                    Some("result_text"),
-                    FormProblem::ResultTextMissing {
-                        code: lower.clone(),
-                    },
-                ));
-                None
-            } else {
-                Some(ItemResult {
-                    item: item.clone(),
-                    result: lower.clone(),
-                    text: result_text.clone(),
-                })
-            }
-        } else {
-            errors.push(err(
-                line,
-                Some("result"),
-                FormProblem::BadResult {
-                    value: result_cell.clone(),
-                },
-            ));
-            None
-        };
-        let mut follow_up = vec![];
-        for f in normalize::text(cell(7))
-            .split(['、', ',', '，', ';', '；'])
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-        {
-            match FollowUp::parse(&f.to_ascii_lowercase()).or_else(|| FollowUp::parse(f)) {
-                Some(x) => follow_up.push(x),
-                None => errors.push(err(
-                    line,
-                    Some("follow_up"),
-                    FormProblem::BadFollowUp {
-                        value: f.to_string(),
-                    },
-                )),
-            }
-        }
-        follow_up.sort();
-        follow_up.dedup();
-        let dev_code = normalize::text(cell(8)).to_ascii_lowercase();
-        let dev_text = normalize::text(cell(9));
-        let deviation = match (dev_code.is_empty(), dev_text.is_empty()) {
-            (true, true) => None,
-            (false, false) => {
-                let code = match dev_code.replace('-', "_").as_str() {
-                    "inspector_absent" => Some(DeviationCode::InspectorAbsent),
-                    "inspector_added" => Some(DeviationCode::InspectorAdded),
-                    "team_replaced" => Some(DeviationCode::TeamReplaced),
-                    "other" => Some(DeviationCode::Other),
-                    _ => None,
-                };
-                match code {
-                    Some(code) => Some(Deviation {
-                        code,
-                        text: dev_text,
-                    }),
-                    None => {
-                        errors.push(err(
-                            line,
-                            Some("deviation"),
-                            FormProblem::BadDeviation { value: dev_code },
-                        ));
-                        None
-                    }
-                }
-            }
-            _ => {
-                errors.push(err(
-                    line,
-                    Some("deviation"),
-                    FormProblem::DeviationIncomplete,
-                ));
-                None
-            }
-        };
+        let inspected_on = date_cell(&err, line, 4, cell(4), &mut errors);
+        let formed_on = date_cell(&err, line, 5, cell(5), &mut errors);
+        let item_result =
+            result_cell_of(&err, line, &item, &result_cell, &result_text, &mut errors);
+        let follow_up = follow_ups(&err, line, cell(7), &mut errors);
+        let deviation = deviation_of(&err, line, cell(8), cell(9), &mut errors);
         if errors.len() > before {
             continue;
         }
@@ -452,7 +333,210 @@ pub fn read_rows(file: &str, rows: &[Vec<String>]) -> Result<Vec<EntityResult>, 
         .collect())
 }
 
+/// Where each column of [`FORM_COLUMNS`] is in the form (`None`: absent).
+type Columns = [Option<usize>; FORM_COLUMNS.len()];
+
+/// Finds the columns in the header line; a column given twice or a required one missing is
+/// an error.
+fn columns(file: &str, header: &[String]) -> Result<Columns, Vec<FormError>> {
+    let err = |column: Option<&'static str>, problem| FormError {
+        file: file.to_string(),
+        line: 1,
+        column,
+        problem,
+    };
+    let mut errors = vec![];
+    let mut at: Columns = [None; FORM_COLUMNS.len()];
+    for (i, h) in header.iter().enumerate() {
+        if let Some(c) = find_column(h) {
+            if at[c].is_some() {
+                errors.push(err(Some(FORM_COLUMNS[c].name), FormProblem::ColumnTwice));
+            }
+            at[c] = Some(i);
+        }
+    }
+    for (c, col) in FORM_COLUMNS.iter().enumerate() {
+        if col.required && at[c].is_none() {
+            errors.push(err(
+                None,
+                FormProblem::MissingColumn {
+                    name: col.name,
+                    chinese: col.chinese,
+                },
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(at)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The date in column `c` on `line`; an empty or malformed one is an error.
+fn date_cell(
+    err: &impl Fn(u64, Option<&'static str>, FormProblem) -> FormError,
+    line: u64,
+    c: usize,
+    cell: &str,
+    errors: &mut Vec<FormError>,
+) -> Option<Date> {
+    let v = normalize::text(cell);
+    if v.is_empty() {
+        errors.push(err(
+            line,
+            Some(FORM_COLUMNS[c].name),
+            FormProblem::EmptyValue,
+        ));
+        return None;
+    }
+    match v.parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(err(
+                line,
+                Some(FORM_COLUMNS[c].name),
+                FormProblem::BadDate { value: v },
+            ));
+            None
+        }
+    }
+}
+
+/// The result of `item` on `line`: a standard text or code, or an own `x-` code with its
+/// text in `result_text`.
+fn result_cell_of(
+    err: &impl Fn(u64, Option<&'static str>, FormProblem) -> FormError,
+    line: u64,
+    item: &str,
+    result_cell: &str,
+    result_text: &str,
+    errors: &mut Vec<FormError>,
+) -> Option<ItemResult> {
+    let lower = result_cell.to_ascii_lowercase();
+    if result_cell.is_empty() {
+        None
+    } else if let Some(code) = standard_code(result_cell).or_else(|| {
+        STANDARD_RESULTS
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == lower)
+    }) {
+        ItemResult::standard(item, code)
+    } else if is_own_code(&lower) {
+        if result_text.is_empty() {
+            errors.push(err(
+                line,
+                Some("result_text"),
+                FormProblem::ResultTextMissing {
+                    code: lower.clone(),
+                },
+            ));
+            None
+        } else {
+            Some(ItemResult {
+                item: item.to_string(),
+                result: lower.clone(),
+                text: result_text.to_string(),
+            })
+        }
+    } else {
+        errors.push(err(
+            line,
+            Some("result"),
+            FormProblem::BadResult {
+                value: result_cell.to_string(),
+            },
+        ));
+        None
+    }
+}
+
+/// The follow-up measures on `line`, in code order without repeats.
+fn follow_ups(
+    err: &impl Fn(u64, Option<&'static str>, FormProblem) -> FormError,
+    line: u64,
+    cell: &str,
+    errors: &mut Vec<FormError>,
+) -> Vec<FollowUp> {
+    let mut follow_up = vec![];
+    for f in normalize::text(cell)
+        .split(['、', ',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        match FollowUp::parse(&f.to_ascii_lowercase()).or_else(|| FollowUp::parse(f)) {
+            Some(x) => follow_up.push(x),
+            None => errors.push(err(
+                line,
+                Some("follow_up"),
+                FormProblem::BadFollowUp {
+                    value: f.to_string(),
+                },
+            )),
+        }
+    }
+    follow_up.sort();
+    follow_up.dedup();
+    follow_up
+}
+
+/// Why the team differs from the drawn one on `line`: a code and its text, both or neither.
+fn deviation_of(
+    err: &impl Fn(u64, Option<&'static str>, FormProblem) -> FormError,
+    line: u64,
+    code_cell: &str,
+    text_cell: &str,
+    errors: &mut Vec<FormError>,
+) -> Option<Deviation> {
+    let dev_code = normalize::text(code_cell).to_ascii_lowercase();
+    let dev_text = normalize::text(text_cell);
+    match (dev_code.is_empty(), dev_text.is_empty()) {
+        (true, true) => None,
+        (false, false) => {
+            let code = match dev_code.replace('-', "_").as_str() {
+                "inspector_absent" => Some(DeviationCode::InspectorAbsent),
+                "inspector_added" => Some(DeviationCode::InspectorAdded),
+                "team_replaced" => Some(DeviationCode::TeamReplaced),
+                "other" => Some(DeviationCode::Other),
+                _ => None,
+            };
+            match code {
+                Some(code) => Some(Deviation {
+                    code,
+                    text: dev_text,
+                }),
+                None => {
+                    errors.push(err(
+                        line,
+                        Some("deviation"),
+                        FormProblem::BadDeviation { value: dev_code },
+                    ));
+                    None
+                }
+            }
+        }
+        _ => {
+            errors.push(err(
+                line,
+                Some("deviation"),
+                FormProblem::DeviationIncomplete,
+            ));
+            None
+        }
+    }
+}
+
 /// Reads a CSV form (UTF-8, a byte order mark allowed) into rows of cells.
+///
+/// The rows then go to [`read_rows`]; a file that is not UTF-8 CSV is one error on its line.
+///
+/// ```
+/// use double_random::ceremony::outcomes::form::csv_rows;
+/// let rows = csv_rows("results.csv", "\u{feff}检查事项,检查结果\r\nI1,未发现问题\r\n".as_bytes()).unwrap();
+/// assert_eq!(rows, [["检查事项", "检查结果"], ["I1", "未发现问题"]]);
+/// assert_eq!(csv_rows("results.csv", b"a\n\xff\n").unwrap_err()[0].line, 2);
+/// ```
 pub fn csv_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Vec<FormError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()

@@ -35,9 +35,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// `format` of outcome records.
-pub const OUTCOMES_FORMAT: &str = "double-random/outcomes";
+pub(crate) const OUTCOMES_FORMAT: &str = "double-random/outcomes";
 
 /// The national publicity system's result vocabulary: code and text (SPEC §18.2).
+///
+/// A program that offers the inspectors a choice of results (a form's drop-down list) offers
+/// these, plus the office's own `x-` codes; [`Vocabulary`] narrows them per item.
+///
+/// ```
+/// use double_random::ceremony::outcomes::STANDARD_RESULTS;
+/// assert_eq!(STANDARD_RESULTS[0], ("no_problem", "未发现问题"));
+/// ```
 pub const STANDARD_RESULTS: [(&str, &str); 8] = [
     ("no_problem", "未发现问题"),
     ("undisclosed_information", "未按规定公示应当公示的信息"),
@@ -67,7 +75,7 @@ pub fn standard_text(code: &str) -> Option<&'static str> {
 }
 
 /// The standard code of a result text (for sheets the inspectors fill in with the text).
-pub fn standard_code(text: &str) -> Option<&'static str> {
+pub(crate) fn standard_code(text: &str) -> Option<&'static str> {
     STANDARD_RESULTS
         .iter()
         .find(|(_, t)| *t == text)
@@ -75,7 +83,7 @@ pub fn standard_code(text: &str) -> Option<&'static str> {
 }
 
 /// Whether `code` is an office's own code: `x-` then ASCII letters, digits and `-`.
-pub fn is_own_code(code: &str) -> bool {
+pub(crate) fn is_own_code(code: &str) -> bool {
     code.strip_prefix("x-").is_some_and(|rest| {
         !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     })
@@ -84,6 +92,7 @@ pub fn is_own_code(code: &str) -> bool {
 /// Which amendments a record takes into account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccountsFor {
     /// Amendments 1…seq (0: none).
     pub seq: u32,
@@ -105,6 +114,14 @@ pub struct ItemResult {
 
 impl ItemResult {
     /// An item with a standard result code and its text; `None` for an unknown code.
+    ///
+    /// The text is the publicity system's, so a program never spells it itself.
+    ///
+    /// ```
+    /// use double_random::ceremony::outcomes::ItemResult;
+    /// assert_eq!(ItemResult::standard("I1", "closed_or_moved").unwrap().text, "已注销或已迁出");
+    /// assert!(ItemResult::standard("I1", "x-own").is_none());
+    /// ```
     pub fn standard(item: &str, code: &str) -> Option<Self> {
         Some(ItemResult {
             item: item.to_string(),
@@ -187,6 +204,14 @@ impl FollowUp {
     }
 
     /// The follow-up with this code or text.
+    ///
+    /// Forms may carry either spelling; documents always carry the code.
+    ///
+    /// ```
+    /// use double_random::ceremony::outcomes::FollowUp;
+    /// assert_eq!(FollowUp::parse("立案调查"), Some(FollowUp::CaseOpened));
+    /// assert_eq!(FollowUp::parse("case_opened").map(|f| f.text()), Some("立案调查"));
+    /// ```
     pub fn parse(s: &str) -> Option<Self> {
         FollowUp::ALL
             .into_iter()
@@ -227,8 +252,12 @@ pub struct EntityResult {
 }
 
 /// A signed batch of results.
+///
+/// Built with [`OutcomeRecord::next`], which fills in the citations; read back with
+/// [`OutcomeRecord::parse`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OutcomeRecord {
     /// Always `double-random/outcomes`.
     pub format: String,
@@ -255,6 +284,21 @@ pub struct OutcomeRecord {
 impl OutcomeRecord {
     /// The next record of a draw: cites `sheet`, every amendment of `amendments` and the last
     /// of `previous`; results are sorted by entity.
+    ///
+    /// The citations are what [`review`] checks, so a record built here always cites
+    /// correctly; the caller signs [`OutcomeRecord::to_canonical`] and publishes it as
+    /// [`OutcomeRecord::file_name`].
+    ///
+    /// ```
+    /// use double_random::ceremony::outcomes::OutcomeRecord;
+    /// # let (_, sheet) = double_random::internals::example_documents()?;
+    /// let first = OutcomeRecord::next(&sheet, &[], &[], vec![], sheet.drawn_at, "2026-06-30".parse()?)?;
+    /// assert_eq!(first.file_name(), "outcomes-1.json");
+    /// let second = OutcomeRecord::next(&sheet, &[], &[first.clone()], vec![], sheet.drawn_at, "2026-06-30".parse()?)?;
+    /// assert_eq!(second.previous, Some(first.digest()?));
+    /// assert_eq!(OutcomeRecord::parse(&second.to_canonical()?)?, second);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn next(
         sheet: &Sheet,
         amendments: &[Amendment],
@@ -323,6 +367,22 @@ pub fn beijing_date(t: Timestamp) -> Date {
 }
 
 /// Which result codes each item admits (R14, SPEC §18.4).
+///
+/// An office that checks only some results for some items writes them in a vocabulary file;
+/// [`review`] then reports any other result as [`OutcomeFinding::NotAllowed`].
+///
+/// ```
+/// use double_random::ceremony::outcomes::Vocabulary;
+/// let v = Vocabulary::from_toml("vocabulary.toml", r#"
+/// [items.I1]
+/// results = ["no_problem", "x-expired-licence"]
+/// "#)?;
+/// assert!(v.admits("I1", "x-expired-licence"));
+/// assert!(!v.admits("I1", "false_disclosure"));
+/// assert!(v.admits("I2", "false_disclosure")); // not listed: every standard code
+/// assert!(Vocabulary::from_toml("v.toml", "[default]\nresults = [\"maybe\"]").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vocabulary {
     /// Codes admitted for items not listed; `None`: every standard and `x-` code.
@@ -334,6 +394,7 @@ pub struct Vocabulary {
 /// Why a vocabulary file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {message}")]
+#[non_exhaustive]
 pub struct VocabularyError {
     /// The file.
     pub file: String,
@@ -412,6 +473,7 @@ impl Vocabulary {
 /// What is wrong with an item of a result ([`OutcomeFinding::Item`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ItemProblem {
     /// Not an item of the plan.
     NotInPlan,
@@ -765,6 +827,7 @@ impl OutcomeFinding {
 
 /// Where an entity of the state stands (SPEC §18.5, status).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Standing {
     /// Its current result is published.
     Published {
@@ -791,6 +854,7 @@ pub enum Standing {
 
 /// One entity of the state with its standing and, when published, its current result.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EntityStatus {
     /// The entity and its team after amendments.
     pub entity: SheetEntity,
@@ -801,7 +865,10 @@ pub struct EntityStatus {
 }
 
 /// What [`review`] found: findings, and each entity's standing.
+///
+/// The results views ([`crate::publish::results`]) are built from it.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Review {
     /// Problems; empty means the records are consistent and nothing is overdue.
     pub findings: Vec<OutcomeFinding>,
@@ -858,18 +925,34 @@ fn team_set(e: &SheetEntity) -> BTreeSet<&str> {
 
 /// Checks a draw's outcome records and computes each entity's standing (SPEC §18.5).
 ///
-/// Pure: the caller reads the files and checks signatures. A record that does not parse
-/// stops the review of the records after it (their chain cannot be followed).
+/// Pure: the caller reads the files and checks signatures ([`verify_signed`] does both). A
+/// record that does not parse stops the review of the records after it (their chain cannot be
+/// followed).
+///
+/// ```
+/// use double_random::ceremony::calendar::Calendars;
+/// use double_random::ceremony::outcomes::{review, ReviewInputs, Standing};
+/// # let (_, sheet) = double_random::internals::example_documents()?;
+/// let r = review(&ReviewInputs {
+///     sheet: &sheet,
+///     amendments: &[],
+///     records: &[("outcomes-1.json", b"not json")],
+///     calendars: &Calendars::default(),
+///     vocabulary: None,
+///     today: "2026-04-01".parse()?,
+///     inspections_end: None,
+/// });
+/// assert_eq!(r.findings[0].code(), "outcome.unreadable");
+/// assert_eq!(r.completed(), 0);
+/// // Without a calendar no deadline is known: every entity is still due.
+/// assert!(r.entities.iter().all(|e| e.standing == Standing::Due { deadline: None }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn review(inp: &ReviewInputs<'_>) -> Review {
     let mut out = Review::default();
     let sheet = inp.sheet;
-    let sheet_digest = sheet.digest().ok();
-    let amendment_digests: Vec<Option<Digest32>> =
-        inp.amendments.iter().map(|a| a.digest().ok()).collect();
-    let drawn_on = beijing_date(sheet.drawn_at);
     let no_strata = BTreeMap::new();
-    // entity -> (record index, record digest, result)
-    let mut current: BTreeMap<String, (usize, Digest32, EntityResult)> = BTreeMap::new();
+    let mut current = Current::new();
     let mut prev: Option<(Digest32, Timestamp, u32)> = None;
     for (i, (name, bytes)) in inp.records.iter().enumerate() {
         let document = name.to_string();
@@ -884,147 +967,16 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
             }
         };
         let digest = Digest32::of(bytes);
-        let mut cites = |field: &'static str, expected: String, found: String| {
-            if expected != found {
-                out.findings.push(OutcomeFinding::Cites {
-                    document: document.clone(),
-                    field,
-                    expected,
-                    found,
-                });
-            }
-        };
-        let hex = |d: Option<Digest32>| d.map_or("null".to_string(), |d| d.to_hex());
-        cites("sheet", hex(sheet_digest), rec.sheet.to_hex());
-        cites("draw_id", sheet.draw_id.clone(), rec.draw_id.clone());
-        cites("seq", (i + 1).to_string(), rec.seq.to_string());
-        cites("previous", hex(prev.map(|p| p.0)), hex(rec.previous));
-        let s = rec.accounts_for.seq as usize;
-        if s > inp.amendments.len() {
-            cites(
-                "accounts_for.seq",
-                format!("at most {}", inp.amendments.len()),
-                s.to_string(),
-            );
-        } else {
-            let expected = if s == 0 {
-                None
-            } else {
-                amendment_digests[s - 1]
-            };
-            cites(
-                "accounts_for.amendment",
-                hex(expected),
-                hex(rec.accounts_for.amendment),
-            );
-        }
-        if let Some((_, _, prev_s)) = prev
-            && rec.accounts_for.seq < prev_s
-        {
-            cites(
-                "accounts_for.seq",
-                format!("at least {prev_s}"),
-                rec.accounts_for.seq.to_string(),
-            );
-        }
-        let not_before = prev.map_or(sheet.drawn_at, |p| p.1.max(sheet.drawn_at));
-        if rec.published_at < not_before {
-            out.findings.push(OutcomeFinding::Time {
-                document: document.clone(),
-                not_before,
-                found: rec.published_at,
-            });
-        }
-        let s = s.min(inp.amendments.len());
-        if let Some(a) = inp.amendments[s..]
-            .iter()
-            .find(|a| a.amended_at <= rec.published_at)
-        {
-            out.findings.push(OutcomeFinding::Stale {
-                document: document.clone(),
-                amendment: a.seq,
-            });
-        }
+        let s = check_citations(&mut out, inp, i, &document, &rec, prev);
         let state = amend::state_after(sheet, &inp.amendments[..s], &no_strata);
-        let published_on = beijing_date(rec.published_at);
-        let mut last_entity: Option<&str> = None;
-        for r in &rec.results {
-            let entity = r.entity.clone();
-            let doc = || document.clone();
-            let Some(team) = state.entities.iter().find(|e| e.id == r.entity) else {
-                out.findings.push(OutcomeFinding::NotDrawn {
-                    document: doc(),
-                    entity,
-                });
-                continue;
-            };
-            if last_entity.is_some_and(|l| l >= r.entity.as_str()) {
-                out.findings.push(OutcomeFinding::Duplicate {
-                    document: doc(),
-                    entity: entity.clone(),
-                });
-            }
-            last_entity = Some(&r.entity);
-            check_items(&mut out, &document, r, &sheet.plan.items, inp.vocabulary);
-            check_team(&mut out, &document, r, team);
-            if r.inspected_on < drawn_on {
-                out.findings.push(OutcomeFinding::Dates {
-                    document: doc(),
-                    entity: entity.clone(),
-                    field: "inspected_on",
-                });
-            }
-            if r.formed_on < r.inspected_on || r.formed_on > published_on {
-                out.findings.push(OutcomeFinding::Dates {
-                    document: doc(),
-                    entity: entity.clone(),
-                    field: "formed_on",
-                });
-            }
-            let held = current.get(&r.entity).map(|c| c.1);
-            match (&r.corrects, held) {
-                (None, Some(_)) => {
-                    out.findings.push(OutcomeFinding::Duplicate {
-                        document: doc(),
-                        entity: entity.clone(),
-                    });
-                    continue;
-                }
-                (Some(c), held) if Some(c.document) != held || c.reason.trim().is_empty() => {
-                    out.findings.push(OutcomeFinding::Correction {
-                        document: doc(),
-                        entity: entity.clone(),
-                        cited: c.document,
-                        current: held,
-                    });
-                    continue;
-                }
-                _ => {}
-            }
-            match inp
-                .calendars
-                .deadline(&r.formed_on, PUBLICATION_WORKING_DAYS)
-            {
-                Ok(deadline) => {
-                    out.provisional |= inp.calendars.provisional_between(&r.formed_on, &deadline);
-                    if published_on > deadline {
-                        out.findings.push(OutcomeFinding::Late {
-                            document: doc(),
-                            entity: entity.clone(),
-                            formed_on: r.formed_on,
-                            deadline,
-                            published_on,
-                        });
-                    }
-                }
-                Err(year) => out.findings.push(OutcomeFinding::Calendar {
-                    document: doc(),
-                    entity: entity.clone(),
-                    year,
-                }),
-            }
-            current.insert(entity, (i, digest, r.clone()));
-        }
+        review_results(
+            &mut out,
+            inp,
+            (i, &document, digest),
+            &rec,
+            &state,
+            &mut current,
+        );
         prev = Some((digest, rec.published_at, rec.accounts_for.seq));
         out.records.push(rec);
     }
@@ -1033,6 +985,190 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
         .last()
         .map(|r| r.inspections_end)
         .or(inp.inspections_end);
+    standings(&mut out, inp, &current);
+    out
+}
+
+/// Each entity's current result: the index of the record holding it, its digest, the result.
+type Current = BTreeMap<String, (usize, Digest32, EntityResult)>;
+
+/// Checks what record `i` (`rec`, named `document`) cites and when it was published, against
+/// the sheet, the amendments and the record before it (`prev`: digest, time, amendments
+/// accounted for). Returns how many amendments it takes into account (at most all of them).
+fn check_citations(
+    out: &mut Review,
+    inp: &ReviewInputs<'_>,
+    i: usize,
+    document: &str,
+    rec: &OutcomeRecord,
+    prev: Option<(Digest32, Timestamp, u32)>,
+) -> usize {
+    let sheet = inp.sheet;
+    let sheet_digest = sheet.digest().ok();
+    let amendment_digests: Vec<Option<Digest32>> =
+        inp.amendments.iter().map(|a| a.digest().ok()).collect();
+    let mut cites = |field: &'static str, expected: String, found: String| {
+        if expected != found {
+            out.findings.push(OutcomeFinding::Cites {
+                document: document.to_string(),
+                field,
+                expected,
+                found,
+            });
+        }
+    };
+    let hex = |d: Option<Digest32>| d.map_or("null".to_string(), |d| d.to_hex());
+    cites("sheet", hex(sheet_digest), rec.sheet.to_hex());
+    cites("draw_id", sheet.draw_id.clone(), rec.draw_id.clone());
+    cites("seq", (i + 1).to_string(), rec.seq.to_string());
+    cites("previous", hex(prev.map(|p| p.0)), hex(rec.previous));
+    let s = rec.accounts_for.seq as usize;
+    if s > inp.amendments.len() {
+        cites(
+            "accounts_for.seq",
+            format!("at most {}", inp.amendments.len()),
+            s.to_string(),
+        );
+    } else {
+        let expected = if s == 0 {
+            None
+        } else {
+            amendment_digests[s - 1]
+        };
+        cites(
+            "accounts_for.amendment",
+            hex(expected),
+            hex(rec.accounts_for.amendment),
+        );
+    }
+    if let Some((_, _, prev_s)) = prev
+        && rec.accounts_for.seq < prev_s
+    {
+        cites(
+            "accounts_for.seq",
+            format!("at least {prev_s}"),
+            rec.accounts_for.seq.to_string(),
+        );
+    }
+    let not_before = prev.map_or(sheet.drawn_at, |p| p.1.max(sheet.drawn_at));
+    if rec.published_at < not_before {
+        out.findings.push(OutcomeFinding::Time {
+            document: document.to_string(),
+            not_before,
+            found: rec.published_at,
+        });
+    }
+    let s = s.min(inp.amendments.len());
+    if let Some(a) = inp.amendments[s..]
+        .iter()
+        .find(|a| a.amended_at <= rec.published_at)
+    {
+        out.findings.push(OutcomeFinding::Stale {
+            document: document.to_string(),
+            amendment: a.seq,
+        });
+    }
+    s
+}
+
+/// Checks the results of record `i` (named `document`, with `digest`) against the state of
+/// the draw it accounts for, and makes each result that passes its entity's current one.
+fn review_results(
+    out: &mut Review,
+    inp: &ReviewInputs<'_>,
+    (i, document, digest): (usize, &str, Digest32),
+    rec: &OutcomeRecord,
+    state: &amend::State,
+    current: &mut Current,
+) {
+    let sheet = inp.sheet;
+    let drawn_on = beijing_date(sheet.drawn_at);
+    let published_on = beijing_date(rec.published_at);
+    let mut last_entity: Option<&str> = None;
+    for r in &rec.results {
+        let entity = r.entity.clone();
+        let doc = || document.to_string();
+        let Some(team) = state.entities.iter().find(|e| e.id == r.entity) else {
+            out.findings.push(OutcomeFinding::NotDrawn {
+                document: doc(),
+                entity,
+            });
+            continue;
+        };
+        if last_entity.is_some_and(|l| l >= r.entity.as_str()) {
+            out.findings.push(OutcomeFinding::Duplicate {
+                document: doc(),
+                entity: entity.clone(),
+            });
+        }
+        last_entity = Some(&r.entity);
+        check_items(out, document, r, &sheet.plan.items, inp.vocabulary);
+        check_team(out, document, r, team);
+        if r.inspected_on < drawn_on {
+            out.findings.push(OutcomeFinding::Dates {
+                document: doc(),
+                entity: entity.clone(),
+                field: "inspected_on",
+            });
+        }
+        if r.formed_on < r.inspected_on || r.formed_on > published_on {
+            out.findings.push(OutcomeFinding::Dates {
+                document: doc(),
+                entity: entity.clone(),
+                field: "formed_on",
+            });
+        }
+        let held = current.get(&r.entity).map(|c| c.1);
+        match (&r.corrects, held) {
+            (None, Some(_)) => {
+                out.findings.push(OutcomeFinding::Duplicate {
+                    document: doc(),
+                    entity: entity.clone(),
+                });
+                continue;
+            }
+            (Some(c), held) if Some(c.document) != held || c.reason.trim().is_empty() => {
+                out.findings.push(OutcomeFinding::Correction {
+                    document: doc(),
+                    entity: entity.clone(),
+                    cited: c.document,
+                    current: held,
+                });
+                continue;
+            }
+            _ => {}
+        }
+        match inp
+            .calendars
+            .deadline(&r.formed_on, PUBLICATION_WORKING_DAYS)
+        {
+            Ok(deadline) => {
+                out.provisional |= inp.calendars.provisional_between(&r.formed_on, &deadline);
+                if published_on > deadline {
+                    out.findings.push(OutcomeFinding::Late {
+                        document: doc(),
+                        entity: entity.clone(),
+                        formed_on: r.formed_on,
+                        deadline,
+                        published_on,
+                    });
+                }
+            }
+            Err(year) => out.findings.push(OutcomeFinding::Calendar {
+                document: doc(),
+                entity: entity.clone(),
+                year,
+            }),
+        }
+        current.insert(entity, (i, digest, r.clone()));
+    }
+}
+
+/// Each entity of the draw after all amendments, with its standing on `inp.today`; an
+/// overdue entity, or a deadline no calendar covers, is a finding.
+fn standings(out: &mut Review, inp: &ReviewInputs<'_>, current: &Current) {
+    let sheet = inp.sheet;
+    let no_strata = BTreeMap::new();
     let due = out
         .inspections_end
         .map(|e| inp.calendars.deadline(&e, PUBLICATION_WORKING_DAYS));
@@ -1090,7 +1226,6 @@ pub fn review(inp: &ReviewInputs<'_>) -> Review {
             result,
         });
     }
-    out
 }
 
 fn check_items(
@@ -1187,16 +1322,7 @@ pub struct SignedRecord<'a> {
 }
 
 /// Checks a record's signature and trusted comment (`draw`, `sha256`; SPEC §14, §18.1).
-///
-/// ```
-/// use double_random::ceremony::outcomes::{check_signature, SignedRecord};
-/// use double_random::sign::SecretKey;
-/// let key = SecretKey::generate()?;
-/// let r = SignedRecord { name: "outcomes-1.json", bytes: b"{}", signature: None };
-/// assert_eq!(check_signature(&key.public_key(), "D1", &r).unwrap().code(), "outcome.signature");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn check_signature(
+fn check_signature(
     public_key: &crate::sign::PublicKey,
     draw_id: &str,
     record: &SignedRecord<'_>,
@@ -1228,6 +1354,31 @@ pub fn check_signature(
 
 /// [`review`] of signed records: each signature is checked first (a record whose signature
 /// fails is still reviewed, so every problem shows).
+///
+/// Each signature must verify under the office's key and its trusted comment name the draw
+/// and the record's SHA-256 (SPEC §14, §18.1); `inputs.records` is ignored, the records are
+/// `signed`.
+///
+/// ```
+/// use double_random::ceremony::calendar::Calendars;
+/// use double_random::ceremony::outcomes::{verify_signed, ReviewInputs, SignedRecord};
+/// use double_random::sign::SecretKey;
+/// # let (_, sheet) = double_random::internals::example_documents()?;
+/// let key = SecretKey::generate()?;
+/// let unsigned = SignedRecord { name: "outcomes-1.json", bytes: b"{}", signature: None };
+/// let inputs = ReviewInputs {
+///     sheet: &sheet,
+///     amendments: &[],
+///     records: &[],
+///     calendars: &Calendars::default(),
+///     vocabulary: None,
+///     today: "2026-04-01".parse()?,
+///     inspections_end: None,
+/// };
+/// let r = verify_signed(&key.public_key(), &[unsigned], &inputs);
+/// assert_eq!(r.findings[0].code(), "outcome.signature");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn verify_signed(
     public_key: &crate::sign::PublicKey,
     signed: &[SignedRecord<'_>],

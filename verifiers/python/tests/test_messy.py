@@ -1,5 +1,5 @@
 """The messy exports of tests/data/messy read as the sample rows restricted to the fields each
-holds, with the same digests as the Rust reader (DIGESTS.txt, checked by tests/messy_rosters.rs
+holds, with the same digests as the Rust reader (DIGESTS.txt, checked by tests/all/messy_rosters.rs
 too). SPEC §3.3: extra columns are ignored, absent optional columns take their defaults."""
 
 import csv

@@ -43,7 +43,7 @@ class Csv(unittest.TestCase):
 
 
 class Tables(unittest.TestCase):
-    # SPEC §3.5's records, case by case: the same bytes as QUOTING_CASES in tests/inputs.rs.
+    # SPEC §3.5's records, case by case: the same bytes as QUOTING_CASES in tests/all/inputs.rs.
     QUOTING_CASES = (b'\r\n,,\r\n ,\t,\r\nid,name,category\r\n'
                      b'A1,plain,\xe4\xb8\x80\xe8\x88\xac\r\n'
                      b'A2,"q,uo""ted",\xe4\xb8\x80\xe8\x88\xac\r\n'

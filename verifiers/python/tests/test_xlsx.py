@@ -272,7 +272,7 @@ class Limits(unittest.TestCase):
             return e.exception.limit, e.exception.found, e.exception.maximum
 
         self.assertEqual(limit(shared_strings=4), ("SharedStrings", 5, 4))
-        # <si><t>abc</t> up to </si>: 14 bytes as stored, 70 in all (as in tests/xlsx.rs).
+        # <si><t>abc</t> up to </si>: 14 bytes as stored, 70 in all (as in tests/all/xlsx.rs).
         self.assertEqual(limit(shared_string_bytes=69), ("SharedStringBytes", 70, 69))
         # The worksheet comes before the shared strings in the archive, and its cells are longer.
         self.assertEqual(limit(cell_bytes=13)[0], "Cell")

@@ -19,17 +19,35 @@ use double_random::bundle::{self, BundleError};
 use double_random::formats::files::MemoryFiles;
 use i18n::Lang;
 
+mod outcomes;
+
 /// The verdict on `files` as the JSON text of `verify --json`; the public key is
 /// `organizer.pub` among the files, taken as the reader's independently obtained key when
 /// `key_given` (otherwise the verdict is at best NOT VERIFIED, as on the command line).
 ///
 /// Files named with a folder (`D1/sheet.json`, as a dropped folder or a zip gives them) are
-/// taken by their last component. An error (no announcement, an unreadable key) is returned as
+/// taken by their last component (so the files of one draw are expected: two draws' folders
+/// would overwrite each other's files). An error (no announcement, an unreadable key) is returned as
 /// `{"error": {"en": …, "zh": …}}`.
-pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool) -> String {
+///
+/// When the rosters and the plan are among the files, the draw is replayed from them; when
+/// `office.log` is, the draw is checked against it (the office's other draws' documents are
+/// the files named `<draw id>/<file>`); outcome records (`outcomes-N.json`) are checked as
+/// `verify` checks them, with `holidays-*.toml` and `results.toml` among the files, on the day
+/// (北京时间) of `now_unix` (seconds since 1970), and reported under `"outcomes"`.
+pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool, now_unix: u64) -> String {
     let mut map = MemoryFiles::new();
     for (name, bytes) in files {
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+        let mut parts = name.rsplit(['/', '\\']);
+        let base = parts.next().unwrap_or(&name).to_string();
+        // `D2/sheet.json` is also kept whole: the log check reads the other draws' documents
+        // (JSON documents only: a roster is not copied).
+        if let Some(folder) = parts
+            .next()
+            .filter(|f| !f.is_empty() && base.ends_with(".json"))
+        {
+            map.insert(format!("{folder}/{base}"), bytes.clone());
+        }
         map.insert(base, bytes);
     }
     let key = if key_given {
@@ -54,7 +72,27 @@ pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool) -> Str
     let certs = tsa_certificates(&map);
     match bundle::verify_files(&map, key.as_ref(), &certs) {
         Ok(v) => {
-            let mut out = verify_json::verification(&v, None);
+            // Outcome records, checked with the key the draw was checked with (the key among
+            // the files when none was given), as `verify` does.
+            let outcome_key = key.or_else(|| {
+                map.get(bundle::PUBLIC_KEY_FILE)
+                    .and_then(|b| double_random::PublicKey::parse(&String::from_utf8_lossy(b)).ok())
+            });
+            let outcomes = match outcome_key {
+                Some(k) => match outcomes::verify(&map, &k, now_unix) {
+                    Ok(r) => r,
+                    Err(e) => return e.json(),
+                },
+                None => None,
+            };
+            let log = map
+                .contains_key(bundle::LOG_FILE)
+                .then(|| bundle::LOG_FILE.to_string());
+            let mut out = verify_json::verification(&v, log);
+            if outcomes.as_ref().is_some_and(|r| !r.findings.is_empty()) {
+                out["result"] = serde_json::json!("FAIL");
+            }
+            out["outcomes"] = serde_json::json!(outcomes.as_ref().map(verify_json::review_json));
             if let Some(o) = out.as_object_mut() {
                 o.insert(
                     "key_id".into(),
@@ -118,14 +156,16 @@ fn error_json(e: &BundleError) -> String {
 mod js {
     use wasm_bindgen::prelude::*;
 
-    /// `verify(names, contents, keyGiven)`: the verdict JSON text for the dropped files,
-    /// `contents` being the files' bytes concatenated and `lengths` their sizes in order.
+    /// `verify(names, lengths, contents, keyGiven, nowUnix)`: the verdict JSON text for the
+    /// dropped files, `contents` being the files' bytes concatenated and `lengths` their sizes
+    /// in order; `nowUnix` (seconds) gives the day outcome deadlines are judged on.
     #[wasm_bindgen]
     pub fn verify(
         names: Vec<String>,
         lengths: Vec<u32>,
         contents: &[u8],
         key_given: bool,
+        now_unix: f64,
     ) -> String {
         // A panic is a bug: show its message to the reader instead of "unreachable".
         std::panic::set_hook(Box::new(|info| wasm_bindgen::throw_str(&info.to_string())));
@@ -136,6 +176,12 @@ mod js {
             files.push((name, contents[at..end].to_vec()));
             at = end;
         }
-        super::verify_named_files(files, key_given)
+        // Seconds since 1970 as JavaScript's Date gives them (a clock before 1970 is 0).
+        let now = if now_unix.is_finite() && now_unix > 0.0 {
+            now_unix as u64
+        } else {
+            0
+        };
+        super::verify_named_files(files, key_given, now)
     }
 }

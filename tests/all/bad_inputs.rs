@@ -5,7 +5,7 @@
 //! expected, and nothing may panic.
 //!
 //! Plain-text cases (and hostile .xlsx workbooks) are written by `tests/bad_inputs/make_cases.py`; the signed ones (logs,
-//! signatures, verification) by `DR_WRITE_BAD_INPUTS=1 cargo test --test bad_inputs`.
+//! signatures, verification) by `DR_WRITE_BAD_INPUTS=1 cargo test --test all bad_inputs::`.
 
 use double_random::Digest32;
 use double_random::ceremony::announce::Announcement;

@@ -8,21 +8,21 @@
 //!
 //! Regenerate the committed fixtures (`tests/cli/published`, `tests/cli/tampered`,
 //! `tests/cli/damaged-log`) after a deliberate change of the documents with
-//! `DOUBLE_RANDOM_REGENERATE=1 cargo test --test cli fixtures`; update the expected output of
-//! the trycmd cases with `TRYCMD=overwrite cargo test --test cli cli_cases`.
+//! `DOUBLE_RANDOM_REGENERATE=1 cargo test --test all cli::fixtures`; update the expected output of
+//! the trycmd cases with `TRYCMD=overwrite cargo test --test all cli::cli_cases`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The example binary, built (or brought up to date) once per test run.
 ///
-/// `cargo test --test cli` alone does not build examples, so the binary is built here with the
+/// `cargo test --test all cli::` alone does not build examples, so the binary is built here with the
 /// same profile and target folder as this test.
 fn bin() -> PathBuf {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("the test executable has a path");
-        // <target>/<profile>/deps/cli-<hash> → <target>/<profile>/examples/double-random
+        // <target>/<profile>/deps/all-<hash> → <target>/<profile>/examples/double-random
         let profile_dir = exe
             .parent()
             .and_then(Path::parent)
@@ -552,12 +552,12 @@ fn fixtures_are_current() {
         assert_eq!(
             files_under(&a),
             files_under(&b),
-            "tests/cli/{d} is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --test cli fixtures"
+            "tests/cli/{d} is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --test all cli::fixtures"
         );
         for f in files_under(&a) {
             assert!(
                 std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
-                "tests/cli/{d}/{} is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --test cli fixtures",
+                "tests/cli/{d}/{} is out of date: run DOUBLE_RANDOM_REGENERATE=1 cargo test --test all cli::fixtures",
                 f.display()
             );
         }

@@ -70,9 +70,10 @@ fn quicknet_round_1() -> BeaconValue {
         round: 1,
         signature: "b55e7cb2d5c613ee0b2e28d6750aabbb78c39dcc96bd9d38c2c2e12198df95571de8e8e402a0cc48871c7089a2b3af4b".parse().unwrap(),
         previous_signature: None,
-        randomness: "1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a"
-            .parse()
-            .unwrap(),
+        randomness: double_random::Digest32::from_hex(
+            "1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a",
+        )
+        .unwrap(),
     }
 }
 

@@ -202,7 +202,7 @@ impl Office {
         plan: &Announcement,
         time: Timestamp,
     ) {
-        log::append_with::<std::convert::Infallible, _>(&self.log(), |_| {
+        double_random::bundle::append_with::<std::convert::Infallible, _>(&self.log(), |_| {
             Ok(log::Record {
                 kind,
                 draw_id: draw_id.into(),
@@ -625,7 +625,7 @@ fn attack_3_a_revealed_witness_secret_cannot_serve_again() {
     assert!(!o.folder("R2").has(bundle::SHEET_FILE));
 
     // The office forges R2's sheet with the ceremony functions, signs and logs it anyway.
-    let report = log::read(&o.log()).unwrap();
+    let report = double_random::bundle::read_log(&o.log()).unwrap();
     let organizer = o.private.read_secret("R2", "organizer").unwrap();
     let sheet = sheet::run(
         &r2,
@@ -726,11 +726,17 @@ fn attack_4_a_reset_or_truncated_log_contradicts_what_people_kept() {
         let ann_claims = log::statement_claims(kept_ann.document.as_bytes()).unwrap();
         let cp_claims = log::statement_claims(kept_cp.document.as_bytes()).unwrap();
         assert_eq!(
-            log::extends(&log::read(&o.log()).unwrap(), &ann_claims),
+            log::extends(
+                &double_random::bundle::read_log(&o.log()).unwrap(),
+                &ann_claims
+            ),
             Ok(())
         );
         assert_eq!(
-            log::extends(&log::read(&o.log()).unwrap(), &cp_claims),
+            log::extends(
+                &double_random::bundle::read_log(&o.log()).unwrap(),
+                &cp_claims
+            ),
             Ok(())
         );
 
@@ -739,7 +745,7 @@ fn attack_4_a_reset_or_truncated_log_contradicts_what_people_kept() {
         std::fs::remove_dir_all(o.root().join(bundle::CHECKPOINT_DIR)).unwrap();
         std::fs::remove_dir_all(o.private.root()).unwrap();
         let w = o.announce_witnessed("D1", &inputs, "2026-03-01T02:00:00Z");
-        let reset = log::read(&o.log()).unwrap();
+        let reset = double_random::bundle::read_log(&o.log()).unwrap();
         assert!(reset.is_ok(), "the new log is sound on its own");
         assert_eq!(
             log::extends(&reset, &ann_claims),
@@ -757,7 +763,7 @@ fn attack_4_a_reset_or_truncated_log_contradicts_what_people_kept() {
         // The office draws: now its own checkpoint 2 contradicts the one kept.
         o.draw("D1", &[("witness".into(), w)], None, "2026-03-01T02:00:00Z")
             .unwrap();
-        let after = log::read(&o.log()).unwrap();
+        let after = double_random::bundle::read_log(&o.log()).unwrap();
         assert_eq!(
             log::extends(&after, &cp_claims),
             Err(Divergence::Differs { line: 2 })
@@ -790,7 +796,7 @@ fn attack_4_a_reset_or_truncated_log_contradicts_what_people_kept() {
         std::fs::remove_file(o.folder("D1").path("void.json.minisig")).unwrap();
         std::fs::remove_file(o.root().join("checkpoints/checkpoint-2.json")).unwrap();
         std::fs::remove_file(o.root().join("checkpoints/checkpoint-2.json.minisig")).unwrap();
-        let cut = log::read(&o.log()).unwrap();
+        let cut = double_random::bundle::read_log(&o.log()).unwrap();
         assert!(cut.is_ok(), "a truncated log is sound on its own");
         assert_eq!(
             log::extends(&cut, &claims),
@@ -934,7 +940,9 @@ fn attack_5_parallel_previews_are_refused_and_voids_are_public() {
     quiet.parties[1].commitment = commitment("P2", "witness", &w);
     quiet.announced_at = t("2026-03-01T01:30:00Z");
     quiet.scheduled_at = t("2026-03-01T01:30:00Z");
-    quiet.log = log::read(&o.log()).unwrap().next_position();
+    quiet.log = double_random::bundle::read_log(&o.log())
+        .unwrap()
+        .next_position();
     quiet.supersedes = None;
     let bytes = quiet.to_canonical().unwrap();
     copy_dir(o.folder("P1").root(), o.folder("P2").root());
@@ -1243,7 +1251,13 @@ fn attack_7_no_independent_randomness_is_refused_unless_a_drill() {
         matches!(ceremony_error(&e), CeremonyError::NoIndependentRandomness),
         "{e:?}"
     );
-    assert!(!o.log().exists() || log::read(&o.log()).unwrap().entries.is_empty());
+    assert!(
+        !o.log().exists()
+            || double_random::bundle::read_log(&o.log())
+                .unwrap()
+                .entries
+                .is_empty()
+    );
     assert!(!o.folder("N1").has(bundle::ANNOUNCEMENT_FILE));
 
     let ann = o
@@ -1275,7 +1289,7 @@ mod cli {
     use super::*;
     use std::process::{Command, Output};
 
-    /// The example binary, built once per test run (see `tests/cli.rs`).
+    /// The example binary, built once per test run (see `tests/all/cli.rs`).
     fn bin() -> PathBuf {
         static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
         BIN.get_or_init(|| {

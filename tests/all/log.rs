@@ -36,7 +36,7 @@ fn append(
     task: Task,
     time: &str,
 ) -> Result<log::Entry, AppendError<Infallible>> {
-    log::append_with(p, |_| {
+    double_random::bundle::append_with(p, |_| {
         Ok(Record {
             kind,
             draw_id: draw_id.into(),
@@ -123,7 +123,7 @@ fn a_sound_log_checks() {
     let r = log::check(&std::fs::read(&p).unwrap(), false);
     assert!(r.is_ok(), "{:?}", r.findings);
     assert_eq!(r.entries.len(), 5);
-    assert_eq!(log::read(&p).unwrap().head, r.head);
+    assert_eq!(double_random::bundle::read_log(&p).unwrap().head, r.head);
     assert!(r.head.is_some());
 }
 
@@ -456,7 +456,7 @@ fn each_step_writes_a_signed_checkpoint_of_the_log() {
     let cp_dir = o.dir.path().join(bundle::CHECKPOINT_DIR);
     let mut reports = vec![];
     let step = |reports: &mut Vec<log::LogReport>| {
-        let r = log::read(&o.log()).unwrap();
+        let r = double_random::bundle::read_log(&o.log()).unwrap();
         // Exactly one checkpoint (and its signature) per line of the log so far.
         assert_eq!(
             std::fs::read_dir(&cp_dir).unwrap().count(),
@@ -505,7 +505,10 @@ fn a_reset_log_contradicts_the_first_announcement() {
         Digest32::of(&bytes),
         first.log,
     );
-    assert_eq!(log::extends(&log::read(&o.log()).unwrap(), &claims), Ok(()));
+    assert_eq!(
+        log::extends(&double_random::bundle::read_log(&o.log()).unwrap(), &claims),
+        Ok(())
+    );
     // The office deletes its log (and the draw's folder) and announces D1 again.
     std::fs::remove_file(o.log()).unwrap();
     std::fs::remove_dir_all(o.folder("D1").root()).unwrap();
@@ -514,7 +517,7 @@ fn a_reset_log_contradicts_the_first_announcement() {
         .announce_in(&other_private, "D1", "2026-03-01T01:05:00Z")
         .unwrap();
     assert_eq!(again.log, first.log);
-    let reset = log::read(&o.log()).unwrap();
+    let reset = double_random::bundle::read_log(&o.log()).unwrap();
     assert!(reset.is_ok());
     assert_eq!(
         log::extends(&reset, &claims),

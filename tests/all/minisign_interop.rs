@@ -389,7 +389,7 @@ fn library_uses_stock_encrypted_keys() {
 }
 
 /// The command-line example, built (or brought up to date) with this test's profile and target
-/// folder: `cargo test --test minisign_interop` alone does not build examples.
+/// folder: `cargo test --test all minisign_interop::` alone does not build examples.
 #[cfg(unix)]
 fn example_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable has a path");

@@ -596,7 +596,7 @@ fn the_folder_and_the_memory_store_publish_the_same_bytes() {
 
 #[test]
 fn the_steps_touch_no_file_clock_or_os_randomness() {
-    let source = include_str!("../src/ceremony/steps.rs");
+    let source = include_str!("../../src/ceremony/steps.rs");
     let code: String = source
         .lines()
         .filter(|l| !l.trim_start().starts_with("//"))

@@ -386,7 +386,7 @@ fn an_announcement_changed_after_the_draw_is_caught() {
 }
 
 fn quicknet_round_1() -> (BeaconSpec, BeaconValue) {
-    use double_random::ceremony::beacon::{DRAND_QUICKNET, Hex32, HexBytes};
+    use double_random::ceremony::beacon::{DRAND_QUICKNET, HexBytes};
     let sig = hex::decode("b55e7cb2d5c613ee0b2e28d6750aabbb78c39dcc96bd9d38c2c2e12198df95571de8e8e402a0cc48871c7089a2b3af4b").unwrap();
     let rnd =
         hex::decode("1466a6cd24e327188770752f6134001c64d6efcc590ccc26b721611ad96f165a").unwrap();
@@ -396,7 +396,7 @@ fn quicknet_round_1() -> (BeaconSpec, BeaconValue) {
             round: 1,
             signature: HexBytes(sig),
             previous_signature: None,
-            randomness: Hex32(rnd.try_into().unwrap()),
+            randomness: double_random::Digest32(rnd.try_into().unwrap()),
         },
     )
 }

@@ -4,10 +4,8 @@
 #![cfg(feature = "xlsx")]
 
 use double_random::bundle::{self, *};
-use double_random::ceremony::commit::Secret;
 use double_random::publish::check::{DifferenceKind, NotChecked, ViewCheck, ViewStatus};
 use double_random::publish::{self, Lang, Publication};
-use double_random::sign::SecretKey;
 use std::path::{Path, PathBuf};
 
 struct Folder {
@@ -18,51 +16,14 @@ struct Folder {
 
 /// A drawn folder with its views written, as the command line leaves it.
 fn drawn(lang: Lang) -> Folder {
-    let office = tempfile::tempdir().unwrap();
-    example_input_files(&office.path().join("r")).unwrap();
-    let private = PrivateDir::new(office.path().join("private"));
-    let log = office.path().join(LOG_FILE);
-    let key = SecretKey::generate().unwrap();
-    let folder = DrawDir::new(office.path().join("D1"));
-    let inputs = load_inputs(&office.path().join("r"), None).unwrap();
-    let t: double_random::ceremony::Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
-    announce(
-        &folder,
-        &private,
-        &log,
-        &AnnounceRequest {
-            draw_id: "D1",
-            inputs: &inputs,
-            key: &key,
-            organizer: "organizer",
-            organizer_secret: &Secret::from_bytes([7; 32]),
-            witnesses: &[],
-            beacon: None,
-            announced_at: t,
-            scheduled_at: t,
-            drill: true,
-        },
-    )
-    .unwrap();
-    let d = draw(
-        &folder,
-        &private,
-        &log,
-        &DrawRequest {
-            key: &key,
-            reveals: &[],
-            beacon: None,
-            drawn_at: t,
-        },
-        &mut NoProgress,
-    )
-    .unwrap();
+    let example = double_random::internals::example_draw().unwrap();
+    let d = &example.drawn;
     let p = Publication::new(&d.announcement, &d.sheet, &[], Some(&d.inputs.items)).unwrap();
-    publish::write_views(folder.root(), &p, lang).unwrap();
+    publish::write_views(example.folder.root(), &p, lang).unwrap();
     Folder {
-        dir: folder.root().to_path_buf(),
-        key: key.public_key(),
-        _office: office,
+        dir: example.folder.root().to_path_buf(),
+        key: example.key.public_key(),
+        _office: example.office,
     }
 }
 

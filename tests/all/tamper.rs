@@ -10,7 +10,7 @@
 //!   unchanged; then verify must pass, otherwise the file is refused or verify fails.
 //!
 //! Neutral transformations of whole files (row order, GBK, English headers, CRLF, BOM) pass.
-//! Counts are printed (`cargo test --test tamper -- --nocapture`) and recorded in
+//! Counts are printed (`cargo test --test all tamper:: -- --nocapture`) and recorded in
 //! `docs/ROBUSTNESS.md`.
 
 use double_random::Digest32;

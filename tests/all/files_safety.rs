@@ -45,8 +45,15 @@ fn helper_process() -> TestResult {
 }
 
 fn spawn_helper(job: &str) -> std::io::Result<std::process::Child> {
+    // The test's name in this binary: its module path without the crate's name.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    let name = if module.is_empty() {
+        "helper_process".to_string()
+    } else {
+        format!("{module}::helper_process")
+    };
     Command::new(std::env::current_exe()?)
-        .args(["--exact", "helper_process", "--test-threads=1", "--quiet"])
+        .args(["--exact", &name, "--test-threads=1", "--quiet"])
         .env(HELPER_ENV, job)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

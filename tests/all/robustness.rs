@@ -345,7 +345,7 @@ fn appends_to_a_torn_or_damaged_log_are_refused_and_change_nothing() {
     for (name, bytes) in [("torn", torn), ("foreign", foreign), ("doubled", doubled)] {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
-        let r = log::append_with(&path, |_| {
+        let r = double_random::bundle::append_with(&path, |_| {
             Ok::<_, std::convert::Infallible>(log::Record {
                 kind: EntryKind::Announcement,
                 draw_id: "D9".into(),

@@ -302,6 +302,7 @@ fn expected_json(r: &Review) -> serde_json::Value {
                 ),
                 Standing::Due { deadline } => ("due", *deadline, None, None),
                 Standing::Overdue { deadline } => ("overdue", Some(*deadline), None, None),
+                _ => ("unknown", None, None, None),
             };
             json!({
                 "entity": s.entity.id,
