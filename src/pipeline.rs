@@ -49,10 +49,10 @@ use crate::draw::entities::{self, EntityDraw, Exclusion, RepeatIndex, StratumDra
 use crate::draw::teams::Exclusions;
 use crate::draw::{self, DrawError, DrawInputs, DrawResult};
 use crate::formats::entity_scan::{self, Collector};
-use crate::formats::error::InputErrors;
+use crate::formats::error::{InputErrors, InputWarning};
 use crate::formats::history_scan;
 use crate::formats::jcs::JcsError;
-use crate::formats::roster::{Encoding, Roster, RosterSummary};
+use crate::formats::roster::{Columns, Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
 use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
 use crate::shares::in_shares;
@@ -207,6 +207,9 @@ pub fn replay(
     run(files, plan, seed, Some(announced))
 }
 
+/// The members of the population by stratum: one list per collector that read rows.
+type ByStratum = BTreeMap<Stratum, Vec<Vec<Member>>>;
+
 /// A member of the population: its id packed in string order, and where its row lies.
 ///
 /// Ids are at most 18 characters of the USCC charset (digits and capitals but I, O, S, V, Z),
@@ -310,39 +313,175 @@ fn open(path: &Path) -> Result<(String, BufReader<File>), PipelineError> {
     Ok((name, BufReader::with_capacity(256 * 1024, f)))
 }
 
-/// A small table's digest and rows.
-fn take<T>(roster: Roster<T>, digest: fn(&Roster<T>) -> Digest32) -> (InputRef, Vec<T>) {
-    let digest = digest(&roster);
-    let rows = roster.rows;
-    (
-        InputRef {
-            digest,
-            rows: rows.len() as u64,
-        },
-        rows,
-    )
+/// A small table: its digest and rows, and what a survey reports of it.
+struct SmallTable<T> {
+    at: InputRef,
+    rows: Vec<T>,
+    read: FileRead,
 }
 
-/// [`run_on`] with the library's thread setting ([`crate::threads`]).
+/// A small table's digest and rows.
+fn take<T>(roster: Roster<T>, digest: fn(&Roster<T>) -> Digest32) -> SmallTable<T> {
+    let digest = digest(&roster);
+    SmallTable {
+        at: InputRef {
+            digest,
+            rows: roster.rows.len() as u64,
+        },
+        read: FileRead {
+            columns: roster.columns,
+            warnings: roster.warnings,
+        },
+        rows: roster.rows,
+    }
+}
+
+/// What the reader said of one file besides its rows: its columns and its warnings (as the
+/// sequential reader reports them, at most [`crate::formats::error::MAX_REPORTED`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FileRead {
+    /// Columns ignored and fields absent.
+    pub(crate) columns: Columns,
+    /// The warnings, in file order.
+    pub(crate) warnings: Vec<InputWarning>,
+}
+
+/// What a check of the inputs learns beside the draw: what the readers said of each file, and
+/// whether a conflicts or history row names an id that no roster holds (which the whole-file
+/// reader notes with its line, and the ceremony's folder layer then reads the files whole).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Survey {
+    /// The entity roster.
+    pub(crate) entities: FileRead,
+    /// The inspector roster.
+    pub(crate) inspectors: FileRead,
+    /// The item list.
+    pub(crate) items: FileRead,
+    /// The conflicts file.
+    pub(crate) conflicts: FileRead,
+    /// The history file.
+    pub(crate) history: FileRead,
+    /// Whether a conflicts or history row names an inspector or entity id that is not in its
+    /// roster.
+    pub(crate) unknown_reference: bool,
+}
+
+/// Like [`draw()`], but also gives the [`Survey`] of the files.
+pub(crate) fn survey(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+) -> Result<(Outcome, Survey), PipelineError> {
+    run_on(files, plan, seed, None, crate::threads(), (true, false)).map(|r| (r.outcome, r.survey))
+}
+
+/// Like [`draw()`], but also keeps the [`Population`], for replaying amendments.
+pub(crate) fn draw_keeping(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+) -> Result<(Outcome, Population), PipelineError> {
+    let run = run_on(files, plan, seed, None, crate::threads(), (false, true))?;
+    match run.population {
+        Some(p) => Ok((run.outcome, p)),
+        None => Err(changed(&file_name(&files.entities)).into()),
+    }
+}
+
+/// What [`run_on`] gives: the outcome, the survey (when asked for) and the population (when
+/// asked to keep it).
+struct Run {
+    outcome: Outcome,
+    survey: Survey,
+    population: Option<Population>,
+}
+
+/// [`run_on`] with the library's thread setting ([`crate::threads`]), without a survey.
 fn run(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
     announced: Option<&InputDigests>,
 ) -> Result<Outcome, PipelineError> {
-    run_on(files, plan, seed, announced, crate::threads())
+    run_on(
+        files,
+        plan,
+        seed,
+        announced,
+        crate::threads(),
+        (false, false),
+    )
+    .map(|r| r.outcome)
 }
 
-/// The draw or replay on `threads` threads; at 1, nothing runs beside the calling thread but
-/// the entity reader's one worker.
-fn run_on(
+/// The entity ids that conflicts and history rows name, for a survey: packed, or marked
+/// unknown when one does not pack (no roster id fails to).
+#[derive(Default)]
+struct Refs {
+    ids: Vec<u128>,
+    unknown: bool,
+}
+
+impl Refs {
+    fn add(&mut self, id: &str) {
+        match pack_id(id) {
+            Ok(k) => self.ids.push(as_u128(k)),
+            Err(_) => self.unknown = true,
+        }
+    }
+
+    /// Whether every id is in one of `lists` (each sorted).
+    fn all_in(mut self, lists: &[Keys<'_>]) -> bool {
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        !self.unknown
+            && self
+                .ids
+                .iter()
+                .all(|&k| lists.iter().any(|l| l.contains(k)))
+    }
+}
+
+/// What the history pass keeps: the repeat index, the rows team assignment looks at (those
+/// inside the inspector window) and, for a survey, the entity ids the rows name.
+struct HistoryKept {
+    repeat: RepeatIndex,
+    rows: Vec<HistoryRecord>,
+    refs: Option<Refs>,
+}
+
+/// The history file, read: what was kept, its digest and row count, what the reader said.
+struct HistoryRead {
+    kept: HistoryKept,
+    at: InputRef,
+    read: FileRead,
+}
+
+/// Every input read once: the small tables, history, and what the entity pass kept.
+struct ReadInputs {
+    small: Small,
+    history: HistoryRead,
+    summary: Summary,
+    kept: Kept,
+}
+
+/// Phase one: reads the small tables whole and streams history and the entity file. History
+/// is streamed: the repeat rules are indexed as it passes, and only the rows team assignment
+/// looks at (the inspector window) are kept. A plain UTF-8 history file is read on the calling
+/// thread without a record per row; any other starts again with the sequential reader, on
+/// threads of its own with `threads` (otherwise on the calling thread alone, while the entity
+/// file takes the other cores). The entity file is read on every core when it is plain,
+/// otherwise with the sequential reader, which explains every problem.
+///
+/// Without entity repeat rules the entity pass needs nothing from the other tables: they are
+/// read on one thread while the entity file is read on the others. Problems still come in the
+/// order of the module docs.
+fn read_inputs(
     files: &RosterFiles,
     plan: &Plan,
-    seed: &Digest32,
-    announced: Option<&InputDigests>,
     threads: usize,
-) -> Result<Outcome, PipelineError> {
-    // The small tables, read whole.
+    survey: bool,
+) -> Result<ReadInputs, PipelineError> {
     let read_small = || -> Result<Small, PipelineError> {
         let (n, r) = open(&files.inspectors)?;
         let inspectors = take(
@@ -362,48 +501,51 @@ fn run_on(
             conflicts,
         })
     };
-    // History is streamed: the repeat rules are indexed as it passes, and only the rows team
-    // assignment looks at (the inspector window) are kept. A plain UTF-8 file is read on the
-    // calling thread without a record per row; any other starts again with the sequential
-    // reader, on threads of its own with `threads` (otherwise on the calling thread alone, while
-    // the entity file takes the other cores).
-    let fresh = || {
-        let repeat = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-        (repeat, Vec::new())
+    let fresh = || HistoryKept {
+        repeat: RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date),
+        rows: Vec::new(),
+        refs: survey.then(Refs::default),
     };
-    let keep = |(repeat, kept): &mut (RepeatIndex, Vec<HistoryRecord>), h: &HistoryRecord| {
-        repeat.add(h, &plan.repeat, &plan.items, plan.draw_date);
+    let keep = |state: &mut HistoryKept, h: &HistoryRecord| {
+        state
+            .repeat
+            .add(h, &plan.repeat, &plan.items, plan.draw_date);
         if Exclusions::counts(plan, h) {
-            kept.push(h.clone());
+            state.rows.push(h.clone());
+        }
+        if let Some(refs) = &mut state.refs {
+            refs.add(&h.entity);
         }
     };
-    let read_history =
-        |threads: bool| -> Result<(RepeatIndex, Vec<HistoryRecord>, InputRef), PipelineError> {
-            let mut state = fresh();
-            let name = file_name(&files.history);
-            let scanned = File::open(&files.history)
-                .ok()
-                .and_then(|f| history_scan::scan(&name, f, threads, |h| keep(&mut state, h)).ok());
-            let summary = match scanned {
-                Some(s) => s,
-                None => {
-                    state = fresh();
-                    let (n, r) = open(&files.history)?;
-                    roster_csv::for_each_history(&n, r, threads, |_, h: HistoryRecord| {
-                        keep(&mut state, &h);
-                        Ok::<(), InputErrors>(())
-                    })?
-                }
-            };
-            let at = InputRef {
+    let read_history = |threads: bool| -> Result<HistoryRead, PipelineError> {
+        let mut state = fresh();
+        let name = file_name(&files.history);
+        let scanned = File::open(&files.history)
+            .ok()
+            .and_then(|f| history_scan::scan(&name, f, threads, |h| keep(&mut state, h)).ok());
+        let summary = match scanned {
+            Some(s) => s,
+            None => {
+                state = fresh();
+                let (n, r) = open(&files.history)?;
+                roster_csv::for_each_history(&n, r, threads, |_, h: HistoryRecord| {
+                    keep(&mut state, &h);
+                    Ok::<(), InputErrors>(())
+                })?
+            }
+        };
+        Ok(HistoryRead {
+            kept: state,
+            at: InputRef {
                 digest: summary.digest,
                 rows: summary.rows,
-            };
-            let (repeat, history) = state;
-            Ok((repeat, history, at))
-        };
-    // The entity file: on every core when it is plain, otherwise with the sequential reader,
-    // which explains every problem.
+            },
+            read: FileRead {
+                columns: summary.columns,
+                warnings: summary.warnings,
+            },
+        })
+    };
     let name = file_name(&files.entities);
     let read_entities = |repeat: &RepeatIndex| -> Result<(Summary, Kept), PipelineError> {
         let scanned = File::open(&files.entities)
@@ -423,13 +565,10 @@ fn run_on(
         };
         Ok((summary, collected.kept()))
     };
-    // Without entity repeat rules the entity pass needs nothing from the other tables: they are
-    // read on one thread while the entity file is read on the others. Problems still come in
-    // the order of the module docs.
     let independent =
         plan.repeat.entity_window_days.is_none() && plan.repeat.entity_yearly_cap.is_none();
     let no_repeats = RepeatIndex::new(&[], &plan.repeat, &plan.items, plan.draw_date);
-    let (small, history_read, entities_read) = if independent && threads > 1 {
+    let (small, history, entities) = if independent && threads > 1 {
         std::thread::scope(|scope| {
             let other = scope.spawn(|| (read_small(), read_history(false)));
             let e = read_entities(&no_repeats);
@@ -441,81 +580,121 @@ fn run_on(
     } else {
         let small = read_small()?;
         let h = read_history(threads > 1)?;
-        let e = read_entities(&h.0);
+        let e = read_entities(&h.kept.repeat);
         (Ok(small), Ok(h), e)
     };
-    let Small {
-        inspectors: (inspectors_ref, inspectors),
-        items: (items_ref, items),
-        conflicts: (conflicts_ref, conflicts),
-    } = small?;
-    let (_, history, history_ref) = history_read?;
-    let (summary, kept) = entities_read?;
+    let (small, history) = (small?, history?);
+    let (summary, kept) = entities?;
+    Ok(ReadInputs {
+        small,
+        history,
+        summary,
+        kept,
+    })
+}
 
-    // Draw errors wait until the entity file has been read in full: its problems come first.
-    let general_cap = draw::general_cap(plan, &items);
+/// Phase two: the population by stratum, sorted by id, once no id repeats and no row fails;
+/// with `refs`, also whether every id they hold is in the roster.
+fn sorted_population(
+    files: &RosterFiles,
+    kept: Kept,
+    refs: Option<Refs>,
+) -> Result<(ByStratum, bool), PipelineError> {
     let Kept {
-        members,
-        others,
-        excluded,
-        pending,
+        members, others, ..
     } = kept;
-    let Some(members) = sorted(members, others) else {
+    let Some((members, others)) = sorted(members, others) else {
         // An id repeats: the sequential reader reports it, with the lines of both rows.
         let (name, reader) = open(&files.entities)?;
         roster_csv::for_each_entity_at(&name, reader, |_, _| Ok::<(), InputErrors>(()))?;
         return Err(changed(&name).into());
     };
+    let known = refs.is_none_or(|refs| {
+        let mut keys: Vec<Keys<'_>> = members
+            .values()
+            .flatten()
+            .map(|v| Keys::Members(v))
+            .collect();
+        keys.extend(others.iter().map(|v| Keys::Others(v)));
+        refs.all_in(&keys)
+    });
+    Ok((members, known))
+}
+
+/// The draw or replay on `threads` threads; at 1, nothing runs beside the calling thread but
+/// the entity reader's one worker. With `survey`, the [`Survey`] also says whether conflicts
+/// and history name ids missing from their rosters (otherwise it never does); with `keep`,
+/// the [`Population`] is kept.
+fn run_on(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+    announced: Option<&InputDigests>,
+    threads: usize,
+    (survey, keep): (bool, bool),
+) -> Result<Run, PipelineError> {
+    let ReadInputs {
+        small: Small {
+            inspectors,
+            items,
+            conflicts,
+        },
+        history:
+            HistoryRead {
+                kept:
+                    HistoryKept {
+                        rows: history,
+                        mut refs,
+                        ..
+                    },
+                at: history_ref,
+                read: history_read,
+            },
+        summary,
+        mut kept,
+    } = read_inputs(files, plan, threads, survey)?;
+    let mut unknown_inspector = false;
+    if let Some(refs) = &mut refs {
+        let ids: std::collections::HashSet<&str> =
+            inspectors.rows.iter().map(|i| i.id.as_str()).collect();
+        for c in &conflicts.rows {
+            unknown_inspector |= !ids.contains(c.inspector.as_str());
+            refs.add(&c.entity);
+        }
+    }
+
+    // Draw errors wait until the entity file has been read in full: its problems come first.
+    let general_cap = draw::general_cap(plan, &items.rows);
+    let (excluded, pending) = (std::mem::take(&mut kept.excluded), kept.pending.take());
+    let (members, known) = sorted_population(files, kept, refs)?;
     let general_cap = general_cap?;
     if let Some((_, e)) = pending {
         return Err(e);
     }
+    let small = (
+        &inspectors.rows[..],
+        &items.rows[..],
+        &conflicts.rows[..],
+        &history[..],
+    );
     let layout = summary.layout();
-
-    // The draw itself: the strata, then the drawn rows read back and the teams. The entity
-    // digest is made beside the latter two, which leave a core idle at times (team assignment
-    // runs on one), rather than beside the strata, which keep every core busy. A changed input
-    // is still reported before any problem of the draw.
-    let digest_of = move || match summary {
-        Summary::Read(s) => s,
-        Summary::Scanned(u, _) => u.digest(),
-    };
-    let (summary, drawn) = std::thread::scope(|scope| {
-        let strata = draw_strata(plan, members, general_cap, seed, threads);
-        // Beside the draw on a thread of its own, or after it on one thread.
-        let digest = if threads > 1 {
-            Ok(scope.spawn(digest_of))
-        } else {
-            Err(digest_of)
-        };
-        let drawn = strata.and_then(|(strata, drawn_at)| {
-            let entity_draw = EntityDraw { strata, excluded };
-            let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
-            let inputs = DrawInputs {
-                plan,
-                entities: &drawn,
-                inspectors: &inspectors,
-                items: &items,
-                conflicts: &conflicts,
-                history: &history,
-            };
-            let result = draw::assign_teams(&inputs, entity_draw, seed)?;
-            Ok((result, drawn))
-        });
-        let summary = match digest {
-            Ok(d) => d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(digest_of) => digest_of(),
-        };
-        (summary, drawn)
-    });
+    let (summary, drawn) = draw_and_digest(
+        files,
+        plan,
+        seed,
+        threads,
+        summary,
+        small,
+        (&members, excluded, general_cap),
+    );
     let digests = InputDigests {
         entities: InputRef {
             digest: summary.digest,
             rows: summary.rows,
         },
-        inspectors: inspectors_ref,
-        items: items_ref,
-        conflicts: conflicts_ref,
+        inspectors: inspectors.at,
+        items: items.at,
+        conflicts: conflicts.at,
         history: history_ref,
         plan: plan_digest(plan)?,
     };
@@ -529,13 +708,268 @@ fn run_on(
         });
     }
     let (result, drawn) = drawn?;
-    Ok(Outcome {
+    let population = keep.then(|| Population {
         digests,
-        result,
-        drawn,
-        inspectors,
-        items,
+        plan: plan.clone(),
+        inspectors: inspectors.rows.clone(),
+        items: items.rows.clone(),
+        conflicts: conflicts.rows,
+        history,
+        strata: merged(members),
+        entities: files.entities.clone(),
+        layout,
+        rows: std::cell::RefCell::new(BTreeMap::new()),
+        missed: std::cell::Cell::new(false),
+    });
+    let survey = Survey {
+        unknown_reference: unknown_inspector || !known,
+        entities: FileRead {
+            columns: summary.columns,
+            warnings: summary.warnings,
+        },
+        inspectors: inspectors.read,
+        items: items.read,
+        conflicts: conflicts.read,
+        history: history_read,
+    };
+    Ok(Run {
+        outcome: Outcome {
+            digests,
+            result,
+            drawn,
+            inspectors: inspectors.rows,
+            items: items.rows,
+        },
+        survey,
+        population,
     })
+}
+
+/// Phase three: the draw itself — the strata, then the drawn rows read back and the teams —
+/// and the entity table's digest. The digest is made beside the latter two, which leave a
+/// core idle at times (team assignment runs on one), rather than beside the strata, which
+/// keep every core busy; the caller still reports a changed input before any problem of the
+/// draw.
+#[allow(clippy::type_complexity)]
+fn draw_and_digest(
+    files: &RosterFiles,
+    plan: &Plan,
+    seed: &Digest32,
+    threads: usize,
+    summary: Summary,
+    (inspectors, items, conflicts, history): (&[Inspector], &[Item], &[Conflict], &[HistoryRecord]),
+    (members, excluded, general_cap): (&ByStratum, BTreeMap<Exclusion, u64>, Option<u32>),
+) -> (
+    RosterSummary,
+    Result<(DrawResult, Vec<Entity>), PipelineError>,
+) {
+    let name = file_name(&files.entities);
+    let layout = summary.layout();
+    let digest_of = move || match summary {
+        Summary::Read(s) => s,
+        Summary::Scanned(u, _) => u.digest(),
+    };
+    std::thread::scope(|scope| {
+        let strata = draw_strata(plan, members, general_cap, seed, threads);
+        // Beside the draw on a thread of its own, or after it on one thread.
+        let digest = if threads > 1 {
+            Ok(scope.spawn(digest_of))
+        } else {
+            Err(digest_of)
+        };
+        let drawn = strata.and_then(|(strata, drawn_at)| {
+            let entity_draw = EntityDraw { strata, excluded };
+            let drawn = read_drawn(&files.entities, &name, layout, &drawn_at, threads)?;
+            let inputs = DrawInputs {
+                plan,
+                entities: &drawn,
+                inspectors,
+                items,
+                conflicts,
+                history,
+            };
+            let result = draw::assign_teams(&inputs, entity_draw, seed)?;
+            Ok((result, drawn))
+        });
+        let summary = match digest {
+            Ok(d) => d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(digest_of) => digest_of(),
+        };
+        (summary, drawn)
+    })
+}
+
+/// The population of a draw read from roster files, for amendments (SPEC §11): the small
+/// tables, the history rows that bar inspectors, every member's packed id and where its row
+/// lies, by stratum, and the digests of every input. Rows are read back when asked for.
+#[derive(Debug)]
+pub(crate) struct Population {
+    /// The digests of every input, as [`InputDigests::of`] gives them.
+    pub(crate) digests: InputDigests,
+    plan: Plan,
+    inspectors: Vec<Inspector>,
+    items: Vec<Item>,
+    conflicts: Vec<Conflict>,
+    history: Vec<HistoryRecord>,
+    /// Members by stratum, sorted by id.
+    strata: BTreeMap<Stratum, Vec<Member>>,
+    entities: PathBuf,
+    layout: (Option<u64>, Encoding),
+    /// The rows read back so far.
+    rows: std::cell::RefCell<BTreeMap<String, Entity>>,
+    /// Whether a row was asked for that is not a member's or could not be read back.
+    missed: std::cell::Cell<bool>,
+}
+
+/// Reads the population of `files` under `plan` for amendments (see [`Population`]): one pass
+/// over every file, as a draw makes, without drawing.
+pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population, PipelineError> {
+    let threads = crate::threads();
+    let ReadInputs {
+        small,
+        history,
+        summary,
+        mut kept,
+    } = read_inputs(files, plan, threads, false)?;
+    let pending = kept.pending.take();
+    let (members, _) = sorted_population(files, kept, None)?;
+    if let Some((_, e)) = pending {
+        return Err(e);
+    }
+    let layout = summary.layout();
+    let (summary, strata) = std::thread::scope(|scope| {
+        let digest = scope.spawn(move || match summary {
+            Summary::Read(s) => s,
+            Summary::Scanned(u, _) => u.digest(),
+        });
+        let strata = merged(members);
+        let summary = digest
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (summary, strata)
+    });
+    Ok(Population {
+        digests: InputDigests {
+            entities: InputRef {
+                digest: summary.digest,
+                rows: summary.rows,
+            },
+            inspectors: small.inspectors.at,
+            items: small.items.at,
+            conflicts: small.conflicts.at,
+            history: history.at,
+            plan: plan_digest(plan)?,
+        },
+        plan: plan.clone(),
+        inspectors: small.inspectors.rows,
+        items: small.items.rows,
+        conflicts: small.conflicts.rows,
+        history: history.kept.rows,
+        strata,
+        entities: files.entities.clone(),
+        layout,
+        rows: std::cell::RefCell::new(BTreeMap::new()),
+        missed: std::cell::Cell::new(false),
+    })
+}
+
+/// Each stratum's lists merged into one, sorted by id.
+fn merged(members: ByStratum) -> BTreeMap<Stratum, Vec<Member>> {
+    members
+        .into_iter()
+        .map(|(s, lists)| {
+            let mut all: Vec<Member> = lists.into_iter().flatten().collect();
+            all.sort_unstable_by_key(|m| as_u128(m.key));
+            (s, all)
+        })
+        .collect()
+}
+
+impl Population {
+    /// Whether a row was asked for that is not a member's, or could not be read back: what
+    /// was computed from this population is then not to be trusted (read the files whole).
+    pub(crate) fn missed(&self) -> bool {
+        self.missed.get()
+    }
+
+    /// The rows of the members among `ids`, in ascending id order (other ids are skipped).
+    pub(crate) fn rows_of<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Result<Vec<Entity>, PipelineError> {
+        let mut at: Vec<Member> = ids
+            .into_iter()
+            .filter_map(|id| self.member(id))
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        let name = file_name(&self.entities);
+        read_drawn(&self.entities, &name, self.layout, &at, crate::threads())
+    }
+
+    /// The member with id `id`.
+    fn member(&self, id: &str) -> Option<&Member> {
+        let key = as_u128(pack_id(id).ok()?);
+        self.strata.values().find_map(|v| {
+            v.binary_search_by_key(&key, |m| as_u128(m.key))
+                .ok()
+                .map(|i| &v[i])
+        })
+    }
+}
+
+impl crate::ceremony::source::AmendSource for Population {
+    fn tables(&self) -> DrawInputs<'_> {
+        DrawInputs {
+            plan: &self.plan,
+            entities: &[],
+            inspectors: &self.inspectors,
+            items: &self.items,
+            conflicts: &self.conflicts,
+            history: &self.history,
+        }
+    }
+
+    fn stratum_of(&self, id: &str) -> Option<Stratum> {
+        let key = as_u128(pack_id(id).ok()?);
+        self.strata.iter().find_map(|(s, v)| {
+            v.binary_search_by_key(&key, |m| as_u128(m.key))
+                .is_ok()
+                .then_some(*s)
+        })
+    }
+
+    fn stratum_len(&self, stratum: Stratum) -> u64 {
+        self.strata.get(&stratum).map_or(0, |v| v.len() as u64)
+    }
+
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        self.strata.get(&stratum)?.get(i).map(Member::id)
+    }
+
+    fn entity(&self, id: &str) -> Option<Entity> {
+        if let Some(e) = self.rows.borrow().get(id) {
+            return Some(e.clone());
+        }
+        let read = self.member(id).and_then(|m| {
+            let name = file_name(&self.entities);
+            read_drawn(&self.entities, &name, self.layout, &[*m], 1)
+                .ok()?
+                .pop()
+        });
+        match read {
+            Some(e) => {
+                self.rows.borrow_mut().insert(e.id.clone(), e.clone());
+                Some(e)
+            }
+            None => {
+                self.missed.set(true);
+                None
+            }
+        }
+    }
 }
 
 /// Reads back the drawn rows at `drawn_at` of an entity file read as `encoding`, in id order:
@@ -699,9 +1133,9 @@ impl Summary {
 
 /// The small tables, with their digests and row counts.
 struct Small {
-    inspectors: (InputRef, Vec<Inspector>),
-    items: (InputRef, Vec<Item>),
-    conflicts: (InputRef, Vec<Conflict>),
+    inspectors: SmallTable<Inspector>,
+    items: SmallTable<Item>,
+    conflicts: SmallTable<Conflict>,
 }
 
 /// What the draw keeps of the entity roster: the population by stratum, counts of rows left
@@ -710,7 +1144,7 @@ struct Collect<'p> {
     plan: &'p Plan,
     repeat: &'p RepeatIndex,
     /// Per stratum, one list per collector merged in (each sorted later, in place).
-    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    members: ByStratum,
     /// The packed ids of every other row, for the check that no id repeats.
     others: Vec<Vec<[u64; 2]>>,
     excluded: BTreeMap<Exclusion, u64>,
@@ -761,7 +1195,7 @@ impl<'p> Collect<'p> {
 
 /// What the draw keeps of the entity roster once read (see [`Collect`]).
 struct Kept {
-    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    members: ByStratum,
     others: Vec<Vec<[u64; 2]>>,
     excluded: BTreeMap<Exclusion, u64>,
     pending: Option<(u64, PipelineError)>,
@@ -770,9 +1204,9 @@ struct Kept {
 /// The population by stratum, each list sorted by id (in place, on every core); `None` if some
 /// id occurs twice among all the rows, members (`members`) or not (`others`).
 fn sorted(
-    mut members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    mut members: ByStratum,
     mut others: Vec<Vec<[u64; 2]>>,
-) -> Option<BTreeMap<Stratum, Vec<Vec<Member>>>> {
+) -> Option<(ByStratum, Vec<Vec<[u64; 2]>>)> {
     std::thread::scope(|scope| {
         for l in members.values_mut().flatten() {
             scope.spawn(|| l.sort_unstable_by_key(|m| as_u128(m.key)));
@@ -788,7 +1222,8 @@ fn sorted(
         .collect();
     keys.extend(others.iter().map(|v| Keys::Others(v)));
     let repeated = repeats(&keys);
-    (!repeated).then_some(members)
+    drop(keys);
+    (!repeated).then_some((members, others))
 }
 
 /// A packed id as one number, which compares as the id does and faster than the pair of words.
@@ -835,6 +1270,14 @@ impl<'a> Keys<'a> {
                 let (a, b) = l.split_at(l.partition_point(|k| *k < split));
                 (Keys::Others(a), Keys::Others(b))
             }
+        }
+    }
+
+    /// Whether `key` is in the list.
+    fn contains(&self, key: u128) -> bool {
+        match self {
+            Keys::Members(l) => l.binary_search_by_key(&key, |m| as_u128(m.key)).is_ok(),
+            Keys::Others(l) => l.binary_search_by_key(&key, |k| as_u128(*k)).is_ok(),
         }
     }
 
@@ -945,13 +1388,13 @@ impl Collector for Collect<'_> {
 /// gives the error; then the strata are drawn at the same time, on every core.
 fn draw_strata(
     plan: &Plan,
-    members: BTreeMap<Stratum, Vec<Vec<Member>>>,
+    members: &ByStratum,
     general_cap: Option<u32>,
     seed: &Digest32,
     threads: usize,
 ) -> Result<(Vec<StratumDraw>, Vec<Member>), PipelineError> {
     let mut work = Vec::with_capacity(members.len());
-    for (stratum, lists) in members {
+    for (&stratum, lists) in members {
         let n = lists.iter().map(Vec::len).sum::<usize>() as u64;
         let k = stratum_count(plan, stratum, n, general_cap)?;
         work.push((stratum, lists, n, k));
@@ -1214,12 +1657,16 @@ mod tests {
         for text in [text, free] {
             let plan = read_plan("plan.toml", &text).unwrap();
             let seed = Digest32([3; 32]);
-            let one = run_on(&files, &plan, &seed, None, 1).unwrap();
+            let one = run_on(&files, &plan, &seed, None, 1, (false, false))
+                .unwrap()
+                .outcome;
             assert_eq!(one.digests.entities.rows, u64::from(rows));
             let (digests, result, _) = reference(&files, &plan, &seed);
             assert_eq!((&one.digests, &one.result), (&digests, &result));
             for threads in [2, 8] {
-                let many = run_on(&files, &plan, &seed, None, threads).unwrap();
+                let many = run_on(&files, &plan, &seed, None, threads, (false, false))
+                    .unwrap()
+                    .outcome;
                 assert_eq!(many, one, "{threads} threads");
             }
         }

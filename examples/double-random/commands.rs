@@ -415,6 +415,12 @@ fn find_loose(dir: &Path) -> Loose {
     }
 }
 
+/// The inputs at `paths` checked, streamed when they are plain CSV files.
+fn summarize(paths: &InputPaths) -> Result<bundle::InputSummary, Fail> {
+    let mut bar = Bar::new();
+    Ok(bundle::summarize_input_files(paths, &mut bar)?)
+}
+
 fn load(paths: &InputPaths) -> Result<Inputs, Fail> {
     let mut bar = Bar::new();
     Ok(bundle::load_input_files(paths, &mut bar)?)
@@ -808,26 +814,18 @@ fn table_label(lang: Lang, table: &str) -> String {
 
 fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
     let paths = input_paths(&a.inputs, lang);
-    let loaded = paths.and_then(|p| load(&p));
+    let loaded = paths.and_then(|p| summarize(&p));
     match loaded {
         Ok(inputs) => {
             // One trial draw: its strata are shown, and whether teams can be formed is checked.
-            let (di, zero) = (inputs.as_draw_inputs(), Digest32([0; 32]));
-            let entity_draw = double_random::draw::draw_entities(&di, &zero);
-            let strata = entity_draw
-                .as_ref()
-                .map(|d| d.strata.clone())
-                .unwrap_or_default();
-            let trial = entity_draw
-                .and_then(|d| double_random::draw::assign_teams(&di, d, &zero))
-                .err();
+            let (strata, trial) = (&inputs.strata, &inputs.trial);
             if a.json {
                 let d = &inputs.digests;
                 let out = json!({
                     "ok": true,
                     "problems": [],
                     "notes": inputs.notes.iter().map(|n| n.to_string()).chain(trial.iter().map(|e| format!("a trial draw failed: {e}"))).collect::<Vec<_>>(),
-                    "empty": population_is_empty(&inputs),
+                    "empty": inputs.empty,
                     "tables": {
                         "entities": {"file": show(&inputs.paths.entities), "rows": d.entities.rows, "digest": d.entities.digest},
                         "inspectors": {"file": show(&inputs.paths.inspectors), "rows": d.inspectors.rows, "digest": d.inspectors.digest},
@@ -886,7 +884,7 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
                     "By the plan, each stratum will draw (n eligible, k drawn):"
                 )
             );
-            for s in &strata {
+            for s in strata {
                 outln!(
                     "  {}  n={}  k={}  ({})",
                     i18n::stratum_name(lang, s.stratum.label()),
@@ -899,14 +897,14 @@ fn check(a: CheckArgs, lang: Lang) -> Result<ExitCode, Fail> {
             for line in grouped(lang, notes, a.verbose) {
                 outln!("{}", noted(lang, &line));
             }
-            if let Some(e) = &trial {
+            if let Some(e) = trial {
                 outln!(
                     "{}{}",
                     tr!(lang, "注意：", "note: "),
                     i18n::input_note(lang, &bundle::InputNote::TrialDraw(e.clone()))
                 );
             }
-            if population_is_empty(&inputs) {
+            if inputs.empty {
                 outln!(
                     "{}",
                     tr!(
@@ -1050,13 +1048,6 @@ fn noted(lang: Lang, line: &str) -> String {
     }
 }
 
-/// Whether no entity is eligible in any stratum: the draw would sign an empty sheet.
-fn population_is_empty(inputs: &Inputs) -> bool {
-    double_random::draw::population(&inputs.as_draw_inputs())
-        .map(|p| p.values().all(Vec::is_empty))
-        .unwrap_or(false)
-}
-
 fn problem_json(p: &InputProblem) -> serde_json::Value {
     match p {
         InputProblem::Roster(e) => json!({
@@ -1175,8 +1166,8 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     );
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let paths = input_paths(&a.inputs, lang)?;
-    let inputs = load(&paths)?;
-    if !a.allow_empty && population_is_empty(&inputs) {
+    let inputs = summarize(&paths)?;
+    if !a.allow_empty && inputs.empty {
         return Err(Fail::Ceremony(tr!(
             lang,
             "按计划，没有任何检查对象符合条件（各层 n 均为 0），公告后只会抽出一张空名单。未作任何改动。\n请用 check 检查计划的筛选条件、分层和名录；确需公告空抽取，请加 --allow-empty。",

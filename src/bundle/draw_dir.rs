@@ -163,18 +163,48 @@ impl DrawDir {
     /// Copies a file into the folder under `name`, unless the same bytes are already there.
     pub(super) fn copy_in(&self, from: &Path, name: &str) -> Result<(), BundleError> {
         let to = self.path(name);
-        let bytes = files::read_limited(from, MAX_DOCUMENT_BYTES)?;
         if to.exists() {
-            let same = files::read_limited(&to, MAX_DOCUMENT_BYTES)
-                .map(|existing| existing == bytes)
-                .unwrap_or(false);
-            if same {
+            if same_bytes(from, &to) {
                 return Ok(());
             }
+            // The source's own problem (absent, too large) comes first, as when copying it.
+            files::read_limited(from, MAX_DOCUMENT_BYTES)?;
             return Err(BundleError::Exists { path: to });
         }
-        files::write_new(&to, &bytes)?;
+        // Copied a block at a time: a roster of millions of rows is never held in memory.
+        files::copy_new(from, &to, MAX_DOCUMENT_BYTES)?;
         Ok(())
+    }
+}
+
+/// Whether the files `a` and `b` hold the same bytes (compared a block at a time; `false` if
+/// either cannot be read or is larger than [`MAX_DOCUMENT_BYTES`]).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let open = |p: &Path| {
+        let f = std::fs::File::open(p).ok()?;
+        let len = f.metadata().ok()?.len();
+        (len <= MAX_DOCUMENT_BYTES).then_some((len, std::io::BufReader::new(f)))
+    };
+    let (Some((la, mut ra)), Some((lb, mut rb))) = (open(a), open(b)) else {
+        return false;
+    };
+    if la != lb {
+        return false;
+    }
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            // The same length, and nothing more in `b`.
+            return matches!(rb.read(&mut bb[..1]), Ok(0));
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 

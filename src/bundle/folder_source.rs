@@ -66,7 +66,7 @@ pub(super) struct FolderSource<'p> {
 }
 
 /// The five files at `paths` for [`pipeline`] when every one is present and CSV.
-fn roster_files(paths: &InputPaths) -> Option<RosterFiles> {
+pub(super) fn roster_files(paths: &InputPaths) -> Option<RosterFiles> {
     let csv = |p: &Path| p.extension().is_some_and(|e| e == "csv");
     let (c, h) = (paths.conflicts.as_ref()?, paths.history.as_ref()?);
     [&paths.entities, &paths.inspectors, &paths.items, c, h]
@@ -83,13 +83,23 @@ fn roster_files(paths: &InputPaths) -> Option<RosterFiles> {
 
 impl FolderSource<'_> {
     /// A replay of a sheet drawn with `seed` from the files at `paths`, streamed: the plan and
-    /// the draw, whatever the digests. `None` when the files cannot be streamed or hold a
-    /// problem (reading them whole then reports it with its place).
-    pub(super) fn replay(paths: &InputPaths, seed: &Digest32) -> Option<(Plan, pipeline::Outcome)> {
+    /// the draw, whatever the digests, and with `keep` the population for replaying
+    /// amendments. `None` when the files cannot be streamed or hold a problem (reading them
+    /// whole then reports it with its place).
+    #[allow(clippy::type_complexity)]
+    pub(super) fn replay(
+        paths: &InputPaths,
+        seed: &Digest32,
+        keep: bool,
+    ) -> Option<(Plan, pipeline::Outcome, Option<pipeline::Population>)> {
         let files = roster_files(paths)?;
         let plan = read_plan_file(&paths.plan, &mut InputProblems::default())?;
+        if keep {
+            let (out, rows) = pipeline::draw_keeping(&files, &plan, seed).ok()?;
+            return Some((plan, out, Some(rows)));
+        }
         let out = pipeline::draw(&files, &plan, seed).ok()?;
-        Some((plan, out))
+        Some((plan, out, None))
     }
 }
 

@@ -23,9 +23,12 @@
 //! The auditor's single call is [`verify_dir`]: it loads whatever the folder holds and checks as
 //! deep as that allows (a full replay when every input is there).
 //!
-//! [`draw()`] and the replay of a sheet in [`verify_dir`] stream plain CSV inputs (the rosters
-//! are never held in memory: see `pipeline`); a workbook, an absent optional file or a problem
-//! met on the way reads every row, so that problems are reported with their places alike.
+//! [`summarize_input_files`] (the check before announcing), [`draw()`], [`amend()`] and the
+//! replay of a sheet and its amendments in [`verify_dir`] stream plain CSV inputs (the rosters
+//! are never held in memory: see `pipeline`); a workbook, an absent optional file or anything
+//! met on the way that only reading every row reports in full (a problem, a reference to an
+//! unknown id) reads every row, so that problems and notes are reported with their places
+//! alike.
 //!
 //! ```
 //! use double_random::bundle::{self, PrivateDir};
@@ -90,6 +93,7 @@ pub use crate::formats::files::MAX_SMALL_FILE_BYTES;
 mod draw_dir;
 mod error;
 mod folder_source;
+mod input_summary;
 mod inputs;
 mod office_log;
 mod private_dir;
@@ -102,6 +106,7 @@ mod verify_folder;
 pub use draw_dir::*;
 pub use error::*;
 pub use folder_source::*;
+pub use input_summary::*;
 pub use inputs::*;
 pub use office_log::*;
 pub use private_dir::*;

@@ -7,8 +7,8 @@ use super::*;
 pub struct AnnounceRequest<'a> {
     /// The draw's id, unique in the office log.
     pub draw_id: &'a str,
-    /// The inputs, as loaded.
-    pub inputs: &'a Inputs,
+    /// The inputs, as loaded ([`Inputs`]) or summarised ([`InputSummary`]).
+    pub inputs: &'a dyn AnnouncedInputs,
     /// The organizer's signing key.
     pub key: &'a SecretKey,
     /// The organizer's party name.
@@ -84,8 +84,8 @@ pub fn announce(
 ) -> Result<Announcement, BundleError> {
     let step = steps::AnnounceStep {
         draw_id: req.draw_id,
-        plan: &req.inputs.plan,
-        inputs: req.inputs.digests,
+        plan: req.inputs.plan(),
+        inputs: *req.inputs.digests(),
         key: req.key,
         organizer: req.organizer,
         organizer_secret: req.organizer_secret,
@@ -116,7 +116,7 @@ pub fn announce(
             .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
         create_dir(draw_dir.root())?;
         private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
-        for (from, name) in req.inputs.paths.standard_names() {
+        for (from, name) in req.inputs.paths().standard_names() {
             draw_dir.copy_in(from, &name)?;
         }
         let pub_path = draw_dir.path(PUBLIC_KEY_FILE);
@@ -255,7 +255,8 @@ pub(super) fn load_draw_inputs(
 /// the seed (SPEC §11), writes `amendment-<n>.json` and its signature at its log position, and
 /// appends it to the log.
 ///
-/// The inputs are read from the draw folder and must be the announced ones.
+/// The inputs are read from the draw folder and must be the announced ones. Plain CSV inputs
+/// are streamed: only the population by stratum and the rows the amendment names are kept.
 pub fn amend(
     draw_dir: &DrawDir,
     log_path: &Path,
@@ -280,7 +281,6 @@ pub fn amend(
         .into_iter()
         .map(|d| d.value)
         .collect();
-    let inputs = load_draw_inputs(draw_dir, progress)?;
     let step = steps::AmendStep {
         announcement: stored(&ann_doc),
         sheet: stored(&sheet_doc),
@@ -290,10 +290,33 @@ pub fn amend(
         reason: &reason,
         amended_at,
     };
+    let sheet = sheet_doc.value.clone();
+    // Plain CSV inputs are streamed: the population by stratum and the few rows the amendment
+    // names. A row the stream cannot give (found by computing the amendment once beforehand)
+    // or any problem reads every file whole, which reports problems with their places.
+    let streamed = streamed_population(draw_dir).filter(|rows| {
+        let _ = crate::ceremony::amend::amend_from(
+            &sheet,
+            &previous,
+            action.clone(),
+            reason.clone(),
+            rows,
+            amended_at,
+            sheet.log,
+        );
+        !rows.missed()
+    });
+    let inputs = match streamed {
+        Some(rows) => Err(rows),
+        None => Ok(load_draw_inputs(draw_dir, progress)?),
+    };
     let mut made = None;
     append_step(log_path, key, amended_at, |report| {
-        let m = steps::amend(report, &step, &inputs.as_draw_inputs(), &inputs.digests)
-            .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
+        let m = match &inputs {
+            Ok(inputs) => steps::amend(report, &step, &inputs.as_draw_inputs(), &inputs.digests),
+            Err(rows) => steps::amend_from(report, &step, rows, &rows.digests),
+        }
+        .map_err(|e| step_error(e, draw_dir.root(), log_path))?;
         draw_dir.write_signed(&m.document)?;
         let record = m.record();
         made = Some(m.value);
@@ -303,7 +326,6 @@ pub fn amend(
         path: draw_dir.root().to_path_buf(),
         what: Needed::Amendment,
     })?;
-    let sheet = sheet_doc.value;
     let named: std::collections::HashSet<&str> = sheet
         .entities
         .iter()
@@ -320,7 +342,28 @@ pub fn amend(
                 }),
         )
         .collect();
-    let inputs = DrawnInputs::of(inputs, |id| named.contains(id));
+    let inputs = match inputs {
+        Ok(inputs) => DrawnInputs::of(inputs, |id| named.contains(id)),
+        Err(rows) => {
+            let entities = match rows.rows_of(named.iter().copied()) {
+                Ok(e) => e,
+                // The amendment is recorded; its views name the rows read whole.
+                Err(_) => load_draw_inputs(draw_dir, progress)?
+                    .entities
+                    .into_iter()
+                    .filter(|e| named.contains(e.id.as_str()))
+                    .collect(),
+            };
+            let tables = crate::ceremony::source::AmendSource::tables(&rows);
+            DrawnInputs {
+                plan: tables.plan.clone(),
+                items: tables.items.to_vec(),
+                inspectors: tables.inspectors.to_vec(),
+                entities,
+                digests: rows.digests,
+            }
+        }
+    };
     Ok((
         a,
         Drawn {
@@ -329,6 +372,15 @@ pub fn amend(
             inputs,
         },
     ))
+}
+
+/// The population of the inputs in `draw_dir`, streamed, when they are plain CSV files that
+/// hold no problem; `None` otherwise.
+pub(super) fn streamed_population(draw_dir: &DrawDir) -> Option<crate::pipeline::Population> {
+    let paths = draw_dir.input_paths().ok()?;
+    let files = roster_files(&paths)?;
+    let plan = read_plan_file(&paths.plan, &mut InputProblems::default())?;
+    crate::pipeline::population(&files, &plan).ok()
 }
 
 /// Voids an announced draw that will not be drawn (SPEC §11.5): writes the signed `void.json`

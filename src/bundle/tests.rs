@@ -141,7 +141,9 @@ fn a_sheet_without_amendments_is_replayed_by_streaming_its_files() {
     let (dir, paths) = inputs_with(None);
     let loaded = load_inputs(dir.path(), None).unwrap();
     let seed = Digest32([5; 32]);
-    let (plan, out) = FolderSource::replay(&paths, &seed).expect("plain CSV files stream");
+    let (plan, out, rows) =
+        FolderSource::replay(&paths, &seed, false).expect("plain CSV files stream");
+    assert!(rows.is_none());
     assert_eq!(plan, loaded.plan);
     assert_eq!(out.digests, loaded.digests);
     assert_eq!(
@@ -151,7 +153,264 @@ fn a_sheet_without_amendments_is_replayed_by_streaming_its_files() {
     // A workbook is read whole.
     let mut xlsx = paths.clone();
     xlsx.entities = xlsx.entities.with_extension("xlsx");
-    assert!(FolderSource::replay(&xlsx, &seed).is_none());
+    assert!(FolderSource::replay(&xlsx, &seed, false).is_none());
+}
+
+/// The input folders of the test vectors and the sample data.
+fn input_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("tests/vectors")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("plan.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs.push(PathBuf::from("examples/data"));
+    dirs
+}
+
+/// A summary or its error, as text (whether it was streamed aside).
+fn said(r: &Result<InputSummary, BundleError>) -> String {
+    match r {
+        Ok(s) => format!(
+            "{:?}",
+            (
+                &s.paths, &s.plan, &s.digests, &s.notes, &s.strata, &s.trial, s.empty
+            )
+        ),
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// The summary of the inputs at `paths` both ways, checked alike; whether it was streamed.
+fn summaries_agree(paths: &InputPaths, what: &str) -> bool {
+    let streamed = summarize_input_files(paths, &mut NoProgress);
+    let whole = load_input_files(paths, &mut NoProgress).map(|i| InputSummary::of(&i));
+    assert_eq!(said(&streamed), said(&whole), "{what}");
+    streamed.is_ok_and(|s| s.streamed)
+}
+
+#[test]
+fn input_summaries_streamed_and_read_whole_agree_on_every_vector_and_the_sample() {
+    let mut streamed = 0;
+    for dir in input_dirs() {
+        let Ok(paths) = InputPaths::find(&dir, None) else {
+            continue;
+        };
+        streamed += usize::from(summaries_agree(&paths, &dir.display().to_string()));
+    }
+    // Every folder of plain CSV files with no note but ignored columns is streamed.
+    assert!(streamed >= 8, "{streamed} streamed");
+}
+
+#[test]
+fn warnings_are_noted_from_the_stream_and_unknown_references_or_needed_columns_read_it_whole() {
+    let warned = format!(
+        "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态\n{},甲商贸有限公司,企业,520102,存续\n\
+         92520103MA6D00018E,乙餐饮店,个体工商户,520103,存续\n",
+        crate::formats::entity_scan::tests::org_warned(7)
+    );
+    let extra = "统一社会信用代码,名称,市场主体类型,行政区划代码,登记状态,备注\n\
+                 91520102MA6D0000X3,甲商贸有限公司,企业,520102,存续,x\n\
+                 92520103MA6D00018E,乙餐饮店,个体工商户,520103,存续,y\n";
+    let no_kind = "统一社会信用代码,名称,行政区划代码,登记状态\n\
+                   91520102MA6D0000X3,甲商贸有限公司,520102,存续\n";
+    let unknown_conflict = "执法证号,统一社会信用代码\n52010001,91520102MA6D00999X\n";
+    let unknown_inspector = "执法证号,统一社会信用代码\n52019999,91520102MA6D0000X3\n";
+    let unknown_history = "统一社会信用代码,检查日期\n91520102MA6D00999X,2025-01-02\n";
+    // (what, file, its text, a plan change, streamed)
+    let cases: [(&str, &str, &str, bool, bool); 6] = [
+        ("a warning", "entities.csv", &warned, false, true),
+        ("an ignored column", "entities.csv", extra, false, true),
+        (
+            "a needed column absent",
+            "entities.csv",
+            no_kind,
+            true,
+            false,
+        ),
+        (
+            "an unknown entity in conflicts",
+            "conflicts.csv",
+            unknown_conflict,
+            false,
+            false,
+        ),
+        (
+            "an unknown inspector in conflicts",
+            "conflicts.csv",
+            unknown_inspector,
+            false,
+            false,
+        ),
+        (
+            "an unknown entity in history",
+            "history.csv",
+            unknown_history,
+            false,
+            false,
+        ),
+    ];
+    for (what, file, text, kinds, want_streamed) in cases {
+        let (dir, paths) = inputs_with(None);
+        std::fs::write(dir.path().join(file), text).unwrap();
+        if kinds {
+            let plan = std::fs::read_to_string(dir.path().join("plan.toml")).unwrap();
+            let plan = plan.replace("[strata]", "[filters]\nkinds = [\"企业\"]\n[strata]");
+            std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+        }
+        assert_eq!(summaries_agree(&paths, what), want_streamed, "{what}");
+    }
+}
+
+/// An office that has announced and drawn from the inputs in `rosters` (`None` if they
+/// cannot be drawn).
+fn drawn_office(rosters: &Path) -> Option<(tempfile::TempDir, DrawDir, PathBuf, SecretKey)> {
+    let office = tempfile::tempdir().unwrap();
+    let private = PrivateDir::new(office.path().join("private"));
+    let log = office.path().join(LOG_FILE);
+    let key = SecretKey::from_seed(crate::sign::KeyId([1; 8]), &[2; 32]);
+    let folder = DrawDir::new(office.path().join("D1"));
+    let paths = InputPaths::find(rosters, None).ok()?;
+    let inputs = load_input_files(&paths, &mut NoProgress).ok()?;
+    let t: Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
+    let secret = Secret::from_bytes([7; 32]);
+    let req = AnnounceRequest {
+        draw_id: "D1",
+        inputs: &inputs,
+        key: &key,
+        organizer: "organizer",
+        organizer_secret: &secret,
+        witnesses: &[],
+        beacon: None,
+        announced_at: t,
+        scheduled_at: t,
+        drill: true,
+    };
+    announce(&folder, &private, &log, &req).ok()?;
+    let req = DrawRequest {
+        key: &key,
+        reveals: &[],
+        beacon: None,
+        drawn_at: t,
+    };
+    draw(&folder, &private, &log, &req, &mut NoProgress).ok()?;
+    Some((office, folder, log, key))
+}
+
+#[test]
+fn amendments_from_the_streamed_population_are_those_from_every_row() {
+    use crate::ceremony::amend::{self, ReasonCode};
+    let mut compared = 0;
+    for dir in input_dirs() {
+        let Some((_office, folder, _, _)) = drawn_office(&dir) else {
+            continue;
+        };
+        let sheet = folder.read_sheet().unwrap().unwrap().value;
+        let paths = folder.input_paths().unwrap();
+        let whole = load_input_files_with(&paths, &mut NoProgress, true, Guard::Replay).unwrap();
+        let Some(rows) = streamed_population(&folder) else {
+            continue;
+        };
+        assert_eq!(rows.digests, whole.digests, "{}", dir.display());
+        let reason = |code| Reason {
+            code,
+            text: String::new(),
+        };
+        let both = |previous: &[Amendment], action: Action, code: ReasonCode| {
+            let t = sheet.drawn_at;
+            let want = amend::amend(
+                &sheet,
+                previous,
+                action.clone(),
+                reason(code),
+                &whole.as_draw_inputs(),
+                t,
+                sheet.log,
+            );
+            let got =
+                amend::amend_from(&sheet, previous, action, reason(code), &rows, t, sheet.log);
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{}", dir.display());
+            got.ok()
+        };
+        let mut first = None;
+        for e in &sheet.entities {
+            let replace = Action::ReplaceEntity {
+                entity: e.id.clone(),
+            };
+            let a = both(&[], replace, ReasonCode::EntityClosed);
+            first = first.or(a);
+            for i in e.officers.iter().chain(&e.experts) {
+                let recuse = Action::ReplaceInspector {
+                    entity: e.id.clone(),
+                    inspector: i.clone(),
+                };
+                both(&[], recuse, ReasonCode::InspectorRecused);
+            }
+            compared += 1;
+        }
+        // After a first replacement, the next ones continue its stratum's stream.
+        if let Some(first) = first {
+            for e in &sheet.entities {
+                let replace = Action::ReplaceEntity {
+                    entity: e.id.clone(),
+                };
+                both(
+                    std::slice::from_ref(&first),
+                    replace,
+                    ReasonCode::EntityUnreachable,
+                );
+            }
+        }
+        assert!(!rows.missed(), "{}", dir.display());
+    }
+    assert!(compared > 0);
+}
+
+#[test]
+fn an_amended_sheet_is_amended_and_replayed_from_the_streamed_rosters() {
+    let (_office, folder, log, key) = drawn_office(Path::new("examples/data")).unwrap();
+    let sheet = folder.read_sheet().unwrap().unwrap().value;
+    let t: Timestamp = "2026-03-02T01:00:00Z".parse().unwrap();
+    let first = sheet.entities[0].clone();
+    let reason = |code| Reason {
+        code,
+        text: String::new(),
+    };
+    let (a, drawn) = amend(
+        &folder,
+        &log,
+        &key,
+        Action::ReplaceEntity {
+            entity: first.id.clone(),
+        },
+        reason(crate::ceremony::amend::ReasonCode::EntityClosed),
+        t,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let crate::ceremony::amend::Outcome::ReplaceEntity { entity: new } = &a.outcome else {
+        panic!("{a:?}")
+    };
+    // The rows the views need: the sheet's entities and the replacement, read back.
+    assert_eq!(drawn.inputs.entities.len(), sheet.entities.len() + 1);
+    assert!(
+        drawn
+            .inputs
+            .entities
+            .iter()
+            .any(|e| e.id == new.id && e.name == new.name)
+    );
+    let report =
+        verify_dir_detailed(folder.root(), Some(&key.public_key()), &mut NoProgress).unwrap();
+    assert!(report.passed(), "{:?}", report.report.findings);
+    assert_eq!(report.depth, Depth::Full);
+    assert!(
+        report
+            .report
+            .checked
+            .iter()
+            .any(|c| matches!(c, verify::Check::AmendmentReplay { .. }))
+    );
 }
 
 /// The files of `dir` in memory, by name.

@@ -165,9 +165,9 @@ pub fn verify_dir_with(
     progress: &mut dyn Progress,
 ) -> Result<DirVerification, BundleError> {
     let mut load =
-        |ann: Option<&Announcement>, seed: Option<Digest32>, findings: &mut Vec<Finding>| {
-            folder_inputs(dir, ann, seed, findings, progress)
-        };
+        |ann: Option<&Announcement>,
+         seed: Option<(Digest32, bool)>,
+         findings: &mut Vec<Finding>| { folder_inputs(dir, ann, seed, findings, progress) };
     let mut log = || match opts.log {
         Some(log_path) => check_recorded(dir, log_path, opts.strict).map(Some),
         None => Ok(None),
@@ -206,7 +206,7 @@ pub fn verify_files(
     tsa_certificates: &[Vec<u8>],
 ) -> Result<DirVerification, BundleError> {
     let mut load =
-        |ann: Option<&Announcement>, _: Option<Digest32>, findings: &mut Vec<Finding>| {
+        |ann: Option<&Announcement>, _: Option<(Digest32, bool)>, findings: &mut Vec<Finding>| {
             Ok(memory_inputs(files, ann, findings))
         };
     let mut log = || {
@@ -329,15 +329,24 @@ fn announced_but_absent(paths: &InputPaths, ann: Option<&Announcement>) -> Vec<S
 pub(super) struct LoadedInputs {
     plan: Option<Plan>,
     inputs: Option<Inputs>,
-    streamed: Option<(Plan, pipeline::Outcome)>,
+    streamed: Option<Streamed>,
     withheld: Vec<String>,
 }
 
-/// Reads the inputs given the announcement and, when the sheet has no amendments, its seed (a
-/// replay may then stream the files).
+/// The draw streamed from the inputs with the sheet's seed, and the population kept for
+/// replaying amendments.
+pub(super) struct Streamed {
+    plan: Plan,
+    outcome: pipeline::Outcome,
+    rows: Option<pipeline::Population>,
+}
+
+/// Reads the inputs given the announcement and, when there is a sheet, its seed and whether it
+/// has amendments (a replay may then stream the files, keeping the population for the
+/// amendments); without a seed every row is read.
 type LoadInputs<'a> = dyn FnMut(
         Option<&Announcement>,
-        Option<Digest32>,
+        Option<(Digest32, bool)>,
         &mut Vec<Finding>,
     ) -> Result<LoadedInputs, BundleError>
     + 'a;
@@ -348,7 +357,7 @@ type CheckLog<'a> =
 fn folder_inputs(
     dir: &Path,
     ann: Option<&Announcement>,
-    seed: Option<Digest32>,
+    seed: Option<(Digest32, bool)>,
     findings: &mut Vec<Finding>,
     progress: &mut dyn Progress,
 ) -> Result<LoadedInputs, BundleError> {
@@ -356,7 +365,7 @@ fn folder_inputs(
     let mut withheld = vec![];
     let mut plan: Option<Plan> = None;
     let mut inputs: Option<Inputs> = None;
-    let mut streamed: Option<(Plan, pipeline::Outcome)> = None;
+    let mut streamed: Option<Streamed> = None;
     match InputPaths::find(dir, None) {
         Ok(paths) => {
             // Conflicts or history announced with rows but absent: withheld, no replay.
@@ -364,8 +373,15 @@ fn folder_inputs(
             let complete = withheld.is_empty();
             // A sheet without amendments is replayed from plain CSV files by streaming them;
             // anything else, or a problem met on the way, reads the files whole.
-            if complete && let Some(seed) = seed {
-                streamed = FolderSource::replay(&paths, &seed);
+            if complete && let Some((seed, amended)) = seed {
+                streamed =
+                    FolderSource::replay(&paths, &seed, amended).map(|(plan, outcome, rows)| {
+                        Streamed {
+                            plan,
+                            outcome,
+                            rows,
+                        }
+                    });
             }
             if complete && streamed.is_none() {
                 match load_input_files_with(&paths, progress, true, Guard::Replay) {
@@ -440,23 +456,23 @@ fn verify_source(
     // Inputs: all of them for a replay; the plan alone for the quota check.
     let ann = Announcement::parse(&ann_bytes).ok();
     let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
-    // A sheet without amendments may be replayed by streaming the rosters: its seed.
+    // The sheet may be replayed by streaming the rosters: its seed, and whether the population
+    // must be kept for its amendments.
     let seed = sheet_bytes
         .as_deref()
-        .filter(|_| amendments.is_empty())
-        .and_then(|b| Sheet::parse(b).ok())
-        .map(|s| s.seed);
-    let loaded = load(ann.as_ref(), seed, &mut findings)?;
+        .and_then(seed_of)
+        .map(|seed| (seed, !amendments.is_empty()));
     let amendment_count = amendments.len();
-    let (mut report, depth) = match &sheet_bytes {
+    let before = findings.len();
+    let replay = |loaded: &LoadedInputs, findings: &mut Vec<Finding>| match &sheet_bytes {
         None => (
             verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), loaded.inputs.as_ref()),
             Depth::Announcement,
         ),
         Some(sheet_bytes) => {
-            missing_sig(SHEET_FILE, &sheet_sig, &mut findings);
+            missing_sig(SHEET_FILE, &sheet_sig, findings);
             for (name, _, sig) in &amendments {
-                missing_sig(name, sig, &mut findings);
+                missing_sig(name, sig, findings);
             }
             let published = Published {
                 public_key: &key,
@@ -479,9 +495,23 @@ fn verify_source(
                     })
                     .collect(),
             };
-            verify_published(&published, &loaded)
+            verify_published(&published, loaded)
         }
     };
+    let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
+    let (mut report, mut depth) = replay(&loaded, &mut findings);
+    // An amendment that asked the stream for a row it could not give is replayed again on
+    // every row read whole.
+    let missed = loaded
+        .streamed
+        .as_ref()
+        .and_then(|s| s.rows.as_ref())
+        .is_some_and(pipeline::Population::missed);
+    if missed {
+        findings.truncate(before);
+        loaded = load(ann.as_ref(), None, &mut findings)?;
+        (report, depth) = replay(&loaded, &mut findings);
+    }
     let mut log_trust = None;
     if let Some((mut f, t)) = check_log()? {
         report.checked.push(verify::Check::OfficeLog);
@@ -524,6 +554,16 @@ fn verify_source(
                 .collect::<Vec<_>>(),
         ),
     })
+}
+
+/// The seed a sheet names, read without the rest of it (the replay parses the sheet in full,
+/// and reports it if it is not one).
+fn seed_of(sheet: &[u8]) -> Option<Digest32> {
+    #[derive(serde::Deserialize)]
+    struct Seed {
+        seed: Digest32,
+    }
+    serde_json::from_slice::<Seed>(sheet).ok().map(|s| s.seed)
 }
 
 /// A missing signature file, as a finding.
@@ -573,12 +613,16 @@ fn verify_published(published: &Published<'_>, loaded: &LoadedInputs) -> (Report
     let di = loaded.inputs.as_ref().map(Inputs::as_draw_inputs);
     let replay = match (&di, &loaded.streamed) {
         (Some(rows), _) => Some(verify::ReplayInputs::Rows(rows)),
-        (None, Some((plan, out))) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
-            plan,
-            digests: &out.digests,
-            result: &out.result,
-            entities: &out.drawn,
-            inspectors: &out.inspectors,
+        (None, Some(s)) => Some(verify::ReplayInputs::Drawn(verify::Replayed {
+            plan: &s.plan,
+            digests: &s.outcome.digests,
+            result: &s.outcome.result,
+            entities: &s.outcome.drawn,
+            inspectors: &s.outcome.inspectors,
+            rows: s
+                .rows
+                .as_ref()
+                .map(|r| r as &dyn crate::ceremony::source::AmendSource),
         })),
         (None, None) => None,
     };

@@ -11,15 +11,16 @@
 
 use super::announce::VERSION;
 use super::sheet::{Sheet, SheetEntity, SheetInspector};
+use super::source::AmendSource;
 use super::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
-use crate::draw::entities::continue_stratum;
+use crate::draw::entities::stream_label;
 use crate::draw::teams::{self, Exclusions, Target};
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::jcs;
-use crate::model::Inspector;
+use crate::model::{Entity, Inspector};
 use crate::model::{InspectorKind, Stratum};
-use crate::rng::Stream;
+use crate::rng::{Sampler, Stream};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -244,10 +245,10 @@ pub fn ranking<'m, T>(
 /// What amendments need about one draw's inputs.
 struct Context<'a> {
     seed: Digest32,
-    inputs: &'a DrawInputs<'a>,
+    inputs: DrawInputs<'a>,
+    rows: &'a dyn AmendSource,
     pools: Vec<teams::PoolSpec>,
     exclusions: Exclusions,
-    region: std::collections::HashMap<&'a str, &'a str>,
     slack: u32,
     sheet: &'a Sheet,
 }
@@ -256,11 +257,10 @@ impl<'a> Context<'a> {
     fn target(&self, id: &str) -> Target {
         Target {
             id: id.to_string(),
-            region: self.region.get(id).unwrap_or(&"").to_string(),
+            region: self.rows.entity(id).map(|e| e.region).unwrap_or_default(),
         }
     }
 
-    /// The amendment cap of a pool (SPEC §11.1).
     fn cap(&self, label: &str) -> u32 {
         self.sheet
             .pools
@@ -333,7 +333,14 @@ pub fn amend(
     amended_at: Timestamp,
     log: super::log::Position,
 ) -> Result<Amendment, CeremonyError> {
-    if !reason.code.fits(&action) {
+    fitting(&action, &reason)?;
+    let rows = RowsInMemory::new(inputs)?;
+    amend_from(sheet, previous, action, reason, &rows, amended_at, log)
+}
+
+/// Refuses a reason that does not fit the action.
+fn fitting(action: &Action, reason: &Reason) -> Result<(), CeremonyError> {
+    if !reason.code.fits(action) {
         return Err(CeremonyError::Mismatch {
             document: "amendment",
             field: "reason.code",
@@ -341,10 +348,117 @@ pub fn amend(
             found: format!("{:?}", reason.code),
         });
     }
-    let population = draw::population(inputs)?;
-    let strata_of: BTreeMap<String, Stratum> = population
+    Ok(())
+}
+
+/// The rows of a draw held in memory as an [`AmendSource`]: the population by stratum, made
+/// once.
+///
+/// ```
+/// use double_random::ceremony::amend::RowsInMemory;
+/// use double_random::ceremony::source::AmendSource;
+/// let owned = double_random::draw::example_inputs();
+/// let inputs = owned.as_inputs();
+/// let rows = RowsInMemory::new(&inputs)?;
+/// let first = &inputs.entities[0].id;
+/// let stratum = rows.stratum_of(first).unwrap();
+/// let n = rows.stratum_len(stratum);
+/// assert!((0..n).any(|i| rows.member(stratum, i).as_ref() == Some(first)));
+/// assert_eq!(rows.entity(first).as_ref(), Some(&inputs.entities[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct RowsInMemory<'a> {
+    inputs: &'a DrawInputs<'a>,
+    population: BTreeMap<Stratum, Vec<String>>,
+    strata_of: BTreeMap<String, Stratum>,
+}
+
+impl<'a> RowsInMemory<'a> {
+    /// The population of `inputs` (SPEC §6), by stratum.
+    ///
+    /// # Errors
+    ///
+    /// As [`draw::population`].
+    pub fn new(inputs: &'a DrawInputs<'a>) -> Result<Self, DrawError> {
+        let population = draw::population(inputs)?;
+        let strata_of = population
+            .iter()
+            .flat_map(|(s, ids)| ids.iter().map(move |id| (id.clone(), *s)))
+            .collect();
+        Ok(RowsInMemory {
+            inputs,
+            population,
+            strata_of,
+        })
+    }
+}
+
+impl AmendSource for RowsInMemory<'_> {
+    fn tables(&self) -> DrawInputs<'_> {
+        *self.inputs
+    }
+
+    fn stratum_of(&self, id: &str) -> Option<Stratum> {
+        self.strata_of.get(id).copied()
+    }
+
+    fn stratum_len(&self, stratum: Stratum) -> u64 {
+        self.population.get(&stratum).map_or(0, |v| v.len() as u64)
+    }
+
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        self.population.get(&stratum)?.get(i).cloned()
+    }
+
+    fn entity(&self, id: &str) -> Option<Entity> {
+        self.inputs.entities.iter().find(|e| e.id == id).cloned()
+    }
+}
+
+/// [`amend`] with the roster's rows given by `rows`, which need not hold them in memory
+/// (`bundle` streams them from files): the same amendment from the same inputs.
+///
+/// # Errors
+///
+/// As [`amend`].
+///
+/// ```
+/// use double_random::ceremony::amend::{Action, Reason, ReasonCode, RowsInMemory, amend, amend_from};
+/// let (_, sheet) = double_random::internals::example_documents()?;
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let loaded = double_random::bundle::load_inputs(dir.path(), None)?;
+/// let inputs = loaded.as_draw_inputs();
+/// let action = Action::ReplaceEntity { entity: sheet.entities[0].id.clone() };
+/// let reason = Reason { code: ReasonCode::EntityClosed, text: String::new() };
+/// let (t, at) = (sheet.drawn_at, sheet.log);
+/// let a = amend(&sheet, &[], action.clone(), reason.clone(), &inputs, t, at)?;
+/// let b = amend_from(&sheet, &[], action, reason, &RowsInMemory::new(&inputs)?, t, at)?;
+/// assert_eq!(a, b);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn amend_from(
+    sheet: &Sheet,
+    previous: &[Amendment],
+    action: Action,
+    reason: Reason,
+    rows: &dyn AmendSource,
+    amended_at: Timestamp,
+    log: super::log::Position,
+) -> Result<Amendment, CeremonyError> {
+    fitting(&action, &reason)?;
+    let inputs = rows.tables();
+    let strata_of: BTreeMap<String, Stratum> = previous
         .iter()
-        .flat_map(|(s, ids)| ids.iter().map(move |id| (id.clone(), *s)))
+        .map(|a| &a.action)
+        .chain([&action])
+        .filter_map(|a| match a {
+            Action::ReplaceEntity { entity } => Some(entity),
+            Action::ReplaceInspector { .. } => None,
+        })
+        .filter_map(|id| Some((id.clone(), rows.stratum_of(id)?)))
         .collect();
     let state = state_after(sheet, previous, &strata_of);
     let seq = previous.len() as u32 + 1;
@@ -355,13 +469,9 @@ pub fn amend(
     let ctx = Context {
         seed: sheet.seed,
         inputs,
+        rows,
         pools: teams::pools(inputs.plan, inputs.items)?,
         exclusions,
-        region: inputs
-            .entities
-            .iter()
-            .map(|e| (e.id.as_str(), e.region.as_str()))
-            .collect(),
         // An explicit cap binds amendments too; the default (balanced) share is a target that
         // may be exceeded by one, or a recusal in a tight pool could never be served.
         slack: u32::from(inputs.plan.team.workload_cap.is_none()),
@@ -382,26 +492,26 @@ pub fn amend(
             let stratum = *strata_of
                 .get(entity)
                 .ok_or_else(|| not_in_sheet("entity", entity))?;
-            let members = &population[&stratum];
             let k = sheet
                 .strata
                 .iter()
                 .find(|s| s.stratum == stratum.label())
                 .map_or(0, |s| s.k);
             let used = k + state.replacements.get(&stratum).copied().unwrap_or(0);
-            let new_id = continue_stratum(&sheet.seed, stratum, members, used, 1)
-                .pop()
-                .ok_or_else(|| DrawError::StratumExhausted {
-                    stratum: stratum.label().to_string(),
-                })?;
+            // The next pick of the stratum's stream, as `continue_stratum` gives it, found by
+            // its place among the members.
+            let new_id = Sampler::new(
+                Stream::new(&sheet.seed, &stream_label(stratum)),
+                rows.stratum_len(stratum),
+            )
+            .nth(used as usize)
+            .and_then(|i| rows.member(stratum, i))
+            .ok_or_else(|| DrawError::StratumExhausted {
+                stratum: stratum.label().to_string(),
+            })?;
             let others: Vec<&SheetEntity> =
                 state.entities.iter().filter(|e| &e.id != entity).collect();
-            let name = inputs
-                .entities
-                .iter()
-                .find(|e| e.id == new_id)
-                .map(|e| e.name.clone())
-                .unwrap_or_default();
+            let name = rows.entity(&new_id).map(|e| e.name).unwrap_or_default();
             let mut new = SheetEntity {
                 id: new_id.clone(),
                 name,
@@ -472,7 +582,7 @@ pub fn amend(
         previous: previous.last().map(Amendment::digest).transpose()?,
         action,
         reason,
-        inspectors: super::sheet::named_inspectors(&named, inputs),
+        inspectors: super::sheet::named_inspectors(&named, &inputs),
         outcome,
         amended_at,
         log,

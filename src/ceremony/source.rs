@@ -26,7 +26,7 @@ use super::CeremonyError;
 use super::announce::InputDigests;
 use crate::digest::Digest32;
 use crate::draw::{self, DrawInputs, DrawResult};
-use crate::model::{Entity, Inspector, Plan};
+use crate::model::{Entity, Inspector, Plan, Stratum};
 
 /// A draw made by a [`DrawSource`]: the result and the rows the sheet names.
 ///
@@ -107,4 +107,25 @@ impl DrawSource for DrawInputs<'_> {
             inspectors: self.inspectors.to_vec(),
         })
     }
+}
+
+/// What an amendment needs of a draw's inputs (SPEC §11): the small tables, the strata of the
+/// population and the rows of the few entities it names, never the whole entity roster.
+///
+/// Rows in memory are one source ([`RowsInMemory`](super::amend::RowsInMemory)); the `bundle`
+/// module streams its files into another. [`amend_from`](super::amend::amend_from) computes
+/// the same amendment from either.
+pub trait AmendSource: std::fmt::Debug {
+    /// The plan, the inspector roster, the item list, the conflicts and at least the history
+    /// rows that bar inspectors ([`Exclusions::counts`](crate::draw::teams::Exclusions::counts));
+    /// its entity rows are not read.
+    fn tables(&self) -> DrawInputs<'_>;
+    /// The stratum of entity `id`, if it is a member of the population (SPEC §6).
+    fn stratum_of(&self, id: &str) -> Option<Stratum>;
+    /// How many members `stratum` has.
+    fn stratum_len(&self, stratum: Stratum) -> u64;
+    /// The member of `stratum` at `index` in ascending id order.
+    fn member(&self, stratum: Stratum, index: u64) -> Option<String>;
+    /// The row of entity `id` (a source that streams may give only members' rows).
+    fn entity(&self, id: &str) -> Option<Entity>;
 }

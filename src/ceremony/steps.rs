@@ -945,6 +945,85 @@ pub fn amend(
     inputs: &DrawInputs<'_>,
     digests: &InputDigests,
 ) -> Result<Made<Amendment>, StepError> {
+    amend_by(log, req, digests, |sheet, position| {
+        amend::amend(
+            sheet,
+            req.previous,
+            req.action.clone(),
+            req.reason.clone(),
+            inputs,
+            req.amended_at,
+            position,
+        )
+    })
+}
+
+/// [`amend()`] with the rows given by an [`AmendSource`](super::source::AmendSource) (whose
+/// inputs have the digests `digests`), which need not hold the entity roster in memory.
+///
+/// ```
+/// use double_random::ceremony::steps::{self, AmendStep, AnnounceStep, DrawStep, NoRecords};
+/// use double_random::ceremony::{amend::{Action, Reason, ReasonCode, RowsInMemory}, commit::Secret, log};
+/// use double_random::ceremony::announce::InputDigests;
+/// use double_random::sign::{KeyId, SecretKey};
+/// let key = SecretKey::from_seed(KeyId([1; 8]), &[2; 32]);
+/// let owned = double_random::draw::example_inputs();
+/// let (inputs, digests) = (owned.as_inputs(), InputDigests::of(&owned.as_inputs())?);
+/// let secret = Secret::from_bytes([3; 32]);
+/// let t = |s: &str| s.parse().unwrap();
+/// let mut office_log = vec![];
+/// let ann = steps::announce(&log::check(&office_log, false), &NoRecords, &AnnounceStep {
+///     draw_id: "D1", plan: &owned.plan, inputs: digests, key: &key,
+///     organizer: "organizer", organizer_secret: &secret, witnesses: &[], beacon: None,
+///     announced_at: t("2026-03-01T01:00:00Z"), scheduled_at: t("2026-03-01T02:00:00Z"),
+///     drill: true,
+/// })?;
+/// ann.append_to(&mut office_log)?;
+/// let sheet = steps::draw(&log::check(&office_log, false), &NoRecords, &DrawStep {
+///     announcement: ann.document.stored(), key: &key,
+///     reveals: &[("organizer".into(), secret)], beacon: None,
+///     drawn_at: t("2026-03-01T02:00:00Z"),
+/// }, &inputs)?;
+/// sheet.append_to(&mut office_log)?;
+/// let step = AmendStep {
+///     announcement: ann.document.stored(), sheet: sheet.document.stored(), previous: &[],
+///     key: &key, action: &Action::ReplaceEntity { entity: sheet.value.entities[0].id.clone() },
+///     reason: &Reason { code: ReasonCode::EntityClosed, text: String::new() },
+///     amended_at: t("2026-03-02T09:00:00Z"),
+/// };
+/// let report = log::check(&office_log, false);
+/// let a = steps::amend_from(&report, &step, &RowsInMemory::new(&inputs)?, &digests)?;
+/// let b = steps::amend(&report, &step, &inputs, &digests)?;
+/// assert_eq!(a.value, b.value);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn amend_from(
+    log: &LogReport,
+    req: &AmendStep<'_>,
+    rows: &dyn super::source::AmendSource,
+    digests: &InputDigests,
+) -> Result<Made<Amendment>, StepError> {
+    amend_by(log, req, digests, |sheet, position| {
+        amend::amend_from(
+            sheet,
+            req.previous,
+            req.action.clone(),
+            req.reason.clone(),
+            rows,
+            req.amended_at,
+            position,
+        )
+    })
+}
+
+/// The checks of [`amend()`], then the amendment `compute` makes of the sheet at the log's
+/// next position, built and signed.
+fn amend_by(
+    log: &LogReport,
+    req: &AmendStep<'_>,
+    digests: &InputDigests,
+    compute: impl FnOnce(&Sheet, log::Position) -> Result<Amendment, CeremonyError>,
+) -> Result<Made<Amendment>, StepError> {
     let ann = signed_announcement(req.announcement, req.key)?;
     let sheet = Sheet::parse(req.sheet.bytes).map_err(|e| refused(Some(SHEET_FILE), e))?;
     check_signature(req.sheet, SHEET_FILE, req.key, &ann.draw_id)?;
@@ -960,16 +1039,7 @@ pub fn amend(
     }
     sound(log)?;
     require_state(log, &ann.draw_id, DrawState::Drawn)?;
-    let a = amend::amend(
-        &sheet,
-        req.previous,
-        req.action.clone(),
-        req.reason.clone(),
-        inputs,
-        req.amended_at,
-        log.next_position(),
-    )
-    .map_err(|e| refused(None, e))?;
+    let a = compute(&sheet, log.next_position()).map_err(|e| refused(None, e))?;
     let bytes = a.to_canonical()?;
     let name = amendment_file(a.seq);
     publish(

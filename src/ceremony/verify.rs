@@ -1100,7 +1100,8 @@ pub enum ReplayInputs<'a> {
     /// Every row in memory: the digests, the draw and the amendments are replayed here.
     Rows(&'a DrawInputs<'a>),
     /// A store's own draw with the sheet's seed (for instance `pipeline::draw`, which streams
-    /// the rosters). It replays the sheet; amendments need [`ReplayInputs::Rows`].
+    /// the rosters). It replays the sheet, and the amendments when it gives their rows
+    /// ([`Replayed::rows`]).
     Drawn(Replayed<'a>),
 }
 
@@ -1126,6 +1127,8 @@ pub struct Replayed<'a> {
     pub entities: &'a [Entity],
     /// The inspector roster.
     pub inspectors: &'a [Inspector],
+    /// What replaying the amendments needs of the inputs; without it they are not replayed.
+    pub rows: Option<&'a dyn super::source::AmendSource>,
 }
 
 /// [`verify`] with the replay's inputs as rows or as a store's own draw ([`ReplayInputs`]).
@@ -1431,6 +1434,17 @@ fn replay(
         });
         let replayed = match inputs {
             ReplayInputs::Rows(rows) => amend::amend(
+                sheet,
+                &amendments[..i],
+                a.action.clone(),
+                a.reason.clone(),
+                rows,
+                a.amended_at,
+                a.log,
+            ),
+            ReplayInputs::Drawn(Replayed {
+                rows: Some(rows), ..
+            }) => amend::amend_from(
                 sheet,
                 &amendments[..i],
                 a.action.clone(),

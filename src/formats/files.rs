@@ -361,6 +361,18 @@ fn sync_dir(_dir: &Path) -> Result<(), FileError> {
 
 /// Writes `bytes` to a synced temporary file beside `path` and returns it, not yet in place.
 fn write_temp(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTempFile, FileError> {
+    write_temp_with(path, mode, |f| {
+        f.write_all(bytes)
+            .map_err(|e| FileError::io(path, FileOp::Write, e))
+    })
+}
+
+/// A temporary file beside `path` with mode `mode`, filled by `fill` and synced.
+fn write_temp_with(
+    path: &Path,
+    mode: Mode,
+    fill: impl FnOnce(&mut File) -> Result<(), FileError>,
+) -> Result<tempfile::NamedTempFile, FileError> {
     let (dir, name) = dir_and_name(path)?;
     let prefix = temp_prefix(&name);
     let mut builder = tempfile::Builder::new();
@@ -379,9 +391,7 @@ fn write_temp(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTe
     let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(|e| FileError::io(path, FileOp::CreateTemp, e))?;
-    tmp.as_file_mut()
-        .write_all(bytes)
-        .map_err(|e| FileError::io(path, FileOp::Write, e))?;
+    fill(tmp.as_file_mut())?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| FileError::io(path, FileOp::Sync, e))?;
@@ -396,6 +406,11 @@ fn write_new_mode(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FileError
         });
     }
     let tmp = write_temp(path, bytes, mode)?;
+    persist_new(tmp, path)
+}
+
+/// Moves `tmp` to `path` unless it exists, and flushes the directory entry.
+fn persist_new(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), FileError> {
     match tmp.persist_noclobber(path) {
         Ok(_) => {}
         Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
@@ -437,6 +452,82 @@ fn write_new_mode(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FileError
 /// ```
 pub fn write_new(path: impl AsRef<Path>, bytes: &[u8]) -> Result<(), FileError> {
     write_new_mode(path.as_ref(), bytes, Mode::Public)
+}
+
+/// Creates `to` holding a copy of the file `from`, as [`write_new`] creates a file, without
+/// holding the copy in memory; refuses a source larger than `max_bytes` as [`read_limited`]
+/// does.
+///
+/// Use it to copy input files (a roster of millions of rows) into a draw folder.
+///
+/// # Errors
+/// As [`write_new`] for `to`; [`FileError::TooLarge`] or [`FileError::Io`] naming `from` when
+/// the source cannot be read or is too large.
+///
+/// ```
+/// use double_random::formats::files::{copy_new, write_new, FileError};
+///
+/// let dir = tempfile::tempdir()?;
+/// let (from, to) = (dir.path().join("entities.csv"), dir.path().join("copy.csv"));
+/// write_new(&from, b"id\n1\n")?;
+/// copy_new(&from, &to, 100)?;
+/// assert_eq!(std::fs::read(&to)?, b"id\n1\n");
+/// assert!(matches!(copy_new(&from, &to, 100), Err(FileError::AlreadyExists { .. })));
+/// let small = dir.path().join("small.csv");
+/// assert!(matches!(copy_new(&from, &small, 3), Err(FileError::TooLarge { limit: 3, .. })));
+/// assert!(!small.exists());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn copy_new(
+    from: impl AsRef<Path>,
+    to: impl AsRef<Path>,
+    max_bytes: u64,
+) -> Result<(), FileError> {
+    let (from, to) = (from.as_ref(), to.as_ref());
+    if std::fs::symlink_metadata(to).is_ok() {
+        return Err(FileError::AlreadyExists {
+            path: to.to_path_buf(),
+        });
+    }
+    let file = File::open(from).map_err(|e| FileError::io(from, FileOp::Open, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| FileError::io(from, FileOp::Read, e))?;
+    if meta.is_dir() {
+        return Err(FileError::io(
+            from,
+            FileOp::Read,
+            io::Error::from(io::ErrorKind::IsADirectory),
+        ));
+    }
+    let too_large = |size| FileError::TooLarge {
+        path: from.to_path_buf(),
+        limit: max_bytes,
+        size,
+    };
+    if meta.len() > max_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let mut source = file.take(max_bytes.saturating_add(1));
+    let tmp = write_temp_with(to, Mode::Public, |f| {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut copied = 0u64;
+        loop {
+            let n = match source.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(FileError::io(from, FileOp::Read, e)),
+            };
+            copied = copied.saturating_add(n as u64);
+            if copied > max_bytes {
+                return Err(too_large(copied));
+            }
+            f.write_all(&buf[..n])
+                .map_err(|e| FileError::io(to, FileOp::Write, e))?;
+        }
+    })?;
+    persist_new(tmp, to)
 }
 
 /// Creates `path` holding `bytes` like [`write_new`], readable and writable by the owner only.
