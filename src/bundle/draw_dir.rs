@@ -168,23 +168,23 @@ impl DrawDir {
                 return Ok(());
             }
             // The source's own problem (absent, too large) comes first, as when copying it.
-            files::read_limited(from, MAX_DOCUMENT_BYTES)?;
+            files::open_limited(from, MAX_ROSTER_BYTES)?;
             return Err(BundleError::Exists { path: to });
         }
         // Copied a block at a time: a roster of millions of rows is never held in memory.
-        files::copy_new(from, &to, MAX_DOCUMENT_BYTES)?;
+        files::copy_new(from, &to, MAX_ROSTER_BYTES)?;
         Ok(())
     }
 }
 
 /// Whether the files `a` and `b` hold the same bytes (compared a block at a time; `false` if
-/// either cannot be read or is larger than [`MAX_DOCUMENT_BYTES`]).
+/// either cannot be read or is larger than [`MAX_ROSTER_BYTES`]).
 fn same_bytes(a: &Path, b: &Path) -> bool {
     use std::io::Read;
     let open = |p: &Path| {
         let f = std::fs::File::open(p).ok()?;
         let len = f.metadata().ok()?.len();
-        (len <= MAX_DOCUMENT_BYTES).then_some((len, std::io::BufReader::new(f)))
+        (len <= MAX_ROSTER_BYTES).then_some((len, std::io::BufReader::new(f)))
     };
     let (Some((la, mut ra)), Some((lb, mut rb))) = (open(a), open(b)) else {
         return false;

@@ -87,6 +87,10 @@ pub const SECRETS_DIR: &str = "secrets";
 
 /// The largest announcement, sheet or amendment read (256 MiB).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+/// The largest input file copied into a draw folder (64 GiB): rosters are copied and read a
+/// block at a time, never held whole, so the limit only refuses what no roster can be (a
+/// roster of every market entity in China, some 190 million rows, is under 30 GB).
+pub const MAX_ROSTER_BYTES: u64 = 64 << 30;
 pub use crate::formats::InputProblem;
 pub use crate::formats::files::MAX_SMALL_FILE_BYTES;
 

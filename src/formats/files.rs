@@ -454,6 +454,49 @@ pub fn write_new(path: impl AsRef<Path>, bytes: &[u8]) -> Result<(), FileError> 
     write_new_mode(path.as_ref(), bytes, Mode::Public)
 }
 
+/// Opens the file `path` for reading after checking that it is a file of at most `max_bytes`
+/// bytes, as [`read_limited`] and [`copy_new`] check it, without reading it.
+///
+/// Use it to report a source's own problem (absent, a folder, too large) before anything else.
+///
+/// # Errors
+/// [`FileError::Io`] naming `path` when it cannot be opened or is a folder;
+/// [`FileError::TooLarge`] when it is larger than `max_bytes`.
+///
+/// ```
+/// use double_random::formats::files::{open_limited, write_new, FileError};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("entities.csv");
+/// write_new(&path, b"id\n1\n")?;
+/// assert!(open_limited(&path, 100).is_ok());
+/// assert!(matches!(open_limited(&path, 3), Err(FileError::TooLarge { size: 5, .. })));
+/// assert!(matches!(open_limited(dir.path(), 100), Err(FileError::Io { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn open_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<File, FileError> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|e| FileError::io(path, FileOp::Open, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| FileError::io(path, FileOp::Read, e))?;
+    if meta.is_dir() {
+        return Err(FileError::io(
+            path,
+            FileOp::Read,
+            io::Error::from(io::ErrorKind::IsADirectory),
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            limit: max_bytes,
+            size: meta.len(),
+        });
+    }
+    Ok(file)
+}
+
 /// Creates `to` holding a copy of the file `from`, as [`write_new`] creates a file, without
 /// holding the copy in memory; refuses a source larger than `max_bytes` as [`read_limited`]
 /// does.
@@ -489,25 +532,12 @@ pub fn copy_new(
             path: to.to_path_buf(),
         });
     }
-    let file = File::open(from).map_err(|e| FileError::io(from, FileOp::Open, e))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| FileError::io(from, FileOp::Read, e))?;
-    if meta.is_dir() {
-        return Err(FileError::io(
-            from,
-            FileOp::Read,
-            io::Error::from(io::ErrorKind::IsADirectory),
-        ));
-    }
+    let file = open_limited(from, max_bytes)?;
     let too_large = |size| FileError::TooLarge {
         path: from.to_path_buf(),
         limit: max_bytes,
         size,
     };
-    if meta.len() > max_bytes {
-        return Err(too_large(meta.len()));
-    }
     let mut source = file.take(max_bytes.saturating_add(1));
     let tmp = write_temp_with(to, Mode::Public, |f| {
         let mut buf = vec![0u8; 1 << 20];
