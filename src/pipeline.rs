@@ -678,14 +678,14 @@ fn run_on(
         &history[..],
     );
     let layout = summary.layout();
-    let (summary, drawn) = draw_and_digest(
+    let (summary, drawn, members) = draw_and_digest(
         files,
         plan,
         seed,
         threads,
         summary,
         small,
-        (&members, excluded, general_cap),
+        (members, excluded, general_cap, keep),
     );
     let digests = InputDigests {
         entities: InputRef {
@@ -715,7 +715,7 @@ fn run_on(
         items: items.rows.clone(),
         conflicts: conflicts.rows,
         history,
-        strata: merged(members),
+        strata: merged(members.unwrap_or_default()),
         entities: files.entities.clone(),
         layout,
         rows: std::cell::RefCell::new(BTreeMap::new()),
@@ -758,10 +758,16 @@ fn draw_and_digest(
     threads: usize,
     summary: Summary,
     (inspectors, items, conflicts, history): (&[Inspector], &[Item], &[Conflict], &[HistoryRecord]),
-    (members, excluded, general_cap): (&ByStratum, BTreeMap<Exclusion, u64>, Option<u32>),
+    (members, excluded, general_cap, keep): (
+        ByStratum,
+        BTreeMap<Exclusion, u64>,
+        Option<u32>,
+        bool,
+    ),
 ) -> (
     RosterSummary,
     Result<(DrawResult, Vec<Entity>), PipelineError>,
+    Option<ByStratum>,
 ) {
     let name = file_name(&files.entities);
     let layout = summary.layout();
@@ -770,7 +776,10 @@ fn draw_and_digest(
         Summary::Scanned(u, _) => u.digest(),
     };
     std::thread::scope(|scope| {
-        let strata = draw_strata(plan, members, general_cap, seed, threads);
+        let strata = draw_strata(plan, &members, general_cap, seed, threads);
+        // The member lists are freed before the digest's buffers are made, unless amendments
+        // need them: they are the largest part of the draw's memory.
+        let members = keep.then_some(members);
         // Beside the draw on a thread of its own, or after it on one thread.
         let digest = if threads > 1 {
             Ok(scope.spawn(digest_of))
@@ -795,7 +804,7 @@ fn draw_and_digest(
             Ok(d) => d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
             Err(digest_of) => digest_of(),
         };
-        (summary, drawn)
+        (summary, drawn, members)
     })
 }
 
