@@ -1637,6 +1637,69 @@ pub fn replay_stratum(
     Ok(continue_stratum(seed, stratum, &ids, 0, k))
 }
 
+/// One stratum replayed from its member list and found on the sheet (SPEC §13.2), as
+/// [`check_stratum`] gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StratumReplay {
+    /// The stratum's label.
+    pub stratum: String,
+    /// Its members (the sheet's n).
+    pub n: u64,
+    /// The picks the replay gives, in draw order (the sheet's k of them).
+    pub picks: Vec<String>,
+    /// The picks that are neither on the sheet nor replaced by one of its amendments: empty
+    /// when the sheet agrees with the member list.
+    pub not_on_sheet: Vec<String>,
+}
+
+/// Replays one stratum of `sheet` from its member list alone and checks every pick is on the
+/// sheet or was replaced by one of `amendments` (SPEC §13.2).
+///
+/// Use it when a reader holds one stratum's members (an industry association, a district)
+/// but not the rosters: it needs neither the inspector roster nor the other strata.
+///
+/// # Errors
+/// [`Finding::UnknownStratum`] when the sheet has no stratum `label`; the findings of
+/// [`replay_stratum`] when the list does not have the sheet's n or members digest.
+///
+/// ```
+/// use double_random::ceremony::verify::check_stratum;
+/// use double_random::internals::example_documents;
+/// let (_, sheet) = example_documents()?;
+/// let s = &sheet.strata[0];
+/// // The wrong list: its count is not the sheet's n.
+/// let err = check_stratum(&sheet, &[], &s.stratum, &["X".to_string()]).unwrap_err();
+/// assert_eq!(err.code(), "stratum.differs");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_stratum(
+    sheet: &Sheet,
+    amendments: &[Amendment],
+    label: &str,
+    member_ids: &[String],
+) -> Result<StratumReplay, Finding> {
+    let Some(s) = sheet.strata.iter().find(|s| s.stratum == label) else {
+        return Err(Finding::UnknownStratum {
+            stratum: label.to_string(),
+        });
+    };
+    let picks = replay_stratum(&sheet.seed, label, member_ids, s.n, s.k, &s.members_digest)?;
+    let on_sheet = |id: &String| {
+        sheet.entities.iter().any(|e| &e.id == id)
+            || amendments.iter().any(
+                |a| matches!(&a.action, amend::Action::ReplaceEntity { entity } if entity == id),
+            )
+    };
+    let not_on_sheet = picks.iter().filter(|p| !on_sheet(p)).cloned().collect();
+    Ok(StratumReplay {
+        stratum: label.to_string(),
+        n: s.n,
+        picks,
+        not_on_sheet,
+    })
+}
+
 /// How the announcement's time before the beacon is known (SPEC §8.5, §13.3).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]

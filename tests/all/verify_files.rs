@@ -331,3 +331,58 @@ fn the_other_draws_of_the_log_are_read_from_their_folders_among_the_files() {
     assert_eq!(unpublished.len(), 1, "{:?}", v.report.findings);
     assert!(unpublished[0].iter().any(|(_, v)| v == "D1/sheet.json"));
 }
+
+#[test]
+fn one_stratum_replayed_from_its_member_list_is_found_on_the_sheet() {
+    use double_random::ceremony::verify::{Finding, check_stratum};
+    let d = double_random::internals::example_draw().unwrap();
+    let inputs = load_inputs(&d.office.path().join("r"), None).unwrap();
+    let population = double_random::draw::population(&inputs.as_draw_inputs()).unwrap();
+    let sheet = &d.drawn.sheet;
+    assert!(!sheet.strata.is_empty());
+    let members = |label: &str| -> Vec<String> {
+        population
+            .iter()
+            .find(|(s, _)| s.label() == label)
+            .map(|(_, m)| m.clone())
+            .unwrap()
+    };
+    for s in &sheet.strata {
+        let m = members(&s.stratum);
+        let r = check_stratum(sheet, &[], &s.stratum, &m).unwrap();
+        assert_eq!(r.picks.len() as u64, s.k);
+        assert_eq!(r.n, m.len() as u64);
+        assert!(r.not_on_sheet.is_empty(), "{:?}", r.not_on_sheet);
+        // A member left out: the count is not the sheet's n.
+        let err = check_stratum(sheet, &[], &s.stratum, &m[1..]).unwrap_err();
+        assert!(
+            matches!(err, Finding::Stratum { field: "n", .. }),
+            "{err:?}"
+        );
+        // A member swapped for another id: the members digest is not the sheet's.
+        let mut swapped = m.clone();
+        swapped[0] = "91110000000000000X".into();
+        let err = check_stratum(sheet, &[], &s.stratum, &swapped).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Finding::Stratum {
+                    field: "members_digest",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    // A sheet without one of the picks: the replay names it.
+    let first = &sheet.strata[0];
+    let m = members(&first.stratum);
+    let pick = check_stratum(sheet, &[], &first.stratum, &m).unwrap().picks[0].clone();
+    let mut edited = sheet.clone();
+    edited.entities.retain(|e| e.id != pick);
+    let r = check_stratum(&edited, &[], &first.stratum, &m).unwrap();
+    assert_eq!(r.not_on_sheet, vec![pick]);
+    // A stratum the sheet does not have.
+    let err = check_stratum(sheet, &[], "no-such-stratum", &m).unwrap_err();
+    assert_eq!(err.code(), "stratum.unknown");
+}
