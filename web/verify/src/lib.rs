@@ -20,6 +20,7 @@ use double_random::formats::files::MemoryFiles;
 use i18n::Lang;
 
 mod outcomes;
+mod strata;
 
 /// The verdict on `files` as the JSON text of `verify --json`; the public key is
 /// `organizer.pub` among the files, taken as the reader's independently obtained key when
@@ -34,7 +35,9 @@ mod outcomes;
 /// `office.log` is, the draw is checked against it (the office's other draws' documents are
 /// the files named `<draw id>/<file>`); outcome records (`outcomes-N.json`) are checked as
 /// `verify` checks them, with `holidays-*.toml` and `results.toml` among the files, on the day
-/// (北京时间) of `now_unix` (seconds since 1970), and reported under `"outcomes"`.
+/// (北京时间) of `now_unix` (seconds since 1970), and reported under `"outcomes"`; each member
+/// list (`members-<stratum>.txt`, one id per line) replays its stratum alone against the sheet
+/// (SPEC §13.2), reported under `"strata"`.
 pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool, now_unix: u64) -> String {
     let mut map = MemoryFiles::new();
     for (name, bytes) in files {
@@ -93,6 +96,14 @@ pub fn verify_named_files(files: Vec<(String, Vec<u8>)>, key_given: bool, now_un
                 out["result"] = serde_json::json!("FAIL");
             }
             out["outcomes"] = serde_json::json!(outcomes.as_ref().map(verify_json::review_json));
+            // Member lists (`members-<stratum>.txt`): each stratum replayed alone.
+            let strata = strata::replays(&map);
+            if !strata.is_empty() {
+                if strata.iter().any(|s| s["result"] != "PASS") {
+                    out["result"] = serde_json::json!("FAIL");
+                }
+                out["strata"] = serde_json::json!(strata);
+            }
             if let Some(o) = out.as_object_mut() {
                 o.insert(
                     "key_id".into(),
