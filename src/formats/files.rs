@@ -477,6 +477,12 @@ pub fn write_new(path: impl AsRef<Path>, bytes: &[u8]) -> Result<(), FileError> 
 pub fn open_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<File, FileError> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|e| FileError::io(path, FileOp::Open, e))?;
+    size_within(path, &file, max_bytes)?;
+    Ok(file)
+}
+
+/// The size of the open file `file` (at `path`), checked to be a file of at most `max_bytes`.
+fn size_within(path: &Path, file: &File, max_bytes: u64) -> Result<u64, FileError> {
     let meta = file
         .metadata()
         .map_err(|e| FileError::io(path, FileOp::Read, e))?;
@@ -494,7 +500,7 @@ pub fn open_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<File, File
             size: meta.len(),
         });
     }
-    Ok(file)
+    Ok(meta.len())
 }
 
 /// Creates `to` holding a copy of the file `from`, as [`write_new`] creates a file, without
@@ -650,24 +656,7 @@ pub fn read_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Vec<u8>, F
 }
 
 fn read_open_limited(path: &Path, file: File, max_bytes: u64) -> Result<Vec<u8>, FileError> {
-    let meta = file
-        .metadata()
-        .map_err(|e| FileError::io(path, FileOp::Read, e))?;
-    if meta.is_dir() {
-        return Err(FileError::io(
-            path,
-            FileOp::Read,
-            io::Error::from(io::ErrorKind::IsADirectory),
-        ));
-    }
-    let len = meta.len();
-    if len > max_bytes {
-        return Err(FileError::TooLarge {
-            path: path.to_path_buf(),
-            limit: max_bytes,
-            size: len,
-        });
-    }
+    let len = size_within(path, &file, max_bytes)?;
     // Capacity from the metadata (bounded by the limit); special files may report 0.
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
