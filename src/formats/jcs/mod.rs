@@ -238,41 +238,87 @@ fn write_value(v: &Value, out: &mut Vec<u8>, path: &mut String) -> Result<(), Jc
     Ok(())
 }
 
+/// What each byte becomes in a string: 0 for itself, `u` for `\u00XX`, or the letter after
+/// the backslash of its short escape.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Whether any byte of `bytes` needs an escape (a control character, `"` or `\\`), eight
+/// bytes at a time.
+///
+/// For a word `v`, `(v - 0x0101…01 * n) & !v & 0x8080…80` is non-zero exactly when some byte
+/// of `v` is below `n` (for `n` ≤ 0x80): a borrow into a byte's top bit can only start at a
+/// byte that is itself below `n`. A byte equal to `c` is a zero byte of `v ^ (0x0101…01 * c)`.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    fn below(v: u64, n: u8) -> u64 {
+        v.wrapping_sub(ONES * u64::from(n)) & !v & TOPS
+    }
+    fn any(word: [u8; 8]) -> u64 {
+        let v = u64::from_le_bytes(word);
+        below(v, 0x20)
+            | below(v ^ (ONES * u64::from(b'"')), 1)
+            | below(v ^ (ONES * u64::from(b'\\')), 1)
+    }
+    let (words, _) = bytes.as_chunks::<8>();
+    // The last eight bytes (which may overlap the last whole word), or the whole string
+    // padded with spaces; built in a register, as a copy into a stack buffer read back as one
+    // word would stall.
+    let last = match bytes.last_chunk::<8>() {
+        Some(w) => *w,
+        None => {
+            let v = bytes.iter().enumerate().fold(ONES * 0x20, |v, (i, &b)| {
+                v ^ (u64::from(b ^ 0x20) << (8 * i))
+            });
+            v.to_le_bytes()
+        }
+    };
+    words.iter().fold(any(last), |found, &w| found | any(w)) != 0
+}
+
 /// ECMAScript `JSON.stringify` string escaping, as RFC 8785 §3.2.2.2 requires.
 ///
 /// Only ASCII bytes are ever escaped, and in UTF-8 an ASCII byte is always a whole character,
-/// so the string is copied in runs between the bytes that need an escape.
+/// so the string is copied in runs between the bytes that need an escape; most strings have
+/// none and are copied whole.
 fn write_string(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    if !needs_escape(bytes) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let short: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x00..=0x1f => b"",
-            _ => continue,
-        };
+        let e = ESCAPE[usize::from(b)];
+        if e == 0 {
+            continue;
+        }
         out.extend_from_slice(&bytes[run..i]);
         run = i + 1;
-        if short.is_empty() {
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 15)],
-            ]);
+        if e == b'u' {
+            let hex = [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
         } else {
-            out.extend_from_slice(short);
+            out.extend_from_slice(&[b'\\', e]);
         }
     }
     out.extend_from_slice(&bytes[run..]);

@@ -442,20 +442,7 @@ impl Object<'_> {
             // A stable sort keeps members with equal names in the order they came; only the
             // last of them is written.
             mine.sort_by(|a, b| utf16_cmp(&a.key, &b.key));
-            scratch.clear();
-            scratch.extend_from_slice(&out[open..]);
-            out.truncate(open);
-            let mut first = true;
-            for (i, m) in mine.iter().enumerate() {
-                if mine.get(i + 1).is_some_and(|next| next.key == m.key) {
-                    continue;
-                }
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                out.extend_from_slice(&scratch[m.start - open..m.end - open]);
-            }
+            reorder(out, scratch, open, mine);
         }
         members.truncate(self.base);
         out.push(b'}');
@@ -463,6 +450,64 @@ impl Object<'_> {
             out.push(b'}');
         }
         Ok(())
+    }
+}
+
+/// Writes the members of the object whose members start at `open` in `out` again, in the
+/// order of `sorted`, keeping only the last of members with equal names.
+fn reorder(out: &mut Vec<u8>, scratch: &mut Vec<u8>, open: usize, sorted: &[Member]) {
+    let repeats = sorted.windows(2).any(|p| p[0].key == p[1].key);
+    let big = sorted
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, m)| m.end - m.start)
+        .map(|(i, _)| i);
+    let Some(big) = big.filter(|_| !repeats) else {
+        scratch.clear();
+        scratch.extend_from_slice(&out[open..]);
+        out.truncate(open);
+        let mut first = true;
+        for (i, m) in sorted.iter().enumerate() {
+            if sorted.get(i + 1).is_some_and(|next| next.key == m.key) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(&scratch[m.start - open..m.end - open]);
+        }
+        return;
+    };
+    // The same members and commas in another order: the object keeps its length. The largest
+    // member (in a sheet, the entity list) moves once, within `out`; the others go through
+    // `scratch`.
+    let (big_start, big_end) = (sorted[big].start, sorted[big].end);
+    scratch.clear();
+    scratch.extend_from_slice(&out[open..big_start]);
+    scratch.extend_from_slice(&out[big_end..]);
+    let big_to = open
+        + sorted[..big]
+            .iter()
+            .map(|m| m.end - m.start + 1)
+            .sum::<usize>();
+    out.copy_within(big_start..big_end, big_to);
+    let mut to = open;
+    for (i, m) in sorted.iter().enumerate() {
+        if i > 0 {
+            out[to] = b',';
+            to += 1;
+        }
+        let len = m.end - m.start;
+        if i != big {
+            let from = if m.start < big_start {
+                m.start - open
+            } else {
+                m.start - big_end + (big_start - open)
+            };
+            out[to..to + len].copy_from_slice(&scratch[from..from + len]);
+        }
+        to += len;
     }
 }
 

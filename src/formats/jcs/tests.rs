@@ -30,6 +30,26 @@ fn write_string_by_chars(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
+#[test]
+fn finds_every_byte_that_needs_an_escape_at_every_position() {
+    for len in 0..=17 {
+        for at in 0..len {
+            for b in 0..=0x7fu8 {
+                let mut s = vec![b'a'; len];
+                s[at] = b;
+                let want = b < 0x20 || b == b'"' || b == b'\\';
+                assert_eq!(needs_escape(&s), want, "{b:#x} at {at} of {len}");
+                // Bytes of other characters around it change nothing.
+                let mut s = "两".repeat(len).into_bytes();
+                s[at * 3] = b;
+                s[at * 3 + 1] = b'z';
+                s[at * 3 + 2] = 0xff;
+                assert_eq!(needs_escape(&s), want, "{b:#x} at {at} of {len}, wide");
+            }
+        }
+    }
+}
+
 /// Both paths agree: the same bytes, or the same error (variant, path, number, detail).
 /// Returns the result.
 fn same_as_value_path<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
