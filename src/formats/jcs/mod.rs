@@ -93,7 +93,7 @@ pub fn table_digest_of<T: serde::Serialize>(
 /// );
 /// ```
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
-    match ser::to_vec(value) {
+    match ser::to_vec(value, 256) {
         Some(bytes) => Ok(bytes),
         // The direct writer declines every value the tree path refuses, and a few unusual ones
         // it accepts: the tree path gives the result, or the error it always gave.
@@ -145,7 +145,7 @@ pub fn parse_canonical<T: serde::de::DeserializeOwned + Serialize>(
     // the typed bytes differ from `bytes` or fails to read, and the full path below runs and
     // reports exactly what it always reported.
     if let Ok(typed) = serde_json::from_slice::<T>(bytes)
-        && ser::to_vec(&typed).is_some_and(|again| again == bytes)
+        && ser::to_vec(&typed, bytes.len()).is_some_and(|again| again == bytes)
     {
         return Ok(typed);
     }

@@ -24,11 +24,11 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
-/// Writes `value` canonically, or `None` when the value needs the tree path (see the module
-/// documentation).
-pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T) -> Option<Vec<u8>> {
+/// Writes `value` canonically into a buffer of `capacity` bytes to start with, or `None` when
+/// the value needs the tree path (see the module documentation).
+pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Option<Vec<u8>> {
     let mut w = Canon {
-        out: Vec::with_capacity(256),
+        out: Vec::with_capacity(capacity),
         members: Vec::new(),
         scratch: Vec::new(),
     };

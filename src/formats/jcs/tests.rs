@@ -58,7 +58,7 @@ fn same_as_value_path<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsEr
     assert_eq!(format!("{new:?}"), format!("{old:?}"));
     // The direct writer gives the tree path's bytes whenever it gives any, and declines
     // whenever the tree path refuses.
-    match (ser::to_vec(value), &old) {
+    match (ser::to_vec(value, 0), &old) {
         (Some(direct), Ok(old)) => assert_eq!(&direct, old),
         (Some(direct), Err(e)) => panic!("direct wrote {direct:?}, the tree path refused: {e}"),
         (None, _) => {}
@@ -245,7 +245,7 @@ fn every_serde_shape_writes_as_the_tree_path_does() {
         )
     );
     // The direct writer wrote it (nothing here needs the tree path).
-    assert!(ser::to_vec(&everything()).is_some());
+    assert!(ser::to_vec(&everything(), 0).is_some());
 }
 
 #[test]
@@ -410,7 +410,7 @@ proptest! {
         prop_assert_eq!(format!("{new:?}"), format!("{old:?}"));
         // A tree holds no floating-point keys, so the direct writer writes every value the tree
         // path accepts, and declines the others.
-        prop_assert_eq!(ser::to_vec(&v), old.ok());
+        prop_assert_eq!(ser::to_vec(&v, 0), old.ok());
     }
 
     #[test]
@@ -421,7 +421,7 @@ proptest! {
         let old = to_canonical_via_value(&m);
         let new = to_canonical(&m);
         prop_assert_eq!(format!("{new:?}"), format!("{old:?}"));
-        if let Some(direct) = ser::to_vec(&m) {
+        if let Some(direct) = ser::to_vec(&m, 0) {
             prop_assert_eq!(Some(direct), old.ok());
         }
     }
@@ -546,7 +546,7 @@ fn round_trips<T: serde::de::DeserializeOwned + Serialize>(bytes: &[u8], name: &
     let typed: T = parse_canonical(bytes).unwrap_or_else(|e| panic!("{}: {e}", name.display()));
     let old: T = parse_canonical_via_value(bytes).unwrap();
     assert_eq!(
-        ser::to_vec(&typed).as_deref(),
+        ser::to_vec(&typed, 0).as_deref(),
         Some(bytes),
         "{}",
         name.display()
@@ -554,7 +554,7 @@ fn round_trips<T: serde::de::DeserializeOwned + Serialize>(bytes: &[u8], name: &
     assert_eq!(to_canonical(&old).unwrap(), bytes, "{}", name.display());
     assert_eq!(to_canonical_via_value(&typed).unwrap(), bytes);
     let v: Value = parse_canonical(bytes).unwrap();
-    assert_eq!(ser::to_vec(&v).as_deref(), Some(bytes));
+    assert_eq!(ser::to_vec(&v, 0).as_deref(), Some(bytes));
 }
 
 #[test]
