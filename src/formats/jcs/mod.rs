@@ -131,17 +131,18 @@ pub(crate) fn to_canonical_via_value<T: Serialize + ?Sized>(
 pub fn parse_canonical<T: serde::de::DeserializeOwned + Serialize>(
     bytes: &[u8],
 ) -> Result<T, JcsError> {
-    // The fast path reads the typed value straight from the bytes and accepts it only if the
-    // direct writer gives back exactly `bytes`. It accepts nothing the full path refuses:
-    // `bytes` is then the canonical encoding of a value the tree path writes to the same bytes
-    // (see `ser`), so it is JSON (the typed parse read all of it, with the same nesting limit
-    // as a `Value` parse), its `Value` writes back to itself (no white space, no escapes beyond
-    // the canonical ones, sorted names without repeats, integers within ±(2^53−1), so parsing
-    // and writing again is the identity), and reading `T` from that `Value` reads what reading
-    // it from the same canonical text read (serde_json's tree and text readers agree for owned
-    // values without floats), whose canonical bytes are `bytes`. Anything else (a repeated
-    // name, an unknown field the type ignores, white space, `\u0041`, `1.0`, `-0`, names out
-    // of order, integers beyond 2^53, a type that reads more spellings than it writes) makes
+    // The fast path reads the typed value straight from the bytes and accepts it only if the direct
+    // writer gives back exactly `bytes`. It accepts nothing the full path refuses: `bytes` is then
+    // the canonical encoding of a value the tree path writes to the same bytes (see `ser`), so it
+    // is JSON (the typed parse read all of it, with the same nesting limit as a `Value` parse), its
+    // `Value` writes back to itself (no white space, no escapes beyond the canonical ones, sorted
+    // names without repeats, integers within ±(2^53−1), so parsing and writing again is the
+    // identity), and reading `T` from that `Value` reads what reading it from the same canonical
+    // text read (serde_json's tree and text readers agree for owned values without floats; the
+    // crate's own types read strings as `Cow<str>`, which takes the text reader's borrowed strings
+    // and the tree's owned ones alike), whose canonical bytes are `bytes`. Anything else (a
+    // repeated name, an unknown field the type ignores, white space, `\u0041`, `1.0`, `-0`, names
+    // out of order, integers beyond 2^53, a type that reads more spellings than it writes) makes
     // the typed bytes differ from `bytes` or fails to read, and the full path below runs and
     // reports exactly what it always reported.
     if let Ok(typed) = serde_json::from_slice::<T>(bytes)
