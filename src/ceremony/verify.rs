@@ -1240,14 +1240,7 @@ fn check_sheet(
             error: Arc::new(e),
         });
     }
-    if sheet.drawn_at < ann.scheduled_at {
-        r.findings.push(Finding::TooEarly {
-            document: sname.to_string(),
-            field: "drawn_at",
-            not_before: ann.scheduled_at,
-            found: sheet.drawn_at,
-        });
-    }
+    too_early(r, sname, "drawn_at", ann.scheduled_at, sheet.drawn_at);
     Some(sheet)
 }
 
@@ -1303,7 +1296,10 @@ fn check_amendments(
         if let Some(plan) = plan {
             check_recusal_cap(r, doc.name, &a, &amendments, plan);
         }
-        check_amendment_time(r, doc.name, &a, amendments.last(), sheet);
+        if let Some(last) = amendments.last() {
+            too_early(r, doc.name, "amended_at", last.amended_at, a.amended_at);
+        }
+        too_early(r, doc.name, "amended_at", sheet.drawn_at, a.amended_at);
         if !a.reason.code.fits(&a.action) {
             r.findings.push(Finding::ReasonKind {
                 document: doc.name.to_string(),
@@ -1344,30 +1340,20 @@ fn check_recusal_cap(
     }
 }
 
-/// An amendment `a` (in `document`) is not dated before the `last` one or the sheet's draw.
-fn check_amendment_time(
+/// Finds `field` of `document` too early when the time `found` is before `not_before`.
+fn too_early(
     r: &mut Report,
     document: &str,
-    a: &Amendment,
-    last: Option<&Amendment>,
-    sheet: &Sheet,
+    field: &'static str,
+    not_before: super::Timestamp,
+    found: super::Timestamp,
 ) {
-    if let Some(last) = last
-        && a.amended_at < last.amended_at
-    {
+    if found < not_before {
         r.findings.push(Finding::TooEarly {
             document: document.to_string(),
-            field: "amended_at",
-            not_before: last.amended_at,
-            found: a.amended_at,
-        });
-    }
-    if a.amended_at < sheet.drawn_at {
-        r.findings.push(Finding::TooEarly {
-            document: document.to_string(),
-            field: "amended_at",
-            not_before: sheet.drawn_at,
-            found: a.amended_at,
+            field,
+            not_before,
+            found,
         });
     }
 }
@@ -1967,6 +1953,109 @@ mod tests {
         assert_eq!(
             f.to_string(),
             "office.log: cannot be read: the last line is not terminated"
+        );
+    }
+
+    /// Each time the checks compare, a document dated before what it must follow: the sheet
+    /// before its scheduled time, an amendment before the sheet, an amendment before the one
+    /// it follows.
+    #[test]
+    fn documents_dated_too_early_are_each_named_with_the_time_they_must_follow() {
+        use crate::bundle::{NoProgress, amend};
+        use crate::ceremony::steps::{ANNOUNCEMENT_FILE, SHEET_FILE, amendment_file};
+        let t = |s: &str| -> crate::ceremony::Timestamp { s.parse().unwrap() };
+        let d = crate::internals::example_draw().unwrap();
+        for (i, at) in ["2026-03-01T02:00:00Z", "2026-03-01T03:00:00Z"]
+            .iter()
+            .enumerate()
+        {
+            let action = amend::Action::ReplaceEntity {
+                entity: d.drawn.sheet.entities[i].id.clone(),
+            };
+            let reason = amend::Reason {
+                code: ReasonCode::EntityClosed,
+                text: "closed".into(),
+            };
+            let log = d.office.path().join(crate::bundle::LOG_FILE);
+            amend(
+                &d.folder,
+                &log,
+                &d.key,
+                action,
+                reason,
+                t(at),
+                &mut NoProgress,
+            )
+            .unwrap();
+        }
+        let read = |name: &str| std::fs::read(d.folder.path(name)).unwrap();
+        let mut sheet = Sheet::parse(&read(SHEET_FILE)).unwrap();
+        sheet.drawn_at = t("2026-03-01T00:59:59Z");
+        let mut amended = vec![];
+        for (seq, at) in [(1, "2026-03-01T00:30:00Z"), (2, "2026-03-01T00:20:00Z")] {
+            let mut a = Amendment::parse(&read(&amendment_file(seq))).unwrap();
+            a.amended_at = t(at);
+            amended.push(a.to_canonical().unwrap());
+        }
+        let (ann, sheet) = (read(ANNOUNCEMENT_FILE), sheet.to_canonical().unwrap());
+        let names = [amendment_file(1), amendment_file(2)];
+        let doc = |name, bytes| SignedDocument {
+            name,
+            bytes,
+            signature: "",
+        };
+        let key = d.key.public_key();
+        let published = Published {
+            public_key: &key,
+            announcement: doc(ANNOUNCEMENT_FILE, &ann),
+            sheet: doc(SHEET_FILE, &sheet),
+            amendments: names.iter().zip(&amended).map(|(n, b)| doc(n, b)).collect(),
+        };
+        let found: Vec<(String, &str, String, String)> = verify_replayed(&published, None, None)
+            .findings
+            .into_iter()
+            .filter_map(|f| match f {
+                Finding::TooEarly {
+                    document,
+                    field,
+                    not_before,
+                    found,
+                } => Some((document, field, not_before.to_string(), found.to_string())),
+                _ => None,
+            })
+            .collect();
+        let row = |doc: &str, field: &'static str, not_before: &str, found: &str| {
+            let s = |x: &str| t(x).to_string();
+            (doc.to_string(), field, s(not_before), s(found))
+        };
+        assert_eq!(
+            found,
+            vec![
+                row(
+                    SHEET_FILE,
+                    "drawn_at",
+                    "2026-03-01T01:00:00Z",
+                    "2026-03-01T00:59:59Z"
+                ),
+                row(
+                    &amendment_file(1),
+                    "amended_at",
+                    "2026-03-01T00:59:59Z",
+                    "2026-03-01T00:30:00Z"
+                ),
+                row(
+                    &amendment_file(2),
+                    "amended_at",
+                    "2026-03-01T00:30:00Z",
+                    "2026-03-01T00:20:00Z"
+                ),
+                row(
+                    &amendment_file(2),
+                    "amended_at",
+                    "2026-03-01T00:59:59Z",
+                    "2026-03-01T00:20:00Z"
+                ),
+            ]
         );
     }
 }
