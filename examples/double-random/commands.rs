@@ -1512,7 +1512,7 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         other => office_hint(other.into(), &a.office.office, lang),
     })?;
     drop(reveals);
-    let written = write_views(
+    let (written, view) = write_views(
         &draw_dir,
         &drawn.announcement,
         &drawn.sheet,
@@ -1520,7 +1520,6 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.inputs.items,
         a.notice_lang,
     )?;
-    let view = publication(&drawn.announcement, &drawn.sheet, &[], &drawn.inputs.items)?;
     if a.json {
         publish_public(&a.office.office, lang, true)?;
         let out = json!({
@@ -1678,15 +1677,8 @@ fn refresh_views(draw_dir: &DrawDir, notice_lang: Option<LangArg>) -> Result<(),
         .into_iter()
         .map(|d| d.value)
         .collect();
-    let inputs = bundle::load_inputs(draw_dir.root(), None)?;
-    write_views(
-        draw_dir,
-        &ann,
-        &sheet.value,
-        &all,
-        &inputs.items,
-        notice_lang,
-    )?;
+    let items = bundle::load_items(draw_dir.root(), &ann)?;
+    write_views(draw_dir, &ann, &sheet.value, &all, &items, notice_lang)?;
     Ok(())
 }
 
@@ -1702,15 +1694,15 @@ fn publication<'a>(
 
 /// Writes `sheet.csv`, `sheet.xlsx` and `notice.html` (regenerated views; replaced when
 /// amendments follow), the notice in the language and zone of [`notice_settings`]. Returns
-/// the names of the files written, signed ones first.
-fn write_views(
+/// the names of the files written, signed ones first, and the publication they show.
+fn write_views<'a>(
     draw_dir: &DrawDir,
-    ann: &Announcement,
-    sheet: &Sheet,
-    amendments: &[Amendment],
+    ann: &'a Announcement,
+    sheet: &'a Sheet,
+    amendments: &'a [Amendment],
     items: &[Item],
     notice_lang: Option<LangArg>,
-) -> Result<Vec<String>, Fail> {
+) -> Result<(Vec<String>, Publication<'a>), Fail> {
     let (notice_lang, notice_zone) = notice_settings(draw_dir, notice_lang);
     let view = publication(ann, sheet, amendments, items)?
         .with_timestamp(publish::read_timestamp(draw_dir.root()))
@@ -1730,7 +1722,7 @@ fn write_views(
         ],
     };
     written.extend(views);
-    Ok(written)
+    Ok((written, view))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2355,7 +2347,7 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         .into_iter()
         .map(|d| d.value)
         .collect();
-    let written = write_views(
+    let (written, view) = write_views(
         &draw_dir,
         &drawn.announcement,
         &drawn.sheet,
@@ -2363,7 +2355,6 @@ fn amend(a: AmendArgs, lang: Lang) -> Result<ExitCode, Fail> {
         &drawn.inputs.items,
         a.notice_lang,
     )?;
-    let view = publication(&drawn.announcement, &drawn.sheet, &all, &drawn.inputs.items)?;
     match (&amendment.action, &amendment.outcome) {
         (Action::ReplaceEntity { entity }, Outcome::ReplaceEntity { entity: new }) => outln!(
             "{}",

@@ -426,7 +426,7 @@ fn folder_inputs(
 /// The verification of one draw's files, wherever they are kept: [`verify_dir_with`] and
 /// [`verify_files`] are this, with the inputs and the log read as each can.
 fn verify_source(
-    src: &dyn FileSource,
+    src: &(dyn FileSource + Sync),
     public_key: Option<&PublicKey>,
     tsa_certificates: &[Vec<u8>],
     load: &mut LoadInputs<'_>,
@@ -498,61 +498,69 @@ fn verify_source(
             verify_published(&published, loaded)
         }
     };
-    let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
-    let (mut report, mut depth) = replay(&loaded, &mut findings);
-    // An amendment that asked the stream for a row it could not give is replayed again on
-    // every row read whole.
-    let missed = loaded
-        .streamed
-        .as_ref()
-        .and_then(|s| s.rows.as_ref())
-        .is_some_and(pipeline::Population::missed);
-    if missed {
-        findings.truncate(before);
-        loaded = load(ann.as_ref(), None, &mut findings)?;
-        (report, depth) = replay(&loaded, &mut findings);
-    }
-    let mut log_trust = None;
-    if let Some((mut f, t)) = check_log()? {
-        report.checked.push(verify::Check::OfficeLog);
-        findings.append(&mut f);
-        log_trust = Some(t);
-    }
-    check_void(src, &key, &ann_bytes, sheet_bytes.is_some(), &mut findings)?;
-    let trust = ann.as_ref().map(|a| {
-        let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
-        if let verify::TimeProof::Failed { problem } = &proof {
-            findings.push(Finding::Timestamp {
-                document: TIMESTAMP_FILE.into(),
-                problem: problem.clone(),
+    let amendment_bytes: Vec<&[u8]> = amendments.iter().map(|(_, b, _)| b.as_slice()).collect();
+    // The views are checked from the documents alone, beside the replay.
+    let (views, checked) = crate::shares::both(
+        || {
+            crate::publish::check::check_views_in(
+                src,
+                &ann_bytes,
+                sheet_bytes.as_deref(),
+                &amendment_bytes,
+            )
+        },
+        || -> Result<_, BundleError> {
+            let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
+            let (mut report, mut depth) = replay(&loaded, &mut findings);
+            // An amendment that asked the stream for a row it could not give is replayed again on
+            // every row read whole.
+            let missed = loaded
+                .streamed
+                .as_ref()
+                .and_then(|s| s.rows.as_ref())
+                .is_some_and(pipeline::Population::missed);
+            if missed {
+                findings.truncate(before);
+                loaded = load(ann.as_ref(), None, &mut findings)?;
+                (report, depth) = replay(&loaded, &mut findings);
+            }
+            let mut log_trust = None;
+            if let Some((mut f, t)) = check_log()? {
+                report.checked.push(verify::Check::OfficeLog);
+                findings.append(&mut f);
+                log_trust = Some(t);
+            }
+            check_void(src, &key, &ann_bytes, sheet_bytes.is_some(), &mut findings)?;
+            let trust = ann.as_ref().map(|a| {
+                let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
+                if let verify::TimeProof::Failed { problem } = &proof {
+                    findings.push(Finding::Timestamp {
+                        document: TIMESTAMP_FILE.into(),
+                        problem: problem.clone(),
+                    });
+                }
+                let parsed: Vec<Amendment> = amendments
+                    .iter()
+                    .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+                    .collect();
+                verify::TrustSummary::of(a, &parsed, proof, log_trust)
             });
-        }
-        let parsed: Vec<Amendment> = amendments
-            .iter()
-            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
-            .collect();
-        verify::TrustSummary::of(a, &parsed, proof, log_trust)
-    });
-    let mut all = findings;
-    all.append(&mut report.findings);
-    report.findings = all;
+            let mut all = findings;
+            all.append(&mut report.findings);
+            report.findings = all;
+            Ok((report, depth, loaded.withheld, trust))
+        },
+    );
+    let (report, depth, withheld, trust) = checked?;
     Ok(DirVerification {
         report,
         depth,
-        withheld: loaded.withheld,
+        withheld,
         key_from_folder,
         draw_id,
         amendments: amendment_count,
         trust,
-        views: crate::publish::check::check_views_in(
-            src,
-            &ann_bytes,
-            sheet_bytes.as_deref(),
-            &amendments
-                .iter()
-                .map(|(_, b, _)| b.as_slice())
-                .collect::<Vec<_>>(),
-        ),
+        views,
     })
 }
 
