@@ -742,13 +742,12 @@ fn check_recorded_in(
     office: &dyn steps::Records,
     strict: bool,
 ) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
-    let log_name = log_name.to_string();
     let report = log::check(bytes, strict);
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
         .map(|f| Finding::Log {
-            document: log_name.clone(),
+            document: log_name.to_string(),
             finding: f.clone(),
         })
         .collect();
@@ -760,137 +759,229 @@ fn check_recorded_in(
     let Ok(ann) = Announcement::parse(&ann_bytes) else {
         return Ok((findings, trust));
     };
-    let draw_id = ann.draw_id.clone();
     trust.supersedes = ann.supersedes.is_some();
-    // Each document of this draw is recorded at the position it carries.
-    let mut docs: Vec<(String, EntryKind, Vec<u8>, Option<log::Position>)> = vec![(
-        ANNOUNCEMENT_FILE.into(),
-        EntryKind::Announcement,
-        ann_bytes.clone(),
-        Some(ann.log),
-    )];
+    let docs = draw_documents(this, &ann, ann_bytes)?;
+    let recorded = Recorded {
+        this,
+        office,
+        report: &report,
+        log_name,
+        draw_id: &ann.draw_id,
+    };
+    recorded.check_positions(&docs, &mut findings);
+    recorded.check_published(&mut findings);
+    trust.siblings = recorded.task_siblings(&ann, &mut findings);
+    recorded.check_commitments_once(&ann, &mut findings);
+    recorded.check_secrets_once(&mut findings);
+    Ok((findings, trust))
+}
+
+/// One document of the draw being checked against the log: its file, kind, bytes and the
+/// log position it carries (`None` when it does not parse).
+struct DrawDocument {
+    name: String,
+    kind: EntryKind,
+    bytes: Vec<u8>,
+    pos: Option<log::Position>,
+}
+
+/// The draw's documents in `this`, in log order: the announcement (`ann`, read as
+/// `ann_bytes`), the sheet, the amendments and the void, each that is there.
+fn draw_documents(
+    this: &dyn FileSource,
+    ann: &Announcement,
+    ann_bytes: Vec<u8>,
+) -> Result<Vec<DrawDocument>, BundleError> {
+    let mut docs = vec![DrawDocument {
+        name: ANNOUNCEMENT_FILE.into(),
+        kind: EntryKind::Announcement,
+        bytes: ann_bytes,
+        pos: Some(ann.log),
+    }];
     if this.has_file(SHEET_FILE) {
-        let b = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
-        let pos = Sheet::parse(&b).ok().map(|s| s.log);
-        docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
+        let bytes = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
+        let pos = Sheet::parse(&bytes).ok().map(|s| s.log);
+        docs.push(DrawDocument {
+            name: SHEET_FILE.into(),
+            kind: EntryKind::Sheet,
+            bytes,
+            pos,
+        });
     }
     for seq in 1u32.. {
         let name = amendment_file(seq);
         if !this.has_file(&name) {
             break;
         }
-        let b = read_document_bytes(this, &name, Needed::Amendment)?;
-        let pos = Amendment::parse(&b).ok().map(|a| a.log);
-        docs.push((name, EntryKind::Amendment, b, pos));
+        let bytes = read_document_bytes(this, &name, Needed::Amendment)?;
+        let pos = Amendment::parse(&bytes).ok().map(|a| a.log);
+        docs.push(DrawDocument {
+            name,
+            kind: EntryKind::Amendment,
+            bytes,
+            pos,
+        });
     }
     if this.has_file(VOID_FILE) {
-        let b = read_document_bytes(this, VOID_FILE, Needed::Void)?;
-        let pos = Void::parse(&b).ok().map(|v| v.log);
-        docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
+        let bytes = read_document_bytes(this, VOID_FILE, Needed::Void)?;
+        let pos = Void::parse(&bytes).ok().map(|v| v.log);
+        docs.push(DrawDocument {
+            name: VOID_FILE.into(),
+            kind: EntryKind::Void,
+            bytes,
+            pos,
+        });
     }
-    for (name, kind, b, pos) in &docs {
-        let Some(pos) = pos else { continue };
-        let claims = log::document_claims(*kind, &draw_id, Digest32::of(b), *pos);
-        if let Err(divergence) = log::extends(&report, &claims) {
-            findings.push(Finding::NotInLog {
-                document: name.clone(),
-                line: pos.seq,
-                log: log_name.clone(),
-                divergence,
+    Ok(docs)
+}
+
+/// What the checks of [`check_recorded_in`] share: the draw's files, the office's other
+/// draws, the log's report and name, and the draw's id.
+struct Recorded<'a> {
+    this: &'a dyn FileSource,
+    office: &'a dyn steps::Records,
+    report: &'a LogReport,
+    log_name: &'a str,
+    draw_id: &'a str,
+}
+
+impl Recorded<'_> {
+    /// Each document of this draw is recorded at the position it carries.
+    fn check_positions(&self, docs: &[DrawDocument], findings: &mut Vec<Finding>) {
+        for doc in docs {
+            let Some(pos) = doc.pos else { continue };
+            let claims =
+                log::document_claims(doc.kind, self.draw_id, Digest32::of(&doc.bytes), pos);
+            if let Err(divergence) = log::extends(self.report, &claims) {
+                findings.push(Finding::NotInLog {
+                    document: doc.name.clone(),
+                    line: pos.seq,
+                    log: self.log_name.to_string(),
+                    divergence,
+                });
+            }
+        }
+    }
+
+    /// Every entry's document is published (the draw folders sit beside the log).
+    fn check_published(&self, findings: &mut Vec<Finding>) {
+        for rec in self.report.draws() {
+            let mut amendment = 0u32;
+            for e in &rec.entries {
+                let file = match e.kind {
+                    EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
+                    EntryKind::Sheet => SHEET_FILE.to_string(),
+                    EntryKind::Void => VOID_FILE.to_string(),
+                    EntryKind::Amendment => {
+                        amendment += 1;
+                        amendment_file(amendment)
+                    }
+                };
+                let found = if rec.draw_id == self.draw_id {
+                    self.this.read_file(&file, MAX_DOCUMENT_BYTES).ok()
+                } else {
+                    self.office.document(&rec.draw_id, &file)
+                }
+                .map(|b| Digest32::of(&b));
+                if found != Some(e.document) {
+                    findings.push(Finding::Unpublished {
+                        document: format!("{}/{file}", rec.draw_id),
+                        line: e.seq,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The task's other draws, with the reason of each void; finds `supersedes` not citing
+    /// the task's last void before this announcement.
+    fn task_siblings(
+        &self,
+        ann: &Announcement,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<verify::Sibling> {
+        let task = log::Task::of(&ann.plan);
+        let mut siblings = vec![];
+        let mut last_void: Option<Digest32> = None;
+        for rec in self
+            .report
+            .draws()
+            .into_iter()
+            .filter(|r| r.task == task && r.draw_id != self.draw_id)
+        {
+            let void_reason = if rec.state == DrawState::Void {
+                self.office
+                    .document(&rec.draw_id, VOID_FILE)
+                    .and_then(|b| Void::parse(&b).ok())
+                    .map(|v| v.reason.code)
+            } else {
+                None
+            };
+            if let Some(v) = rec.entry(EntryKind::Void)
+                && v.seq < ann.log.seq
+            {
+                last_void = Some(v.document);
+            }
+            siblings.push(verify::Sibling {
+                draw_id: rec.draw_id.clone(),
+                state: rec.state,
+                void_reason,
             });
         }
+        if ann.supersedes != last_void {
+            findings.push(Finding::Cites {
+                document: ANNOUNCEMENT_FILE.into(),
+                field: "supersedes",
+                expected: last_void.map_or("null".into(), |d| d.to_hex()),
+                found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
+            });
+        }
+        siblings
     }
-    // Every entry's document is published (the draw folders sit beside the log).
-    for rec in report.draws() {
-        let mut amendment = 0u32;
-        for e in &rec.entries {
-            let file = match e.kind {
-                EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
-                EntryKind::Sheet => SHEET_FILE.to_string(),
-                EntryKind::Void => VOID_FILE.to_string(),
-                EntryKind::Amendment => {
-                    amendment += 1;
-                    amendment_file(amendment)
+
+    /// No party's commitment in `ann` was used in another draw's announcement.
+    fn check_commitments_once(&self, ann: &Announcement, findings: &mut Vec<Finding>) {
+        let anns = steps::earlier_documents(
+            self.report,
+            self.office,
+            EntryKind::Announcement,
+            ANNOUNCEMENT_FILE,
+            Announcement::parse,
+        );
+        for (other, a) in anns.into_iter().filter(|(id, _)| *id != self.draw_id) {
+            for p in &ann.parties {
+                if a.parties.iter().any(|q| q.commitment == p.commitment) {
+                    findings.push(Finding::Reused {
+                        document: ANNOUNCEMENT_FILE.into(),
+                        party: p.name.clone(),
+                        what: verify::Reuse::Commitment,
+                        other: other.clone(),
+                    });
                 }
-            };
-            let found = if rec.draw_id == draw_id {
-                this.read_file(&file, MAX_DOCUMENT_BYTES).ok()
-            } else {
-                office.document(&rec.draw_id, &file)
-            }
-            .map(|b| Digest32::of(&b));
-            if found != Some(e.document) {
-                findings.push(Finding::Unpublished {
-                    document: format!("{}/{file}", rec.draw_id),
-                    line: e.seq,
-                });
             }
         }
     }
-    // The task's other draws, the void cited, commitments and secrets used once.
-    let task = log::Task::of(&ann.plan);
-    let this_line = ann.log.seq;
-    let mut last_void: Option<Digest32> = None;
-    for rec in report
-        .draws()
-        .into_iter()
-        .filter(|r| r.task == task && r.draw_id != draw_id)
-    {
-        let void_reason = if rec.state == DrawState::Void {
-            office
-                .document(&rec.draw_id, VOID_FILE)
-                .and_then(|b| Void::parse(&b).ok())
-                .map(|v| v.reason.code)
-        } else {
-            None
+
+    /// No secret revealed on this draw's sheet, if it has a readable one, was revealed on
+    /// another draw's sheet.
+    fn check_secrets_once(&self, findings: &mut Vec<Finding>) {
+        let Some(sheet) = self
+            .this
+            .has_file(SHEET_FILE)
+            .then(|| read_document_bytes(self.this, SHEET_FILE, Needed::Sheet).ok())
+            .flatten()
+            .and_then(|b| Sheet::parse(&b).ok())
+        else {
+            return;
         };
-        if let Some(v) = rec.entry(EntryKind::Void)
-            && v.seq < this_line
-        {
-            last_void = Some(v.document);
-        }
-        trust.siblings.push(verify::Sibling {
-            draw_id: rec.draw_id.clone(),
-            state: rec.state,
-            void_reason,
-        });
-    }
-    if ann.supersedes != last_void {
-        findings.push(Finding::Cites {
-            document: ANNOUNCEMENT_FILE.into(),
-            field: "supersedes",
-            expected: last_void.map_or("null".into(), |d| d.to_hex()),
-            found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
-        });
-    }
-    let anns = steps::earlier_documents(
-        &report,
-        office,
-        EntryKind::Announcement,
-        ANNOUNCEMENT_FILE,
-        Announcement::parse,
-    );
-    for (other, a) in anns.into_iter().filter(|(id, _)| *id != draw_id) {
-        for p in &ann.parties {
-            if a.parties.iter().any(|q| q.commitment == p.commitment) {
-                findings.push(Finding::Reused {
-                    document: ANNOUNCEMENT_FILE.into(),
-                    party: p.name.clone(),
-                    what: verify::Reuse::Commitment,
-                    other: other.clone(),
-                });
-            }
-        }
-    }
-    if let Some(sheet) = this
-        .has_file(SHEET_FILE)
-        .then(|| read_document_bytes(this, SHEET_FILE, Needed::Sheet).ok())
-        .flatten()
-        .and_then(|b| Sheet::parse(&b).ok())
-    {
-        let sheets =
-            steps::earlier_documents(&report, office, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
-        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != draw_id) {
+        let sheets = steps::earlier_documents(
+            self.report,
+            self.office,
+            EntryKind::Sheet,
+            SHEET_FILE,
+            Sheet::parse,
+        );
+        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != self.draw_id) {
             for r in &sheet.reveals {
                 if s.reveals.iter().any(|x| x.secret == r.secret) {
                     findings.push(Finding::Reused {
@@ -903,7 +994,6 @@ fn check_recorded_in(
             }
         }
     }
-    Ok((findings, trust))
 }
 
 pub(super) fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {
