@@ -350,6 +350,61 @@ pub fn load_inputs(dir: &Path, plan: Option<&Path>) -> Result<Inputs, BundleErro
     load_input_files(&paths, &mut NoProgress)
 }
 
+/// The item list of a draw folder (`items.csv`), checked against the digest its announcement
+/// commits to.
+///
+/// The views name each planned item, and need nothing else of the inputs: rewriting them (after
+/// a timestamp token, say) reads this small file rather than every roster. A list that differs
+/// from the announced one is refused ([`CeremonyError::InputChanged`]), so a view never shows
+/// an item name that was not announced.
+///
+/// ```
+/// use double_random::bundle::{load_items, BundleError};
+/// # let d = double_random::internals::example_draw()?;
+/// # let folder = &d.folder;
+/// let ann = folder.read_announcement()?.value;
+/// let items = load_items(folder.root(), &ann)?;
+/// assert_eq!(items.len() as u64, ann.inputs.items.rows);
+///
+/// std::fs::write(folder.path("items.csv"), "id,name,category\nX1,另一项,general\n")?;
+/// assert!(matches!(load_items(folder.root(), &ann), Err(BundleError::Document { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_items(dir: &Path, announced: &Announcement) -> Result<Vec<Item>, BundleError> {
+    let path = dir.join("items.csv");
+    let mut problems = InputProblems::default();
+    let roster = read_table(
+        &InputSource::Disk,
+        &path,
+        "items",
+        false,
+        &mut NoProgress,
+        &mut problems,
+        |n, r| roster_csv::read_items(n, r),
+        #[cfg(feature = "xlsx")]
+        |p| crate::formats::xlsx::read_items_xlsx(p),
+    );
+    let roster = match roster {
+        Some(r) if problems.problems.is_empty() => r,
+        _ => return Err(BundleError::Inputs(problems)),
+    };
+    let refused = |source: CeremonyError| BundleError::Document {
+        path: path.clone(),
+        source,
+    };
+    let found = crate::formats::jcs::table_digest_of("items", &roster.rows)
+        .map_err(|e| refused(e.into()))?;
+    let announced = announced.inputs.items.digest;
+    if found != announced {
+        return Err(refused(CeremonyError::InputChanged {
+            input: "items",
+            announced,
+            found,
+        }));
+    }
+    Ok(roster.rows)
+}
+
 /// Loads the inputs at `paths`, reporting progress, collecting every problem of every file and
 /// checking that they fit together.
 pub fn load_input_files(

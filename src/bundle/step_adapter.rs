@@ -295,15 +295,7 @@ pub fn amend(
     // names. A row the stream cannot give (found by computing the amendment once beforehand)
     // or any problem reads every file whole, which reports problems with their places.
     let streamed = streamed_population(draw_dir).filter(|rows| {
-        let _ = crate::ceremony::amend::amend_from(
-            &sheet,
-            &previous,
-            action.clone(),
-            reason.clone(),
-            rows,
-            amended_at,
-            sheet.log,
-        );
+        let _ = crate::ceremony::amend::outcome_from(&sheet, &previous, &action, &reason, rows);
         !rows.missed()
     });
     let inputs = match streamed {

@@ -448,12 +448,39 @@ pub fn amend_from(
     amended_at: Timestamp,
     log: super::log::Position,
 ) -> Result<Amendment, CeremonyError> {
-    fitting(&action, &reason)?;
+    let (outcome, inspectors) = outcome_from(sheet, previous, &action, &reason, rows)?;
+    Ok(Amendment {
+        format: AMENDMENT_FORMAT.into(),
+        version: VERSION.into(),
+        draw_id: sheet.draw_id.clone(),
+        sheet: sheet.digest()?,
+        seq: previous.len() as u32 + 1,
+        previous: previous.last().map(Amendment::digest).transpose()?,
+        action,
+        reason,
+        inspectors,
+        outcome,
+        amended_at,
+        log,
+    })
+}
+
+/// What [`amend_from`] finds, without the document around it: the outcome and the inspectors
+/// it names. A trial that only asks whether the rows at hand suffice needs no digest of the
+/// sheet.
+pub(crate) fn outcome_from(
+    sheet: &Sheet,
+    previous: &[Amendment],
+    action: &Action,
+    reason: &Reason,
+    rows: &dyn AmendSource,
+) -> Result<(Outcome, Vec<SheetInspector>), CeremonyError> {
+    fitting(action, reason)?;
     let inputs = rows.tables();
     let strata_of: BTreeMap<String, Stratum> = previous
         .iter()
         .map(|a| &a.action)
-        .chain([&action])
+        .chain([action])
         .filter_map(|a| match a {
             Action::ReplaceEntity { entity } => Some(entity),
             Action::ReplaceInspector { .. } => None,
@@ -461,7 +488,6 @@ pub fn amend_from(
         .filter_map(|id| Some((id.clone(), rows.stratum_of(id)?)))
         .collect();
     let state = state_after(sheet, previous, &strata_of);
-    let seq = previous.len() as u32 + 1;
     let mut exclusions = Exclusions::new(inputs.plan, inputs.conflicts, inputs.history);
     for (i, e) in &state.recusals {
         exclusions.add(i, e);
@@ -573,18 +599,5 @@ pub fn amend_from(
             experts: vec![],
         }],
     };
-    Ok(Amendment {
-        format: AMENDMENT_FORMAT.into(),
-        version: VERSION.into(),
-        draw_id: sheet.draw_id.clone(),
-        sheet: sheet.digest()?,
-        seq,
-        previous: previous.last().map(Amendment::digest).transpose()?,
-        action,
-        reason,
-        inspectors: super::sheet::named_inspectors(&named, &inputs),
-        outcome,
-        amended_at,
-        log,
-    })
+    Ok((outcome, super::sheet::named_inspectors(&named, &inputs)))
 }

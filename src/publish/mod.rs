@@ -646,20 +646,28 @@ pub fn chance(k: u64, n: u64) -> String {
 /// Writes `sheet.csv`, `sheet.xlsx` (feature `xlsx`) and `notice.html` into `dir`,
 /// replacing earlier ones (views are rewritten after each amendment). Returns the names
 /// written.
+///
+/// The workbook, the slowest of the three to build, is built on a thread of its own while
+/// the other two are built (see [`crate::threads`]); each file is then written in turn.
 pub fn write_views(
     dir: &Path,
     p: &Publication<'_>,
     lang: Lang,
 ) -> Result<Vec<String>, PublishError> {
+    #[cfg(feature = "xlsx")]
+    let (workbook, others) =
+        crate::shares::both(|| xlsx::sheet_xlsx(p), || csv_and_notice(p, lang));
+    #[cfg(not(feature = "xlsx"))]
+    let others = csv_and_notice(p, lang);
+    let (table, page) = others?;
     let mut written = vec![];
-    files::write_replace(dir.join(CSV_FILE), &csv::sheet_csv(p)?)?;
+    files::write_replace(dir.join(CSV_FILE), &table)?;
     written.push(CSV_FILE.to_string());
     #[cfg(feature = "xlsx")]
     {
-        files::write_replace(dir.join(XLSX_FILE), &xlsx::sheet_xlsx(p)?)?;
+        files::write_replace(dir.join(XLSX_FILE), &workbook?)?;
         written.push(XLSX_FILE.to_string());
     }
-    let page = notice::render(p, lang, &notice::standard_sections());
     files::write_replace(dir.join(NOTICE_FILE), page.as_bytes())?;
     written.push(NOTICE_FILE.to_string());
     #[cfg(feature = "verify-page")]
@@ -668,4 +676,10 @@ pub fn write_views(
         written.push(VERIFY_PAGE_FILE.to_string());
     }
     Ok(written)
+}
+
+/// The bytes of `sheet.csv` and the text of `notice.html`.
+fn csv_and_notice(p: &Publication<'_>, lang: Lang) -> Result<(Vec<u8>, String), PublishError> {
+    let table = csv::sheet_csv(p)?;
+    Ok((table, notice::render(p, lang, &notice::standard_sections())))
 }

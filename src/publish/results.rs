@@ -135,7 +135,7 @@ pub fn results_xlsx(
     created: crate::ceremony::Timestamp,
 ) -> Result<Vec<u8>, PublishError> {
     super::xlsx::text_workbook(
-        table,
+        table.to_vec(),
         "检查结果",
         &format!("检查结果 {}", sheet.draw_id),
         &sheet.plan.authority,

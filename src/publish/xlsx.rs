@@ -45,7 +45,7 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
         .max()
         .unwrap_or(p.sheet.drawn_at);
     text_workbook(
-        &p.table(),
+        p.table(),
         WORKSHEET,
         &format!("抽查结果 {}", p.sheet.draw_id),
         &p.sheet.plan.authority,
@@ -56,7 +56,7 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
 /// A workbook of one worksheet whose every cell is a text cell, the first row bold and
 /// frozen; `created` is its creation time (so the same table gives the same bytes).
 pub(crate) fn text_workbook(
-    table: &[Vec<String>],
+    table: Vec<Vec<String>>,
     worksheet: &str,
     title: &str,
     author: &str,
@@ -64,6 +64,9 @@ pub(crate) fn text_workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_timestamp(i64::try_from(created.unix()).unwrap_or(0))?;
     let mut book = Workbook::new();
+    // The fastest deflate: the table is text that compresses well at any level, and a
+    // workbook of a large draw is built in about two thirds of the time of the default level.
+    book.set_zip_compression_level(1);
     book.set_properties(
         &DocProperties::new()
             .set_title(title)
@@ -75,14 +78,15 @@ pub(crate) fn text_workbook(
     let ws = book.add_worksheet();
     ws.set_name(worksheet)?;
     let mut widths = vec![0usize; table.first().map_or(0, Vec::len)];
-    for (r, rec) in table.iter().enumerate() {
+    for (r, rec) in table.into_iter().enumerate() {
         let row = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, cell) in rec.iter().enumerate() {
+        for (c, cell) in rec.into_iter().enumerate() {
             let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            ws.write_string_with_format(row, col, cell, if r == 0 { &bold } else { &text })?;
             if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(display_width(cell));
+                *w = (*w).max(display_width(&cell));
             }
+            // The cell's text is moved into the workbook, not copied.
+            ws.write_string_with_format(row, col, cell, if r == 0 { &bold } else { &text })?;
         }
     }
     for (c, w) in widths.iter().enumerate() {

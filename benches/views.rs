@@ -1,0 +1,59 @@
+//! Benchmarks of the published views of a large draw: building `sheet.csv`, `sheet.xlsx` and
+//! `notice.html`, writing all three (the workbook beside the others), and checking them.
+//!
+//! The sheet is the example draw's with its entities repeated to 20,000 under new ids (about
+//! what a 1,000,000-entity roster gives with the plan of `benches/compare-plan.toml`).
+//! `cargo bench --bench views` runs them; CI runs `cargo bench -- --test` (each once).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use double_random::publish::{self, Lang, Publication, check, notice};
+use std::hint::black_box;
+
+/// The example documents, the sheet holding `n` entities.
+fn documents(n: usize) -> (double_random::Announcement, double_random::Sheet) {
+    let (ann, mut sheet) = double_random::internals::example_documents().expect("example draw");
+    let base = sheet.entities.clone();
+    sheet.entities = (0..n)
+        .map(|i| {
+            let mut e = base[i % base.len()].clone();
+            e.id = format!("91520100{i:010}");
+            e.name = format!("{}{i}", e.name);
+            e
+        })
+        .collect();
+    (ann, sheet)
+}
+
+fn bench_views(c: &mut Criterion) {
+    let (ann, sheet) = documents(20_000);
+    let p = Publication::new(&ann, &sheet, &[], None).expect("publication");
+    let mut g = c.benchmark_group("views_20k");
+    g.sample_size(10);
+    g.bench_function("csv", |b| b.iter(|| black_box(publish::csv::sheet_csv(&p))));
+    g.bench_function("xlsx", |b| {
+        b.iter(|| black_box(publish::xlsx::sheet_xlsx(&p)))
+    });
+    g.bench_function("notice", |b| {
+        b.iter(|| black_box(notice::render(&p, Lang::Zh, &notice::standard_sections())))
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    g.bench_function("write_all", |b| {
+        b.iter(|| black_box(publish::write_views(dir.path(), &p, Lang::Zh)))
+    });
+    let ann_bytes = ann.to_canonical().expect("announcement");
+    let sheet_bytes = sheet.to_canonical().expect("sheet");
+    g.bench_function("check_all", |b| {
+        b.iter(|| {
+            black_box(check::check_views(
+                dir.path(),
+                &ann_bytes,
+                Some(&sheet_bytes),
+                &[],
+            ))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_views);
+criterion_main!(benches);
