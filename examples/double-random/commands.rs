@@ -1512,13 +1512,16 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         other => office_hint(other.into(), &a.office.office, lang),
     })?;
     drop(reveals);
-    let (written, view) = write_views(
+    let (written, view) = write_views_while(
         &draw_dir,
-        &drawn.announcement,
-        &drawn.sheet,
-        &[],
+        (&drawn.announcement, &drawn.sheet, &[]),
         &drawn.inputs.items,
         a.notice_lang,
+        |view| {
+            if !a.json {
+                print_sheet(lang, view);
+            }
+        },
     )?;
     if a.json {
         publish_public(&a.office.office, lang, true)?;
@@ -1539,18 +1542,23 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return Ok(ExitCode::SUCCESS);
     }
-    print_sheet(lang, &view, &draw_dir, &log_path, &written);
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  已写出：{}（均在 {} 中）；已记入日志 {}。",
+            "  Wrote {} (in {}); recorded in the log {}.",
+            written.join("、"),
+            show(draw_dir.root()),
+            show(&log_path)
+        )
+    );
     publish_public(&a.office.office, lang, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_sheet(
-    lang: Lang,
-    view: &Publication<'_>,
-    draw_dir: &DrawDir,
-    log_path: &Path,
-    written: &[String],
-) {
+/// The drawn sheet as the office reads it: secrets, seed, strata and the table of teams.
+fn print_sheet(lang: Lang, view: &Publication<'_>) {
     let sheet = view.sheet;
     outln!(
         "{}",
@@ -1623,17 +1631,6 @@ fn print_sheet(
         ]);
     }
     output::print_table(&rows, 2);
-    outln!(
-        "{}",
-        tr!(
-            lang,
-            "  已写出：{}（均在 {} 中）；已记入日志 {}。",
-            "  Wrote {} (in {}); recorded in the log {}.",
-            written.join("、"),
-            show(draw_dir.root()),
-            show(log_path)
-        )
-    );
 }
 
 /// Brings the publishable folder `<office>/public/` up to date after a step and says what it
@@ -1703,11 +1700,39 @@ fn write_views<'a>(
     items: &[Item],
     notice_lang: Option<LangArg>,
 ) -> Result<(Vec<String>, Publication<'a>), Fail> {
+    let documents = (ann, sheet, amendments);
+    write_views_while(draw_dir, documents, items, notice_lang, |_| {})
+}
+
+/// [`write_views`], running `meanwhile` on the publication while the views are built: on a
+/// thread of its own when the library may use more than one (printing a large sheet then
+/// takes no time of its own).
+fn write_views_while<'a>(
+    draw_dir: &DrawDir,
+    (ann, sheet, amendments): (&'a Announcement, &'a Sheet, &'a [Amendment]),
+    items: &[Item],
+    notice_lang: Option<LangArg>,
+    meanwhile: impl FnOnce(&Publication<'a>),
+) -> Result<(Vec<String>, Publication<'a>), Fail> {
     let (notice_lang, notice_zone) = notice_settings(draw_dir, notice_lang);
     let view = publication(ann, sheet, amendments, items)?
         .with_timestamp(publish::read_timestamp(draw_dir.root()))
         .with_zone(notice_zone);
-    let views = publish::write_views(draw_dir.root(), &view, notice_lang).map_err(|e| match e {
+    let write = || publish::write_views(draw_dir.root(), &view, notice_lang);
+    let views = if double_random::threads() > 1 {
+        std::thread::scope(|scope| {
+            let handle = scope.spawn(write);
+            meanwhile(&view);
+            handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
+    } else {
+        let views = write();
+        meanwhile(&view);
+        views
+    };
+    let views = views.map_err(|e| match e {
         publish::PublishError::File(f) => Fail::Bundle(BundleError::from(f)),
         other => Fail::Io(other.to_string()),
     })?;
