@@ -11,20 +11,21 @@
 
 use double_random::Digest32;
 use double_random::bundle::{
-    AnnounceRequest, DrawDir, DrawRequest, LOG_FILE, NoProgress, PrivateDir, amend, announce, draw,
-    void,
+    AnnounceRequest, BundleError, DrawDir, DrawRequest, Inputs, LOG_FILE, NoProgress, PrivateDir,
+    amend, announce, draw, void,
 };
 use double_random::ceremony::Timestamp;
 use double_random::ceremony::amend::{self as amend_doc, Action, Amendment, Reason, ReasonCode};
 use double_random::ceremony::beacon::{BeaconSpec, BeaconValue};
 use double_random::ceremony::commit::{Secret, commitment};
 use double_random::ceremony::groups::GroupSpec;
+use double_random::ceremony::sheet::{Sheet, SheetEntity};
 use double_random::ceremony::void::{VoidCode, VoidReason};
 use double_random::codes::uscc_check_char;
 use double_random::internals::Stream;
 use double_random::sign::{KeyId, SecretKey};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const REGIONS: [&str; 6] = ["520102", "520103", "520111", "520112", "520113", "520123"];
 const INDUSTRIES: [&str; 5] = ["C1391", "F5211", "H6210", "L7111", "A0141"];
@@ -81,10 +82,15 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
+/// Writes one ceremony into `dir`: its inputs, its plan, then the office that announced,
+/// perhaps voided, drew and amended it.
 fn one(dir: &Path, case: u64, g: &mut Gen) {
     std::fs::create_dir_all(dir).expect("create folder");
-    let english = g.chance(30);
-    let gbk = g.chance(30);
+    let out = CsvOut {
+        dir,
+        english: g.chance(30),
+        gbk: g.chance(30),
+    };
     let joint = case % 4 == 1;
     let n_ent = [15u64, 40, 120, 400, 1500][(case % 5) as usize] + g.below(20);
     let n_insp = if joint {
@@ -92,8 +98,38 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
     } else {
         6 + g.below(30)
     };
-    // Entities.
-    let mut rows = vec![header(
+    let ids = write_entities(&out, case, n_ent, g);
+    let officer_ids = write_inspectors(&out, case, n_insp, joint, g);
+    write_items(&out);
+    write_conflicts(&out, &officer_ids, &ids, g);
+    write_history(&out, &officer_ids, &ids, g);
+    write_plan(dir, case, joint, n_ent, g);
+    run_office(dir, case, g);
+}
+
+/// Where and how one ceremony's CSV inputs are written: the folder, the headers' language
+/// and the encoding.
+struct CsvOut<'a> {
+    dir: &'a Path,
+    english: bool,
+    gbk: bool,
+}
+
+impl CsvOut<'_> {
+    /// The header row in the ceremony's language.
+    fn header(&self, zh: &[&str], en: &[&str]) -> Vec<String> {
+        header(zh, en, self.english)
+    }
+
+    /// Writes `rows` as the CSV file `name`.
+    fn write(&self, name: &str, rows: &[Vec<String>]) {
+        write(self.dir, name, &csv(rows, self.gbk));
+    }
+}
+
+/// Writes `entities.csv` with `n_ent` random entities; returns their ids.
+fn write_entities(out: &CsvOut<'_>, case: u64, n_ent: u64, g: &mut Gen) -> Vec<String> {
+    let mut rows = vec![out.header(
         &[
             "统一社会信用代码",
             "名称",
@@ -118,7 +154,6 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
             "risk",
             "tags",
         ],
-        english,
     )];
     let mut ids = Vec::new();
     for i in 0..n_ent {
@@ -145,9 +180,20 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
                 .into(),
         ]);
     }
-    write(dir, "entities.csv", &csv(&rows, gbk));
-    // Inspectors.
-    let mut rows = vec![header(
+    out.write("entities.csv", &rows);
+    ids
+}
+
+/// Writes `inspectors.csv` with `n_insp` random inspectors (every sixth an expert; for a
+/// `joint` task, of three departments); returns the officers' ids.
+fn write_inspectors(
+    out: &CsvOut<'_>,
+    case: u64,
+    n_insp: u64,
+    joint: bool,
+    g: &mut Gen,
+) -> Vec<String> {
+    let mut rows = vec![out.header(
         &[
             "执法证号",
             "姓名",
@@ -168,7 +214,6 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
             "kind",
             "status",
         ],
-        english,
     )];
     let mut officer_ids = Vec::new();
     for i in 0..n_insp {
@@ -198,9 +243,14 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
                 .into(),
         ]);
     }
-    write(dir, "inspectors.csv", &csv(&rows, gbk));
+    out.write("inspectors.csv", &rows);
+    officer_ids
+}
+
+/// Writes `items.csv`: one item for each department.
+fn write_items(out: &CsvOut<'_>) {
     let items = vec![
-        header(
+        out.header(
             &[
                 "事项编号",
                 "事项名称",
@@ -221,7 +271,6 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
                 "category",
                 "qualification",
             ],
-            english,
         ),
         vec![
             "SC-1".into(),
@@ -254,22 +303,29 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
             QUALS[2].into(),
         ],
     ];
-    write(dir, "items.csv", &csv(&items, gbk));
-    let mut rows = vec![header(
+    out.write("items.csv", &items);
+}
+
+/// Writes `conflicts.csv`: random distinct (officer, entity) pairs, up to half the entities.
+fn write_conflicts(out: &CsvOut<'_>, officer_ids: &[String], ids: &[String], g: &mut Gen) {
+    let mut rows = vec![out.header(
         &["执法证号", "统一社会信用代码", "回避事由"],
         &["inspector", "entity", "reason"],
-        english,
     )];
     let mut seen = std::collections::HashSet::new();
-    for _ in 0..g.below(n_ent / 2 + 1) {
+    for _ in 0..g.below(ids.len() as u64 / 2 + 1) {
         let i = officer_ids[g.below(officer_ids.len() as u64) as usize].clone();
         let e = ids[g.below(ids.len() as u64) as usize].clone();
         if seen.insert((i.clone(), e.clone())) {
             rows.push(vec![i, e, "近亲属任职".into()]);
         }
     }
-    write(dir, "conflicts.csv", &csv(&rows, gbk));
-    let mut rows = vec![header(
+    out.write("conflicts.csv", &rows);
+}
+
+/// Writes `history.csv`: random inspections in 2025, up to a third of the entities.
+fn write_history(out: &CsvOut<'_>, officer_ids: &[String], ids: &[String], g: &mut Gen) {
+    let mut rows = vec![out.header(
         &[
             "统一社会信用代码",
             "检查日期",
@@ -278,9 +334,8 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
             "检查类型",
         ],
         &["entity", "date", "item", "inspectors", "kind"],
-        english,
     )];
-    for _ in 0..g.below(n_ent / 3 + 1) {
+    for _ in 0..g.below(ids.len() as u64 / 3 + 1) {
         rows.push(vec![
             ids[g.below(ids.len() as u64) as usize].clone(),
             format!("2025-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28)),
@@ -289,8 +344,12 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
             g.pick(&["双随机", "投诉举报"]).into(),
         ]);
     }
-    write(dir, "history.csv", &csv(&rows, gbk));
-    // Plan.
+    out.write("history.csv", &rows);
+}
+
+/// Writes `plan.toml`: random filters, strata and team rules (a joint team of the three
+/// departments for a `joint` task).
+fn write_plan(dir: &Path, case: u64, joint: bool, n_ent: u64, g: &mut Gen) {
     let mut plan = format!(
         "plan_id = \"C-{case}\"\nplan_name = \"生成的抽查计划{case}\"\ntask_id = \"T{case}\"\ntask_name = \"交叉检验\"\nauthority = \"贵阳市市场监督管理局\"\ndraw_date = 2026-03-01\npublish_risk = {}\n",
         g.chance(50)
@@ -333,37 +392,102 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
         }
     }
     write(dir, "plan.toml", plan.as_bytes());
-    // Read everything back exactly as a user's files are read, and run the ceremony through
-    // the library's office steps: an office folder with its log, checkpoints, key and draws.
-    let inputs_dir = dir.to_path_buf();
-    let office = dir.join("office");
-    std::fs::create_dir_all(&office).expect("office folder");
-    let loaded =
-        double_random::bundle::load_inputs(&inputs_dir, None).expect("generated inputs read");
-    let mut kb = [0u8; 32];
-    kb[..8].copy_from_slice(&case.to_le_bytes());
-    let key = SecretKey::from_seed(KeyId(case.to_le_bytes()), &kb);
-    write(
-        &office,
-        "organizer.pub",
-        key.public_key().to_minisign().as_bytes(),
-    );
-    let private = PrivateDir::new(dir.join("private"));
-    let log = office.join(LOG_FILE);
-    let t = |s: &str| -> Timestamp { s.parse().expect("time") };
-    let secret = |p: u64, round: u64| {
-        let mut s = [0u8; 32];
-        s[0] = p as u8;
-        s[1] = round as u8;
-        s[2..10].copy_from_slice(&case.to_le_bytes());
-        Secret::from_bytes(s)
-    };
-    // Sometimes a first announcement of the task is voided, and the task announced again.
+}
+
+/// A time written in RFC 3339.
+fn t(s: &str) -> Timestamp {
+    s.parse().expect("time")
+}
+
+/// The secret of party `p` (0 the organizer) in `round` of ceremony `case`.
+fn secret(case: u64, p: u64, round: u64) -> Secret {
+    let mut s = [0u8; 32];
+    s[0] = p as u8;
+    s[1] = round as u8;
+    s[2..10].copy_from_slice(&case.to_le_bytes());
+    Secret::from_bytes(s)
+}
+
+/// The office of one ceremony: its folder, log, private folder and key, and the inputs
+/// read back exactly as a user's files are read.
+struct Office {
+    dir: PathBuf,
+    root: PathBuf,
+    private: PrivateDir,
+    log: PathBuf,
+    key: SecretKey,
+    loaded: Inputs,
+    case: u64,
+}
+
+/// One announcement of the task: its draw folder, the witnesses with their secrets, the
+/// beacon and its value, and the day of February it happens on.
+struct Round {
+    folder: DrawDir,
+    witnesses: Vec<(String, Secret)>,
+    beacon: Option<(BeaconSpec, BeaconValue)>,
+    day: u64,
+}
+
+/// Runs the ceremony through the library's office steps: an office folder with its log,
+/// checkpoints, key and draws. Sometimes a first announcement of the task is voided, and the
+/// task announced again; a plan the rosters cannot serve leaves `REFUSED.txt`.
+fn run_office(dir: &Path, case: u64, g: &mut Gen) {
+    let office = Office::open(dir, case);
     let rounds = if g.chance(20) { 2 } else { 1 };
     for round in 0..rounds {
+        let r = match office.announce(round, g) {
+            Ok(r) => r,
+            Err(e) => return office.refused(&e),
+        };
+        if round + 1 < rounds {
+            office.void(&r);
+            continue;
+        }
+        match office.draw(&r) {
+            Ok(sheet) => office.amend_some(&r.folder, &sheet, g),
+            Err(e) => return office.refused(&e),
+        }
+    }
+}
+
+impl Office {
+    /// Creates the office folder of ceremony `case` in `dir`, reads the inputs back and
+    /// publishes the organizer's key.
+    fn open(dir: &Path, case: u64) -> Office {
+        let root = dir.join("office");
+        std::fs::create_dir_all(&root).expect("office folder");
+        let loaded = double_random::bundle::load_inputs(dir, None).expect("generated inputs read");
+        let mut kb = [0u8; 32];
+        kb[..8].copy_from_slice(&case.to_le_bytes());
+        let key = SecretKey::from_seed(KeyId(case.to_le_bytes()), &kb);
+        write(
+            &root,
+            "organizer.pub",
+            key.public_key().to_minisign().as_bytes(),
+        );
+        Office {
+            dir: dir.to_path_buf(),
+            private: PrivateDir::new(dir.join("private")),
+            log: root.join(LOG_FILE),
+            root,
+            key,
+            loaded,
+            case,
+        }
+    }
+
+    /// Keeps the ceremony's folder as a documented refusal: `REFUSED.txt` says why.
+    fn refused(&self, e: &dyn std::fmt::Display) {
+        write(&self.dir, "REFUSED.txt", format!("{e}\n").as_bytes());
+    }
+
+    /// Announces `round` of the task with up to two witnesses and, half the time, a beacon.
+    fn announce(&self, round: u64, g: &mut Gen) -> Result<Round, BundleError> {
+        let case = self.case;
         let id = format!("GEN-{case}-{round}");
         let witnesses: Vec<(String, Secret)> = (1..1 + g.below(3))
-            .map(|p| (format!("监督人{p}"), secret(p, round)))
+            .map(|p| (format!("监督人{p}"), secret(case, p, round)))
             .collect();
         let commitments: Vec<(String, Digest32)> = witnesses
             .iter()
@@ -372,113 +496,82 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
         let day = 20 + 2 * round;
         let announced_at = t(&format!("2026-02-{day}T01:00:00Z"));
         let scheduled_at = t(&format!("2026-02-{day}T02:00:00Z"));
-        let beacon = g.chance(50).then(|| {
-            let mut red: Vec<u64> = vec![];
-            while red.len() < 6 {
-                let x = 1 + g.below(33);
-                if !red.contains(&x) {
-                    red.push(x);
-                }
-            }
-            red.sort_unstable();
-            (
-                BeaconSpec::External {
-                    description: format!("彩票第{case}期开奖号码"),
-                    source: "https://example.org/".into(),
-                    published_at: scheduled_at,
-                    groups: GroupSpec::shuangseqiu(),
-                },
-                BeaconValue::External {
-                    groups: vec![red, vec![1 + g.below(16)]],
-                },
-            )
-        });
-        let folder = DrawDir::new(office.join(&id));
-        let announced = announce(
+        let beacon = g.chance(50).then(|| lottery_beacon(case, scheduled_at, g));
+        let folder = DrawDir::new(self.root.join(&id));
+        announce(
             &folder,
-            &private,
-            &log,
+            &self.private,
+            &self.log,
             &AnnounceRequest {
                 draw_id: &id,
-                inputs: &loaded,
-                key: &key,
+                inputs: &self.loaded,
+                key: &self.key,
                 organizer: "organizer",
-                organizer_secret: &secret(0, round),
+                organizer_secret: &secret(case, 0, round),
                 witnesses: &commitments,
                 beacon: beacon.as_ref().map(|b| b.0.clone()),
                 announced_at,
                 scheduled_at,
                 drill: commitments.is_empty() && beacon.is_none(),
             },
-        );
-        if let Err(e) = announced {
-            write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
-            return;
-        }
-        if round + 1 < rounds {
-            void(
-                &folder,
-                &log,
-                &key,
-                VoidReason {
-                    code: VoidCode::SecretNotRevealed,
-                    text: "监督人未到场".into(),
-                },
-                t(&format!("2026-02-{day}T03:00:00Z")),
-            )
-            .expect("void");
-            continue;
-        }
-        let drawn = draw(
-            &folder,
-            &private,
-            &log,
+        )?;
+        Ok(Round {
+            folder,
+            witnesses,
+            beacon,
+            day,
+        })
+    }
+
+    /// Voids the announcement of `r`: a witness did not come.
+    fn void(&self, r: &Round) {
+        void(
+            &r.folder,
+            &self.log,
+            &self.key,
+            VoidReason {
+                code: VoidCode::SecretNotRevealed,
+                text: "监督人未到场".into(),
+            },
+            t(&format!("2026-02-{}T03:00:00Z", r.day)),
+        )
+        .expect("void");
+    }
+
+    /// Draws the announcement of `r` with its witnesses' secrets and beacon value.
+    fn draw(&self, r: &Round) -> Result<Sheet, BundleError> {
+        draw(
+            &r.folder,
+            &self.private,
+            &self.log,
             &DrawRequest {
-                key: &key,
-                reveals: &witnesses,
-                beacon: beacon.as_ref().map(|b| b.1.clone()),
-                drawn_at: t(&format!("2026-02-{day}T02:10:00Z")),
+                key: &self.key,
+                reveals: &r.witnesses,
+                beacon: r.beacon.as_ref().map(|b| b.1.clone()),
+                drawn_at: t(&format!("2026-02-{}T02:10:00Z", r.day)),
             },
             &mut NoProgress,
-        );
-        let sheet = match drawn {
-            Ok(d) => d.sheet,
-            Err(e) => {
-                // A plan the rosters cannot serve: keep the folder as a documented refusal.
-                write(dir, "REFUSED.txt", format!("{e}\n").as_bytes());
-                return;
-            }
-        };
+        )
+        .map(|d| d.sheet)
+    }
+
+    /// Publishes up to three amendments of the drawn `sheet`, each replacing a random
+    /// entity or one of its officers; one the library refuses is left out.
+    fn amend_some(&self, folder: &DrawDir, sheet: &Sheet, g: &mut Gen) {
         let mut amendments: Vec<Amendment> = Vec::new();
         for n in 0..g.below(4) {
-            let current = amend_doc::state_after(&sheet, &amendments, &Default::default()).entities;
+            let current = amend_doc::state_after(sheet, &amendments, &Default::default()).entities;
             let Some(e) = current
                 .get(g.below(current.len().max(1) as u64) as usize)
                 .cloned()
             else {
                 break;
             };
-            let (action, code) = if g.chance(40) || e.officers.is_empty() {
-                (
-                    Action::ReplaceEntity {
-                        entity: e.id.clone(),
-                    },
-                    ReasonCode::EntityClosed,
-                )
-            } else {
-                let who = e.officers[g.below(e.officers.len() as u64) as usize].clone();
-                (
-                    Action::ReplaceInspector {
-                        entity: e.id.clone(),
-                        inspector: who,
-                    },
-                    ReasonCode::InspectorRecused,
-                )
-            };
+            let (action, code) = random_action(&e, g);
             let done = amend(
-                &folder,
-                &log,
-                &key,
+                folder,
+                &self.log,
+                &self.key,
                 action,
                 Reason {
                     code,
@@ -491,6 +584,52 @@ fn one(dir: &Path, case: u64, g: &mut Gen) {
                 amendments.push(a);
             }
         }
+    }
+}
+
+/// A 双色球-style lottery beacon published at `published_at`, and its value: six distinct
+/// red balls of 33 and one blue of 16.
+fn lottery_beacon(case: u64, published_at: Timestamp, g: &mut Gen) -> (BeaconSpec, BeaconValue) {
+    let mut red: Vec<u64> = vec![];
+    while red.len() < 6 {
+        let x = 1 + g.below(33);
+        if !red.contains(&x) {
+            red.push(x);
+        }
+    }
+    red.sort_unstable();
+    (
+        BeaconSpec::External {
+            description: format!("彩票第{case}期开奖号码"),
+            source: "https://example.org/".into(),
+            published_at,
+            groups: GroupSpec::shuangseqiu(),
+        },
+        BeaconValue::External {
+            groups: vec![red, vec![1 + g.below(16)]],
+        },
+    )
+}
+
+/// An amendment of entity `e`: replace it (closed), or, when it has officers and 60% of the
+/// time, replace one of them (recused).
+fn random_action(e: &SheetEntity, g: &mut Gen) -> (Action, ReasonCode) {
+    if g.chance(40) || e.officers.is_empty() {
+        (
+            Action::ReplaceEntity {
+                entity: e.id.clone(),
+            },
+            ReasonCode::EntityClosed,
+        )
+    } else {
+        let who = e.officers[g.below(e.officers.len() as u64) as usize].clone();
+        (
+            Action::ReplaceInspector {
+                entity: e.id.clone(),
+                inspector: who,
+            },
+            ReasonCode::InspectorRecused,
+        )
     }
 }
 

@@ -137,3 +137,34 @@ pub fn example_documents() -> Result<(crate::Announcement, crate::Sheet), Box<dy
     let d = example_draw()?;
     Ok((d.drawn.announcement, d.drawn.sheet))
 }
+
+/// [`crate::formats::jcs::to_canonical`] through a `serde_json::Value` tree, the way it was
+/// written before the direct writer: the baseline the benchmarks time it against.
+///
+/// ```
+/// use double_random::{formats::jcs::to_canonical, internals::to_canonical_via_value};
+/// let v = serde_json::json!({"b": 1, "a": [true, "两"]});
+/// assert_eq!(to_canonical_via_value(&v)?, to_canonical(&v)?);
+/// # Ok::<(), double_random::formats::jcs::JcsError>(())
+/// ```
+pub fn to_canonical_via_value<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, crate::formats::jcs::JcsError> {
+    crate::formats::jcs::to_canonical_via_value(value)
+}
+
+/// [`crate::formats::jcs::parse_canonical`] through a `serde_json::Value` tree only, without
+/// the typed fast path: the baseline the benchmarks time it against.
+///
+/// ```
+/// use double_random::internals::parse_canonical_via_value;
+/// let v: serde_json::Value = parse_canonical_via_value(br#"{"a":1,"b":2}"#)?;
+/// assert_eq!(v["b"], 2);
+/// assert!(parse_canonical_via_value::<serde_json::Value>(br#"{"b":2,"a":1}"#).is_err());
+/// # Ok::<(), double_random::formats::jcs::JcsError>(())
+/// ```
+pub fn parse_canonical_via_value<T: serde::de::DeserializeOwned + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<T, crate::formats::jcs::JcsError> {
+    crate::formats::jcs::parse_canonical_via_value(bytes)
+}

@@ -1512,13 +1512,16 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         other => office_hint(other.into(), &a.office.office, lang),
     })?;
     drop(reveals);
-    let (written, view) = write_views(
+    let (written, view) = write_views_while(
         &draw_dir,
-        &drawn.announcement,
-        &drawn.sheet,
-        &[],
+        (&drawn.announcement, &drawn.sheet, &[]),
         &drawn.inputs.items,
         a.notice_lang,
+        |view| {
+            if !a.json {
+                print_sheet(lang, view);
+            }
+        },
     )?;
     if a.json {
         publish_public(&a.office.office, lang, true)?;
@@ -1539,18 +1542,23 @@ fn draw(a: DrawArgs, lang: Lang) -> Result<ExitCode, Fail> {
         outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return Ok(ExitCode::SUCCESS);
     }
-    print_sheet(lang, &view, &draw_dir, &log_path, &written);
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  已写出：{}（均在 {} 中）；已记入日志 {}。",
+            "  Wrote {} (in {}); recorded in the log {}.",
+            written.join("、"),
+            show(draw_dir.root()),
+            show(&log_path)
+        )
+    );
     publish_public(&a.office.office, lang, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_sheet(
-    lang: Lang,
-    view: &Publication<'_>,
-    draw_dir: &DrawDir,
-    log_path: &Path,
-    written: &[String],
-) {
+/// The drawn sheet as the office reads it: secrets, seed, strata and the table of teams.
+fn print_sheet(lang: Lang, view: &Publication<'_>) {
     let sheet = view.sheet;
     outln!(
         "{}",
@@ -1623,17 +1631,6 @@ fn print_sheet(
         ]);
     }
     output::print_table(&rows, 2);
-    outln!(
-        "{}",
-        tr!(
-            lang,
-            "  已写出：{}（均在 {} 中）；已记入日志 {}。",
-            "  Wrote {} (in {}); recorded in the log {}.",
-            written.join("、"),
-            show(draw_dir.root()),
-            show(log_path)
-        )
-    );
 }
 
 /// Brings the publishable folder `<office>/public/` up to date after a step and says what it
@@ -1703,11 +1700,39 @@ fn write_views<'a>(
     items: &[Item],
     notice_lang: Option<LangArg>,
 ) -> Result<(Vec<String>, Publication<'a>), Fail> {
+    let documents = (ann, sheet, amendments);
+    write_views_while(draw_dir, documents, items, notice_lang, |_| {})
+}
+
+/// [`write_views`], running `meanwhile` on the publication while the views are built: on a
+/// thread of its own when the library may use more than one (printing a large sheet then
+/// takes no time of its own).
+fn write_views_while<'a>(
+    draw_dir: &DrawDir,
+    (ann, sheet, amendments): (&'a Announcement, &'a Sheet, &'a [Amendment]),
+    items: &[Item],
+    notice_lang: Option<LangArg>,
+    meanwhile: impl FnOnce(&Publication<'a>),
+) -> Result<(Vec<String>, Publication<'a>), Fail> {
     let (notice_lang, notice_zone) = notice_settings(draw_dir, notice_lang);
     let view = publication(ann, sheet, amendments, items)?
         .with_timestamp(publish::read_timestamp(draw_dir.root()))
         .with_zone(notice_zone);
-    let views = publish::write_views(draw_dir.root(), &view, notice_lang).map_err(|e| match e {
+    let write = || publish::write_views(draw_dir.root(), &view, notice_lang);
+    let views = if double_random::threads() > 1 {
+        std::thread::scope(|scope| {
+            let handle = scope.spawn(write);
+            meanwhile(&view);
+            handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
+    } else {
+        let views = write();
+        meanwhile(&view);
+        views
+    };
+    let views = views.map_err(|e| match e {
         publish::PublishError::File(f) => Fail::Bundle(BundleError::from(f)),
         other => Fail::Io(other.to_string()),
     })?;
@@ -2096,48 +2121,7 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
             )
         );
     }
-    match &t.beacon {
-        None => outln!("{}", tr!(lang, "  信标：无", "  beacon: none")),
-        Some((what, time)) => {
-            let time = show_time(lang, *time);
-            outln!(
-                "{}",
-                tr!(
-                    lang,
-                    "  信标：{what}，{time} 产生",
-                    "  beacon: {what}, public at {time}"
-                )
-            );
-            let proof = match &t.time {
-                TimeProof::Proven { tsa, gen_time } => tr!(
-                    lang,
-                    "  公告早于信标：已由时间戳证明（TSA：{tsa}，时间 {}）",
-                    "  announcement before the beacon: proven by a timestamp (TSA: {tsa}, time {})",
-                    show_time(lang, *gen_time)
-                ),
-                TimeProof::OfficeClaim => tr!(
-                    lang,
-                    "  公告早于信标：没有时间戳，公告时间只是机关自己的说法",
-                    "  announcement before the beacon: no timestamp; the announcement time is the office's own claim"
-                ),
-                TimeProof::NotChecked => tr!(
-                    lang,
-                    "  公告早于信标：有时间戳但未核验（没有 --tsa-cert），公告时间只是机关自己的说法",
-                    "  announcement before the beacon: a timestamp is present but was not checked (no --tsa-cert); the announcement time is the office's own claim"
-                ),
-                TimeProof::Failed { problem } => tr!(
-                    lang,
-                    "  公告早于信标：时间戳不能证明：{}",
-                    "  announcement before the beacon: the timestamp does not prove it: {}",
-                    i18n::time_problem(lang, problem)
-                ),
-                _ => String::new(),
-            };
-            if !proof.is_empty() {
-                outln!("{proof}");
-            }
-        }
-    }
+    print_trust_beacon(lang, t);
     if !t.independent {
         outln!(
             "{}",
@@ -2148,69 +2132,138 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
             )
         );
     }
-    match &t.log {
-        None => outln!(
+    print_trust_log(lang, t.log.as_ref());
+    print_trust_amendments(lang, t);
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  无论如何，机关仍可以中止一次抽取，而每一次中止都是公开的作废记录。",
+            "  In every case the office can still abort a draw, and every abort is a published void."
+        )
+    );
+}
+
+/// The trust summary's beacon lines: the beacon and its time, and how the announcement is
+/// known to come before it.
+fn print_trust_beacon(lang: Lang, t: &TrustSummary) {
+    let Some((what, time)) = &t.beacon else {
+        outln!("{}", tr!(lang, "  信标：无", "  beacon: none"));
+        return;
+    };
+    let time = show_time(lang, *time);
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  信标：{what}，{time} 产生",
+            "  beacon: {what}, public at {time}"
+        )
+    );
+    let proof = match &t.time {
+        TimeProof::Proven { tsa, gen_time } => tr!(
+            lang,
+            "  公告早于信标：已由时间戳证明（TSA：{tsa}，时间 {}）",
+            "  announcement before the beacon: proven by a timestamp (TSA: {tsa}, time {})",
+            show_time(lang, *gen_time)
+        ),
+        TimeProof::OfficeClaim => tr!(
+            lang,
+            "  公告早于信标：没有时间戳，公告时间只是机关自己的说法",
+            "  announcement before the beacon: no timestamp; the announcement time is the office's own claim"
+        ),
+        TimeProof::NotChecked => tr!(
+            lang,
+            "  公告早于信标：有时间戳但未核验（没有 --tsa-cert），公告时间只是机关自己的说法",
+            "  announcement before the beacon: a timestamp is present but was not checked (no --tsa-cert); the announcement time is the office's own claim"
+        ),
+        TimeProof::Failed { problem } => tr!(
+            lang,
+            "  公告早于信标：时间戳不能证明：{}",
+            "  announcement before the beacon: the timestamp does not prove it: {}",
+            i18n::time_problem(lang, problem)
+        ),
+        _ => String::new(),
+    };
+    if !proof.is_empty() {
+        outln!("{proof}");
+    }
+}
+
+/// The trust summary's office-log lines: not checked, or the task's other draws and whether
+/// this announcement cites the earlier void.
+fn print_trust_log(lang: Lang, log: Option<&double_random::ceremony::verify::LogTrust>) {
+    let Some(l) = log else {
+        outln!(
             "{}",
             tr!(
                 lang,
                 "  机关日志：未核对（作废和同一任务的其他公告无从得知）",
                 "  office log: the office log was not checked (voids and other announcements of the task are unknown)"
             )
-        ),
-        Some(l) => {
-            if l.siblings.is_empty() {
-                outln!(
-                    "{}",
-                    tr!(
-                        lang,
-                        "  机关日志：已核对；同一任务没有其他公告，也没有作废",
-                        "  office log: checked; no other announcement of this task, no void"
-                    )
-                );
-            } else {
-                let voids = l
-                    .siblings
-                    .iter()
-                    .filter(|s| s.state == DrawState::Void)
-                    .count();
-                outln!(
-                    "{}",
-                    tr!(
-                        lang,
-                        "  机关日志：已核对；同一任务另有 {} 次公告，其中 {voids} 次作废：",
-                        "  office log: checked; {} other announcement(s) of this task, {voids} void:",
-                        l.siblings.len()
-                    )
-                );
-                for s in &l.siblings {
-                    let fate = match (lang, s.state) {
-                        (Lang::Zh, DrawState::Void) => "已作废".to_string(),
-                        (Lang::Zh, DrawState::Drawn) => "已抽取".to_string(),
-                        (Lang::Zh, DrawState::Pending) => "尚未抽取".to_string(),
-                        (Lang::En, DrawState::Void) => "void".to_string(),
-                        (Lang::En, DrawState::Drawn) => "drawn".to_string(),
-                        (Lang::En, DrawState::Pending) => "pending".to_string(),
-                        (_, DrawState::NotAnnounced) => "-".to_string(),
-                    };
-                    let why = s
-                        .void_reason
-                        .map(|c| format!(" ({})", void_code_name(lang, c)))
-                        .unwrap_or_default();
-                    outln!("    {}: {fate}{why}", s.draw_id);
-                }
-            }
-            if l.supersedes {
-                outln!(
-                    "{}",
-                    tr!(
-                        lang,
-                        "  本公告引用了同一任务上一次的作废记录",
-                        "  this announcement cites the task's earlier void"
-                    )
-                );
-            }
-        }
+        );
+        return;
+    };
+    if l.siblings.is_empty() {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  机关日志：已核对；同一任务没有其他公告，也没有作废",
+                "  office log: checked; no other announcement of this task, no void"
+            )
+        );
+    } else {
+        print_trust_siblings(lang, &l.siblings);
     }
+    if l.supersedes {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  本公告引用了同一任务上一次的作废记录",
+                "  this announcement cites the task's earlier void"
+            )
+        );
+    }
+}
+
+/// The task's other draws in the office log: how many and how many void, then each one's
+/// state (and a void's reason).
+fn print_trust_siblings(lang: Lang, siblings: &[double_random::ceremony::verify::Sibling]) {
+    let voids = siblings
+        .iter()
+        .filter(|s| s.state == DrawState::Void)
+        .count();
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "  机关日志：已核对；同一任务另有 {} 次公告，其中 {voids} 次作废：",
+            "  office log: checked; {} other announcement(s) of this task, {voids} void:",
+            siblings.len()
+        )
+    );
+    for s in siblings {
+        let fate = match (lang, s.state) {
+            (Lang::Zh, DrawState::Void) => "已作废".to_string(),
+            (Lang::Zh, DrawState::Drawn) => "已抽取".to_string(),
+            (Lang::Zh, DrawState::Pending) => "尚未抽取".to_string(),
+            (Lang::En, DrawState::Void) => "void".to_string(),
+            (Lang::En, DrawState::Drawn) => "drawn".to_string(),
+            (Lang::En, DrawState::Pending) => "pending".to_string(),
+            (_, DrawState::NotAnnounced) => "-".to_string(),
+        };
+        let why = s
+            .void_reason
+            .map(|c| format!(" ({})", void_code_name(lang, c)))
+            .unwrap_or_default();
+        outln!("    {}: {fate}{why}", s.draw_id);
+    }
+}
+
+/// The trust summary's amendment lines: none, or the replacements and recusals by reason.
+fn print_trust_amendments(lang: Lang, t: &TrustSummary) {
     if t.replacements.is_empty() && t.recusals.is_empty() {
         outln!(
             "{}",
@@ -2243,14 +2296,6 @@ fn print_trust(lang: Lang, t: &TrustSummary) {
             )
         );
     }
-    outln!(
-        "{}",
-        tr!(
-            lang,
-            "  无论如何，机关仍可以中止一次抽取，而每一次中止都是公开的作废记录。",
-            "  In every case the office can still abort a draw, and every abort is a published void."
-        )
-    );
 }
 
 fn void_code_name(lang: Lang, c: VoidCode) -> String {

@@ -332,65 +332,8 @@ pub fn record_at(
             d.records[previous.len()].name
         )));
     }
-    let text = a
-        .text
-        .as_deref()
-        .map(double_random::normalize::text)
-        .unwrap_or_default();
-    if correcting {
-        if text.is_empty() {
-            return Err(Fail::Usage(tr!(
-                lang,
-                "请用 --text 写明更正原因",
-                "give the reason for the correction with --text"
-            )));
-        }
-        for r in &mut results {
-            let holder = before
-                .entities
-                .iter()
-                .find(|s| s.entity.id == r.entity)
-                .and_then(|s| match &s.standing {
-                    Standing::Published { document, .. } => Some(document.clone()),
-                    _ => None,
-                });
-            let Some(holder) = holder else {
-                return Err(Fail::Usage(tr!(
-                    lang,
-                    "{} 还没有已公示的结果，无可更正；请用 record",
-                    "{} has no published result to correct; use record",
-                    r.entity
-                )));
-            };
-            let bytes = d
-                .records
-                .iter()
-                .find(|l| l.name == holder)
-                .map(|l| l.bytes.as_slice())
-                .unwrap_or_default();
-            r.corrects = Some(Correction {
-                document: Digest32::of(bytes),
-                reason: text.clone(),
-            });
-        }
-    } else if !text.is_empty() {
-        return Err(Fail::Usage(tr!(
-            lang,
-            "--text 只用于 correct（更正原因）",
-            "--text is for correct (the reason for a correction)"
-        )));
-    }
-    let inspections_end = match (&a.inspections_end, previous.last()) {
-        (Some(raw), _) => parse_date("--inspections-end", raw, lang)?,
-        (None, Some(p)) => p.inspections_end,
-        (None, None) => {
-            return Err(Fail::Usage(tr!(
-                lang,
-                "第一份结果记录须用 --inspections-end 写明本次任务的检查完成期限",
-                "the first outcome record needs --inspections-end, the date the task's inspections end"
-            )));
-        }
-    };
+    cite_corrected(a, correcting, &d, &before, &mut results, lang)?;
+    let inspections_end = inspections_end_of(a, &previous, lang)?;
     let rec = OutcomeRecord::next(
         &d.sheet,
         &d.amendments,
@@ -412,62 +355,9 @@ pub fn record_at(
         published_on,
         Some(inspections_end),
     );
-    let (late, refused): (Vec<&OutcomeFinding>, Vec<&OutcomeFinding>) = after
-        .findings
-        .iter()
-        .filter(|f| f.document() == Some(name.as_str()))
-        .partition(|f| {
-            matches!(
-                f,
-                OutcomeFinding::Late { .. } | OutcomeFinding::Calendar { .. }
-            )
-        });
-    if !refused.is_empty() {
-        for f in &refused {
-            errln!("{}", i18n::outcome_finding(lang, f));
-        }
-        return Err(Fail::Ceremony(tr!(
-            lang,
-            "结果表有 {} 处与抽取不符，未写出任何记录",
-            "{} results do not fit the draw; no record was written",
-            refused.len()
-        )));
-    }
-    let private = PrivateDir::new(a.office.private_dir());
-    let key = load_key(&private, &a.password, lang).map_err(|e| office_hint(e, &office, lang))?;
-    let folder = DrawDir::new(&a.dir);
-    folder.publish(&name, &bytes, &key, &d.sheet.draw_id)?;
-    // The public copy of the office, when there is one, gets the record too.
-    let public = office
-        .join(double_random::bundle::PUBLIC_DIR)
-        .join(&d.sheet.draw_id);
-    if public.is_dir() {
-        for n in [name.clone(), format!("{name}.minisig")] {
-            let bytes = read(&folder.path(&n))?;
-            files::write_new(public.join(&n), &bytes)
-                .map_err(|e| Fail::Io(format!("{}: {e}", show(&public.join(&n)))))?;
-        }
-    }
-    outln!(
-        "{}",
-        if correcting {
-            tr!(
-                lang,
-                "已记录更正 {}：{} 户的结果，各自引用被更正的记录。",
-                "Recorded correction {}: results of {} entities, each citing the record it corrects.",
-                show(&DrawDir::new(&a.dir).path(&name)),
-                rec.results.len()
-            )
-        } else {
-            tr!(
-                lang,
-                "已记录检查结果 {}：{} 户，已签名。",
-                "Recorded results {}: {} entities, signed.",
-                show(&DrawDir::new(&a.dir).path(&name)),
-                rec.results.len()
-            )
-        }
-    );
+    let late = late_unless_refused(&after, &name, lang)?;
+    publish_record(a, &d.sheet.draw_id, &name, &bytes, lang)?;
+    print_recorded(&a.dir, correcting, &name, rec.results.len(), lang);
     for f in late {
         outln!("  {}", i18n::outcome_finding(lang, f));
     }
@@ -483,6 +373,168 @@ pub fn record_at(
         )
     );
     Ok(after)
+}
+
+/// For `correct`, has each of `results` cite the record that holds the entity's published
+/// result, with `--text` as the reason; for `record`, refuses a `--text`.
+fn cite_corrected(
+    a: &RecordArgs,
+    correcting: bool,
+    d: &DrawOutcomes,
+    before: &Review,
+    results: &mut [EntityResult],
+    lang: Lang,
+) -> Result<(), Fail> {
+    let text = a
+        .text
+        .as_deref()
+        .map(double_random::normalize::text)
+        .unwrap_or_default();
+    if !correcting {
+        if text.is_empty() {
+            return Ok(());
+        }
+        return Err(Fail::Usage(tr!(
+            lang,
+            "--text 只用于 correct（更正原因）",
+            "--text is for correct (the reason for a correction)"
+        )));
+    }
+    if text.is_empty() {
+        return Err(Fail::Usage(tr!(
+            lang,
+            "请用 --text 写明更正原因",
+            "give the reason for the correction with --text"
+        )));
+    }
+    for r in results {
+        let holder = before
+            .entities
+            .iter()
+            .find(|s| s.entity.id == r.entity)
+            .and_then(|s| match &s.standing {
+                Standing::Published { document, .. } => Some(document.clone()),
+                _ => None,
+            });
+        let Some(holder) = holder else {
+            return Err(Fail::Usage(tr!(
+                lang,
+                "{} 还没有已公示的结果，无可更正；请用 record",
+                "{} has no published result to correct; use record",
+                r.entity
+            )));
+        };
+        let bytes = d
+            .records
+            .iter()
+            .find(|l| l.name == holder)
+            .map(|l| l.bytes.as_slice())
+            .unwrap_or_default();
+        r.corrects = Some(Correction {
+            document: Digest32::of(bytes),
+            reason: text.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The date the task's inspections end: `--inspections-end`, else the last record's; the
+/// first record must give it.
+fn inspections_end_of(
+    a: &RecordArgs,
+    previous: &[OutcomeRecord],
+    lang: Lang,
+) -> Result<Date, Fail> {
+    match (&a.inspections_end, previous.last()) {
+        (Some(raw), _) => parse_date("--inspections-end", raw, lang),
+        (None, Some(p)) => Ok(p.inspections_end),
+        (None, None) => Err(Fail::Usage(tr!(
+            lang,
+            "第一份结果记录须用 --inspections-end 写明本次任务的检查完成期限",
+            "the first outcome record needs --inspections-end, the date the task's inspections end"
+        ))),
+    }
+}
+
+/// The new record `name`'s late findings (printed after it is written); any other finding
+/// on it is printed and refuses the record.
+fn late_unless_refused<'a>(
+    after: &'a Review,
+    name: &str,
+    lang: Lang,
+) -> Result<Vec<&'a OutcomeFinding>, Fail> {
+    let (late, refused): (Vec<&OutcomeFinding>, Vec<&OutcomeFinding>) = after
+        .findings
+        .iter()
+        .filter(|f| f.document() == Some(name))
+        .partition(|f| {
+            matches!(
+                f,
+                OutcomeFinding::Late { .. } | OutcomeFinding::Calendar { .. }
+            )
+        });
+    if refused.is_empty() {
+        return Ok(late);
+    }
+    for f in &refused {
+        errln!("{}", i18n::outcome_finding(lang, f));
+    }
+    Err(Fail::Ceremony(tr!(
+        lang,
+        "结果表有 {} 处与抽取不符，未写出任何记录",
+        "{} results do not fit the draw; no record was written",
+        refused.len()
+    )))
+}
+
+/// Signs and publishes the record `name` in the draw folder, and copies it with its
+/// signature into the office's public copy when there is one.
+fn publish_record(
+    a: &RecordArgs,
+    draw_id: &str,
+    name: &str,
+    bytes: &[u8],
+    lang: Lang,
+) -> Result<(), Fail> {
+    let office = &a.office.office;
+    let private = PrivateDir::new(a.office.private_dir());
+    let key = load_key(&private, &a.password, lang).map_err(|e| office_hint(e, office, lang))?;
+    let folder = DrawDir::new(&a.dir);
+    folder.publish(name, bytes, &key, draw_id)?;
+    // The public copy of the office, when there is one, gets the record too.
+    let public = office.join(double_random::bundle::PUBLIC_DIR).join(draw_id);
+    if public.is_dir() {
+        for n in [name.to_string(), format!("{name}.minisig")] {
+            let bytes = read(&folder.path(&n))?;
+            files::write_new(public.join(&n), &bytes)
+                .map_err(|e| Fail::Io(format!("{}: {e}", show(&public.join(&n)))))?;
+        }
+    }
+    Ok(())
+}
+
+/// Says that the record `name` (or the correction) of `count` entities was written.
+fn print_recorded(dir: &Path, correcting: bool, name: &str, count: usize, lang: Lang) {
+    outln!(
+        "{}",
+        if correcting {
+            tr!(
+                lang,
+                "已记录更正 {}：{} 户的结果，各自引用被更正的记录。",
+                "Recorded correction {}: results of {} entities, each citing the record it corrects.",
+                show(&DrawDir::new(dir).path(name)),
+                count
+            )
+        } else {
+            tr!(
+                lang,
+                "已记录检查结果 {}：{} 户，已签名。",
+                "Recorded results {}: {} entities, signed.",
+                show(&DrawDir::new(dir).path(name)),
+                count
+            )
+        }
+    );
 }
 
 /// The items' names from the draw folder's `items.csv`, when it is there and readable.

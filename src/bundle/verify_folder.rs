@@ -432,123 +432,32 @@ fn verify_source(
     load: &mut LoadInputs<'_>,
     check_log: &mut CheckLog<'_>,
 ) -> Result<DirVerification, BundleError> {
-    let ann_bytes = read_document_bytes(src, ANNOUNCEMENT_FILE, Needed::Announcement)?;
-    let ann_sig = read_signature_text(src, ANNOUNCEMENT_FILE)?;
-    let (key, key_from_folder) = match public_key {
-        Some(k) => (*k, false),
-        None => (
-            public_key_from_read(
-                &src.path_of(PUBLIC_KEY_FILE),
-                src.read_file(PUBLIC_KEY_FILE, MAX_SMALL_FILE_BYTES),
-            )?,
-            true,
-        ),
-    };
     let mut findings = vec![];
-    missing_sig(ANNOUNCEMENT_FILE, &ann_sig, &mut findings);
-    let sheet_bytes = if src.has_file(SHEET_FILE) {
-        Some(read_document_bytes(src, SHEET_FILE, Needed::Sheet)?)
-    } else {
-        None
-    };
-    let sheet_sig = read_signature_text(src, SHEET_FILE)?;
-    let amendments = read_amendments(src, &mut findings)?;
-    // Inputs: all of them for a replay; the plan alone for the quota check.
-    let ann = Announcement::parse(&ann_bytes).ok();
-    let draw_id = ann.as_ref().map(|a| a.draw_id.clone()).unwrap_or_default();
-    // The sheet may be replayed by streaming the rosters: its seed, and whether the population
-    // must be kept for its amendments.
-    let seed = sheet_bytes
-        .as_deref()
-        .and_then(seed_of)
-        .map(|seed| (seed, !amendments.is_empty()));
-    let amendment_count = amendments.len();
-    let before = findings.len();
-    let replay = |loaded: &LoadedInputs, findings: &mut Vec<Finding>| match &sheet_bytes {
-        None => (
-            verify_announcement_only(&key, &ann_bytes, ann_sig.as_deref(), loaded.inputs.as_ref()),
-            Depth::Announcement,
-        ),
-        Some(sheet_bytes) => {
-            missing_sig(SHEET_FILE, &sheet_sig, findings);
-            for (name, _, sig) in &amendments {
-                missing_sig(name, sig, findings);
-            }
-            let published = Published {
-                public_key: &key,
-                announcement: SignedDocument {
-                    name: ANNOUNCEMENT_FILE,
-                    bytes: &ann_bytes,
-                    signature: ann_sig.as_deref().unwrap_or(""),
-                },
-                sheet: SignedDocument {
-                    name: SHEET_FILE,
-                    bytes: sheet_bytes,
-                    signature: sheet_sig.as_deref().unwrap_or(""),
-                },
-                amendments: amendments
-                    .iter()
-                    .map(|(name, bytes, sig)| SignedDocument {
-                        name,
-                        bytes,
-                        signature: sig.as_deref().unwrap_or(""),
-                    })
-                    .collect(),
-            };
-            verify_published(&published, loaded)
-        }
-    };
-    let amendment_bytes: Vec<&[u8]> = amendments.iter().map(|(_, b, _)| b.as_slice()).collect();
+    let docs = Documents::read(src, public_key, &mut findings)?;
+    let ann = Announcement::parse(&docs.announcement).ok();
+    let amendment_bytes: Vec<&[u8]> = docs
+        .amendments
+        .iter()
+        .map(|(_, b, _)| b.as_slice())
+        .collect();
     // The views are checked from the documents alone, beside the replay.
     let (views, checked) = crate::shares::both(
         || {
             crate::publish::check::check_views_in(
                 src,
-                &ann_bytes,
-                sheet_bytes.as_deref(),
+                &docs.announcement,
+                docs.sheet.as_deref(),
                 &amendment_bytes,
             )
         },
-        || -> Result<_, BundleError> {
-            let mut loaded = load(ann.as_ref(), seed, &mut findings)?;
-            let (mut report, mut depth) = replay(&loaded, &mut findings);
-            // An amendment that asked the stream for a row it could not give is replayed again on
-            // every row read whole.
-            let missed = loaded
-                .streamed
-                .as_ref()
-                .and_then(|s| s.rows.as_ref())
-                .is_some_and(pipeline::Population::missed);
-            if missed {
-                findings.truncate(before);
-                loaded = load(ann.as_ref(), None, &mut findings)?;
-                (report, depth) = replay(&loaded, &mut findings);
-            }
-            let mut log_trust = None;
-            if let Some((mut f, t)) = check_log()? {
-                report.checked.push(verify::Check::OfficeLog);
-                findings.append(&mut f);
-                log_trust = Some(t);
-            }
-            check_void(src, &key, &ann_bytes, sheet_bytes.is_some(), &mut findings)?;
-            let trust = ann.as_ref().map(|a| {
-                let proof = time_proof(src, a, &ann_bytes, tsa_certificates);
-                if let verify::TimeProof::Failed { problem } = &proof {
-                    findings.push(Finding::Timestamp {
-                        document: TIMESTAMP_FILE.into(),
-                        problem: problem.clone(),
-                    });
-                }
-                let parsed: Vec<Amendment> = amendments
-                    .iter()
-                    .filter_map(|(_, b, _)| Amendment::parse(b).ok())
-                    .collect();
-                verify::TrustSummary::of(a, &parsed, proof, log_trust)
-            });
-            let mut all = findings;
-            all.append(&mut report.findings);
-            report.findings = all;
-            Ok((report, depth, loaded.withheld, trust))
+        || {
+            let given = Given {
+                src,
+                docs: &docs,
+                ann: ann.as_ref(),
+                tsa_certificates,
+            };
+            given.replay_and_check(load, check_log, findings)
         },
     );
     let (report, depth, withheld, trust) = checked?;
@@ -556,12 +465,202 @@ fn verify_source(
         report,
         depth,
         withheld,
-        key_from_folder,
-        draw_id,
-        amendments: amendment_count,
+        key_from_folder: docs.key_from_folder,
+        draw_id: ann.map(|a| a.draw_id).unwrap_or_default(),
+        amendments: docs.amendments.len(),
         trust,
         views,
     })
+}
+
+/// A draw's signed documents as read from its files, each with its signature's text.
+struct Documents {
+    /// The key the signatures are checked with.
+    key: PublicKey,
+    /// Whether that key is the folder's own `organizer.pub` rather than one given.
+    key_from_folder: bool,
+    announcement: Vec<u8>,
+    announcement_sig: Option<String>,
+    sheet: Option<Vec<u8>>,
+    sheet_sig: Option<String>,
+    amendments: Vec<ReadAmendment>,
+}
+
+impl Documents {
+    /// Reads the documents of `src`; a missing signature or amendment is a finding.
+    fn read(
+        src: &dyn FileSource,
+        public_key: Option<&PublicKey>,
+        findings: &mut Vec<Finding>,
+    ) -> Result<Documents, BundleError> {
+        let announcement = read_document_bytes(src, ANNOUNCEMENT_FILE, Needed::Announcement)?;
+        let announcement_sig = read_signature_text(src, ANNOUNCEMENT_FILE)?;
+        let (key, key_from_folder) = match public_key {
+            Some(k) => (*k, false),
+            None => (
+                public_key_from_read(
+                    &src.path_of(PUBLIC_KEY_FILE),
+                    src.read_file(PUBLIC_KEY_FILE, MAX_SMALL_FILE_BYTES),
+                )?,
+                true,
+            ),
+        };
+        missing_sig(ANNOUNCEMENT_FILE, &announcement_sig, findings);
+        let sheet = if src.has_file(SHEET_FILE) {
+            Some(read_document_bytes(src, SHEET_FILE, Needed::Sheet)?)
+        } else {
+            None
+        };
+        let sheet_sig = read_signature_text(src, SHEET_FILE)?;
+        let amendments = read_amendments(src, findings)?;
+        Ok(Documents {
+            key,
+            key_from_folder,
+            announcement,
+            announcement_sig,
+            sheet,
+            sheet_sig,
+            amendments,
+        })
+    }
+
+    /// The documents checked against `loaded`: in full when there is a sheet, the announcement
+    /// alone otherwise.
+    fn replay(&self, loaded: &LoadedInputs, findings: &mut Vec<Finding>) -> (Report, Depth) {
+        let Some(sheet) = &self.sheet else {
+            return (
+                verify_announcement_only(
+                    &self.key,
+                    &self.announcement,
+                    self.announcement_sig.as_deref(),
+                    loaded.inputs.as_ref(),
+                ),
+                Depth::Announcement,
+            );
+        };
+        missing_sig(SHEET_FILE, &self.sheet_sig, findings);
+        for (name, _, sig) in &self.amendments {
+            missing_sig(name, sig, findings);
+        }
+        fn signed<'a>(
+            name: &'a str,
+            bytes: &'a [u8],
+            sig: &'a Option<String>,
+        ) -> SignedDocument<'a> {
+            SignedDocument {
+                name,
+                bytes,
+                signature: sig.as_deref().unwrap_or(""),
+            }
+        }
+        let published = Published {
+            public_key: &self.key,
+            announcement: signed(
+                ANNOUNCEMENT_FILE,
+                &self.announcement,
+                &self.announcement_sig,
+            ),
+            sheet: signed(SHEET_FILE, sheet, &self.sheet_sig),
+            amendments: self
+                .amendments
+                .iter()
+                .map(|(name, bytes, sig)| signed(name, bytes, sig))
+                .collect(),
+        };
+        verify_published(&published, loaded)
+    }
+}
+
+/// What the replay and the checks around it are given.
+struct Given<'a> {
+    src: &'a dyn FileSource,
+    docs: &'a Documents,
+    ann: Option<&'a Announcement>,
+    tsa_certificates: &'a [Vec<u8>],
+}
+
+/// What [`Given::replay_and_check`] finds: the report, how deep it went, the inputs withheld
+/// and what the draw's trust rests on.
+type Checked = (Report, Depth, Vec<String>, Option<verify::TrustSummary>);
+
+impl Given<'_> {
+    /// Replays the documents on the inputs `load` gives, then checks the office log, a void and
+    /// the timestamp; `findings` (those met reading the documents) come first in the report.
+    fn replay_and_check(
+        &self,
+        load: &mut LoadInputs<'_>,
+        check_log: &mut CheckLog<'_>,
+        mut findings: Vec<Finding>,
+    ) -> Result<Checked, BundleError> {
+        let docs = self.docs;
+        // The sheet may be replayed by streaming the rosters: its seed, and whether the
+        // population must be kept for its amendments.
+        let seed = docs
+            .sheet
+            .as_deref()
+            .and_then(seed_of)
+            .map(|seed| (seed, !docs.amendments.is_empty()));
+        let before = findings.len();
+        let mut loaded = load(self.ann, seed, &mut findings)?;
+        let (mut report, mut depth) = docs.replay(&loaded, &mut findings);
+        // An amendment that asked the stream for a row it could not give is replayed again on
+        // every row read whole.
+        let missed = loaded
+            .streamed
+            .as_ref()
+            .and_then(|s| s.rows.as_ref())
+            .is_some_and(pipeline::Population::missed);
+        if missed {
+            findings.truncate(before);
+            loaded = load(self.ann, None, &mut findings)?;
+            (report, depth) = docs.replay(&loaded, &mut findings);
+        }
+        let mut log_trust = None;
+        if let Some((mut f, t)) = check_log()? {
+            report.checked.push(verify::Check::OfficeLog);
+            findings.append(&mut f);
+            log_trust = Some(t);
+        }
+        check_void(
+            self.src,
+            &docs.key,
+            &docs.announcement,
+            docs.sheet.is_some(),
+            &mut findings,
+        )?;
+        let trust = self.ann.map(|a| self.trust(a, log_trust, &mut findings));
+        findings.append(&mut report.findings);
+        report.findings = findings;
+        Ok((report, depth, loaded.withheld, trust))
+    }
+
+    /// What the draw's trust rests on; a timestamp token that fails is a finding.
+    fn trust(
+        &self,
+        ann: &Announcement,
+        log_trust: Option<verify::LogTrust>,
+        findings: &mut Vec<Finding>,
+    ) -> verify::TrustSummary {
+        let proof = time_proof(
+            self.src,
+            ann,
+            &self.docs.announcement,
+            self.tsa_certificates,
+        );
+        if let verify::TimeProof::Failed { problem } = &proof {
+            findings.push(Finding::Timestamp {
+                document: TIMESTAMP_FILE.into(),
+                problem: problem.clone(),
+            });
+        }
+        let parsed: Vec<Amendment> = self
+            .docs
+            .amendments
+            .iter()
+            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+            .collect();
+        verify::TrustSummary::of(ann, &parsed, proof, log_trust)
+    }
 }
 
 /// The seed a sheet names, read without the rest of it (the replay parses the sheet in full,
@@ -742,13 +841,12 @@ fn check_recorded_in(
     office: &dyn steps::Records,
     strict: bool,
 ) -> Result<(Vec<Finding>, verify::LogTrust), BundleError> {
-    let log_name = log_name.to_string();
     let report = log::check(bytes, strict);
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
         .map(|f| Finding::Log {
-            document: log_name.clone(),
+            document: log_name.to_string(),
             finding: f.clone(),
         })
         .collect();
@@ -760,137 +858,229 @@ fn check_recorded_in(
     let Ok(ann) = Announcement::parse(&ann_bytes) else {
         return Ok((findings, trust));
     };
-    let draw_id = ann.draw_id.clone();
     trust.supersedes = ann.supersedes.is_some();
-    // Each document of this draw is recorded at the position it carries.
-    let mut docs: Vec<(String, EntryKind, Vec<u8>, Option<log::Position>)> = vec![(
-        ANNOUNCEMENT_FILE.into(),
-        EntryKind::Announcement,
-        ann_bytes.clone(),
-        Some(ann.log),
-    )];
+    let docs = draw_documents(this, &ann, ann_bytes)?;
+    let recorded = Recorded {
+        this,
+        office,
+        report: &report,
+        log_name,
+        draw_id: &ann.draw_id,
+    };
+    recorded.check_positions(&docs, &mut findings);
+    recorded.check_published(&mut findings);
+    trust.siblings = recorded.task_siblings(&ann, &mut findings);
+    recorded.check_commitments_once(&ann, &mut findings);
+    recorded.check_secrets_once(&mut findings);
+    Ok((findings, trust))
+}
+
+/// One document of the draw being checked against the log: its file, kind, bytes and the
+/// log position it carries (`None` when it does not parse).
+struct DrawDocument {
+    name: String,
+    kind: EntryKind,
+    bytes: Vec<u8>,
+    pos: Option<log::Position>,
+}
+
+/// The draw's documents in `this`, in log order: the announcement (`ann`, read as
+/// `ann_bytes`), the sheet, the amendments and the void, each that is there.
+fn draw_documents(
+    this: &dyn FileSource,
+    ann: &Announcement,
+    ann_bytes: Vec<u8>,
+) -> Result<Vec<DrawDocument>, BundleError> {
+    let mut docs = vec![DrawDocument {
+        name: ANNOUNCEMENT_FILE.into(),
+        kind: EntryKind::Announcement,
+        bytes: ann_bytes,
+        pos: Some(ann.log),
+    }];
     if this.has_file(SHEET_FILE) {
-        let b = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
-        let pos = Sheet::parse(&b).ok().map(|s| s.log);
-        docs.push((SHEET_FILE.into(), EntryKind::Sheet, b, pos));
+        let bytes = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
+        let pos = Sheet::parse(&bytes).ok().map(|s| s.log);
+        docs.push(DrawDocument {
+            name: SHEET_FILE.into(),
+            kind: EntryKind::Sheet,
+            bytes,
+            pos,
+        });
     }
     for seq in 1u32.. {
         let name = amendment_file(seq);
         if !this.has_file(&name) {
             break;
         }
-        let b = read_document_bytes(this, &name, Needed::Amendment)?;
-        let pos = Amendment::parse(&b).ok().map(|a| a.log);
-        docs.push((name, EntryKind::Amendment, b, pos));
+        let bytes = read_document_bytes(this, &name, Needed::Amendment)?;
+        let pos = Amendment::parse(&bytes).ok().map(|a| a.log);
+        docs.push(DrawDocument {
+            name,
+            kind: EntryKind::Amendment,
+            bytes,
+            pos,
+        });
     }
     if this.has_file(VOID_FILE) {
-        let b = read_document_bytes(this, VOID_FILE, Needed::Void)?;
-        let pos = Void::parse(&b).ok().map(|v| v.log);
-        docs.push((VOID_FILE.into(), EntryKind::Void, b, pos));
+        let bytes = read_document_bytes(this, VOID_FILE, Needed::Void)?;
+        let pos = Void::parse(&bytes).ok().map(|v| v.log);
+        docs.push(DrawDocument {
+            name: VOID_FILE.into(),
+            kind: EntryKind::Void,
+            bytes,
+            pos,
+        });
     }
-    for (name, kind, b, pos) in &docs {
-        let Some(pos) = pos else { continue };
-        let claims = log::document_claims(*kind, &draw_id, Digest32::of(b), *pos);
-        if let Err(divergence) = log::extends(&report, &claims) {
-            findings.push(Finding::NotInLog {
-                document: name.clone(),
-                line: pos.seq,
-                log: log_name.clone(),
-                divergence,
+    Ok(docs)
+}
+
+/// What the checks of [`check_recorded_in`] share: the draw's files, the office's other
+/// draws, the log's report and name, and the draw's id.
+struct Recorded<'a> {
+    this: &'a dyn FileSource,
+    office: &'a dyn steps::Records,
+    report: &'a LogReport,
+    log_name: &'a str,
+    draw_id: &'a str,
+}
+
+impl Recorded<'_> {
+    /// Each document of this draw is recorded at the position it carries.
+    fn check_positions(&self, docs: &[DrawDocument], findings: &mut Vec<Finding>) {
+        for doc in docs {
+            let Some(pos) = doc.pos else { continue };
+            let claims =
+                log::document_claims(doc.kind, self.draw_id, Digest32::of(&doc.bytes), pos);
+            if let Err(divergence) = log::extends(self.report, &claims) {
+                findings.push(Finding::NotInLog {
+                    document: doc.name.clone(),
+                    line: pos.seq,
+                    log: self.log_name.to_string(),
+                    divergence,
+                });
+            }
+        }
+    }
+
+    /// Every entry's document is published (the draw folders sit beside the log).
+    fn check_published(&self, findings: &mut Vec<Finding>) {
+        for rec in self.report.draws() {
+            let mut amendment = 0u32;
+            for e in &rec.entries {
+                let file = match e.kind {
+                    EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
+                    EntryKind::Sheet => SHEET_FILE.to_string(),
+                    EntryKind::Void => VOID_FILE.to_string(),
+                    EntryKind::Amendment => {
+                        amendment += 1;
+                        amendment_file(amendment)
+                    }
+                };
+                let found = if rec.draw_id == self.draw_id {
+                    self.this.read_file(&file, MAX_DOCUMENT_BYTES).ok()
+                } else {
+                    self.office.document(&rec.draw_id, &file)
+                }
+                .map(|b| Digest32::of(&b));
+                if found != Some(e.document) {
+                    findings.push(Finding::Unpublished {
+                        document: format!("{}/{file}", rec.draw_id),
+                        line: e.seq,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The task's other draws, with the reason of each void; finds `supersedes` not citing
+    /// the task's last void before this announcement.
+    fn task_siblings(
+        &self,
+        ann: &Announcement,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<verify::Sibling> {
+        let task = log::Task::of(&ann.plan);
+        let mut siblings = vec![];
+        let mut last_void: Option<Digest32> = None;
+        for rec in self
+            .report
+            .draws()
+            .into_iter()
+            .filter(|r| r.task == task && r.draw_id != self.draw_id)
+        {
+            let void_reason = if rec.state == DrawState::Void {
+                self.office
+                    .document(&rec.draw_id, VOID_FILE)
+                    .and_then(|b| Void::parse(&b).ok())
+                    .map(|v| v.reason.code)
+            } else {
+                None
+            };
+            if let Some(v) = rec.entry(EntryKind::Void)
+                && v.seq < ann.log.seq
+            {
+                last_void = Some(v.document);
+            }
+            siblings.push(verify::Sibling {
+                draw_id: rec.draw_id.clone(),
+                state: rec.state,
+                void_reason,
             });
         }
+        if ann.supersedes != last_void {
+            findings.push(Finding::Cites {
+                document: ANNOUNCEMENT_FILE.into(),
+                field: "supersedes",
+                expected: last_void.map_or("null".into(), |d| d.to_hex()),
+                found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
+            });
+        }
+        siblings
     }
-    // Every entry's document is published (the draw folders sit beside the log).
-    for rec in report.draws() {
-        let mut amendment = 0u32;
-        for e in &rec.entries {
-            let file = match e.kind {
-                EntryKind::Announcement => ANNOUNCEMENT_FILE.to_string(),
-                EntryKind::Sheet => SHEET_FILE.to_string(),
-                EntryKind::Void => VOID_FILE.to_string(),
-                EntryKind::Amendment => {
-                    amendment += 1;
-                    amendment_file(amendment)
+
+    /// No party's commitment in `ann` was used in another draw's announcement.
+    fn check_commitments_once(&self, ann: &Announcement, findings: &mut Vec<Finding>) {
+        let anns = steps::earlier_documents(
+            self.report,
+            self.office,
+            EntryKind::Announcement,
+            ANNOUNCEMENT_FILE,
+            Announcement::parse,
+        );
+        for (other, a) in anns.into_iter().filter(|(id, _)| *id != self.draw_id) {
+            for p in &ann.parties {
+                if a.parties.iter().any(|q| q.commitment == p.commitment) {
+                    findings.push(Finding::Reused {
+                        document: ANNOUNCEMENT_FILE.into(),
+                        party: p.name.clone(),
+                        what: verify::Reuse::Commitment,
+                        other: other.clone(),
+                    });
                 }
-            };
-            let found = if rec.draw_id == draw_id {
-                this.read_file(&file, MAX_DOCUMENT_BYTES).ok()
-            } else {
-                office.document(&rec.draw_id, &file)
-            }
-            .map(|b| Digest32::of(&b));
-            if found != Some(e.document) {
-                findings.push(Finding::Unpublished {
-                    document: format!("{}/{file}", rec.draw_id),
-                    line: e.seq,
-                });
             }
         }
     }
-    // The task's other draws, the void cited, commitments and secrets used once.
-    let task = log::Task::of(&ann.plan);
-    let this_line = ann.log.seq;
-    let mut last_void: Option<Digest32> = None;
-    for rec in report
-        .draws()
-        .into_iter()
-        .filter(|r| r.task == task && r.draw_id != draw_id)
-    {
-        let void_reason = if rec.state == DrawState::Void {
-            office
-                .document(&rec.draw_id, VOID_FILE)
-                .and_then(|b| Void::parse(&b).ok())
-                .map(|v| v.reason.code)
-        } else {
-            None
+
+    /// No secret revealed on this draw's sheet, if it has a readable one, was revealed on
+    /// another draw's sheet.
+    fn check_secrets_once(&self, findings: &mut Vec<Finding>) {
+        let Some(sheet) = self
+            .this
+            .has_file(SHEET_FILE)
+            .then(|| read_document_bytes(self.this, SHEET_FILE, Needed::Sheet).ok())
+            .flatten()
+            .and_then(|b| Sheet::parse(&b).ok())
+        else {
+            return;
         };
-        if let Some(v) = rec.entry(EntryKind::Void)
-            && v.seq < this_line
-        {
-            last_void = Some(v.document);
-        }
-        trust.siblings.push(verify::Sibling {
-            draw_id: rec.draw_id.clone(),
-            state: rec.state,
-            void_reason,
-        });
-    }
-    if ann.supersedes != last_void {
-        findings.push(Finding::Cites {
-            document: ANNOUNCEMENT_FILE.into(),
-            field: "supersedes",
-            expected: last_void.map_or("null".into(), |d| d.to_hex()),
-            found: ann.supersedes.map_or("null".into(), |d| d.to_hex()),
-        });
-    }
-    let anns = steps::earlier_documents(
-        &report,
-        office,
-        EntryKind::Announcement,
-        ANNOUNCEMENT_FILE,
-        Announcement::parse,
-    );
-    for (other, a) in anns.into_iter().filter(|(id, _)| *id != draw_id) {
-        for p in &ann.parties {
-            if a.parties.iter().any(|q| q.commitment == p.commitment) {
-                findings.push(Finding::Reused {
-                    document: ANNOUNCEMENT_FILE.into(),
-                    party: p.name.clone(),
-                    what: verify::Reuse::Commitment,
-                    other: other.clone(),
-                });
-            }
-        }
-    }
-    if let Some(sheet) = this
-        .has_file(SHEET_FILE)
-        .then(|| read_document_bytes(this, SHEET_FILE, Needed::Sheet).ok())
-        .flatten()
-        .and_then(|b| Sheet::parse(&b).ok())
-    {
-        let sheets =
-            steps::earlier_documents(&report, office, EntryKind::Sheet, SHEET_FILE, Sheet::parse);
-        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != draw_id) {
+        let sheets = steps::earlier_documents(
+            self.report,
+            self.office,
+            EntryKind::Sheet,
+            SHEET_FILE,
+            Sheet::parse,
+        );
+        for (other, s) in sheets.into_iter().filter(|(id, _)| *id != self.draw_id) {
             for r in &sheet.reveals {
                 if s.reveals.iter().any(|x| x.secret == r.secret) {
                     findings.push(Finding::Reused {
@@ -903,7 +1093,6 @@ fn check_recorded_in(
             }
         }
     }
-    Ok((findings, trust))
 }
 
 pub(super) fn read_plan_quietly(path: &Path, findings: &mut Vec<Finding>) -> Option<Plan> {

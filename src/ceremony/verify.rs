@@ -1143,77 +1143,111 @@ pub fn verify_replayed(
     inputs: Option<ReplayInputs<'_>>,
 ) -> Report {
     let mut r = Report::default();
-    let unreadable = |r: &mut Report, doc: &SignedDocument<'_>, e: CeremonyError| {
-        r.findings.push(Finding::Unreadable {
-            document: doc.name.to_string(),
-            error: Arc::new(e),
-        });
+    let Some(ann) = check_announcement(&mut r, published) else {
+        return r;
     };
+    let ann_digest = Digest32::of(published.announcement.bytes);
+    let Some(sheet) = check_sheet(&mut r, published, &ann, &ann_digest) else {
+        return r;
+    };
+    check_seed(&mut r, &ann, &ann_digest, &sheet);
+    let plan = inputs.as_ref().map(ReplayInputs::plan).or(plan);
+    if let Some(plan) = plan {
+        check_quotas(&mut r, &ann, &sheet, plan);
+    }
+    let Some(amendments) = check_amendments(&mut r, published, &ann, &sheet, plan) else {
+        return r;
+    };
+    if let Some(inputs) = inputs {
+        replay(&mut r, &ann, &sheet, &amendments, published, inputs);
+    }
+    r
+}
+
+/// Records that `doc` is not a valid document of its kind.
+fn unreadable(r: &mut Report, doc: &SignedDocument<'_>, e: CeremonyError) {
+    r.findings.push(Finding::Unreadable {
+        document: doc.name.to_string(),
+        error: Arc::new(e),
+    });
+}
+
+/// The published announcement, its signature, key id and consistency checked; `None` when
+/// it cannot be read (nothing else can be checked then).
+fn check_announcement(r: &mut Report, published: &Published<'_>) -> Option<Announcement> {
     let ann = match Announcement::parse(published.announcement.bytes) {
         Ok(a) => a,
         Err(e) => {
-            unreadable(&mut r, &published.announcement, e);
-            return r;
+            unreadable(r, &published.announcement, e);
+            return None;
         }
     };
-    let ann_digest = Digest32::of(published.announcement.bytes);
     check_signature(
-        &mut r,
+        r,
         published.public_key,
         &published.announcement,
         &ann.draw_id,
     );
     cites(
-        &mut r,
+        r,
         published.announcement.name,
         "key_id",
         &published.public_key.key_id().to_string(),
         &ann.key_id,
     );
     if let Err(e) = ann.check() {
-        unreadable(&mut r, &published.announcement, e);
+        unreadable(r, &published.announcement, e);
     }
+    Some(ann)
+}
+
+/// The published sheet, its signature, what it cites of the announcement (`ann`, whose
+/// digest is `ann_digest`) and its draw time checked; `None` when it cannot be read.
+fn check_sheet(
+    r: &mut Report,
+    published: &Published<'_>,
+    ann: &Announcement,
+    ann_digest: &Digest32,
+) -> Option<Sheet> {
     let sheet = match Sheet::parse(published.sheet.bytes) {
         Ok(s) => s,
         Err(e) => {
-            unreadable(&mut r, &published.sheet, e);
-            return r;
+            unreadable(r, &published.sheet, e);
+            return None;
         }
     };
-    check_signature(&mut r, published.public_key, &published.sheet, &ann.draw_id);
+    check_signature(r, published.public_key, &published.sheet, &ann.draw_id);
     r.checked.push(Check::SheetCitesAnnouncement);
     let sname = published.sheet.name;
     cites(
-        &mut r,
+        r,
         sname,
         "announcement",
         &ann_digest.to_hex(),
         &sheet.announcement.to_hex(),
     );
-    cites(&mut r, sname, "draw_id", &ann.draw_id, &sheet.draw_id);
+    cites(r, sname, "draw_id", &ann.draw_id, &sheet.draw_id);
     if sheet.plan != ann.plan {
         r.findings.push(Finding::Differs {
             document: sname.to_string(),
             part: Part::Plan,
         });
     }
-    if let Err(e) = sheet::check_draw_time(&ann, sheet.drawn_at) {
+    if let Err(e) = sheet::check_draw_time(ann, sheet.drawn_at) {
         r.findings.push(Finding::BeforeBeacon {
             document: sname.to_string(),
             found: sheet.drawn_at,
             error: Arc::new(e),
         });
     }
-    if sheet.drawn_at < ann.scheduled_at {
-        r.findings.push(Finding::TooEarly {
-            document: sname.to_string(),
-            field: "drawn_at",
-            not_before: ann.scheduled_at,
-            found: sheet.drawn_at,
-        });
-    }
+    too_early(r, sname, "drawn_at", ann.scheduled_at, sheet.drawn_at);
+    Some(sheet)
+}
+
+/// The sheet's seed is the one its reveals and beacon give for the announcement.
+fn check_seed(r: &mut Report, ann: &Announcement, ann_digest: &Digest32, sheet: &Sheet) {
     r.checked.push(Check::Seed);
-    match sheet::seed_for(&ann, &ann_digest, &sheet.reveals, sheet.beacon.as_ref()) {
+    match sheet::seed_for(ann, ann_digest, &sheet.reveals, sheet.beacon.as_ref()) {
         Ok(seed) if seed != sheet.seed => r.findings.push(Finding::Seed {
             expected: seed,
             found: sheet.seed,
@@ -1221,10 +1255,17 @@ pub fn verify_replayed(
         Ok(_) => {}
         Err(e) => r.findings.push(Finding::SeedInputs { error: Arc::new(e) }),
     }
-    let plan = inputs.as_ref().map(ReplayInputs::plan).or(plan);
-    if let Some(plan) = plan {
-        check_quotas(&mut r, &ann, &sheet, plan);
-    }
+}
+
+/// The published amendments, in order, each checked (signature, citations, recusal cap with
+/// `plan`, times, reason); `None` when one cannot be read.
+fn check_amendments(
+    r: &mut Report,
+    published: &Published<'_>,
+    ann: &Announcement,
+    sheet: &Sheet,
+    plan: Option<&Plan>,
+) -> Option<Vec<Amendment>> {
     let mut amendments = Vec::new();
     let mut prev: Option<Digest32> = None;
     let sheet_digest = Digest32::of(published.sheet.bytes);
@@ -1232,68 +1273,33 @@ pub fn verify_replayed(
         let a = match Amendment::parse(doc.bytes) {
             Ok(a) => a,
             Err(e) => {
-                unreadable(&mut r, doc, e);
-                return r;
+                unreadable(r, doc, e);
+                return None;
             }
         };
-        check_signature(&mut r, published.public_key, doc, &ann.draw_id);
+        check_signature(r, published.public_key, doc, &ann.draw_id);
         cites(
-            &mut r,
+            r,
             doc.name,
             "sheet",
             &sheet_digest.to_hex(),
             &a.sheet.to_hex(),
         );
+        cites(r, doc.name, "seq", &(i + 1).to_string(), &a.seq.to_string());
         cites(
-            &mut r,
-            doc.name,
-            "seq",
-            &(i + 1).to_string(),
-            &a.seq.to_string(),
-        );
-        cites(
-            &mut r,
+            r,
             doc.name,
             "previous",
             &prev.map(|d| d.to_hex()).unwrap_or_default(),
             &a.previous.map(|d| d.to_hex()).unwrap_or_default(),
         );
-        if let Some(plan) = plan.or(inputs.as_ref().map(ReplayInputs::plan))
-            && let amend::Action::ReplaceInspector { entity, .. } = &a.action
-        {
-            let before = amendments
-                .iter()
-                .filter(|b: &&Amendment| {
-                    matches!(&b.action, amend::Action::ReplaceInspector { entity: e, .. } if e == entity)
-                })
-                .count() as u64;
-            if before >= u64::from(plan.team.recusal_cap) {
-                r.findings.push(Finding::RecusalCap {
-                    document: doc.name.to_string(),
-                    entity: entity.clone(),
-                    cap: u64::from(plan.team.recusal_cap),
-                    number: before + 1,
-                });
-            }
+        if let Some(plan) = plan {
+            check_recusal_cap(r, doc.name, &a, &amendments, plan);
         }
-        if let Some(last) = amendments.last()
-            && a.amended_at < last.amended_at
-        {
-            r.findings.push(Finding::TooEarly {
-                document: doc.name.to_string(),
-                field: "amended_at",
-                not_before: last.amended_at,
-                found: a.amended_at,
-            });
+        if let Some(last) = amendments.last() {
+            too_early(r, doc.name, "amended_at", last.amended_at, a.amended_at);
         }
-        if a.amended_at < sheet.drawn_at {
-            r.findings.push(Finding::TooEarly {
-                document: doc.name.to_string(),
-                field: "amended_at",
-                not_before: sheet.drawn_at,
-                found: a.amended_at,
-            });
-        }
+        too_early(r, doc.name, "amended_at", sheet.drawn_at, a.amended_at);
         if !a.reason.code.fits(&a.action) {
             r.findings.push(Finding::ReasonKind {
                 document: doc.name.to_string(),
@@ -1303,10 +1309,53 @@ pub fn verify_replayed(
         prev = Some(Digest32::of(doc.bytes));
         amendments.push(a);
     }
-    if let Some(inputs) = inputs {
-        replay(&mut r, &ann, &sheet, &amendments, published, inputs);
+    Some(amendments)
+}
+
+/// An inspector replacement `a` (in `document`) does not exceed the plan's recusal cap for
+/// its entity, counting the replacements `before` it.
+fn check_recusal_cap(
+    r: &mut Report,
+    document: &str,
+    a: &Amendment,
+    before: &[Amendment],
+    plan: &Plan,
+) {
+    let amend::Action::ReplaceInspector { entity, .. } = &a.action else {
+        return;
+    };
+    let number = before
+        .iter()
+        .filter(|b| {
+            matches!(&b.action, amend::Action::ReplaceInspector { entity: e, .. } if e == entity)
+        })
+        .count() as u64;
+    if number >= u64::from(plan.team.recusal_cap) {
+        r.findings.push(Finding::RecusalCap {
+            document: document.to_string(),
+            entity: entity.clone(),
+            cap: u64::from(plan.team.recusal_cap),
+            number: number + 1,
+        });
     }
-    r
+}
+
+/// Finds `field` of `document` too early when the time `found` is before `not_before`.
+fn too_early(
+    r: &mut Report,
+    document: &str,
+    field: &'static str,
+    not_before: super::Timestamp,
+    found: super::Timestamp,
+) {
+    if found < not_before {
+        r.findings.push(Finding::TooEarly {
+            document: document.to_string(),
+            field,
+            not_before,
+            found,
+        });
+    }
 }
 
 fn check_quotas(r: &mut Report, ann: &Announcement, sheet: &Sheet, plan: &Plan) {
@@ -1904,6 +1953,109 @@ mod tests {
         assert_eq!(
             f.to_string(),
             "office.log: cannot be read: the last line is not terminated"
+        );
+    }
+
+    /// Each time the checks compare, a document dated before what it must follow: the sheet
+    /// before its scheduled time, an amendment before the sheet, an amendment before the one
+    /// it follows.
+    #[test]
+    fn documents_dated_too_early_are_each_named_with_the_time_they_must_follow() {
+        use crate::bundle::{NoProgress, amend};
+        use crate::ceremony::steps::{ANNOUNCEMENT_FILE, SHEET_FILE, amendment_file};
+        let t = |s: &str| -> crate::ceremony::Timestamp { s.parse().unwrap() };
+        let d = crate::internals::example_draw().unwrap();
+        for (i, at) in ["2026-03-01T02:00:00Z", "2026-03-01T03:00:00Z"]
+            .iter()
+            .enumerate()
+        {
+            let action = amend::Action::ReplaceEntity {
+                entity: d.drawn.sheet.entities[i].id.clone(),
+            };
+            let reason = amend::Reason {
+                code: ReasonCode::EntityClosed,
+                text: "closed".into(),
+            };
+            let log = d.office.path().join(crate::bundle::LOG_FILE);
+            amend(
+                &d.folder,
+                &log,
+                &d.key,
+                action,
+                reason,
+                t(at),
+                &mut NoProgress,
+            )
+            .unwrap();
+        }
+        let read = |name: &str| std::fs::read(d.folder.path(name)).unwrap();
+        let mut sheet = Sheet::parse(&read(SHEET_FILE)).unwrap();
+        sheet.drawn_at = t("2026-03-01T00:59:59Z");
+        let mut amended = vec![];
+        for (seq, at) in [(1, "2026-03-01T00:30:00Z"), (2, "2026-03-01T00:20:00Z")] {
+            let mut a = Amendment::parse(&read(&amendment_file(seq))).unwrap();
+            a.amended_at = t(at);
+            amended.push(a.to_canonical().unwrap());
+        }
+        let (ann, sheet) = (read(ANNOUNCEMENT_FILE), sheet.to_canonical().unwrap());
+        let names = [amendment_file(1), amendment_file(2)];
+        let doc = |name, bytes| SignedDocument {
+            name,
+            bytes,
+            signature: "",
+        };
+        let key = d.key.public_key();
+        let published = Published {
+            public_key: &key,
+            announcement: doc(ANNOUNCEMENT_FILE, &ann),
+            sheet: doc(SHEET_FILE, &sheet),
+            amendments: names.iter().zip(&amended).map(|(n, b)| doc(n, b)).collect(),
+        };
+        let found: Vec<(String, &str, String, String)> = verify_replayed(&published, None, None)
+            .findings
+            .into_iter()
+            .filter_map(|f| match f {
+                Finding::TooEarly {
+                    document,
+                    field,
+                    not_before,
+                    found,
+                } => Some((document, field, not_before.to_string(), found.to_string())),
+                _ => None,
+            })
+            .collect();
+        let row = |doc: &str, field: &'static str, not_before: &str, found: &str| {
+            let s = |x: &str| t(x).to_string();
+            (doc.to_string(), field, s(not_before), s(found))
+        };
+        assert_eq!(
+            found,
+            vec![
+                row(
+                    SHEET_FILE,
+                    "drawn_at",
+                    "2026-03-01T01:00:00Z",
+                    "2026-03-01T00:59:59Z"
+                ),
+                row(
+                    &amendment_file(1),
+                    "amended_at",
+                    "2026-03-01T00:59:59Z",
+                    "2026-03-01T00:30:00Z"
+                ),
+                row(
+                    &amendment_file(2),
+                    "amended_at",
+                    "2026-03-01T00:30:00Z",
+                    "2026-03-01T00:20:00Z"
+                ),
+                row(
+                    &amendment_file(2),
+                    "amended_at",
+                    "2026-03-01T00:59:59Z",
+                    "2026-03-01T00:20:00Z"
+                ),
+            ]
         );
     }
 }

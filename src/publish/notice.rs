@@ -127,84 +127,114 @@ impl Section for TrustSection {
     }
 }
 
+/// The trust summary's HTML: a heading and one list item per thing that stops (or does not
+/// stop) the office from choosing the result.
 fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
     use crate::ceremony::verify::{TimeProof, TrustSummary};
     let zh = lang == Lang::Zh;
-    let ann = p.announcement;
-    let summary = TrustSummary::of(ann, p.amendments, TimeProof::OfficeClaim, None);
-    let mut items: Vec<String> = vec![];
-    items.push(if summary.witnesses.is_empty() {
-        if zh {
+    let summary = TrustSummary::of(p.announcement, p.amendments, TimeProof::OfficeClaim, None);
+    let mut items = vec![witnesses_item(&summary, zh), beacon_item(p, &summary, lang)];
+    items.extend(timestamp_item(p, lang));
+    if !summary.independent {
+        items.push(if zh {
+            "没有监督人，也没有公共信标：种子完全由机关一方决定（演练），本结果不能排除机关挑选。".into()
+        } else {
+            "No witness and no public beacon: the office alone chose the seed (a drill), and nothing rules out that it chose the result.".into()
+        });
+    }
+    items.push(supersedes_item(p, zh));
+    items.push(amendments_item(&summary, lang));
+    items.push(office_log_item(p, zh));
+    trust_list(zh, items)
+}
+
+/// The trust item naming the witnesses that committed, or saying there were none.
+fn witnesses_item(summary: &crate::ceremony::verify::TrustSummary, zh: bool) -> String {
+    if summary.witnesses.is_empty() {
+        return if zh {
             "监督人：无。".into()
         } else {
             "Witnesses: none.".into()
-        }
+        };
+    }
+    let names = escape(&summary.witnesses.join("、"));
+    if zh {
+        format!(
+            "监督人：{names} 在公告中提交了承诺值。只要其中一位诚实、在公告公开前守住自己的秘密数，机关就无法事先算出结果。"
+        )
     } else {
-        let names = escape(&summary.witnesses.join("、"));
-        if zh {
-            format!(
-                "监督人：{names} 在公告中提交了承诺值。只要其中一位诚实、在公告公开前守住自己的秘密数，机关就无法事先算出结果。"
-            )
-        } else {
-            format!(
-                "Witnesses: {names} committed in the announcement. If one of them is honest and kept its secret until the announcement was public, the office could not know the result in advance."
-            )
-        }
-    });
-    let beacon = ann.beacon.as_ref().map(|b| {
-        let time = summary
-            .beacon
-            .as_ref()
-            .map(|(_, t)| p.zone.html(*t, lang))
-            .unwrap_or_default();
-        match b {
-            BeaconSpec::Drand {
-                chain_hash, round, ..
-            } => {
-                let name = escape(DrandChain::known(&chain_hash.0).map_or("drand", |c| c.name));
-                let chain = hex_html(&hex::encode(chain_hash.0));
-                if zh {
-                    format!(
-                        "公共信标：drand {name} 第 {round} 轮（链 <span class=\"hex\">{chain}</span>），{time} 产生。信标值在公告时尚未产生，机关无法预知。"
-                    )
-                } else {
-                    format!(
-                        "Public beacon: drand {name} round {round} (chain <span class=\"hex\">{chain}</span>), public at {time}. Its value did not exist when the draw was announced, so the office could not know it."
-                    )
-                }
-            }
-            BeaconSpec::External {
-                description,
-                published_at,
-                ..
-            } => {
-                let d = escape(description);
-                let published_at = p.zone.html(*published_at, lang);
-                if zh {
-                    format!(
-                        "公共信标：{d}，{published_at} 公布。信标值在公告时尚未公布，机关无法预知。"
-                    )
-                } else {
-                    format!(
-                        "Public beacon: {d}, published at {published_at}. Its value was not public when the draw was announced, so the office could not know it."
-                    )
-                }
-            }
-        }
-    });
-    items.push(beacon.unwrap_or_else(|| {
-        if zh {
+        format!(
+            "Witnesses: {names} committed in the announcement. If one of them is honest and kept its secret until the announcement was public, the office could not know the result in advance."
+        )
+    }
+}
+
+/// The trust item describing the announced public beacon (drand or external), or saying
+/// there was none.
+fn beacon_item(
+    p: &Publication<'_>,
+    summary: &crate::ceremony::verify::TrustSummary,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
+    let Some(b) = p.announcement.beacon.as_ref() else {
+        return if zh {
             "公共信标：无。".into()
         } else {
             "Public beacon: none.".into()
+        };
+    };
+    match b {
+        BeaconSpec::Drand {
+            chain_hash, round, ..
+        } => {
+            let time = summary
+                .beacon
+                .as_ref()
+                .map(|(_, t)| p.zone.html(*t, lang))
+                .unwrap_or_default();
+            let name = escape(DrandChain::known(&chain_hash.0).map_or("drand", |c| c.name));
+            let chain = hex_html(&hex::encode(chain_hash.0));
+            if zh {
+                format!(
+                    "公共信标：drand {name} 第 {round} 轮（链 <span class=\"hex\">{chain}</span>），{time} 产生。信标值在公告时尚未产生，机关无法预知。"
+                )
+            } else {
+                format!(
+                    "Public beacon: drand {name} round {round} (chain <span class=\"hex\">{chain}</span>), public at {time}. Its value did not exist when the draw was announced, so the office could not know it."
+                )
+            }
         }
-    }));
+        BeaconSpec::External {
+            description,
+            published_at,
+            ..
+        } => {
+            let d = escape(description);
+            let published_at = p.zone.html(*published_at, lang);
+            if zh {
+                format!(
+                    "公共信标：{d}，{published_at} 公布。信标值在公告时尚未公布，机关无法预知。"
+                )
+            } else {
+                format!(
+                    "Public beacon: {d}, published at {published_at}. Its value was not public when the draw was announced, so the office could not know it."
+                )
+            }
+        }
+    }
+}
+
+/// The trust item on the timestamp token beside the announcement: what it says, that it is
+/// not over this announcement or unreadable, or (with a beacon) that there is none.
+fn timestamp_item(p: &Publication<'_>, lang: Lang) -> Option<String> {
+    let zh = lang == Lang::Zh;
     let tsr = crate::ceremony::steps::TIMESTAMP_FILE;
     match &p.timestamp {
         Some(super::TimestampNote::Token(t)) => {
             let tsa = t.signer.as_deref().map(escape);
             let over = t.imprint == Some(p.announcement_digest);
-            items.push(match (zh, tsa, over) {
+            Some(match (zh, tsa, over) {
                 (true, tsa, true) => format!(
                     "时间戳：公告旁公布了时间戳令牌 <code>{tsr}</code>，由 {} 签发，时间 {}。本页只转述令牌的内容：读者须用该时间戳机构的证书核对它（verify --tsa-cert），核对无误才证明公告早于该时间。",
                     tsa.unwrap_or_else(|| "（令牌中未附证书的机构）".into()),
@@ -212,7 +242,9 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
                 ),
                 (false, tsa, true) => format!(
                     "Timestamp: the token <code>{tsr}</code> is published beside the announcement, issued by {} at {}. This page only repeats what the token says: the reader checks it against that time-stamping authority's certificate (verify --tsa-cert), and only then is it proven that the announcement existed at that time.",
-                    tsa.unwrap_or_else(|| "an authority whose certificate the token does not carry".into()),
+                    tsa.unwrap_or_else(|| {
+                        "an authority whose certificate the token does not carry".into()
+                    }),
                     p.zone.html(t.gen_time, lang)
                 ),
                 (true, _, false) => format!(
@@ -221,9 +253,9 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
                 (false, _, false) => format!(
                     "Timestamp: <code>{tsr}</code> beside the announcement is not a token over this announcement and proves nothing; the announcement time is the office's own claim."
                 ),
-            });
+            })
         }
-        Some(super::TimestampNote::Unreadable) => items.push(if zh {
+        Some(super::TimestampNote::Unreadable) => Some(if zh {
             format!(
                 "时间戳：公告旁的 <code>{tsr}</code> 不是可读的时间戳令牌，不证明任何事情；公告时间只是机关自己的说法。"
             )
@@ -232,22 +264,24 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
                 "Timestamp: <code>{tsr}</code> beside the announcement is not a readable timestamp token and proves nothing; the announcement time is the office's own claim."
             )
         }),
-        None if ann.beacon.is_some() => items.push(if zh {
-            "时间戳：公告没有时间戳令牌，公告时间只是机关自己的说法；无法独立证明公告早于信标。".into()
+        None if p.announcement.beacon.is_some() => Some(if zh {
+            "时间戳：公告没有时间戳令牌，公告时间只是机关自己的说法；无法独立证明公告早于信标。"
+                .into()
         } else {
             "Timestamp: there is no timestamp token over the announcement, so the announcement time is the office's own claim; nothing independent proves it came before the beacon.".into()
         }),
-        None => {}
+        None => None,
     }
-    if !summary.independent {
-        items.push(if zh {
-            "没有监督人，也没有公共信标：种子完全由机关一方决定（演练），本结果不能排除机关挑选。".into()
-        } else {
-            "No witness and no public beacon: the office alone chose the seed (a drill), and nothing rules out that it chose the result.".into()
-        });
-    }
-    let supersedes = ann.supersedes.as_ref().map(|d| hex_html(&d.to_hex()));
-    items.push(match (&supersedes, zh) {
+}
+
+/// The trust item saying which voided draw this announcement supersedes, if any.
+fn supersedes_item(p: &Publication<'_>, zh: bool) -> String {
+    let supersedes = p
+        .announcement
+        .supersedes
+        .as_ref()
+        .map(|d| hex_html(&d.to_hex()));
+    match (&supersedes, zh) {
         (Some(d), true) => format!(
             "本公告取代同一任务此前一次已作废的抽取（作废记录摘要 <span class=\"hex\">{d}</span>）。"
         ),
@@ -256,39 +290,47 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
         ),
         (None, true) => "本公告不取代任何已作废的抽取。".into(),
         (None, false) => "This announcement supersedes no voided draw.".into(),
-    });
+    }
+}
+
+/// The trust item counting the replacements and recusals by reason code.
+fn amendments_item(summary: &crate::ceremony::verify::TrustSummary, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
     let counts: Vec<(crate::ceremony::amend::ReasonCode, u64)> = summary
         .replacements
         .iter()
         .chain(&summary.recusals)
         .copied()
         .collect();
-    items.push(if counts.is_empty() {
-        if zh {
+    if counts.is_empty() {
+        return if zh {
             "补抽与回避：无。".into()
         } else {
             "Amendments: none.".into()
-        }
+        };
+    }
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(c, n)| {
+            if zh {
+                format!("{} {n} 次", reason_text(lang, *c))
+            } else {
+                format!("{} {n}", reason_text(lang, *c))
+            }
+        })
+        .collect();
+    if zh {
+        format!("补抽与回避：共 {total} 次（{}）。", parts.join("，"))
     } else {
-        let total: u64 = counts.iter().map(|(_, n)| n).sum();
-        let parts: Vec<String> = counts
-            .iter()
-            .map(|(c, n)| {
-                if zh {
-                    format!("{} {n} 次", reason_text(lang, *c))
-                } else {
-                    format!("{} {n}", reason_text(lang, *c))
-                }
-            })
-            .collect();
-        if zh {
-            format!("补抽与回避：共 {total} 次（{}）。", parts.join("，"))
-        } else {
-            format!("Amendments: {total} ({}).", parts.join(", "))
-        }
-    });
+        format!("Amendments: {total} ({}).", parts.join(", "))
+    }
+}
+
+/// The trust item pointing to the office log and the command that checks it.
+fn office_log_item(p: &Publication<'_>, zh: bool) -> String {
     let id = escape(&p.sheet.draw_id);
-    items.push(if zh {
+    if zh {
         format!(
             "同一任务的其他公告和作废记录在机关日志 <code>office.log</code> 中；用 <code>double-random verify {id} --public-key organizer.pub --log office.log</code> 核对。"
         )
@@ -296,7 +338,11 @@ fn trust_section(p: &Publication<'_>, lang: Lang) -> String {
         format!(
             "Other announcements of this task and voids are in the office log <code>office.log</code>; check them with <code>double-random verify {id} --public-key organizer.pub --log office.log</code>."
         )
-    });
+    }
+}
+
+/// The trust section's heading and its items as an HTML list.
+fn trust_list(zh: bool, items: Vec<String>) -> String {
     let mut h = String::new();
     let _ = writeln!(
         h,

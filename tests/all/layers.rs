@@ -116,6 +116,14 @@ fn library_part(text: &str) -> &str {
     text
 }
 
+/// Whether `file` is a module's unit tests in a file of their own: `tests.rs` beside a
+/// `mod.rs` that declares it under `#[cfg(test)]` (tests may use any layer).
+fn is_test_file(file: &Path) -> bool {
+    file.file_name().is_some_and(|n| n == "tests.rs")
+        && std::fs::read_to_string(file.with_file_name("mod.rs"))
+            .is_ok_and(|parent| parent.contains("#[cfg(test)]\nmod tests;"))
+}
+
 #[test]
 fn every_module_is_listed_in_a_layer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -151,6 +159,9 @@ fn no_module_uses_a_higher_layer() {
         let Some(&own) = layers.get(&module) else {
             continue;
         };
+        if is_test_file(file) {
+            continue;
+        }
         let text = std::fs::read_to_string(file).unwrap();
         for (line, used) in crate_uses(library_part(&text)) {
             if let Some(&theirs) = layers.get(&used)
@@ -177,6 +188,9 @@ fn the_scanner_sees_grouped_and_inline_paths() {
     assert_eq!(names, ["digest", "formats", "ceremony"]);
     let with_tests = "use crate::digest;\n#[cfg(test)]\nmod tests {\n    use crate::bundle;\n}\n";
     assert_eq!(library_part(with_tests), "use crate::digest;\n");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(is_test_file(&root.join("src/bundle/tests.rs")));
+    assert!(!is_test_file(&root.join("src/bundle/inputs.rs")));
     let lib = "//! <!-- layers:begin -->\n//! 1. `a`, `b` — low\n//! 2. `c` — high\n//! <!-- layers:end -->\n";
     let l = layers(lib);
     assert_eq!((l["a"], l["b"], l["c"]), (1, 1, 2));

@@ -8,6 +8,8 @@
 //! integers written in plain decimal. Integers beyond ±(2^53 − 1) and non-integers are
 //! refused, because RFC 8785 would write them as IEEE doubles.
 
+mod ser;
+
 use serde::Serialize;
 use serde_json::Value;
 use std::io::Write as _;
@@ -91,6 +93,19 @@ pub fn table_digest_of<T: serde::Serialize>(
 /// );
 /// ```
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
+    match ser::to_vec(value, 256) {
+        Some(bytes) => Ok(bytes),
+        // The direct writer declines every value the tree path refuses, and a few unusual ones
+        // it accepts: the tree path gives the result, or the error it always gave.
+        None => to_canonical_via_value(value),
+    }
+}
+
+/// [`to_canonical`] through a `serde_json::Value` tree: the reference the direct writer is
+/// tested against, and the path that reports why a value is refused.
+pub(crate) fn to_canonical_via_value<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, JcsError> {
     let v = serde_json::to_value(value)?;
     let mut out = Vec::with_capacity(256);
     write_value(&v, &mut out, &mut String::from("$"))?;
@@ -116,12 +131,39 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsErro
 pub fn parse_canonical<T: serde::de::DeserializeOwned + Serialize>(
     bytes: &[u8],
 ) -> Result<T, JcsError> {
+    // The fast path reads the typed value straight from the bytes and accepts it only if the direct
+    // writer gives back exactly `bytes`. It accepts nothing the full path refuses: `bytes` is then
+    // the canonical encoding of a value the tree path writes to the same bytes (see `ser`), so it
+    // is JSON (the typed parse read all of it, with the same nesting limit as a `Value` parse), its
+    // `Value` writes back to itself (no white space, no escapes beyond the canonical ones, sorted
+    // names without repeats, integers within ±(2^53−1), so parsing and writing again is the
+    // identity), and reading `T` from that `Value` reads what reading it from the same canonical
+    // text read (serde_json's tree and text readers agree for owned values without floats; the
+    // crate's own types read strings as `Cow<str>`, which takes the text reader's borrowed strings
+    // and the tree's owned ones alike), whose canonical bytes are `bytes`. Anything else (a
+    // repeated name, an unknown field the type ignores, white space, `\u0041`, `1.0`, `-0`, names
+    // out of order, integers beyond 2^53, a type that reads more spellings than it writes) makes
+    // the typed bytes differ from `bytes` or fails to read, and the full path below runs and
+    // reports exactly what it always reported.
+    if let Ok(typed) = serde_json::from_slice::<T>(bytes)
+        && ser::to_vec(&typed, bytes.len()).is_some_and(|again| again == bytes)
+    {
+        return Ok(typed);
+    }
+    parse_canonical_via_value(bytes)
+}
+
+/// [`parse_canonical`] through a `serde_json::Value` tree: checks the tree's canonical bytes,
+/// reads the typed value from the tree, and checks the typed value's canonical bytes.
+pub(crate) fn parse_canonical_via_value<T: serde::de::DeserializeOwned + Serialize>(
+    bytes: &[u8],
+) -> Result<T, JcsError> {
     let v: Value = serde_json::from_slice(bytes)?;
     let mut again = Vec::with_capacity(bytes.len());
     write_value(&v, &mut again, &mut String::from("$"))?;
     check_same(&again, bytes)?;
     let typed: T = serde_json::from_value(v)?;
-    check_same(&to_canonical(&typed)?, bytes)?;
+    check_same(&to_canonical_via_value(&typed)?, bytes)?;
     Ok(typed)
 }
 
@@ -197,70 +239,92 @@ fn write_value(v: &Value, out: &mut Vec<u8>, path: &mut String) -> Result<(), Jc
     Ok(())
 }
 
+/// What each byte becomes in a string: 0 for itself, `u` for `\u00XX`, or the letter after
+/// the backslash of its short escape.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Whether any byte of `bytes` needs an escape (a control character, `"` or `\\`), eight
+/// bytes at a time.
+///
+/// For a word `v`, `(v - 0x0101…01 * n) & !v & 0x8080…80` is non-zero exactly when some byte
+/// of `v` is below `n` (for `n` ≤ 0x80): a borrow into a byte's top bit can only start at a
+/// byte that is itself below `n`. A byte equal to `c` is a zero byte of `v ^ (0x0101…01 * c)`.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    fn below(v: u64, n: u8) -> u64 {
+        v.wrapping_sub(ONES * u64::from(n)) & !v & TOPS
+    }
+    fn any(word: [u8; 8]) -> u64 {
+        let v = u64::from_le_bytes(word);
+        below(v, 0x20)
+            | below(v ^ (ONES * u64::from(b'"')), 1)
+            | below(v ^ (ONES * u64::from(b'\\')), 1)
+    }
+    let (words, _) = bytes.as_chunks::<8>();
+    // The last eight bytes (which may overlap the last whole word), or the whole string
+    // padded with spaces; built in a register, as a copy into a stack buffer read back as one
+    // word would stall.
+    let last = match bytes.last_chunk::<8>() {
+        Some(w) => *w,
+        None => {
+            let v = bytes.iter().enumerate().fold(ONES * 0x20, |v, (i, &b)| {
+                v ^ (u64::from(b ^ 0x20) << (8 * i))
+            });
+            v.to_le_bytes()
+        }
+    };
+    words.iter().fold(any(last), |found, &w| found | any(w)) != 0
+}
+
 /// ECMAScript `JSON.stringify` string escaping, as RFC 8785 §3.2.2.2 requires.
+///
+/// Only ASCII bytes are ever escaped, and in UTF-8 an ASCII byte is always a whole character,
+/// so the string is copied in runs between the bytes that need an escape; most strings have
+/// none and are copied whole.
 fn write_string(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\u{8}' => out.extend_from_slice(b"\\b"),
-            '\u{c}' => out.extend_from_slice(b"\\f"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
+    if !needs_escape(bytes) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let e = ESCAPE[usize::from(b)];
+        if e == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        if e == b'u' {
+            let hex = [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
+        } else {
+            out.extend_from_slice(&[b'\\', e]);
         }
     }
+    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn escapes_like_json_stringify() {
-        let v = json!({"s": "a\"\\\u{8}\u{c}\n\r\t\u{1}\u{7f}/€\u{2028}"});
-        let got = String::from_utf8(to_canonical(&v).unwrap()).unwrap();
-        assert_eq!(
-            got,
-            "{\"s\":\"a\\\"\\\\\\b\\f\\n\\r\\t\\u0001\u{7f}/€\u{2028}\"}"
-        );
-    }
-
-    #[test]
-    fn sorts_by_utf16_code_units() {
-        // In UTF-8, U+E000 sorts before U+1F600; in UTF-16 the surrogate pair of
-        // U+1F600 (D83D DE00) sorts before E000, and JCS follows UTF-16.
-        let v = json!({"\u{e000}": 1, "\u{1f600}": 2, "a": 3});
-        let got = String::from_utf8(to_canonical(&v).unwrap()).unwrap();
-        assert_eq!(got, "{\"a\":3,\"\u{1f600}\":2,\"\u{e000}\":1}");
-    }
-
-    #[test]
-    fn refuses_floats_and_big_integers() {
-        assert!(matches!(
-            to_canonical(&json!({"a": [1.5]})),
-            Err(JcsError::Number { path, .. }) if path == "$.a[0]"
-        ));
-        assert!(to_canonical(&json!(9007199254740992u64)).is_err());
-        assert!(to_canonical(&json!(-9007199254740991i64)).is_ok());
-    }
-
-    #[test]
-    fn rejects_non_canonical_inputs() {
-        assert!(parse_canonical::<Value>(b"{\"a\":1} ").is_err());
-        assert!(parse_canonical::<Value>(b"{\"a\":1,\"a\":1}").is_err());
-        assert!(parse_canonical::<Value>(b"{\"a\":\"\\u0041\"}").is_err());
-        assert!(parse_canonical::<Value>(b"{\"a\":1.0}").is_err());
-        assert!(parse_canonical::<Value>("{\"a\":\"两\"}".as_bytes()).is_ok());
-    }
-}
+mod tests;
