@@ -12,8 +12,9 @@
 # office. Each case prints its wall time in Chromium (`--dump-dom`, Chromium's start included)
 # and that time less the same for the page with no files: the latter is the verification,
 # with the page's decoding of the dropped files (base64 in the test page) and the module's
-# start. The page's own clock is virtual under --virtual-time-budget, so it is not used.
-# Needs: cargo, python3, chromium.
+# start. The page's own clock is virtual under --virtual-time-budget, so it is not used; the
+# module's own time is measured in Node instead (web/test/time.js), when node is installed.
+# Needs: cargo, python3, chromium (node optional).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +66,11 @@ echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --versio
 echo "$N entities: $(du -h "$DIR/entities.csv" | cut -f1) entities.csv, $(du -sh "$work/big/WEB-1" | cut -f1) draw folder"
 python3 web/test/drive.py web/dist/verify.html "$bin" "$work/shots" \
   "demo=$work/demo/$(basename "$draw")" "replay-$N=$work/big/WEB-1"
+# The page's module alone on the same folder, in Node (V8, as in Chromium, with a real clock):
+# one run, in a fresh process, as a page runs it once.
+if command -v node >/dev/null; then
+  node web/test/time.js web/dist/verify.html "$work/big/WEB-1" 1
+fi
 # The command line on the same folder, for comparison (the log beside it found as the page's).
 TIMEFORMAT="the command line's verify on the same folder: %R s"
 time "$bin" --lang en verify "$work/big/WEB-1" --public-key "$work/big/WEB-1/organizer.pub" >/dev/null

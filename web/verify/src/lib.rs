@@ -21,6 +21,8 @@ use i18n::Lang;
 
 mod outcomes;
 mod strata;
+#[cfg(test)]
+mod timing;
 
 /// The verdict on `files` as the JSON text of `verify --json`; the public key is
 /// `organizer.pub` among the files, taken as the reader's independently obtained key when
