@@ -440,26 +440,32 @@ fn verify_source(
         .iter()
         .map(|(_, b, _)| b.as_slice())
         .collect();
-    // The views are checked from the documents alone, beside the replay.
-    let (views, checked) = crate::shares::both(
-        || {
-            crate::publish::check::check_views_in(
-                src,
-                &docs.announcement,
-                docs.sheet.as_deref(),
-                &amendment_bytes,
-            )
-        },
-        || {
-            let given = Given {
-                src,
-                docs: &docs,
-                ann: ann.as_ref(),
-                tsa_certificates,
-            };
-            given.replay_and_check(load, check_log, findings)
-        },
-    );
+    let views = || {
+        crate::publish::check::check_views_in(
+            src,
+            &docs.announcement,
+            docs.sheet.as_deref(),
+            &amendment_bytes,
+        )
+    };
+    let replay = || {
+        let given = Given {
+            src,
+            docs: &docs,
+            ann: ann.as_ref(),
+            tsa_certificates,
+        };
+        given.replay_and_check(load, check_log, findings)
+    };
+    // The views are checked from the documents alone, beside the replay; after it when the
+    // replay keeps the whole population for the amendments, so that the two never hold their
+    // memory at once.
+    let (views, checked) = if docs.amendments.is_empty() {
+        crate::shares::both(views, replay)
+    } else {
+        let checked = replay();
+        (views(), checked)
+    };
     let (report, depth, withheld, trust) = checked?;
     Ok(DirVerification {
         report,

@@ -35,7 +35,7 @@ pub fn sheet_csv(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
-        for rec in p.table() {
+        for rec in p.table_rows() {
             w.write_record(rec.iter().map(|c| neutralise(c)))
                 .map_err(err)?;
         }

@@ -510,6 +510,12 @@ impl<'a> Publication<'a> {
     /// `sheet.csv` and `sheet.xlsx` both hold exactly these cells (the CSV neutralises
     /// formulas on top).
     pub fn table(&self) -> Vec<Vec<String>> {
+        self.table_rows().collect()
+    }
+
+    /// The rows of [`Publication::table`], the header first, made one at a time: a writer of
+    /// a large sheet then never holds the whole table.
+    pub(crate) fn table_rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
         let publish_risk = self.publishes_risk();
         let mut header: Vec<String> = TABLE_HEADER.iter().map(|s| s.to_string()).collect();
         if publish_risk {
@@ -518,9 +524,9 @@ impl<'a> Publication<'a> {
         let plan = &self.sheet.plan;
         let kind = if plan.directed { "定向" } else { "不定向" };
         let items = self.items_text();
-        let mut out = vec![header];
-        for row in self.rows() {
-            let e = &row.entity;
+        // The entities after the amendments, in the order of Publication::rows.
+        let state = amend::state_after(self.sheet, self.amendments, &BTreeMap::new());
+        std::iter::once(header).chain(state.entities.into_iter().map(move |e| {
             let mut rec = vec![
                 plan.plan_id.clone(),
                 plan.plan_name.clone(),
@@ -531,15 +537,14 @@ impl<'a> Publication<'a> {
                 e.name.clone(),
                 e.id.clone(),
                 items.clone(),
-                self.team_names(e, Lang::Zh),
-                self.team_ids(e),
+                self.team_names(&e, Lang::Zh),
+                self.team_ids(&e),
             ];
             if publish_risk {
                 rec.push(e.stratum.clone().unwrap_or_default());
             }
-            out.push(rec);
-        }
-        out
+            rec
+        }))
     }
 }
 

@@ -45,7 +45,7 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
         .max()
         .unwrap_or(p.sheet.drawn_at);
     text_workbook(
-        p.table(),
+        p.table_rows(),
         WORKSHEET,
         &format!("抽查结果 {}", p.sheet.draw_id),
         &p.sheet.plan.authority,
@@ -56,7 +56,7 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
 /// A workbook of one worksheet whose every cell is a text cell, the first row bold and
 /// frozen; `created` is its creation time (so the same table gives the same bytes).
 pub(crate) fn text_workbook(
-    table: Vec<Vec<String>>,
+    table: impl IntoIterator<Item = Vec<String>>,
     worksheet: &str,
     title: &str,
     author: &str,
@@ -77,14 +77,15 @@ pub(crate) fn text_workbook(
     let bold = Format::new().set_num_format("@").set_bold();
     let ws = book.add_worksheet();
     ws.set_name(worksheet)?;
-    let mut widths = vec![0usize; table.first().map_or(0, Vec::len)];
+    let mut widths: Vec<usize> = vec![];
     for (r, rec) in table.into_iter().enumerate() {
         let row = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in rec.into_iter().enumerate() {
             let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(display_width(&cell));
+            if widths.len() <= c {
+                widths.resize(c + 1, 0);
             }
+            widths[c] = widths[c].max(display_width(&cell));
             // The cell's text is moved into the workbook, not copied.
             ws.write_string_with_format(row, col, cell, if r == 0 { &bold } else { &text })?;
         }
