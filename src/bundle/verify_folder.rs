@@ -865,7 +865,7 @@ fn check_recorded_in(
         return Ok((findings, trust));
     };
     trust.supersedes = ann.supersedes.is_some();
-    let docs = draw_documents(this, &ann, ann_bytes)?;
+    let (docs, sheet) = draw_documents(this, &ann, ann_bytes)?;
     let recorded = Recorded {
         this,
         office,
@@ -877,7 +877,7 @@ fn check_recorded_in(
     recorded.check_published(&mut findings);
     trust.siblings = recorded.task_siblings(&ann, &mut findings);
     recorded.check_commitments_once(&ann, &mut findings);
-    recorded.check_secrets_once(&mut findings);
+    recorded.check_secrets_once(sheet.as_ref(), &mut findings);
     Ok((findings, trust))
 }
 
@@ -891,21 +891,24 @@ struct DrawDocument {
 }
 
 /// The draw's documents in `this`, in log order: the announcement (`ann`, read as
-/// `ann_bytes`), the sheet, the amendments and the void, each that is there.
+/// `ann_bytes`), the sheet, the amendments and the void, each that is there; and the sheet
+/// parsed, when it parses.
 fn draw_documents(
     this: &dyn FileSource,
     ann: &Announcement,
     ann_bytes: Vec<u8>,
-) -> Result<Vec<DrawDocument>, BundleError> {
+) -> Result<(Vec<DrawDocument>, Option<Sheet>), BundleError> {
     let mut docs = vec![DrawDocument {
         name: ANNOUNCEMENT_FILE.into(),
         kind: EntryKind::Announcement,
         bytes: ann_bytes,
         pos: Some(ann.log),
     }];
+    let mut sheet = None;
     if this.has_file(SHEET_FILE) {
         let bytes = read_document_bytes(this, SHEET_FILE, Needed::Sheet)?;
-        let pos = Sheet::parse(&bytes).ok().map(|s| s.log);
+        sheet = Sheet::parse(&bytes).ok();
+        let pos = sheet.as_ref().map(|s| s.log);
         docs.push(DrawDocument {
             name: SHEET_FILE.into(),
             kind: EntryKind::Sheet,
@@ -937,7 +940,7 @@ fn draw_documents(
             pos,
         });
     }
-    Ok(docs)
+    Ok((docs, sheet))
 }
 
 /// What the checks of [`check_recorded_in`] share: the draw's files, the office's other
@@ -1069,14 +1072,8 @@ impl Recorded<'_> {
 
     /// No secret revealed on this draw's sheet, if it has a readable one, was revealed on
     /// another draw's sheet.
-    fn check_secrets_once(&self, findings: &mut Vec<Finding>) {
-        let Some(sheet) = self
-            .this
-            .has_file(SHEET_FILE)
-            .then(|| read_document_bytes(self.this, SHEET_FILE, Needed::Sheet).ok())
-            .flatten()
-            .and_then(|b| Sheet::parse(&b).ok())
-        else {
+    fn check_secrets_once(&self, sheet: Option<&Sheet>, findings: &mut Vec<Finding>) {
+        let Some(sheet) = sheet else {
             return;
         };
         let sheets = steps::earlier_documents(
