@@ -271,7 +271,10 @@ const CHUNK: usize = 64 * 1024;
 ///
 /// Every part is checked, whatever its name: `calamine` finds the parts it reads through the
 /// workbook's own relationships, which a hostile workbook can point anywhere.
-fn check_parts<R: Read + Seek>(reader: R, limits: &XlsxLimits) -> Result<(), InputErrorKind> {
+pub(crate) fn check_parts<R: Read + Seek>(
+    reader: R,
+    limits: &XlsxLimits,
+) -> Result<(), InputErrorKind> {
     let unreadable = |e: &dyn std::fmt::Display| InputErrorKind::Workbook {
         message: e.to_string(),
     };

@@ -148,12 +148,12 @@ pub enum PublishError {
     },
     /// The workbook writer failed.
     #[cfg(feature = "xlsx")]
-    #[error("{file}: {detail}")]
+    #[error("{file}: {source}")]
     Xlsx {
         /// Which file.
         file: &'static str,
-        /// The writer's description.
-        detail: String,
+        /// Why the table could not be written.
+        source: xlsx::WriteError,
     },
     /// A view could not be written.
     #[error(transparent)]

@@ -135,15 +135,15 @@ pub fn results_xlsx(
     created: crate::ceremony::Timestamp,
 ) -> Result<Vec<u8>, PublishError> {
     super::xlsx::text_workbook(
-        table.to_vec(),
+        table,
         "检查结果",
         &format!("检查结果 {}", sheet.draw_id),
         &sheet.plan.authority,
         created,
     )
-    .map_err(|e| PublishError::Xlsx {
+    .map_err(|source| PublishError::Xlsx {
         file: RESULTS_XLSX_FILE,
-        detail: e.to_string(),
+        source,
     })
 }
 

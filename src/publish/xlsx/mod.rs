@@ -10,9 +10,14 @@
 //! last amendment), so the same documents give the same workbook.
 
 use super::{Publication, PublishError};
-use calamine::{Data, Reader, Xlsx};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use std::io::Cursor;
+
+#[cfg(test)]
+mod tests;
+mod write;
+
+pub use write::WriteError;
 
 /// The worksheet's name.
 pub const WORKSHEET: &str = "抽查结果";
@@ -30,13 +35,15 @@ pub const WORKSHEET: &str = "抽查结果";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sheet_xlsx(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
-    build(p).map_err(|e| PublishError::Xlsx {
-        file: super::XLSX_FILE,
-        detail: e.to_string(),
-    })
+    sheet_xlsx_of(p, p.table_rows())
 }
 
-fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
+/// The workbook of the publication `p` whose table is `table` (its rows as
+/// [`Publication::table`] gives them, made here or once for several views).
+pub(crate) fn sheet_xlsx_of<R: AsRef<[String]>>(
+    p: &Publication<'_>,
+    table: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>, PublishError> {
     let last = p
         .amendments
         .iter()
@@ -45,59 +52,36 @@ fn build(p: &Publication<'_>) -> Result<Vec<u8>, XlsxError> {
         .max()
         .unwrap_or(p.sheet.drawn_at);
     text_workbook(
-        p.table_rows(),
+        table,
         WORKSHEET,
         &format!("抽查结果 {}", p.sheet.draw_id),
         &p.sheet.plan.authority,
         last,
     )
+    .map_err(|source| PublishError::Xlsx {
+        file: super::XLSX_FILE,
+        source,
+    })
 }
 
 /// A workbook of one worksheet whose every cell is a text cell, the first row bold and
 /// frozen; `created` is its creation time (so the same table gives the same bytes).
-pub(crate) fn text_workbook(
-    table: impl IntoIterator<Item = Vec<String>>,
+pub(crate) fn text_workbook<R: AsRef<[String]>>(
+    table: impl IntoIterator<Item = R>,
     worksheet: &str,
     title: &str,
     author: &str,
     created: crate::ceremony::Timestamp,
-) -> Result<Vec<u8>, XlsxError> {
-    let created = ExcelDateTime::from_timestamp(i64::try_from(created.unix()).unwrap_or(0))?;
-    let mut book = Workbook::new();
-    // The fastest deflate: the table is text that compresses well at any level, and a
-    // workbook of a large draw is built in about two thirds of the time of the default level.
-    book.set_zip_compression_level(1);
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(title)
-            .set_author(author)
-            .set_creation_datetime(&created),
-    );
-    let text = Format::new().set_num_format("@");
-    let bold = Format::new().set_num_format("@").set_bold();
-    let ws = book.add_worksheet();
-    ws.set_name(worksheet)?;
-    let mut widths: Vec<usize> = vec![];
-    for (r, rec) in table.into_iter().enumerate() {
-        let row = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, cell) in rec.into_iter().enumerate() {
-            let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            if widths.len() <= c {
-                widths.resize(c + 1, 0);
-            }
-            widths[c] = widths[c].max(display_width(&cell));
-            // The cell's text is moved into the workbook, not copied.
-            ws.write_string_with_format(row, col, cell, if r == 0 { &bold } else { &text })?;
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-        // Column widths in characters, capped so long team lists wrap rather than sprawl.
-        let w = u32::try_from((*w).clamp(8, 60) + 2).unwrap_or(62);
-        ws.set_column_width(col, w)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    book.save_to_buffer()
+) -> Result<Vec<u8>, WriteError> {
+    write::text_workbook(
+        table,
+        &write::Properties {
+            worksheet,
+            title,
+            author,
+            created_unix: created.unix(),
+        },
+    )
 }
 
 fn display_width(s: &str) -> usize {
@@ -139,32 +123,64 @@ pub enum ReadError {
 
 /// The cells of the first worksheet of a workbook, by row from A1 (rows and columns before
 /// the first used cell are kept as empty cells, so indexes are positions on the sheet).
+///
+/// A published workbook may come from anyone, so it is read as a roster workbook is: every
+/// part inflated and scanned under [`XlsxLimits::DEFAULT`](crate::formats::xlsx::XlsxLimits)
+/// first, then the worksheet read cell by cell (never as one rectangle), each cell within
+/// the limits' rows and columns.
 pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ReadError> {
+    use crate::formats::xlsx::XlsxLimits;
+    let limits = XlsxLimits::DEFAULT;
+    crate::formats::xlsx::check_parts(Cursor::new(bytes), &limits).map_err(|kind| {
+        ReadError::Workbook {
+            detail: kind.to_string(),
+        }
+    })?;
     let unreadable = |e: calamine::XlsxError| ReadError::Workbook {
         detail: e.to_string(),
     };
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(ReadError::NoWorksheet)?
-        .map_err(unreadable)?;
-    let Some((r0, c0)) = range.start() else {
-        return Ok(vec![]);
-    };
-    let (r0, c0) = (r0 as usize, c0 as usize);
-    let mut out: Vec<Vec<Cell>> = vec![vec![]; r0];
-    for row in range.rows() {
-        let mut cells = vec![Cell::Text(String::new()); c0];
-        cells.extend(row.iter().map(|d| match d {
-            Data::String(s) => Cell::Text(s.clone()),
-            Data::Empty => Cell::Text(String::new()),
-            other => Cell::Other(other.to_string()),
-        }));
-        while matches!(cells.last(), Some(Cell::Text(s)) if s.is_empty()) {
-            cells.pop();
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(ReadError::NoWorksheet)?;
+    let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut out: Vec<Vec<Cell>> = vec![];
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        if u64::from(r) >= limits.rows || u64::from(c) >= limits.columns {
+            return Err(ReadError::Workbook {
+                detail: format!(
+                    "a cell at row {} and column {} is past the {} rows and {} columns read",
+                    u64::from(r) + 1,
+                    u64::from(c) + 1,
+                    limits.rows,
+                    limits.columns
+                ),
+            });
         }
-        out.push(cells);
+        let (r, c) = (r as usize, c as usize);
+        let value = match cell.get_value() {
+            DataRef::String(s) => Cell::Text(s.clone()),
+            DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+            DataRef::Empty => Cell::Text(String::new()),
+            other => Cell::Other(Data::from(other.clone()).to_string()),
+        };
+        if out.len() <= r {
+            out.resize(r + 1, vec![]);
+        }
+        let row = &mut out[r];
+        if row.len() <= c {
+            row.resize(c + 1, Cell::Text(String::new()));
+        }
+        row[c] = value;
+    }
+    for row in &mut out {
+        while matches!(row.last(), Some(Cell::Text(s)) if s.is_empty()) {
+            row.pop();
+        }
     }
     while out.last().is_some_and(Vec::is_empty) {
         out.pop();
