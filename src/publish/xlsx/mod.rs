@@ -35,15 +35,36 @@ pub const WORKSHEET: &str = "抽查结果";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sheet_xlsx(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
-    sheet_xlsx_of(p, p.table_rows())
+    let title = sheet_title(p);
+    write::text_workbook(p.table_rows(), &sheet_properties(p, &title)).map_err(|source| {
+        PublishError::Xlsx {
+            file: super::XLSX_FILE,
+            source,
+        }
+    })
 }
 
-/// The workbook of the publication `p` whose table is `table` (its rows as
-/// [`Publication::table`] gives them, made here or once for several views).
-pub(crate) fn sheet_xlsx_of<R: AsRef<[String]>>(
+/// [`sheet_xlsx`] of the publication's table made already ([`Publication::table`]).
+pub(crate) fn sheet_xlsx_of(
     p: &Publication<'_>,
-    table: impl IntoIterator<Item = R>,
+    table: &[Vec<String>],
 ) -> Result<Vec<u8>, PublishError> {
+    let title = sheet_title(p);
+    write::text_workbook_of(table, &sheet_properties(p, &title)).map_err(|source| {
+        PublishError::Xlsx {
+            file: super::XLSX_FILE,
+            source,
+        }
+    })
+}
+
+fn sheet_title(p: &Publication<'_>) -> String {
+    format!("抽查结果 {}", p.sheet.draw_id)
+}
+
+/// The workbook's properties: created at the last signed document (the draw or its last
+/// amendment).
+fn sheet_properties<'a>(p: &'a Publication<'_>, title: &'a str) -> write::Properties<'a> {
     let last = p
         .amendments
         .iter()
@@ -51,29 +72,25 @@ pub(crate) fn sheet_xlsx_of<R: AsRef<[String]>>(
         .chain([p.sheet.drawn_at])
         .max()
         .unwrap_or(p.sheet.drawn_at);
-    text_workbook(
-        table,
-        WORKSHEET,
-        &format!("抽查结果 {}", p.sheet.draw_id),
-        &p.sheet.plan.authority,
-        last,
-    )
-    .map_err(|source| PublishError::Xlsx {
-        file: super::XLSX_FILE,
-        source,
-    })
+    write::Properties {
+        worksheet: WORKSHEET,
+        title,
+        author: &p.sheet.plan.authority,
+        created_unix: last.unix(),
+    }
 }
 
-/// A workbook of one worksheet whose every cell is a text cell, the first row bold and
-/// frozen; `created` is its creation time (so the same table gives the same bytes).
-pub(crate) fn text_workbook<R: AsRef<[String]>>(
-    table: impl IntoIterator<Item = R>,
+/// A workbook of one worksheet named `worksheet` whose every cell is a text cell, the first
+/// row bold and frozen; `created` is its creation time (so the same table gives the same
+/// bytes).
+pub(crate) fn text_workbook(
+    table: &[Vec<String>],
     worksheet: &str,
     title: &str,
     author: &str,
     created: crate::ceremony::Timestamp,
 ) -> Result<Vec<u8>, WriteError> {
-    write::text_workbook(
+    write::text_workbook_of(
         table,
         &write::Properties {
             worksheet,

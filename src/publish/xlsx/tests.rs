@@ -1,7 +1,7 @@
 //! The workbook writer against `rust_xlsxwriter` in constant-memory mode: the same parts,
 //! in the same order, with the same content, for any table of text.
 
-use super::write::{Properties, WriteError, text_workbook};
+use super::write::{Properties, WriteError, text_workbook, text_workbook_of};
 use super::{Cell, read_cells};
 use proptest::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
@@ -75,6 +75,8 @@ fn entries(bytes: &[u8]) -> Vec<(String, String, Option<u32>, String)> {
 
 fn assert_same(table: &[Vec<String>]) {
     let ours = text_workbook(table.to_vec(), &PROPS).expect("workbook");
+    // The table in memory, its rows read twice and streamed: the same bytes.
+    assert!(text_workbook_of(table, &PROPS).expect("workbook") == ours);
     let theirs = reference(table, &PROPS);
     let (ours, theirs) = (entries(&ours), entries(&theirs));
     assert_eq!(ours.len(), theirs.len());
@@ -142,6 +144,19 @@ fn wide_tables_merge_equal_widths_and_name_columns_past_z() {
     let mut row: Vec<String> = (0..30).map(|i| "x".repeat(i % 3 * 7)).collect();
     row[27] = "长".repeat(40);
     assert_same(&[header, row]);
+}
+
+#[test]
+fn a_large_table_streamed_in_pieces_is_the_reference_workbook() {
+    // About a megabyte of worksheet XML: the streamed writer hands it on in many pieces.
+    let t: Vec<Vec<String>> = (0..4_000)
+        .map(|r| {
+            (0..10)
+                .map(|c| format!("第{r}行 <{c}> _x00{c}F_ 贵阳市某某有限公司"))
+                .collect()
+        })
+        .collect();
+    assert_same(&t);
 }
 
 #[test]
@@ -223,4 +238,30 @@ proptest! {
         };
         prop_assert_eq!(normal(read), normal(expected));
     }
+}
+
+/// The workbook a draw publishes and the one its check writes from the table in memory are
+/// the same bytes, for a sheet of the size a million-entity roster gives: the check of a
+/// published workbook compares bytes first.
+#[test]
+fn the_published_workbook_and_the_checks_are_the_same_bytes() {
+    let (ann, mut sheet) = crate::internals::example_documents().expect("example draw");
+    let base = sheet.entities.clone();
+    // Names that compress as real ones do: how the compressor's input is cut shows in its
+    // output only when the input is not too repetitive.
+    let mut x: u64 = 1;
+    sheet.entities = (0..20_000)
+        .map(|i| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let mut e = base[i % base.len()].clone();
+            e.id = format!("91520100{i:010}");
+            e.name = format!("{}{}号{}", e.name, x >> 44, x % 997);
+            e
+        })
+        .collect();
+    let p = crate::publish::Publication::new(&ann, &sheet, &[], None).expect("publication");
+    let published = super::sheet_xlsx(&p).expect("workbook");
+    assert!(published == super::sheet_xlsx_of(&p, &p.table()).expect("workbook"));
 }

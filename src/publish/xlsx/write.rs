@@ -75,11 +75,73 @@ pub(crate) struct Properties<'a> {
 
 /// The workbook bytes of `table`: one worksheet whose every cell is a text cell, the first
 /// row bold and frozen, each column as wide as its widest cell (8 to 60 characters, plus 2).
+///
+/// The rows are taken once, as they come; their XML is held until the last row has given the
+/// column widths, which the worksheet states before its rows.
 pub(crate) fn text_workbook<R: AsRef<[String]>>(
     table: impl IntoIterator<Item = R>,
     props: &Properties<'_>,
 ) -> Result<Vec<u8>, WriteError> {
-    let sheet = Rows::write(table)?;
+    let mut shape = Shape::default();
+    let mut rows = RowWriter::default();
+    // Where each piece of PIECE bytes or more ends, as text_workbook_of hands them on.
+    let mut ends = vec![];
+    let mut start = 0;
+    for (r, record) in table.into_iter().enumerate() {
+        let record = record.as_ref();
+        shape.add(r, record)?;
+        rows.write(r, record);
+        if rows.xml.len() - start >= PIECE {
+            start = rows.xml.len();
+            ends.push(start);
+        }
+    }
+    ends.push(rows.xml.len());
+    package(props, &shape, |sink| {
+        let mut from = 0;
+        for end in ends {
+            sink.write_all(&rows.xml.as_bytes()[from..end])?;
+            from = end;
+        }
+        Ok(())
+    })
+}
+
+/// The rows' XML goes to the compressor in pieces of at least this many bytes, cut after a
+/// row. The compressor's output depends on how its input is cut, so both writers cut it alike
+/// and give the same bytes (which the check of a published workbook relies on).
+const PIECE: usize = 1 << 16;
+
+/// [`text_workbook`] of a table already in memory: its rows are read twice, once for the
+/// column widths and once to write them, so that their XML goes straight to the compressor
+/// and is never held whole.
+pub(crate) fn text_workbook_of<R: AsRef<[String]>>(
+    table: &[R],
+    props: &Properties<'_>,
+) -> Result<Vec<u8>, WriteError> {
+    let mut shape = Shape::default();
+    for (r, record) in table.iter().enumerate() {
+        shape.add(r, record.as_ref())?;
+    }
+    package(props, &shape, |sink| {
+        let mut rows = RowWriter::default();
+        for (r, record) in table.iter().enumerate() {
+            rows.write(r, record.as_ref());
+            if rows.xml.len() >= PIECE {
+                sink.write_all(rows.xml.as_bytes())?;
+                rows.xml.clear();
+            }
+        }
+        sink.write_all(rows.xml.as_bytes())
+    })
+}
+
+/// The zip package of a worksheet of `shape` whose rows `rows` writes.
+fn package(
+    props: &Properties<'_>,
+    shape: &Shape,
+    rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Vec<u8>, WriteError> {
     let zip_err = |e: zip::result::ZipError| WriteError::Zip {
         detail: e.to_string(),
     };
@@ -92,31 +154,25 @@ pub(crate) fn text_workbook<R: AsRef<[String]>>(
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default());
     let mut zip = zip::ZipWriter::new_stream(Cursor::new(Vec::new()));
-    let part = |zip: &mut zip::ZipWriter<_>, name: &str, pieces: &[&[u8]]| {
+    let part = |zip: &mut zip::ZipWriter<_>, name: &str, bytes: &[u8]| {
         zip.start_file(name, options).map_err(zip_err)?;
-        pieces
-            .iter()
-            .try_for_each(|p| zip.write_all(p))
-            .map_err(io_err)
+        zip.write_all(bytes).map_err(io_err)
     };
-    part(&mut zip, "[Content_Types].xml", &[CONTENT_TYPES])?;
-    part(&mut zip, "_rels/.rels", &[ROOT_RELS])?;
-    part(&mut zip, "xl/_rels/workbook.xml.rels", &[WORKBOOK_RELS])?;
-    part(&mut zip, "xl/theme/theme1.xml", &[THEME])?;
-    part(&mut zip, "xl/styles.xml", &[STYLES])?;
-    part(&mut zip, "xl/workbook.xml", &[workbook(props).as_bytes()])?;
-    let head = sheet.head();
+    part(&mut zip, "[Content_Types].xml", CONTENT_TYPES)?;
+    part(&mut zip, "_rels/.rels", ROOT_RELS)?;
+    part(&mut zip, "xl/_rels/workbook.xml.rels", WORKBOOK_RELS)?;
+    part(&mut zip, "xl/theme/theme1.xml", THEME)?;
+    part(&mut zip, "xl/styles.xml", STYLES)?;
+    part(&mut zip, "xl/workbook.xml", workbook(props).as_bytes())?;
     part(
         &mut zip,
         "xl/worksheets/sheet1.xml",
-        &[
-            head.as_bytes(),
-            sheet.data.as_bytes(),
-            SHEET_TAIL.as_bytes(),
-        ],
+        shape.head().as_bytes(),
     )?;
-    part(&mut zip, "docProps/core.xml", &[core(props).as_bytes()])?;
-    part(&mut zip, "docProps/app.xml", &[app(props).as_bytes()])?;
+    rows(&mut zip).map_err(io_err)?;
+    zip.write_all(SHEET_TAIL.as_bytes()).map_err(io_err)?;
+    part(&mut zip, "docProps/core.xml", core(props).as_bytes())?;
+    part(&mut zip, "docProps/app.xml", app(props).as_bytes())?;
     let out = zip.finish().map_err(zip_err)?;
     Ok(out.into_inner().into_inner())
 }
@@ -131,77 +187,89 @@ const STYLES: &[u8] = include_bytes!("parts/styles.xml");
 const SHEET_TAIL: &str = "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" \
     bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>";
 
-/// The worksheet's rows, written as they come, with what its head needs to know.
-struct Rows {
-    /// The `<row>` elements.
-    data: String,
+/// What the worksheet's head states of its rows, and the check that they fit a worksheet.
+#[derive(Default)]
+struct Shape {
     /// The widest cell of each column, in display columns (a CJK character counts two).
     widths: Vec<usize>,
     /// The first and last row and the last column holding a cell (from 1), if any does.
     used: Option<(usize, usize, usize)>,
 }
 
-impl Rows {
-    fn write<R: AsRef<[String]>>(table: impl IntoIterator<Item = R>) -> Result<Rows, WriteError> {
-        let mut rows = Rows {
-            data: String::new(),
-            widths: vec![],
-            used: None,
-        };
-        let mut names: Vec<String> = vec![];
-        let mut number = itoa::Buffer::new();
-        for (r, record) in table.into_iter().enumerate() {
-            let record = record.as_ref();
-            let row = r + 1;
-            if row > MAX_ROWS {
-                return Err(WriteError::TooManyRows);
-            }
-            if record.is_empty() {
+/// Writes rows as worksheet XML, one after the other.
+#[derive(Default)]
+struct RowWriter {
+    /// The XML written and not yet taken.
+    xml: String,
+    /// The column letters, `A`, `B`, … as far as the widest row so far.
+    names: Vec<String>,
+    number: itoa::Buffer,
+}
+
+impl RowWriter {
+    /// Writes row `r` (from 0), which [`Shape::add`] has accepted; a row of no cells is
+    /// left out.
+    fn write(&mut self, r: usize, record: &[String]) {
+        if record.is_empty() {
+            return;
+        }
+        while self.names.len() < record.len() {
+            self.names.push(column_name(self.names.len()));
+        }
+        let row_number = self.number.format(r + 1);
+        let style = if r == 0 { HEADER_STYLE } else { TEXT_STYLE };
+        let data = &mut self.xml;
+        data.push_str("<row r=\"");
+        data.push_str(row_number);
+        data.push_str("\">");
+        for (c, cell) in record.iter().enumerate() {
+            data.push_str("<c r=\"");
+            data.push_str(&self.names[c]);
+            data.push_str(row_number);
+            data.push_str("\" s=\"");
+            data.push(char::from(b'0' + style));
+            if cell.is_empty() {
+                data.push_str("\"/>");
                 continue;
             }
-            if record.len() > MAX_COLUMNS {
-                return Err(WriteError::TooManyColumns { row });
+            data.push_str("\" t=\"inlineStr\"><is><t");
+            if cell.starts_with(['\t', '\n', ' ']) || cell.ends_with(['\t', '\n', ' ']) {
+                data.push_str(" xml:space=\"preserve\"");
             }
-            while names.len() < record.len() {
-                names.push(column_name(names.len()));
-            }
-            if rows.widths.len() < record.len() {
-                rows.widths.resize(record.len(), 0);
-            }
-            let row_number = number.format(row).to_owned();
-            let style = if r == 0 { HEADER_STYLE } else { TEXT_STYLE };
-            let data = &mut rows.data;
-            data.push_str("<row r=\"");
-            data.push_str(&row_number);
-            data.push_str("\">");
-            for (c, cell) in record.iter().enumerate() {
-                if cell.len() > MAX_CELL_UTF16 && cell.encode_utf16().nth(MAX_CELL_UTF16).is_some()
-                {
-                    return Err(WriteError::CellTooLong { row, column: c + 1 });
-                }
-                rows.widths[c] = rows.widths[c].max(super::display_width(cell));
-                data.push_str("<c r=\"");
-                data.push_str(&names[c]);
-                data.push_str(&row_number);
-                data.push_str("\" s=\"");
-                data.push(char::from(b'0' + style));
-                if cell.is_empty() {
-                    data.push_str("\"/>");
-                    continue;
-                }
-                data.push_str("\" t=\"inlineStr\"><is><t");
-                if cell.starts_with(['\t', '\n', ' ']) || cell.ends_with(['\t', '\n', ' ']) {
-                    data.push_str(" xml:space=\"preserve\"");
-                }
-                data.push('>');
-                escape_text(cell, true, data);
-                data.push_str("</t></is></c>");
-            }
-            data.push_str("</row>");
-            let (first_row, last_col) = rows.used.map_or((row, 0), |(f, _, c)| (f, c));
-            rows.used = Some((first_row, row, last_col.max(record.len())));
+            data.push('>');
+            escape_text(cell, true, data);
+            data.push_str("</t></is></c>");
         }
-        Ok(rows)
+        data.push_str("</row>");
+    }
+}
+
+impl Shape {
+    /// Takes row `r` (from 0) into the widths and the used range, or says why a worksheet
+    /// cannot hold it.
+    fn add(&mut self, r: usize, record: &[String]) -> Result<(), WriteError> {
+        let row = r + 1;
+        if row > MAX_ROWS {
+            return Err(WriteError::TooManyRows);
+        }
+        if record.is_empty() {
+            return Ok(());
+        }
+        if record.len() > MAX_COLUMNS {
+            return Err(WriteError::TooManyColumns { row });
+        }
+        if self.widths.len() < record.len() {
+            self.widths.resize(record.len(), 0);
+        }
+        for (c, cell) in record.iter().enumerate() {
+            if cell.len() > MAX_CELL_UTF16 && cell.encode_utf16().nth(MAX_CELL_UTF16).is_some() {
+                return Err(WriteError::CellTooLong { row, column: c + 1 });
+            }
+            self.widths[c] = self.widths[c].max(super::display_width(cell));
+        }
+        let (first_row, last_col) = self.used.map_or((row, 0), |(f, _, c)| (f, c));
+        self.used = Some((first_row, row, last_col.max(record.len())));
+        Ok(())
     }
 
     /// The worksheet up to its `<sheetData>`: dimension, frozen first row, column widths.
