@@ -144,7 +144,8 @@ pub enum ReadError {
 /// A published workbook may come from anyone, so it is read as a roster workbook is: every
 /// part inflated and scanned under [`XlsxLimits::DEFAULT`](crate::formats::xlsx::XlsxLimits)
 /// first, then the worksheet read cell by cell (never as one rectangle), each cell within
-/// the limits' rows and columns.
+/// the limits' rows and columns, and the positions held (cells and the empty ones before
+/// them) within the limits' cells.
 pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ReadError> {
     use crate::formats::xlsx::XlsxLimits;
     let limits = XlsxLimits::DEFAULT;
@@ -165,6 +166,7 @@ pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ReadError> {
         .ok_or(ReadError::NoWorksheet)?;
     let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
     let mut out: Vec<Vec<Cell>> = vec![];
+    let mut held = 0u64;
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
         let (r, c) = cell.get_position();
         if u64::from(r) >= limits.rows || u64::from(c) >= limits.columns {
@@ -179,6 +181,21 @@ pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ReadError> {
             });
         }
         let (r, c) = (r as usize, c as usize);
+        // Every position up to a cell is held (as an empty cell if need be): their number is
+        // bounded as a roster workbook's cells are.
+        let grows = (r + 1).saturating_sub(out.len())
+            + (c + 1).saturating_sub(out.get(r).map_or(0, Vec::len));
+        held += grows as u64;
+        if held > limits.cells {
+            return Err(ReadError::Workbook {
+                detail: format!(
+                    "more than {} cells up to row {} and column {}",
+                    limits.cells,
+                    r + 1,
+                    c + 1
+                ),
+            });
+        }
         let value = match cell.get_value() {
             DataRef::String(s) => Cell::Text(s.clone()),
             DataRef::SharedString(s) => Cell::Text((*s).to_owned()),

@@ -265,3 +265,41 @@ fn the_published_workbook_and_the_checks_are_the_same_bytes() {
     let published = super::sheet_xlsx(&p).expect("workbook");
     assert!(published == super::sheet_xlsx_of(&p, &p.table()).expect("workbook"));
 }
+
+/// A worksheet of `rows` rows, each with one text cell in column `column` (letters).
+fn sparse_sheet(rows: usize, column: &str) -> Vec<u8> {
+    let mut xml = String::from(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    for r in 1..=rows {
+        xml.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"{column}{r}\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+        ));
+    }
+    xml.push_str("</sheetData></worksheet>");
+    crate::fuzzing::xlsx_package(xml.as_bytes(), None, true).expect("package")
+}
+
+#[test]
+fn a_published_workbook_is_read_within_the_roster_limits() {
+    // Within the bounds: read, each cell at its place.
+    let cells = read_cells(&sparse_sheet(3, "C")).expect("read");
+    assert_eq!(cells.len(), 3);
+    assert_eq!(
+        cells[2],
+        vec![
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+            Cell::Text("x".into())
+        ]
+    );
+    // A cell past the columns a roster may have.
+    assert!(read_cells(&sparse_sheet(1, "XFD")).is_err());
+    // One cell per row in the last column a roster may have: 140,000 rows would hold
+    // 35,840,000 positions, more than the 2^25 cells a roster workbook may have.
+    let err = read_cells(&sparse_sheet(140_000, "IV")).unwrap_err();
+    assert!(
+        err.to_string().contains("more than 33554432 cells"),
+        "{err}"
+    );
+}
