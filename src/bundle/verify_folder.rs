@@ -440,12 +440,13 @@ fn verify_source(
         .iter()
         .map(|(_, b, _)| b.as_slice())
         .collect();
-    let views = || {
-        crate::publish::check::check_views_in(
+    let views = |spread| {
+        crate::publish::check::check_views_spread(
             src,
             &docs.announcement,
             docs.sheet.as_deref(),
             &amendment_bytes,
+            spread,
         )
     };
     let replay = || {
@@ -459,12 +460,12 @@ fn verify_source(
     };
     // The views are checked from the documents alone, beside the replay; after it when the
     // replay keeps the whole population for the amendments, so that the two never hold their
-    // memory at once.
+    // memory at once (and then on both cores, the workbook beside the other views).
     let (views, checked) = if docs.amendments.is_empty() {
-        crate::shares::both(views, replay)
+        crate::shares::both(|| views(false), replay)
     } else {
         let checked = replay();
-        (views(), checked)
+        (views(true), checked)
     };
     let (report, depth, withheld, trust) = checked?;
     Ok(DirVerification {

@@ -193,6 +193,18 @@ pub fn check_views_in(
     sheet: Option<&[u8]>,
     amendments: &[&[u8]],
 ) -> Vec<ViewCheck> {
+    check_views_spread(src, announcement, sheet, amendments, false)
+}
+
+/// [`check_views_in`]; with `spread`, the workbook is checked on a thread of its own beside
+/// the other views (for a caller with nothing else running, when [`crate::threads`] allows).
+pub(crate) fn check_views_spread(
+    src: &dyn files::FileSource,
+    announcement: &[u8],
+    sheet: Option<&[u8]>,
+    amendments: &[&[u8]],
+    spread: bool,
+) -> Vec<ViewCheck> {
     let present: Vec<&str> = [CSV_FILE, XLSX_FILE, NOTICE_FILE]
         .into_iter()
         .filter(|f| src.has_file(f))
@@ -234,30 +246,45 @@ pub fn check_views_in(
                 .collect();
         }
     };
-    // The table sheet.csv and sheet.xlsx both hold, built once for both.
-    let table = std::cell::OnceCell::new();
-    let table = || table.get_or_init(|| p.table());
-    present
+    // Each view's bytes, read here, then checked (the workbook perhaps beside the others).
+    let read: Vec<(&str, Result<Vec<u8>, files::FileError>)> = present
         .into_iter()
-        .map(|f| {
-            let bytes = match src.read_file(f, MAX_VIEW_BYTES) {
-                Ok(b) => b,
-                Err(e) => {
-                    return not_checked(
-                        f,
-                        NotChecked::Unreadable {
-                            detail: e.to_string(),
-                        },
-                    );
-                }
-            };
-            match f {
-                CSV_FILE => check_csv(&p, table(), &bytes),
-                XLSX_FILE => check_xlsx(&p, table(), &bytes),
-                _ => check_notice(&p, &bytes),
-            }
-        })
-        .collect()
+        .map(|f| (f, src.read_file(f, MAX_VIEW_BYTES)))
+        .collect();
+    // The table sheet.csv and sheet.xlsx both hold, built once for both.
+    let table = (read.iter().any(|(f, _)| *f != NOTICE_FILE)).then(|| p.table());
+    let table = table.as_deref().unwrap_or_default();
+    let check = |(f, bytes): &(&str, Result<Vec<u8>, files::FileError>)| match bytes {
+        Err(e) => not_checked(
+            f,
+            NotChecked::Unreadable {
+                detail: e.to_string(),
+            },
+        ),
+        Ok(bytes) => match *f {
+            CSV_FILE => check_csv(&p, table, bytes),
+            XLSX_FILE => check_xlsx(&p, table, bytes),
+            _ => check_notice(&p, bytes),
+        },
+    };
+    let workbook = read.iter().position(|(f, _)| *f == XLSX_FILE);
+    match workbook {
+        Some(w) if spread && read.len() > 1 => {
+            let (xlsx, mut others) = crate::shares::both(
+                || check(&read[w]),
+                || {
+                    read.iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != w)
+                        .map(|(_, r)| check(r))
+                        .collect::<Vec<_>>()
+                },
+            );
+            others.insert(w, xlsx);
+            others
+        }
+        _ => read.iter().map(check).collect(),
+    }
 }
 
 type Documents = (Announcement, Sheet, Vec<Amendment>);
@@ -736,6 +763,34 @@ fn text_of(html: &str) -> String {
 mod tests {
     use super::*;
     use notice::attribute;
+
+    #[test]
+    fn views_checked_spread_or_not_give_the_same_results_in_order() {
+        let (ann, sheet) = crate::internals::example_documents().expect("example draw");
+        let p = Publication::new(&ann, &sheet, &[], None).expect("publication");
+        let dir = tempfile::tempdir().expect("temp dir");
+        super::super::write_views(dir.path(), &p, super::super::Lang::Zh).expect("views");
+        // One view edited, so that a difference has to come back in its place.
+        let csv = dir.path().join(CSV_FILE);
+        let text = std::fs::read_to_string(&csv).expect("csv");
+        let name = &sheet.entities[0].name;
+        std::fs::write(&csv, text.replacen(name.as_str(), "某某无关公司", 1)).expect("csv");
+        let (a, s) = (
+            ann.to_canonical().expect("ann"),
+            sheet.to_canonical().expect("sheet"),
+        );
+        for n in [1, 2] {
+            crate::set_threads(n);
+            let src: &dyn files::FileSource = &dir.path();
+            let one = check_views_spread(src, &a, Some(&s), &[], false);
+            let spread = check_views_spread(src, &a, Some(&s), &[], true);
+            assert_eq!(one, spread);
+            let files: Vec<&str> = spread.iter().map(|c| c.file.as_str()).collect();
+            assert_eq!(files, [CSV_FILE, XLSX_FILE, NOTICE_FILE]);
+            assert!(spread[0].failed() && !spread[1].failed() && !spread[2].failed());
+        }
+        crate::set_threads(0);
+    }
 
     #[test]
     fn cells_of_rows() {
