@@ -303,3 +303,40 @@ fn a_published_workbook_is_read_within_the_roster_limits() {
         "{err}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A published workbook is anyone's file: edits of its worksheet's XML (a byte changed,
+    /// inserted or removed) give cells or an error, never a panic, and the same answer twice.
+    #[test]
+    fn an_edited_worksheet_is_read_or_refused_without_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..4),
+        deflate in any::<bool>(),
+    ) {
+        let t = table(&[&["序号", "名称"], &["1", "贵阳市某某有限公司 _x0041_"], &["2", " a&b "]]);
+        let bytes = text_workbook(t, &PROPS).expect("workbook");
+        let sheet = entries(&bytes)
+            .into_iter()
+            .find(|e| e.0 == "xl/worksheets/sheet1.xml")
+            .expect("worksheet")
+            .3
+            .into_bytes();
+        let mut xml = sheet;
+        for (at, byte, kind) in edits {
+            let i = at.index(xml.len() + 1);
+            match kind {
+                0 if i < xml.len() => xml[i] = byte,
+                1 => xml.insert(i, byte),
+                _ if i < xml.len() => {
+                    xml.remove(i);
+                }
+                _ => xml.push(byte),
+            }
+        }
+        let book = crate::fuzzing::xlsx_package(&xml, None, deflate).expect("package");
+        let first = read_cells(&book).map_err(|e| e.to_string());
+        let again = read_cells(&book).map_err(|e| e.to_string());
+        prop_assert_eq!(first, again);
+    }
+}
