@@ -76,7 +76,7 @@ fn sheet_properties<'a>(p: &'a Publication<'_>, title: &'a str) -> write::Proper
         worksheet: WORKSHEET,
         title,
         author: &p.sheet.plan.authority,
-        created_unix: last.unix(),
+        created: last,
     }
 }
 
@@ -96,7 +96,7 @@ pub(crate) fn text_workbook(
             worksheet,
             title,
             author,
-            created_unix: created.unix(),
+            created,
         },
     )
 }

@@ -7,17 +7,19 @@ use proptest::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use std::io::{Cursor, Read};
 
-const PROPS: Properties<'static> = Properties {
-    worksheet: "抽查结果",
-    title: "抽查结果 DR-2026-0001 <&>",
-    author: "贵阳市市场监督管理局",
-    created_unix: 1_764_900_000,
-};
+fn props() -> Properties<'static> {
+    Properties {
+        worksheet: "抽查结果",
+        title: "抽查结果 DR-2026-0001 <&>",
+        author: "贵阳市市场监督管理局",
+        created: crate::ceremony::Timestamp::from_unix(1_764_900_000).expect("time"),
+    }
+}
 
 /// The workbook `rust_xlsxwriter` writes for `table` with the settings of the views.
 fn reference(table: &[Vec<String>], props: &Properties<'_>) -> Vec<u8> {
     let created =
-        ExcelDateTime::from_timestamp(i64::try_from(props.created_unix).unwrap()).expect("time");
+        ExcelDateTime::from_timestamp(i64::try_from(props.created.unix()).unwrap()).expect("time");
     let mut book = Workbook::new();
     book.set_zip_compression_level(1);
     book.set_properties(
@@ -74,10 +76,10 @@ fn entries(bytes: &[u8]) -> Vec<(String, String, Option<u32>, String)> {
 }
 
 fn assert_same(table: &[Vec<String>]) {
-    let ours = text_workbook(table.to_vec(), &PROPS).expect("workbook");
+    let ours = text_workbook(table.to_vec(), &props()).expect("workbook");
     // The table in memory, its rows read twice and streamed: the same bytes.
-    assert!(text_workbook_of(table, &PROPS).expect("workbook") == ours);
-    let theirs = reference(table, &PROPS);
+    assert!(text_workbook_of(table, &props()).expect("workbook") == ours);
+    let theirs = reference(table, &props());
     let (ours, theirs) = (entries(&ours), entries(&theirs));
     assert_eq!(ours.len(), theirs.len());
     for (a, b) in ours.iter().zip(&theirs) {
@@ -127,15 +129,15 @@ fn the_views_table_is_the_reference_workbook() {
         ],
     ]);
     assert_same(&t);
-    let bytes = text_workbook(t.clone(), &PROPS).expect("workbook");
+    let bytes = text_workbook(t.clone(), &props()).expect("workbook");
     assert_eq!(read_cells(&bytes).expect("read"), cells_of(&t));
 }
 
 #[test]
 fn the_same_table_gives_the_same_bytes() {
     let t = table(&[&["a", "b"], &["1", "2"]]);
-    let a = text_workbook(t.clone(), &PROPS).expect("workbook");
-    assert_eq!(a, text_workbook(t, &PROPS).expect("workbook"));
+    let a = text_workbook(t.clone(), &props()).expect("workbook");
+    assert_eq!(a, text_workbook(t, &props()).expect("workbook"));
 }
 
 #[test]
@@ -166,19 +168,19 @@ fn a_cell_too_long_for_a_spreadsheet_is_refused_with_its_place() {
         vec!["1".to_owned(), "😀".repeat(16_384)],
     ];
     assert_eq!(
-        text_workbook(t, &PROPS),
+        text_workbook(t, &props()),
         Err(WriteError::CellTooLong { row: 2, column: 2 })
     );
     let fits = vec![vec!["x".repeat(32_767)]];
-    assert!(text_workbook(fits, &PROPS).is_ok());
+    assert!(text_workbook(fits, &props()).is_ok());
 }
 
 #[test]
 fn an_empty_table_is_a_readable_empty_workbook() {
-    let bytes = text_workbook(Vec::<Vec<String>>::new(), &PROPS).expect("workbook");
+    let bytes = text_workbook(Vec::<Vec<String>>::new(), &props()).expect("workbook");
     assert_eq!(read_cells(&bytes).expect("read"), Vec::<Vec<Cell>>::new());
     let header_only = table(&[&["only"]]);
-    let bytes = text_workbook(header_only.clone(), &PROPS).expect("workbook");
+    let bytes = text_workbook(header_only.clone(), &props()).expect("workbook");
     assert_eq!(read_cells(&bytes).expect("read"), cells_of(&header_only));
 }
 
@@ -191,8 +193,8 @@ fn creation_times_are_written_in_utc() {
         (4_102_444_799, "2099-12-31T23:59:59Z"),
     ] {
         let props = Properties {
-            created_unix: unix,
-            ..PROPS
+            created: crate::ceremony::Timestamp::from_unix(unix).expect("time"),
+            ..props()
         };
         let bytes = text_workbook(table(&[&["a"], &["b"]]), &props).expect("workbook");
         let core = entries(&bytes)
@@ -222,7 +224,7 @@ proptest! {
         rows in prop::collection::vec(prop::collection::vec(any_text(), 1..6), 2..6)
     ) {
         assert_same(&rows);
-        let bytes = text_workbook(rows.clone(), &PROPS).expect("workbook");
+        let bytes = text_workbook(rows.clone(), &props()).expect("workbook");
         let read: Vec<Vec<String>> = read_cells(&bytes)
             .expect("read")
             .into_iter()
@@ -315,7 +317,7 @@ proptest! {
         deflate in any::<bool>(),
     ) {
         let t = table(&[&["序号", "名称"], &["1", "贵阳市某某有限公司 _x0041_"], &["2", " a&b "]]);
-        let bytes = text_workbook(t, &PROPS).expect("workbook");
+        let bytes = text_workbook(t, &props()).expect("workbook");
         let sheet = entries(&bytes)
             .into_iter()
             .find(|e| e.0 == "xl/worksheets/sheet1.xml")

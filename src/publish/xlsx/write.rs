@@ -69,8 +69,8 @@ pub(crate) struct Properties<'a> {
     pub(crate) title: &'a str,
     /// Its author (also its last editor).
     pub(crate) author: &'a str,
-    /// Its creation (and modification) time, seconds since 1970 in UTC.
-    pub(crate) created_unix: u64,
+    /// Its creation (and modification) time.
+    pub(crate) created: crate::ceremony::Timestamp,
 }
 
 /// The workbook bytes of `table`: one worksheet whose every cell is a text cell, the first
@@ -416,7 +416,8 @@ fn workbook(p: &Properties<'_>) -> String {
 }
 
 fn core(p: &Properties<'_>) -> String {
-    let time = w3c_time(p.created_unix);
+    // `YYYY-MM-DDThh:mm:ssZ`, as the package's core properties state times.
+    let time = p.created.to_string();
     let author = escape_data(p.author);
     format!(
         "{XML_DECLARATION}<cp:coreProperties \
@@ -447,32 +448,4 @@ fn app(p: &Properties<'_>) -> String {
          </Properties>",
         escape_data(p.worksheet)
     )
-}
-
-/// `YYYY-MM-DDThh:mm:ssZ` of seconds since 1970 in UTC (years 1970 to 9999).
-fn w3c_time(unix: u64) -> String {
-    let days = unix / 86_400;
-    let secs = unix % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Howard Hinnant's days-to-civil, for days on or after 1970-01-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
