@@ -372,16 +372,27 @@ pub(crate) fn survey(
     plan: &Plan,
     seed: &Digest32,
 ) -> Result<(Outcome, Survey), PipelineError> {
-    run_on(files, plan, seed, None, crate::threads(), (true, false)).map(|r| (r.outcome, r.survey))
+    run_on(files, plan, seed, None, crate::threads(), (true, None)).map(|r| (r.outcome, r.survey))
 }
 
-/// Like [`draw()`], but also keeps the [`Population`], for replaying amendments.
+/// Like [`draw()`], but also keeps the [`Population`], for replaying amendments: of it, only
+/// the strata that hold one of the entity ids `named` (those the amendments name; an
+/// amendment replaces an entity by a member of its own stratum, SPEC §11.1), so that the
+/// member lists of the others are freed once the strata are drawn.
 pub(crate) fn draw_keeping(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
+    named: &[String],
 ) -> Result<(Outcome, Population), PipelineError> {
-    let run = run_on(files, plan, seed, None, crate::threads(), (false, true))?;
+    let run = run_on(
+        files,
+        plan,
+        seed,
+        None,
+        crate::threads(),
+        (false, Some(named)),
+    )?;
     match run.population {
         Some(p) => Ok((run.outcome, p)),
         None => Err(changed(&file_name(&files.entities)).into()),
@@ -409,7 +420,7 @@ fn run(
         seed,
         announced,
         crate::threads(),
-        (false, false),
+        (false, None),
     )
     .map(|r| r.outcome)
 }
@@ -624,14 +635,14 @@ fn sorted_population(
 /// The draw or replay on `threads` threads; at 1, nothing runs beside the calling thread but
 /// the entity reader's one worker. With `survey`, the [`Survey`] also says whether conflicts
 /// and history name ids missing from their rosters (otherwise it never does); with `keep`,
-/// the [`Population`] is kept.
+/// the [`Population`] is kept, its strata those that hold one of the ids `keep` names.
 fn run_on(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
     announced: Option<&InputDigests>,
     threads: usize,
-    (survey, keep): (bool, bool),
+    (survey, keep): (bool, Option<&[String]>),
 ) -> Result<Run, PipelineError> {
     let ReadInputs {
         small: Small {
@@ -708,7 +719,7 @@ fn run_on(
         });
     }
     let (result, drawn) = drawn?;
-    let population = keep.then(|| Population {
+    let population = keep.map(|_| Population {
         digests,
         plan: plan.clone(),
         inspectors: inspectors.rows.clone(),
@@ -762,7 +773,7 @@ fn draw_and_digest(
         ByStratum,
         BTreeMap<Exclusion, u64>,
         Option<u32>,
-        bool,
+        Option<&[String]>,
     ),
 ) -> (
     RosterSummary,
@@ -777,9 +788,9 @@ fn draw_and_digest(
     };
     std::thread::scope(|scope| {
         let strata = draw_strata(plan, &members, general_cap, seed, threads);
-        // The member lists are freed before the digest's buffers are made, unless amendments
-        // need them: they are the largest part of the draw's memory.
-        let members = keep.then_some(members);
+        // The member lists are freed before the digest's buffers are made, but for the strata
+        // amendments need: they are the largest part of the draw's memory.
+        let members = keep.map(|named| holding(members, named));
         // Beside the draw on a thread of its own, or after it on one thread.
         let digest = if threads > 1 {
             Ok(scope.spawn(digest_of))
@@ -820,7 +831,8 @@ pub(crate) struct Population {
     items: Vec<Item>,
     conflicts: Vec<Conflict>,
     history: Vec<HistoryRecord>,
-    /// Members by stratum, sorted by id.
+    /// Members by stratum, sorted by id: of every stratum, or (from [`draw_keeping`]) of
+    /// those holding an id the amendments name.
     strata: BTreeMap<Stratum, Vec<Member>>,
     entities: PathBuf,
     layout: (Option<u64>, Encoding),
@@ -882,12 +894,30 @@ pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population,
     })
 }
 
-/// Each stratum's lists merged into one, sorted by id.
+/// The strata of `members` that hold one of the ids `named`; the others' lists are freed.
+fn holding(mut members: ByStratum, named: &[String]) -> ByStratum {
+    let keys: Vec<u128> = named
+        .iter()
+        .filter_map(|id| pack_id(id).ok().map(as_u128))
+        .collect();
+    members.retain(|_, lists| {
+        lists
+            .iter()
+            .any(|l| keys.iter().any(|&k| Keys::Members(l).contains(k)))
+    });
+    members
+}
+
+/// Each stratum's lists merged into one, sorted by id. Each list is freed once copied, so
+/// that the population is not held twice.
 fn merged(members: ByStratum) -> BTreeMap<Stratum, Vec<Member>> {
     members
         .into_iter()
         .map(|(s, lists)| {
-            let mut all: Vec<Member> = lists.into_iter().flatten().collect();
+            let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+            for l in lists {
+                all.extend_from_slice(&l);
+            }
             all.sort_unstable_by_key(|m| as_u128(m.key));
             (s, all)
         })
@@ -1666,14 +1696,14 @@ mod tests {
         for text in [text, free] {
             let plan = read_plan("plan.toml", &text).unwrap();
             let seed = Digest32([3; 32]);
-            let one = run_on(&files, &plan, &seed, None, 1, (false, false))
+            let one = run_on(&files, &plan, &seed, None, 1, (false, None))
                 .unwrap()
                 .outcome;
             assert_eq!(one.digests.entities.rows, u64::from(rows));
             let (digests, result, _) = reference(&files, &plan, &seed);
             assert_eq!((&one.digests, &one.result), (&digests, &result));
             for threads in [2, 8] {
-                let many = run_on(&files, &plan, &seed, None, threads, (false, false))
+                let many = run_on(&files, &plan, &seed, None, threads, (false, None))
                     .unwrap()
                     .outcome;
                 assert_eq!(many, one, "{threads} threads");

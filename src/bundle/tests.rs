@@ -142,7 +142,7 @@ fn a_sheet_without_amendments_is_replayed_by_streaming_its_files() {
     let loaded = load_inputs(dir.path(), None).unwrap();
     let seed = Digest32([5; 32]);
     let (plan, out, rows) =
-        FolderSource::replay(&paths, &seed, false).expect("plain CSV files stream");
+        FolderSource::replay(&paths, &seed, None).expect("plain CSV files stream");
     assert!(rows.is_none());
     assert_eq!(plan, loaded.plan);
     assert_eq!(out.digests, loaded.digests);
@@ -153,7 +153,7 @@ fn a_sheet_without_amendments_is_replayed_by_streaming_its_files() {
     // A workbook is read whole.
     let mut xlsx = paths.clone();
     xlsx.entities = xlsx.entities.with_extension("xlsx");
-    assert!(FolderSource::replay(&xlsx, &seed, false).is_none());
+    assert!(FolderSource::replay(&xlsx, &seed, None).is_none());
 }
 
 /// The input folders of the test vectors and the sample data.
@@ -300,6 +300,9 @@ fn drawn_office(rosters: &Path) -> Option<(tempfile::TempDir, DrawDir, PathBuf, 
 #[test]
 fn amendments_from_the_streamed_population_are_those_from_every_row() {
     use crate::ceremony::amend::{self, ReasonCode};
+    use crate::ceremony::sheet::stratum_of_label;
+    use crate::ceremony::source::AmendSource;
+    use crate::model::Stratum;
     let mut compared = 0;
     for dir in input_dirs() {
         let Some((_office, folder, _, _)) = drawn_office(&dir) else {
@@ -327,9 +330,51 @@ fn amendments_from_the_streamed_population_are_those_from_every_row() {
                 t,
                 sheet.log,
             );
-            let got =
-                amend::amend_from(&sheet, previous, action, reason(code), &rows, t, sheet.log);
+            let got = amend::amend_from(
+                &sheet,
+                previous,
+                action.clone(),
+                reason(code),
+                &rows,
+                t,
+                sheet.log,
+            );
             assert_eq!(format!("{got:?}"), format!("{want:?}"), "{}", dir.display());
+            // A verifier's replay keeps only the strata of the ids the amendments name.
+            if matches!(action, Action::ReplaceEntity { .. }) || previous.is_empty() {
+                let named: Vec<String> = previous
+                    .iter()
+                    .map(|a| &a.action)
+                    .chain([&action])
+                    .map(|a| match a {
+                        Action::ReplaceEntity { entity }
+                        | Action::ReplaceInspector { entity, .. } => entity.clone(),
+                    })
+                    .collect();
+                let (_, _, kept) = FolderSource::replay(&paths, &sheet.seed, Some(&named))
+                    .expect("plain CSV files stream");
+                let kept = kept.expect("the population is kept");
+                let mine =
+                    amend::amend_from(&sheet, previous, action, reason(code), &kept, t, sheet.log);
+                assert_eq!(
+                    format!("{mine:?}"),
+                    format!("{want:?}"),
+                    "{}",
+                    dir.display()
+                );
+                assert!(!kept.missed(), "{}", dir.display());
+                let theirs: Vec<Stratum> =
+                    named.iter().filter_map(|id| rows.stratum_of(id)).collect();
+                for s in &sheet.strata {
+                    let s = stratum_of_label(&s.stratum).unwrap();
+                    let want = if theirs.contains(&s) {
+                        rows.stratum_len(s)
+                    } else {
+                        0
+                    };
+                    assert_eq!(kept.stratum_len(s), want, "{}", dir.display());
+                }
+            }
             got.ok()
         };
         let mut first = None;

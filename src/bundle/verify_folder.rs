@@ -166,7 +166,7 @@ pub fn verify_dir_with(
 ) -> Result<DirVerification, BundleError> {
     let mut load =
         |ann: Option<&Announcement>,
-         seed: Option<(Digest32, bool)>,
+         seed: Option<(Digest32, Option<&[String]>)>,
          findings: &mut Vec<Finding>| { folder_inputs(dir, ann, seed, findings, progress) };
     let mut log = || match opts.log {
         Some(log_path) => check_recorded(dir, log_path, opts.strict).map(Some),
@@ -206,9 +206,9 @@ pub fn verify_files(
     tsa_certificates: &[Vec<u8>],
 ) -> Result<DirVerification, BundleError> {
     let mut load =
-        |ann: Option<&Announcement>, _: Option<(Digest32, bool)>, findings: &mut Vec<Finding>| {
-            Ok(memory_inputs(files, ann, findings))
-        };
+        |ann: Option<&Announcement>,
+         _: Option<(Digest32, Option<&[String]>)>,
+         findings: &mut Vec<Finding>| { Ok(memory_inputs(files, ann, findings)) };
     let mut log = || {
         if !files.contains_key(LOG_FILE) {
             return Ok(None);
@@ -346,7 +346,7 @@ pub(super) struct Streamed {
 /// amendments); without a seed every row is read.
 type LoadInputs<'a> = dyn FnMut(
         Option<&Announcement>,
-        Option<(Digest32, bool)>,
+        Option<(Digest32, Option<&[String]>)>,
         &mut Vec<Finding>,
     ) -> Result<LoadedInputs, BundleError>
     + 'a;
@@ -357,7 +357,7 @@ type CheckLog<'a> =
 fn folder_inputs(
     dir: &Path,
     ann: Option<&Announcement>,
-    seed: Option<(Digest32, bool)>,
+    seed: Option<(Digest32, Option<&[String]>)>,
     findings: &mut Vec<Finding>,
     progress: &mut dyn Progress,
 ) -> Result<LoadedInputs, BundleError> {
@@ -373,9 +373,9 @@ fn folder_inputs(
             let complete = withheld.is_empty();
             // A sheet without amendments is replayed from plain CSV files by streaming them;
             // anything else, or a problem met on the way, reads the files whole.
-            if complete && let Some((seed, amended)) = seed {
+            if complete && let Some((seed, named)) = seed {
                 streamed =
-                    FolderSource::replay(&paths, &seed, amended).map(|(plan, outcome, rows)| {
+                    FolderSource::replay(&paths, &seed, named).map(|(plan, outcome, rows)| {
                         Streamed {
                             plan,
                             outcome,
@@ -440,13 +440,12 @@ fn verify_source(
         .iter()
         .map(|(_, b, _)| b.as_slice())
         .collect();
-    let views = |spread| {
-        crate::publish::check::check_views_spread(
+    let views = || {
+        crate::publish::check::check_views_in(
             src,
             &docs.announcement,
             docs.sheet.as_deref(),
             &amendment_bytes,
-            spread,
         )
     };
     let replay = || {
@@ -458,15 +457,8 @@ fn verify_source(
         };
         given.replay_and_check(load, check_log, findings)
     };
-    // The views are checked from the documents alone, beside the replay; after it when the
-    // replay keeps the whole population for the amendments, so that the two never hold their
-    // memory at once (and then on both cores, the workbook beside the other views).
-    let (views, checked) = if docs.amendments.is_empty() {
-        crate::shares::both(|| views(false), replay)
-    } else {
-        let checked = replay();
-        (views(true), checked)
-    };
+    // The views are checked from the documents alone, beside the replay.
+    let (views, checked) = crate::shares::both(views, replay);
     let (report, depth, withheld, trust) = checked?;
     Ok(DirVerification {
         report,
@@ -600,13 +592,22 @@ impl Given<'_> {
         mut findings: Vec<Finding>,
     ) -> Result<Checked, BundleError> {
         let docs = self.docs;
-        // The sheet may be replayed by streaming the rosters: its seed, and whether the
-        // population must be kept for its amendments.
-        let seed = docs
-            .sheet
-            .as_deref()
-            .and_then(seed_of)
-            .map(|seed| (seed, !docs.amendments.is_empty()));
+        // The sheet may be replayed by streaming the rosters: its seed, and when it has
+        // amendments the entity ids they name, whose strata the population keeps for them
+        // (one that does not parse is not replayed).
+        let named: Vec<String> = docs
+            .amendments
+            .iter()
+            .filter_map(|(_, b, _)| Amendment::parse(b).ok())
+            .flat_map(|a| match a.action {
+                crate::ceremony::amend::Action::ReplaceEntity { entity }
+                | crate::ceremony::amend::Action::ReplaceInspector { entity, .. } => [entity],
+            })
+            .collect();
+        let seed = docs.sheet.as_deref().and_then(seed_of).map(|seed| {
+            let keep = (!docs.amendments.is_empty()).then_some(&named[..]);
+            (seed, keep)
+        });
         let before = findings.len();
         let mut loaded = load(self.ann, seed, &mut findings)?;
         let (mut report, mut depth) = docs.replay(&loaded, &mut findings);

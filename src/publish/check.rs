@@ -193,18 +193,6 @@ pub fn check_views_in(
     sheet: Option<&[u8]>,
     amendments: &[&[u8]],
 ) -> Vec<ViewCheck> {
-    check_views_spread(src, announcement, sheet, amendments, false)
-}
-
-/// [`check_views_in`]; with `spread`, the workbook is checked on a thread of its own beside
-/// the other views (for a caller with nothing else running, when [`crate::threads`] allows).
-pub(crate) fn check_views_spread(
-    src: &dyn files::FileSource,
-    announcement: &[u8],
-    sheet: Option<&[u8]>,
-    amendments: &[&[u8]],
-    spread: bool,
-) -> Vec<ViewCheck> {
     let present: Vec<&str> = [CSV_FILE, XLSX_FILE, NOTICE_FILE]
         .into_iter()
         .filter(|f| src.has_file(f))
@@ -246,7 +234,7 @@ pub(crate) fn check_views_spread(
                 .collect();
         }
     };
-    // Each view's bytes, read here, then checked (the workbook perhaps beside the others).
+    // Each view's bytes, read here, then checked.
     let read: Vec<(&str, Result<Vec<u8>, files::FileError>)> = present
         .into_iter()
         .map(|f| (f, src.read_file(f, MAX_VIEW_BYTES)))
@@ -267,24 +255,7 @@ pub(crate) fn check_views_spread(
             _ => check_notice(&p, bytes),
         },
     };
-    let workbook = read.iter().position(|(f, _)| *f == XLSX_FILE);
-    match workbook {
-        Some(w) if spread && read.len() > 1 => {
-            let (xlsx, mut others) = crate::shares::both(
-                || check(&read[w]),
-                || {
-                    read.iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i != w)
-                        .map(|(_, r)| check(r))
-                        .collect::<Vec<_>>()
-                },
-            );
-            others.insert(w, xlsx);
-            others
-        }
-        _ => read.iter().map(check).collect(),
-    }
+    read.iter().map(check).collect()
 }
 
 type Documents = (Announcement, Sheet, Vec<Amendment>);
@@ -438,6 +409,11 @@ fn compare_table(
 }
 
 fn check_csv(p: &Publication<'_>, table: &[Vec<String>], bytes: &[u8]) -> ViewCheck {
+    // The file is a function of the documents: the same bytes as the one written from them
+    // hold the same cells, and need not be read (unless a column cannot be checked).
+    if p.item_names.is_some() && super::csv::csv_of(table).is_ok_and(|ours| ours == bytes) {
+        return Found::new(CSV_FILE).finish();
+    }
     let unreadable = |detail: String| not_checked(CSV_FILE, NotChecked::Unreadable { detail });
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.strip_prefix('\u{FEFF}').unwrap_or(t),
@@ -479,12 +455,15 @@ fn header_mismatch(expected: &[Vec<String>], got: &[Vec<(String, bool)>]) -> Opt
 fn check_xlsx(p: &Publication<'_>, expected: &[Vec<String>], bytes: &[u8]) -> ViewCheck {
     use super::xlsx::{Cell, read_cells};
     // The workbook is a function of the documents: the same bytes as the one written from
-    // them hold the same cells, and the workbook need not be read. Any other workbook (one
-    // edited, or written by another writer) is read and compared cell by cell. In a browser
+    // them hold the same cells, and the workbook need not be read (unless a column cannot be
+    // checked). Any other workbook (one edited, or written by another writer) is read and
+    // compared cell by cell. In a browser
     // the workbook is always read, so that the page does not carry the writer and its
     // compressor.
     #[cfg(not(target_family = "wasm"))]
-    if super::xlsx::sheet_xlsx_of(p, expected).is_ok_and(|ours| ours == bytes) {
+    if p.item_names.is_some()
+        && super::xlsx::sheet_xlsx_of(p, expected).is_ok_and(|ours| ours == bytes)
+    {
         return Found::new(XLSX_FILE).finish();
     }
     let cells = match read_cells(bytes) {
@@ -765,31 +744,34 @@ mod tests {
     use notice::attribute;
 
     #[test]
-    fn views_checked_spread_or_not_give_the_same_results_in_order() {
-        let (ann, sheet) = crate::internals::example_documents().expect("example draw");
-        let p = Publication::new(&ann, &sheet, &[], None).expect("publication");
-        let dir = tempfile::tempdir().expect("temp dir");
-        super::super::write_views(dir.path(), &p, super::super::Lang::Zh).expect("views");
-        // One view edited, so that a difference has to come back in its place.
-        let csv = dir.path().join(CSV_FILE);
-        let text = std::fs::read_to_string(&csv).expect("csv");
-        let name = &sheet.entities[0].name;
-        std::fs::write(&csv, text.replacen(name.as_str(), "某某无关公司", 1)).expect("csv");
+    fn views_come_back_in_order_and_an_edited_one_fails() {
+        // The draw folder holds items.csv, so the items' names are checked too.
+        let d = crate::internals::example_draw().expect("example draw");
+        let (ann, sheet) = (&d.drawn.announcement, &d.drawn.sheet);
+        let items = &d.drawn.inputs.items;
+        let p = Publication::new(ann, sheet, &[], Some(items)).expect("publication");
+        let dir = d.folder.root();
+        super::super::write_views(dir, &p, super::super::Lang::Zh).expect("views");
         let (a, s) = (
             ann.to_canonical().expect("ann"),
             sheet.to_canonical().expect("sheet"),
         );
-        for n in [1, 2] {
-            crate::set_threads(n);
-            let src: &dyn files::FileSource = &dir.path();
-            let one = check_views_spread(src, &a, Some(&s), &[], false);
-            let spread = check_views_spread(src, &a, Some(&s), &[], true);
-            assert_eq!(one, spread);
-            let files: Vec<&str> = spread.iter().map(|c| c.file.as_str()).collect();
-            assert_eq!(files, [CSV_FILE, XLSX_FILE, NOTICE_FILE]);
-            assert!(spread[0].failed() && !spread[1].failed() && !spread[2].failed());
-        }
-        crate::set_threads(0);
+        let src: &dyn files::FileSource = &dir;
+        let checked = check_views_in(src, &a, Some(&s), &[]);
+        let files: Vec<&str> = checked.iter().map(|c| c.file.as_str()).collect();
+        assert_eq!(files, [CSV_FILE, XLSX_FILE, NOTICE_FILE]);
+        assert!(checked.iter().all(|c| c.passed() && c.unchecked.is_empty()));
+        // Saved again with other line ends, the table holds the same cells: read, it passes.
+        let csv = dir.join(CSV_FILE);
+        let text = std::fs::read_to_string(&csv).expect("csv");
+        std::fs::write(&csv, text.replace("\r\n", "\n")).expect("csv");
+        assert!(check_views_in(src, &a, Some(&s), &[])[0].passed());
+        // One cell edited: the difference comes back in its place.
+        let name = &sheet.entities[0].name;
+        std::fs::write(&csv, text.replacen(name.as_str(), "某某无关公司", 1)).expect("csv");
+        let checked = check_views_in(src, &a, Some(&s), &[]);
+        assert!(checked[0].failed() && checked[1].passed() && checked[2].passed());
+        assert_eq!(checked[0].differences.len(), 1);
     }
 
     #[test]

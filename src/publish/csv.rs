@@ -26,6 +26,14 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sheet_csv(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
+    csv_of(p.table_rows())
+}
+
+/// The CSV bytes of a table's `rows` (the publication table, as [`Publication::table`] gives
+/// it): what [`sheet_csv`] writes, for a table already built.
+pub(crate) fn csv_of<R: AsRef<[String]>>(
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>, PublishError> {
     let err = |e: ::csv::Error| PublishError::Csv {
         file: super::CSV_FILE,
         detail: e.to_string(),
@@ -35,8 +43,8 @@ pub fn sheet_csv(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
-        for rec in p.table_rows() {
-            w.write_record(rec.iter().map(|c| neutralise(c)))
+        for rec in rows {
+            w.write_record(rec.as_ref().iter().map(|c| neutralise(c)))
                 .map_err(err)?;
         }
         w.flush().map_err(|e| err(e.into()))?;
