@@ -375,15 +375,33 @@ pub(crate) fn survey(
     run_on(files, plan, seed, None, crate::threads(), (true, None)).map(|r| (r.outcome, r.survey))
 }
 
-/// Like [`draw()`], but also keeps the [`Population`], for replaying amendments: of it, only
-/// the strata that hold one of the entity ids `named` (those the amendments name; an
-/// amendment replaces an entity by a member of its own stratum, SPEC §11.1), so that the
-/// member lists of the others are freed once the strata are drawn.
+/// What a [`Population`] keeps of the entity roster for amendments (SPEC §11).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Keep<'a> {
+    /// Every stratum.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests compare with the whole population")
+    )]
+    Every,
+    /// The strata holding one of the ids `strata_of` (those amendments replace: a replacement
+    /// is the next pick of the replaced entity's own stratum, SPEC §11.1), and where the rows
+    /// of the ids `rows_of` lie, whatever their strata. The other members are freed.
+    Named {
+        /// Ids whose strata are kept whole.
+        strata_of: &'a [String],
+        /// Ids whose rows alone are kept.
+        rows_of: &'a [String],
+    },
+}
+
+/// Like [`draw()`], but also keeps the [`Population`], for replaying amendments: what `keep`
+/// names of it, the member lists of the rest freed once the strata are drawn.
 pub(crate) fn draw_keeping(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
-    named: &[String],
+    keep: Keep<'_>,
 ) -> Result<(Outcome, Population), PipelineError> {
     let run = run_on(
         files,
@@ -391,7 +409,7 @@ pub(crate) fn draw_keeping(
         seed,
         None,
         crate::threads(),
-        (false, Some(named)),
+        (false, Some(keep)),
     )?;
     match run.population {
         Some(p) => Ok((run.outcome, p)),
@@ -635,14 +653,14 @@ fn sorted_population(
 /// The draw or replay on `threads` threads; at 1, nothing runs beside the calling thread but
 /// the entity reader's one worker. With `survey`, the [`Survey`] also says whether conflicts
 /// and history name ids missing from their rosters (otherwise it never does); with `keep`,
-/// the [`Population`] is kept, its strata those that hold one of the ids `keep` names.
+/// the [`Population`] is kept, as much of it as `keep` names.
 fn run_on(
     files: &RosterFiles,
     plan: &Plan,
     seed: &Digest32,
     announced: Option<&InputDigests>,
     threads: usize,
-    (survey, keep): (bool, Option<&[String]>),
+    (survey, keep): (bool, Option<Keep<'_>>),
 ) -> Result<Run, PipelineError> {
     let ReadInputs {
         small: Small {
@@ -719,6 +737,7 @@ fn run_on(
         });
     }
     let (result, drawn) = drawn?;
+    let (strata, extra) = members.unwrap_or_default();
     let population = keep.map(|_| Population {
         digests,
         plan: plan.clone(),
@@ -726,7 +745,8 @@ fn run_on(
         items: items.rows.clone(),
         conflicts: conflicts.rows,
         history,
-        strata: merged(members.unwrap_or_default()),
+        strata: merged(strata),
+        extra,
         entities: files.entities.clone(),
         layout,
         rows: std::cell::RefCell::new(BTreeMap::new()),
@@ -773,12 +793,12 @@ fn draw_and_digest(
         ByStratum,
         BTreeMap<Exclusion, u64>,
         Option<u32>,
-        Option<&[String]>,
+        Option<Keep<'_>>,
     ),
 ) -> (
     RosterSummary,
     Result<(DrawResult, Vec<Entity>), PipelineError>,
-    Option<ByStratum>,
+    Option<(ByStratum, Vec<Member>)>,
 ) {
     let name = file_name(&files.entities);
     let layout = summary.layout();
@@ -790,7 +810,7 @@ fn draw_and_digest(
         let strata = draw_strata(plan, &members, general_cap, seed, threads);
         // The member lists are freed before the digest's buffers are made, but for the strata
         // amendments need: they are the largest part of the draw's memory.
-        let members = keep.map(|named| holding(members, named));
+        let members = keep.map(|keep| keep_of(members, keep));
         // Beside the draw on a thread of its own, or after it on one thread.
         let digest = if threads > 1 {
             Ok(scope.spawn(digest_of))
@@ -831,9 +851,10 @@ pub(crate) struct Population {
     items: Vec<Item>,
     conflicts: Vec<Conflict>,
     history: Vec<HistoryRecord>,
-    /// Members by stratum, sorted by id: of every stratum, or (from [`draw_keeping`]) of
-    /// those holding an id the amendments name.
+    /// Members by stratum, sorted by id: of the strata [`Keep`] names.
     strata: BTreeMap<Stratum, Vec<Member>>,
+    /// The members of the other strata whose rows [`Keep`] names, sorted by id.
+    extra: Vec<Member>,
     entities: PathBuf,
     layout: (Option<u64>, Encoding),
     /// The rows read back so far.
@@ -842,9 +863,13 @@ pub(crate) struct Population {
     missed: std::cell::Cell<bool>,
 }
 
-/// Reads the population of `files` under `plan` for amendments (see [`Population`]): one pass
-/// over every file, as a draw makes, without drawing.
-pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population, PipelineError> {
+/// Reads the population of `files` under `plan` for amendments (see [`Population`]), as much
+/// of it as `keep` names: one pass over every file, as a draw makes, without drawing.
+pub(crate) fn population(
+    files: &RosterFiles,
+    plan: &Plan,
+    keep: Keep<'_>,
+) -> Result<Population, PipelineError> {
     let threads = crate::threads();
     let ReadInputs {
         small,
@@ -863,7 +888,8 @@ pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population,
             Summary::Read(s) => s,
             Summary::Scanned(u, _) => u.digest(),
         });
-        let strata = merged(members);
+        let (strata, extra) = keep_of(members, keep);
+        let strata = (merged(strata), extra);
         let summary = digest
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -886,7 +912,8 @@ pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population,
         items: small.items.rows,
         conflicts: small.conflicts.rows,
         history: history.kept.rows,
-        strata,
+        strata: strata.0,
+        extra: strata.1,
         entities: files.entities.clone(),
         layout,
         rows: std::cell::RefCell::new(BTreeMap::new()),
@@ -894,31 +921,57 @@ pub(crate) fn population(files: &RosterFiles, plan: &Plan) -> Result<Population,
     })
 }
 
-/// The strata of `members` that hold one of the ids `named`; the others' lists are freed.
-fn holding(mut members: ByStratum, named: &[String]) -> ByStratum {
-    let keys: Vec<u128> = named
-        .iter()
-        .filter_map(|id| pack_id(id).ok().map(as_u128))
-        .collect();
-    members.retain(|_, lists| {
-        lists
+/// What `keep` keeps of `members` (each list sorted by id): the strata it names whole, and
+/// the members of the others whose rows it names, sorted by id. The rest is freed.
+fn keep_of(members: ByStratum, keep: Keep<'_>) -> (ByStratum, Vec<Member>) {
+    let Keep::Named { strata_of, rows_of } = keep else {
+        return (members, vec![]);
+    };
+    let keys = |ids: &[String]| {
+        let mut k: Vec<u128> = ids
             .iter()
-            .any(|l| keys.iter().any(|&k| Keys::Members(l).contains(k)))
-    });
-    members
+            .filter_map(|id| pack_id(id).ok().map(as_u128))
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    let (whole, rows) = (keys(strata_of), keys(rows_of));
+    let mut strata = ByStratum::new();
+    let mut extra = vec![];
+    for (s, lists) in members {
+        if lists
+            .iter()
+            .any(|l| whole.iter().any(|&k| Keys::Members(l).contains(k)))
+        {
+            strata.insert(s, lists);
+            continue;
+        }
+        // Both sorted: one walk through each list.
+        for l in &lists {
+            let mut want = rows.iter().peekable();
+            for m in l {
+                let key = as_u128(m.key);
+                while want.next_if(|&&k| k < key).is_some() {}
+                if want.peek() == Some(&&key) {
+                    extra.push(*m);
+                }
+            }
+        }
+    }
+    extra.sort_unstable_by_key(|m| as_u128(m.key));
+    (strata, extra)
 }
 
-/// Each stratum's lists merged into one, sorted by id. Each list is freed once copied, so
-/// that the population is not held twice.
+/// Each stratum's lists (each sorted by id, no id twice) merged into one, sorted by id.
 fn merged(members: ByStratum) -> BTreeMap<Stratum, Vec<Member>> {
     members
         .into_iter()
         .map(|(s, lists)| {
             let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-            for l in lists {
-                all.extend_from_slice(&l);
-            }
-            all.sort_unstable_by_key(|m| as_u128(m.key));
+            let keys: Vec<Keys<'_>> = lists.iter().map(|l| Keys::Members(l)).collect();
+            // No key repeats: the draw checked it before keeping them.
+            let _ = merge(&keys, |(i, j)| all.push(lists[i][j]));
             (s, all)
         })
         .collect()
@@ -947,14 +1000,18 @@ impl Population {
         read_drawn(&self.entities, &name, self.layout, &at, crate::threads())
     }
 
-    /// The member with id `id`.
+    /// The member with id `id`, in a stratum kept or among the rows kept.
     fn member(&self, id: &str) -> Option<&Member> {
-        let key = as_u128(pack_id(id).ok()?);
-        self.strata.values().find_map(|v| {
+        fn find(v: &[Member], key: u128) -> Option<&Member> {
             v.binary_search_by_key(&key, |m| as_u128(m.key))
                 .ok()
                 .map(|i| &v[i])
-        })
+        }
+        let key = as_u128(pack_id(id).ok()?);
+        self.strata
+            .values()
+            .find_map(|v| find(v, key))
+            .or_else(|| find(&self.extra, key))
     }
 }
 

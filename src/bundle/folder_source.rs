@@ -83,19 +83,19 @@ pub(super) fn roster_files(paths: &InputPaths) -> Option<RosterFiles> {
 
 impl FolderSource<'_> {
     /// A replay of a sheet drawn with `seed` from the files at `paths`, streamed: the plan and
-    /// the draw, whatever the digests, and with `keep` (the entity ids amendments name) the
-    /// population for replaying them. `None` when the files cannot be streamed or hold a
+    /// the draw, whatever the digests, and with `keep` what the replay of amendments needs of
+    /// the population. `None` when the files cannot be streamed or hold a
     /// problem (reading them whole then reports it with its place).
     #[allow(clippy::type_complexity)]
     pub(super) fn replay(
         paths: &InputPaths,
         seed: &Digest32,
-        keep: Option<&[String]>,
+        keep: Option<pipeline::Keep<'_>>,
     ) -> Option<(Plan, pipeline::Outcome, Option<pipeline::Population>)> {
         let files = roster_files(paths)?;
         let plan = read_plan_file(&paths.plan, &mut InputProblems::default())?;
-        if let Some(named) = keep {
-            let (out, rows) = pipeline::draw_keeping(&files, &plan, seed, named).ok()?;
+        if let Some(keep) = keep {
+            let (out, rows) = pipeline::draw_keeping(&files, &plan, seed, keep).ok()?;
             return Some((plan, out, Some(rows)));
         }
         let out = pipeline::draw(&files, &plan, seed).ok()?;

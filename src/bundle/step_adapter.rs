@@ -294,7 +294,13 @@ pub fn amend(
     // Plain CSV inputs are streamed: the population by stratum and the few rows the amendment
     // names. A row the stream cannot give (found by computing the amendment once beforehand)
     // or any problem reads every file whole, which reports problems with their places.
-    let streamed = streamed_population(draw_dir).filter(|rows| {
+    let (strata_of, _) = amended_ids(previous.iter().map(|a| &a.action).chain([&action]));
+    let rows_of: Vec<String> = sheet.entities.iter().map(|e| e.id.clone()).collect();
+    let keep = crate::pipeline::Keep::Named {
+        strata_of: &strata_of,
+        rows_of: &rows_of,
+    };
+    let streamed = streamed_population(draw_dir, keep).filter(|rows| {
         let _ = crate::ceremony::amend::outcome_from(&sheet, &previous, &action, &reason, rows);
         !rows.missed()
     });
@@ -366,13 +372,31 @@ pub fn amend(
     ))
 }
 
-/// The population of the inputs in `draw_dir`, streamed, when they are plain CSV files that
-/// hold no problem; `None` otherwise.
-pub(super) fn streamed_population(draw_dir: &DrawDir) -> Option<crate::pipeline::Population> {
+/// The population of the inputs in `draw_dir` (what `keep` names of it), streamed, when they
+/// are plain CSV files that hold no problem; `None` otherwise.
+pub(super) fn streamed_population(
+    draw_dir: &DrawDir,
+    keep: crate::pipeline::Keep<'_>,
+) -> Option<crate::pipeline::Population> {
     let paths = draw_dir.input_paths().ok()?;
     let files = roster_files(&paths)?;
     let plan = read_plan_file(&paths.plan, &mut InputProblems::default())?;
-    crate::pipeline::population(&files, &plan).ok()
+    crate::pipeline::population(&files, &plan, keep).ok()
+}
+
+/// The entity ids `actions` name: those they replace (whose strata the replay of amendments
+/// needs whole), and those whose teams they change (whose rows alone it needs).
+pub(super) fn amended_ids<'a>(
+    actions: impl IntoIterator<Item = &'a Action>,
+) -> (Vec<String>, Vec<String>) {
+    let (mut replaced, mut recused) = (vec![], vec![]);
+    for a in actions {
+        match a {
+            Action::ReplaceEntity { entity } => replaced.push(entity.clone()),
+            Action::ReplaceInspector { entity, .. } => recused.push(entity.clone()),
+        }
+    }
+    (replaced, recused)
 }
 
 /// Voids an announced draw that will not be drawn (SPEC §11.5): writes the signed `void.json`

@@ -303,6 +303,7 @@ fn amendments_from_the_streamed_population_are_those_from_every_row() {
     use crate::ceremony::sheet::stratum_of_label;
     use crate::ceremony::source::AmendSource;
     use crate::model::Stratum;
+    use crate::pipeline::Keep;
     let mut compared = 0;
     for dir in input_dirs() {
         let Some((_office, folder, _, _)) = drawn_office(&dir) else {
@@ -311,7 +312,7 @@ fn amendments_from_the_streamed_population_are_those_from_every_row() {
         let sheet = folder.read_sheet().unwrap().unwrap().value;
         let paths = folder.input_paths().unwrap();
         let whole = load_input_files_with(&paths, &mut NoProgress, true, Guard::Replay).unwrap();
-        let Some(rows) = streamed_population(&folder) else {
+        let Some(rows) = streamed_population(&folder, Keep::Every) else {
             continue;
         };
         assert_eq!(rows.digests, whole.digests, "{}", dir.display());
@@ -340,40 +341,83 @@ fn amendments_from_the_streamed_population_are_those_from_every_row() {
                 sheet.log,
             );
             assert_eq!(format!("{got:?}"), format!("{want:?}"), "{}", dir.display());
-            // A verifier's replay keeps only the strata of the ids the amendments name.
-            if matches!(action, Action::ReplaceEntity { .. }) || previous.is_empty() {
-                let named: Vec<String> = previous
+            // Every replacement and each entity's first recusal (each takes a replay).
+            let first_recusal = match &action {
+                Action::ReplaceEntity { .. } => true,
+                Action::ReplaceInspector { entity, inspector } => {
+                    sheet
+                        .entities
+                        .iter()
+                        .find(|e| &e.id == entity)
+                        .and_then(|e| e.officers.first().or(e.experts.first()))
+                        == Some(inspector)
+                }
+            };
+            if first_recusal {
+                // A verifier's replay keeps only the strata of the entities the amendments
+                // replace and the rows of those whose teams they change; the amendment step, those
+                // strata and the rows of the sheet's entities.
+                let actions: Vec<&Action> = previous
                     .iter()
                     .map(|a| &a.action)
                     .chain([&action])
-                    .map(|a| match a {
-                        Action::ReplaceEntity { entity }
-                        | Action::ReplaceInspector { entity, .. } => entity.clone(),
-                    })
                     .collect();
-                let (_, _, kept) = FolderSource::replay(&paths, &sheet.seed, Some(&named))
-                    .expect("plain CSV files stream");
-                let kept = kept.expect("the population is kept");
-                let mine =
-                    amend::amend_from(&sheet, previous, action, reason(code), &kept, t, sheet.log);
-                assert_eq!(
-                    format!("{mine:?}"),
-                    format!("{want:?}"),
-                    "{}",
-                    dir.display()
-                );
-                assert!(!kept.missed(), "{}", dir.display());
-                let theirs: Vec<Stratum> =
-                    named.iter().filter_map(|id| rows.stratum_of(id)).collect();
-                for s in &sheet.strata {
-                    let s = stratum_of_label(&s.stratum).unwrap();
-                    let want = if theirs.contains(&s) {
-                        rows.stratum_len(s)
-                    } else {
-                        0
-                    };
-                    assert_eq!(kept.stratum_len(s), want, "{}", dir.display());
+                let (strata_of, rows_of) = amended_ids(actions.iter().copied());
+                let sheet_ids: Vec<String> = sheet.entities.iter().map(|e| e.id.clone()).collect();
+                let (_, _, verifier) = FolderSource::replay(
+                    &paths,
+                    &sheet.seed,
+                    Some(Keep::Named {
+                        strata_of: &strata_of,
+                        rows_of: &rows_of,
+                    }),
+                )
+                .expect("plain CSV files stream");
+                let verifier = verifier.expect("the population is kept");
+                let step = streamed_population(
+                    &folder,
+                    Keep::Named {
+                        strata_of: &strata_of,
+                        rows_of: &sheet_ids,
+                    },
+                )
+                .expect("plain CSV files stream");
+                let theirs: Vec<Stratum> = strata_of
+                    .iter()
+                    .filter_map(|id| rows.stratum_of(id))
+                    .collect();
+                for kept in [&verifier, &step] {
+                    let mine = amend::amend_from(
+                        &sheet,
+                        previous,
+                        action.clone(),
+                        reason(code),
+                        kept,
+                        t,
+                        sheet.log,
+                    );
+                    assert_eq!(
+                        format!("{mine:?}"),
+                        format!("{want:?}"),
+                        "{}",
+                        dir.display()
+                    );
+                    assert!(!kept.missed(), "{}", dir.display());
+                    for s in &sheet.strata {
+                        let s = stratum_of_label(&s.stratum).unwrap();
+                        let want = if theirs.contains(&s) {
+                            rows.stratum_len(s)
+                        } else {
+                            0
+                        };
+                        assert_eq!(kept.stratum_len(s), want, "{}", dir.display());
+                    }
                 }
+                // The step reads back every row of the sheet from what it kept.
+                assert_eq!(
+                    step.rows_of(sheet_ids.iter().map(String::as_str)).unwrap(),
+                    rows.rows_of(sheet_ids.iter().map(String::as_str)).unwrap(),
+                );
             }
             got.ok()
         };

@@ -166,7 +166,7 @@ pub fn verify_dir_with(
 ) -> Result<DirVerification, BundleError> {
     let mut load =
         |ann: Option<&Announcement>,
-         seed: Option<(Digest32, Option<&[String]>)>,
+         seed: Option<(Digest32, Option<pipeline::Keep<'_>>)>,
          findings: &mut Vec<Finding>| { folder_inputs(dir, ann, seed, findings, progress) };
     let mut log = || match opts.log {
         Some(log_path) => check_recorded(dir, log_path, opts.strict).map(Some),
@@ -207,7 +207,7 @@ pub fn verify_files(
 ) -> Result<DirVerification, BundleError> {
     let mut load =
         |ann: Option<&Announcement>,
-         _: Option<(Digest32, Option<&[String]>)>,
+         _: Option<(Digest32, Option<pipeline::Keep<'_>>)>,
          findings: &mut Vec<Finding>| { Ok(memory_inputs(files, ann, findings)) };
     let mut log = || {
         if !files.contains_key(LOG_FILE) {
@@ -346,7 +346,7 @@ pub(super) struct Streamed {
 /// amendments); without a seed every row is read.
 type LoadInputs<'a> = dyn FnMut(
         Option<&Announcement>,
-        Option<(Digest32, Option<&[String]>)>,
+        Option<(Digest32, Option<pipeline::Keep<'_>>)>,
         &mut Vec<Finding>,
     ) -> Result<LoadedInputs, BundleError>
     + 'a;
@@ -357,7 +357,7 @@ type CheckLog<'a> =
 fn folder_inputs(
     dir: &Path,
     ann: Option<&Announcement>,
-    seed: Option<(Digest32, Option<&[String]>)>,
+    seed: Option<(Digest32, Option<pipeline::Keep<'_>>)>,
     findings: &mut Vec<Finding>,
     progress: &mut dyn Progress,
 ) -> Result<LoadedInputs, BundleError> {
@@ -373,9 +373,9 @@ fn folder_inputs(
             let complete = withheld.is_empty();
             // A sheet without amendments is replayed from plain CSV files by streaming them;
             // anything else, or a problem met on the way, reads the files whole.
-            if complete && let Some((seed, named)) = seed {
+            if complete && let Some((seed, keep)) = seed {
                 streamed =
-                    FolderSource::replay(&paths, &seed, named).map(|(plan, outcome, rows)| {
+                    FolderSource::replay(&paths, &seed, keep).map(|(plan, outcome, rows)| {
                         Streamed {
                             plan,
                             outcome,
@@ -593,21 +593,25 @@ impl Given<'_> {
     ) -> Result<Checked, BundleError> {
         let docs = self.docs;
         // The sheet may be replayed by streaming the rosters: its seed, and when it has
-        // amendments the entity ids they name, whose strata the population keeps for them
-        // (one that does not parse is not replayed).
-        let named: Vec<String> = docs
+        // amendments what their replay needs of the population: the strata of the entities
+        // they replace, the rows of those whose teams they change (one that does not parse is
+        // not replayed).
+        let parsed: Vec<Amendment> = docs
             .amendments
             .iter()
             .filter_map(|(_, b, _)| Amendment::parse(b).ok())
-            .flat_map(|a| match a.action {
-                crate::ceremony::amend::Action::ReplaceEntity { entity }
-                | crate::ceremony::amend::Action::ReplaceInspector { entity, .. } => [entity],
-            })
             .collect();
-        let seed = docs.sheet.as_deref().and_then(seed_of).map(|seed| {
-            let keep = (!docs.amendments.is_empty()).then_some(&named[..]);
-            (seed, keep)
-        });
+        let (strata_of, rows_of) =
+            super::step_adapter::amended_ids(parsed.iter().map(|a| &a.action));
+        let keep = pipeline::Keep::Named {
+            strata_of: &strata_of,
+            rows_of: &rows_of,
+        };
+        let seed = docs
+            .sheet
+            .as_deref()
+            .and_then(seed_of)
+            .map(|seed| (seed, (!docs.amendments.is_empty()).then_some(keep)));
         let before = findings.len();
         let mut loaded = load(self.ann, seed, &mut findings)?;
         let (mut report, mut depth) = docs.replay(&loaded, &mut findings);
