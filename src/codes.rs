@@ -581,22 +581,26 @@ pub fn regno_check_digit(first14: &str) -> Result<char, CodeError> {
 /// assert!(!org_code_check("d2143569X"));
 /// ```
 pub fn org_code_check(subject9: &str) -> bool {
-    let mut chars = subject9.chars();
+    // Every character accepted is ASCII, so the bytes are read (a roster checks every row).
+    let b = subject9.as_bytes();
+    if b.len() != 9 {
+        return false;
+    }
     let mut sum = 0u32;
-    for w in ORG_WEIGHTS {
-        let value = match chars.next() {
-            Some(c @ '0'..='9') => u32::from(c) - u32::from('0'),
-            Some(c @ 'A'..='Z') => u32::from(c) - u32::from('A') + 10,
+    for (&c, w) in b[..8].iter().zip(ORG_WEIGHTS) {
+        let value = match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' => c - b'A' + 10,
             _ => return false,
         };
-        sum += value * w;
+        sum += u32::from(value) * w;
     }
     let expected = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        d => char::from(b'0' + d as u8),
+        10 => b'X',
+        11 => b'0',
+        d => b'0' + d as u8,
     };
-    chars.next() == Some(expected) && chars.next().is_none()
+    b[8] == expected
 }
 
 /// Whether a normalised value looks like a number in scientific notation, as spreadsheets write
@@ -1001,7 +1005,35 @@ mod tests {
         parse_entity_id(id).map(|(id, _)| id)
     }
 
+    /// GB 11714's check as the standard states it, on characters: what [`org_code_check`]
+    /// computes on bytes.
+    fn org_code_check_on_chars(subject9: &str) -> bool {
+        let mut chars = subject9.chars();
+        let mut sum = 0u32;
+        for w in ORG_WEIGHTS {
+            let value = match chars.next() {
+                Some(c @ '0'..='9') => u32::from(c) - u32::from('0'),
+                Some(c @ 'A'..='Z') => u32::from(c) - u32::from('A') + 10,
+                _ => return false,
+            };
+            sum += value * w;
+        }
+        let expected = match 11 - sum % 11 {
+            10 => 'X',
+            11 => '0',
+            d => char::from_digit(d, 10).unwrap_or('?'),
+        };
+        chars.next() == Some(expected) && chars.next().is_none()
+    }
+
     proptest! {
+        #[test]
+        fn org_code_check_on_bytes_is_the_check_on_characters(
+            s in prop_oneof!["[0-9A-Z]{8}[0-9X]", "[0-9A-Za-z]{7,10}", ".{0,10}", "[0-9]{8}[０-９é]"],
+        ) {
+            prop_assert_eq!(org_code_check(&s), org_code_check_on_chars(&s));
+        }
+
         #[test]
         fn clean_checks_agree_with_the_parsers(
             raw in prop_oneof![

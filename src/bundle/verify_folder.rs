@@ -341,9 +341,9 @@ pub(super) struct Streamed {
     rows: Option<pipeline::Population>,
 }
 
-/// Reads the inputs given the announcement and, when there is a sheet, its seed and whether it
-/// has amendments (a replay may then stream the files, keeping the population for the
-/// amendments); without a seed every row is read.
+/// Reads the inputs given the announcement and, when there is a sheet, its seed and, when it
+/// has amendments, what their replay needs of the population (a replay may then stream the
+/// files, keeping that much); without a seed every row is read.
 type LoadInputs<'a> = dyn FnMut(
         Option<&Announcement>,
         Option<(Digest32, Option<pipeline::Keep<'_>>)>,
@@ -371,8 +371,8 @@ fn folder_inputs(
             // Conflicts or history announced with rows but absent: withheld, no replay.
             withheld = announced_but_absent(&paths, ann);
             let complete = withheld.is_empty();
-            // A sheet without amendments is replayed from plain CSV files by streaming them;
-            // anything else, or a problem met on the way, reads the files whole.
+            // A sheet is replayed from plain CSV files by streaming them (keeping what its
+            // amendments need); anything else, or a problem met on the way, reads them whole.
             if complete && let Some((seed, keep)) = seed {
                 streamed =
                     FolderSource::replay(&paths, &seed, keep).map(|(plan, outcome, rows)| {
