@@ -947,8 +947,8 @@ fn keep_of(members: ByStratum, keep: Keep<'_>) -> (ByStratum, Vec<Member>) {
             strata.insert(s, lists);
             continue;
         }
-        // Both sorted: one walk through each list.
-        for l in &lists {
+        // Both sorted: one walk through each list (none when no row is asked for).
+        for l in lists.iter().filter(|_| !rows.is_empty()) {
             let mut want = rows.iter().peekable();
             for m in l {
                 let key = as_u128(m.key);
