@@ -14,8 +14,9 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
 [ "$have" = "$want" ] || { echo "wasm-bindgen-cli $want is needed (found: ${have:-none})"; exit 1; }
 # Paths differ between checkouts, and cargo's hashes of path dependencies (which order the
 # functions in the binary) include their path: the sources are built from one fixed folder, and
-# the paths left in the binary are remapped, so every checkout builds the same page.
-stage="${TMPDIR:-/tmp}/double-random-web-build"
+# the paths left in the binary are remapped, so every checkout builds the same page. The folder
+# is fixed, whatever TMPDIR says: another folder gives other hashes, and another page.
+stage=/tmp/double-random-web-build
 rm -rf "$stage" && mkdir -p "$stage"
 (cd "$repo" && git ls-files -z -c -o --exclude-standard -- Cargo.toml Cargo.lock README.md src benches \
   examples bindings/c/Cargo.toml bindings/python/Cargo.toml web/verify) |
