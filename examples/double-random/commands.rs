@@ -1622,7 +1622,9 @@ fn print_sheet(lang: Lang, view: &Publication<'_>) {
             "Inspectors and certificate numbers (lead first)"
         ),
     ]];
-    for (i, row) in view.rows().iter().enumerate() {
+    let all = view.rows();
+    let drawn = all.len();
+    for (i, row) in all.iter().take(PRINTED_ROWS).enumerate() {
         rows.push(vec![
             (i + 1).to_string(),
             row.entity.id.clone(),
@@ -1631,7 +1633,24 @@ fn print_sheet(lang: Lang, view: &Publication<'_>) {
         ]);
     }
     output::print_table(&rows, 2);
+    if drawn > PRINTED_ROWS {
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "  以上为前 {PRINTED_ROWS} 家；全部 {drawn} 家见 {}、{} 和 {}。",
+                "  The first {PRINTED_ROWS} shown; all {drawn} are in {}, {} and {}.",
+                publish::CSV_FILE,
+                publish::XLSX_FILE,
+                publish::NOTICE_FILE
+            )
+        );
+    }
 }
+
+/// The most drawn entities the terminal is shown after a draw: a national draw picks hundreds
+/// of thousands, whom the views list (printing them took as long as writing every view).
+const PRINTED_ROWS: usize = 200;
 
 /// Brings the publishable folder `<office>/public/` up to date after a step and says what it
 /// holds: the log, its checkpoints, the public key and each draw's signed documents, plan, items

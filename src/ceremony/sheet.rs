@@ -365,7 +365,9 @@ pub fn build(
 
 /// Every inspector who appears on a team, with name and department, sorted by id.
 pub fn named_inspectors(entities: &[SheetEntity], inputs: &DrawInputs<'_>) -> Vec<SheetInspector> {
-    let used: std::collections::BTreeSet<&str> = entities
+    // Hashed, not ordered: a national draw names each of a few thousand inspectors hundreds of
+    // times; the few kept are put in order below.
+    let used: std::collections::HashSet<&str> = entities
         .iter()
         .flat_map(|e| e.officers.iter().chain(&e.experts))
         .map(String::as_str)
