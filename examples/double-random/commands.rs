@@ -1649,7 +1649,8 @@ fn print_sheet(lang: Lang, view: &Publication<'_>) {
 }
 
 /// The most drawn entities the terminal is shown after a draw: a national draw picks hundreds
-/// of thousands, whom the views list (printing them took as long as writing every view).
+/// of thousands, whom the views list (building and printing 216,000 rows took about a
+/// CPU-second beside the views).
 const PRINTED_ROWS: usize = 200;
 
 /// Brings the publishable folder `<office>/public/` up to date after a step and says what it
