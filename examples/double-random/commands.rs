@@ -1622,16 +1622,7 @@ fn print_sheet(lang: Lang, view: &Publication<'_>) {
             "Inspectors and certificate numbers (lead first)"
         ),
     ]];
-    let all = view.rows();
-    let drawn = all.len();
-    for (i, row) in all.iter().take(PRINTED_ROWS).enumerate() {
-        rows.push(vec![
-            (i + 1).to_string(),
-            row.entity.id.clone(),
-            row.entity.name.clone(),
-            view.team_with_ids(&row.entity, i18n::publish_lang(lang)),
-        ]);
-    }
+    let drawn = drawn_rows(lang, view, &mut rows);
     output::print_table(&rows, 2);
     if drawn > PRINTED_ROWS {
         outln!(
@@ -1646,6 +1637,21 @@ fn print_sheet(lang: Lang, view: &Publication<'_>) {
             )
         );
     }
+}
+
+/// Adds to `rows` the first [`PRINTED_ROWS`] drawn entities of `view` (number, id, name, team)
+/// and returns how many were drawn.
+fn drawn_rows(lang: Lang, view: &Publication<'_>, rows: &mut Vec<Vec<String>>) -> usize {
+    let all = view.rows();
+    for (i, row) in all.iter().take(PRINTED_ROWS).enumerate() {
+        rows.push(vec![
+            (i + 1).to_string(),
+            row.entity.id.clone(),
+            row.entity.name.clone(),
+            view.team_with_ids(&row.entity, i18n::publish_lang(lang)),
+        ]);
+    }
+    all.len()
 }
 
 /// The most drawn entities the terminal is shown after a draw: a national draw picks hundreds
@@ -3424,6 +3430,37 @@ mod tests {
             assert_eq!(shell_word(""), "''");
             assert_eq!(shell_word("$HOME;rm"), "'$HOME;rm'");
         }
+    }
+
+    #[test]
+    fn the_terminal_is_shown_the_first_drawn_entities_and_told_how_many_were_drawn() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/ceremony-recusals/GY-2026-03-R");
+        let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+        let ann = Announcement::parse(&read("announcement.json")).unwrap();
+        let mut sheet = Sheet::parse(&read("sheet.json")).unwrap();
+        let table = |sheet: &Sheet| {
+            let view = Publication::new(&ann, sheet, &[], None).unwrap();
+            let mut rows = Vec::new();
+            let drawn = drawn_rows(Lang::En, &view, &mut rows);
+            (rows, drawn)
+        };
+        let (rows, drawn) = table(&sheet);
+        assert_eq!(
+            (rows.len(), drawn),
+            (sheet.entities.len(), sheet.entities.len())
+        );
+        assert_eq!(rows[0][1], sheet.entities[0].id);
+        // A sheet of more entities than are printed: the first ones, and the whole count.
+        let first = sheet.entities[0].clone();
+        for i in sheet.entities.len()..PRINTED_ROWS + 50 {
+            let mut e = first.clone();
+            e.id = format!("{}{i:04}", &first.id[..14]);
+            sheet.entities.push(e);
+        }
+        let (rows, drawn) = table(&sheet);
+        assert_eq!((rows.len(), drawn), (PRINTED_ROWS, PRINTED_ROWS + 50));
+        assert_eq!(rows[PRINTED_ROWS - 1][0], PRINTED_ROWS.to_string());
     }
 
     #[test]
