@@ -947,14 +947,17 @@ fn keep_of(members: ByStratum, keep: Keep<'_>) -> (ByStratum, Vec<Member>) {
             strata.insert(s, lists);
             continue;
         }
-        // Both sorted: one walk through each list (none when no row is asked for).
-        for l in lists.iter().filter(|_| !rows.is_empty()) {
+        // Both sorted: one walk through each list, ending once no asked row can follow (at
+        // once when none is asked for).
+        for l in &lists {
             let mut want = rows.iter().peekable();
             for m in l {
                 let key = as_u128(m.key);
                 while want.next_if(|&&k| k < key).is_some() {}
-                if want.peek() == Some(&&key) {
-                    extra.push(*m);
+                match want.peek() {
+                    None => break,
+                    Some(&&k) if k == key => extra.push(*m),
+                    Some(_) => {}
                 }
             }
         }
