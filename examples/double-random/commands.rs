@@ -1166,7 +1166,9 @@ fn announce(a: AnnounceArgs, lang: Lang) -> Result<ExitCode, Fail> {
     );
     bundle::check_private_outside(private.root(), draw_dir.root())?;
     let paths = input_paths(&a.inputs, lang)?;
-    let inputs = summarize(&paths)?;
+    // The rosters are copied into the draw folder while they are checked; the copies are put
+    // in place only when the announcement is made.
+    let inputs = bundle::summarize_input_files_into(&paths, &draw_dir, &mut Bar::new())?;
     if !a.allow_empty && inputs.empty {
         return Err(Fail::Ceremony(tr!(
             lang,

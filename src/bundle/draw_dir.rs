@@ -160,8 +160,14 @@ impl DrawDir {
         Ok(())
     }
 
-    /// Copies a file into the folder under `name`, unless the same bytes are already there.
-    pub(super) fn copy_in(&self, from: &Path, name: &str) -> Result<(), BundleError> {
+    /// Copies a file into the folder under `name`, unless the same bytes are already there;
+    /// `staged` is a copy of it made ahead of time for that path, put in place instead.
+    pub(super) fn copy_in(
+        &self,
+        from: &Path,
+        name: &str,
+        staged: Option<StagedCopy>,
+    ) -> Result<(), BundleError> {
         let to = self.path(name);
         if to.exists() {
             if same_bytes(from, &to) {
@@ -170,6 +176,12 @@ impl DrawDir {
             // The source's own problem (absent, too large) comes first, as when copying it.
             files::open_limited(from, MAX_ROSTER_BYTES)?;
             return Err(BundleError::Exists { path: to });
+        }
+        match staged.map(StagedCopy::persist_new) {
+            Some(Ok(())) => return Ok(()),
+            Some(Err(e @ FileError::AlreadyExists { .. })) => return Err(e.into()),
+            // Any other failure to put it in place: copied again, which names what fails.
+            Some(Err(_)) | None => {}
         }
         // Copied a block at a time: a roster of millions of rows is never held in memory.
         files::copy_new(from, &to, MAX_ROSTER_BYTES)?;

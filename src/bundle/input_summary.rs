@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::draw::entities::StratumDraw;
+use crate::formats::files::StagedCopy;
 use crate::pipeline;
+use std::sync::{Arc, Mutex};
 
 /// What an announcement needs of its inputs: where they are (they are copied into the draw
 /// folder), the plan and the digests it commits to.
@@ -27,6 +29,13 @@ pub trait AnnouncedInputs: std::fmt::Debug {
     fn plan(&self) -> &Plan;
     /// Every digest an announcement commits to.
     fn digests(&self) -> &InputDigests;
+    /// The copy of the input file `from` made ahead of time for the path `to`, if there is one
+    /// ([`summarize_input_files_into`] makes them); each is given once. `None` by default: the
+    /// announcement copies the file itself.
+    fn staged_copy(&self, from: &Path, to: &Path) -> Option<StagedCopy> {
+        let _ = (from, to);
+        None
+    }
 }
 
 impl AnnouncedInputs for Inputs {
@@ -50,6 +59,9 @@ impl AnnouncedInputs for InputSummary {
     }
     fn digests(&self) -> &InputDigests {
         &self.digests
+    }
+    fn staged_copy(&self, from: &Path, to: &Path) -> Option<StagedCopy> {
+        self.staged.take(from, to)
     }
 }
 
@@ -77,6 +89,30 @@ pub struct InputSummary {
     pub empty: bool,
     /// Whether the rosters were streamed (`false`: read whole).
     pub streamed: bool,
+    /// Copies of the input files made while they were checked, for the announcement.
+    staged: Staged,
+}
+
+/// Copies of input files made ahead of an announcement, each taken once (shared by clones).
+#[derive(Clone, Default)]
+struct Staged(Arc<Mutex<Vec<(PathBuf, StagedCopy)>>>);
+
+impl Staged {
+    /// The copy of `from` made for `to`, removed from the set.
+    fn take(&self, from: &Path, to: &Path) -> Option<StagedCopy> {
+        let mut copies = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let i = copies.iter().position(|(f, c)| f == from && c.to() == to)?;
+        Some(copies.swap_remove(i).1)
+    }
+}
+
+impl std::fmt::Debug for Staged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let copies = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        f.debug_list()
+            .entries(copies.iter().map(|(_, c)| c.to()))
+            .finish()
+    }
 }
 
 impl InputSummary {
@@ -114,6 +150,7 @@ impl InputSummary {
             trial,
             empty,
             streamed: false,
+            staged: Staged::default(),
         }
     }
 
@@ -180,6 +217,7 @@ impl InputSummary {
             strata,
             trial: None,
             streamed: true,
+            staged: Staged::default(),
         })
     }
 }
@@ -218,4 +256,83 @@ pub fn summarize_input_files(
         return Ok(s);
     }
     load_input_files(paths, progress).map(|i| InputSummary::of(&i))
+}
+
+/// [`summarize_input_files`], copying the input files into `draw_dir` at the same time, on a
+/// thread of its own: each copy waits, synced, in a temporary file that the announcement made
+/// with the summary ([`announce`]) puts in place, so that at national scale neither the copy
+/// nor the wait for the disk comes after the check. A copy not made here (an error, or a
+/// thread setting of 1: see [`crate::set_threads`]) is made by the announcement, which reports
+/// any error; copies never used are removed when the summary is dropped.
+///
+/// The temporary files are made in the draw folder, or in the nearest folder above it that
+/// exists; a stray `.<name>.tmp*` file is left there only if the process is killed.
+///
+/// # Errors
+///
+/// As [`summarize_input_files`].
+///
+/// ```
+/// use double_random::bundle::{DrawDir, InputPaths, NoProgress, summarize_input_files_into};
+/// let dir = tempfile::tempdir()?;
+/// double_random::bundle::example_input_files(dir.path())?;
+/// let paths = InputPaths::find(dir.path(), None).unwrap();
+/// let draw_dir = DrawDir::new(dir.path().join("D1"));
+/// let summary = summarize_input_files_into(&paths, &draw_dir, &mut NoProgress)?;
+/// assert_eq!(summary.digests.entities.rows, 6);
+/// // Nothing is in the draw folder until the announcement.
+/// assert!(!draw_dir.root().exists());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn summarize_input_files_into(
+    paths: &InputPaths,
+    draw_dir: &DrawDir,
+    progress: &mut dyn Progress,
+) -> Result<InputSummary, BundleError> {
+    if crate::threads() < 2 {
+        return summarize_input_files(paths, progress);
+    }
+    std::thread::scope(|scope| {
+        let staging = scope.spawn(|| stage_inputs(paths, draw_dir));
+        let summary = summarize_input_files(paths, progress);
+        let staged = staging
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        summary.map(|s| InputSummary { staged, ..s })
+    })
+}
+
+/// Copies of the input files at `paths` for `draw_dir` (see [`summarize_input_files_into`]):
+/// none for a folder that already holds an announcement or a file of the same name (the
+/// announcement refuses, or compares the file), and none from the first that fails on.
+fn stage_inputs(paths: &InputPaths, draw_dir: &DrawDir) -> Staged {
+    let root = draw_dir.root();
+    let existing = root
+        .ancestors()
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.is_dir());
+    let Some(dir) = existing else {
+        return Staged::default();
+    };
+    if draw_dir.has(ANNOUNCEMENT_FILE) {
+        return Staged::default();
+    }
+    let mut copies = vec![];
+    for (from, name) in paths.standard_names() {
+        let to = draw_dir.path(&name);
+        if std::fs::symlink_metadata(&to).is_ok() {
+            continue;
+        }
+        match files::stage_copy(from, &to, dir, MAX_ROSTER_BYTES) {
+            Ok(c) => copies.push((from.to_path_buf(), c)),
+            Err(_) => break,
+        }
+    }
+    Staged(Arc::new(Mutex::new(copies)))
 }

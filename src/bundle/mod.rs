@@ -23,7 +23,8 @@
 //! The auditor's single call is [`verify_dir`]: it loads whatever the folder holds and checks as
 //! deep as that allows (a full replay when every input is there).
 //!
-//! [`summarize_input_files`] (the check before announcing), [`draw()`], [`amend()`] and the
+//! [`summarize_input_files`] (the check before announcing; [`summarize_input_files_into`] also
+//! copies the inputs into the draw folder meanwhile), [`draw()`], [`amend()`] and the
 //! replay of a sheet and its amendments in [`verify_dir`] stream plain CSV inputs (the rosters
 //! are never held in memory: see `pipeline`); a workbook, an absent optional file or anything
 //! met on the way that only reading every row reports in full (a problem, a reference to an
@@ -57,7 +58,7 @@ use crate::ceremony::{CeremonyError, Timestamp};
 use crate::digest::Digest32;
 use crate::draw::{self, DrawError, DrawInputs};
 use crate::formats::error::{InputErrors, InputWarning};
-use crate::formats::files::{self, FileError, FileSource};
+use crate::formats::files::{self, FileError, FileSource, StagedCopy};
 use crate::formats::plan_toml;
 use crate::formats::roster::{Columns, Roster, Table, needed_fields};
 use crate::formats::{entity_scan, roster_csv};

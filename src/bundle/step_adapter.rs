@@ -117,7 +117,8 @@ pub fn announce(
         create_dir(draw_dir.root())?;
         private.write_secret(req.draw_id, req.organizer, req.organizer_secret)?;
         for (from, name) in req.inputs.paths().standard_names() {
-            draw_dir.copy_in(from, &name)?;
+            let staged = req.inputs.staged_copy(from, &draw_dir.path(&name));
+            draw_dir.copy_in(from, &name, staged)?;
         }
         let pub_path = draw_dir.path(PUBLIC_KEY_FILE);
         if pub_path.exists() {

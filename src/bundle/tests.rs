@@ -262,6 +262,84 @@ fn warnings_are_noted_from_the_stream_and_unknown_references_or_needed_columns_r
     }
 }
 
+/// The temporary files in `dir`.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    let names = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name());
+    names
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
+#[test]
+fn inputs_copied_while_they_are_checked_are_put_in_place_by_the_announcement_or_removed() {
+    let (rosters, paths) = inputs_with(None);
+    let office = tempfile::tempdir().unwrap();
+    let folder = DrawDir::new(office.path().join("D1"));
+    let summary = summarize_input_files_into(&paths, &folder, &mut NoProgress).unwrap();
+    // Nothing is in the draw folder yet: the copies wait, hidden, in the folder above it.
+    assert!(!folder.root().exists());
+    // (Not while another test limits the library to one thread.)
+    let waiting = temporary_files(office.path());
+    let staged = waiting.len() == 6;
+    assert!(staged || waiting.is_empty(), "{waiting:?}");
+    assert!(waiting.iter().all(|n| n.starts_with('.')));
+    // The roster changes after the check: the announcement puts in place the copy made while
+    // it was checked (no second copy is made).
+    let entities = rosters.path().join("entities.csv");
+    let checked = std::fs::read(&entities).unwrap();
+    let mut later = checked.clone();
+    later.extend_from_slice(b"\n");
+    std::fs::write(&entities, &later).unwrap();
+    let key = SecretKey::from_seed(crate::sign::KeyId([1; 8]), &[2; 32]);
+    let t: Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
+    let secret = Secret::from_bytes([7; 32]);
+    let req = AnnounceRequest {
+        draw_id: "D1",
+        inputs: &summary,
+        key: &key,
+        organizer: "organizer",
+        organizer_secret: &secret,
+        witnesses: &[],
+        beacon: None,
+        announced_at: t,
+        scheduled_at: t,
+        drill: true,
+    };
+    let private = PrivateDir::new(office.path().join("private"));
+    let log = office.path().join(LOG_FILE);
+    announce(&folder, &private, &log, &req).unwrap();
+    let copied = std::fs::read(folder.path("entities.csv")).unwrap();
+    let expected = if staged { checked } else { later };
+    assert!(
+        copied == expected,
+        "the copy put in place is not the one made while checking"
+    );
+    for (from, name) in paths.standard_names() {
+        let copy = std::fs::read(folder.path(&name)).unwrap();
+        assert!(
+            name == "entities.csv" || copy == std::fs::read(from).unwrap(),
+            "{name}"
+        );
+    }
+    assert!(temporary_files(office.path()).is_empty());
+    assert!(temporary_files(folder.root()).is_empty());
+    // A summary never announced leaves nothing behind; one for a folder that holds an
+    // announcement copies nothing.
+    let other = DrawDir::new(office.path().join("D2"));
+    drop(summarize_input_files_into(&paths, &other, &mut NoProgress).unwrap());
+    assert!(temporary_files(office.path()).is_empty());
+    let again = summarize_input_files_into(&paths, &folder, &mut NoProgress).unwrap();
+    assert!(temporary_files(folder.root()).is_empty());
+    let req = AnnounceRequest {
+        inputs: &again,
+        ..req
+    };
+    assert!(announce(&folder, &private, &log, &req).is_err());
+}
+
 /// An office that has announced and drawn from the inputs in `rosters` (`None` if they
 /// cannot be drawn).
 fn drawn_office(rosters: &Path) -> Option<(tempfile::TempDir, DrawDir, PathBuf, SecretKey)> {

@@ -378,16 +378,19 @@ fn write_chunked(f: &mut File, path: &Path, bytes: &[u8]) -> Result<(), FileErro
 
 /// Writes `bytes` to a synced temporary file beside `path` and returns it, not yet in place.
 fn write_temp(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTempFile, FileError> {
-    write_temp_with(path, mode, |f| write_chunked(f, path, bytes))
+    let (dir, _) = dir_and_name(path)?;
+    write_temp_with(path, &dir, mode, |f| write_chunked(f, path, bytes))
 }
 
-/// A temporary file beside `path` with mode `mode`, filled by `fill` and synced.
+/// A temporary file for `path` in the folder `dir` with mode `mode`, filled by `fill` and
+/// synced.
 fn write_temp_with(
     path: &Path,
+    dir: &Path,
     mode: Mode,
     fill: impl FnOnce(&mut File) -> Result<(), FileError>,
 ) -> Result<tempfile::NamedTempFile, FileError> {
-    let (dir, name) = dir_and_name(path)?;
+    let (_, name) = dir_and_name(path)?;
     let prefix = temp_prefix(&name);
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix);
@@ -403,7 +406,7 @@ fn write_temp_with(
         builder.permissions(p);
     }
     let mut tmp = builder
-        .tempfile_in(&dir)
+        .tempfile_in(dir)
         .map_err(|e| FileError::io(path, FileOp::CreateTemp, e))?;
     fill(tmp.as_file_mut())?;
     tmp.as_file()
@@ -546,12 +549,78 @@ pub fn copy_new(
     to: impl AsRef<Path>,
     max_bytes: u64,
 ) -> Result<(), FileError> {
-    let (from, to) = (from.as_ref(), to.as_ref());
+    let to = to.as_ref();
     if std::fs::symlink_metadata(to).is_ok() {
         return Err(FileError::AlreadyExists {
             path: to.to_path_buf(),
         });
     }
+    let (dir, _) = dir_and_name(to)?;
+    stage_copy(from, to, &dir, max_bytes)?.persist_new()
+}
+
+/// A copy of a file made ahead of time in a synced temporary file, which
+/// [`StagedCopy::persist_new`] puts in place as [`copy_new`] would have; dropping it removes
+/// the temporary file.
+///
+/// Use it to copy a large input while other work runs: the command line's `announce` copies
+/// the rosters into the draw folder while it checks them, so that neither the copy nor the
+/// wait for the disk comes after the check.
+#[derive(Debug)]
+pub struct StagedCopy {
+    tmp: tempfile::NamedTempFile,
+    to: PathBuf,
+}
+
+impl StagedCopy {
+    /// Where the copy goes.
+    pub fn to(&self) -> &Path {
+        &self.to
+    }
+
+    /// Moves the copy into place at [`StagedCopy::to`], refusing to replace a file there.
+    ///
+    /// # Errors
+    /// As [`write_new`] for the path the copy goes to.
+    pub fn persist_new(self) -> Result<(), FileError> {
+        persist_new(self.tmp, &self.to)
+    }
+}
+
+/// Copies the file `from` into a synced temporary file in the folder `dir`, to be put in place
+/// at `to` by [`StagedCopy::persist_new`]; refuses a source larger than `max_bytes` as
+/// [`read_limited`] does.
+///
+/// `dir` must be on the same file system as `to`'s folder: that folder itself, or the nearest
+/// folder above it that exists when `to`'s folder is yet to be made. Nothing appears at `to`
+/// until the copy is put in place; a stray `.<name>.tmp*` file may remain in `dir` only if the
+/// process is killed.
+///
+/// # Errors
+/// As [`copy_new`].
+///
+/// ```
+/// use double_random::formats::files::{stage_copy, write_new};
+///
+/// let dir = tempfile::tempdir()?;
+/// let from = dir.path().join("entities.csv");
+/// write_new(&from, b"id\n1\n")?;
+/// // The draw folder does not exist yet: the copy waits in the folder above it.
+/// let to = dir.path().join("D1").join("entities.csv");
+/// let staged = stage_copy(&from, &to, dir.path(), 100)?;
+/// assert!(!to.exists());
+/// std::fs::create_dir(dir.path().join("D1"))?;
+/// staged.persist_new()?;
+/// assert_eq!(std::fs::read(&to)?, b"id\n1\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn stage_copy(
+    from: impl AsRef<Path>,
+    to: impl AsRef<Path>,
+    dir: impl AsRef<Path>,
+    max_bytes: u64,
+) -> Result<StagedCopy, FileError> {
+    let (from, to) = (from.as_ref(), to.as_ref());
     let file = open_limited(from, max_bytes)?;
     let too_large = |size| FileError::TooLarge {
         path: from.to_path_buf(),
@@ -559,7 +628,7 @@ pub fn copy_new(
         size,
     };
     let mut source = file.take(max_bytes.saturating_add(1));
-    let tmp = write_temp_with(to, Mode::Public, |f| {
+    let tmp = write_temp_with(to, dir.as_ref(), Mode::Public, |f| {
         let mut buf = vec![0u8; WRITE_CHUNK];
         let mut copied = 0u64;
         loop {
@@ -576,7 +645,10 @@ pub fn copy_new(
             write_chunked(f, to, &buf[..n])?;
         }
     })?;
-    persist_new(tmp, to)
+    Ok(StagedCopy {
+        tmp,
+        to: to.to_path_buf(),
+    })
 }
 
 /// Creates `path` holding `bytes` like [`write_new`], readable and writable by the owner only.
