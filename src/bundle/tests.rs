@@ -262,6 +262,33 @@ fn warnings_are_noted_from_the_stream_and_unknown_references_or_needed_columns_r
     }
 }
 
+/// The test organizer's signing key and seed secret.
+fn drill_key_and_secret() -> (SecretKey, Secret) {
+    let key = SecretKey::from_seed(crate::sign::KeyId([1; 8]), &[2; 32]);
+    (key, Secret::from_bytes([7; 32]))
+}
+
+/// The announcement of the drill `D1` of `inputs`, announced and scheduled at one time.
+fn drill_of_d1<'a>(
+    inputs: &'a dyn AnnouncedInputs,
+    key: &'a SecretKey,
+    secret: &'a Secret,
+) -> AnnounceRequest<'a> {
+    let t: Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
+    AnnounceRequest {
+        draw_id: "D1",
+        inputs,
+        key,
+        organizer: "organizer",
+        organizer_secret: secret,
+        witnesses: &[],
+        beacon: None,
+        announced_at: t,
+        scheduled_at: t,
+        drill: true,
+    }
+}
+
 /// The temporary files in `dir`.
 fn temporary_files(dir: &Path) -> Vec<String> {
     let names = std::fs::read_dir(dir)
@@ -293,21 +320,8 @@ fn inputs_copied_while_they_are_checked_are_put_in_place_by_the_announcement_or_
     let mut later = checked.clone();
     later.extend_from_slice(b"\n");
     std::fs::write(&entities, &later).unwrap();
-    let key = SecretKey::from_seed(crate::sign::KeyId([1; 8]), &[2; 32]);
-    let t: Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
-    let secret = Secret::from_bytes([7; 32]);
-    let req = AnnounceRequest {
-        draw_id: "D1",
-        inputs: &summary,
-        key: &key,
-        organizer: "organizer",
-        organizer_secret: &secret,
-        witnesses: &[],
-        beacon: None,
-        announced_at: t,
-        scheduled_at: t,
-        drill: true,
-    };
+    let (key, secret) = drill_key_and_secret();
+    let req = drill_of_d1(&summary, &key, &secret);
     let private = PrivateDir::new(office.path().join("private"));
     let log = office.path().join(LOG_FILE);
     announce(&folder, &private, &log, &req).unwrap();
@@ -346,30 +360,17 @@ fn drawn_office(rosters: &Path) -> Option<(tempfile::TempDir, DrawDir, PathBuf, 
     let office = tempfile::tempdir().unwrap();
     let private = PrivateDir::new(office.path().join("private"));
     let log = office.path().join(LOG_FILE);
-    let key = SecretKey::from_seed(crate::sign::KeyId([1; 8]), &[2; 32]);
+    let (key, secret) = drill_key_and_secret();
     let folder = DrawDir::new(office.path().join("D1"));
     let paths = InputPaths::find(rosters, None).ok()?;
     let inputs = load_input_files(&paths, &mut NoProgress).ok()?;
-    let t: Timestamp = "2026-03-01T01:00:00Z".parse().unwrap();
-    let secret = Secret::from_bytes([7; 32]);
-    let req = AnnounceRequest {
-        draw_id: "D1",
-        inputs: &inputs,
-        key: &key,
-        organizer: "organizer",
-        organizer_secret: &secret,
-        witnesses: &[],
-        beacon: None,
-        announced_at: t,
-        scheduled_at: t,
-        drill: true,
-    };
+    let req = drill_of_d1(&inputs, &key, &secret);
     announce(&folder, &private, &log, &req).ok()?;
     let req = DrawRequest {
         key: &key,
         reveals: &[],
         beacon: None,
-        drawn_at: t,
+        drawn_at: req.scheduled_at,
     };
     draw(&folder, &private, &log, &req, &mut NoProgress).ok()?;
     Some((office, folder, log, key))
