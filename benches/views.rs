@@ -1,5 +1,8 @@
 //! Benchmarks of the published views of a large draw: building `sheet.csv`, `sheet.xlsx` and
-//! `notice.html`, writing all three (the workbook beside the others), and checking them.
+//! `notice.html`, writing all three (the workbook beside the others), and checking them: with
+//! the items roster beside them, as in a draw folder (`check_all`: each view is rebuilt and
+//! compared byte for byte), and without it (`check_all_read`: the items' cells cannot be
+//! rebuilt, so each view is read and compared cell by cell or line by line).
 //!
 //! The sheet is the example draw's with its entities repeated to 20,000 under new ids (about
 //! what a 1,000,000-entity roster gives with the plan of `benches/compare-plan.toml`).
@@ -10,8 +13,15 @@ use double_random::publish::{self, Lang, Publication, check, notice};
 use std::hint::black_box;
 
 /// The example documents, the sheet holding `n` entities.
-fn documents(n: usize) -> (double_random::Announcement, double_random::Sheet) {
-    let (ann, mut sheet) = double_random::internals::example_documents().expect("example draw");
+fn documents(
+    n: usize,
+) -> (
+    double_random::Announcement,
+    double_random::Sheet,
+    double_random::internals::ExampleDraw,
+) {
+    let draw = double_random::internals::example_draw().expect("example draw");
+    let (ann, mut sheet) = (draw.drawn.announcement.clone(), draw.drawn.sheet.clone());
     let base = sheet.entities.clone();
     sheet.entities = (0..n)
         .map(|i| {
@@ -21,12 +31,13 @@ fn documents(n: usize) -> (double_random::Announcement, double_random::Sheet) {
             e
         })
         .collect();
-    (ann, sheet)
+    (ann, sheet, draw)
 }
 
 fn bench_views(c: &mut Criterion) {
-    let (ann, sheet) = documents(20_000);
-    let p = Publication::new(&ann, &sheet, &[], None).expect("publication");
+    let (ann, sheet, draw) = documents(20_000);
+    let items = double_random::bundle::load_items(draw.folder.root(), &ann).expect("items");
+    let p = Publication::new(&ann, &sheet, &[], Some(&items)).expect("publication");
     let mut g = c.benchmark_group("views_20k");
     g.sample_size(10);
     g.bench_function("csv", |b| b.iter(|| black_box(publish::csv::sheet_csv(&p))));
@@ -40,20 +51,21 @@ fn bench_views(c: &mut Criterion) {
     g.bench_function("write_all", |b| {
         b.iter(|| black_box(publish::write_views(dir.path(), &p, Lang::Zh)))
     });
-    // The views to check, written here so that `check_all` runs on its own too.
+    // The views to check, written here so that the checks run on their own too.
     publish::write_views(dir.path(), &p, Lang::Zh).expect("views");
     let ann_bytes = ann.to_canonical().expect("announcement");
     let sheet_bytes = sheet.to_canonical().expect("sheet");
-    g.bench_function("check_all", |b| {
+    let check_all = |b: &mut criterion::Bencher| {
         b.iter(|| {
-            black_box(check::check_views(
-                dir.path(),
-                &ann_bytes,
-                Some(&sheet_bytes),
-                &[],
-            ))
+            let checks = check::check_views(dir.path(), &ann_bytes, Some(&sheet_bytes), &[]);
+            assert!(checks.iter().all(|c| c.differences.is_empty()));
+            black_box(checks)
         })
-    });
+    };
+    std::fs::copy(draw.folder.path("items.csv"), dir.path().join("items.csv")).expect("items");
+    g.bench_function("check_all", check_all);
+    std::fs::remove_file(dir.path().join("items.csv")).expect("items");
+    g.bench_function("check_all_read", check_all);
     g.finish();
 }
 

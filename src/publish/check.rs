@@ -16,7 +16,8 @@
 //! beside the announcement (`announcement.json.tsr`), so it is rebuilt with the token there.
 
 use super::{
-    CSV_FILE, ITEMS_HEADER, Lang, NOTICE_FILE, Publication, XLSX_FILE, csv::neutralise, notice,
+    CSV_FILE, ITEMS_HEADER, Lang, NOTICE_FILE, Publication, TableRow, XLSX_FILE, csv::neutralise,
+    notice,
 };
 use crate::ceremony::amend::Amendment;
 use crate::ceremony::announce::Announcement;
@@ -240,7 +241,8 @@ pub fn check_views_in(
         .map(|f| (f, src.read_file(f, MAX_VIEW_BYTES)))
         .collect();
     // The table sheet.csv and sheet.xlsx both hold, built once for both.
-    let table = (read.iter().any(|(f, _)| *f != NOTICE_FILE)).then(|| p.table());
+    let table =
+        (read.iter().any(|(f, _)| *f != NOTICE_FILE)).then(|| p.table_rows().collect::<Vec<_>>());
     let table = table.as_deref().unwrap_or_default();
     let check = |(f, bytes): &(&str, Result<Vec<u8>, files::FileError>)| match bytes {
         Err(e) => not_checked(
@@ -336,18 +338,21 @@ impl Found {
 }
 
 /// Compares a table read from a file with the rebuilt one, cell by cell.
-fn compare_table(
+fn compare_table<S: AsRef<str>>(
     found: &mut Found,
-    expected: &[Vec<String>],
+    expected: &[Vec<S>],
     got: &[Vec<(String, bool)>],
     skip_items: bool,
 ) {
-    let header = expected.first().cloned().unwrap_or_default();
-    let items_col = header.iter().position(|h| h == ITEMS_HEADER);
+    let header: Vec<&str> = expected
+        .first()
+        .map(|r| r.iter().map(AsRef::as_ref).collect())
+        .unwrap_or_default();
+    let items_col = header.iter().position(|h| *h == ITEMS_HEADER);
     if skip_items {
         found.unchecked.push(ITEMS_HEADER.to_string());
     }
-    let joined = |r: &[String]| r.join(",");
+    let joined = |r: &[S]| r.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(",");
     for i in 0..expected.len().max(got.len()) {
         let row = Some(i + 1);
         match (expected.get(i), got.get(i)) {
@@ -356,7 +361,7 @@ fn compare_table(
                     if skip_items && Some(j) == items_col {
                         continue;
                     }
-                    let exp = e.get(j).map_or("", String::as_str);
+                    let exp = e.get(j).map_or("", AsRef::as_ref);
                     let (text, is_text) = g.get(j).map_or(("", true), |(t, k)| (t.as_str(), *k));
                     let kind = if exp != text {
                         DifferenceKind::Text
@@ -371,8 +376,7 @@ fn compare_table(
                         column: Some(
                             header
                                 .get(j)
-                                .cloned()
-                                .unwrap_or_else(|| format!("#{}", j + 1)),
+                                .map_or_else(|| format!("#{}", j + 1), |h| h.to_string()),
                         ),
                         line: None,
                         kind,
@@ -408,7 +412,7 @@ fn compare_table(
     }
 }
 
-fn check_csv(p: &Publication<'_>, table: &[Vec<String>], bytes: &[u8]) -> ViewCheck {
+fn check_csv(p: &Publication<'_>, table: &[TableRow<'_>], bytes: &[u8]) -> ViewCheck {
     // The file is a function of the documents: the same bytes as the one written from them
     // hold the same cells, and need not be read (unless a column cannot be checked).
     if p.item_names.is_some() && super::csv::csv_of(table).is_ok_and(|ours| ours == bytes) {
@@ -430,7 +434,7 @@ fn check_csv(p: &Publication<'_>, table: &[Vec<String>], bytes: &[u8]) -> ViewCh
             Err(e) => return unreadable(e.to_string()),
         }
     }
-    let expected: Vec<Vec<String>> = table
+    let expected: Vec<TableRow<'_>> = table
         .iter()
         .map(|r| r.iter().map(|c| neutralise(c)).collect())
         .collect();
@@ -442,17 +446,21 @@ fn check_csv(p: &Publication<'_>, table: &[Vec<String>], bytes: &[u8]) -> ViewCh
     found.finish()
 }
 
-fn header_mismatch(expected: &[Vec<String>], got: &[Vec<(String, bool)>]) -> Option<NotChecked> {
+fn header_mismatch<S: AsRef<str>>(
+    expected: &[Vec<S>],
+    got: &[Vec<(String, bool)>],
+) -> Option<NotChecked> {
     let want = expected.first()?;
     let have: Vec<String> = got
         .first()
         .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
         .unwrap_or_default();
-    (&have != want).then_some(NotChecked::Columns { found: have })
+    let same = have.len() == want.len() && have.iter().zip(want).all(|(h, w)| h == w.as_ref());
+    (!same).then_some(NotChecked::Columns { found: have })
 }
 
 #[cfg(feature = "xlsx")]
-fn check_xlsx(p: &Publication<'_>, expected: &[Vec<String>], bytes: &[u8]) -> ViewCheck {
+fn check_xlsx(p: &Publication<'_>, expected: &[TableRow<'_>], bytes: &[u8]) -> ViewCheck {
     use super::xlsx::{Cell, read_cells};
     // The workbook is a function of the documents: the same bytes as the one written from
     // them hold the same cells, and the workbook need not be read (unless a column cannot be
@@ -497,7 +505,7 @@ fn check_xlsx(p: &Publication<'_>, expected: &[Vec<String>], bytes: &[u8]) -> Vi
 }
 
 #[cfg(not(feature = "xlsx"))]
-fn check_xlsx(_: &Publication<'_>, _: &[Vec<String>], _: &[u8]) -> ViewCheck {
+fn check_xlsx(_: &Publication<'_>, _: &[TableRow<'_>], _: &[u8]) -> ViewCheck {
     not_checked(XLSX_FILE, NotChecked::NoWorkbookSupport)
 }
 

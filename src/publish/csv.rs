@@ -12,6 +12,7 @@
 //! Formulas are neutralised: see [`neutralise`].
 
 use super::{Publication, PublishError};
+use std::borrow::Cow;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// The CSV bytes of the publication table.
@@ -31,7 +32,7 @@ pub fn sheet_csv(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
 
 /// The CSV bytes of a table's `rows` (the publication table, as [`Publication::table`] gives
 /// it): what [`sheet_csv`] writes, for a table already built.
-pub(crate) fn csv_of<R: AsRef<[String]>>(
+pub(crate) fn csv_of<R: AsRef<[S]>, S: AsRef<str>>(
     rows: impl IntoIterator<Item = R>,
 ) -> Result<Vec<u8>, PublishError> {
     let err = |e: ::csv::Error| PublishError::Csv {
@@ -44,7 +45,7 @@ pub(crate) fn csv_of<R: AsRef<[String]>>(
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
         for rec in rows {
-            w.write_record(rec.as_ref().iter().map(|c| neutralise(c)))
+            w.write_record(rec.as_ref().iter().map(|c| neutralised(c.as_ref())))
                 .map_err(err)?;
         }
         w.flush().map_err(|e| err(e.into()))?;
@@ -52,11 +53,34 @@ pub(crate) fn csv_of<R: AsRef<[String]>>(
     Ok(out)
 }
 
+/// A cell as the CSV writer takes it: its bytes, [`neutralise`]d.
+pub(crate) struct CellBytes<'a>(Cow<'a, str>);
+
+/// `cell` [`neutralise`]d, for the CSV writer.
+pub(crate) fn neutralised(cell: &str) -> CellBytes<'_> {
+    CellBytes(neutralise(cell))
+}
+
+impl AsRef<[u8]> for CellBytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 /// Whether a spreadsheet could skip `c` at the start of a cell without showing it: white
 /// space, control and format characters (U+200E, U+2060, U+00AD, U+FEFF…), separators,
 /// combining marks, private-use and unassigned code points, and the blank letters (Hangul
 /// fillers, the blank Braille pattern).
 pub fn is_invisible(c: char) -> bool {
+    // The characters cells mostly start with, answered without the category tables: ASCII
+    // (of which only the control characters and the space are invisible) and the CJK
+    // ideographs of Unicode 1.1 (letters, every one assigned).
+    if c.is_ascii() {
+        return c.is_ascii_control() || c == ' ';
+    }
+    if ('\u{4E00}'..='\u{9FA5}').contains(&c) {
+        return false;
+    }
     c.is_whitespace()
         || matches!(
             c.general_category(),
@@ -97,16 +121,16 @@ pub fn is_formula_start(c: char) -> bool {
 /// assert_eq!(neutralise("甲公司"), "甲公司");
 /// assert_eq!(neutralise("915201037932918000"), "915201037932918000");
 /// ```
-pub fn neutralise(cell: &str) -> String {
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
     for c in cell.chars() {
         if is_formula_start(c) {
-            return format!("'{cell}");
+            return Cow::Owned(format!("'{cell}"));
         }
         if !is_invisible(c) {
             break;
         }
     }
-    cell.to_string()
+    Cow::Borrowed(cell)
 }
 
 #[cfg(test)]
@@ -145,6 +169,29 @@ mod tests {
                 let cell = format!("{p}{f}cmd|' /C calc'!A0");
                 assert_eq!(neutralise(&cell), format!("'{cell}"), "{cell:?}");
             }
+        }
+    }
+
+    #[test]
+    fn ascii_and_the_first_ideographs_are_told_apart_as_the_categories_do() {
+        let by_category = |c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c.general_category(),
+                    GeneralCategory::Control
+                        | GeneralCategory::Format
+                        | GeneralCategory::SpaceSeparator
+                        | GeneralCategory::LineSeparator
+                        | GeneralCategory::ParagraphSeparator
+                        | GeneralCategory::NonspacingMark
+                        | GeneralCategory::EnclosingMark
+                        | GeneralCategory::PrivateUse
+                        | GeneralCategory::Unassigned
+                        | GeneralCategory::Surrogate
+                )
+        };
+        for c in ('\0'..='\u{7F}').chain('\u{4E00}'..='\u{9FA5}') {
+            assert_eq!(is_invisible(c), by_category(c), "{c:?}");
         }
     }
 

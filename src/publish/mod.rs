@@ -69,8 +69,10 @@ use crate::digest::Digest32;
 use crate::formats::files;
 use crate::formats::jcs::JcsError;
 use crate::model::Item;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The CSV view's file name.
 pub const CSV_FILE: &str = "sheet.csv";
@@ -227,7 +229,16 @@ pub struct Publication<'a> {
     /// The named inspectors by id, the sheet's before the amendments' (the first of an id
     /// listed twice), so that naming every team takes time in proportion to the teams.
     inspectors_by_id: std::collections::HashMap<&'a str, &'a SheetInspector>,
+    /// The entities after every amendment when there are amendments (the sheet's own
+    /// otherwise): worked out once, and shared by the clones a check of the notice makes.
+    amended: Option<Arc<[SheetEntity]>>,
+    /// The plan's items as shown ([`Publication::items_text`]), a cell of every row.
+    items_shown: String,
 }
+
+/// A row of the publication table as the views write it: its cells borrowed from the
+/// documents where they can be.
+pub(crate) type TableRow<'a> = Vec<Cow<'a, str>>;
 
 /// What the notice can say of the timestamp token beside the announcement.
 ///
@@ -285,7 +296,7 @@ impl<'a> Publication<'a> {
         amendments: &'a [Amendment],
         items: Option<&[Item]>,
     ) -> Result<Self, PublishError> {
-        let item_names = items.map(|items| {
+        let item_names: Option<Vec<String>> = items.map(|items| {
             sheet
                 .plan
                 .items
@@ -297,6 +308,15 @@ impl<'a> Publication<'a> {
                         .map_or_else(|| id.clone(), |i| i.name.clone())
                 })
                 .collect()
+        });
+        let items_shown = match &item_names {
+            Some(names) => names.join("；"),
+            None => sheet.plan.items.join("；"),
+        };
+        let amended = (!amendments.is_empty()).then(|| {
+            amend::state_after(sheet, amendments, &BTreeMap::new())
+                .entities
+                .into()
         });
         Ok(Publication {
             announcement,
@@ -326,6 +346,8 @@ impl<'a> Publication<'a> {
                 }
                 by_id
             },
+            amended,
+            items_shown,
         })
     }
 
@@ -344,43 +366,49 @@ impl<'a> Publication<'a> {
 
     /// The plan's items as shown: names joined with `；` (ids when the names are unknown).
     pub fn items_text(&self) -> String {
-        match &self.item_names {
-            Some(names) => names.join("；"),
-            None => self.sheet.plan.items.join("；"),
-        }
+        self.items_shown.clone()
+    }
+
+    /// The entities after every amendment, in the order of [`Publication::rows`].
+    pub(crate) fn entities_after(&self) -> &[SheetEntity] {
+        self.amended.as_deref().unwrap_or(&self.sheet.entities)
+    }
+
+    /// The amendment that brought the entity `id` in, with the id it replaced.
+    pub(crate) fn replacement_of(&self, id: &str) -> Option<(u32, &'a str)> {
+        self.amendments
+            .iter()
+            .find_map(|a| match (&a.action, &a.outcome) {
+                (Action::ReplaceEntity { entity }, Outcome::ReplaceEntity { entity: new })
+                    if new.id == id =>
+                {
+                    Some((a.seq, entity.as_str()))
+                }
+                _ => None,
+            })
+    }
+
+    /// The amendments that changed the team of the entity `id`.
+    pub(crate) fn team_changed_by<'s>(&'s self, id: &'s str) -> impl Iterator<Item = u32> + 's {
+        self.amendments
+            .iter()
+            .filter(move |a| {
+                matches!(&a.action, Action::ReplaceInspector { entity, .. } if *entity == id)
+            })
+            .map(|a| a.seq)
     }
 
     /// The result after every amendment, in ascending id order.
     pub fn rows(&self) -> Vec<Row> {
-        let state = amend::state_after(self.sheet, self.amendments, &BTreeMap::new());
-        state
-            .entities
-            .into_iter()
-            .map(|e| {
-                let replacement_of =
-                    self.amendments
-                        .iter()
-                        .find_map(|a| match (&a.action, &a.outcome) {
-                            (
-                                Action::ReplaceEntity { entity },
-                                Outcome::ReplaceEntity { entity: new },
-                            ) if new.id == e.id => Some((a.seq, entity.clone())),
-                            _ => None,
-                        });
-                let team_changed_by = self
-                    .amendments
-                    .iter()
-                    .filter(|a| {
-                        matches!(&a.action, Action::ReplaceInspector { entity, .. } if *entity == e.id)
-                    })
-                    .map(|a| a.seq)
-                    .collect();
-                Row {
-                    team: self.team(&e),
-                    entity: e,
-                    replacement_of,
-                    team_changed_by,
-                }
+        self.entities_after()
+            .iter()
+            .map(|e| Row {
+                team: self.team(e),
+                replacement_of: self
+                    .replacement_of(&e.id)
+                    .map(|(seq, id)| (seq, id.to_string())),
+                team_changed_by: self.team_changed_by(&e.id).collect(),
+                entity: e.clone(),
             })
             .collect()
     }
@@ -415,8 +443,12 @@ impl<'a> Publication<'a> {
 
     /// An inspector's name (the id when unknown).
     pub fn inspector_name(&self, id: &str) -> String {
-        self.inspector(id)
-            .map_or_else(|| id.to_string(), |i| i.name.clone())
+        self.name_of(id).to_string()
+    }
+
+    /// An inspector's name as the views show it: the id when the documents do not name them.
+    fn name_of<'s>(&'s self, id: &'s str) -> &'s str {
+        self.inspector(id).map_or(id, |i| i.name.as_str())
     }
 
     /// An entity's team with names and departments: officers (lead first), then experts.
@@ -443,13 +475,17 @@ impl<'a> Publication<'a> {
             Lang::Zh => "（专家）",
             Lang::En => " (expert)",
         };
-        let mut names: Vec<String> = e.officers.iter().map(|i| self.inspector_name(i)).collect();
-        names.extend(
-            e.experts
-                .iter()
-                .map(|i| format!("{}{expert}", self.inspector_name(i))),
-        );
-        names.join("、")
+        let mut names = String::new();
+        for (k, id) in e.officers.iter().chain(&e.experts).enumerate() {
+            if k > 0 {
+                names.push('、');
+            }
+            names.push_str(self.name_of(id));
+            if k >= e.officers.len() {
+                names.push_str(expert);
+            }
+        }
+        names
     }
 
     /// The team with each inspector's 执法证号: `张三（执法证号 44010012）、李四（专家，执法证号
@@ -466,38 +502,61 @@ impl<'a> Publication<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn team_with_ids(&self, e: &SheetEntity, lang: Lang) -> String {
-        self.team(e)
-            .iter()
-            .map(|m| member_with_id(m, lang))
-            .collect::<Vec<_>>()
-            .join(match lang {
-                Lang::Zh => "、",
-                Lang::En => ", ",
-            })
+        let mut text = String::new();
+        self.push_team_with_ids(&mut text, e, lang, |out, s| out.push_str(s));
+        text
+    }
+
+    /// [`Publication::team_with_ids`] added to `out`, each name and id through `push` (which
+    /// may escape them; the words around them need no escaping in HTML).
+    pub(crate) fn push_team_with_ids(
+        &self,
+        out: &mut String,
+        e: &SheetEntity,
+        lang: Lang,
+        push: impl Fn(&mut String, &str),
+    ) {
+        let separator = match lang {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        };
+        for (k, id) in e.officers.iter().chain(&e.experts).enumerate() {
+            if k > 0 {
+                out.push_str(separator);
+            }
+            let expert = k >= e.officers.len();
+            push_member_with_id(out, self.name_of(id), id, expert, lang, &push);
+        }
     }
 
     /// The team's 执法证号 in the order of [`Publication::team_names`], joined with `、`.
     pub fn team_ids(&self, e: &SheetEntity) -> String {
-        e.officers
-            .iter()
-            .chain(e.experts.iter())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("、")
+        let mut ids = String::new();
+        for (k, id) in e.officers.iter().chain(&e.experts).enumerate() {
+            if k > 0 {
+                ids.push('、');
+            }
+            ids.push_str(id);
+        }
+        ids
     }
 
     /// An inspector's name with their 执法证号 (see [`Publication::team_with_ids`]).
     pub fn inspector_with_id(&self, id: &str, lang: Lang) -> String {
-        let name = self.inspector_name(id);
-        member_with_id(
-            &TeamMember {
-                id: id.to_string(),
-                name,
-                department: String::new(),
-                expert: false,
-            },
-            lang,
-        )
+        let mut text = String::new();
+        self.push_inspector_with_id(&mut text, id, lang, |out, s| out.push_str(s));
+        text
+    }
+
+    /// [`Publication::inspector_with_id`] added to `out`, the name and id through `push`.
+    pub(crate) fn push_inspector_with_id(
+        &self,
+        out: &mut String,
+        id: &str,
+        lang: Lang,
+        push: impl Fn(&mut String, &str),
+    ) {
+        push_member_with_id(out, self.name_of(id), id, false, lang, &push);
     }
 
     /// Whether the plan publishes risk classes (the sheet then shows each entity's stratum).
@@ -510,52 +569,68 @@ impl<'a> Publication<'a> {
     /// `sheet.csv` and `sheet.xlsx` both hold exactly these cells (the CSV neutralises
     /// formulas on top).
     pub fn table(&self) -> Vec<Vec<String>> {
-        self.table_rows().collect()
+        self.table_rows()
+            .map(|row| row.into_iter().map(Cow::into_owned).collect())
+            .collect()
     }
 
-    /// The rows of [`Publication::table`], the header first, made one at a time: a writer of
-    /// a large sheet then never holds the whole table.
-    pub(crate) fn table_rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+    /// The rows of [`Publication::table`], the header first, made one at a time (a writer of
+    /// a large sheet then never holds the whole table), their cells borrowed where they can be.
+    pub(crate) fn table_rows(&self) -> impl Iterator<Item = TableRow<'_>> + '_ {
         let publish_risk = self.publishes_risk();
-        let mut header: Vec<String> = TABLE_HEADER.iter().map(|s| s.to_string()).collect();
+        let mut header: TableRow<'_> = TABLE_HEADER.iter().map(|h| Cow::Borrowed(*h)).collect();
         if publish_risk {
-            header.push(RISK_HEADER.to_string());
+            header.push(Cow::Borrowed(RISK_HEADER));
         }
         let plan = &self.sheet.plan;
         let kind = if plan.directed { "定向" } else { "不定向" };
-        let items = self.items_text();
-        // The entities after the amendments, in the order of Publication::rows.
-        let state = amend::state_after(self.sheet, self.amendments, &BTreeMap::new());
-        std::iter::once(header).chain(state.entities.into_iter().map(move |e| {
-            let mut rec = vec![
-                plan.plan_id.clone(),
-                plan.plan_name.clone(),
-                plan.task_id.clone(),
-                plan.task_name.clone(),
-                kind.to_string(),
-                plan.authority.clone(),
-                e.name.clone(),
-                e.id.clone(),
-                items.clone(),
-                self.team_names(&e, Lang::Zh),
-                self.team_ids(&e),
-            ];
+        let columns = header.len();
+        std::iter::once(header).chain(self.entities_after().iter().map(move |e| {
+            let mut row = Vec::with_capacity(columns);
+            row.extend(
+                [
+                    plan.plan_id.as_str(),
+                    &plan.plan_name,
+                    &plan.task_id,
+                    &plan.task_name,
+                    kind,
+                    &plan.authority,
+                    &e.name,
+                    &e.id,
+                    &self.items_shown,
+                ]
+                .map(Cow::Borrowed),
+            );
+            row.push(Cow::Owned(self.team_names(e, Lang::Zh)));
+            row.push(Cow::Owned(self.team_ids(e)));
             if publish_risk {
-                rec.push(e.stratum.clone().unwrap_or_default());
+                row.push(Cow::Borrowed(e.stratum.as_deref().unwrap_or_default()));
             }
-            rec
+            row
         }))
     }
 }
 
-/// A team member as `name（执法证号 id）`, `name（专家，执法证号 id）` (or in English).
-fn member_with_id(m: &TeamMember, lang: Lang) -> String {
-    match (lang, m.expert) {
-        (Lang::Zh, false) => format!("{}（执法证号 {}）", m.name, m.id),
-        (Lang::Zh, true) => format!("{}（专家，执法证号 {}）", m.name, m.id),
-        (Lang::En, false) => format!("{} (certificate {})", m.name, m.id),
-        (Lang::En, true) => format!("{} (expert, certificate {})", m.name, m.id),
-    }
+/// A team member as `name（执法证号 id）`, `name（专家，执法证号 id）` (or in English), added
+/// to `out`, the name and id through `push`.
+fn push_member_with_id(
+    out: &mut String,
+    name: &str,
+    id: &str,
+    expert: bool,
+    lang: Lang,
+    push: &impl Fn(&mut String, &str),
+) {
+    let (before_id, after_id) = match (lang, expert) {
+        (Lang::Zh, false) => ("（执法证号 ", "）"),
+        (Lang::Zh, true) => ("（专家，执法证号 ", "）"),
+        (Lang::En, false) => (" (certificate ", ")"),
+        (Lang::En, true) => (" (expert, certificate ", ")"),
+    };
+    push(out, name);
+    out.push_str(before_id);
+    push(out, id);
+    out.push_str(after_id);
 }
 
 /// The columns of the publication table: the national publicity system's, then the

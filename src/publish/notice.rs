@@ -363,17 +363,25 @@ fn trust_list(zh: bool, items: Vec<String>) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`]d `s` added to `out`.
+pub(crate) fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 pub(crate) const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}\
@@ -411,9 +419,8 @@ pub fn render(view: &Publication<'_>, lang: Lang, sections: &[Box<dyn Section>])
     plan_part(&mut h, view, lang);
     seed_part(&mut h, view, lang);
     strata_part(&mut h, view, lang);
-    let rows = view.rows();
-    result_part(&mut h, view, lang, &rows);
-    amendment_part(&mut h, view, lang, &rows);
+    result_part(&mut h, view, lang);
+    amendment_part(&mut h, view, lang);
     for s in sections {
         h.push_str(&s.render(view, lang));
     }
@@ -637,7 +644,7 @@ fn strata_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
 }
 
 /// The drawn entities and their teams, with the amendments that changed them.
-fn result_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[super::Row]) {
+fn result_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
     let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
     let sheet = view.sheet;
     // Results.
@@ -658,51 +665,58 @@ fn result_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[super
         let _ = write!(h, "<th>{}</th>", l("信用风险分类", "Risk class"));
     }
     let _ = writeln!(h, "<th>{}</th></tr>", l("备注", "Note"));
-    for (i, row) in rows.iter().enumerate() {
-        let e = &row.entity;
-        let mut notes = vec![];
-        if let Some((seq, replaced)) = &row.replacement_of {
-            notes.push(match lang {
-                Lang::Zh => format!("补抽（记录 {seq}，替换 <code>{}</code>）", escape(replaced)),
-                Lang::En => format!(
+    for (i, e) in view.entities_after().iter().enumerate() {
+        let _ = write!(h, "<tr><td class=\"n\">{}</td><td>", i + 1);
+        escape_into(h, &e.name);
+        h.push_str("</td><td><code>");
+        escape_into(h, &e.id);
+        h.push_str("</code></td><td>");
+        view.push_team_with_ids(h, e, lang, escape_into);
+        h.push_str("</td>");
+        if publish_risk {
+            h.push_str("<td>");
+            if let Some(s) = &e.stratum {
+                escape_into(h, &stratum_name(lang, s));
+            }
+            h.push_str("</td>");
+        }
+        h.push_str("<td>");
+        let mut notes = 0;
+        let mut note = |h: &mut String| {
+            if notes > 0 {
+                h.push('；');
+            }
+            notes += 1;
+        };
+        if let Some((seq, replaced)) = view.replacement_of(&e.id) {
+            note(h);
+            let _ = match lang {
+                Lang::Zh => write!(
+                    h,
+                    "补抽（记录 {seq}，替换 <code>{}</code>）",
+                    escape(replaced)
+                ),
+                Lang::En => write!(
+                    h,
                     "replacement (amendment {seq}, for <code>{}</code>)",
                     escape(replaced)
                 ),
-            });
+            };
         }
-        for seq in &row.team_changed_by {
-            notes.push(match lang {
-                Lang::Zh => format!("人员调整（记录 {seq}）"),
-                Lang::En => format!("team changed (amendment {seq})"),
-            });
+        for seq in view.team_changed_by(&e.id) {
+            note(h);
+            let _ = match lang {
+                Lang::Zh => write!(h, "人员调整（记录 {seq}）"),
+                Lang::En => write!(h, "team changed (amendment {seq})"),
+            };
         }
-        let _ = write!(
-            h,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>",
-            i + 1,
-            escape(&e.name),
-            escape(&e.id),
-            escape(&view.team_with_ids(e, lang))
-        );
-        if publish_risk {
-            let _ = write!(
-                h,
-                "<td>{}</td>",
-                escape(
-                    &e.stratum
-                        .as_deref()
-                        .map(|s| stratum_name(lang, s))
-                        .unwrap_or_default()
-                )
-            );
-        }
-        let _ = writeln!(h, "<td>{}</td></tr>", notes.join("；"));
+        h.push_str("</td></tr>\n");
     }
     h.push_str("</table>\n");
 }
 
 /// The amendments: what changed, why, and what the fixed rules drew.
-fn amendment_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[super::Row]) {
+fn amendment_part(h: &mut String, view: &Publication<'_>, lang: Lang) {
     let l = |zh: &'static str, en: &'static str| tr(lang, zh, en);
     let sheet = view.sheet;
     // Amendments.
@@ -720,8 +734,8 @@ fn amendment_part(h: &mut String, view: &Publication<'_>, lang: Lang, rows: &[su
             l("结果（按固定规则抽出）", "Outcome (drawn by fixed rules)")
         );
         let name_of = |id: &str| -> String {
-            rows.iter()
-                .map(|r| &r.entity)
+            view.entities_after()
+                .iter()
                 .chain(sheet.entities.iter())
                 .find(|e| e.id == id)
                 .map_or_else(|| id.to_string(), |e| e.name.clone())

@@ -118,7 +118,7 @@ pub fn results_csv(table: &[Vec<String>]) -> Result<Vec<u8>, PublishError> {
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
         for rec in table {
-            w.write_record(rec.iter().map(|c| super::csv::neutralise(c)))
+            w.write_record(rec.iter().map(|c| super::csv::neutralised(c)))
                 .map_err(err)?;
         }
         w.flush().map_err(|e| err(e.into()))?;

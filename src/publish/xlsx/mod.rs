@@ -52,9 +52,9 @@ pub fn sheet_xlsx(p: &Publication<'_>) -> Result<Vec<u8>, PublishError> {
         reason = "only a native build with workbooks compares a workbook's bytes"
     )
 )]
-pub(crate) fn sheet_xlsx_of(
+pub(crate) fn sheet_xlsx_of<R: AsRef<[S]>, S: AsRef<str>>(
     p: &Publication<'_>,
-    table: &[Vec<String>],
+    table: &[R],
 ) -> Result<Vec<u8>, PublishError> {
     let title = sheet_title(p);
     write::text_workbook_of(table, &sheet_properties(p, &title)).map_err(|source| {
@@ -109,7 +109,15 @@ pub(crate) fn text_workbook(
 }
 
 fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+    // A character is one ASCII byte (width 1) or a lead byte (0xC0 and above, width 2)
+    // followed by continuation bytes (width 0).
+    s.bytes()
+        .map(|b| match b {
+            0..0x80 => 1,
+            0x80..0xC0 => 0,
+            _ => 2,
+        })
+        .sum()
 }
 
 /// A cell of a workbook as read back.

@@ -217,6 +217,13 @@ fn any_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
+    /// A text's width counts one for each ASCII character and two for any other.
+    #[test]
+    fn the_width_counts_one_for_ascii_and_two_for_any_other_character(text in any_text()) {
+        let by_char: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+        prop_assert_eq!(super::display_width(&text), by_char);
+    }
+
     /// Any table of text (at least two rows of at least one cell, so both styles are used)
     /// is the reference workbook, part for part, and reads back as itself.
     #[test]

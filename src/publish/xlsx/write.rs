@@ -78,7 +78,7 @@ pub(crate) struct Properties<'a> {
 ///
 /// The rows are taken once, as they come; their XML is held until the last row has given the
 /// column widths, which the worksheet states before its rows.
-pub(crate) fn text_workbook<R: AsRef<[String]>>(
+pub(crate) fn text_workbook<R: AsRef<[S]>, S: AsRef<str>>(
     table: impl IntoIterator<Item = R>,
     props: &Properties<'_>,
 ) -> Result<Vec<u8>, WriteError> {
@@ -115,7 +115,7 @@ const PIECE: usize = 1 << 16;
 /// [`text_workbook`] of a table already in memory: its rows are read twice, once for the
 /// column widths and once to write them, so that their XML goes straight to the compressor
 /// and is never held whole.
-pub(crate) fn text_workbook_of<R: AsRef<[String]>>(
+pub(crate) fn text_workbook_of<R: AsRef<[S]>, S: AsRef<str>>(
     table: &[R],
     props: &Properties<'_>,
 ) -> Result<Vec<u8>, WriteError> {
@@ -209,7 +209,7 @@ struct RowWriter {
 impl RowWriter {
     /// Writes row `r` (from 0), which [`Shape::add`] has accepted; a row of no cells is
     /// left out.
-    fn write(&mut self, r: usize, record: &[String]) {
+    fn write(&mut self, r: usize, record: &[impl AsRef<str>]) {
         if record.is_empty() {
             return;
         }
@@ -223,6 +223,7 @@ impl RowWriter {
         data.push_str(row_number);
         data.push_str("\">");
         for (c, cell) in record.iter().enumerate() {
+            let cell = cell.as_ref();
             data.push_str("<c r=\"");
             data.push_str(&self.names[c]);
             data.push_str(row_number);
@@ -247,7 +248,7 @@ impl RowWriter {
 impl Shape {
     /// Takes row `r` (from 0) into the widths and the used range, or says why a worksheet
     /// cannot hold it.
-    fn add(&mut self, r: usize, record: &[String]) -> Result<(), WriteError> {
+    fn add(&mut self, r: usize, record: &[impl AsRef<str>]) -> Result<(), WriteError> {
         let row = r + 1;
         if row > MAX_ROWS {
             return Err(WriteError::TooManyRows);
@@ -262,6 +263,7 @@ impl Shape {
             self.widths.resize(record.len(), 0);
         }
         for (c, cell) in record.iter().enumerate() {
+            let cell = cell.as_ref();
             if cell.len() > MAX_CELL_UTF16 && cell.encode_utf16().nth(MAX_CELL_UTF16).is_some() {
                 return Err(WriteError::CellTooLong { row, column: c + 1 });
             }
@@ -348,35 +350,46 @@ fn column_name(index: usize) -> String {
 /// and the non-characters U+FFFE and U+FFFF as `_xHHHH_`; and, in a cell (`cell`), a
 /// literal `_xHHHH_` (four hex digits) prefixed with `_x005F` so that it reads back as itself.
 fn escape_text(text: &str, cell: bool, out: &mut String) {
+    // Every character escaped is ASCII but U+FFFE and U+FFFF (EF BF BE, EF BF BF in UTF-8), so
+    // the text is looked at byte by byte: the bytes of other characters are passed over.
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, ch) in text.char_indices() {
-        let literal_escape = cell
-            && ch == '_'
-            && bytes.get(i + 1) == Some(&b'x')
-            && bytes.get(i + 6) == Some(&b'_')
-            && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit);
-        let replacement: Option<&str> = match ch {
-            '&' => Some("&amp;"),
-            '<' => Some("&lt;"),
-            '>' => Some("&gt;"),
-            '\t' | '\n' => None,
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'_' | 0xEF) {
+            continue;
+        }
+        let (replacement, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'\t' | b'\n' => continue,
+            0..=0x1f => {
                 out.push_str(&text[start..i]);
-                let _ = write!(out, "_x{:04X}_", u32::from(ch));
-                start = i + ch.len_utf8();
+                let _ = write!(out, "_x{b:04X}_");
+                start = i + 1;
                 continue;
             }
-            '_' if literal_escape => Some("_x005F_"),
-            _ => None,
+            b'_' if cell && is_literal_escape(&bytes[i..]) => ("_x005F_", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
+                Some(0xBE) => ("_xFFFE_", 3),
+                Some(0xBF) => ("_xFFFF_", 3),
+                _ => continue,
+            },
+            _ => continue,
         };
-        if let Some(r) = replacement {
-            out.push_str(&text[start..i]);
-            out.push_str(r);
-            start = i + ch.len_utf8();
-        }
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + len;
     }
     out.push_str(&text[start..]);
+}
+
+/// Whether `rest` starts with what a reader takes for an escape: `_x`, four hex digits, `_`.
+fn is_literal_escape(rest: &[u8]) -> bool {
+    rest.len() >= 7
+        && rest[1] == b'x'
+        && rest[6] == b'_'
+        && rest[2..6].iter().all(u8::is_ascii_hexdigit)
 }
 
 /// Escapes text for an XML attribute value.
