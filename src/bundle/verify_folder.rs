@@ -350,8 +350,10 @@ type LoadInputs<'a> = dyn FnMut(
         &mut Vec<Finding>,
     ) -> Result<LoadedInputs, BundleError>
     + 'a;
-type CheckLog<'a> =
-    dyn FnMut() -> Result<Option<(Vec<Finding>, verify::LogTrust)>, BundleError> + 'a;
+type CheckLog<'a> = dyn FnMut() -> LogChecked + Send + 'a;
+/// What the check of the office log found and what it says of the draw's trust; `None`
+/// without a log.
+type LogChecked = Result<Option<(Vec<Finding>, verify::LogTrust)>, BundleError>;
 
 /// The inputs in the folder `dir`, read for a replay when they are all there.
 fn folder_inputs(
@@ -440,26 +442,28 @@ fn verify_source(
         .iter()
         .map(|(_, b, _)| b.as_slice())
         .collect();
-    let views = || {
-        crate::publish::check::check_views_in(
+    // The views are checked from the documents alone, the draw against the office log and
+    // the signed documents as far as they can be without the inputs, while the inputs are read.
+    let without_inputs = || {
+        let views = crate::publish::check::check_views_in(
             src,
             &docs.announcement,
             docs.sheet.as_deref(),
             &amendment_bytes,
-        )
+        );
+        (views, check_log(), docs.check_signed())
     };
-    let replay = || {
-        let given = Given {
-            src,
-            docs: &docs,
-            ann: ann.as_ref(),
-            tsa_certificates,
-        };
-        given.replay_and_check(load, check_log, findings)
+    let given = Given {
+        src,
+        docs: &docs,
+        ann: ann.as_ref(),
+        tsa_certificates,
     };
-    // The views are checked from the documents alone, beside the replay.
-    let (views, checked) = crate::shares::both(views, replay);
-    let (report, depth, withheld, trust) = checked?;
+    let before = findings.len();
+    let ((views, log, signed), loaded) =
+        crate::shares::both(without_inputs, || given.load(load, &mut findings));
+    let replayed = given.replay(load, loaded?, findings, before, signed)?;
+    let (report, depth, withheld, trust) = given.check_after(replayed, log)?;
     Ok(DirVerification {
         report,
         depth,
@@ -523,10 +527,50 @@ impl Documents {
         })
     }
 
-    /// The documents checked against `loaded`: in full when there is a sheet, the announcement
-    /// alone otherwise.
-    fn replay(&self, loaded: &LoadedInputs, findings: &mut Vec<Finding>) -> (Report, Depth) {
-        let Some(sheet) = &self.sheet else {
+    /// The documents as signed documents to check, when there is a sheet.
+    fn published(&self) -> Option<Published<'_>> {
+        fn signed<'a>(
+            name: &'a str,
+            bytes: &'a [u8],
+            sig: &'a Option<String>,
+        ) -> SignedDocument<'a> {
+            SignedDocument {
+                name,
+                bytes,
+                signature: sig.as_deref().unwrap_or(""),
+            }
+        }
+        Some(Published {
+            public_key: &self.key,
+            announcement: signed(
+                ANNOUNCEMENT_FILE,
+                &self.announcement,
+                &self.announcement_sig,
+            ),
+            sheet: signed(SHEET_FILE, self.sheet.as_deref()?, &self.sheet_sig),
+            amendments: self
+                .amendments
+                .iter()
+                .map(|(name, bytes, sig)| signed(name, bytes, sig))
+                .collect(),
+        })
+    }
+
+    /// What can be checked of the announcement and the sheet without the inputs, when there
+    /// is a sheet.
+    fn check_signed(&self) -> Option<verify::SignedChecked> {
+        self.published().map(|p| verify::check_signed(&p))
+    }
+
+    /// The documents checked against `loaded`, after `signed` (their [`Documents::check_signed`],
+    /// done here when `None`): in full when there is a sheet, the announcement alone otherwise.
+    fn replay(
+        &self,
+        loaded: &LoadedInputs,
+        findings: &mut Vec<Finding>,
+        signed: Option<verify::SignedChecked>,
+    ) -> (Report, Depth) {
+        let Some(published) = self.published() else {
             return (
                 verify_announcement_only(
                     &self.key,
@@ -541,32 +585,8 @@ impl Documents {
         for (name, _, sig) in &self.amendments {
             missing_sig(name, sig, findings);
         }
-        fn signed<'a>(
-            name: &'a str,
-            bytes: &'a [u8],
-            sig: &'a Option<String>,
-        ) -> SignedDocument<'a> {
-            SignedDocument {
-                name,
-                bytes,
-                signature: sig.as_deref().unwrap_or(""),
-            }
-        }
-        let published = Published {
-            public_key: &self.key,
-            announcement: signed(
-                ANNOUNCEMENT_FILE,
-                &self.announcement,
-                &self.announcement_sig,
-            ),
-            sheet: signed(SHEET_FILE, sheet, &self.sheet_sig),
-            amendments: self
-                .amendments
-                .iter()
-                .map(|(name, bytes, sig)| signed(name, bytes, sig))
-                .collect(),
-        };
-        verify_published(&published, loaded)
+        let signed = signed.unwrap_or_else(|| verify::check_signed(&published));
+        verify_published(&published, signed, loaded)
     }
 }
 
@@ -578,19 +598,27 @@ struct Given<'a> {
     tsa_certificates: &'a [Vec<u8>],
 }
 
-/// What [`Given::replay_and_check`] finds: the report, how deep it went, the inputs withheld
+/// What [`Given::check_after`] finds: the report, how deep it went, the inputs withheld
 /// and what the draw's trust rests on.
 type Checked = (Report, Depth, Vec<String>, Option<verify::TrustSummary>);
 
+/// What [`Given::replay`] gives: the report, how deep it went, the findings met reading the
+/// documents and the inputs it was given.
+struct Replayed {
+    report: Report,
+    depth: Depth,
+    findings: Vec<Finding>,
+    loaded: LoadedInputs,
+}
+
 impl Given<'_> {
-    /// Replays the documents on the inputs `load` gives, then checks the office log, a void and
-    /// the timestamp; `findings` (those met reading the documents) come first in the report.
-    fn replay_and_check(
+    /// The inputs `load` gives for the replay: streamed when there is a sheet, keeping of the
+    /// population what its amendments' replay needs.
+    fn load(
         &self,
         load: &mut LoadInputs<'_>,
-        check_log: &mut CheckLog<'_>,
-        mut findings: Vec<Finding>,
-    ) -> Result<Checked, BundleError> {
+        findings: &mut Vec<Finding>,
+    ) -> Result<LoadedInputs, BundleError> {
         let docs = self.docs;
         // The sheet may be replayed by streaming the rosters: its seed, and when it has
         // amendments what their replay needs of the population: the strata of the entities
@@ -612,9 +640,22 @@ impl Given<'_> {
             .as_deref()
             .and_then(seed_of)
             .map(|seed| (seed, (!docs.amendments.is_empty()).then_some(keep)));
-        let before = findings.len();
-        let mut loaded = load(self.ann, seed, &mut findings)?;
-        let (mut report, mut depth) = docs.replay(&loaded, &mut findings);
+        load(self.ann, seed, findings)
+    }
+
+    /// Replays the documents on `loaded` (what [`Given::load`] gave, after `before` of the
+    /// `findings`), after `signed` (their [`Documents::check_signed`]); `findings` (those met
+    /// reading the documents and the inputs) come first in the report.
+    fn replay(
+        &self,
+        load: &mut LoadInputs<'_>,
+        mut loaded: LoadedInputs,
+        mut findings: Vec<Finding>,
+        before: usize,
+        signed: Option<verify::SignedChecked>,
+    ) -> Result<Replayed, BundleError> {
+        let docs = self.docs;
+        let (mut report, mut depth) = docs.replay(&loaded, &mut findings, signed);
         // An amendment that asked the stream for a row it could not give is replayed again on
         // every row read whole.
         let missed = loaded
@@ -625,16 +666,33 @@ impl Given<'_> {
         if missed {
             findings.truncate(before);
             loaded = load(self.ann, None, &mut findings)?;
-            (report, depth) = docs.replay(&loaded, &mut findings);
+            (report, depth) = docs.replay(&loaded, &mut findings, None);
         }
+        Ok(Replayed {
+            report,
+            depth,
+            findings,
+            loaded,
+        })
+    }
+
+    /// The replay's findings with those of the office `log`, a void and the timestamp.
+    fn check_after(&self, replayed: Replayed, log: LogChecked) -> Result<Checked, BundleError> {
+        let docs = self.docs;
+        let Replayed {
+            mut report,
+            depth,
+            mut findings,
+            mut loaded,
+        } = replayed;
         let withheld = std::mem::take(&mut loaded.withheld);
-        // The replayed draw and the population are freed beside the checks of the log, the
-        // void and the trust: a national draw's rows take a fifth of a second to free.
+        // The replayed draw and the population are freed beside the checks of the void and the
+        // trust: a national draw's rows take a fifth of a second to free.
         let ((), checked) = crate::shares::both(
             move || drop(loaded),
             || {
                 let mut log_trust = None;
-                if let Some((mut f, t)) = check_log()? {
+                if let Some((mut f, t)) = log? {
                     report.checked.push(verify::Check::OfficeLog);
                     findings.append(&mut f);
                     log_trust = Some(t);
@@ -730,7 +788,11 @@ fn read_amendments(
 
 /// Verifies the published documents as deep as the inputs `loaded` allow: a replay from the
 /// rows or from the streamed draw, the plan's quotas, or the signatures and citations alone.
-fn verify_published(published: &Published<'_>, loaded: &LoadedInputs) -> (Report, Depth) {
+fn verify_published(
+    published: &Published<'_>,
+    signed: verify::SignedChecked,
+    loaded: &LoadedInputs,
+) -> (Report, Depth) {
     let depth = if loaded.inputs.is_some() || loaded.streamed.is_some() {
         Depth::Full
     } else if loaded.plan.is_some() {
@@ -755,7 +817,7 @@ fn verify_published(published: &Published<'_>, loaded: &LoadedInputs) -> (Report
         (None, None) => None,
     };
     (
-        verify::verify_replayed(published, loaded.plan.as_ref(), replay),
+        verify::verify_checked(published, signed, loaded.plan.as_ref(), replay),
         depth,
     )
 }

@@ -1142,15 +1142,48 @@ pub fn verify_replayed(
     plan: Option<&Plan>,
     inputs: Option<ReplayInputs<'_>>,
 ) -> Report {
+    verify_checked(published, check_signed(published), plan, inputs)
+}
+
+/// The announcement and the sheet checked (signatures, citations, times, the seed), which
+/// needs no input: a store may do it while it reads the inputs, then finish with
+/// [`verify_checked`].
+pub(crate) struct SignedChecked {
+    r: Report,
+    /// The announcement, and the sheet when it could be read; `None` when the announcement
+    /// could not be.
+    documents: Option<(Announcement, Option<Sheet>)>,
+}
+
+/// The first part of [`verify_replayed`]: what it checks before it needs the plan or the
+/// inputs.
+pub(crate) fn check_signed(published: &Published<'_>) -> SignedChecked {
     let mut r = Report::default();
     let Some(ann) = check_announcement(&mut r, published) else {
-        return r;
+        return SignedChecked { r, documents: None };
     };
     let ann_digest = Digest32::of(published.announcement.bytes);
-    let Some(sheet) = check_sheet(&mut r, published, &ann, &ann_digest) else {
+    let sheet = check_sheet(&mut r, published, &ann, &ann_digest);
+    if let Some(sheet) = &sheet {
+        check_seed(&mut r, &ann, &ann_digest, sheet);
+    }
+    SignedChecked {
+        r,
+        documents: Some((ann, sheet)),
+    }
+}
+
+/// The rest of [`verify_replayed`], after [`check_signed`] of the same `published`.
+pub(crate) fn verify_checked(
+    published: &Published<'_>,
+    checked: SignedChecked,
+    plan: Option<&Plan>,
+    inputs: Option<ReplayInputs<'_>>,
+) -> Report {
+    let SignedChecked { mut r, documents } = checked;
+    let Some((ann, Some(sheet))) = documents else {
         return r;
     };
-    check_seed(&mut r, &ann, &ann_digest, &sheet);
     let plan = inputs.as_ref().map(ReplayInputs::plan).or(plan);
     if let Some(plan) = plan {
         check_quotas(&mut r, &ann, &sheet, plan);
@@ -1464,51 +1497,37 @@ fn replay(
             },
         ),
     };
-    let expected = sheet::build(
-        ann,
-        &ann_digest,
-        &sheet.reveals,
-        sheet.beacon.as_ref(),
-        sheet.seed,
-        sheet.drawn_at,
-        sheet.log,
-        &named,
-        result,
+    // The sheet is rebuilt and compared while the amendments are replayed: each amendment is
+    // replayed from the signed sheet, not from the rebuilt one.
+    let prior = r.findings.is_empty();
+    let (sheet_findings, replayed) = crate::shares::both(
+        || {
+            let expected = sheet::build(
+                ann,
+                &ann_digest,
+                &sheet.reveals,
+                sheet.beacon.as_ref(),
+                sheet.seed,
+                sheet.drawn_at,
+                sheet.log,
+                &named,
+                result,
+            );
+            compare_sheets(&expected, sheet, published.sheet.name, prior)
+        },
+        || {
+            amendments
+                .iter()
+                .enumerate()
+                .map(|(i, a)| replay_amendment(sheet, &amendments[..i], a, inputs))
+                .collect::<Vec<_>>()
+        },
     );
-    compare_sheets(r, &expected, sheet, published.sheet.name);
-    for (i, a) in amendments.iter().enumerate() {
-        let doc = &published.amendments[i];
+    r.findings.extend(sheet_findings);
+    for ((doc, a), replayed) in published.amendments.iter().zip(amendments).zip(replayed) {
         r.checked.push(Check::AmendmentReplay {
             document: doc.name.to_string(),
         });
-        let replayed = match inputs {
-            ReplayInputs::Rows(rows) => amend::amend(
-                sheet,
-                &amendments[..i],
-                a.action.clone(),
-                a.reason.clone(),
-                rows,
-                a.amended_at,
-                a.log,
-            ),
-            ReplayInputs::Drawn(Replayed {
-                rows: Some(rows), ..
-            }) => amend::amend_from(
-                sheet,
-                &amendments[..i],
-                a.action.clone(),
-                a.reason.clone(),
-                rows,
-                a.amended_at,
-                a.log,
-            ),
-            ReplayInputs::Drawn(_) => Err(CeremonyError::Mismatch {
-                document: "amendment",
-                field: "inputs",
-                expected: "every row of the inputs".into(),
-                found: "a replay of the sheet alone".into(),
-            }),
-        };
         match replayed {
             Ok(want) => {
                 if want.outcome != a.outcome {
@@ -1533,10 +1552,51 @@ fn replay(
     }
 }
 
-fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
+/// The amendment `a` replayed on `inputs` after the amendments `previous` of `sheet`.
+fn replay_amendment(
+    sheet: &Sheet,
+    previous: &[Amendment],
+    a: &Amendment,
+    inputs: ReplayInputs<'_>,
+) -> Result<Amendment, CeremonyError> {
+    match inputs {
+        ReplayInputs::Rows(rows) => amend::amend(
+            sheet,
+            previous,
+            a.action.clone(),
+            a.reason.clone(),
+            rows,
+            a.amended_at,
+            a.log,
+        ),
+        ReplayInputs::Drawn(Replayed {
+            rows: Some(rows), ..
+        }) => amend::amend_from(
+            sheet,
+            previous,
+            a.action.clone(),
+            a.reason.clone(),
+            rows,
+            a.amended_at,
+            a.log,
+        ),
+        ReplayInputs::Drawn(_) => Err(CeremonyError::Mismatch {
+            document: "amendment",
+            field: "inputs",
+            expected: "every row of the inputs".into(),
+            found: "a replay of the sheet alone".into(),
+        }),
+    }
+}
+
+/// What differs between the rebuilt sheet `want` and the signed one `got` (named `name`);
+/// `prior` is whether the checks before it found nothing, without which a difference in
+/// no part listed is not reported as one.
+fn compare_sheets(want: &Sheet, got: &Sheet, name: &str, prior: bool) -> Vec<Finding> {
+    let mut findings = vec![];
     for w in &want.strata {
         match got.strata.iter().find(|g| g.stratum == w.stratum) {
-            None => r.findings.push(Finding::StratumMissing {
+            None => findings.push(Finding::StratumMissing {
                 stratum: w.stratum.clone(),
             }),
             Some(g) => {
@@ -1550,7 +1610,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
                     ),
                 ] {
                     if a != b {
-                        r.findings.push(Finding::Stratum {
+                        findings.push(Finding::Stratum {
                             stratum: w.stratum.clone(),
                             field,
                             expected: a,
@@ -1563,11 +1623,51 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
     }
     for g in &got.strata {
         if !want.strata.iter().any(|w| w.stratum == g.stratum) {
-            r.findings.push(Finding::StratumExtra {
+            findings.push(Finding::StratumExtra {
                 stratum: g.stratum.clone(),
             });
         }
     }
+    let same_entities = want.entities == got.entities;
+    if !same_entities {
+        compare_entities(&mut findings, want, got);
+    }
+    for (part, same) in [
+        (Part::Excluded, want.excluded == got.excluded),
+        (Part::Pools, want.pools == got.pools),
+        (Part::Inspectors, want.inspectors == got.inspectors),
+        (
+            Part::EntityOrder,
+            same_entities
+                || findings.iter().any(|f| {
+                    matches!(
+                        f,
+                        Finding::EntityField { .. }
+                            | Finding::EntityMissing { .. }
+                            | Finding::EntityExtra { .. }
+                    )
+                }),
+        ),
+    ] {
+        if !same {
+            findings.push(Finding::Differs {
+                document: name.to_string(),
+                part,
+            });
+        }
+    }
+    if prior && findings.is_empty() && want != got {
+        findings.push(Finding::Differs {
+            document: name.to_string(),
+            part: Part::OtherFields,
+        });
+    }
+    findings
+}
+
+/// The entities of the rebuilt sheet `want` (whose ids a draw makes unique) that the signed
+/// sheet `got` lacks, lists otherwise or has beyond them, by id.
+fn compare_entities(findings: &mut Vec<Finding>, want: &Sheet, got: &Sheet) {
     // By id, so that a sheet of hundreds of thousands of entities is compared in linear time;
     // an id listed twice is compared by its first row, as a search from the top would.
     let mut got_by_id = std::collections::HashMap::with_capacity(got.entities.len());
@@ -1578,7 +1678,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
         want.entities.iter().map(|w| w.id.as_str()).collect();
     for w in &want.entities {
         match got_by_id.get(w.id.as_str()) {
-            None => r.findings.push(Finding::EntityMissing { id: w.id.clone() }),
+            None => findings.push(Finding::EntityMissing { id: w.id.clone() }),
             Some(g) => {
                 for (field, a, b) in [
                     ("name", w.name.clone(), g.name.clone()),
@@ -1591,7 +1691,7 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
                     ),
                 ] {
                     if a != b {
-                        r.findings.push(Finding::EntityField {
+                        findings.push(Finding::EntityField {
                             id: w.id.clone(),
                             field,
                             expected: a,
@@ -1604,38 +1704,8 @@ fn compare_sheets(r: &mut Report, want: &Sheet, got: &Sheet, name: &str) {
     }
     for g in &got.entities {
         if !want_ids.contains(g.id.as_str()) {
-            r.findings.push(Finding::EntityExtra { id: g.id.clone() });
+            findings.push(Finding::EntityExtra { id: g.id.clone() });
         }
-    }
-    for (part, same) in [
-        (Part::Excluded, want.excluded == got.excluded),
-        (Part::Pools, want.pools == got.pools),
-        (Part::Inspectors, want.inspectors == got.inspectors),
-        (
-            Part::EntityOrder,
-            want.entities == got.entities
-                || r.findings.iter().any(|f| {
-                    matches!(
-                        f,
-                        Finding::EntityField { .. }
-                            | Finding::EntityMissing { .. }
-                            | Finding::EntityExtra { .. }
-                    )
-                }),
-        ),
-    ] {
-        if !same {
-            r.findings.push(Finding::Differs {
-                document: name.to_string(),
-                part,
-            });
-        }
-    }
-    if r.findings.is_empty() && want != got {
-        r.findings.push(Finding::Differs {
-            document: name.to_string(),
-            part: Part::OtherFields,
-        });
     }
 }
 
