@@ -544,19 +544,9 @@ impl<'a> Publication<'a> {
     /// An inspector's name with their 执法证号 (see [`Publication::team_with_ids`]).
     pub fn inspector_with_id(&self, id: &str, lang: Lang) -> String {
         let mut text = String::new();
-        self.push_inspector_with_id(&mut text, id, lang, |out, s| out.push_str(s));
+        let push = |out: &mut String, s: &str| out.push_str(s);
+        push_member_with_id(&mut text, self.name_of(id), id, false, lang, &push);
         text
-    }
-
-    /// [`Publication::inspector_with_id`] added to `out`, the name and id through `push`.
-    pub(crate) fn push_inspector_with_id(
-        &self,
-        out: &mut String,
-        id: &str,
-        lang: Lang,
-        push: impl Fn(&mut String, &str),
-    ) {
-        push_member_with_id(out, self.name_of(id), id, false, lang, &push);
     }
 
     /// Whether the plan publishes risk classes (the sheet then shows each entity's stratum).
