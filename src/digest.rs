@@ -9,8 +9,10 @@
 use sha2::{Digest as _, Sha256};
 
 mod leaves;
+mod row_hash;
 
 pub(crate) use leaves::LeafSet;
+pub(crate) use row_hash::RowHasher;
 
 /// A 32-byte SHA-256 value, shown as lower-case hex.
 ///

@@ -54,7 +54,9 @@ use crate::formats::history_scan;
 use crate::formats::jcs::JcsError;
 use crate::formats::roster::{Columns, Encoding, Roster, RosterSummary};
 use crate::formats::roster_csv::{self, RowPos};
-use crate::model::{Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, Stratum};
+use crate::model::{
+    Conflict, Entity, EntityFields, HistoryRecord, Inspector, Item, Plan, RiskClass, Stratum,
+};
 use crate::shares::in_shares;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -229,24 +231,43 @@ const LEN_BITS: u32 = 21;
 /// The most characters a member id has.
 const ID_CHARS: usize = 18;
 
+/// The 5-bit value of each byte in a packed id: its place in [`USCC_CHARSET`] plus one (0 is
+/// "no character"), or [`NOT_PACKED`] for a byte outside the charset.
+const PACKED: [u8; 256] = {
+    let mut t = [NOT_PACKED; 256];
+    let mut c = 0;
+    while c < 256 {
+        if USCC_VALUE[c] != NOT_USCC {
+            t[c] = USCC_VALUE[c] + 1;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Marks a byte outside the charset in [`PACKED`]: the one bit no 5-bit value has.
+const NOT_PACKED: u8 = 0x80;
+
+/// Characters in each half of a packed id, each half held in a `u64` while it is packed.
+const HALF: usize = ID_CHARS / 2;
+
 /// An id packed as in [`Member::key`].
 fn pack_id(id: &str) -> Result<[u64; 2], PipelineError> {
-    let long = || PipelineError::LongId { id: id.to_owned() };
     let b = id.as_bytes();
     if b.len() > ID_CHARS {
-        return Err(long());
+        return Err(PipelineError::LongId { id: id.to_owned() });
     }
-    let mut v = 0u128;
-    for i in 0..ID_CHARS {
-        let d = match b.get(i) {
-            None => 0,
-            Some(&c) => match USCC_VALUE[usize::from(c)] {
-                NOT_USCC => return Err(long()),
-                d => d + 1,
-            },
-        };
-        v = (v << 5) | u128::from(d);
+    let mut digits = [0u8; ID_CHARS];
+    let mut seen = 0;
+    for (d, &c) in digits.iter_mut().zip(b) {
+        *d = PACKED[usize::from(c)];
+        seen |= *d;
     }
+    if seen & NOT_PACKED != 0 {
+        return Err(PipelineError::LongId { id: id.to_owned() });
+    }
+    let half = |ds: &[u8]| ds.iter().fold(0u64, |v, &d| v << 5 | u64::from(d));
+    let v = u128::from(half(&digits[..HALF])) << (5 * HALF) | u128::from(half(&digits[HALF..]));
     Ok([(v >> 64) as u64, v as u64])
 }
 
@@ -261,14 +282,15 @@ impl Member {
     /// The id's bytes in a buffer, and how many there are.
     fn id_bytes(&self) -> ([u8; ID_CHARS], usize) {
         let v = as_u128(self.key);
+        let halves = [(v >> (5 * HALF)) as u64, v as u64];
         let mut out = [0u8; ID_CHARS];
         let mut len = 0;
         for (i, o) in out.iter_mut().enumerate() {
-            let d = ((v >> (5 * (ID_CHARS - 1 - i))) & 31) as usize;
+            let d = (halves[i / HALF] >> (5 * (HALF - 1 - i % HALF))) & 31;
             if d == 0 {
                 break;
             }
-            *o = USCC_CHARSET.as_bytes()[d - 1];
+            *o = USCC_CHARSET.as_bytes()[d as usize - 1];
             len += 1;
         }
         (out, len)
@@ -1259,7 +1281,14 @@ struct Small {
 struct Collect<'p> {
     plan: &'p Plan,
     repeat: &'p RepeatIndex,
-    /// Per stratum, one list per collector merged in (each sorted later, in place).
+    /// The plan's strata, in order.
+    strata: Vec<Stratum>,
+    /// The place in `strata` of the stratum of each risk class (by its place in
+    /// [`RiskClass::ALL`]) and, last, of rows without one; `None` where the plan has none.
+    stratum_at: [Option<u8>; RISK_SLOTS],
+    /// This collector's members, one list per stratum of `strata`.
+    own: Vec<Vec<Member>>,
+    /// Per stratum, the lists of the collectors merged in (each sorted later, in place).
     members: ByStratum,
     /// The packed ids of every other row, for the check that no id repeats.
     others: Vec<Vec<[u64; 2]>>,
@@ -1267,26 +1296,56 @@ struct Collect<'p> {
     pending: Option<(u64, PipelineError)>,
 }
 
+/// Risk classes, and one more slot for rows without a class ([`Collect::stratum_at`]).
+const RISK_SLOTS: usize = RiskClass::ALL.len() + 1;
+
 impl<'p> Collect<'p> {
     fn new(plan: &'p Plan, repeat: &'p RepeatIndex) -> Self {
+        let strata = plan.strata_labels();
+        let at = |risk| {
+            let s = plan.stratum_of_risk(risk)?;
+            strata.iter().position(|&x| x == s).map(|i| i as u8)
+        };
+        let mut stratum_at = [None; RISK_SLOTS];
+        for (slot, &r) in stratum_at.iter_mut().zip(RiskClass::ALL) {
+            *slot = at(Some(r));
+        }
+        stratum_at[RISK_SLOTS - 1] = at(None);
         Collect {
             plan,
             repeat,
-            members: plan
-                .strata_labels()
-                .into_iter()
-                .map(|s| (s, vec![Vec::new()]))
-                .collect(),
+            own: vec![Vec::new(); strata.len()],
+            members: strata.iter().map(|&s| (s, Vec::new())).collect(),
+            strata,
+            stratum_at,
             others: vec![Vec::new()],
             excluded: BTreeMap::new(),
             pending: None,
         }
     }
 
+    /// The place in `strata` of the stratum of rows of class `risk`.
+    fn stratum_of(&self, risk: Option<RiskClass>) -> Option<usize> {
+        let slot = risk.map_or(RISK_SLOTS - 1, |r| r as usize);
+        self.stratum_at[slot].map(usize::from)
+    }
+
     /// Keeps the failure of the row at `offset` if no earlier row failed.
     fn fail(&mut self, offset: u64, e: PipelineError) {
         if self.pending.as_ref().is_none_or(|(at, _)| offset < *at) {
             self.pending = Some((offset, e));
+        }
+    }
+
+    /// Moves this collector's own lists into `members`.
+    fn keep_own(&mut self) {
+        for (s, list) in self.strata.iter().zip(&mut self.own) {
+            if !list.is_empty() {
+                self.members
+                    .entry(*s)
+                    .or_default()
+                    .push(std::mem::take(list));
+            }
         }
     }
 
@@ -1299,7 +1358,8 @@ impl<'p> Collect<'p> {
     }
 
     /// What is kept of the rows, without the borrows.
-    fn kept(self) -> Kept {
+    fn kept(mut self) -> Kept {
+        self.keep_own();
         Kept {
             members: self.members,
             others: self.others,
@@ -1463,9 +1523,9 @@ impl Collector for Collect<'_> {
             *self.excluded.entry(why).or_default() += 1;
             return self.other(e.id, offset);
         }
-        match self.plan.stratum_of_risk(e.risk) {
+        match self.stratum_of(e.risk) {
             Some(s) => match Member::new(e.id, offset, len) {
-                Ok(m) => push_last(self.members.entry(s).or_default(), m),
+                Ok(m) => self.own[s].push(m),
                 Err(err) => self.fail(offset, err),
             },
             None => {
@@ -1482,7 +1542,8 @@ impl Collector for Collect<'_> {
         }
     }
 
-    fn merge(&mut self, other: Self) {
+    fn merge(&mut self, mut other: Self) {
+        other.keep_own();
         for (s, ms) in other.members {
             self.members.entry(s).or_default().extend(ms);
         }
@@ -2009,6 +2070,12 @@ mod tests {
             let (ma, mb) = (Member::new(&a, 1, 2).unwrap(), Member::new(&b, 1, 2).unwrap());
             proptest::prop_assert_eq!(ma.key.cmp(&mb.key), a.cmp(&b));
             proptest::prop_assert_eq!(ma.id(), a);
+        }
+
+        #[test]
+        fn an_id_packs_if_and_only_if_it_is_short_and_of_the_charset(id in "[\\x00-\\x{FF}0-9A-Z]{0,20}") {
+            let fits = id.len() <= ID_CHARS && id.bytes().all(|c| USCC_CHARSET.as_bytes().contains(&c));
+            proptest::prop_assert_eq!(pack_id(&id).is_ok(), fits);
         }
     }
 

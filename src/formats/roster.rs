@@ -29,7 +29,7 @@ use std::fmt;
 use super::error::{Field, InputErrorKind, InputErrors, InputWarning, InputWarningKind, Sink};
 use super::jcs::JcsError;
 use crate::codes::{self, NOT_USCC, USCC_VALUE};
-use crate::digest::{Digest32, LeafSet};
+use crate::digest::{Digest32, LeafSet, RowHasher};
 use crate::model::{
     Conflict, Date, Entity, EntityFields, EntityKind, EntityStatus, HistoryKind, HistoryRecord,
     Inspector, InspectorKind, InspectorStatus, Item, ItemCategory, RiskClass,
@@ -592,10 +592,11 @@ fn leaves_in_runs<T: Sync>(rows: &[T], write: fn(&T, &mut Vec<u8>), threads: usi
     let parts = crate::shares::in_shares(rows, threads, |run| {
         let mut leaves = LeafSet::new();
         let mut json = Vec::with_capacity(256);
+        let mut hasher = RowHasher::new();
         for row in run {
             json.clear();
             write(row, &mut json);
-            leaves.push(Digest32::of(&json));
+            leaves.push(hasher.leaf(&mut json));
         }
         leaves
     });
