@@ -245,6 +245,17 @@ const PACKED: [u8; 256] = {
     t
 };
 
+/// The character of each 5-bit value in a packed id (0, "no character", gives 0).
+const UNPACKED: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut d = 1;
+    while d < 32 {
+        t[d] = USCC_CHARSET.as_bytes()[d - 1];
+        d += 1;
+    }
+    t
+};
+
 /// Marks a byte outside the charset in [`PACKED`]: the one bit no 5-bit value has.
 const NOT_PACKED: u8 = 0x80;
 
@@ -282,16 +293,18 @@ impl Member {
     /// The id's bytes in a buffer, and how many there are.
     fn id_bytes(&self) -> ([u8; ID_CHARS], usize) {
         let v = as_u128(self.key);
+        // Every character of an id has a value of at least 1, so the 5-bit groups of zeros at
+        // the end are the places after it: the length needs no walk, and every place is
+        // written without a test.
+        let len = match v {
+            0 => 0,
+            v => ID_CHARS - (v.trailing_zeros() / 5) as usize,
+        };
         let halves = [(v >> (5 * HALF)) as u64, v as u64];
         let mut out = [0u8; ID_CHARS];
-        let mut len = 0;
         for (i, o) in out.iter_mut().enumerate() {
             let d = (halves[i / HALF] >> (5 * (HALF - 1 - i % HALF))) & 31;
-            if d == 0 {
-                break;
-            }
-            *o = USCC_CHARSET.as_bytes()[d as usize - 1];
-            len += 1;
+            *o = UNPACKED[d as usize];
         }
         (out, len)
     }

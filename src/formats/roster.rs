@@ -1627,7 +1627,9 @@ impl RowCtx<'_> {
 }
 
 /// `s.split(LIST_SEPARATORS)`, by the separators' bytes (`;` `|` U+FF1B U+3001): faster than
-/// testing every character against the list.
+/// testing every character against the list. A character that is not a separator is stepped
+/// over whole (its length is in its first byte; `s` is UTF-8), as no separator begins inside
+/// a character.
 pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut from = 0;
@@ -1650,7 +1652,12 @@ pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
                 from = i;
                 return part;
             }
-            i += 1;
+            i += match b[i] {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
         }
         done = true;
         s.get(from..)
