@@ -804,14 +804,17 @@ fn quoted_fields<'a>(out: &'a [u8], ends: &[usize]) -> Result<Vec<&'a str>, Decl
     Ok(fields)
 }
 
-/// [`normalize::text`](crate::normalize::text) without allocating, for text whose characters are all NFC on their own
+/// [`normalize::text`] without allocating, for text whose characters are all NFC on their own
 /// (and hold no byte order mark, which the sequential reader refuses inside a field), none of
 /// which JSON escapes (`"`, `\\`, control characters): such text goes into the row's JSON as
 /// it is ([`write_plain_entity_json`]).
 ///
-/// Works on the UTF-8 bytes: the characters of [`normalize::is_plain_nfc`](crate::normalize::is_plain_nfc) are ASCII and
+/// Works on the UTF-8 bytes: the characters of [`normalize::is_plain_nfc`] are ASCII and
 /// three-byte sequences told apart by their first two bytes, and the only trim characters
 /// among them left are the space and U+3000 (`E3 80 80`).
+///
+/// [`normalize::text`]: crate::normalize::text
+/// [`normalize::is_plain_nfc`]: crate::normalize::is_plain_nfc
 fn plain_text(raw: &str) -> Option<&str> {
     let b = raw.as_bytes();
     let mut i = 0;
@@ -848,8 +851,10 @@ fn plain_text(raw: &str) -> Option<&str> {
     Some(plain_trim(raw))
 }
 
-/// [`normalize::trim`](crate::normalize::trim) of [`plain_text`]: among its characters, only the space and U+3000
+/// [`normalize::trim`] of [`plain_text`]: among its characters, only the space and U+3000
 /// (`E3 80 80`) are trimmed, so whole ones are cut from both ends, on character boundaries.
+///
+/// [`normalize::trim`]: crate::normalize::trim
 #[inline]
 fn plain_trim(text: &str) -> &str {
     let b = text.as_bytes();
@@ -877,8 +882,10 @@ fn plain_trim(text: &str) -> &str {
 /// A word of a closed vocabulary (`parse`) in a plain field: taken as it stands when it is a
 /// spelling already, otherwise from its [`plain_text`].
 ///
-/// Every spelling is plain text and unchanged by [`normalize::text`](crate::normalize::text) (a test checks each, in
+/// Every spelling is plain text and unchanged by [`normalize::text`] (a test checks each, in
 /// either ASCII case), so a field that parses as it stands reads as the general path reads it.
+///
+/// [`normalize::text`]: crate::normalize::text
 fn plain_word<V>(raw: &str, parse: fn(&str) -> Option<V>) -> Option<V> {
     parse(raw).or_else(|| parse(plain_text(raw)?))
 }
