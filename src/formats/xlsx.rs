@@ -383,6 +383,15 @@ fn is_binary(head: &[u8]) -> bool {
     SIGNATURES.iter().any(|s| head.starts_with(s))
 }
 
+/// The name bytes [`XmlScan`] keeps: an end tag's `/`, the longest name looked for
+/// (`Relationship`), and a self-closing tag's `/`.
+const NAME_BYTES: usize = 14;
+
+/// XML's whitespace (quick-xml's too): not form feed, which `u8::is_ascii_whitespace` counts.
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Where [`XmlScan`] is in the markup.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ScanState {
@@ -421,10 +430,18 @@ struct XmlScan {
     token_start: u64,
     /// Where the current tag's `<` is.
     tag_start: u64,
-    /// The tag's local name (after the last `:`), with a leading `/` for an end tag; only
-    /// its first bytes, which is enough to tell `c` and `si` from other names.
-    name: [u8; 12],
+    /// The tag's local name as `calamine`'s XML reader (quick-xml) sees it: the bytes of the
+    /// name up to the first XML whitespace (quotes included), after its first `:`, with a
+    /// leading `/` for an end tag. Only its first bytes are kept, which is enough to tell the
+    /// names looked for from any other.
+    name: [u8; NAME_BYTES],
     name_len: usize,
+    /// The name had more bytes than `name` keeps, so it is none of those looked for.
+    name_long: bool,
+    /// The name's first `:` has been met (the local name is what follows it).
+    name_colon: bool,
+    /// An end tag's name met whitespace, which counts only if more of the name follows.
+    name_space: bool,
     name_done: bool,
     /// The attributes of a `<c>`, `<row>` or `<dimension>` tag, whose cell references are
     /// checked here (`calamine` would parse them into 32-bit numbers that overflow).
@@ -469,8 +486,11 @@ impl XmlScan {
             state: ScanState::Text,
             token_start: 0,
             tag_start: 0,
-            name: [0; 12],
+            name: [0; NAME_BYTES],
             name_len: 0,
+            name_long: false,
+            name_colon: false,
+            name_space: false,
             name_done: false,
             attrs: Vec::new(),
             capture: false,
@@ -517,6 +537,9 @@ impl XmlScan {
                         self.tag_start = at;
                         self.state = ScanState::Head;
                         self.name_len = 0;
+                        self.name_long = false;
+                        self.name_colon = false;
+                        self.name_space = false;
                         self.name_done = false;
                         self.capture = false;
                         self.quote = 0;
@@ -525,7 +548,7 @@ impl XmlScan {
                         i += k + 1;
                     }
                 },
-                ScanState::Tag if self.quote != 0 => {
+                ScanState::Tag if self.quote != 0 && self.name_done => {
                     match memchr::memchr(self.quote, &chunk[i..]) {
                         None => {
                             if self.capture {
@@ -630,37 +653,18 @@ impl XmlScan {
             }
             ScanState::Tag => {
                 match b {
-                    b'>' => {
+                    // quick-xml ends a tag at the first `>` outside quotes, counting quotes
+                    // from the tag's first byte, its name included.
+                    b'>' if self.quote == 0 => {
                         let self_closing = self.prev == b'/';
                         self.end_tag(next, self_closing)?;
                         self.end_token(next)?;
                     }
-                    b'"' | b'\'' if self.name_done => {
+                    _ if !self.name_done => self.name_byte(b, next - self.tag_start == 2),
+                    b'"' | b'\'' => {
                         self.quote = b;
                         if self.capture {
                             self.attrs.push(b);
-                        }
-                    }
-                    _ if !self.name_done => {
-                        if b == b'/' && self.name_len == 0 {
-                            self.name[0] = b'/';
-                            self.name_len = 1;
-                        } else if b.is_ascii_whitespace() || b == b'/' {
-                            self.name_done = true;
-                            self.capture = matches!(
-                                &self.name[..self.name_len],
-                                b"c" | b"row" | b"dimension" | b"Relationship"
-                            );
-                            self.attrs.clear();
-                            self.attrs.push(b' ');
-                        } else if b == b':' {
-                            // Keep the local name only (and an end tag's `/`).
-                            self.name_len =
-                                usize::from(self.name[..self.name_len].first() == Some(&b'/'));
-                        } else if self.name_len < self.name.len() {
-                            // A longer name is none of those looked for, and stays so cut.
-                            self.name[self.name_len] = b;
-                            self.name_len += 1;
                         }
                     }
                     _ if self.capture => self.attrs.push(b),
@@ -699,10 +703,68 @@ impl XmlScan {
         Ok(())
     }
 
+    /// One byte of a tag's name (`first`: just after `<`), read as quick-xml reads it: the
+    /// name runs to the first XML whitespace, quotes and all (they still open and close, so
+    /// that a `>` between them does not end the tag); its local part follows the first `:`;
+    /// an end tag's name may hold whitespace, and loses the whitespace it ends with.
+    fn name_byte(&mut self, b: u8, first: bool) {
+        if b == b'"' || b == b'\'' {
+            if self.quote == 0 {
+                self.quote = b;
+            } else if self.quote == b {
+                self.quote = 0;
+            }
+        }
+        let end = self.name[..self.name_len].first() == Some(&b'/');
+        if is_xml_space(b) {
+            if end {
+                self.name_space = true;
+            } else {
+                self.name_done = true;
+                self.capture = !self.name_long
+                    && matches!(
+                        &self.name[..self.name_len],
+                        b"c" | b"row" | b"dimension" | b"Relationship"
+                    );
+                self.attrs.clear();
+                self.attrs.push(b' ');
+            }
+            return;
+        }
+        if std::mem::take(&mut self.name_space) {
+            self.push_name(b' ');
+        }
+        if first && b == b'/' {
+            self.push_name(b'/');
+        } else if b == b':' && !self.name_colon {
+            // The local name only (and an end tag's `/`).
+            self.name_colon = true;
+            self.name_len = usize::from(end);
+            self.name_long = false;
+        } else {
+            self.push_name(b);
+        }
+    }
+
+    fn push_name(&mut self, b: u8) {
+        if self.name_len < self.name.len() {
+            self.name[self.name_len] = b;
+            self.name_len += 1;
+        } else {
+            self.name_long = true;
+        }
+    }
+
     /// A tag ended just before `next`: opens or closes a cell or a shared string.
     fn end_tag(&mut self, next: u64, self_closing: bool) -> Result<(), ScanError> {
         let name_buf = self.name;
-        let name = &name_buf[..self.name_len];
+        let mut name = &name_buf[..self.name_len];
+        if self.name_long {
+            name = b"-";
+        } else if self_closing && !self.name_done {
+            // `<c/>`: the `/` is not part of the name.
+            name = name.strip_suffix(b"/").unwrap_or(name);
+        }
         let (end, local) = match name.split_first() {
             Some((b'/', rest)) => (true, rest),
             _ => (false, name),
@@ -839,28 +901,29 @@ impl XmlScan {
     }
 }
 
-/// The value of attribute `name` in a tag's attributes (` a="1" b='2'`), if there.
+/// The value of attribute `name` in a tag's attributes (` a="1" b='2'`), if there, found as
+/// `calamine` finds it: a key is everything up to the next `=` (trailing whitespace dropped),
+/// a value runs to its closing quote (or the end), and an attribute without `=` or a quoted
+/// value ends the search.
 fn attribute<'a>(attrs: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_ascii_start();
-        let end = rest
-            .iter()
-            .position(|&b| b == b'=' || b.is_ascii_whitespace())?;
-        let key = &rest[..end];
-        rest = rest[end..]
-            .trim_ascii_start()
-            .strip_prefix(b"=")?
-            .trim_ascii_start();
+        let eq = rest.iter().position(|&b| b == b'=')?;
+        let key = rest[..eq].trim_ascii_end();
+        rest = rest[eq + 1..].trim_ascii_start();
         let (&quote, value) = rest.split_first()?;
         if quote != b'"' && quote != b'\'' {
             return None;
         }
-        let close = value.iter().position(|&b| b == quote)?;
+        let close = value
+            .iter()
+            .position(|&b| b == quote)
+            .unwrap_or(value.len());
         if key == name {
             return Some(&value[..close]);
         }
-        rest = &value[close + 1..];
+        rest = value.get(close + 1..).unwrap_or_default();
     }
 }
 
@@ -1308,6 +1371,25 @@ fn read_row<T: Row>(state: &mut SheetState<T>, r: u32, shape: &Shape, row: &[Dat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_found_as_calamine_finds_them() {
+        let a = |attrs: &str, name: &str| {
+            attribute(attrs.as_bytes(), name.as_bytes())
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        assert_eq!(a(r#" ref="A1:B2""#, "ref").as_deref(), Some("A1:B2"));
+        assert_eq!(a(" ref = 'A1'", "ref").as_deref(), Some("A1"));
+        // A key runs to the next `=`, whitespace and all.
+        assert_eq!(a(r#" a b="1" ref="A2""#, "ref").as_deref(), Some("A2"));
+        assert_eq!(a(r#" a ref="A2""#, "ref"), None);
+        // Form feed is whitespace here, as in calamine.
+        assert_eq!(a(" \x0Cref=\"A3\"", "ref").as_deref(), Some("A3"));
+        // An unclosed value runs to the end; an unquoted one ends the search.
+        assert_eq!(a(r#" ref="A4"#, "ref").as_deref(), Some("A4"));
+        assert_eq!(a(r#" x=1 ref="A5""#, "ref"), None);
+        assert_eq!(a(r#" ref="A6" ref="A7""#, "ref").as_deref(), Some("A6"));
+    }
 
     #[test]
     fn numbers_become_text_as_people_read_them() {

@@ -731,6 +731,57 @@ fn references_that_overflow_or_run_backwards_are_refused_without_a_panic() {
 }
 
 #[test]
+fn a_dimension_behind_quotes_or_odd_names_is_checked_as_calamine_reads_it() {
+    // Found by the xlsx fuzz target (the seed `seed-crash-quote-in-a-tag-name`): a tag whose
+    // name held a quote (`<ns="…">`) put the scanner out of step with quick-xml, which counts
+    // quotes from a tag's first byte, so a reversed dimension reached calamine, which panics
+    // on it in builds with overflow checks. Each tag below is one calamine reads as the
+    // worksheet's dimension `A2:C1`.
+    let cases = [
+        r#"<ns="http://x/main"><dimension ref="A2:C1"/>"#,
+        r#"<ns="a>b"><dimension ref="A2:C1"/>"#,
+        "<x\x0C:dimension ref=\"A2:C1\"/>",
+        r#"<a/:dimension ref="A2:C1"/>"#,
+        r#"<a'b':dimension ref="A2:C1"/>"#,
+        r#"<dimension a b="1" ref="A2:C1"/>"#,
+        r#"<dimension ref = "A2:C1"/>"#,
+        r#"<x:dimension ref="A2:C1"></x:dimension>"#,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("entities.xlsx");
+    for dimension in cases {
+        std::fs::write(
+            &path,
+            xlsx_package(&sheet(dimension, HEADER), None, false).unwrap(),
+        )
+        .unwrap();
+        let e = read_entities_xlsx(&path).unwrap_err();
+        assert!(
+            matches!(&e.errors[0].kind, InputErrorKind::Workbook { message } if message.contains("A2:C1 ends before it starts")),
+            "{dimension}: {e}"
+        );
+    }
+    // Tags calamine does not read as the dimension are left to it: it reads the worksheet.
+    for other in [
+        r#"<a:b:dimension ref="A2:C1"/>"#,
+        r#"<dimension/ ref="A2:C1"></dimension/>"#,
+    ] {
+        std::fs::write(
+            &path,
+            xlsx_package(&sheet(other, HEADER), None, false).unwrap(),
+        )
+        .unwrap();
+        let read = read_entities_xlsx(&path);
+        assert!(
+            !read
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("ends before it starts")),
+            "{other}: {read:?}"
+        );
+    }
+}
+
+#[test]
 fn pictures_are_not_read_as_xml_unless_the_workbook_names_them_as_its_parts() {
     // Eight megabytes that look like a compressed picture: bytes that, read as XML, open tags
     // and comments that never close (5 in 12 random ones were refused as "cells" before).
@@ -849,6 +900,16 @@ mod no_panics {
     use super::*;
     use proptest::prelude::*;
 
+    /// Up to four of the bytes that decide where quick-xml ends a tag, its name and its
+    /// attributes' keys.
+    fn bytes_of_a_tag() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec!["\"", "'", ":", "/", "=", ">", " ", "\x0C", "a"]),
+            0..5,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -911,6 +972,34 @@ mod no_panics {
             let cut = raw.len() * 3 / 4;
             raw.truncate(cut);
             check_xlsx(&raw).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Tags built from the bytes that decide how quick-xml splits a tag (quotes, `:`,
+        /// `/`, `=`, `>`, whitespace and form feed) around a name the scanner checks and a
+        /// reference calamine would overflow on (a reversed dimension, a row or column past
+        /// 32 bits), after a tag built the same way: whatever calamine makes of them, reading
+        /// never panics (these tests build with overflow checks, where calamine panics on
+        /// such a reference it is given).
+        #[test]
+        fn tags_shaped_to_hide_a_bad_reference_never_panic(
+            before in proptest::option::of(bytes_of_a_tag()),
+            inside in bytes_of_a_tag(),
+            after in bytes_of_a_tag(),
+            kind in 0u8..3,
+        ) {
+            let before = before.map_or(String::new(), |b| format!("<{b}>"));
+            let sheet = match kind {
+                0 => sheet(&format!(r#"{before}<{inside}dimension{after}ref="A2:C1"/>"#), HEADER),
+                1 => sheet("", &format!(r#"{HEADER}{before}<{inside}row{after}r="99999999999"><c><v>1</v></c></row>"#)),
+                _ => sheet("", &format!(r#"{HEADER}<row r="2">{before}<{inside}c{after}r="ZZZZZZZ2"><v>1</v></c></row>"#)),
+            };
+            let mut data = vec![0u8];
+            data.extend_from_slice(&sheet);
+            check_xlsx(&data).map_err(TestCaseError::fail)?;
         }
     }
 }
