@@ -819,25 +819,31 @@ impl XmlScan {
             b"/sharedStrings",
             b"/styles",
         ];
-        let (Some(kind), Some(target)) = (
-            attribute(&self.attrs, b"Type"),
-            attribute(&self.attrs, b"Target"),
-        ) else {
-            return;
-        };
-        if READ.iter().any(|r| kind.ends_with(r)) {
-            let file = target.rsplit(|&b| b == b'/').next().unwrap_or(target);
-            self.read_targets.push(file.to_vec());
+        // A repeated attribute counts every time: calamine may take the first or a later one.
+        let read = attributes(&self.attrs)
+            .any(|(key, kind)| key == b"Type" && READ.iter().any(|r| kind.ends_with(r)));
+        if read {
+            for (_, target) in attributes(&self.attrs).filter(|(key, _)| *key == b"Target") {
+                let file = target.rsplit(|&b| b == b'/').next().unwrap_or(target);
+                self.read_targets.push(file.to_vec());
+            }
         }
     }
 
     /// Checks the `r` of a `<c>` or `<row>`, or the `ref` of a `<dimension>`, against the
     /// row and column bounds (and a dimension for its order), before `calamine` parses it.
+    /// Every one is checked when the attribute is repeated: calamine takes the first for a
+    /// dimension or a row and may take a later one for a cell.
     fn check_references(&self, dimension: bool) -> Result<(), ScanError> {
         let want: &[u8] = if dimension { b"ref" } else { b"r" };
-        let Some(value) = attribute(&self.attrs, want) else {
-            return Ok(());
-        };
+        for (_, value) in attributes(&self.attrs).filter(|(key, _)| *key == want) {
+            self.check_reference(value, dimension)?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::check_references`] for one value.
+    fn check_reference(&self, value: &[u8], dimension: bool) -> Result<(), ScanError> {
         let (rows, cols) = if dimension {
             (
                 WorkbookLimit::DimensionRows,
@@ -901,30 +907,28 @@ impl XmlScan {
     }
 }
 
-/// The value of attribute `name` in a tag's attributes (` a="1" b='2'`), if there, found as
-/// `calamine` finds it: a key is everything up to the next `=` (trailing whitespace dropped),
-/// a value runs to its closing quote (or the end), and an attribute without `=` or a quoted
-/// value ends the search.
-fn attribute<'a>(attrs: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+/// A tag's attributes (` a="1" b='2'`) as `(key, value)` pairs, read as `calamine` reads
+/// them: a key is everything up to the next `=` (trailing whitespace dropped), a value runs to
+/// its closing quote (or the end), and the pairs end at one without `=` or a quoted value,
+/// where calamine stops with an error.
+fn attributes(attrs: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = attrs;
-    loop {
+    std::iter::from_fn(move || {
         rest = rest.trim_ascii_start();
         let eq = rest.iter().position(|&b| b == b'=')?;
         let key = rest[..eq].trim_ascii_end();
-        rest = rest[eq + 1..].trim_ascii_start();
-        let (&quote, value) = rest.split_first()?;
+        let (&quote, value) = rest[eq + 1..].trim_ascii_start().split_first()?;
         if quote != b'"' && quote != b'\'' {
+            rest = &[];
             return None;
         }
         let close = value
             .iter()
             .position(|&b| b == quote)
             .unwrap_or(value.len());
-        if key == name {
-            return Some(&value[..close]);
-        }
         rest = value.get(close + 1..).unwrap_or_default();
-    }
+        Some((key, &value[..close]))
+    })
 }
 
 /// A cell (`B7`) or row (`7`) reference as (row, column) from 1 (column 0: none), saturating;
@@ -1374,21 +1378,28 @@ mod tests {
 
     #[test]
     fn attributes_are_found_as_calamine_finds_them() {
-        let a = |attrs: &str, name: &str| {
-            attribute(attrs.as_bytes(), name.as_bytes())
-                .map(|v| String::from_utf8_lossy(v).into_owned())
+        let a = |attrs: &str| {
+            attributes(attrs.as_bytes())
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        String::from_utf8_lossy(k),
+                        String::from_utf8_lossy(v)
+                    )
+                })
+                .collect::<Vec<_>>()
         };
-        assert_eq!(a(r#" ref="A1:B2""#, "ref").as_deref(), Some("A1:B2"));
-        assert_eq!(a(" ref = 'A1'", "ref").as_deref(), Some("A1"));
+        assert_eq!(a(r#" ref="A1:B2" t='s'"#), ["ref=A1:B2", "t=s"]);
+        assert_eq!(a(" ref = 'A1'"), ["ref=A1"]);
         // A key runs to the next `=`, whitespace and all.
-        assert_eq!(a(r#" a b="1" ref="A2""#, "ref").as_deref(), Some("A2"));
-        assert_eq!(a(r#" a ref="A2""#, "ref"), None);
+        assert_eq!(a(r#" a b="1" ref="A2""#), ["a b=1", "ref=A2"]);
         // Form feed is whitespace here, as in calamine.
-        assert_eq!(a(" \x0Cref=\"A3\"", "ref").as_deref(), Some("A3"));
-        // An unclosed value runs to the end; an unquoted one ends the search.
-        assert_eq!(a(r#" ref="A4"#, "ref").as_deref(), Some("A4"));
-        assert_eq!(a(r#" x=1 ref="A5""#, "ref"), None);
-        assert_eq!(a(r#" ref="A6" ref="A7""#, "ref").as_deref(), Some("A6"));
+        assert_eq!(a(" \x0Cref=\"A3\""), ["ref=A3"]);
+        // An unclosed value runs to the end; an unquoted one ends the pairs.
+        assert_eq!(a(r#" ref="A4"#), ["ref=A4"]);
+        assert_eq!(a(r#" r="A5" x=1 ref="A5""#), ["r=A5"]);
+        // Repeats are all there (calamine may take any of them).
+        assert_eq!(a(r#" r="G1" r="inlineStr""#), ["r=G1", "r=inlineStr"]);
     }
 
     #[test]

@@ -901,10 +901,23 @@ mod no_panics {
     use proptest::prelude::*;
 
     /// Up to four of the bytes that decide where quick-xml ends a tag, its name and its
-    /// attributes' keys.
+    /// attributes' keys, or of good attributes that a bad one may repeat.
     fn bytes_of_a_tag() -> impl Strategy<Value = String> {
         proptest::collection::vec(
-            proptest::sample::select(vec!["\"", "'", ":", "/", "=", ">", " ", "\x0C", "a"]),
+            proptest::sample::select(vec![
+                "\"",
+                "'",
+                ":",
+                "/",
+                "=",
+                ">",
+                " ",
+                "\x0C",
+                "a",
+                r#" r="B2" "#,
+                r#" ref="A1:B2" "#,
+                r#" t="n" "#,
+            ]),
             0..5,
         )
         .prop_map(|parts| parts.concat())
