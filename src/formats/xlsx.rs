@@ -746,6 +746,7 @@ impl XmlScan {
         }
     }
 
+    /// Adds `b` to the kept name, or notes that the name is longer than any looked for.
     fn push_name(&mut self, b: u8) {
         if self.name_len < self.name.len() {
             self.name[self.name_len] = b;
@@ -761,8 +762,8 @@ impl XmlScan {
         let mut name = &name_buf[..self.name_len];
         if self.name_long {
             name = b"-";
-        } else if self_closing && !self.name_done {
-            // `<c/>`: the `/` is not part of the name.
+        } else if self_closing && !self.name_done && name.first() != Some(&b'/') {
+            // `<c/>`: the `/` is not part of the name (it is of an end tag's, `</c/>`).
             name = name.strip_suffix(b"/").unwrap_or(name);
         }
         let (end, local) = match name.split_first() {
@@ -1375,6 +1376,36 @@ fn read_row<T: Row>(state: &mut SheetState<T>, r: u32, shape: &Shape, row: &[Dat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_ends_where_quick_xml_ends_it() {
+        let limits = XlsxLimits {
+            cell_bytes: 100,
+            ..XlsxLimits::DEFAULT
+        };
+        let scan = |xml: &str| {
+            let mut s = XmlScan::new(&limits);
+            s.feed(xml.as_bytes()).map(|()| s.open_cell.is_some())
+        };
+        let text = "x".repeat(60);
+        // `</c/>`, `</c x>` and `</a:b:c>` end no `c` for quick-xml; `</c >` and `</x:c>` do.
+        for end in ["</c/>", "</c x>", "</a:b:c>"] {
+            let xml = format!("<c>{text}{end}{text}</c>");
+            assert!(
+                matches!(scan(&xml), Err(ScanError::Limit(WorkbookLimit::Cell, ..))),
+                "{end}"
+            );
+        }
+        for end in ["</c >", "</x:c>", "</c\t>"] {
+            let xml = format!("<c>{text}{end}{text}");
+            assert!(matches!(scan(&xml), Ok(false)), "{end}");
+        }
+        // A quote in a name hides a `>`: `<c"x>">` is one tag, named `c"x>"`, so no cell;
+        // and a name's quotes do not end it: `<x"q":c …>` is a cell.
+        assert!(matches!(scan(r#"<c"x>"><v>1</v>"#), Ok(false)));
+        assert!(matches!(scan(r#"<x"q":c r="A1"><v>"#), Ok(true)));
+        assert!(matches!(scan("<c/>"), Ok(false)));
+    }
 
     #[test]
     fn attributes_are_found_as_calamine_finds_them() {
