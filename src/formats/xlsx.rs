@@ -444,7 +444,8 @@ struct XmlScan {
     name_space: bool,
     name_done: bool,
     /// The attributes of a `<c>`, `<row>` or `<dimension>` tag, whose cell references are
-    /// checked here (`calamine` would parse them into 32-bit numbers that overflow).
+    /// checked here (`calamine` would parse them into 32-bit numbers that overflow), of an
+    /// `<sst>`, whose declared count is, and of a `<Relationship>`.
     attrs: Vec<u8>,
     capture: bool,
     /// The quote of an attribute value the scanner is in, or 0.
@@ -724,7 +725,7 @@ impl XmlScan {
                 self.capture = !self.name_long
                     && matches!(
                         &self.name[..self.name_len],
-                        b"c" | b"row" | b"dimension" | b"Relationship"
+                        b"c" | b"row" | b"dimension" | b"Relationship" | b"sst"
                     );
                 self.attrs.clear();
                 self.attrs.push(b' ');
@@ -775,6 +776,8 @@ impl XmlScan {
             self.capture = false;
             if local == b"Relationship" {
                 self.relationship();
+            } else if local == b"sst" {
+                self.check_unique_count()?;
             } else {
                 self.check_references(local == b"dimension")?;
             }
@@ -829,6 +832,28 @@ impl XmlScan {
                 self.read_targets.push(file.to_vec());
             }
         }
+    }
+
+    /// Checks the `uniqueCount` of an `<sst>` against the shared strings bound: calamine
+    /// reserves room for that many strings before reading one (every repeat is checked, and
+    /// the digits it starts with, which is at least what calamine would read).
+    fn check_unique_count(&self) -> Result<(), ScanError> {
+        for (_, value) in attributes(&self.attrs).filter(|(key, _)| *key == b"uniqueCount") {
+            let count = value
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .fold(0u64, |n, &b| {
+                    n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+                });
+            if count > self.shared_strings {
+                return Err(ScanError::Limit(
+                    WorkbookLimit::SharedStrings,
+                    count,
+                    self.shared_strings,
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Checks the `r` of a `<c>` or `<row>`, or the `ref` of a `<dimension>`, against the

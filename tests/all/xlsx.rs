@@ -607,6 +607,31 @@ fn shared_strings_parts_and_cells_are_counted() {
             4
         )
     );
+    // Found by the xlsx fuzz target: calamine reserves room for the `uniqueCount` an `<sst>`
+    // declares before it reads a string (15,444,444,444,444 aborted the process, out of
+    // memory), so a declared count past the bound is refused too, however few strings follow.
+    for declared in [
+        r#"uniqueCount="15444444444444""#,
+        r#"count="1" uniqueCount='5'"#,
+    ] {
+        let one = format!(
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" {declared}><si><t>abc</t></si></sst>"#
+        );
+        let book = xlsx_package(&uses, Some(one.as_bytes()), true).unwrap();
+        let (limit, part, found, max) = tight(
+            XlsxLimits {
+                shared_strings: 4,
+                ..d
+            },
+            &book,
+        );
+        assert_eq!(
+            (limit, part.as_str(), max),
+            (WorkbookLimit::SharedStrings, "xl/sharedStrings.xml", 4),
+            "{declared}"
+        );
+        assert!(found == 5 || found == 15_444_444_444_444, "{found}");
+    }
     // Five strings of 14 bytes as stored (`<si><t>abc</t>`, up to `</si>`): 70 in all.
     assert_eq!(
         tight(
